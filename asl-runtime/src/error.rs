@@ -1,0 +1,68 @@
+//! Errors as ASL names them: an error name (`States.Timeout`, `Lambda.ServiceException`, a user's
+//! own) and an optional cause text.
+
+use std::fmt;
+
+/// Names of the errors that the Step Functions runtime itself raises.
+pub mod names {
+    pub const ALL: &str = "States.ALL";
+    pub const TASK_FAILED: &str = "States.TaskFailed";
+    pub const TIMEOUT: &str = "States.Timeout";
+    pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    pub const RUNTIME: &str = "States.Runtime";
+    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+    pub const PERMISSIONS: &str = "States.Permissions";
+    pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+    pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
+    pub const BRANCH_FAILED: &str = "States.BranchFailed";
+    pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
+    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
+}
+
+/// A failure as it travels through a workflow: what Retry and Catch match on, and what an
+/// execution that fails reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub error: String,
+    pub cause: Option<String>,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        Failure { error: error.into(), cause: Some(cause.into()) }
+    }
+
+    /// A failure with an error name and no cause (a Fail state without `Cause`).
+    pub fn bare(error: impl Into<String>) -> Self {
+        Failure { error: error.into(), cause: None }
+    }
+
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        Failure::new(names::RUNTIME, cause)
+    }
+
+    /// The error output that Catch hands on: `{"Error": …, "Cause": …}`.
+    pub fn to_error_output(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::with_capacity(2);
+        m.insert("Error".into(), self.error.clone().into());
+        if let Some(c) = &self.cause {
+            m.insert("Cause".into(), c.clone().into());
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Some(c) => write!(f, "{}: {}", self.error, c),
+            None => f.write_str(&self.error),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
