@@ -10,6 +10,7 @@ pub mod intrinsic;
 pub mod jsonata;
 pub mod lit;
 pub mod path;
+pub mod template;
 pub mod ptr;
 pub mod timestamp;
 #[cfg(feature = "tokens")]

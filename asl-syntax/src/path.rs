@@ -1,1 +1,3 @@
-//! (in progress)
+//! JSONPath (placeholder until the parser lands).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path;

@@ -1,0 +1,27 @@
+//! Payload templates: the JSON of `Parameters`, `ResultSelector`, `ItemSelector`, `Arguments`,
+//! `Output` and `Assign`, with every dynamic part parsed.
+//!
+//! In JSONPath states a key ending in `.$` takes a path or an intrinsic call (the `.$` is
+//! stripped from the output key); in JSONata states any string that is exactly `{% … %}` is an
+//! expression. Everything else is a literal copied as-is.
+
+use crate::intrinsic::Call;
+use crate::jsonata::Expr;
+use crate::path::Path;
+use crate::{List, Lit, Ptr, Str};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Template {
+    /// A subtree without dynamic parts.
+    Lit(Lit),
+    /// Members in source order. The key is the output key (`.$` already stripped); the original
+    /// key, needed by AWS's error causes, is the output key plus `.$` for `Path`/`Call` values.
+    Object(List<(Str, Template)>),
+    Array(List<Template>),
+    /// `"key.$": "$.a.b"` (also `$$…` and `$var…`).
+    Path(Path),
+    /// `"key.$": "States.Format(…)"`.
+    Call(Call),
+    /// `"{% expr %}"` in a JSONata state.
+    Jsonata(Ptr<Expr>),
+}
