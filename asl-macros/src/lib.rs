@@ -1,1 +1,120 @@
-//! (in progress)
+//! The `asl!` proc-macro: compiles an Amazon States Language file to typed async Rust at build
+//! time. A thin shell: it reads the arguments, finds the file and hands it to `asl-codegen`.
+//!
+//! ```ignore
+//! asl_runtime::asl!("flows/order.json");
+//! asl_runtime::asl!("flows/order.json", module = orders, machine = OrderFlow,
+//!                   task("arn:aws:lambda:us-east-1:111111111111:function:CheckStock") = check);
+//! ```
+//! The path is relative to the crate root (`CARGO_MANIFEST_DIR`); when no file is there, it is
+//! looked up next to the source file that calls the macro.
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token};
+
+struct Args {
+    path: LitStr,
+    module: Option<Ident>,
+    machine: Option<Ident>,
+    tasks: Vec<(LitStr, Ident)>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut args = Args { path, module: None, machine: None, tasks: Vec::new() };
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            match key.to_string().as_str() {
+                "module" => {
+                    input.parse::<Token![=]>()?;
+                    args.module = Some(input.parse()?);
+                }
+                "machine" => {
+                    input.parse::<Token![=]>()?;
+                    args.machine = Some(input.parse()?);
+                }
+                "task" => {
+                    let content;
+                    syn::parenthesized!(content in input);
+                    let arn: LitStr = content.parse()?;
+                    input.parse::<Token![=]>()?;
+                    args.tasks.push((arn, input.parse()?));
+                }
+                other => {
+                    return Err(syn::Error::new(key.span(), format!("unknown `asl!` option `{other}`; expected `module = name`, `machine = Name` or `task(\"arn\") = method`")));
+                }
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// Compiles an ASL workflow file into a module of typed async Rust. See the crate docs.
+#[proc_macro]
+pub fn asl(input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as Args);
+    expand(args).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
+    let written = args.path.value();
+    let file = resolve(&args.path)?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| syn::Error::new(args.path.span(), format!("cannot read `{written}` ({}): {e}", file.display())))?;
+    let mut names = asl_codegen::Names::from_path(&written);
+    if let Some(m) = &args.module {
+        names.module = m.to_string();
+    }
+    if let Some(m) = &args.machine {
+        names.machine = m.to_string();
+    }
+    for (arn, method) in &args.tasks {
+        names.task_methods.insert(arn.value(), method.to_string());
+    }
+    let track = file.to_string_lossy().into_owned();
+    match asl_codegen::generate(&written, &text, &names, Some(&track)) {
+        Ok(tokens) => Ok(tokens),
+        Err(rendered) => {
+            let err = syn::Error::new(args.path.span(), format!("invalid workflow `{written}`:\n{rendered}")).to_compile_error();
+            let module = Ident::new(&names.module, Span::call_site());
+            let machine = Ident::new(&names.machine, Span::call_site());
+            // A stub with the usual names keeps follow-on errors in the user's code away.
+            Ok(quote! {
+                #err
+                #[allow(dead_code)]
+                pub mod #module {
+                    pub enum State {}
+                    pub trait Tasks {}
+                    pub struct #machine<T>(T);
+                }
+            })
+        }
+    }
+}
+
+fn resolve(lit: &LitStr) -> syn::Result<PathBuf> {
+    let written = PathBuf::from(lit.value());
+    if written.is_absolute() {
+        return Err(syn::Error::new(lit.span(), "absolute paths only work on this machine; give the path relative to the crate root"));
+    }
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let in_crate = root.join(&written);
+    if in_crate.exists() {
+        return Ok(in_crate);
+    }
+    let beside_caller = proc_macro::Span::call_site().local_file().and_then(|f| f.parent().map(|d| d.join(&written)));
+    match beside_caller {
+        Some(p) if p.exists() => Ok(p),
+        _ => Err(syn::Error::new(lit.span(), format!("workflow file `{}` not found (looked in {})", lit.value(), root.display()))),
+    }
+}

@@ -25,3 +25,36 @@ pub enum Template {
     /// `"{% expr %}"` in a JSONata state.
     Jsonata(Ptr<Expr>),
 }
+
+#[cfg(feature = "tokens")]
+impl crate::ToRust for Template {
+    fn to_rust(&self, k: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        use quote::quote;
+        match self {
+            Template::Lit(l) => {
+                let l = l.to_rust(k);
+                quote!(#k::template::Template::Lit(#l))
+            }
+            Template::Object(m) => {
+                let m = m.to_rust(k);
+                quote!(#k::template::Template::Object(#m))
+            }
+            Template::Array(a) => {
+                let a = a.to_rust(k);
+                quote!(#k::template::Template::Array(#a))
+            }
+            Template::Path(p) => {
+                let p = p.to_rust(k);
+                quote!(#k::template::Template::Path(#p))
+            }
+            Template::Call(c) => {
+                let c = c.to_rust(k);
+                quote!(#k::template::Template::Call(#c))
+            }
+            Template::Jsonata(e) => {
+                let e = e.to_rust(k);
+                quote!(#k::template::Template::Jsonata(#e))
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The build-script front end: compile workflow files to Rust in `OUT_DIR`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::emit::Names;
+
+/// Compiles ASL files from a build script.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() {
+///     asl_codegen::Builder::new().compile("flows/order.json").unwrap();
+/// }
+/// // src/main.rs
+/// // include!(concat!(env!("OUT_DIR"), "/order.rs"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    out_dir: Option<PathBuf>,
+    task_methods: BTreeMap<String, String>,
+    module: Option<String>,
+    machine: Option<String>,
+}
+
+/// A failed build: the rendered diagnostics (the same text `asl!` reports).
+#[derive(Debug)]
+pub struct BuildError(pub String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Builder {
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// Where the `.rs` files go (default: `$OUT_DIR`).
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Names the Task trait method for a resource ARN (instead of the derived name).
+    pub fn task_method(mut self, resource: impl Into<String>, method: impl Into<String>) -> Self {
+        self.task_methods.insert(resource.into(), method.into());
+        self
+    }
+
+    /// The module name of the next compiled file (default: from the file name).
+    pub fn module(mut self, name: impl Into<String>) -> Self {
+        self.module = Some(name.into());
+        self
+    }
+
+    /// The machine type name of the next compiled file (default: from the file name).
+    pub fn machine(mut self, name: impl Into<String>) -> Self {
+        self.machine = Some(name.into());
+        self
+    }
+
+    /// Compiles one file (path relative to the crate root) to `<out_dir>/<module>.rs`, emitting
+    /// `cargo:rerun-if-changed`. Diagnostics are printed and returned as the error.
+    pub fn compile(&self, path: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
+        let path = path.as_ref();
+        println!("cargo:rerun-if-changed={}", path.display());
+        let label = path.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).map_err(|e| BuildError(format!("error: cannot read `{label}`: {e}")))?;
+        let names = self.names(&label);
+        let code = crate::generate(&label, &text, &names, None).map_err(|e| {
+            eprintln!("{e}");
+            BuildError(e)
+        })?;
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| BuildError("OUT_DIR is not set: call Builder::out_dir or run from a build script".into()))?),
+        };
+        std::fs::create_dir_all(&out_dir).map_err(|e| BuildError(format!("cannot create {}: {e}", out_dir.display())))?;
+        let file = out_dir.join(format!("{}.rs", names.module));
+        let text = crate::pretty(&code);
+        if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&file, text).map_err(|e| BuildError(format!("cannot write {}: {e}", file.display())))?;
+        }
+        Ok(file)
+    }
+
+    /// Compiles several files.
+    pub fn compile_all<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) -> Result<Vec<PathBuf>, BuildError> {
+        paths.into_iter().map(|p| self.compile(p)).collect()
+    }
+
+    pub(crate) fn names(&self, label: &str) -> Names {
+        let mut names = Names::from_path(label);
+        if let Some(m) = &self.module {
+            names.module = m.clone();
+        }
+        if let Some(m) = &self.machine {
+            names.machine = m.clone();
+        }
+        names.task_methods = self.task_methods.clone();
+        names
+    }
+}

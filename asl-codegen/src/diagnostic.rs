@@ -1,0 +1,155 @@
+//! Diagnostics: every problem found in a workflow, with its place (byte span and JSON pointer),
+//! a message and an optional help line. All of them are collected and reported together.
+
+use std::fmt::Write as _;
+
+use crate::json::{LineIndex, Span};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// JSON pointer of the offending value, e.g. `/States/Check/Next`.
+    pub pointer: String,
+    pub span: Span,
+    /// Lowercase, no trailing period, names the offending thing in backticks.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Accumulates diagnostics while a workflow is checked.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, pointer: &str, span: Span, message: impl Into<String>) {
+        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: None });
+    }
+
+    pub fn error_help(&mut self, pointer: &str, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.list.push(Diagnostic {
+            pointer: pointer.to_owned(),
+            span,
+            message: message.into(),
+            help: Some(help.into()),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Sorted by position, so the report reads top to bottom through the file.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.list.sort_by_key(|d| (d.span.start, d.span.end));
+        self.list.dedup();
+        self.list
+    }
+}
+
+/// A workflow file's text and the name it is reported under.
+pub struct SourceFile<'a> {
+    /// The path as the user wrote it (stable across machines, used in messages).
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl SourceFile<'_> {
+    pub fn location(&self, span: Span) -> (usize, usize) {
+        LineIndex::new(self.text).line_col(self.text, span.start)
+    }
+
+    /// Renders diagnostics the way rustc does: a header, the location with its JSON pointer,
+    /// the source line with carets under the offending value, and the help line.
+    pub fn render(&self, diags: &[Diagnostic]) -> String {
+        let index = LineIndex::new(self.text);
+        let mut out = String::new();
+        for (i, d) in diags.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let (line, col) = index.line_col(self.text, d.span.start);
+            let pointer = if d.pointer.is_empty() { "/" } else { &d.pointer };
+            let _ = writeln!(out, "error: {}", d.message);
+            let gutter = line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad}--> {}:{line}:{col} (at {pointer})", self.name);
+            let src = index.line_text(self.text, line);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{line} | {src}");
+            let width = self.caret_width(d.span, src, col);
+            let indent: String = src.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let _ = writeln!(out, "{pad} | {indent}{}", "^".repeat(width));
+            if let Some(h) = &d.help {
+                let _ = writeln!(out, "{pad} = help: {h}");
+            }
+        }
+        out
+    }
+
+    fn caret_width(&self, span: Span, line: &str, col: usize) -> usize {
+        let text = self.text.get(span.start..span.end.max(span.start)).unwrap_or("");
+        let first_line = text.split('\n').next().unwrap_or("");
+        let rest_of_line = line.chars().count().saturating_sub(col - 1);
+        first_line.chars().count().clamp(1, rest_of_line.max(1))
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let d = edit_distance(&lower, &c.to_lowercase());
+            (d, c)
+        })
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1) + 1 && *d < c.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(closest("Shp", ["Ship", "Backorder"]), Some("Ship"));
+        assert_eq!(closest("ResultPth", ["ResultPath", "Result"]), Some("ResultPath"));
+        assert_eq!(closest("Zebra", ["Ship", "Backorder"]), None);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let text = "{\n  \"StartAt\": \"Nope\"\n}";
+        let src = SourceFile { name: "flow.json", text };
+        let d = Diagnostic {
+            pointer: "/StartAt".into(),
+            span: Span { start: 15, end: 21 },
+            message: "`StartAt` names `Nope`, which is not a state".into(),
+            help: Some("did you mean `Nap`?".into()),
+        };
+        let r = src.render(&[d]);
+        assert_eq!(
+            r,
+            "error: `StartAt` names `Nope`, which is not a state\n \
+             --> flow.json:2:14 (at /StartAt)\n  |\n2 |   \"StartAt\": \"Nope\"\n  |              ^^^^^^\n  = help: did you mean `Nap`?\n"
+        );
+    }
+}

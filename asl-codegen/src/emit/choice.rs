@@ -1,0 +1,82 @@
+//! Choice states: rules compiled to Rust boolean expressions over build-time-parsed paths.
+
+use asl_syntax::ToRust;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Ctx;
+use crate::model::*;
+
+pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenStream {
+    let mut statics = Vec::new();
+    let branches: Vec<TokenStream> = c
+        .choices
+        .iter()
+        .map(|b| {
+            let cond = rule(cx, &b.rule, &mut statics);
+            let next = cx.state_path(&b.next.value);
+            quote!(if #cond { #next })
+        })
+        .collect();
+    let otherwise = match &c.default {
+        Some(d) => {
+            let s = cx.state_path(&d.value);
+            quote!(#s)
+        }
+        None => {
+            let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
+            quote!(return ::core::result::Result::Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
+        }
+    };
+    quote! {
+        static IO: rt::Io = #io;
+        #(#statics)*
+        let next = {
+            let effective = IO.effective_input(&input, cx)?;
+            IO.with_env(cx, &effective, ::core::option::Option::None, |env| -> ::core::result::Result<State, rt::Failure> {
+                ::core::result::Result::Ok(#(#branches else)* { #otherwise })
+            })?
+        };
+        ::core::result::Result::Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
+    }
+}
+
+fn rule(cx: &Ctx, r: &Rule, statics: &mut Vec<TokenStream>) -> TokenStream {
+    match r {
+        Rule::And(rs) => {
+            let parts = rs.iter().map(|r| rule(cx, r, statics));
+            quote!((#(#parts)&&*))
+        }
+        Rule::Or(rs) => {
+            let parts = rs.iter().map(|r| rule(cx, r, statics));
+            quote!((#(#parts)||*))
+        }
+        Rule::Not(r) => {
+            let inner = rule(cx, r, statics);
+            quote!(!(#inner))
+        }
+        Rule::Condition(_) => unreachable!("JSONata is reported as unsupported"),
+        Rule::Compare(c) => {
+            let var = path_static(cx, &c.variable, statics);
+            let f = format_ident!("{}", crate::emit::snake(c.op.name()));
+            let operand = match &c.operand {
+                Operand::Str(s) => quote!(#s),
+                Operand::Number(n) => quote!(#n),
+                Operand::Bool(b) => quote!(#b),
+                Operand::Timestamp(t) => quote!(#t),
+                Operand::Path(p) => {
+                    let p = path_static(cx, p, statics);
+                    quote!(rt::path::select(&#p, env).as_deref())
+                }
+            };
+            quote!(rt::choice::#f(rt::path::select(&#var, env).as_deref(), #operand))
+        }
+    }
+}
+
+fn path_static(cx: &Ctx, p: &asl_syntax::path::Path, statics: &mut Vec<TokenStream>) -> TokenStream {
+    let name = format_ident!("P{}", statics.len());
+    let value = p.to_rust(&cx.k);
+    statics.push(quote!(static #name: rt::syntax::path::Path = #value;));
+    quote!(#name)
+}

@@ -1,0 +1,293 @@
+//! Model → Rust tokens. The generated code is wiring only: one `static` spec per state (paths,
+//! templates and rules parsed at build time), one async method per state calling the runtime,
+//! and transitions as `State` values so rustc checks them.
+
+mod choice;
+mod naming;
+mod spec;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span as TSpan, TokenStream};
+use quote::quote;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Dynamic, Kind, Machine, Map, MapMode, QueryLanguage, Scope, State};
+pub use naming::{camel, resource_method, snake};
+
+/// What to call the generated items and where the runtime is.
+#[derive(Clone, Debug)]
+pub struct Names {
+    /// The module holding everything (`order` for `flows/order.json`).
+    pub module: String,
+    /// The machine type (`Order`).
+    pub machine: String,
+    /// Overrides of Task trait method names, by resource ARN.
+    pub task_methods: BTreeMap<String, String>,
+}
+
+impl Names {
+    /// Names derived from a file name: `flows/order.asl.json` → module `order`, type `Order`.
+    pub fn from_path(path: &str) -> Names {
+        let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let stem = file.strip_suffix(".json").unwrap_or(file);
+        let stem = stem.strip_suffix(".asl").unwrap_or(stem);
+        Names { module: snake(stem), machine: camel(stem), task_methods: BTreeMap::new() }
+    }
+}
+
+pub struct Emitter<'m> {
+    pub machine: &'m Machine,
+    pub names: &'m Names,
+    /// `include_bytes!` target so cargo rebuilds on JSON edits (macro only).
+    pub track_file: Option<String>,
+    /// Source file label for docs (`flows/order.json`).
+    pub source_label: String,
+}
+
+struct StateInfo<'m> {
+    state: &'m State,
+    variant: Ident,
+    method: Ident,
+}
+
+struct Ctx<'m> {
+    states: Vec<StateInfo<'m>>,
+    /// resource ARN → trait method name.
+    tasks: BTreeMap<String, Ident>,
+    rt: TokenStream,
+    k: TokenStream,
+}
+
+impl Ctx<'_> {
+    fn variant(&self, name: &str) -> &Ident {
+        &self.states.iter().find(|s| s.state.name == name).expect("validated: target exists").variant
+    }
+
+    fn state_path(&self, name: &str) -> TokenStream {
+        let v = self.variant(name);
+        quote!(State::#v)
+    }
+}
+
+fn all_states<'m>(s: &'m Scope, out: &mut Vec<&'m State>) {
+    for st in &s.states {
+        out.push(st);
+        for inner in st.scopes() {
+            all_states(inner, out);
+        }
+    }
+}
+
+impl Emitter<'_> {
+    pub fn emit(&self, d: &mut Diagnostics) -> TokenStream {
+        let mut flat = Vec::new();
+        all_states(&self.machine.scope, &mut flat);
+        for st in &flat {
+            unsupported(st, d);
+        }
+        let mut variants = naming::Unique::default();
+        let mut methods = naming::Unique::default();
+        methods.reserve(&["new", "with_options", "tasks", "start", "start_at", "step", "options"]);
+        let states: Vec<StateInfo> = flat
+            .iter()
+            .map(|st| StateInfo {
+                state: st,
+                variant: Ident::new(&variants.get(camel(&st.name), ""), TSpan::call_site()),
+                method: Ident::new(&methods.get(snake(&st.name), "_"), TSpan::call_site()),
+            })
+            .collect();
+        let mut task_names = naming::Unique::default();
+        let mut tasks = BTreeMap::new();
+        for st in &flat {
+            if let Kind::Task(t) = &st.kind {
+                let arn = &t.resource.value;
+                if !tasks.contains_key(arn) {
+                    let base = self.names.task_methods.get(arn).cloned().unwrap_or_else(|| resource_method(arn));
+                    tasks.insert(arn.clone(), Ident::new(&task_names.get(base, "_"), TSpan::call_site()));
+                }
+            }
+        }
+        let rt = quote!(::asl_runtime::__private);
+        let k = quote!(::asl_runtime::__private::syntax);
+        let cx = Ctx { states, tasks, rt, k };
+        self.module(&cx, &flat)
+    }
+
+    fn module(&self, cx: &Ctx, flat: &[&State]) -> TokenStream {
+        let rt = &cx.rt;
+        let module = Ident::new(&self.names.module, TSpan::call_site());
+        let machine = Ident::new(&self.names.machine, TSpan::call_site());
+        let label = &self.source_label;
+        let mut doc = format!(" The `{}` workflow, compiled from `{label}` by aslc.", self.names.module);
+        if let Some(c) = &self.machine.comment {
+            doc.push_str(&format!("\n\n {c}"));
+        }
+        let variants: Vec<_> = cx.states.iter().map(|s| &s.variant).collect();
+        let variant_docs: Vec<String> = cx.states.iter().map(|s| format!(" {} state `{}`.", s.state.kind.type_name(), s.state.name)).collect();
+        let names: Vec<&str> = cx.states.iter().map(|s| s.state.name.as_str()).collect();
+        let types: Vec<&str> = cx.states.iter().map(|s| s.state.kind.type_name()).collect();
+        let start = cx.state_path(&self.machine.scope.start_at.value);
+        let machine_name = &self.names.module;
+        let timeout = match self.machine.timeout_seconds {
+            Some(t) => quote!(::core::option::Option::Some(#t)),
+            None => quote!(::core::option::Option::None),
+        };
+
+        let task_methods = cx.tasks.iter().map(|(arn, m)| {
+            let users: Vec<String> = flat.iter().filter(|s| matches!(&s.kind, Kind::Task(t) if &t.resource.value == arn)).map(|s| format!("`{}`", s.name)).collect();
+            let doc = format!(" Resource `{arn}`, called by {}.", users.join(", "));
+            quote! {
+                #[doc = #doc]
+                fn #m(&self, input: #rt::Value, ctx: #rt::TaskContext) -> impl ::core::future::Future<Output = ::core::result::Result<#rt::Value, #rt::Failure>> + ::core::marker::Send;
+            }
+        });
+        let unit_tasks = cx.tasks.is_empty().then(|| quote! {
+            /// This workflow has no Task states: `()` is its task set.
+            impl Tasks for () {}
+        });
+        let arms = cx.states.iter().map(|s| {
+            let v = &s.variant;
+            let m = &s.method;
+            quote!(State::#v => self.#m(input, cx).await,)
+        });
+        let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
+        let track = self.track_file.as_ref().map(|f| quote!(const _: &[u8] = include_bytes!(#f);));
+
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #![allow(clippy::all, unused_imports, dead_code)]
+                use #rt as rt;
+                use rt::Value;
+                #track
+
+                /// Every state of the workflow, including those inside Parallel branches and Map
+                /// processors. Transitions are values of this type, so rustc checks them.
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                pub enum State {
+                    #(#[doc = #variant_docs] #variants,)*
+                }
+
+                impl rt::StateId for State {
+                    fn name(self) -> &'static str {
+                        match self { #(State::#variants => #names,)* }
+                    }
+                    fn type_name(self) -> &'static str {
+                        match self { #(State::#variants => #types,)* }
+                    }
+                    fn from_name(name: &str) -> ::core::option::Option<Self> {
+                        match name { #(#names => ::core::option::Option::Some(State::#variants),)* _ => ::core::option::Option::None }
+                    }
+                }
+
+                /// The workflow's Task resources: one method per distinct resource. Implement it
+                /// to give the workflow its work; a missing method is a compile error.
+                pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
+                    #(#task_methods)*
+                }
+                #unit_tasks
+
+                /// The state machine. Create it with [`new`](Self::new) and run executions with
+                /// [`start`](Self::start).
+                pub struct #machine<T> {
+                    tasks: T,
+                    options: rt::ExecutionOptions,
+                }
+
+                impl<T: Tasks> #machine<T> {
+                    /// The workflow's top-level `TimeoutSeconds`.
+                    pub const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
+
+                    pub fn new(tasks: T) -> Self {
+                        #machine { tasks, options: rt::ExecutionOptions::default() }
+                    }
+
+                    /// With execution options (names, ARNs, clock, observer).
+                    pub fn with_options(tasks: T, options: rt::ExecutionOptions) -> Self {
+                        #machine { tasks, options }
+                    }
+
+                    pub fn tasks(&self) -> &T {
+                        &self.tasks
+                    }
+
+                    /// Runs an execution to its end: the output, or the error and cause it failed with.
+                    pub async fn start(&self, input: Value) -> ::core::result::Result<Value, rt::Failure> {
+                        rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
+                    }
+
+                    /// Runs an execution entered at `state` (a top-level state) with `input`.
+                    pub async fn start_at(&self, state: State, input: Value) -> ::core::result::Result<Value, rt::Failure> {
+                        rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS).await
+                    }
+
+                    #(#state_fns)*
+                }
+
+                impl<T: Tasks> rt::Machine for #machine<T> {
+                    type State = State;
+                    const START: State = #start;
+                    const NAME: &'static str = #machine_name;
+
+                    async fn step(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+                        match state {
+                            #(#arms)*
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn state_fn(&self, cx: &Ctx, s: &StateInfo) -> TokenStream {
+        let st = s.state;
+        let m = &s.method;
+        let mut doc = format!(" {} state `{}`.", st.kind.type_name(), st.name);
+        if let Some(c) = &st.comment {
+            doc.push_str(&format!("\n\n {c}"));
+        }
+        let body = spec::body(cx, st);
+        quote! {
+            #[doc = #doc]
+            async fn #m(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+                #body
+            }
+        }
+    }
+}
+
+/// Fields parsed and validated but not yet executed fail the build rather than being ignored.
+fn unsupported(st: &State, d: &mut Diagnostics) {
+    let mut no = |what: &str| {
+        d.error_help(&st.pointer, st.name_span, format!("state `{}`: {what} is not yet supported by aslc", st.name), "see the support table in aslc's README");
+    };
+    if st.query_language == QueryLanguage::Jsonata {
+        no("JSONata");
+    }
+    if st.assign.is_some() {
+        no("`Assign` (variables)");
+    }
+    match &st.kind {
+        Kind::Task(t) => {
+            if t.credentials.is_some() {
+                no("`Credentials`");
+            }
+        }
+        Kind::Map(Map { mode, item_reader, item_batcher, result_writer, tolerated_failure_count, tolerated_failure_percentage, items, .. }) => {
+            if *mode == MapMode::Distributed {
+                no("a DISTRIBUTED Map");
+            }
+            if item_reader.is_some() || item_batcher.is_some() || result_writer.is_some() {
+                no("`ItemReader`/`ItemBatcher`/`ResultWriter`");
+            }
+            if tolerated_failure_count.is_some() || tolerated_failure_percentage.is_some() {
+                no("`ToleratedFailureCount`/`ToleratedFailurePercentage`");
+            }
+            if matches!(items, Some(Dynamic::Lit(_))) {
+                no("a literal `Items` array");
+            }
+        }
+        _ => {}
+    }
+}

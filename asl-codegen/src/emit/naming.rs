@@ -1,0 +1,122 @@
+//! Rust names for ASL names: state names become enum variants and method names, Task resources
+//! become trait method names. Names stay unique after sanitising.
+
+use std::collections::HashSet;
+
+/// Splits a name into alphanumeric words, breaking on separators and lower→upper case changes.
+fn words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if !c.is_alphanumeric() || !c.is_ascii() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn camel(s: &str) -> String {
+    let mut out: String = words(s)
+        .iter()
+        .map(|w| {
+            let mut cs = w.chars();
+            let first = cs.next().map(|c| c.to_ascii_uppercase()).into_iter();
+            first.chain(cs).collect::<String>()
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'S');
+    }
+    out
+}
+
+pub fn snake(s: &str) -> String {
+    let mut out = words(s).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "s_");
+    }
+    if is_keyword(&out) {
+        out.push('_');
+    }
+    out
+}
+
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "break" | "const" | "continue" | "crate" | "else" | "enum" | "extern" | "false" | "fn" | "for" | "if" | "impl" | "in"
+            | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "self" | "static" | "struct" | "super"
+            | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "async" | "await" | "dyn" | "abstract" | "become"
+            | "box" | "do" | "final" | "macro" | "override" | "priv" | "typeof" | "unsized" | "virtual" | "yield" | "try" | "gen"
+    )
+}
+
+/// Hands out unique names: a taken name gets `2`, `3`, … appended.
+#[derive(Default)]
+pub struct Unique {
+    taken: HashSet<String>,
+}
+
+impl Unique {
+    pub fn reserve(&mut self, names: &[&str]) {
+        self.taken.extend(names.iter().map(|s| s.to_string()));
+    }
+
+    pub fn get(&mut self, base: String, sep: &str) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        (2..).map(|n| format!("{base}{sep}{n}")).find(|c| self.taken.insert(c.clone())).expect("unbounded")
+    }
+}
+
+/// The trait method name for a Task resource: the Lambda function or activity name, the
+/// service and API of an integration (`arn:aws:states:::sqs:sendMessage.waitForTaskToken` →
+/// `sqs_send_message_wait_for_task_token`), else the ARN's last part.
+pub fn resource_method(arn: &str) -> String {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let name = if let Some(i) = parts.iter().position(|p| *p == "function" || *p == "activity") {
+        parts.get(i + 1).copied().unwrap_or(arn).to_owned()
+    } else if parts.len() > 5 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
+        parts[5..].iter().filter(|p| **p != "aws-sdk").copied().collect::<Vec<_>>().join("_")
+    } else {
+        parts.last().copied().unwrap_or(arn).to_owned()
+    };
+    snake(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(camel("Check stock"), "CheckStock");
+        assert_eq!(camel("checkStock-2"), "CheckStock2");
+        assert_eq!(camel("1st"), "S1st");
+        assert_eq!(snake("CheckStock"), "check_stock");
+        assert_eq!(snake("Match"), "match_");
+        assert_eq!(resource_method("arn:aws:lambda:us-east-1:111111111111:function:CheckStock"), "check_stock");
+        assert_eq!(resource_method("arn:aws:lambda:us-east-1:111111111111:function:ship:prod"), "ship");
+        assert_eq!(resource_method("arn:aws:states:us-east-1:111111111111:activity:approve"), "approve");
+        assert_eq!(resource_method("arn:aws:states:::lambda:invoke"), "lambda_invoke");
+        assert_eq!(resource_method("arn:aws:states:::sqs:sendMessage.waitForTaskToken"), "sqs_send_message_wait_for_task_token");
+        assert_eq!(resource_method("arn:aws:states:::aws-sdk:s3:getObject"), "s3_get_object");
+        let mut u = Unique::default();
+        assert_eq!(u.get("a".into(), "_"), "a");
+        assert_eq!(u.get("a".into(), "_"), "a_2");
+    }
+}

@@ -1,0 +1,290 @@
+//! The body of each state's method: a `static` spec and one runtime call.
+
+use asl_syntax::path::{Path, Root};
+use asl_syntax::template::Template;
+use asl_syntax::ToRust;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{choice, Ctx};
+use crate::model::*;
+use crate::parse;
+
+pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
+    let k = &cx.k;
+    let io = io(cx, st);
+    let next = next_tokens(cx, st);
+    match &st.kind {
+        Kind::Pass(p) => {
+            let result = match &p.result {
+                Some(v) => {
+                    let l = parse::lit_value(v).to_rust(k);
+                    quote!(::core::option::Option::Some(#l))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote! {
+                static SPEC: rt::PassSpec = rt::PassSpec { io: #io, result: #result };
+                let output = rt::pass::run(&SPEC, input, cx)?;
+                ::core::result::Result::Ok(rt::Flow::Done(output).then(#next))
+            }
+        }
+        Kind::Task(t) => {
+            let resource = &t.resource.value;
+            let method = &cx.tasks[resource];
+            let timeout = seconds(k, &t.timeout_seconds);
+            let heartbeat = seconds(k, &t.heartbeat_seconds);
+            let retry = retriers(&t.retry);
+            let (catch_ty, catch) = catchers(cx, st, &t.catch);
+            quote! {
+                static SPEC: rt::TaskSpec = rt::TaskSpec {
+                    io: #io,
+                    resource: #resource,
+                    timeout: #timeout,
+                    heartbeat: #heartbeat,
+                    retry: &[#(#retry),*],
+                };
+                static CATCH: #catch_ty = #catch;
+                let flow = rt::task::run(&SPEC, &CATCH, input, cx, |input, ctx| self.tasks.#method(input, ctx)).await?;
+                ::core::result::Result::Ok(flow.then(#next))
+            }
+        }
+        Kind::Choice(c) => choice::body(cx, st, c, io),
+        Kind::Wait(w) => {
+            let wait = match w {
+                Wait::Seconds(Dynamic::Lit(n)) => quote!(rt::WaitFor::Seconds(#n)),
+                Wait::Seconds(Dynamic::Path(p)) => {
+                    let p = p.to_rust(k);
+                    quote!(rt::WaitFor::SecondsPath(#p))
+                }
+                Wait::Timestamp(Dynamic::Lit(s)) => quote!(rt::WaitFor::Timestamp(#s)),
+                Wait::Timestamp(Dynamic::Path(p)) => {
+                    let p = p.to_rust(k);
+                    quote!(rt::WaitFor::TimestampPath(#p))
+                }
+                _ => unreachable!("reported as unsupported"),
+            };
+            quote! {
+                static SPEC: rt::WaitSpec = rt::WaitSpec { io: #io, wait: #wait };
+                let output = rt::wait::run(&SPEC, input, cx).await?;
+                ::core::result::Result::Ok(rt::Flow::Done(output).then(#next))
+            }
+        }
+        Kind::Succeed => quote! {
+            static IO: rt::Io = #io;
+            ::core::result::Result::Ok(rt::Next::End(IO.passthrough(input, cx)?))
+        },
+        Kind::Fail(f) => {
+            let text = |t: &Option<Dynamic<String>>| match t {
+                None => quote!(::core::option::Option::None),
+                Some(Dynamic::Lit(s)) => quote!(::core::option::Option::Some(rt::Text::Lit(#s))),
+                Some(Dynamic::Path(p)) => {
+                    let t = Template::Path(p.clone()).to_rust(k);
+                    quote!(::core::option::Option::Some(rt::Text::Dynamic(#t)))
+                }
+                Some(Dynamic::Call(c)) => {
+                    let t = Template::Call(c.clone()).to_rust(k);
+                    quote!(::core::option::Option::Some(rt::Text::Dynamic(#t)))
+                }
+                Some(Dynamic::Jsonata(_)) => unreachable!("reported as unsupported"),
+            };
+            let error = text(&f.error);
+            let cause = text(&f.cause);
+            quote! {
+                static SPEC: rt::FailSpec = rt::FailSpec { error: #error, cause: #cause };
+                ::core::result::Result::Err(rt::fail::run(&SPEC, &input, cx))
+            }
+        }
+        Kind::Parallel(p) => {
+            let retry = retriers(&p.retry);
+            let (catch_ty, catch) = catchers(cx, st, &p.catch);
+            let starts = p.branches.iter().map(|b| cx.state_path(&b.start_at.value));
+            quote! {
+                static SPEC: rt::ParallelSpec = rt::ParallelSpec { io: #io, retry: &[#(#retry),*] };
+                static CATCH: #catch_ty = #catch;
+                let flow = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
+                ::core::result::Result::Ok(flow.then(#next))
+            }
+        }
+        Kind::Map(m) => {
+            let retry = retriers(&m.retry);
+            let (catch_ty, catch) = catchers(cx, st, &m.catch);
+            let start = cx.state_path(&m.processor.start_at.value);
+            let items_path = match &m.items {
+                Some(Dynamic::Path(p)) => {
+                    let p = p.to_rust(k);
+                    quote!(::core::option::Option::Some(#p))
+                }
+                _ => quote!(::core::option::Option::None),
+            };
+            let concurrency = match &m.max_concurrency {
+                None => quote!(::core::option::Option::None),
+                Some(Dynamic::Lit(n)) => quote!(::core::option::Option::Some(rt::Concurrency::Lit(#n))),
+                Some(Dynamic::Path(p)) => {
+                    let p = p.to_rust(k);
+                    quote!(::core::option::Option::Some(rt::Concurrency::Path(#p)))
+                }
+                Some(_) => unreachable!("reported as unsupported"),
+            };
+            quote! {
+                static SPEC: rt::MapSpec = rt::MapSpec { io: #io, items_path: #items_path, max_concurrency: #concurrency, retry: &[#(#retry),*] };
+                static CATCH: #catch_ty = #catch;
+                let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
+                ::core::result::Result::Ok(flow.then(#next))
+            }
+        }
+    }
+}
+
+/// `Some(State::X)` for `Next`, `None` for `End` (as `Flow::then` takes it).
+fn next_tokens(cx: &Ctx, st: &State) -> TokenStream {
+    match &st.next {
+        Some(n) => {
+            let s = cx.state_path(&n.value);
+            quote!(::core::option::Option::Some(#s))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn opt<T: ToRust>(k: &TokenStream, v: &Option<T>) -> TokenStream {
+    v.to_rust(k)
+}
+
+fn path_field(k: &TokenStream, f: &PathField) -> TokenStream {
+    match f {
+        PathField::Whole => quote!(rt::PathField::Whole),
+        PathField::Null => quote!(rt::PathField::Null),
+        PathField::Path(p) => {
+            let p = p.to_rust(k);
+            quote!(rt::PathField::Path(#p))
+        }
+    }
+}
+
+pub(super) fn result_path(k: &TokenStream, r: &ResultPath) -> TokenStream {
+    match r {
+        ResultPath::Replace => quote!(rt::ResultPath::Replace),
+        ResultPath::Discard => quote!(rt::ResultPath::Discard),
+        ResultPath::Merge(p) => {
+            let p = p.to_rust(k);
+            quote!(rt::ResultPath::Merge(#p))
+        }
+    }
+}
+
+/// The state's `rt::Io`. For a Map, `parameters` carries the ItemSelector.
+pub(super) fn io(cx: &Ctx, st: &State) -> TokenStream {
+    let k = &cx.k;
+    let jsonata = st.query_language == QueryLanguage::Jsonata;
+    let parameters = match &st.kind {
+        Kind::Map(m) => m.item_selector.clone(),
+        _ => st.io.parameters.clone(),
+    };
+    let context = reads_context(st, parameters.as_ref());
+    let input_path = path_field(k, &st.io.input_path);
+    let output_path = path_field(k, &st.io.output_path);
+    let result_path = result_path(k, &st.io.result_path);
+    let parameters = opt(k, &parameters);
+    let result_selector = opt(k, &st.io.result_selector);
+    let output = opt(k, &st.io.output);
+    let assign = opt(k, &st.assign);
+    quote! {
+        rt::Io {
+            jsonata: #jsonata,
+            input_path: #input_path,
+            parameters: #parameters,
+            result_selector: #result_selector,
+            result_path: #result_path,
+            output_path: #output_path,
+            output: #output,
+            assign: #assign,
+            context: #context,
+        }
+    }
+}
+
+/// Whether any expression of the state reads the context object, so the runtime builds it only
+/// for the states that need it.
+fn reads_context(st: &State, parameters: Option<&Template>) -> bool {
+    fn path(p: &Path) -> bool {
+        p.root == Root::Context
+    }
+    fn template(t: &Template) -> bool {
+        match t {
+            Template::Lit(_) => false,
+            Template::Object(m) => m.iter().any(|(_, t)| template(t)),
+            Template::Array(a) => a.iter().any(template),
+            Template::Path(p) => path(p),
+            Template::Call(c) => format!("{c:?}").contains("Context"),
+            Template::Jsonata(_) => true,
+        }
+    }
+    let field = |f: &PathField| matches!(f, PathField::Path(p) if path(p));
+    field(&st.io.input_path)
+        || field(&st.io.output_path)
+        || parameters.is_some_and(template)
+        || st.io.result_selector.as_ref().is_some_and(template)
+        || st.io.output.as_ref().is_some_and(template)
+        || st.assign.as_ref().is_some_and(template)
+        || st.query_language == QueryLanguage::Jsonata
+}
+
+fn seconds(k: &TokenStream, s: &Option<Dynamic<u64>>) -> TokenStream {
+    match s {
+        None => quote!(::core::option::Option::None),
+        Some(Dynamic::Lit(n)) => quote!(::core::option::Option::Some(rt::Seconds::Lit(#n))),
+        Some(Dynamic::Path(p)) => {
+            let p = p.to_rust(k);
+            quote!(::core::option::Option::Some(rt::Seconds::Path(#p)))
+        }
+        Some(_) => unreachable!("reported as unsupported"),
+    }
+}
+
+fn retriers(rs: &[Retrier]) -> Vec<TokenStream> {
+    rs.iter()
+        .map(|r| {
+            let errors = &r.errors;
+            let interval = r.interval_seconds;
+            let attempts = r.max_attempts;
+            let backoff = r.backoff_rate;
+            let max_delay = match r.max_delay_seconds {
+                Some(m) => quote!(::core::option::Option::Some(#m)),
+                None => quote!(::core::option::Option::None),
+            };
+            let jitter = match r.jitter {
+                Jitter::Full => quote!(rt::Jitter::Full),
+                Jitter::None => quote!(rt::Jitter::None),
+            };
+            quote! {
+                rt::Retrier {
+                    errors: &[#(#errors),*],
+                    interval_seconds: #interval,
+                    max_attempts: #attempts,
+                    backoff_rate: #backoff,
+                    max_delay_seconds: #max_delay,
+                    jitter: #jitter,
+                }
+            }
+        })
+        .collect()
+}
+
+/// The catchers' static type and value.
+fn catchers(cx: &Ctx, st: &State, cs: &[Catcher]) -> (TokenStream, TokenStream) {
+    let k = &cx.k;
+    let n = cs.len();
+    let jsonata = st.query_language == QueryLanguage::Jsonata;
+    let items = cs.iter().map(|c| {
+        let errors = &c.errors;
+        let next = cx.state_path(&c.next.value);
+        let rp = result_path(k, &c.result_path);
+        let output = opt(k, &c.output);
+        let assign = opt(k, &c.assign);
+        quote! {
+            rt::Catcher { errors: &[#(#errors),*], next: #next, result_path: #rp, output: #output, assign: #assign, jsonata: #jsonata }
+        }
+    });
+    (quote!([rt::Catcher<State>; #n]), quote!([#(#items),*]))
+}

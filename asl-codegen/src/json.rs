@@ -1,0 +1,395 @@
+//! A JSON parser that keeps where every value came from, so diagnostics can point at
+//! file:line:column. (serde_json forgets positions once a value is parsed.)
+
+use std::fmt;
+
+/// Byte range in the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json {
+    pub value: JsonValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Json>),
+    /// Members in source order, each key with its own span.
+    Object(Vec<Member>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Json {
+    /// The JSON type's name as ASL error messages say it.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            JsonValue::Null => "null",
+            JsonValue::Bool(_) => "a boolean",
+            JsonValue::Number(_) => "a number",
+            JsonValue::String(_) => "a string",
+            JsonValue::Array(_) => "an array",
+            JsonValue::Object(_) => "an object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            JsonValue::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Looks up an object member by key.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        self.members()?.iter().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    /// The plain serde_json value (positions dropped).
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            JsonValue::Null => Value::Null,
+            JsonValue::Bool(b) => Value::Bool(*b),
+            JsonValue::Number(n) => Value::Number(n.clone()),
+            JsonValue::String(s) => Value::String(s.clone()),
+            JsonValue::Array(a) => Value::Array(a.iter().map(Json::to_value).collect()),
+            JsonValue::Object(m) => {
+                Value::Object(m.iter().map(|m| (m.key.clone(), m.value.to_value())).collect())
+            }
+        }
+    }
+}
+
+/// Parses a whole JSON document (RFC 8259; nesting bounded to keep the stack safe).
+pub fn parse(text: &str) -> Result<Json, ParseError> {
+    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0 };
+    p.ws();
+    let v = p.value()?;
+    p.ws();
+    if p.i < p.s.len() {
+        return Err(p.err("unexpected text after the JSON document"));
+    }
+    Ok(v)
+}
+
+const MAX_DEPTH: usize = 512;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, message: impl Into<String>) -> ParseError {
+        ParseError { offset: self.i.min(self.s.len()), message: message.into() }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Json, ParseError> {
+        let start = self.i;
+        let value = match self.s.get(self.i) {
+            None => return Err(self.err("unexpected end of input, expected a JSON value")),
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => JsonValue::String(self.string()?),
+            Some(b't') => self.keyword("true", JsonValue::Bool(true))?,
+            Some(b'f') => self.keyword("false", JsonValue::Bool(false))?,
+            Some(b'n') => self.keyword("null", JsonValue::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => {
+                let c = self.text[self.i..].chars().next().unwrap_or('?');
+                return Err(self.err(format!("unexpected character `{c}`, expected a JSON value")));
+            }
+        };
+        Ok(Json { value, span: Span { start, end: self.i } })
+    }
+
+    fn keyword(&mut self, word: &str, v: JsonValue) -> Result<JsonValue, ParseError> {
+        if self.s[self.i..].starts_with(word.as_bytes()) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(self.err("invalid literal, expected `true`, `false` or `null`"))
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(format!("JSON nested deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<JsonValue, ParseError> {
+        self.enter()?;
+        self.i += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(JsonValue::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(self.err("expected a string key in object"));
+            }
+            let key_start = self.i;
+            let key = self.string()?;
+            let key_span = Span { start: key_start, end: self.i };
+            self.ws();
+            if self.s.get(self.i) != Some(&b':') {
+                return Err(self.err("expected `:` after object key"));
+            }
+            self.i += 1;
+            self.ws();
+            let value = self.value()?;
+            members.push(Member { key, key_span, value });
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return Err(self.err("expected `,` or `}` in object")),
+            }
+        }
+        self.depth -= 1;
+        Ok(JsonValue::Object(members))
+    }
+
+    fn array(&mut self) -> Result<JsonValue, ParseError> {
+        self.enter()?;
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b']') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(JsonValue::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value()?);
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return Err(self.err("expected `,` or `]` in array")),
+            }
+        }
+        self.depth -= 1;
+        Ok(JsonValue::Array(items))
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.i;
+            while let Some(&b) = self.s.get(self.i) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.push_str(&self.text[run_start..self.i]);
+            match self.s.get(self.i) {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let c = match self.s.get(self.i) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.i += 1;
+                            let hi = self.hex4()?;
+                            let c = if (0xD800..0xDC00).contains(&hi) {
+                                if self.s.get(self.i) == Some(&b'\\') && self.s.get(self.i + 1) == Some(&b'u') {
+                                    self.i += 2;
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(self.err("invalid low surrogate in \\u escape"));
+                                    }
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                } else {
+                                    None
+                                }
+                            } else {
+                                char::from_u32(hi)
+                            };
+                            out.push(c.ok_or_else(|| self.err("invalid \\u escape (lone surrogate)"))?);
+                            continue;
+                        }
+                        _ => return Err(self.err("invalid escape in string")),
+                    };
+                    out.push(c);
+                    self.i += 1;
+                }
+                Some(_) => return Err(self.err("control character in string (escape it)")),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("truncated \\u escape"))?;
+        let s = std::str::from_utf8(digits).map_err(|_| self.err("invalid \\u escape"))?;
+        let v = u32::from_str_radix(s, 16).map_err(|_| self.err("invalid \\u escape"))?;
+        self.i += 4;
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<JsonValue, ParseError> {
+        let start = self.i;
+        if self.s.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        let digits = |p: &mut Self| {
+            let s = p.i;
+            while let Some(b'0'..=b'9') = p.s.get(p.i) {
+                p.i += 1;
+            }
+            p.i - s
+        };
+        let int_start = self.i;
+        if digits(self) == 0 {
+            return Err(self.err("invalid number"));
+        }
+        if self.s[int_start] == b'0' && self.i - int_start > 1 {
+            return Err(ParseError { offset: int_start, message: "leading zeros are not allowed in JSON numbers".into() });
+        }
+        if self.s.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if digits(self) == 0 {
+                return Err(self.err("expected digits after `.`"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.s.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.s.get(self.i) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.err("expected digits in exponent"));
+            }
+        }
+        let text = &self.text[start..self.i];
+        let n: serde_json::Number = serde_json::from_str(text)
+            .map_err(|_| ParseError { offset: start, message: format!("number `{text}` is out of range") })?;
+        Ok(JsonValue::Number(n))
+    }
+}
+
+/// Maps byte offsets to 1-based line and column (columns count characters).
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let end = offset.min(text.len());
+        let col = text.get(start..end).map_or(end - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// The text of a 1-based line, without its newline.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
+        text[start..end].trim_end_matches('\r')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_and_order() {
+        let text = r#"{"b": [1, 2.5, "x"], "a": {"n": null}}"#;
+        let j = parse(text).unwrap();
+        let m = j.members().unwrap();
+        assert_eq!(m[0].key, "b");
+        assert_eq!(&text[m[0].key_span.start..m[0].key_span.end], "\"b\"");
+        assert_eq!(&text[m[0].value.span.start..m[0].value.span.end], r#"[1, 2.5, "x"]"#);
+        assert_eq!(j.to_value(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        let e = parse("{\"a\": 1,\n \"b\" 2}").unwrap_err();
+        assert_eq!(e.message, "expected `:` after object key");
+        let idx = LineIndex::new("{\"a\": 1,\n \"b\" 2}");
+        assert_eq!(idx.line_col("{\"a\": 1,\n \"b\" 2}", e.offset), (2, 6));
+        assert!(parse("[1,]").is_err());
+        assert!(parse("01").is_err());
+        assert!(parse("\"\\ud800\"").is_err());
+        assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap().as_str(), Some("😀"));
+        assert!(parse(&"[".repeat(1000)).is_err());
+    }
+}

@@ -1,0 +1,339 @@
+//! Spanned JSON → typed model. Checks every field's presence, type and legality for its state
+//! type and query language, parses every embedded expression, and reports every problem.
+
+use std::collections::HashMap;
+
+use asl_syntax::{Lit, SyntaxError};
+
+use crate::diagnostic::{closest, Diagnostics};
+use crate::fields;
+use crate::json::{Json, JsonValue, Member, Span};
+use crate::model::*;
+
+/// The longest state name AWS accepts.
+const MAX_NAME: usize = 80;
+
+pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
+    let mut p = Parser { d, names: HashMap::new() };
+    let mut obj = p.object(root, "")?;
+    let ql = p.query_language(&mut obj, None).unwrap_or(QueryLanguage::JsonPath);
+    let comment = p.string_opt(&mut obj, "Comment");
+    let timeout_seconds = obj.take("TimeoutSeconds").and_then(|m| p.positive_int(m, &obj.ptr("TimeoutSeconds")));
+    if let Some(m) = obj.take("Version") {
+        p.string(m, &obj.ptr("Version"));
+    }
+    let scope = p.scope_fields(&mut obj, ql);
+    p.unknown_fields(&obj, &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"], "the state machine");
+    Some(Machine { comment, timeout_seconds, query_language: ql, scope: scope? })
+}
+
+struct Parser<'d> {
+    d: &'d mut Diagnostics,
+    /// Every state name seen so far, across all scopes: names are unique machine-wide.
+    names: HashMap<String, Span>,
+}
+
+/// An object being read; remembers which members were taken so the rest can be reported.
+struct Obj<'j> {
+    members: &'j [Member],
+    span: Span,
+    pointer: String,
+    taken: Vec<bool>,
+}
+
+impl<'j> Obj<'j> {
+    fn take(&mut self, key: &str) -> Option<&'j Member> {
+        let i = self.members.iter().position(|m| m.key == key)?;
+        self.taken[i] = true;
+        Some(&self.members[i])
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.members.iter().any(|m| m.key == key)
+    }
+
+    fn ptr(&self, key: &str) -> String {
+        format!("{}/{}", self.pointer, escape_pointer(key))
+    }
+}
+
+pub fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn syntax_at(string_span: Span, e: &SyntaxError) -> Span {
+    // +1 skips the opening quote; exact when the string has no escapes before the error.
+    let start = (string_span.start + 1 + e.offset).min(string_span.end.saturating_sub(1).max(string_span.start));
+    Span { start, end: string_span.end.saturating_sub(1).max(start + 1) }
+}
+
+impl Parser<'_> {
+    fn object<'j>(&mut self, json: &'j Json, pointer: &str) -> Option<Obj<'j>> {
+        let Some(members) = json.members() else {
+            self.d.error(pointer, json.span, format!("expected an object, found {}", json.type_name()));
+            return None;
+        };
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        for m in members {
+            if seen.insert(&m.key, ()).is_some() {
+                self.d.error(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key));
+            }
+        }
+        Some(Obj { members, span: json.span, pointer: pointer.to_owned(), taken: vec![false; members.len()] })
+    }
+
+    fn unknown_fields(&mut self, obj: &Obj, allowed: &[&str], what: &str) {
+        for (m, taken) in obj.members.iter().zip(&obj.taken) {
+            if *taken {
+                continue;
+            }
+            let ptr = obj.ptr(&m.key);
+            match closest(&m.key, allowed.iter().copied()) {
+                Some(s) => self.d.error_help(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key), format!("did you mean `{s}`?")),
+                None => self.d.error(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key)),
+            }
+        }
+    }
+
+    fn string<'j>(&mut self, m: &'j Member, ptr: &str) -> Option<&'j str> {
+        match m.value.as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.d.error(ptr, m.value.span, format!("`{}` must be a string, found {}", m.key, m.value.type_name()));
+                None
+            }
+        }
+    }
+
+    fn string_opt(&mut self, obj: &mut Obj, key: &str) -> Option<String> {
+        let m = obj.take(key)?;
+        self.string(m, &obj.ptr(key)).map(str::to_owned)
+    }
+
+    fn located_string(&mut self, obj: &mut Obj, key: &str) -> Option<Located<String>> {
+        let m = obj.take(key)?;
+        let ptr = obj.ptr(key);
+        let s = self.string(m, &ptr)?;
+        Some(Located { value: s.to_owned(), span: m.value.span, pointer: ptr })
+    }
+
+    fn int(&mut self, m: &Member, ptr: &str, min: u64, what: &str) -> Option<u64> {
+        let v = match &m.value.value {
+            JsonValue::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9e15).map(|f| f as u64)),
+            _ => None,
+        };
+        match v {
+            Some(v) if v >= min => Some(v),
+            _ => {
+                self.d.error(ptr, m.value.span, format!("`{}` must be {what}, found {}", m.key, describe(&m.value)));
+                None
+            }
+        }
+    }
+
+    fn positive_int(&mut self, m: &Member, ptr: &str) -> Option<u64> {
+        self.int(m, ptr, 1, "a positive integer")
+    }
+
+    fn number(&mut self, m: &Member, ptr: &str) -> Option<f64> {
+        match &m.value.value {
+            JsonValue::Number(n) => n.as_f64(),
+            _ => {
+                self.d.error(ptr, m.value.span, format!("`{}` must be a number, found {}", m.key, m.value.type_name()));
+                None
+            }
+        }
+    }
+
+    fn query_language(&mut self, obj: &mut Obj, parent: Option<QueryLanguage>) -> Option<QueryLanguage> {
+        let m = obj.take("QueryLanguage")?;
+        let ptr = obj.ptr("QueryLanguage");
+        let ql = match self.string(m, &ptr)? {
+            "JSONPath" => QueryLanguage::JsonPath,
+            "JSONata" => QueryLanguage::Jsonata,
+            other => {
+                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{other}`"), "use `JSONPath` or `JSONata`");
+                return None;
+            }
+        };
+        if parent == Some(QueryLanguage::Jsonata) && ql == QueryLanguage::JsonPath {
+            self.d.error(&ptr, m.value.span, "a JSONPath state cannot appear where the query language is JSONata");
+        }
+        Some(ql)
+    }
+
+    /// `StartAt` + `States` (+ `Comment`) of the top level, a branch or a processor.
+    fn scope_fields(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Scope> {
+        let start_at = self.located_string(obj, "StartAt");
+        if start_at.is_none() && !obj.has("StartAt") {
+            self.d.error(&obj.pointer, obj.span, "missing required field `StartAt`");
+        }
+        let mut states = Vec::new();
+        match obj.take("States") {
+            None => self.d.error(&obj.pointer, obj.span, "missing required field `States`"),
+            Some(m) => {
+                let ptr = obj.ptr("States");
+                if let Some(so) = self.object(&m.value, &ptr) {
+                    if so.members.is_empty() {
+                        self.d.error(&ptr, m.value.span, "`States` must contain at least one state");
+                    }
+                    for sm in so.members {
+                        if let Some(s) = self.state(sm, &format!("{ptr}/{}", escape_pointer(&sm.key)), ql) {
+                            states.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        Some(Scope { start_at: start_at?, states, comment: None, pointer: obj.pointer.clone() })
+    }
+
+    fn state(&mut self, m: &Member, pointer: &str, parent_ql: QueryLanguage) -> Option<State> {
+        let name = &m.key;
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            self.d.error(pointer, m.key_span, format!("state name `{name}` must be 1 to {MAX_NAME} characters long"));
+        }
+        if let Some(_first) = self.names.insert(name.clone(), m.key_span) {
+            self.d.error(pointer, m.key_span, format!("duplicate state name `{name}`: state names must be unique in the whole machine, including Parallel branches and Map processors"));
+        }
+        let mut obj = self.object(&m.value, pointer)?;
+        let ql = self.query_language(&mut obj, Some(parent_ql)).unwrap_or(parent_ql);
+        let Some(type_member) = obj.take("Type") else {
+            self.d.error_help(pointer, m.value.span, format!("state `{name}` is missing required field `Type`"), format!("one of {}", fields::STATE_TYPES.join(", ")));
+            return None;
+        };
+        let type_ptr = obj.ptr("Type");
+        let type_name = self.string(type_member, &type_ptr)?.to_owned();
+        let Some(allowed) = fields::state_fields(&type_name) else {
+            let help = match closest(&type_name, fields::STATE_TYPES.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("one of {}", fields::STATE_TYPES.join(", ")),
+            };
+            self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{type_name}`"), help);
+            return None;
+        };
+        // Fields of the other query language, or of other state types, get a precise message.
+        for mem in obj.members {
+            if fields::COMMON.contains(&mem.key.as_str()) {
+                continue;
+            }
+            let ptr = obj.ptr(&mem.key);
+            if allowed.contains(&mem.key.as_str()) && fields::wrong_language(&mem.key, ql) {
+                let lang = if ql == QueryLanguage::Jsonata { "JSONata" } else { "JSONPath" };
+                let help = if ql == QueryLanguage::Jsonata {
+                    "JSONata states use `Arguments` and `Output` with `{% … %}` expressions instead of the path fields"
+                } else {
+                    "set `\"QueryLanguage\": \"JSONata\"` on the state to use JSONata fields"
+                };
+                self.d.error_help(&ptr, mem.key_span, format!("field `{}` is not allowed in a {lang} state", mem.key), help);
+            } else if !allowed.contains(&mem.key.as_str()) && fields::STATE_TYPES.iter().any(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))) {
+                self.d.error(&ptr, mem.key_span, format!("field `{}` is not allowed in a {type_name} state", mem.key));
+            }
+        }
+        let mut known: Vec<&str> = fields::COMMON.to_vec();
+        known.extend_from_slice(allowed);
+        let comment = self.string_opt(&mut obj, "Comment");
+
+        let next = self.transition(&mut obj, &type_name, m.value.span);
+        let io = self.io(&mut obj, ql);
+        let assign = obj.take("Assign").and_then(|a| self.assign(a, &obj.ptr("Assign"), ql));
+        let kind = match type_name.as_str() {
+            "Pass" => Kind::Pass(Pass {
+                result: obj.take("Result").map(|r| r.value.to_value()),
+            }),
+            "Task" => Kind::Task(self.task(&mut obj, ql)?),
+            "Choice" => Kind::Choice(self.choice(&mut obj, ql)?),
+            "Wait" => Kind::Wait(self.wait(&mut obj, ql)?),
+            "Succeed" => Kind::Succeed,
+            "Fail" => Kind::Fail(self.fail(&mut obj, ql)),
+            "Parallel" => Kind::Parallel(self.parallel(&mut obj, ql)?),
+            "Map" => Kind::Map(self.map(&mut obj, ql)?),
+            _ => unreachable!("state_fields accepted the type"),
+        };
+        // Anything left is either reported above (wrong type/language) or truly unknown.
+        let leftover: Vec<bool> = obj.members.iter().zip(&obj.taken).map(|(mem, t)| *t || fields::STATE_TYPES.iter().any(|ty| fields::state_fields(ty).is_some_and(|f| f.contains(&mem.key.as_str())))).collect();
+        obj.taken = leftover;
+        self.unknown_fields(&obj, &known, &format!("{type_name} state `{name}`"));
+        Some(State { name: name.clone(), name_span: m.key_span, pointer: pointer.to_owned(), comment, query_language: ql, next, io, assign, kind })
+    }
+
+    /// `Next` / `End`: exactly one for the states that continue; neither for Choice/Succeed/Fail.
+    fn transition(&mut self, obj: &mut Obj, type_name: &str, span: Span) -> Option<Located<String>> {
+        let next = self.located_string(obj, "Next");
+        let end_member = obj.take("End");
+        let end = match end_member {
+            Some(e) => match e.value.value {
+                JsonValue::Bool(b) => Some((b, e)),
+                _ => {
+                    self.d.error(&obj.ptr("End"), e.value.span, format!("`End` must be a boolean, found {}", e.value.type_name()));
+                    None
+                }
+            },
+            None => None,
+        };
+        let terminal = matches!(type_name, "Choice" | "Succeed" | "Fail");
+        if terminal {
+            return None;
+        }
+        match (&next, end) {
+            (Some(n), Some((true, _))) => {
+                self.d.error_help(&n.pointer, n.span, format!("a {type_name} state cannot have both `Next` and `End`"), "keep `Next` to continue, or `\"End\": true` to stop here");
+            }
+            (None, Some((false, e))) => {
+                self.d.error_help(&obj.ptr("End"), e.value.span, format!("a {type_name} state needs `Next` or `\"End\": true`"), "`End` must be `true` when there is no `Next`");
+            }
+            (None, None) if !obj.has("Next") => {
+                self.d.error_help(&obj.pointer, span, format!("a {type_name} state needs `Next` or `\"End\": true`"), "add `\"Next\": \"<state>\"` or `\"End\": true`");
+            }
+            _ => {}
+        }
+        next
+    }
+}
+
+fn describe(j: &Json) -> String {
+    match &j.value {
+        JsonValue::Number(n) => format!("`{n}`"),
+        _ => j.type_name().to_owned(),
+    }
+}
+
+pub(crate) fn lit(j: &Json) -> Lit {
+    match &j.value {
+        JsonValue::Null => Lit::Null,
+        JsonValue::Bool(b) => Lit::Bool(*b),
+        JsonValue::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Lit::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Lit::UInt(u)
+            } else {
+                Lit::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        JsonValue::String(s) => Lit::Str(s.clone().into()),
+        JsonValue::Array(a) => Lit::Array(a.iter().map(lit).collect::<Vec<_>>().into()),
+        JsonValue::Object(m) => Lit::Object(m.iter().map(|m| (m.key.clone().into(), lit(&m.value))).collect::<Vec<_>>().into()),
+    }
+}
+
+mod io;
+mod states;
+mod template;
+
+/// A plain JSON value as a static literal.
+pub(crate) fn lit_value(v: &serde_json::Value) -> Lit {
+    use serde_json::Value;
+    match v {
+        Value::Null => Lit::Null,
+        Value::Bool(b) => Lit::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Lit::Int(i),
+            (None, Some(u)) => Lit::UInt(u),
+            _ => Lit::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => Lit::Str(s.clone().into()),
+        Value::Array(a) => Lit::Array(a.iter().map(lit_value).collect::<Vec<_>>().into()),
+        Value::Object(m) => Lit::Object(m.iter().map(|(k, v)| (k.clone().into(), lit_value(v))).collect::<Vec<_>>().into()),
+    }
+}

@@ -1,0 +1,575 @@
+//! The fields specific to each state type.
+
+use asl_syntax::template::Template;
+
+use super::template::jsonata_body;
+use super::{Obj, Parser};
+use crate::json::{Json, JsonValue, Member};
+use crate::model::*;
+
+/// AWS's limit on `MaxDelaySeconds`.
+const MAX_DELAY_LIMIT: u64 = 31_622_401;
+
+impl Parser<'_> {
+    /// A number field that may also be given as `<Field>Path` (JSONPath) or as a `{% %}`
+    /// expression (JSONata). Reports both forms together as an error.
+    fn dynamic_int(&mut self, obj: &mut Obj, key: &str, min: u64, what: &str, ql: QueryLanguage) -> Option<Dynamic<u64>> {
+        let path_key = format!("{key}Path");
+        let lit = obj.take(key);
+        let path = obj.take(&path_key);
+        if let (Some(_), Some(p)) = (lit, path) {
+            self.d.error(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+            return None;
+        }
+        if let Some(p) = path {
+            return self.path(&p.value, &obj.ptr(&path_key), &path_key).map(Dynamic::Path);
+        }
+        let m = lit?;
+        let ptr = obj.ptr(key);
+        if let (QueryLanguage::Jsonata, Some(s)) = (ql, m.value.as_str()) {
+            if let Some(body) = jsonata_body(s) {
+                return self.jsonata(&m.value, body, &ptr).map(Dynamic::Jsonata);
+            }
+        }
+        self.int(m, &ptr, min, what).map(Dynamic::Lit)
+    }
+
+    pub(super) fn task(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Task> {
+        let resource = self.located_string(obj, "Resource");
+        if resource.is_none() && !obj.has("Resource") {
+            self.d.error(&obj.pointer, obj.span, "a Task state needs `Resource`");
+        }
+        if let Some(r) = &resource {
+            if !r.value.starts_with("arn:") {
+                self.d.error_help(&r.pointer, r.span, format!("invalid resource `{}`", r.value), "a Task resource is an ARN: `arn:aws:states:::lambda:invoke`, `arn:aws:lambda:<region>:<account>:function:<name>`, `arn:aws:states:<region>:<account>:activity:<name>`, …");
+            }
+        }
+        let timeout_seconds = self.dynamic_int(obj, "TimeoutSeconds", 1, "a positive integer", ql);
+        let heartbeat_seconds = self.dynamic_int(obj, "HeartbeatSeconds", 1, "a positive integer", ql);
+        if let (Some(Dynamic::Lit(t)), Some(Dynamic::Lit(h))) = (&timeout_seconds, &heartbeat_seconds) {
+            if h >= t {
+                let m = obj.members.iter().find(|m| m.key == "HeartbeatSeconds").expect("taken above");
+                self.d.error(&obj.ptr("HeartbeatSeconds"), m.value.span, format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"));
+            }
+        }
+        let credentials = obj.take("Credentials").and_then(|m| self.template(&m.value, &obj.ptr("Credentials"), ql));
+        let retry = self.retriers(obj);
+        let catch = self.catchers(obj, ql);
+        Some(Task { resource: resource?, timeout_seconds, heartbeat_seconds, credentials, retry, catch })
+    }
+
+    pub(super) fn wait(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Wait> {
+        let present: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].into_iter().filter(|k| obj.has(k)).collect();
+        if present.len() != 1 {
+            let msg = if present.is_empty() {
+                "a Wait state needs exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`".to_owned()
+            } else {
+                format!("a Wait state takes exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`, found {}", present.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and "))
+            };
+            let span = present.get(1).and_then(|k| obj.members.iter().find(|m| m.key == *k)).map_or(obj.span, |m| m.key_span);
+            self.d.error(&obj.pointer, span, msg);
+            for k in present {
+                obj.take(k);
+            }
+            return None;
+        }
+        if obj.has("Seconds") || obj.has("SecondsPath") {
+            return self.dynamic_int(obj, "Seconds", 0, "a non-negative integer", ql).map(Wait::Seconds);
+        }
+        if let Some(p) = obj.take("TimestampPath") {
+            return self.path(&p.value, &obj.ptr("TimestampPath"), "TimestampPath").map(|p| Wait::Timestamp(Dynamic::Path(p)));
+        }
+        let m = obj.take("Timestamp")?;
+        let ptr = obj.ptr("Timestamp");
+        let s = self.string(m, &ptr)?;
+        if ql == QueryLanguage::Jsonata {
+            if let Some(body) = jsonata_body(s) {
+                return self.jsonata(&m.value, body, &ptr).map(|e| Wait::Timestamp(Dynamic::Jsonata(e)));
+            }
+        }
+        if asl_syntax::timestamp::parse(s).is_none() {
+            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` `{s}` is not an RFC 3339 timestamp"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+            return None;
+        }
+        Some(Wait::Timestamp(Dynamic::Lit(s.to_owned())))
+    }
+
+    pub(super) fn fail(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Fail {
+        let mut field = |p: &mut Self, key: &str| -> Option<Dynamic<String>> {
+            let path_key = format!("{key}Path");
+            let lit = obj.take(key);
+            let path = obj.take(&path_key);
+            if let (Some(_), Some(pm)) = (lit, path) {
+                p.d.error(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+                return None;
+            }
+            if let Some(pm) = path {
+                return match p.path_or_call(&pm.value, &obj.ptr(&path_key), &path_key)? {
+                    Template::Path(path) => Some(Dynamic::Path(path)),
+                    Template::Call(c) => Some(Dynamic::Call(c)),
+                    _ => None,
+                };
+            }
+            let m = lit?;
+            let ptr = obj.ptr(key);
+            let s = p.string(m, &ptr)?;
+            if ql == QueryLanguage::Jsonata {
+                if let Some(body) = jsonata_body(s) {
+                    return p.jsonata(&m.value, body, &ptr).map(Dynamic::Jsonata);
+                }
+            }
+            Some(Dynamic::Lit(s.to_owned()))
+        };
+        let error = field(self, "Error");
+        let cause = field(self, "Cause");
+        Fail { error, cause }
+    }
+
+    pub(super) fn choice(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Choice> {
+        let default = self.located_string(obj, "Default");
+        let Some(m) = obj.take("Choices") else {
+            self.d.error(&obj.pointer, obj.span, "a Choice state needs `Choices`");
+            return None;
+        };
+        let ptr = obj.ptr("Choices");
+        let JsonValue::Array(items) = &m.value.value else {
+            self.d.error(&ptr, m.value.span, format!("`Choices` must be an array of rules, found {}", m.value.type_name()));
+            return None;
+        };
+        if items.is_empty() {
+            self.d.error(&ptr, m.value.span, "`Choices` must contain at least one rule");
+        }
+        let mut choices = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(b) = self.choice_branch(item, &format!("{ptr}/{i}"), ql) {
+                choices.push(b);
+            }
+        }
+        Some(Choice { choices, default })
+    }
+
+    fn choice_branch(&mut self, j: &Json, ptr: &str, ql: QueryLanguage) -> Option<ChoiceBranch> {
+        let mut obj = self.object(j, ptr)?;
+        let next = self.located_string(&mut obj, "Next");
+        if next.is_none() && !obj.has("Next") {
+            self.d.error_help(ptr, j.span, "a Choice rule needs `Next`", "name the state to go to when the rule matches");
+        }
+        if let Some(e) = obj.take("End") {
+            self.d.error(&obj.ptr("End"), e.key_span, "a Choice rule cannot have `End`; use `Next`");
+        }
+        let assign = obj.take("Assign").and_then(|a| self.assign(a, &obj.ptr("Assign"), ql));
+        let output = match obj.take("Output") {
+            Some(o) if ql == QueryLanguage::Jsonata => self.template(&o.value, &obj.ptr("Output"), ql),
+            Some(o) => {
+                self.d.error(&obj.ptr("Output"), o.key_span, "field `Output` is not allowed in a JSONPath Choice rule");
+                None
+            }
+            None => None,
+        };
+        let rule = self.rule(&mut obj, ql, true)?;
+        Some(ChoiceBranch { rule, next: next?, assign, output })
+    }
+
+    /// A rule's condition (the object's remaining fields). `top` rules may carry Next/Assign.
+    fn rule(&mut self, obj: &mut Obj, ql: QueryLanguage, top: bool) -> Option<Rule> {
+        let _ = obj.take("Comment");
+        let allowed: &[&str] = if top { &["Next", "Assign", "Output", "Comment"] } else { &["Comment"] };
+        if ql == QueryLanguage::Jsonata {
+            let rule = match obj.take("Condition") {
+                None => {
+                    self.d.error(&obj.pointer, obj.span, "a JSONata Choice rule needs `Condition`");
+                    None
+                }
+                Some(c) => {
+                    let ptr = obj.ptr("Condition");
+                    match c.value.as_str().and_then(jsonata_body) {
+                        Some(body) => self.jsonata(&c.value, body, &ptr).map(Rule::Condition),
+                        None => {
+                            self.d.error(&ptr, c.value.span, "`Condition` must be a JSONata expression string `{% … %}`");
+                            None
+                        }
+                    }
+                }
+            };
+            let mut known = allowed.to_vec();
+            known.push("Condition");
+            self.unknown_fields(obj, &known, "a Choice rule");
+            return rule;
+        }
+        for combinator in ["And", "Or", "Not"] {
+            if let Some(m) = obj.take(combinator) {
+                let ptr = obj.ptr(combinator);
+                let others: Vec<&Member> = obj.members.iter().filter(|mm| Op::from_name(&mm.key).is_some() || mm.key == "Variable" || ["And", "Or", "Not"].contains(&mm.key.as_str()) && mm.key != combinator).collect();
+                if let Some(o) = others.first() {
+                    self.d.error(&obj.ptr(&o.key), o.key_span, format!("a Choice rule with `{combinator}` cannot also have `{}`", o.key));
+                }
+                for o in others {
+                    obj.take(&o.key);
+                }
+                let rule = if combinator == "Not" {
+                    let mut inner = self.object(&m.value, &ptr)?;
+                    self.nested_rule_next(&mut inner);
+                    self.rule(&mut inner, ql, false).map(|r| Rule::Not(Box::new(r)))
+                } else {
+                    let JsonValue::Array(items) = &m.value.value else {
+                        self.d.error(&ptr, m.value.span, format!("`{combinator}` must be a non-empty array of rules, found {}", m.value.type_name()));
+                        return None;
+                    };
+                    if items.is_empty() {
+                        self.d.error(&ptr, m.value.span, format!("`{combinator}` must be a non-empty array of rules"));
+                        return None;
+                    }
+                    let mut rules = Vec::new();
+                    for (i, it) in items.iter().enumerate() {
+                        let iptr = format!("{ptr}/{i}");
+                        let Some(mut inner) = self.object(it, &iptr) else { continue };
+                        self.nested_rule_next(&mut inner);
+                        if let Some(r) = self.rule(&mut inner, ql, false) {
+                            rules.push(r);
+                        }
+                    }
+                    (rules.len() == items.len()).then(|| if combinator == "And" { Rule::And(rules) } else { Rule::Or(rules) })
+                };
+                self.unknown_fields(obj, allowed, "a Choice rule");
+                return rule;
+            }
+        }
+        // A comparison: `Variable` and exactly one operator.
+        let ops: Vec<(Op, &Member)> = obj.members.iter().filter_map(|m| Op::from_name(&m.key).map(|op| (op, m))).collect();
+        let variable = obj.take("Variable");
+        for (_, m) in &ops {
+            obj.take(&m.key);
+        }
+        let mut known = allowed.to_vec();
+        known.extend(["Variable", "And", "Or", "Not"]);
+        known.extend(Op::ALL.iter().map(|o| o.name()));
+        self.unknown_fields(obj, &known, "a Choice rule");
+        let (op, opm) = match ops.as_slice() {
+            [] => {
+                self.d.error_help(&obj.pointer, obj.span, "a Choice rule needs a comparison operator (or `And`, `Or`, `Not`)", "for example `\"StringEquals\": \"done\"` or `\"NumericGreaterThan\": 10`");
+                return None;
+            }
+            [one] => *one,
+            [_, second, ..] => {
+                self.d.error(&obj.ptr(&second.1.key), second.1.key_span, format!("a Choice rule takes exactly one comparison operator, found `{}` and `{}`", ops[0].1.key, second.1.key));
+                return None;
+            }
+        };
+        let Some(vm) = variable else {
+            self.d.error(&obj.pointer, obj.span, format!("a Choice rule with `{}` needs `Variable`", op.name()));
+            return None;
+        };
+        let variable = self.path(&vm.value, &obj.ptr("Variable"), "Variable");
+        let optr = obj.ptr(op.name());
+        let v = &opm.value;
+        let bad = |p: &mut Self, want: &str| {
+            p.d.error(&optr, v.span, format!("`{}` takes {want}, found {}", op.name(), v.type_name()));
+            None
+        };
+        let operand = match op.operand() {
+            OperandKind::Str => match v.as_str() {
+                Some(s) => Some(Operand::Str(s.to_owned())),
+                None => bad(self, "a string"),
+            },
+            OperandKind::Number => match &v.value {
+                JsonValue::Number(n) => Some(Operand::Number(n.as_f64().unwrap_or(0.0))),
+                _ => bad(self, "a number"),
+            },
+            OperandKind::Bool | OperandKind::TypeTest => match &v.value {
+                JsonValue::Bool(b) => Some(Operand::Bool(*b)),
+                _ => bad(self, "a boolean"),
+            },
+            OperandKind::Timestamp => match v.as_str() {
+                Some(s) if asl_syntax::timestamp::parse(s).is_some() => Some(Operand::Timestamp(s.to_owned())),
+                Some(s) => {
+                    self.d.error_help(&optr, v.span, format!("`{}` takes an RFC 3339 timestamp, found `{s}`", op.name()), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+                    None
+                }
+                None => bad(self, "a timestamp string"),
+            },
+            OperandKind::Path => match v.as_str() {
+                Some(_) => self.path(v, &optr, op.name()).map(Operand::Path),
+                None => bad(self, "a path string"),
+            },
+        };
+        Some(Rule::Compare(Compare { variable: variable?, op, operand: operand? }))
+    }
+
+    fn nested_rule_next(&mut self, inner: &mut Obj) {
+        for key in ["Next", "Assign", "Output"] {
+            if let Some(n) = inner.take(key) {
+                self.d.error_help(&inner.ptr(key), n.key_span, format!("a rule nested in `And`, `Or` or `Not` cannot have `{key}`"), format!("only top-level Choice rules have `{key}`"));
+            }
+        }
+    }
+
+    pub(super) fn parallel(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Parallel> {
+        let Some(m) = obj.take("Branches") else {
+            self.d.error(&obj.pointer, obj.span, "a Parallel state needs `Branches`");
+            return None;
+        };
+        let ptr = obj.ptr("Branches");
+        let JsonValue::Array(items) = &m.value.value else {
+            self.d.error(&ptr, m.value.span, format!("`Branches` must be an array, found {}", m.value.type_name()));
+            return None;
+        };
+        if items.is_empty() {
+            self.d.error(&ptr, m.value.span, "`Branches` must contain at least one branch");
+        }
+        let mut branches = Vec::new();
+        for (i, b) in items.iter().enumerate() {
+            let bptr = format!("{ptr}/{i}");
+            let Some(mut bo) = self.object(b, &bptr) else { continue };
+            let bql = self.query_language(&mut bo, Some(ql)).unwrap_or(ql);
+            let comment = self.string_opt(&mut bo, "Comment");
+            if let Some(mut s) = self.scope_fields(&mut bo, bql) {
+                s.comment = comment;
+                branches.push(s);
+            }
+            self.unknown_fields(&bo, &["StartAt", "States", "Comment", "QueryLanguage"], "a Parallel branch");
+        }
+        let retry = self.retriers(obj);
+        let catch = self.catchers(obj, ql);
+        (branches.len() == items.len()).then_some(Parallel { branches, retry, catch })
+    }
+
+    pub(super) fn map(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Map> {
+        let (key, m) = match (obj.take("ItemProcessor"), obj.take("Iterator")) {
+            (Some(_), Some(it)) => {
+                self.d.error(&obj.ptr("Iterator"), it.key_span, "`ItemProcessor` and `Iterator` cannot both be set");
+                return None;
+            }
+            (Some(p), None) => ("ItemProcessor", p),
+            (None, Some(it)) => ("Iterator", it),
+            (None, None) => {
+                self.d.error(&obj.pointer, obj.span, "a Map state needs `ItemProcessor` (or the older `Iterator`)");
+                return None;
+            }
+        };
+        let pptr = obj.ptr(key);
+        let mut po = self.object(&m.value, &pptr)?;
+        let mut mode = MapMode::Inline;
+        if let Some(pc) = po.take("ProcessorConfig") {
+            let cptr = po.ptr("ProcessorConfig");
+            if let Some(mut co) = self.object(&pc.value, &cptr) {
+                if let Some(mm) = co.take("Mode") {
+                    match self.string(mm, &co.ptr("Mode")) {
+                        Some("INLINE") => {}
+                        Some("DISTRIBUTED") => mode = MapMode::Distributed,
+                        Some(other) => self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{other}`"), "use `INLINE` or `DISTRIBUTED`"),
+                        None => {}
+                    }
+                }
+                if let Some(et) = co.take("ExecutionType") {
+                    match self.string(et, &co.ptr("ExecutionType")) {
+                        Some("STANDARD" | "EXPRESS") | None => {}
+                        Some(other) => self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{other}`"), "use `STANDARD` or `EXPRESS`"),
+                    }
+                }
+                self.unknown_fields(&co, &["Mode", "ExecutionType"], "`ProcessorConfig`");
+            }
+        }
+        let pql = self.query_language(&mut po, Some(ql)).unwrap_or(ql);
+        let comment = self.string_opt(&mut po, "Comment");
+        let processor = self.scope_fields(&mut po, pql);
+        self.unknown_fields(&po, &["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"], &format!("`{key}`"));
+
+        let items = if let Some(ip) = obj.take("ItemsPath") {
+            self.path(&ip.value, &obj.ptr("ItemsPath"), "ItemsPath").map(Dynamic::Path)
+        } else if let Some(it) = obj.take("Items") {
+            let iptr = obj.ptr("Items");
+            match &it.value.value {
+                JsonValue::Array(_) => Some(Dynamic::Lit(it.value.to_value())),
+                JsonValue::String(s) if jsonata_body(s).is_some() => self.jsonata(&it.value, jsonata_body(s).unwrap_or(""), &iptr).map(Dynamic::Jsonata),
+                _ => {
+                    self.d.error(&iptr, it.value.span, "`Items` must be an array or a JSONata expression `{% … %}`");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let item_selector = match (obj.take("ItemSelector"), obj.take("Parameters")) {
+            (Some(_), Some(p)) => {
+                self.d.error(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set (`Parameters` is the older name of `ItemSelector`)");
+                None
+            }
+            (Some(s), None) => self.template(&s.value, &obj.ptr("ItemSelector"), ql),
+            (None, Some(p)) => self.template(&p.value, &obj.ptr("Parameters"), ql),
+            (None, None) => None,
+        };
+        let max_concurrency = self.dynamic_int(obj, "MaxConcurrency", 0, "a non-negative integer", ql);
+        let tolerated_failure_count = self.dynamic_int(obj, "ToleratedFailureCount", 0, "a non-negative integer", ql);
+        let tolerated_failure_percentage = match (obj.take("ToleratedFailurePercentage"), obj.take("ToleratedFailurePercentagePath")) {
+            (Some(_), Some(p)) => {
+                self.d.error(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set");
+                None
+            }
+            (None, Some(p)) => self.path(&p.value, &obj.ptr("ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath").map(Dynamic::Path),
+            (Some(l), None) => {
+                let ptr = obj.ptr("ToleratedFailurePercentage");
+                match l.value.as_str().and_then(jsonata_body) {
+                    Some(body) if ql == QueryLanguage::Jsonata => self.jsonata(&l.value, body, &ptr).map(Dynamic::Jsonata),
+                    _ => match self.number(l, &ptr) {
+                        Some(p) if (0.0..=100.0).contains(&p) => Some(Dynamic::Lit(p)),
+                        Some(_) => {
+                            self.d.error(&ptr, l.value.span, "`ToleratedFailurePercentage` must be between 0 and 100");
+                            None
+                        }
+                        None => None,
+                    },
+                }
+            }
+            (None, None) => None,
+        };
+        let located = |obj: &mut Obj, k: &str| obj.take(k).map(|m| Located { value: m.value.to_value(), span: m.key_span, pointer: obj.ptr(k) });
+        let item_reader = located(obj, "ItemReader");
+        let item_batcher = located(obj, "ItemBatcher");
+        let result_writer = located(obj, "ResultWriter");
+        let label = self.string_opt(obj, "Label");
+        if mode == MapMode::Inline {
+            for (k, present) in [("ItemReader", item_reader.is_some()), ("ItemBatcher", item_batcher.is_some()), ("ResultWriter", result_writer.is_some())] {
+                if present {
+                    let m = obj.members.iter().find(|m| m.key == k).expect("taken above");
+                    self.d.error_help(&obj.ptr(k), m.key_span, format!("`{k}` is only allowed in a DISTRIBUTED Map"), "set `\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}` in the ItemProcessor");
+                }
+            }
+        }
+        let retry = self.retriers(obj);
+        let catch = self.catchers(obj, ql);
+        let mut processor = processor?;
+        processor.comment = comment;
+        Some(Map { processor, mode, items, item_selector, max_concurrency, tolerated_failure_count, tolerated_failure_percentage, item_reader, item_batcher, result_writer, label, retry, catch })
+    }
+
+    fn error_equals(&mut self, obj: &mut Obj, is_last: bool, what: &str) -> Vec<String> {
+        let Some(m) = obj.take("ErrorEquals") else {
+            self.d.error(&obj.pointer, obj.span, format!("a {what} needs `ErrorEquals`"));
+            return vec![];
+        };
+        let ptr = obj.ptr("ErrorEquals");
+        let JsonValue::Array(items) = &m.value.value else {
+            self.d.error(&ptr, m.value.span, format!("`ErrorEquals` must be a non-empty array of error names, found {}", m.value.type_name()));
+            return vec![];
+        };
+        if items.is_empty() {
+            self.d.error(&ptr, m.value.span, "`ErrorEquals` must name at least one error");
+        }
+        let mut out = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            match it.as_str() {
+                Some(s) => {
+                    if s == "States.ALL" && items.len() > 1 {
+                        self.d.error(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`");
+                    }
+                    if s == "States.ALL" && !is_last {
+                        self.d.error_help(&format!("{ptr}/{i}"), it.span, format!("a {what} with `States.ALL` must be the last one"), format!("move this {what} to the end: later ones can never match"));
+                    }
+                    out.push(s.to_owned());
+                }
+                None => self.d.error(&format!("{ptr}/{i}"), it.span, format!("an error name must be a string, found {}", it.type_name())),
+            }
+        }
+        out
+    }
+
+    fn list<'j>(&mut self, obj: &mut Obj<'j>, key: &str) -> Vec<(String, &'j Json)> {
+        let Some(m) = obj.take(key) else { return vec![] };
+        let ptr = obj.ptr(key);
+        match &m.value.value {
+            JsonValue::Array(items) => items.iter().enumerate().map(|(i, it)| (format!("{ptr}/{i}"), it)).collect(),
+            _ => {
+                self.d.error(&ptr, m.value.span, format!("`{key}` must be an array, found {}", m.value.type_name()));
+                vec![]
+            }
+        }
+    }
+
+    fn retriers(&mut self, obj: &mut Obj) -> Vec<Retrier> {
+        let items = self.list(obj, "Retry");
+        let n = items.len();
+        let mut out = Vec::new();
+        for (i, (ptr, j)) in items.into_iter().enumerate() {
+            let Some(mut r) = self.object(j, &ptr) else { continue };
+            let errors = self.error_equals(&mut r, i + 1 == n, "retrier");
+            let interval_seconds = r.take("IntervalSeconds").map_or(Some(1), |m| self.positive_int(m, &r.ptr("IntervalSeconds")));
+            let max_attempts = r.take("MaxAttempts").map_or(Some(3), |m| self.int(m, &r.ptr("MaxAttempts"), 0, "a non-negative integer"));
+            let backoff_rate = match r.take("BackoffRate") {
+                None => Some(2.0),
+                Some(m) => match self.number(m, &r.ptr("BackoffRate")) {
+                    Some(b) if b >= 1.0 => Some(b),
+                    Some(b) => {
+                        self.d.error(&r.ptr("BackoffRate"), m.value.span, format!("`BackoffRate` must be at least 1.0, found `{b}`"));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            let max_delay_seconds = match r.take("MaxDelaySeconds") {
+                None => None,
+                Some(m) => match self.positive_int(m, &r.ptr("MaxDelaySeconds")) {
+                    Some(v) if v < MAX_DELAY_LIMIT => Some(v),
+                    Some(_) => {
+                        self.d.error(&r.ptr("MaxDelaySeconds"), m.value.span, format!("`MaxDelaySeconds` must be below {MAX_DELAY_LIMIT}"));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            let jitter = match r.take("JitterStrategy") {
+                None => Some(Jitter::None),
+                Some(m) => match self.string(m, &r.ptr("JitterStrategy")) {
+                    Some("FULL") => Some(Jitter::Full),
+                    Some("NONE") => Some(Jitter::None),
+                    Some(other) => {
+                        self.d.error_help(&r.ptr("JitterStrategy"), m.value.span, format!("unknown jitter strategy `{other}`"), "use `FULL` or `NONE`");
+                        None
+                    }
+                    None => None,
+                },
+            };
+            let _ = r.take("Comment");
+            self.unknown_fields(&r, &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"], "a retrier");
+            if let (Some(interval_seconds), Some(max_attempts), Some(backoff_rate), Some(jitter)) = (interval_seconds, max_attempts, backoff_rate, jitter) {
+                out.push(Retrier { errors, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter, span: j.span });
+            }
+        }
+        out
+    }
+
+    fn catchers(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Vec<Catcher> {
+        let items = self.list(obj, "Catch");
+        let n = items.len();
+        let mut out = Vec::new();
+        for (i, (ptr, j)) in items.into_iter().enumerate() {
+            let Some(mut c) = self.object(j, &ptr) else { continue };
+            let errors = self.error_equals(&mut c, i + 1 == n, "catcher");
+            let next = self.located_string(&mut c, "Next");
+            if next.is_none() && !c.has("Next") {
+                self.d.error(&ptr, j.span, "a catcher needs `Next`");
+            }
+            let result_path = if ql == QueryLanguage::Jsonata && c.has("ResultPath") {
+                let m = c.take("ResultPath").expect("checked");
+                self.d.error(&c.ptr("ResultPath"), m.key_span, "field `ResultPath` is not allowed in a JSONata catcher; use `Output`");
+                ResultPath::Replace
+            } else {
+                self.result_path(&mut c, "ResultPath")
+            };
+            let output = match c.take("Output") {
+                Some(o) if ql == QueryLanguage::Jsonata => self.template(&o.value, &c.ptr("Output"), ql),
+                Some(o) => {
+                    self.d.error(&c.ptr("Output"), o.key_span, "field `Output` is not allowed in a JSONPath catcher; use `ResultPath`");
+                    None
+                }
+                None => None,
+            };
+            let assign = c.take("Assign").and_then(|a| self.assign(a, &c.ptr("Assign"), ql));
+            let _ = c.take("Comment");
+            self.unknown_fields(&c, &["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"], "a catcher");
+            if let Some(next) = next {
+                out.push(Catcher { errors, next, result_path, output, assign, span: j.span });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,155 @@
+//! Payload templates and the expression strings inside them.
+
+use asl_syntax::path::Path;
+use asl_syntax::template::Template;
+use asl_syntax::{intrinsic, jsonata, path, Ptr};
+
+use super::{lit, syntax_at, Parser};
+use crate::json::{Json, JsonValue};
+use crate::model::QueryLanguage;
+
+/// The text of a JSONata expression string: `{% expr %}` → `expr`.
+pub fn jsonata_body(s: &str) -> Option<&str> {
+    let t = s.trim();
+    t.strip_prefix("{%")?.strip_suffix("%}")
+}
+
+impl Parser<'_> {
+    /// Parses a JSONPath path held in the string `j`.
+    pub(super) fn path(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Path> {
+        let Some(s) = j.as_str() else {
+            self.d.error(ptr, j.span, format!("`{field}` must be a path string, found {}", j.type_name()));
+            return None;
+        };
+        match path::parse_path(s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.d.error(ptr, syntax_at(j.span, &e), format!("invalid path `{s}` in `{field}`: {}", e.message));
+                None
+            }
+        }
+    }
+
+    pub(super) fn reference_path(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Path> {
+        let s = j.as_str()?;
+        match path::parse_reference_path(s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.d.error_help(ptr, syntax_at(j.span, &e), format!("invalid reference path `{s}` in `{field}`: {}", e.message), "a reference path names one node: `$`, `$.a.b`, `$.list[0]`, with no wildcards or filters");
+                None
+            }
+        }
+    }
+
+    pub(super) fn jsonata(&mut self, j: &Json, body: &str, ptr: &str) -> Option<jsonata::Expr> {
+        match jsonata::parse(body) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                let s = j.as_str().unwrap_or("");
+                let lead = s.find(body).unwrap_or(2);
+                let err = asl_syntax::SyntaxError { offset: lead + e.offset, message: e.message.clone() };
+                self.d.error(ptr, syntax_at(j.span, &err), format!("invalid JSONata expression: {}", e.message));
+                None
+            }
+        }
+    }
+
+    /// A path or an intrinsic call: the value of a `key.$` field (and of `ErrorPath`/`CausePath`).
+    pub(super) fn path_or_call(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Template> {
+        let Some(s) = j.as_str() else {
+            self.d.error(ptr, j.span, format!("the value of `{field}` must be a path or an intrinsic function call string, found {}", j.type_name()));
+            return None;
+        };
+        if intrinsic::looks_like_call(s) {
+            return match intrinsic::parse_call(s) {
+                Ok(c) => Some(Template::Call(c)),
+                Err(e) => {
+                    self.d.error(ptr, syntax_at(j.span, &e), format!("invalid intrinsic function call in `{field}`: {}", e.message));
+                    None
+                }
+            };
+        }
+        if !s.starts_with('$') {
+            self.d.error_help(ptr, j.span, format!("the value of `{field}` must be a path (starting with `$`) or an intrinsic function call, found `{s}`"), format!("to use the string literally, remove `.$` from the key"));
+            return None;
+        }
+        self.path(j, ptr, field).map(Template::Path)
+    }
+
+    /// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, `Arguments`, `Output`, …).
+    pub(super) fn template(&mut self, j: &Json, ptr: &str, ql: QueryLanguage) -> Option<Template> {
+        let mut ok = true;
+        let t = self.template_inner(j, ptr, ql, &mut ok);
+        ok.then_some(t)
+    }
+
+    fn template_inner(&mut self, j: &Json, ptr: &str, ql: QueryLanguage, ok: &mut bool) -> Template {
+        match &j.value {
+            JsonValue::String(s) if ql == QueryLanguage::Jsonata => match jsonata_body(s) {
+                Some(body) => match self.jsonata(j, body, ptr) {
+                    Some(e) => Template::Jsonata(Ptr::new(e)),
+                    None => {
+                        *ok = false;
+                        Template::Lit(asl_syntax::Lit::Null)
+                    }
+                },
+                None => Template::Lit(lit(j)),
+            },
+            JsonValue::Object(members) => {
+                let mut out = Vec::with_capacity(members.len());
+                let mut dynamic = false;
+                for m in members {
+                    let mptr = format!("{ptr}/{}", super::escape_pointer(&m.key));
+                    if let Some(key) = m.key.strip_suffix(".$") {
+                        if ql == QueryLanguage::Jsonata {
+                            self.d.error_help(&mptr, m.key_span, format!("`.$` keys are not used in JSONata states (`{}`)", m.key), "write the value as a `{% … %}` expression under the plain key");
+                            *ok = false;
+                            continue;
+                        }
+                        match self.path_or_call(&m.value, &mptr, &m.key) {
+                            Some(t) => out.push((key.to_owned().into(), t)),
+                            None => *ok = false,
+                        }
+                        dynamic = true;
+                    } else {
+                        let t = self.template_inner(&m.value, &mptr, ql, ok);
+                        dynamic |= !matches!(t, Template::Lit(_));
+                        out.push((m.key.clone().into(), t));
+                    }
+                }
+                if dynamic { Template::Object(out.into()) } else { Template::Lit(lit(j)) }
+            }
+            JsonValue::Array(items) => {
+                let ts: Vec<Template> = items.iter().enumerate().map(|(i, it)| self.template_inner(it, &format!("{ptr}/{i}"), ql, ok)).collect();
+                if ts.iter().all(|t| matches!(t, Template::Lit(_))) { Template::Lit(lit(j)) } else { Template::Array(ts.into()) }
+            }
+            _ => Template::Lit(lit(j)),
+        }
+    }
+
+    /// `Assign`: an object of variable names to values (JSONPath: `name.$` for paths/calls).
+    pub(super) fn assign(&mut self, m: &crate::json::Member, ptr: &str, ql: QueryLanguage) -> Option<Template> {
+        let members = match m.value.members() {
+            Some(members) => members,
+            None => {
+                self.d.error(ptr, m.value.span, format!("`Assign` must be an object of variable names to values, found {}", m.value.type_name()));
+                return None;
+            }
+        };
+        let mut ok = true;
+        for mem in members {
+            let name = mem.key.strip_suffix(".$").unwrap_or(&mem.key);
+            if !is_variable_name(name) {
+                ok = false;
+                self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mem.key)), mem.key_span, format!("invalid variable name `{name}`"), "a variable name starts with a letter or `_` and holds letters, digits and `_`");
+            }
+        }
+        let t = self.template(&m.value, ptr, ql)?;
+        ok.then_some(t)
+    }
+}
+
+pub fn is_variable_name(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next().is_some_and(|f| f.is_alphabetic() || f == '_') && c.all(|ch| ch.is_alphanumeric() || ch == '_') && s != "states"
+}

@@ -1,0 +1,69 @@
+//! Starting an execution: its identity (name, ARNs), its clock, and the machine-level timeout.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::cx::{Cx, ExecutionInfo, Observer};
+use crate::error::{names, Failure};
+use crate::machine::{run_scope, Machine};
+
+/// How an execution is identified and observed. The defaults follow AWS's shapes in region
+/// `us-east-1`, account `111111111111`, with a random UUID as the name.
+#[derive(Clone)]
+pub struct ExecutionOptions {
+    pub name: Option<String>,
+    pub region: String,
+    pub account: String,
+    pub role_arn: Option<String>,
+    pub clock: Option<Clock>,
+    pub observer: Option<Arc<dyn Observer>>,
+    /// Overrides the workflow's top-level `TimeoutSeconds`.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for ExecutionOptions {
+    fn default() -> Self {
+        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None }
+    }
+}
+
+impl ExecutionOptions {
+    pub fn info(&self, machine: &str, input: Value) -> ExecutionInfo {
+        let name = self.name.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let clock = self.clock.clone().unwrap_or_default();
+        ExecutionInfo {
+            id: format!("arn:aws:states:{}:{}:execution:{machine}:{name}", self.region, self.account),
+            state_machine_id: format!("arn:aws:states:{}:{}:stateMachine:{machine}", self.region, self.account),
+            state_machine_name: machine.to_owned(),
+            role_arn: self.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)),
+            name,
+            input,
+            start_time: clock.now(),
+            clock,
+            observer: self.observer.clone(),
+        }
+    }
+}
+
+/// Runs an execution of `m` from its `StartAt` to the end.
+pub async fn execute<M: Machine>(m: &M, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
+    execute_from(m, M::START, input, opts, timeout_seconds).await
+}
+
+/// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
+pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
+    let info = Arc::new(opts.info(M::NAME, input.clone()));
+    let mut cx = Cx::new(info);
+    let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
+    let run = run_scope(m, state, input, &mut cx);
+    match timeout {
+        None => run.await,
+        Some(t) => match tokio::time::timeout(t, run).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::bare(names::TIMEOUT)),
+        },
+    }
+}

@@ -1,0 +1,190 @@
+//! A state's data flow, resolved at build time: which paths and templates apply, in AWS's order
+//! (InputPath → Parameters → work → ResultSelector → ResultPath → OutputPath for JSONPath;
+//! Arguments → work → Output for JSONata; Assign in both).
+
+use std::borrow::Cow;
+
+use asl_syntax::path::Path;
+use asl_syntax::template::Template;
+use serde_json::{Map, Value};
+
+use crate::cx::Cx;
+use crate::env::Env;
+use crate::error::Failure;
+use crate::{path, payload, template};
+
+/// `InputPath` / `OutputPath`.
+#[derive(Debug)]
+pub enum PathField {
+    /// Absent (or `$`): the whole value.
+    Whole,
+    /// `null`: an empty object.
+    Null,
+    Path(Path),
+}
+
+/// `ResultPath`.
+#[derive(Debug)]
+pub enum ResultPath {
+    /// Absent or `$`: the result replaces the input.
+    Replace,
+    /// `null`: the input passes through, the result is dropped.
+    Discard,
+    /// The result is put into the input at this reference path.
+    Merge(Path),
+}
+
+#[derive(Debug)]
+pub struct Io {
+    /// The state's query language is JSONata (`Arguments`/`Output`).
+    pub jsonata: bool,
+    pub input_path: PathField,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata); `ItemSelector` for Map.
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub output_path: PathField,
+    /// JSONata `Output`.
+    pub output: Option<Template>,
+    pub assign: Option<Template>,
+    /// Some expression of this state reads the context object (`$$`, `$states.context`).
+    pub context: bool,
+}
+
+impl Io {
+    /// A state with no data-flow fields.
+    pub const PLAIN: Io = Io {
+        jsonata: false,
+        input_path: PathField::Whole,
+        parameters: None,
+        result_selector: None,
+        result_path: ResultPath::Replace,
+        output_path: PathField::Whole,
+        output: None,
+        assign: None,
+        context: false,
+    };
+
+    /// Runs `f` with the environment of this state over `input` (`$` / `$states.input`).
+    pub fn with_env<R>(&self, cx: &Cx, input: &Value, result: Option<&Value>, f: impl FnOnce(&Env) -> R) -> R {
+        if self.context {
+            let ctx = cx.context_object();
+            let mut env = cx.env(input);
+            env.context = &ctx;
+            env.result = result;
+            f(&env)
+        } else {
+            let mut env = cx.env(input);
+            env.result = result;
+            f(&env)
+        }
+    }
+
+    /// InputPath: the state's effective input, borrowed where possible.
+    pub fn effective_input<'v>(&self, input: &'v Value, cx: &'v Cx) -> Result<Cow<'v, Value>, Failure> {
+        apply_path_field(&self.input_path, input, cx, self.context, "InputPath")
+    }
+
+    /// InputPath then Parameters (or Arguments): what the state's work receives.
+    pub fn arguments(&self, input: &Value, cx: &Cx) -> Result<Value, Failure> {
+        if self.jsonata {
+            return match &self.parameters {
+                Some(t) => self.with_env(cx, input, None, |env| template::eval_jsonata(t, env, "Arguments")),
+                None => Ok(input.clone()),
+            };
+        }
+        let effective = self.effective_input(input, cx)?;
+        match &self.parameters {
+            Some(t) => self.with_env(cx, &effective, None, |env| payload::eval(t, env)),
+            None => Ok(effective.into_owned()),
+        }
+    }
+
+    /// Like [`arguments`](Self::arguments), consuming the input (no copy when there is neither
+    /// InputPath nor Parameters).
+    pub fn arguments_owned(&self, input: Value, cx: &Cx) -> Result<Value, Failure> {
+        if self.parameters.is_none() && matches!(self.input_path, PathField::Whole) {
+            return Ok(input);
+        }
+        self.arguments(&input, cx)
+    }
+
+    /// From the state's result to its output: ResultSelector, Assign, ResultPath, OutputPath
+    /// (JSONPath) or Assign and Output (JSONata).
+    pub fn output(&self, input: Value, result: Value, cx: &mut Cx) -> Result<Value, Failure> {
+        if self.jsonata {
+            let out = match &self.output {
+                Some(t) => self.with_env(cx, &input, Some(&result), |env| template::eval_jsonata(t, env, "Output"))?,
+                None => result.clone(),
+            };
+            self.assign(cx, &input, Some(&result))?;
+            return Ok(out);
+        }
+        let result = match &self.result_selector {
+            Some(t) => self.with_env(cx, &result, None, |env| payload::eval(t, env))?,
+            None => result,
+        };
+        self.assign(cx, &result, None)?;
+        let merged = match &self.result_path {
+            ResultPath::Replace => result,
+            ResultPath::Discard => input,
+            ResultPath::Merge(p) => path::insert(input, p, result)?,
+        };
+        match &self.output_path {
+            PathField::Whole => Ok(merged),
+            _ => Ok(apply_path_field(&self.output_path, &merged, cx, self.context, "OutputPath")?.into_owned()),
+        }
+    }
+
+    /// For states without work (Choice, Wait, Succeed): the effective input becomes the
+    /// output, through OutputPath (JSONPath) or Output (JSONata).
+    pub fn passthrough(&self, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
+        if self.jsonata {
+            if self.output.is_none() && self.assign.is_none() {
+                return Ok(input);
+            }
+            let result = input.clone();
+            return self.output(input, result, cx);
+        }
+        let effective = match &self.input_path {
+            PathField::Whole => input,
+            _ => self.effective_input(&input, cx)?.into_owned(),
+        };
+        self.output(Value::Null, effective, cx)
+    }
+
+    /// Evaluates `Assign` against the values from before the state and sets the variables
+    /// afterwards, so all assignments of one state see the same old values.
+    pub fn assign(&self, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
+        let Some(t) = &self.assign else { return Ok(()) };
+        let values = if self.jsonata {
+            self.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
+        } else {
+            self.with_env(cx, input, None, |env| payload::eval(t, env))?
+        };
+        if let Value::Object(m) = values {
+            for (k, v) in m {
+                cx.vars.set(k, v);
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn apply_path_field<'v>(field: &PathField, value: &'v Value, cx: &'v Cx, context: bool, name: &str) -> Result<Cow<'v, Value>, Failure> {
+    match field {
+        PathField::Whole => Ok(Cow::Borrowed(value)),
+        PathField::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
+        PathField::Path(p) => {
+            let found = if context {
+                let ctx = cx.context_object();
+                let mut env = cx.env(value);
+                env.context = &ctx;
+                path::select(p, &env).map(|c| Cow::Owned(c.into_owned()))
+            } else {
+                path::select(p, &cx.env(value))
+            };
+            found.ok_or_else(|| Failure::runtime(format!("Invalid path '{}' : No results for path: {name}", p.text)))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Parallel states: every branch runs concurrently on the state's arguments; the output is the
+//! array of branch outputs in branch order. The first branch to fail fails the state and drops
+//! (cancels) its siblings with their timers and tasks.
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde_json::Value;
+
+use crate::catch::{self, Catcher};
+use crate::cx::Cx;
+use crate::error::Failure;
+use crate::io::Io;
+use crate::machine::{BoxFuture, Flow};
+use crate::retry::{Retrier, RetryState};
+
+#[derive(Debug)]
+pub struct ParallelSpec {
+    pub io: Io,
+    pub retry: &'static [Retrier],
+}
+
+pub async fn run<'m, S, F>(spec: &ParallelSpec, catchers: &[Catcher<S>], branches: &[S], input: Value, cx: &mut Cx, branch: F) -> Result<Flow<S>, Failure>
+where
+    S: Copy,
+    F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
+{
+    let mut retry = RetryState::new(spec.retry);
+    let outcome = loop {
+        let attempt = async {
+            let args = spec.io.arguments(&input, cx)?;
+            let mut running: FuturesUnordered<_> = branches
+                .iter()
+                .enumerate()
+                .map(|(i, &start)| {
+                    let fut = branch(start, args.clone(), cx.nested());
+                    async move { (i, fut.await) }
+                })
+                .collect();
+            let mut outputs = vec![Value::Null; branches.len()];
+            while let Some((i, r)) = running.next().await {
+                outputs[i] = r?;
+            }
+            Ok(Value::Array(outputs))
+        };
+        match attempt.await {
+            Ok(v) => break Ok(v),
+            Err(f) => match retry.next_delay(spec.retry, &f) {
+                Some(d) => {
+                    cx.clock().sleep(d).await;
+                    cx.retry_count += 1;
+                }
+                None => break Err(f),
+            },
+        }
+    };
+    match outcome {
+        Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
+        Err(f) => catch::handle(catchers, f, input, cx),
+    }
+}

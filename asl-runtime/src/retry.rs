@@ -1,0 +1,112 @@
+//! Retriers: which error each matches, how many attempts it allows and how long to wait.
+
+use std::time::Duration;
+
+use crate::error::{names, Failure};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jitter {
+    None,
+    Full,
+}
+
+#[derive(Debug)]
+pub struct Retrier {
+    pub errors: &'static [&'static str],
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter: Jitter,
+}
+
+/// Whether an `ErrorEquals` list matches a failure. `States.ALL` matches every error but
+/// `States.Runtime` and `States.DataLimitExceeded`; `States.TaskFailed` matches every error but
+/// `States.Timeout` (and those two).
+pub fn matches(errors: &[&str], f: &Failure) -> bool {
+    let terminal = f.error == names::RUNTIME || f.error == names::DATA_LIMIT_EXCEEDED;
+    errors.iter().any(|e| {
+        *e == f.error
+            || (*e == names::ALL && !terminal)
+            || (*e == names::TASK_FAILED && !terminal && f.error != names::TIMEOUT && f.error != names::HEARTBEAT_TIMEOUT)
+    })
+}
+
+/// Retry bookkeeping for one state: attempts made per retrier.
+pub struct RetryState {
+    attempts: Vec<u64>,
+}
+
+impl RetryState {
+    pub fn new(retriers: &[Retrier]) -> Self {
+        RetryState { attempts: vec![0; retriers.len()] }
+    }
+
+    /// The delay before the next attempt, or `None` when the failure is not retried (no
+    /// retrier matches, or the first that matches is exhausted).
+    pub fn next_delay(&mut self, retriers: &[Retrier], f: &Failure) -> Option<Duration> {
+        let (i, r) = retriers.iter().enumerate().find(|(_, r)| matches(r.errors, f))?;
+        let n = self.attempts[i];
+        if n >= r.max_attempts {
+            return None;
+        }
+        self.attempts[i] = n + 1;
+        Some(delay(r, n))
+    }
+}
+
+/// The wait before retry number `n + 1` (0-based `n`): IntervalSeconds × BackoffRate^n, capped
+/// by MaxDelaySeconds, with FULL jitter drawn uniformly from [0, delay].
+pub fn delay(r: &Retrier, n: u64) -> Duration {
+    let mut secs = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
+    if let Some(max) = r.max_delay_seconds {
+        secs = secs.min(max as f64);
+    }
+    // A year is beyond any execution; the cap also keeps Duration::from_secs_f64 from panicking.
+    secs = secs.min(366.0 * 86_400.0);
+    if r.jitter == Jitter::Full {
+        secs *= fastrand::f64();
+    }
+    Duration::from_secs_f64(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const R: Retrier = Retrier { errors: &["States.ALL"], interval_seconds: 2, max_attempts: 3, backoff_rate: 2.0, max_delay_seconds: None, jitter: Jitter::None };
+
+    #[test]
+    fn exponential_backoff_then_exhausted() {
+        let rs = [R];
+        let mut st = RetryState::new(&rs);
+        let f = Failure::bare("Boom");
+        let delays: Vec<_> = std::iter::from_fn(|| st.next_delay(&rs, &f)).collect();
+        assert_eq!(delays, [2, 4, 8].map(Duration::from_secs));
+    }
+
+    #[test]
+    fn max_delay_caps() {
+        let rs = [Retrier { max_delay_seconds: Some(5), max_attempts: 4, ..R }];
+        let mut st = RetryState::new(&rs);
+        let f = Failure::bare("Boom");
+        let delays: Vec<_> = std::iter::from_fn(|| st.next_delay(&rs, &f)).collect();
+        assert_eq!(delays, [2, 4, 5, 5].map(Duration::from_secs));
+    }
+
+    #[test]
+    fn matching_rules() {
+        assert!(matches(&["States.ALL"], &Failure::bare("X")));
+        assert!(!matches(&["States.ALL"], &Failure::bare("States.Runtime")));
+        assert!(matches(&["States.TaskFailed"], &Failure::bare("Lambda.Unknown")));
+        assert!(!matches(&["States.TaskFailed"], &Failure::bare("States.Timeout")));
+        assert!(matches(&["States.Timeout"], &Failure::bare("States.Timeout")));
+        assert!(!matches(&["A"], &Failure::bare("a")));
+    }
+
+    #[test]
+    fn zero_attempts_never_retries() {
+        let rs = [Retrier { max_attempts: 0, ..R }];
+        assert_eq!(RetryState::new(&rs).next_delay(&rs, &Failure::bare("X")), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! Task states: call the user's handler with the state's arguments, under its timeout and
+//! heartbeat, retrying and catching as the state says.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use asl_syntax::path::Path;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use crate::catch::{self, Catcher};
+use crate::cx::Cx;
+use crate::error::{names, Failure};
+use crate::io::Io;
+use crate::machine::Flow;
+use crate::path;
+use crate::retry::{Retrier, RetryState};
+
+/// A number of seconds written literally or read at run time.
+#[derive(Debug)]
+pub enum Seconds {
+    Lit(u64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct TaskSpec {
+    pub io: Io,
+    pub resource: &'static str,
+    pub timeout: Option<Seconds>,
+    pub heartbeat: Option<Seconds>,
+    pub retry: &'static [Retrier],
+}
+
+/// What a task handler gets besides its input.
+#[derive(Clone)]
+pub struct TaskContext {
+    /// The Task's `Resource` ARN.
+    pub resource: &'static str,
+    /// The Task state's name.
+    pub state_name: &'static str,
+    /// The execution's ARN.
+    pub execution_id: Arc<str>,
+    /// 0 on the first attempt, then 1, 2, … on retries.
+    pub retry_count: u32,
+    beat: Arc<Notify>,
+}
+
+impl TaskContext {
+    /// Tells the runtime the task is alive, resetting its `HeartbeatSeconds` timer.
+    pub fn heartbeat(&self) {
+        self.beat.notify_one();
+    }
+}
+
+/// Runs a Task state. `call` invokes the user's handler.
+pub async fn run<S, F, Fut>(spec: &TaskSpec, catchers: &[Catcher<S>], input: Value, cx: &mut Cx, call: F) -> Result<Flow<S>, Failure>
+where
+    S: Copy,
+    F: Fn(Value, TaskContext) -> Fut,
+    Fut: Future<Output = Result<Value, Failure>>,
+{
+    let mut retry = RetryState::new(spec.retry);
+    let execution_id: Arc<str> = cx.exec.id.as_str().into();
+    let outcome = loop {
+        let attempt = async {
+            let args = spec.io.arguments(&input, cx)?;
+            let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
+            let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
+            let beat = Arc::new(Notify::new());
+            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, beat: beat.clone() };
+            supervise(call(args, tcx), timeout, heartbeat, &beat).await
+        };
+        match attempt.await {
+            Ok(v) => break Ok(v),
+            Err(f) => match retry.next_delay(spec.retry, &f) {
+                Some(d) => {
+                    cx.clock().sleep(d).await;
+                    cx.retry_count += 1;
+                }
+                None => break Err(f),
+            },
+        }
+    };
+    match outcome {
+        Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
+        Err(f) => catch::handle(catchers, f, input, cx),
+    }
+}
+
+fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<Option<Duration>, Failure> {
+    match s {
+        None => Ok(None),
+        Some(Seconds::Lit(n)) => Ok(Some(Duration::from_secs(*n))),
+        Some(Seconds::Path(p)) => {
+            let env = cx.env(input);
+            let v = path::select(p, &env).ok_or_else(|| Failure::runtime(format!("The JSONPath '{}' specified for the field '{field}' could not be found in the input '{input}'", p.text)))?;
+            match v.as_u64() {
+                Some(n) if n > 0 => Ok(Some(Duration::from_secs(n))),
+                _ => Err(Failure::runtime(format!("The value of the field '{field}' must be a positive integer: {} == {v}", p.text))),
+            }
+        }
+    }
+}
+
+/// Awaits the handler, failing with `States.Timeout` after `timeout` and with
+/// `States.HeartbeatTimeout` when no heartbeat arrives within `heartbeat`.
+async fn supervise(fut: impl Future<Output = Result<Value, Failure>>, timeout: Option<Duration>, heartbeat: Option<Duration>, beat: &Notify) -> Result<Value, Failure> {
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    tokio::pin!(fut);
+    loop {
+        let beat_window = async {
+            match heartbeat {
+                Some(h) => tokio::time::timeout(h, beat.notified()).await.is_err(),
+                None => std::future::pending().await,
+            }
+        };
+        let overall = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = &mut fut => return r,
+            () = overall => return Err(Failure::bare(names::TIMEOUT)),
+            expired = beat_window => if expired { return Err(Failure::bare(names::HEARTBEAT_TIMEOUT)) },
+        }
+    }
+}
