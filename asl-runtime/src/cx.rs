@@ -67,6 +67,7 @@ impl Cx {
         self.state_name = name;
         self.entered = self.exec.clock.now();
         self.retry_count = 0;
+        self.task_token = None;
         if let Some(o) = &self.exec.observer {
             o.state_entered(name, type_name, input);
         }

@@ -44,6 +44,8 @@ pub struct TaskContext {
     pub execution_id: Arc<str>,
     /// 0 on the first attempt, then 1, 2, … on retries.
     pub retry_count: u32,
+    /// The task token (`$$.Task.Token`) of a `.waitForTaskToken` resource.
+    pub token: Option<Arc<str>>,
     beat: Arc<Notify>,
 }
 
@@ -64,12 +66,16 @@ where
     let mut retry = RetryState::new(spec.retry);
     let execution_id: Arc<str> = cx.exec.id.as_str().into();
     let outcome = loop {
+        if spec.resource.ends_with(".waitForTaskToken") {
+            cx.task_token = Some(uuid::Uuid::new_v4().to_string());
+        }
+        let token: Option<Arc<str>> = cx.task_token.as_deref().map(Into::into);
         let attempt = async {
             let args = spec.io.arguments(&input, cx)?;
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = Arc::new(Notify::new());
-            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, beat: beat.clone() };
+            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
             supervise(call(args, tcx), timeout, heartbeat, &beat).await
         };
         match attempt.await {
