@@ -17,6 +17,7 @@ pub mod timestamp;
 pub mod tokens;
 
 pub use lit::Lit;
+pub use std::borrow::Cow;
 pub use ptr::{List, Ptr, Str};
 #[cfg(feature = "tokens")]
 pub use tokens::ToRust;

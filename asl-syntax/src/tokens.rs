@@ -15,8 +15,8 @@ pub trait ToRust {
 }
 
 impl ToRust for str {
-    fn to_rust(&self, _: &TokenStream) -> TokenStream {
-        quote!(::std::borrow::Cow::Borrowed(#self))
+    fn to_rust(&self, _k: &TokenStream) -> TokenStream {
+        quote!(#_k::Cow::Borrowed(#self))
     }
 }
 
@@ -29,7 +29,7 @@ impl ToRust for Cow<'static, str> {
 impl<T: ToRust + Clone> ToRust for Cow<'static, [T]> {
     fn to_rust(&self, k: &TokenStream) -> TokenStream {
         let items = self.iter().map(|t| t.to_rust(k));
-        quote!(::std::borrow::Cow::Borrowed(&[#(#items),*]))
+        quote!(#k::Cow::Borrowed(&[#(#items),*]))
     }
 }
 
@@ -53,9 +53,9 @@ impl<T: ToRust> ToRust for Option<T> {
         match self {
             Some(t) => {
                 let t = t.to_rust(k);
-                quote!(::std::option::Option::Some(#t))
+                quote!(Some(#t))
             }
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
         }
     }
 }

@@ -25,7 +25,7 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
         }
         None => {
             let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
-            quote!(return ::core::result::Result::Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
+            quote!(return Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
         }
     };
     quote! {
@@ -33,11 +33,11 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
         #(#statics)*
         let next = {
             let effective = IO.effective_input(&input, cx)?;
-            IO.with_env(cx, &effective, ::core::option::Option::None, |env| -> ::core::result::Result<State, rt::Failure> {
-                ::core::result::Result::Ok(#(#branches else)* { #otherwise })
+            IO.with_env(cx, &effective, None, |env| -> Result<State, rt::Failure> {
+                Ok(#(#branches else)* { #otherwise })
             })?
         };
-        ::core::result::Result::Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
+        Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
     }
 }
 

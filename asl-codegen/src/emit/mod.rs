@@ -109,7 +109,7 @@ impl Emitter<'_> {
             }
         }
         let rt = quote!(::asl_runtime::__private);
-        let k = quote!(::asl_runtime::__private::syntax);
+        let k = quote!(ast);
         let cx = Ctx { states, tasks, rt, k };
         self.module(&cx, &flat)
     }
@@ -130,8 +130,8 @@ impl Emitter<'_> {
         let start = cx.state_path(&self.machine.scope.start_at.value);
         let machine_name = &self.names.module;
         let timeout = match self.machine.timeout_seconds {
-            Some(t) => quote!(::core::option::Option::Some(#t)),
-            None => quote!(::core::option::Option::None),
+            Some(t) => quote!(Some(#t)),
+            None => quote!(None),
         };
 
         let task_methods = cx.tasks.iter().map(|(arn, m)| {
@@ -139,7 +139,7 @@ impl Emitter<'_> {
             let doc = format!(" Resource `{arn}`, called by {}.", users.join(", "));
             quote! {
                 #[doc = #doc]
-                fn #m(&self, input: #rt::Value, ctx: #rt::TaskContext) -> impl ::core::future::Future<Output = ::core::result::Result<#rt::Value, #rt::Failure>> + ::core::marker::Send;
+                fn #m(&self, input: Value, ctx: rt::TaskContext) -> impl Future<Output = Result<Value, rt::Failure>> + Send;
             }
         });
         let unit_tasks = cx.tasks.is_empty().then(|| quote! {
@@ -158,7 +158,9 @@ impl Emitter<'_> {
             #[doc = #doc]
             pub mod #module {
                 #![allow(clippy::all, unused_imports, dead_code)]
+                use ::core::future::Future;
                 use #rt as rt;
+                use rt::syntax as ast;
                 use rt::Value;
                 #track
 
@@ -176,14 +178,14 @@ impl Emitter<'_> {
                     fn type_name(self) -> &'static str {
                         match self { #(State::#variants => #types,)* }
                     }
-                    fn from_name(name: &str) -> ::core::option::Option<Self> {
-                        match name { #(#names => ::core::option::Option::Some(State::#variants),)* _ => ::core::option::Option::None }
+                    fn from_name(name: &str) -> Option<Self> {
+                        match name { #(#names => Some(State::#variants),)* _ => None }
                     }
                 }
 
                 /// The workflow's Task resources: one method per distinct resource. Implement it
                 /// to give the workflow its work; a missing method is a compile error.
-                pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
+                pub trait Tasks: Send + Sync + 'static {
                     #(#task_methods)*
                 }
                 #unit_tasks
@@ -197,7 +199,7 @@ impl Emitter<'_> {
 
                 impl<T: Tasks> #machine<T> {
                     /// The workflow's top-level `TimeoutSeconds`.
-                    pub const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
+                    pub const TIMEOUT_SECONDS: Option<u64> = #timeout;
 
                     pub fn new(tasks: T) -> Self {
                         #machine { tasks, options: rt::ExecutionOptions::default() }
@@ -213,12 +215,12 @@ impl Emitter<'_> {
                     }
 
                     /// Runs an execution to its end: the output, or the error and cause it failed with.
-                    pub async fn start(&self, input: Value) -> ::core::result::Result<Value, rt::Failure> {
+                    pub async fn start(&self, input: Value) -> Result<Value, rt::Failure> {
                         rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
                     }
 
                     /// Runs an execution entered at `state` (a top-level state) with `input`.
-                    pub async fn start_at(&self, state: State, input: Value) -> ::core::result::Result<Value, rt::Failure> {
+                    pub async fn start_at(&self, state: State, input: Value) -> Result<Value, rt::Failure> {
                         rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS).await
                     }
 

@@ -19,14 +19,14 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             let result = match &p.result {
                 Some(v) => {
                     let l = parse::lit_value(v).to_rust(k);
-                    quote!(::core::option::Option::Some(#l))
+                    quote!(Some(#l))
                 }
-                None => quote!(::core::option::Option::None),
+                None => quote!(None),
             };
             quote! {
                 static SPEC: rt::PassSpec = rt::PassSpec { io: #io, result: #result };
                 let output = rt::pass::run(&SPEC, input, cx)?;
-                ::core::result::Result::Ok(rt::Flow::Done(output).then(#next))
+                Ok(rt::Flow::Done(output).then(#next))
             }
         }
         Kind::Task(t) => {
@@ -46,7 +46,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 };
                 static CATCH: #catch_ty = #catch;
                 let flow = rt::task::run(&SPEC, &CATCH, input, cx, |input, ctx| self.tasks.#method(input, ctx)).await?;
-                ::core::result::Result::Ok(flow.then(#next))
+                Ok(flow.then(#next))
             }
         }
         Kind::Choice(c) => choice::body(cx, st, c, io),
@@ -67,24 +67,24 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             quote! {
                 static SPEC: rt::WaitSpec = rt::WaitSpec { io: #io, wait: #wait };
                 let output = rt::wait::run(&SPEC, input, cx).await?;
-                ::core::result::Result::Ok(rt::Flow::Done(output).then(#next))
+                Ok(rt::Flow::Done(output).then(#next))
             }
         }
         Kind::Succeed => quote! {
             static IO: rt::Io = #io;
-            ::core::result::Result::Ok(rt::Next::End(IO.passthrough(input, cx)?))
+            Ok(rt::Next::End(IO.passthrough(input, cx)?))
         },
         Kind::Fail(f) => {
             let text = |t: &Option<Dynamic<String>>| match t {
-                None => quote!(::core::option::Option::None),
-                Some(Dynamic::Lit(s)) => quote!(::core::option::Option::Some(rt::Text::Lit(#s))),
+                None => quote!(None),
+                Some(Dynamic::Lit(s)) => quote!(Some(rt::Text::Lit(#s))),
                 Some(Dynamic::Path(p)) => {
                     let t = Template::Path(p.clone()).to_rust(k);
-                    quote!(::core::option::Option::Some(rt::Text::Dynamic(#t)))
+                    quote!(Some(rt::Text::Dynamic(#t)))
                 }
                 Some(Dynamic::Call(c)) => {
                     let t = Template::Call(c.clone()).to_rust(k);
-                    quote!(::core::option::Option::Some(rt::Text::Dynamic(#t)))
+                    quote!(Some(rt::Text::Dynamic(#t)))
                 }
                 Some(Dynamic::Jsonata(_)) => unreachable!("reported as unsupported"),
             };
@@ -92,7 +92,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             let cause = text(&f.cause);
             quote! {
                 static SPEC: rt::FailSpec = rt::FailSpec { error: #error, cause: #cause };
-                ::core::result::Result::Err(rt::fail::run(&SPEC, &input, cx))
+                Err(rt::fail::run(&SPEC, &input, cx))
             }
         }
         Kind::Parallel(p) => {
@@ -103,7 +103,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 static SPEC: rt::ParallelSpec = rt::ParallelSpec { io: #io, retry: &[#(#retry),*] };
                 static CATCH: #catch_ty = #catch;
                 let flow = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
-                ::core::result::Result::Ok(flow.then(#next))
+                Ok(flow.then(#next))
             }
         }
         Kind::Map(m) => {
@@ -113,16 +113,16 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             let items_path = match &m.items {
                 Some(Dynamic::Path(p)) => {
                     let p = p.to_rust(k);
-                    quote!(::core::option::Option::Some(#p))
+                    quote!(Some(#p))
                 }
-                _ => quote!(::core::option::Option::None),
+                _ => quote!(None),
             };
             let concurrency = match &m.max_concurrency {
-                None => quote!(::core::option::Option::None),
-                Some(Dynamic::Lit(n)) => quote!(::core::option::Option::Some(rt::Concurrency::Lit(#n))),
+                None => quote!(None),
+                Some(Dynamic::Lit(n)) => quote!(Some(rt::Concurrency::Lit(#n))),
                 Some(Dynamic::Path(p)) => {
                     let p = p.to_rust(k);
-                    quote!(::core::option::Option::Some(rt::Concurrency::Path(#p)))
+                    quote!(Some(rt::Concurrency::Path(#p)))
                 }
                 Some(_) => unreachable!("reported as unsupported"),
             };
@@ -130,7 +130,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 static SPEC: rt::MapSpec = rt::MapSpec { io: #io, items_path: #items_path, max_concurrency: #concurrency, retry: &[#(#retry),*] };
                 static CATCH: #catch_ty = #catch;
                 let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
-                ::core::result::Result::Ok(flow.then(#next))
+                Ok(flow.then(#next))
             }
         }
     }
@@ -141,9 +141,9 @@ fn next_tokens(cx: &Ctx, st: &State) -> TokenStream {
     match &st.next {
         Some(n) => {
             let s = cx.state_path(&n.value);
-            quote!(::core::option::Option::Some(#s))
+            quote!(Some(#s))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -232,11 +232,11 @@ fn reads_context(st: &State, parameters: Option<&Template>) -> bool {
 
 fn seconds(k: &TokenStream, s: &Option<Dynamic<u64>>) -> TokenStream {
     match s {
-        None => quote!(::core::option::Option::None),
-        Some(Dynamic::Lit(n)) => quote!(::core::option::Option::Some(rt::Seconds::Lit(#n))),
+        None => quote!(None),
+        Some(Dynamic::Lit(n)) => quote!(Some(rt::Seconds::Lit(#n))),
         Some(Dynamic::Path(p)) => {
             let p = p.to_rust(k);
-            quote!(::core::option::Option::Some(rt::Seconds::Path(#p)))
+            quote!(Some(rt::Seconds::Path(#p)))
         }
         Some(_) => unreachable!("reported as unsupported"),
     }
@@ -250,8 +250,8 @@ fn retriers(rs: &[Retrier]) -> Vec<TokenStream> {
             let attempts = r.max_attempts;
             let backoff = r.backoff_rate;
             let max_delay = match r.max_delay_seconds {
-                Some(m) => quote!(::core::option::Option::Some(#m)),
-                None => quote!(::core::option::Option::None),
+                Some(m) => quote!(Some(#m)),
+                None => quote!(None),
             };
             let jitter = match r.jitter {
                 Jitter::Full => quote!(rt::Jitter::Full),
