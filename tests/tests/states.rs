@@ -1,0 +1,200 @@
+//! Every state type, run through `asl!` on tokio's paused (virtual) clock, with asserted outputs.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use asl_runtime::{json, Failure, TaskContext, Value};
+use tokio::time::Instant;
+
+asl_runtime::asl!("flows/pass.json");
+asl_runtime::asl!("flows/choice.json");
+asl_runtime::asl!("flows/choice_nomatch.json");
+asl_runtime::asl!("flows/wait.json");
+asl_runtime::asl!("flows/fail.json");
+asl_runtime::asl!("flows/task.json");
+asl_runtime::asl!("flows/timeout.json");
+asl_runtime::asl!("flows/parallel.json");
+asl_runtime::asl!("flows/map.json");
+
+#[tokio::test]
+async fn pass_result_parameters_and_paths() {
+    let out = pass::Pass::new(()).start(json!({"order": {"id": 7, "lines": [{"qty": 3}]}})).await.unwrap();
+    assert_eq!(
+        out,
+        json!({
+            "deep": {"id": 7, "fixed": [1, {"a": true}], "nested": {"qty": 3}},
+            "wasEmpty": {}
+        })
+    );
+}
+
+#[tokio::test]
+async fn choice_rules_and_default() {
+    let flow = choice::Choice::new(());
+    let run = |input: Value| {
+        let flow = &flow;
+        async move { flow.start(input).await.unwrap() }
+    };
+    assert_eq!(run(json!({"n": 11, "vip": false})).await, "big");
+    assert_eq!(run(json!({"n": 11, "vip": true})).await, "special");
+    assert_eq!(run(json!({"n": 1, "kind": "gift"})).await, "special");
+    assert_eq!(run(json!({"n": -4})).await, "negative");
+    assert_eq!(run(json!({"n": 4, "optional": null})).await, "optional");
+    assert_eq!(run(json!({"n": 4})).await, "plain");
+}
+
+#[tokio::test]
+async fn choice_without_match_fails() {
+    let err = choice_nomatch::ChoiceNomatch::new(()).start(json!({"n": 2})).await.unwrap_err();
+    assert_eq!(err.error, "States.NoChoiceMatched");
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_four_forms_on_virtual_time() {
+    let start = Instant::now();
+    let until = asl_runtime::clock::format_timestamp(std::time::SystemTime::now() + Duration::from_secs(3 * 86_400));
+    let out = wait::Wait::new(()).start(json!({"delay": 60, "until": until})).await.unwrap();
+    assert_eq!(out, json!(60));
+    let waited = start.elapsed();
+    // 30 days + 60 s, then up to the timestamp 3 days out (already passed); the fixed past timestamp is immediate.
+    assert!(waited >= Duration::from_secs(30 * 86_400 + 60), "{waited:?}");
+    assert!(waited < Duration::from_secs(30 * 86_400 + 120), "{waited:?}");
+}
+
+#[tokio::test]
+async fn fail_literal_and_paths() {
+    let flow = fail::Fail::new(());
+    let e = flow.start(json!({"literal": true})).await.unwrap_err();
+    assert_eq!((e.error.as_str(), e.cause.as_deref()), ("Custom.Error", Some("it broke")));
+    let e = flow.start(json!({"literal": false, "e": "From.Input", "c": "because"})).await.unwrap_err();
+    assert_eq!((e.error.as_str(), e.cause.as_deref()), ("From.Input", Some("because")));
+}
+
+/// Fails its first `attemptsToFail` calls, recording when each call happened.
+struct Flaky {
+    calls: Mutex<Vec<Instant>>,
+}
+
+impl task::Tasks for Flaky {
+    async fn flaky(&self, input: Value, ctx: TaskContext) -> Result<Value, Failure> {
+        let n = {
+            let mut calls = self.calls.lock().unwrap();
+            calls.push(Instant::now());
+            calls.len() as u64
+        };
+        assert_eq!(u64::from(ctx.retry_count) + 1, n);
+        if n <= input["attemptsToFail"].as_u64().unwrap() {
+            return Err(Failure::new("Flaky.Error", format!("attempt {n}")));
+        }
+        Ok(json!({"value": n, "noise": "dropped by ResultSelector"}))
+    }
+}
+
+fn gaps(calls: &[Instant]) -> Vec<u64> {
+    calls.windows(2).map(|w| (w[1] - w[0]).as_secs()).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn task_retries_with_backoff_then_succeeds() {
+    let flow = task::Task::new(Flaky { calls: Mutex::new(vec![]) });
+    let out = flow.start(json!({"fail": 2})).await.unwrap();
+    assert_eq!(out, json!({"fail": 2, "result": {"value": 3}}));
+    assert_eq!(gaps(&flow.tasks().calls.lock().unwrap()), [3, 6]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn task_retries_exhausted_then_caught() {
+    let flow = task::Task::new(Flaky { calls: Mutex::new(vec![]) });
+    let out = flow.start(json!({"fail": 10})).await.unwrap();
+    assert_eq!(out, json!({"fail": 10, "error": {"Error": "Flaky.Error", "Cause": "attempt 4"}}));
+    // 3 s, 6 s, then 12 s capped by MaxDelaySeconds at 10 s.
+    assert_eq!(gaps(&flow.tasks().calls.lock().unwrap()), [3, 6, 10]);
+}
+
+struct Slow {
+    beats: u32,
+}
+
+impl timeout::Tasks for Slow {
+    async fn slow(&self, _input: Value, ctx: TaskContext) -> Result<Value, Failure> {
+        for _ in 0..self.beats {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            ctx.heartbeat();
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(json!("too late"))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn heartbeat_timeout_then_task_timeout() {
+    let start = Instant::now();
+    let e = timeout::Timeout::new(Slow { beats: 0 }).start(json!({})).await.unwrap_err();
+    assert_eq!(e.error, "States.HeartbeatTimeout");
+    assert_eq!(start.elapsed().as_secs(), 3);
+
+    let start = Instant::now();
+    let e = timeout::Timeout::new(Slow { beats: 100 }).start(json!({})).await.unwrap_err();
+    assert_eq!(e.error, "States.Timeout");
+    assert_eq!(start.elapsed().as_secs(), 10);
+}
+
+struct Left {
+    fail: bool,
+    finished: AtomicUsize,
+}
+
+impl parallel::Tasks for Left {
+    async fn left(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        if self.fail {
+            return Err(Failure::new("Left.Broke", "no"));
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        self.finished.fetch_add(1, Ordering::SeqCst);
+        Ok(json!({"side": "left", "in": input["x"]}))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn parallel_outputs_in_branch_order() {
+    let flow = parallel::Parallel::new(Left { fail: false, finished: AtomicUsize::new(0) });
+    let out = flow.start(json!({"x": 1})).await.unwrap();
+    assert_eq!(out, json!({"left": {"side": "left", "in": 1}, "right": {"side": "right", "in": 1}}));
+}
+
+#[tokio::test(start_paused = true)]
+async fn parallel_branch_failure_fails_the_state() {
+    let flow = parallel::Parallel::new(Left { fail: true, finished: AtomicUsize::new(0) });
+    let e = flow.start(json!({"x": 1})).await.unwrap_err();
+    assert_eq!((e.error.as_str(), e.cause.as_deref()), ("Left.Broke", Some("no")));
+}
+
+struct Work {
+    running: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl map::Tasks for Work {
+    async fn work(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(10 * (5 - input["index"].as_u64().unwrap()))).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        Ok(json!(format!("{}{}{}", input["tag"].as_str().unwrap(), input["index"], input["value"])))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn map_keeps_item_order_and_concurrency_bound() {
+    let flow = map::Map::new(Arc::new(Work { running: AtomicUsize::new(0), peak: AtomicUsize::new(0) }));
+    let out = flow.start(json!({"tag": "#", "items": ["a", "b", "c", "d", "e"]})).await.unwrap();
+    assert_eq!(out, json!(["#0\"a\"", "#1\"b\"", "#2\"c\"", "#3\"d\"", "#4\"e\""]));
+    assert_eq!(flow.tasks().peak.load(Ordering::SeqCst), 2);
+}
+
+impl<T: map::Tasks> map::Tasks for Arc<T> {
+    fn work(&self, input: Value, ctx: TaskContext) -> impl std::future::Future<Output = Result<Value, Failure>> + Send {
+        (**self).work(input, ctx)
+    }
+}
