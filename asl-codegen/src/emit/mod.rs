@@ -97,17 +97,7 @@ impl Emitter<'_> {
                 method: Ident::new(&methods.get(snake(&st.name), "_"), TSpan::call_site()),
             })
             .collect();
-        let mut task_names = naming::Unique::default();
-        let mut tasks = BTreeMap::new();
-        for st in &flat {
-            if let Kind::Task(t) = &st.kind {
-                let arn = &t.resource.value;
-                if !tasks.contains_key(arn) {
-                    let base = self.names.task_methods.get(arn).cloned().unwrap_or_else(|| resource_method(arn));
-                    tasks.insert(arn.clone(), Ident::new(&task_names.get(base, "_"), TSpan::call_site()));
-                }
-            }
-        }
+        let tasks = task_methods(self.machine, self.names).into_iter().map(|(arn, m)| (arn, Ident::new(&m, TSpan::call_site()))).collect();
         let rt = quote!(::asl_runtime::__private);
         let k = quote!(ast);
         let cx = Ctx { states, tasks, rt, k };
@@ -257,6 +247,25 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// The `Tasks` trait's methods: each distinct Task resource ARN with its method name, in the
+/// order the trait declares them.
+pub fn task_methods(machine: &Machine, names: &Names) -> BTreeMap<String, String> {
+    let mut flat = Vec::new();
+    all_states(&machine.scope, &mut flat);
+    let mut unique = naming::Unique::default();
+    let mut tasks = BTreeMap::new();
+    for st in flat {
+        if let Kind::Task(t) = &st.kind {
+            let arn = &t.resource.value;
+            if !tasks.contains_key(arn) {
+                let base = names.task_methods.get(arn).cloned().unwrap_or_else(|| resource_method(arn));
+                tasks.insert(arn.clone(), unique.get(base, "_"));
+            }
+        }
+    }
+    tasks
 }
 
 /// Fields parsed and validated but not yet executed fail the build rather than being ignored.
