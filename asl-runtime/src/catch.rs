@@ -24,6 +24,7 @@ pub struct Catcher<S: 'static> {
 
 /// Routes a failure to the first matching catcher, or returns it unchanged.
 pub fn handle<S: Copy>(catchers: &[Catcher<S>], f: Failure, input: Value, cx: &mut Cx) -> Result<Flow<S>, Failure> {
+    let f = cx.locate(f);
     let Some(c) = catchers.iter().find(|c| matches(c.errors, &f)) else { return Err(f) };
     let error_output = f.to_error_output();
     if c.jsonata {

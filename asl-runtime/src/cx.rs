@@ -1,6 +1,7 @@
 //! The context a state runs in: the execution it belongs to, its variables, the context object
 //! (`$$`) and the hooks that observe transitions.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -8,6 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::clock::{format_timestamp, Clock};
 use crate::env::Env;
+use crate::error::{names, Failure};
+use crate::history::{state_event, Event, Observer};
 use crate::vars::Vars;
 
 /// What is fixed for a whole execution.
@@ -22,12 +25,8 @@ pub struct ExecutionInfo {
     pub start_time: SystemTime,
     pub clock: Clock,
     pub observer: Option<Arc<dyn Observer>>,
-}
-
-/// Sees every state transition (history events and checkpoints attach here).
-pub trait Observer: Send + Sync {
-    fn state_entered(&self, name: &str, type_name: &str, input: &Value);
-    fn state_exited(&self, name: &str, type_name: &str, output: &Value);
+    /// The last event id handed out (events are numbered even when nobody observes them).
+    pub events: AtomicU64,
 }
 
 /// The running context of one scope (the execution, a Parallel branch or a Map iteration).
@@ -40,19 +39,53 @@ pub struct Cx {
     /// `$$.Map.Item` while a Map iteration's ItemSelector is evaluated.
     pub(crate) map_item: Option<(usize, Value)>,
     pub(crate) task_token: Option<String>,
+    /// Id of the current state's `…StateEntered` event.
+    entered_event: u64,
+    /// The scope's latest event id (atomic so events can be recorded through `&Cx`).
+    last_event: AtomicU64,
 }
 
 impl Cx {
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
         let entered = exec.start_time;
-        Cx { exec, vars: Vars::new(), state_name: "", entered, retry_count: 0, map_item: None, task_token: None }
+        Cx { exec, vars: Vars::new(), state_name: "", entered, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
 
     /// A context for a nested scope: same execution, variables of this scope readable.
     pub fn nested(&self) -> Self {
         let mut cx = Cx::new(self.exec.clone());
         cx.vars = Vars::nested(Arc::new(self.vars.clone()));
+        cx.last_event = AtomicU64::new(self.last_event.load(Ordering::Relaxed));
         cx
+    }
+
+    /// Records an event: numbers it, and builds and hands it to the observer if there is one.
+    pub fn event(&self, kind: &'static str, details: impl FnOnce() -> Value) -> u64 {
+        let id = self.exec.events.fetch_add(1, Ordering::Relaxed) + 1;
+        let previous = self.last_event.swap(id, Ordering::Relaxed);
+        if let Some(o) = &self.exec.observer {
+            o.event(&Event { id, previous_event_id: previous, timestamp: self.exec.clock.now(), kind, details: details() });
+        }
+        id
+    }
+
+    /// Adds AWS's location prefix to a runtime error raised while this state runs
+    /// ("An error occurred while executing the state 'X' (entered at the event id #N). …").
+    /// Errors of tasks and Fail states pass unchanged; so does an error already located.
+    pub fn locate(&self, mut f: Failure) -> Failure {
+        const PREFIX: &str = "An error occurred while executing the state";
+        let runtime = f.error == names::RUNTIME || f.error == names::QUERY_EVALUATION_ERROR;
+        if runtime && !f.cause.as_deref().is_some_and(|c| c.starts_with(PREFIX)) {
+            let cause = f.cause.take().unwrap_or_default();
+            f.cause = Some(format!("{PREFIX} '{}' (entered at the event id #{}). {cause}", self.state_name, self.entered_event));
+            let state = self.state_name;
+            self.event("EvaluationFailed", || {
+                let mut d = crate::execution::failure_details(&f);
+                d["state"] = state.into();
+                d
+            });
+        }
+        f
     }
 
     pub fn clock(&self) -> &Clock {
@@ -68,15 +101,11 @@ impl Cx {
         self.entered = self.exec.clock.now();
         self.retry_count = 0;
         self.task_token = None;
-        if let Some(o) = &self.exec.observer {
-            o.state_entered(name, type_name, input);
-        }
+        self.entered_event = self.event(state_event(type_name, true), || state_details(name, "input", input));
     }
 
     pub(crate) fn exit_state(&mut self, name: &'static str, type_name: &'static str, output: &Value) {
-        if let Some(o) = &self.exec.observer {
-            o.state_exited(name, type_name, output);
-        }
+        self.event(state_event(type_name, false), || state_details(name, "output", output));
     }
 
     /// The environment for expressions that do not read the context object.
@@ -125,4 +154,11 @@ impl Cx {
         }
         Value::Object(root)
     }
+}
+
+fn state_details(name: &str, key: &str, value: &Value) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), name.into());
+    m.insert(key.into(), value.to_string().into());
+    Value::Object(m)
 }

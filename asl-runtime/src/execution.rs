@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::clock::Clock;
-use crate::cx::{Cx, ExecutionInfo, Observer};
+use crate::cx::{Cx, ExecutionInfo};
+use crate::history::Observer;
 use crate::error::{names, Failure};
 use crate::machine::{run_scope, Machine};
 
@@ -44,6 +45,7 @@ impl ExecutionOptions {
             start_time: clock.now(),
             clock,
             observer: self.observer.clone(),
+            events: Default::default(),
         }
     }
 }
@@ -57,13 +59,32 @@ pub async fn execute<M: Machine>(m: &M, input: Value, opts: &ExecutionOptions, t
 pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
     let info = Arc::new(opts.info(M::NAME, input.clone()));
     let mut cx = Cx::new(info);
+    cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
     let run = run_scope(m, state, input, &mut cx);
-    match timeout {
-        None => run.await,
+    let (outcome, timed_out) = match timeout {
+        None => (run.await, false),
         Some(t) => match tokio::time::timeout(t, run).await {
-            Ok(r) => r,
-            Err(_) => Err(Failure::bare(names::TIMEOUT)),
+            Ok(r) => (r, false),
+            Err(_) => (Err(Failure::bare(names::TIMEOUT)), true),
         },
+    };
+    match &outcome {
+        Ok(output) => cx.event("ExecutionSucceeded", || json!({"output": output.to_string()})),
+        Err(f) if timed_out => cx.event("ExecutionTimedOut", || failure_details(f)),
+        Err(f) => cx.event("ExecutionFailed", || failure_details(f)),
+    };
+    outcome
+}
+
+/// `{"error": …, "cause": …}` as failure events carry them.
+pub(crate) fn failure_details(f: &Failure) -> Value {
+    let mut m = serde_json::Map::new();
+    if !f.error.is_empty() {
+        m.insert("error".into(), f.error.clone().into());
     }
+    if let Some(c) = &f.cause {
+        m.insert("cause".into(), c.clone().into());
+    }
+    Value::Object(m)
 }

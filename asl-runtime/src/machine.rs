@@ -73,6 +73,7 @@ pub async fn run_scope<M: Machine>(m: &M, start: M::State, mut input: Value, cx:
     let mut state = start;
     loop {
         cx.enter_state(state.name(), state.type_name(), &input);
+        // A Fail state has no exit event: its error ends the scope.
         match m.step(state, input, cx).await {
             Ok(Next::Go(next, output)) => {
                 cx.exit_state(state.name(), state.type_name(), &output);
@@ -83,7 +84,7 @@ pub async fn run_scope<M: Machine>(m: &M, start: M::State, mut input: Value, cx:
                 cx.exit_state(state.name(), state.type_name(), &output);
                 return Ok(output);
             }
-            Err(f) => return Err(f),
+            Err(f) => return Err(cx.locate(f)),
         }
     }
 }

@@ -5,11 +5,12 @@ use std::borrow::Cow;
 
 use asl_syntax::path::Path;
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::catch::{self, Catcher};
 use crate::cx::Cx;
 use crate::error::Failure;
+use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::{BoxFuture, Flow};
 use crate::retry::{Retrier, RetryState};
@@ -41,13 +42,19 @@ where
     let mut retry = RetryState::new(spec.retry);
     let outcome = loop {
         match iterate(spec, start, &input, cx, &iteration).await {
-            Ok(v) => break Ok(v),
+            Ok(v) => {
+                cx.event("MapStateSucceeded", || Value::Object(Default::default()));
+                break Ok(v);
+            }
             Err(f) => match retry.next_delay(spec.retry, &f) {
+                None => {
+                    cx.event("MapStateFailed", || failure_details(&f));
+                    break Err(f);
+                }
                 Some(d) => {
                     cx.clock().sleep(d).await;
                     cx.retry_count += 1;
                 }
-                None => break Err(f),
             },
         }
     };
@@ -79,6 +86,7 @@ where
             None => return Err(Failure::runtime(format!("The MaxConcurrencyPath field refers to value that is not a valid integer: {}", p.text))),
         },
     };
+    cx.event("MapStateStarted", || json!({"length": items.len()}));
     let mut outputs = vec![Value::Null; items.len()];
     let mut running = FuturesUnordered::new();
     let mut next = 0;
@@ -95,11 +103,19 @@ where
                     payload::eval(selector, &env)?
                 }
             };
+            cx.event("MapIterationStarted", || json!({"index": i}));
             let fut = iteration(start, item_input, cx.nested());
             running.push(async move { (i, fut.await) });
         }
         match running.next().await {
-            Some((i, r)) => outputs[i] = r?,
+            Some((i, Ok(v))) => {
+                cx.event("MapIterationSucceeded", || json!({"index": i}));
+                outputs[i] = v;
+            }
+            Some((i, Err(f))) => {
+                cx.event("MapIterationFailed", || json!({"index": i}));
+                return Err(f);
+            }
             None => break,
         }
     }

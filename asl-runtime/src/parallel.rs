@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::catch::{self, Catcher};
 use crate::cx::Cx;
 use crate::error::Failure;
+use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::{BoxFuture, Flow};
 use crate::retry::{Retrier, RetryState};
@@ -25,6 +26,7 @@ where
 {
     let mut retry = RetryState::new(spec.retry);
     let outcome = loop {
+        cx.event("ParallelStateStarted", || Value::Object(Default::default()));
         let attempt = async {
             let args = spec.io.arguments(&input, cx)?;
             let mut running: FuturesUnordered<_> = branches
@@ -44,11 +46,15 @@ where
         match attempt.await {
             Ok(v) => break Ok(v),
             Err(f) => match retry.next_delay(spec.retry, &f) {
+                None if !catchers.is_empty() => break Err(f),
+                None => {
+                    cx.event("ParallelStateFailed", || failure_details(&f));
+                    break Err(f);
+                }
                 Some(d) => {
                     cx.clock().sleep(d).await;
                     cx.retry_count += 1;
                 }
-                None => break Err(f),
             },
         }
     };

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use asl_syntax::path::Path;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
 use crate::cx::Cx;
 use crate::error::{names, Failure};
+use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::Flow;
 use crate::path;
@@ -76,7 +77,16 @@ where
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = Arc::new(Notify::new());
             let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
-            supervise(call(args, tcx), timeout, heartbeat, &beat).await
+            let ev = Events::for_resource(spec.resource);
+            cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
+            cx.event(ev.started, || json!({"resource": spec.resource}));
+            let r = supervise(call(args, tcx), timeout, heartbeat, &beat).await;
+            match &r {
+                Ok(v) => cx.event(ev.succeeded, || json!({"resource": spec.resource, "output": v.to_string()})),
+                Err(f) if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT => cx.event(ev.timed_out, || failure_details(f)),
+                Err(f) => cx.event(ev.failed, || failure_details(f)),
+            };
+            r
         };
         match attempt.await {
             Ok(v) => break Ok(v),
@@ -106,6 +116,25 @@ fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<O
                 Some(n) if n > 0 => Ok(Some(Duration::from_secs(n))),
                 _ => Err(Failure::runtime(format!("The value of the field '{field}' must be a positive integer: {} == {v}", p.text))),
             }
+        }
+    }
+}
+
+/// The event types of a resource: Lambda functions called by ARN have their own.
+struct Events {
+    scheduled: &'static str,
+    started: &'static str,
+    succeeded: &'static str,
+    failed: &'static str,
+    timed_out: &'static str,
+}
+
+impl Events {
+    fn for_resource(resource: &str) -> Events {
+        if resource.starts_with("arn:aws:lambda:") {
+            Events { scheduled: "LambdaFunctionScheduled", started: "LambdaFunctionStarted", succeeded: "LambdaFunctionSucceeded", failed: "LambdaFunctionFailed", timed_out: "LambdaFunctionTimedOut" }
+        } else {
+            Events { scheduled: "TaskScheduled", started: "TaskStarted", succeeded: "TaskSucceeded", failed: "TaskFailed", timed_out: "TaskTimedOut" }
         }
     }
 }

@@ -1,0 +1,80 @@
+//! AWS-style history events and AWS's location prefix on runtime errors.
+
+use std::sync::{Arc, Mutex};
+
+use asl_runtime::{json, ExecutionOptions, Failure, History, TaskContext, Value};
+
+asl_runtime::asl!("flows/task.json");
+asl_runtime::asl!("flows/runtime_error.json");
+asl_runtime::asl!("flows/map.json");
+
+struct FailTwice(Mutex<u32>);
+
+impl task::Tasks for FailTwice {
+    async fn flaky(&self, _input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        let mut n = self.0.lock().unwrap();
+        *n += 1;
+        if *n <= 2 {
+            return Err(Failure::new("Flaky.Error", "again"));
+        }
+        Ok(json!({"value": *n}))
+    }
+}
+
+fn observed() -> (Arc<History>, ExecutionOptions) {
+    let history = Arc::new(History::new());
+    let opts = ExecutionOptions { observer: Some(history.clone()), ..Default::default() };
+    (history, opts)
+}
+
+#[tokio::test(start_paused = true)]
+async fn task_with_retries_records_each_attempt() {
+    let (history, opts) = observed();
+    task::Task::with_options(FailTwice(Mutex::new(0)), opts).start(json!({"fail": 0})).await.unwrap();
+    assert_eq!(
+        history.kinds(),
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
+            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
+            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "SucceedStateEntered", "SucceedStateExited",
+            "ExecutionSucceeded",
+        ]
+    );
+    let events = history.events();
+    assert!(events.iter().enumerate().all(|(i, e)| e.id == i as u64 + 1));
+    assert_eq!(events[1].details["name"], "Flaky");
+}
+
+#[tokio::test]
+async fn runtime_errors_name_the_state_and_its_entered_event() {
+    let (history, opts) = observed();
+    let e = runtime_error::RuntimeError::with_options((), opts).start(json!({"x": 1})).await.unwrap_err();
+    assert_eq!(e.error, "States.Runtime");
+    let cause = e.cause.unwrap();
+    assert!(cause.starts_with("An error occurred while executing the state 'Second' (entered at the event id #4). "), "{cause}");
+    assert_eq!(history.kinds(), ["ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"]);
+}
+
+struct Echo;
+
+impl map::Tasks for Echo {
+    async fn work(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(input["value"].clone())
+    }
+}
+
+#[tokio::test]
+async fn map_records_iterations() {
+    let (history, opts) = observed();
+    let out = map::Map::with_options(Echo, opts).start(json!({"tag": "t", "items": [1, 2]})).await.unwrap();
+    assert_eq!(out, json!([1, 2]));
+    let kinds = history.kinds();
+    assert_eq!(kinds.iter().filter(|k| **k == "MapIterationStarted").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "MapIterationSucceeded").count(), 2);
+    assert_eq!(&kinds[..3], ["ExecutionStarted", "MapStateEntered", "MapStateStarted"]);
+    assert_eq!(&kinds[kinds.len() - 3..], ["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+}
