@@ -13,6 +13,18 @@ use crate::error::{names, Failure};
 use crate::history::{state_event, Event, Observer};
 use crate::vars::Vars;
 
+/// The top-level parts of the context object, as a bit set: generated code passes the parts a
+/// state's paths read.
+pub mod ctx {
+    pub const EXECUTION: u8 = 1;
+    pub const STATE: u8 = 2;
+    pub const STATE_MACHINE: u8 = 4;
+    pub const TASK: u8 = 8;
+    pub const MAP: u8 = 16;
+    pub const ALL: u8 = 31;
+
+}
+
 /// What is fixed for a whole execution.
 pub struct ExecutionInfo {
     /// Execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
@@ -115,12 +127,16 @@ impl Cx {
 
     /// The context object `$$` as it is now.
     pub fn context_object(&self) -> Value {
-        self.context_object_with(self.map_item.as_ref().map(|(i, v)| (*i, v)))
+        self.context_object_with(ctx::ALL, self.map_item.as_ref().map(|(i, v)| (*i, v)))
     }
 
-    /// The context object with `Map.Item` set (while a Map's ItemSelector is evaluated).
-    pub fn context_object_with(&self, map_item: Option<(usize, &Value)>) -> Value {
+    /// The parts of the context object in `parts` (see [`ctx`]), with `Map.Item` set while a
+    /// Map's ItemSelector is evaluated. Building only what a state's paths read keeps a Map's
+    /// per-item `$$.Map.Item` from copying the execution's input each time.
+    pub fn context_object_with(&self, parts: u8, map_item: Option<(usize, &Value)>) -> Value {
         let e = &self.exec;
+        let mut root = Map::new();
+        if parts & ctx::EXECUTION != 0 {
         let mut execution = Map::new();
         execution.insert("Id".into(), e.id.clone().into());
         execution.insert("Input".into(), e.input.clone());
@@ -128,23 +144,27 @@ impl Cx {
         execution.insert("RoleArn".into(), e.role_arn.clone().into());
         execution.insert("StartTime".into(), format_timestamp(e.start_time).into());
         execution.insert("RedriveCount".into(), 0.into());
+        root.insert("Execution".into(), Value::Object(execution));
+        }
+        if parts & ctx::STATE != 0 {
         let mut state = Map::new();
         state.insert("EnteredTime".into(), format_timestamp(self.entered).into());
         state.insert("Name".into(), self.state_name.into());
         state.insert("RetryCount".into(), self.retry_count.into());
+        root.insert("State".into(), Value::Object(state));
+        }
+        if parts & ctx::STATE_MACHINE != 0 {
         let mut machine = Map::new();
         machine.insert("Id".into(), e.state_machine_id.clone().into());
         machine.insert("Name".into(), e.state_machine_name.clone().into());
-        let mut root = Map::new();
-        root.insert("Execution".into(), Value::Object(execution));
-        root.insert("State".into(), Value::Object(state));
         root.insert("StateMachine".into(), Value::Object(machine));
-        if let Some(t) = &self.task_token {
+        }
+        if let (Some(t), true) = (&self.task_token, parts & ctx::TASK != 0) {
             let mut task = Map::new();
             task.insert("Token".into(), t.clone().into());
             root.insert("Task".into(), Value::Object(task));
         }
-        if let Some((index, value)) = map_item {
+        if let (Some((index, value)), true) = (map_item, parts & ctx::MAP != 0) {
             let mut item = Map::new();
             item.insert("Index".into(), index.into());
             item.insert("Value".into(), value.clone());

@@ -47,8 +47,9 @@ pub struct Io {
     /// JSONata `Output`.
     pub output: Option<Template>,
     pub assign: Option<Template>,
-    /// Some expression of this state reads the context object (`$$`, `$states.context`).
-    pub context: bool,
+    /// The parts of the context object (`$$`, `$states.context`) this state's expressions read
+    /// (a [`ctx`](crate::cx::ctx) bit set; 0 when none).
+    pub context: u8,
 }
 
 impl Io {
@@ -62,13 +63,13 @@ impl Io {
         output_path: PathField::Whole,
         output: None,
         assign: None,
-        context: false,
+        context: 0,
     };
 
     /// Runs `f` with the environment of this state over `input` (`$` / `$states.input`).
     pub fn with_env<R>(&self, cx: &Cx, input: &Value, result: Option<&Value>, f: impl FnOnce(&Env) -> R) -> R {
-        if self.context {
-            let ctx = cx.context_object();
+        if self.context != 0 {
+            let ctx = cx.context_object_with(self.context, None);
             let mut env = cx.env(input);
             env.context = &ctx;
             env.result = result;
@@ -171,13 +172,13 @@ impl Io {
     }
 }
 
-pub(crate) fn apply_path_field<'v>(field: &PathField, value: &'v Value, cx: &'v Cx, context: bool, name: &str) -> Result<Cow<'v, Value>, Failure> {
+pub(crate) fn apply_path_field<'v>(field: &PathField, value: &'v Value, cx: &'v Cx, context: u8, name: &str) -> Result<Cow<'v, Value>, Failure> {
     match field {
         PathField::Whole => Ok(Cow::Borrowed(value)),
         PathField::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
         PathField::Path(p) => {
-            let found = if context {
-                let ctx = cx.context_object();
+            let found = if context != 0 {
+                let ctx = cx.context_object_with(context, None);
                 let mut env = cx.env(value);
                 env.context = &ctx;
                 path::select(p, &env).map(|c| Cow::Owned(c.into_owned()))

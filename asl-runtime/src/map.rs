@@ -97,7 +97,7 @@ where
             let item_input = match &spec.io.parameters {
                 None => items[i].clone(),
                 Some(selector) => {
-                    let ctx = cx.context_object_with(Some((i, &items[i])));
+                    let ctx = cx.context_object_with(spec.io.context, Some((i, &items[i])));
                     let mut env = cx.env(&effective);
                     env.context = &ctx;
                     payload::eval(selector, &env)?

@@ -204,30 +204,44 @@ pub(super) fn io(cx: &Ctx, st: &State) -> TokenStream {
     }
 }
 
-/// Whether any expression of the state reads the context object, so the runtime builds it only
-/// for the states that need it.
-fn reads_context(st: &State, parameters: Option<&Template>) -> bool {
-    fn path(p: &Path) -> bool {
-        p.root == Root::Context
-    }
-    fn template(t: &Template) -> bool {
-        match t {
-            Template::Lit(_) => false,
-            Template::Object(m) => m.iter().any(|(_, t)| template(t)),
-            Template::Array(a) => a.iter().any(template),
-            Template::Path(p) => path(p),
-            Template::Call(c) => format!("{c:?}").contains("Context"),
-            Template::Jsonata(_) => true,
+/// The parts of the context object the state's expressions read (a `ctx` bit set), so the
+/// runtime builds only those, and only for the states that need them.
+fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
+    const ALL: u8 = 31;
+    fn part(text: &str) -> u8 {
+        let rest = text.strip_prefix("$$").unwrap_or(text);
+        match rest.strip_prefix('.').map(|r| r.split(['.', '[']).next().unwrap_or("")) {
+            Some("Execution") => 1,
+            Some("State") => 2,
+            Some("StateMachine") => 4,
+            Some("Task") => 8,
+            Some("Map") => 16,
+            _ => ALL,
         }
     }
-    let field = |f: &PathField| matches!(f, PathField::Path(p) if path(p));
-    field(&st.io.input_path)
-        || field(&st.io.output_path)
-        || parameters.is_some_and(template)
-        || st.io.result_selector.as_ref().is_some_and(template)
-        || st.io.output.as_ref().is_some_and(template)
-        || st.assign.as_ref().is_some_and(template)
-        || st.query_language == QueryLanguage::Jsonata
+    fn path(p: &Path) -> u8 {
+        if p.root == Root::Context { part(&p.text) } else { 0 }
+    }
+    fn template(t: &Template) -> u8 {
+        match t {
+            Template::Lit(_) => 0,
+            Template::Object(m) => m.iter().fold(0, |acc, (_, t)| acc | template(t)),
+            Template::Array(a) => a.iter().fold(0, |acc, t| acc | template(t)),
+            Template::Path(p) => path(p),
+            // Context paths inside intrinsic arguments: read from the call's text form.
+            Template::Call(c) => if format!("{c:?}").contains("Context") { ALL } else { 0 },
+            Template::Jsonata(_) => ALL,
+        }
+    }
+    let field = |f: &PathField| if let PathField::Path(p) = f { path(p) } else { 0 };
+    let mut bits = field(&st.io.input_path) | field(&st.io.output_path);
+    for t in [parameters, st.io.result_selector.as_ref(), st.io.output.as_ref(), st.assign.as_ref()].into_iter().flatten() {
+        bits |= template(t);
+    }
+    if st.query_language == QueryLanguage::Jsonata {
+        bits = ALL;
+    }
+    bits
 }
 
 fn seconds(k: &TokenStream, s: &Option<Dynamic<u64>>) -> TokenStream {

@@ -492,7 +492,8 @@ impl Parser<'_> {
         for (i, (ptr, j)) in items.into_iter().enumerate() {
             let Some(mut r) = self.object(j, &ptr) else { continue };
             let errors = self.error_equals(&mut r, i + 1 == n, "retrier");
-            let interval_seconds = r.take("IntervalSeconds").map_or(Some(1), |m| self.positive_int(m, &r.ptr("IntervalSeconds")));
+            // AWS documents a positive integer but runs 0 (an immediate retry); so do we.
+            let interval_seconds = r.take("IntervalSeconds").map_or(Some(1), |m| self.int(m, &r.ptr("IntervalSeconds"), 0, "a non-negative integer"));
             let max_attempts = r.take("MaxAttempts").map_or(Some(3), |m| self.int(m, &r.ptr("MaxAttempts"), 0, "a non-negative integer"));
             let backoff_rate = match r.take("BackoffRate") {
                 None => Some(2.0),

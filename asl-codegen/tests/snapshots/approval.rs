@@ -167,7 +167,7 @@ pub mod approval {
                     output_path: rt::PathField::Whole,
                     output: None,
                     assign: None,
-                    context: true,
+                    context: 8u8,
                 },
                 resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
                 timeout: Some(rt::Seconds::Lit(86400u64)),
@@ -212,7 +212,7 @@ pub mod approval {
                 output_path: rt::PathField::Whole,
                 output: None,
                 assign: None,
-                context: false,
+                context: 0u8,
             };
             static P0: rt::syntax::path::Path = ast::path::Path {
                 text: ast::Cow::Borrowed("$.review.approved"),
@@ -265,7 +265,7 @@ pub mod approval {
                 }),
                 output: None,
                 assign: None,
-                context: false,
+                context: 0u8,
             };
             Ok(rt::Next::End(IO.passthrough(input, cx)?))
         }

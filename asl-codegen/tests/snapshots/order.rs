@@ -182,7 +182,7 @@ pub mod order {
                     output_path: rt::PathField::Whole,
                     output: None,
                     assign: None,
-                    context: false,
+                    context: 0u8,
                 },
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:CheckStock",
                 timeout: None,
@@ -220,7 +220,7 @@ pub mod order {
                 output_path: rt::PathField::Whole,
                 output: None,
                 assign: None,
-                context: false,
+                context: 0u8,
             };
             static P0: rt::syntax::path::Path = ast::path::Path {
                 text: ast::Cow::Borrowed("$.stock.available"),
@@ -274,7 +274,7 @@ pub mod order {
                     output_path: rt::PathField::Whole,
                     output: None,
                     assign: None,
-                    context: false,
+                    context: 0u8,
                 },
                 retry: &[],
             };
@@ -353,7 +353,7 @@ pub mod order {
                     output_path: rt::PathField::Whole,
                     output: None,
                     assign: None,
-                    context: false,
+                    context: 0u8,
                 },
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:ChargeCard",
                 timeout: None,
@@ -404,7 +404,7 @@ pub mod order {
                     output_path: rt::PathField::Whole,
                     output: None,
                     assign: None,
-                    context: false,
+                    context: 0u8,
                 },
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:BookCourier",
                 timeout: None,
@@ -433,7 +433,7 @@ pub mod order {
                 output_path: rt::PathField::Whole,
                 output: None,
                 assign: None,
-                context: false,
+                context: 0u8,
             };
             Ok(rt::Next::End(IO.passthrough(input, cx)?))
         }
