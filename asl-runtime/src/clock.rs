@@ -33,8 +33,12 @@ impl Clock {
         self.origin_system + self.origin_instant.elapsed()
     }
 
+    /// Sleeps for `d`; a zero duration returns at once (tokio would wait for the next timer
+    /// tick, a millisecond).
     pub async fn sleep(&self, d: Duration) {
-        tokio::time::sleep(d).await
+        if !d.is_zero() {
+            tokio::time::sleep(d).await
+        }
     }
 
     /// Sleeps until the wall time `at`; returns at once when it has passed.

@@ -1,0 +1,123 @@
+//! `cargo run --release -p asl-bench -- WORKLOAD [--iterations N]`: runs a workload N times after
+//! a warm-up, checks its output, and prints as its last line
+//! `{"workload":…,"executions":…,"transitions":…,"seconds":…,"transitions_per_sec":…}`
+//! (seconds = the median execution time).
+
+use std::time::Instant;
+
+use asl_runtime::{Failure, Value};
+
+/// Task stubs of the workloads: `AlwaysFails` throws, anything else echoes its input.
+struct Stubs;
+
+fn stub(resource: &str, input: Value) -> Result<Value, Failure> {
+    if resource.ends_with(":AlwaysFails") {
+        return Err(Failure::new("Bench.Failure", "always fails"));
+    }
+    Ok(input)
+}
+
+pub struct Workload {
+    name: &'static str,
+    input: &'static str,
+    run: Option<fn(&tokio::runtime::Runtime, Value) -> Result<Value, Failure>>,
+    skipped: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/workloads.rs"));
+
+/// Transitions per execution, from the workloads' meta.json (states entered).
+fn transitions(name: &str) -> u64 {
+    let meta = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/bench/workloads/meta.json")).unwrap_or_default();
+    let meta: Value = serde_json::from_str(&meta).unwrap_or(Value::Null);
+    meta[name]["transitions"].as_u64().unwrap_or(0)
+}
+
+/// What each workload must produce (checked on the warm-up run).
+fn check(name: &str, input: &Value, out: &Result<Value, Failure>) -> Result<(), String> {
+    let out = out.as_ref().map_err(|f| format!("failed: {f}"))?;
+    let ok = if name.starts_with("pass_chain") {
+        out["last"]["step"] == 1000 && out["last"]["v"] == input["v"]
+    } else if name.starts_with("choice_loop") {
+        let n: u64 = if name.ends_with("_1k") { 1_000 } else if name.ends_with("_10k") { 10_000 } else { 100_000 };
+        out["i"] == n
+    } else if name.starts_with("map_") {
+        let items = input["items"].as_array().map_or(0, Vec::len);
+        let got = out.get("out").unwrap_or(out);
+        got.as_array().map_or(0, Vec::len) == items && items > 0
+    } else if name.starts_with("parallel") {
+        out.get("branches").unwrap_or(out).as_array().map_or(0, Vec::len) == 16
+    } else if name.starts_with("retry_catch") {
+        out["error"]["Error"] == "Bench.Failure"
+    } else {
+        true
+    };
+    if ok { Ok(()) } else { Err(format!("unexpected output: {}", truncate(out))) }
+}
+
+fn truncate(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 300 { format!("{}…", &s[..300]) } else { s }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut name = None;
+    let mut iterations = 10usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--list" => {
+                for w in WORKLOADS {
+                    println!("{}{}", w.name, w.skipped.map(|s| format!(" (skipped: {s})")).unwrap_or_default());
+                }
+                return;
+            }
+            other if name.is_none() && !other.starts_with('-') => name = Some(other.to_owned()),
+            _ => usage(),
+        }
+    }
+    let name = name.unwrap_or_else(|| usage());
+    let Some(w) = WORKLOADS.iter().find(|w| w.name == name) else {
+        eprintln!("unknown workload `{name}`; --list shows them");
+        std::process::exit(2);
+    };
+    let Some(run) = w.run else {
+        eprintln!("workload `{name}` is not compiled: {}", w.skipped.unwrap_or("?"));
+        std::process::exit(1);
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let input: Value = serde_json::from_str(w.input).expect("workload input is JSON");
+    let warm = run(&rt, input.clone());
+    if let Err(e) = check(w.name, &input, &warm) {
+        eprintln!("workload `{name}`: {e}");
+        std::process::exit(1);
+    }
+    let mut times = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let input = input.clone();
+        let t = Instant::now();
+        let out = run(&rt, input);
+        times.push(t.elapsed().as_secs_f64());
+        drop(out);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let transitions = transitions(w.name);
+    println!(
+        "{}",
+        serde_json::json!({
+            "workload": w.name,
+            "executions": iterations,
+            "transitions": transitions,
+            "seconds": median,
+            "transitions_per_sec": (transitions as f64 / median).round(),
+        })
+    );
+}
+
+fn usage() -> ! {
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list");
+    std::process::exit(2);
+}
