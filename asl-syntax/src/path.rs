@@ -1,3 +1,0 @@
-//! JSONPath (placeholder until the parser lands).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Path;
