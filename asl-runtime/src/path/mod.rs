@@ -7,7 +7,7 @@
 //! (entered at the event id #N). "), which the state machine loop adds.
 
 mod explain;
-mod fields;
+pub(crate) mod fields;
 mod filter;
 mod insert;
 mod select;
