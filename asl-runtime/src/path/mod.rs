@@ -19,6 +19,7 @@ pub use fields::{
 };
 pub use insert::{REFERENCE_PATH_CONFLICT, insert};
 pub use select::{select, select_in};
+pub(crate) use filter::num_cmp;
 
 /// Compact JSON, as AWS quotes inputs in error causes (key order preserved).
 pub(crate) fn compact(v: &serde_json::Value) -> String {
