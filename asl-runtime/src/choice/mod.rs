@@ -32,7 +32,10 @@ use crate::{Env, Failure};
 /// `Invalid path '$.x': The choice state's condition path references an invalid value.`
 pub fn variable<'v>(path: &Path, env: &Env<'v>) -> Result<Cow<'v, Value>, Failure> {
     select(path, env).ok_or_else(|| {
-        Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", path.text))
+        Failure::runtime(format!(
+            "Invalid path '{}': The choice state's condition path references an invalid value.",
+            path.text
+        ))
     })
 }
 
@@ -40,7 +43,10 @@ pub fn variable<'v>(path: &Path, env: &Env<'v>) -> Result<Cow<'v, Value>, Failur
 /// a missing operand; this mirrors the `Variable` wording.
 pub fn operand<'v>(path: &Path, env: &Env<'v>) -> Result<Cow<'v, Value>, Failure> {
     select(path, env).ok_or_else(|| {
-        Failure::runtime(format!("Invalid path '{}': The choice state's comparison path references an invalid value.", path.text))
+        Failure::runtime(format!(
+            "Invalid path '{}': The choice state's comparison path references an invalid value.",
+            path.text
+        ))
     })
 }
 

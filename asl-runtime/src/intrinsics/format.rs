@@ -12,7 +12,8 @@ use crate::{Env, Failure};
 /// bare, other scalars as JSON; objects and arrays as Java's `Map`/`List` `toString()`, which is
 /// what AWS prints (case `generic__test_context_json_path`: `{Id=arn:…, Name=…}`).
 pub(super) fn format(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
-    let (first, rest) = call.args.split_first().ok_or_else(|| failure(Func::Format, "a template is required"))?;
+    let (first, rest) =
+        call.args.split_first().ok_or_else(|| failure(Func::Format, "a template is required"))?;
     let runtime_pieces;
     let pieces: Vec<&str> = match first {
         Arg::Template(p) => p.iter().map(|s| &**s).collect(),

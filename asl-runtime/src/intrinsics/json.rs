@@ -23,7 +23,9 @@ pub(super) fn to_json_text(v: &Value) -> String {
 pub(super) fn json_merge(a: Args) -> Result<Value, Failure> {
     match a.get(2) {
         Value::Bool(false) => {}
-        Value::Bool(true) => return Err(a.fail("deep merge is not supported; the third argument must be false")),
+        Value::Bool(true) => {
+            return Err(a.fail("deep merge is not supported; the third argument must be false"));
+        }
         _ => return Err(a.fail("the third argument must be a boolean")),
     }
     if !a.get(0).is_object() || !a.get(1).is_object() {
@@ -31,9 +33,13 @@ pub(super) fn json_merge(a: Args) -> Result<Value, Failure> {
     }
     let mut vals = a.vals.into_iter();
     let (Some(first), Some(second)) = (vals.next(), vals.next()) else {
-        return Err(super::failure(asl_syntax::intrinsic::Func::JsonMerge, "three arguments are required"));
+        return Err(super::failure(
+            asl_syntax::intrinsic::Func::JsonMerge,
+            "three arguments are required",
+        ));
     };
-    let (Value::Object(mut base), Value::Object(over)) = (first.into_owned(), second.into_owned()) else {
+    let (Value::Object(mut base), Value::Object(over)) = (first.into_owned(), second.into_owned())
+    else {
         unreachable!("checked above")
     };
     base.extend(over);

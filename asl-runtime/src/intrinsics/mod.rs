@@ -112,7 +112,9 @@ impl Args<'_> {
     fn int(&self, i: usize, what: &str) -> Result<i64, Failure> {
         let v = self.get(i);
         v.as_i64()
-            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64))
+            .or_else(|| {
+                v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)
+            })
             .ok_or_else(|| self.fail(format_args!("the {what} must be an integer")))
     }
 }

@@ -17,7 +17,9 @@ fn limited<'a>(a: &'a Args, what: &str) -> Result<&'a str, Failure> {
     let s = a.str(0, what)?;
     let n = s.encode_utf16().count();
     if n > MAX_INPUT_CHARS {
-        return Err(a.fail(format_args!("the {what} has {n} characters; at most {MAX_INPUT_CHARS} are allowed")));
+        return Err(a.fail(format_args!(
+            "the {what} has {n} characters; at most {MAX_INPUT_CHARS} are allowed"
+        )));
     }
     Ok(s)
 }
@@ -27,8 +29,12 @@ pub(super) fn base64_encode(a: &Args) -> Result<Value, Failure> {
 }
 
 pub(super) fn base64_decode(a: &Args) -> Result<Value, Failure> {
-    let bytes = STANDARD.decode(limited(a, "input")?).map_err(|_| a.fail("the input is not valid base64"))?;
-    String::from_utf8(bytes).map(Value::String).map_err(|_| a.fail("the decoded data is not valid UTF-8"))
+    let bytes = STANDARD
+        .decode(limited(a, "input")?)
+        .map_err(|_| a.fail("the input is not valid base64"))?;
+    String::from_utf8(bytes)
+        .map(Value::String)
+        .map_err(|_| a.fail("the decoded data is not valid UTF-8"))
 }
 
 /// Lowercase hex digest of the UTF-8 bytes.
@@ -62,6 +68,9 @@ pub(super) fn split(a: &Args) -> Result<Value, Failure> {
     let s = a.str(0, "input")?;
     let delims = a.str(1, "delimiter")?;
     Ok(Value::Array(
-        s.split(|c| delims.contains(c)).filter(|t| !t.is_empty()).map(|t| Value::String(t.to_owned())).collect(),
+        s.split(|c| delims.contains(c))
+            .filter(|t| !t.is_empty())
+            .map(|t| Value::String(t.to_owned()))
+            .collect(),
     ))
 }

@@ -69,7 +69,9 @@ fn java_class(v: &Value) -> &'static str {
         Value::Null => "null",
         Value::Bool(_) => "java.lang.Boolean",
         Value::String(_) => "java.lang.String",
-        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => "java.lang.Integer",
+        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {
+            "java.lang.Integer"
+        }
         Value::Number(n) if n.is_i64() || n.is_u64() => "java.lang.Long",
         Value::Number(_) => "java.lang.Double",
         Value::Array(_) => "net.minidev.json.JSONArray",

@@ -98,7 +98,13 @@ pub fn value_text(v: &Value) -> String {
 /// Wait `SecondsPath`: a non-negative integer number of seconds.
 pub fn seconds_path(path: &Path, env: &Env) -> Result<u64, Failure> {
     let v = field_path(path, env, "SecondsPath")?;
-    let fail = |what: &str| Failure::runtime(format!("The SecondsPath parameter {what}: {} == {}", path.text, value_text(&v)));
+    let fail = |what: &str| {
+        Failure::runtime(format!(
+            "The SecondsPath parameter {what}: {} == {}",
+            path.text,
+            value_text(&v)
+        ))
+    };
     let n = as_integer(&v).ok_or_else(|| fail("cannot be parsed as a long value"))?;
     u64::try_from(n).map_err(|_| fail("references a negative value"))
 }

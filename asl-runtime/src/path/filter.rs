@@ -58,9 +58,15 @@ fn compare(l: Option<&Value>, op: CmpOp, r: Option<&Value>) -> bool {
         CmpOp::Gt => order(l, r) == Some(Ordering::Greater),
         CmpOp::Ge => matches!(order(l, r), Some(Ordering::Greater | Ordering::Equal)),
         CmpOp::In => r.as_array().is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
-        CmpOp::SubsetOf => both_arrays(l, r, |l, r| l.iter().all(|x| r.iter().any(|y| loose_eq(x, y)))),
-        CmpOp::AnyOf => both_arrays(l, r, |l, r| l.iter().any(|x| r.iter().any(|y| loose_eq(x, y)))),
-        CmpOp::NoneOf => both_arrays(l, r, |l, r| !l.iter().any(|x| r.iter().any(|y| loose_eq(x, y)))),
+        CmpOp::SubsetOf => {
+            both_arrays(l, r, |l, r| l.iter().all(|x| r.iter().any(|y| loose_eq(x, y))))
+        }
+        CmpOp::AnyOf => {
+            both_arrays(l, r, |l, r| l.iter().any(|x| r.iter().any(|y| loose_eq(x, y))))
+        }
+        CmpOp::NoneOf => {
+            both_arrays(l, r, |l, r| !l.iter().any(|x| r.iter().any(|y| loose_eq(x, y))))
+        }
         CmpOp::Contains => match (l, r) {
             (Value::String(s), Value::String(t)) => s.contains(t.as_str()),
             (Value::Array(a), x) => a.iter().any(|y| loose_eq(x, y)),

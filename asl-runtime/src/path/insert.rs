@@ -27,7 +27,8 @@ pub fn insert(mut target: Value, path: &Path, value: Value) -> Result<Value, Fai
     if let Err(step) = check(&target, &path.segs) {
         return Err(Failure::new(REFERENCE_PATH_CONFLICT, unable_to_apply(&step, &target)));
     }
-    place(&mut target, &path.segs, value).map_err(|step| Failure::new(REFERENCE_PATH_CONFLICT, step))?;
+    place(&mut target, &path.segs, value)
+        .map_err(|step| Failure::new(REFERENCE_PATH_CONFLICT, step))?;
     Ok(target)
 }
 

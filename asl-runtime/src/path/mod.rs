@@ -15,11 +15,12 @@ mod select;
 mod tests;
 
 pub use fields::{
-    field_path, float_path, input_path, integer_path, items_path, seconds_path, timestamp_path, value_text,
+    field_path, float_path, input_path, integer_path, items_path, seconds_path, timestamp_path,
+    value_text,
 };
+pub(crate) use filter::num_cmp;
 pub use insert::{REFERENCE_PATH_CONFLICT, insert};
 pub use select::{select, select_in};
-pub(crate) use filter::num_cmp;
 
 /// Compact JSON, as AWS quotes inputs in error causes (key order preserved).
 pub(crate) fn compact(v: &serde_json::Value) -> String {

@@ -38,7 +38,9 @@ fn definite_walk<'v>(root: &'v Value, segs: &[Seg]) -> Option<Cow<'v, Value>> {
         match seg {
             Seg::Field(name) => node = node.as_object()?.get(&**name)?,
             Seg::Index(i) => node = index(node.as_array()?, *i)?,
-            Seg::Fields(names) if i + 1 == segs.len() => return Some(Cow::Owned(merge(node.as_object()?, names))),
+            Seg::Fields(names) if i + 1 == segs.len() => {
+                return Some(Cow::Owned(merge(node.as_object()?, names)));
+            }
             Seg::Length => return length(node).map(Cow::Owned),
             // The parser only marks a path definite when no other step occurs.
             _ => return None,
@@ -131,10 +133,8 @@ fn walk<'v>(node: &'v Value, segs: &[Seg], root: &'v Value, out: &mut Vec<Cow<'v
             _ => {}
         },
         Seg::Length => {
-            if let Some(n) = length(node) {
-                if rest.is_empty() {
-                    out.push(Cow::Owned(n));
-                }
+            if let Some(n) = length(node).filter(|_| rest.is_empty()) {
+                out.push(Cow::Owned(n));
             }
         }
     }

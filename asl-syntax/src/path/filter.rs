@@ -1,7 +1,7 @@
 //! Filter expressions: the `…` of `[?(…)]`.
 
-use super::parse::{Cursor, parse_segs};
 use super::Seg;
+use super::parse::{Cursor, parse_segs};
 use crate::{List, Lit, Ptr, SyntaxError};
 
 /// A filter predicate, tested against each candidate node (`@`).
@@ -213,7 +213,9 @@ fn parse_lit(c: &mut Cursor) -> Result<Lit, SyntaxError> {
         }
         Some(ch) if ch == '-' || ch.is_ascii_digit() => parse_number(c),
         _ => {
-            for (word, lit) in [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)] {
+            for (word, lit) in
+                [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)]
+            {
                 if c.eat_str(word) {
                     return Ok(lit);
                 }

@@ -34,7 +34,10 @@ pub fn parse_reference_path(text: &str) -> Result<Path, SyntaxError> {
             Seg::Length => "functions",
             _ => "multiple names or indices",
         };
-        return Err(SyntaxError::new(0, format!("a reference path must name a single node: {what} are not allowed")));
+        return Err(SyntaxError::new(
+            0,
+            format!("a reference path must name a single node: {what} are not allowed"),
+        ));
     }
     Ok(path)
 }
@@ -93,7 +96,10 @@ pub(super) fn parse_segs(c: &mut Cursor, in_filter: bool) -> Result<Vec<Seg>, Sy
         } else {
             break;
         }
-        if matches!(segs.last(), Some(Seg::Length)) && !c.eof() && matches!(c.peek(), Some('.' | '[')) {
+        if matches!(segs.last(), Some(Seg::Length))
+            && !c.eof()
+            && matches!(c.peek(), Some('.' | '['))
+        {
             return Err(c.err("`length()` must be the last step of a path"));
         }
     }
@@ -104,7 +110,9 @@ fn parse_dot_name(c: &mut Cursor, in_filter: bool) -> Result<Seg, SyntaxError> {
     let start = c.pos;
     while let Some(ch) = c.peek() {
         let stop = matches!(ch, '.' | '[' | '(' | ' ')
-            || (in_filter && (ch.is_whitespace() || matches!(ch, ')' | '=' | '!' | '<' | '>' | '&' | '|' | ',' | ']')));
+            || (in_filter
+                && (ch.is_whitespace()
+                    || matches!(ch, ')' | '=' | '!' | '<' | '>' | '&' | '|' | ',' | ']')));
         if stop {
             break;
         }
@@ -210,7 +218,9 @@ fn parse_indices(c: &mut Cursor) -> Result<Seg, SyntaxError> {
     let end = c.src[start..].find(']').map(|i| start + i).ok_or_else(|| c.err("expected `]`"))?;
     let body = &c.src[start..end];
     let int = |s: &str| -> Result<i64, SyntaxError> {
-        s.trim().parse::<i64>().map_err(|_| SyntaxError::new(start, format!("invalid array index `{}`", s.trim())))
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| SyntaxError::new(start, format!("invalid array index `{}`", s.trim())))
     };
     let opt = |s: &str| -> Result<Option<i64>, SyntaxError> {
         if s.trim().is_empty() { Ok(None) } else { int(s).map(Some) }
@@ -229,7 +239,11 @@ fn parse_indices(c: &mut Cursor) -> Result<Seg, SyntaxError> {
         Seg::Slice(from, to)
     } else {
         let mut idx = body.split(',').map(int).collect::<Result<Vec<_>, _>>()?;
-        if idx.len() == 1 { Seg::Index(idx.pop().unwrap_or_default()) } else { Seg::Indices(idx.into()) }
+        if idx.len() == 1 {
+            Seg::Index(idx.pop().unwrap_or_default())
+        } else {
+            Seg::Indices(idx.into())
+        }
     };
     c.pos = end;
     Ok(seg)

@@ -107,12 +107,31 @@ fn reference_paths() {
 #[test]
 fn jayway_rendering() {
     assert_eq!(parse_path("$.NoSuchInputPath").unwrap().jayway_string(), "$['NoSuchInputPath']");
-    assert_eq!(parse_path("$.a[0][1:2]..b[*]").unwrap().jayway_string(), "$['a'][0][1:2]..['b'][*]");
+    assert_eq!(
+        parse_path("$.a[0][1:2]..b[*]").unwrap().jayway_string(),
+        "$['a'][0][1:2]..['b'][*]"
+    );
 }
 
 #[test]
 fn never_panics_on_odd_input() {
-    for s in ["", "$", "$[", "$[?(", "$[?(@", "$['", "$..", "$.a.", "$[']", "$[ ]", "$[?(@.a == 'x)]", "$é.a", "$.é", "$[-]", "$[:]"] {
+    for s in [
+        "",
+        "$",
+        "$[",
+        "$[?(",
+        "$[?(@",
+        "$['",
+        "$..",
+        "$.a.",
+        "$[']",
+        "$[ ]",
+        "$[?(@.a == 'x)]",
+        "$é.a",
+        "$.é",
+        "$[-]",
+        "$[:]",
+    ] {
         let _ = parse_path(s);
         let _ = parse_reference_path(s);
     }
