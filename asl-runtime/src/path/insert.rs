@@ -71,7 +71,7 @@ fn place(target: &mut Value, segs: &[Seg], value: Value) -> Result<(), String> {
             Seg::Index(idx) => {
                 let Value::Array(a) = node else { return Err(idx.to_string()) };
                 let len = i64::try_from(a.len()).unwrap_or(i64::MAX);
-                let at = if *idx < 0 { len + idx } else { *idx };
+                let at = if *idx < 0 { len.saturating_add(*idx) } else { *idx };
                 let Some(slot) = usize::try_from(at).ok().and_then(|at| a.get_mut(at)) else {
                     return Err(idx.to_string());
                 };

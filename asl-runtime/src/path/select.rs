@@ -51,7 +51,7 @@ fn definite_walk<'v>(root: &'v Value, segs: &[Seg]) -> Option<Cow<'v, Value>> {
 
 pub(super) fn index(arr: &[Value], i: i64) -> Option<&Value> {
     let len = i64::try_from(arr.len()).ok()?;
-    let i = if i < 0 { len + i } else { i };
+    let i = if i < 0 { len.checked_add(i)? } else { i };
     usize::try_from(i).ok().and_then(|i| arr.get(i))
 }
 
@@ -195,15 +195,16 @@ fn slice_indices(len: usize, from: Option<i64>, to: Option<i64>) -> std::ops::Ra
     }
     match (from, to) {
         (Some(f), None) => {
-            let f = if f < 0 { (len + f).max(0) } else { f };
+            let f = if f < 0 { len.saturating_add(f).max(0) } else { f };
             f.min(len)..len
         }
         (None, Some(t)) => {
-            let t = if t < 0 { len + t } else { t };
+            let t = if t < 0 { len.saturating_add(t) } else { t };
             0..t.min(len).max(0)
         }
         (Some(f), Some(t)) => {
-            let t = t.min(len);
+            // Indices below -len find nothing; clamping keeps huge ranges from spinning.
+            let (f, t) = (f.max(-len), t.min(len));
             if f >= t { 0..0 } else { f..t }
         }
         (None, None) => 0..len,

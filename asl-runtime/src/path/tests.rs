@@ -73,6 +73,11 @@ fn indefinite_paths_always_give_arrays() {
     // Jayway quirk: [from:to] counts a negative `from` element by element from the end.
     assert_eq!(sel("$.a[-2:1]", &input), Some(json!([4, 5, 1])));
     assert_eq!(sel("$['o','a'].x", &input), Some(json!([1])));
+    // Extreme indices neither overflow nor spin.
+    assert_eq!(sel("$.a[-9223372036854775808]", &input), None);
+    assert_eq!(sel("$.a[-9223372036854775808:]", &input), Some(json!([1, 2, 3, 4, 5])));
+    assert_eq!(sel("$.a[-9223372036854775808:1]", &input), Some(json!([1, 2, 3, 4, 5, 1])));
+    assert_eq!(sel("$.a[:-9223372036854775808]", &input), Some(json!([])));
 }
 
 #[test]
