@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::{path, payload};
+use crate::{intrinsics, path, payload};
 
 #[derive(Debug)]
 pub enum Text {
@@ -26,13 +26,14 @@ pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
             None => Ok(None),
             Some(Text::Lit(s)) => Ok(Some((*s).to_owned())),
             Some(Text::Dynamic(Template::Path(p))) => {
-                let v = path::select(p, &cx.env(input)).ok_or_else(|| Failure::runtime(format!("The JSONPath '{}' specified for the field '{field}' could not be found in the input '{input}'", p.text)))?;
-                Ok(Some(match v.as_ref() { Value::String(s) => s.clone(), other => other.to_string() }))
+                let v = path::field_path(p, &cx.env(input), field)?;
+                Ok(Some(path::value_text(&v)))
             }
-            Some(Text::Dynamic(t)) => {
-                let v = payload::eval(t, &cx.env(input))?;
-                Ok(Some(match v { Value::String(s) => s, other => other.to_string() }))
+            Some(Text::Dynamic(Template::Call(c))) => {
+                let v = intrinsics::call_in_field(c, &cx.env(input), field)?;
+                Ok(Some(path::value_text(&v)))
             }
+            Some(Text::Dynamic(t)) => Ok(Some(path::value_text(&payload::eval(t, &cx.env(input))?))),
         }
     };
     let error = match text(&spec.error, "ErrorPath") {

@@ -177,15 +177,15 @@ pub(crate) fn apply_path_field<'v>(field: &PathField, value: &'v Value, cx: &'v 
         PathField::Whole => Ok(Cow::Borrowed(value)),
         PathField::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
         PathField::Path(p) => {
-            let found = if context != 0 {
+            let _ = name;
+            if context != 0 {
                 let ctx = cx.context_object_with(context, None);
                 let mut env = cx.env(value);
                 env.context = &ctx;
-                path::select(p, &env).map(|c| Cow::Owned(c.into_owned()))
+                path::input_path(p, &env).map(|c| Cow::Owned(c.into_owned()))
             } else {
-                path::select(p, &cx.env(value))
-            };
-            found.ok_or_else(|| Failure::runtime(format!("Invalid path '{}' : No results for path: {name}", p.text)))
+                path::input_path(p, &cx.env(value))
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ where
     let effective = spec.io.effective_input(input, cx)?;
     let items: Cow<Value> = match &spec.items_path {
         None => effective.clone(),
-        Some(p) => path::select(p, &cx.env(&effective)).ok_or_else(|| Failure::runtime(format!("Invalid path '{}' : No results for path: ItemsPath", p.text)))?,
+        Some(p) => path::items_path(p, &cx.env(&effective))?,
     };
     let Value::Array(items) = items.as_ref() else {
         return Err(Failure::runtime(format!("Item path {} in the input '{}' did not resolve to a JSON array", spec.items_path.as_ref().map_or("$", |p| &p.text), effective)));
@@ -80,10 +80,9 @@ where
     let limit = match &spec.max_concurrency {
         None | Some(Concurrency::Lit(0)) => UNBOUNDED_CONCURRENCY,
         Some(Concurrency::Lit(n)) => (*n as usize).min(UNBOUNDED_CONCURRENCY),
-        Some(Concurrency::Path(p)) => match path::select(p, &cx.env(&effective)).and_then(|v| v.as_u64()) {
-            Some(0) => UNBOUNDED_CONCURRENCY,
-            Some(n) => (n as usize).min(UNBOUNDED_CONCURRENCY),
-            None => return Err(Failure::runtime(format!("The MaxConcurrencyPath field refers to value that is not a valid integer: {}", p.text))),
+        Some(Concurrency::Path(p)) => match path::integer_path(p, &cx.env(&effective), "MaxConcurrencyPath")? {
+            n if n <= 0 => UNBOUNDED_CONCURRENCY,
+            n => (n as usize).min(UNBOUNDED_CONCURRENCY),
         },
     };
     cx.event("MapStateStarted", || json!({"length": items.len()}));

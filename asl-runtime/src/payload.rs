@@ -1,35 +1,141 @@
-//! Payload templates (interim: paths and literals, until the full evaluator lands).
-use asl_syntax::template::Template;
+//! Payload templates in JSONPath states (`Parameters`, `ResultSelector`, `ItemSelector`,
+//! `Assign`): literals are copied, `key.$` members are filled from a path or an intrinsic call.
+
 use asl_syntax::Lit;
+use asl_syntax::template::Template;
 use serde_json::{Map, Value};
 
-use crate::{Env, Failure};
+use crate::path::select;
+use crate::{Env, Failure, intrinsics};
 
+/// Builds the payload described by `t`. A path that finds nothing fails with States.Runtime
+/// naming the member, as AWS does (case
+/// `base_scenarios__test_invalid_jsonpath_INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH`):
+/// `The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in
+/// the input '{…}'`. (AWS records States.Runtime here, not States.ParameterPathFailure.)
+pub fn eval(t: &Template, env: &Env) -> Result<Value, Failure> {
+    eval_member(t, env, "")
+}
+
+/// `key` is the output key of the member holding `t` (its `.$` is added back in causes).
+fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
+    match t {
+        Template::Lit(l) => Ok(lit(l)),
+        Template::Object(members) => {
+            let mut out = Map::with_capacity(members.len());
+            for (k, v) in members.iter() {
+                out.insert(k.to_string(), eval_member(v, env, k)?);
+            }
+            Ok(Value::Object(out))
+        }
+        Template::Array(items) => items
+            .iter()
+            .map(|i| eval_member(i, env, key))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Template::Path(p) => match select(p, env) {
+            Some(v) => Ok(v.into_owned()),
+            None => Err(crate::path::fields::not_found(p, env, &format!("{key}.$"))),
+        },
+        Template::Call(c) => intrinsics::call_in_field(c, env, &format!("{key}.$")),
+        Template::Jsonata(_) => Err(Failure::runtime(
+            "a JSONata template cannot be evaluated as a JSONPath payload template",
+        )),
+    }
+}
+
+/// Converts a build-time literal into a JSON value.
 pub fn lit(l: &Lit) -> Value {
     match l {
         Lit::Null => Value::Null,
         Lit::Bool(b) => Value::Bool(*b),
-        Lit::Int(i) => (*i).into(),
-        Lit::UInt(u) => (*u).into(),
+        Lit::Int(i) => Value::from(*i),
+        Lit::UInt(u) => Value::from(*u),
         Lit::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Lit::Str(s) => Value::String(s.to_string()),
-        Lit::Array(a) => Value::Array(a.iter().map(lit).collect()),
-        Lit::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.to_string(), lit(v))).collect()),
+        Lit::Array(items) => Value::Array(items.iter().map(lit).collect()),
+        Lit::Object(members) => {
+            Value::Object(members.iter().map(|(k, v)| (k.to_string(), lit(v))).collect())
+        }
     }
 }
 
-pub fn eval(t: &Template, env: &Env) -> Result<Value, Failure> {
-    Ok(match t {
-        Template::Lit(l) => lit(l),
-        Template::Object(m) => {
-            let mut out = Map::with_capacity(m.len());
-            for (k, v) in m.iter() {
-                out.insert(k.to_string(), eval(v, env)?);
-            }
-            Value::Object(out)
-        }
-        Template::Array(a) => Value::Array(a.iter().map(|t| eval(t, env)).collect::<Result<_, _>>()?),
-        Template::Path(p) => crate::path::select(p, env).map(|c| c.into_owned()).ok_or_else(|| Failure::new(crate::error::names::PARAMETER_PATH_FAILURE, format!("The JSONPath '{}' could not be found", p.text)))?,
-        Template::Call(_) | Template::Jsonata(_) => return Err(Failure::runtime("not yet supported")),
-    })
+#[cfg(test)]
+mod tests {
+    use asl_syntax::intrinsic::parse_call;
+    use asl_syntax::path::parse_path;
+    use serde_json::json;
+
+    use super::*;
+    use crate::Vars;
+
+    fn obj(members: Vec<(&str, Template)>) -> Template {
+        Template::Object(
+            members.into_iter().map(|(k, v)| (k.to_owned().into(), v)).collect::<Vec<_>>().into(),
+        )
+    }
+
+    #[test]
+    fn builds_payloads_in_key_order() {
+        let t = obj(vec![
+            ("z", Template::Lit(Lit::Int(1))),
+            ("value", Template::Path(parse_path("$.a").unwrap())),
+            ("ctx", Template::Path(parse_path("$$.Execution.Name").unwrap())),
+            (
+                "nested",
+                obj(vec![("f", Template::Call(parse_call("States.Format('<{}>', $.a)").unwrap()))]),
+            ),
+            (
+                "list",
+                Template::Array(
+                    vec![
+                        Template::Lit(Lit::Str("x".into())),
+                        Template::Path(parse_path("$.b[*]").unwrap()),
+                    ]
+                    .into(),
+                ),
+            ),
+        ]);
+        let input = json!({"a": "A", "b": [1, 2]});
+        let ctx = json!({"Execution": {"Name": "run"}});
+        let vars = Vars::new();
+        let env = Env { context: &ctx, ..Env::of(&input, &vars) };
+        let out = eval(&t, &env).unwrap();
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"z":1,"value":"A","ctx":"run","nested":{"f":"<A>"},"list":["x",[1,2]]}"#
+        );
+    }
+
+    #[test]
+    fn missing_path_matches_aws() {
+        let t = obj(vec![("value", Template::Path(parse_path("$.no_such_jsonpath").unwrap()))]);
+        let input = json!({"int-literal": 0});
+        let vars = Vars::new();
+        let err = eval(&t, &Env::of(&input, &vars)).unwrap_err();
+        assert_eq!(err.error, "States.Runtime");
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                r#"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#
+            )
+        );
+        let t = obj(vec![("value", Template::Call(parse_call("States.Array($.x)").unwrap()))]);
+        let err = eval(&t, &Env::of(&input, &vars)).unwrap_err();
+        assert!(err.cause.unwrap().contains("specified for the field 'value.$'"));
+    }
+
+    #[test]
+    fn literals() {
+        let l = Lit::Object(
+            vec![(
+                "a".into(),
+                Lit::Array(
+                    vec![Lit::Null, Lit::Bool(true), Lit::UInt(u64::MAX), Lit::Float(1.5)].into(),
+                ),
+            )]
+            .into(),
+        );
+        assert_eq!(lit(&l), json!({"a": [null, true, u64::MAX, 1.5]}));
+    }
 }

@@ -109,14 +109,10 @@ fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<O
     match s {
         None => Ok(None),
         Some(Seconds::Lit(n)) => Ok(Some(Duration::from_secs(*n))),
-        Some(Seconds::Path(p)) => {
-            let env = cx.env(input);
-            let v = path::select(p, &env).ok_or_else(|| Failure::runtime(format!("The JSONPath '{}' specified for the field '{field}' could not be found in the input '{input}'", p.text)))?;
-            match v.as_u64() {
-                Some(n) if n > 0 => Ok(Some(Duration::from_secs(n))),
-                _ => Err(Failure::runtime(format!("The value of the field '{field}' must be a positive integer: {} == {v}", p.text))),
-            }
-        }
+        Some(Seconds::Path(p)) => match path::integer_path(p, &cx.env(input), field)? {
+            n if n > 0 => Ok(Some(Duration::from_secs(n as u64))),
+            n => Err(Failure::runtime(format!("The {field} field refers to value \"{n}\" which is not a positive integer: {}", p.text))),
+        },
     }
 }
 

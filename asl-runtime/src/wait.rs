@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use asl_syntax::path::Path;
+use asl_syntax::timestamp::Timestamp;
 use serde_json::Value;
 
 use crate::cx::Cx;
@@ -13,8 +14,8 @@ use crate::path;
 #[derive(Debug)]
 pub enum WaitFor {
     Seconds(u64),
-    /// A literal timestamp, checked at build time.
-    Timestamp(&'static str),
+    /// A literal timestamp, parsed at build time.
+    Timestamp(Timestamp),
     SecondsPath(Path),
     TimestampPath(Path),
 }
@@ -32,42 +33,24 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
     let effective = spec.io.effective_input(&input, cx)?.into_owned();
     match &spec.wait {
         WaitFor::Seconds(s) => cx.clock().sleep(Duration::from_secs(*s)).await,
-        WaitFor::Timestamp(t) => {
-            let at = parse_time(t).ok_or_else(|| Failure::runtime(format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {t}")))?;
-            cx.clock().sleep_until(at).await
-        }
+        WaitFor::Timestamp(t) => cx.clock().sleep_until(system_time(t)).await,
         WaitFor::SecondsPath(p) => {
-            let v = select(p, &effective, cx, "SecondsPath")?;
-            let secs = match v.as_i64() {
-                Some(n) if n < 0 => return Err(Failure::runtime(format!("The SecondsPath parameter references a negative value: {} == {v}", p.text))),
-                Some(n) => n as u64,
-                None => return Err(Failure::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {} == {v}", p.text))),
-            };
+            let secs = path::seconds_path(p, &cx.env(&effective))?;
             if secs > MAX_WAIT_SECONDS {
                 return Err(Failure::runtime("Wait state delay is too long."));
             }
             cx.clock().sleep(Duration::from_secs(secs)).await
         }
         WaitFor::TimestampPath(p) => {
-            let v = select(p, &effective, cx, "TimestampPath")?;
-            let shown = match &v { Value::String(s) => s.clone(), other => other.to_string() };
-            let at = v.as_str().and_then(parse_time).ok_or_else(|| Failure::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {shown}", p.text)))?;
-            cx.clock().sleep_until(at).await
+            let at = path::timestamp_path(p, &cx.env(&effective))?;
+            cx.clock().sleep_until(system_time(&at)).await
         }
     }
     spec.io.output(input, effective, cx)
 }
 
-fn select(p: &Path, input: &Value, cx: &Cx, field: &str) -> Result<Value, Failure> {
-    path::select(p, &cx.env(input)).map(|v| v.into_owned()).ok_or_else(|| Failure::runtime(format!("The JSONPath '{}' specified for the field '{field}' could not be found in the input '{input}'", p.text)))
-}
-
-fn parse_time(s: &str) -> Option<SystemTime> {
-    let t = asl_syntax::timestamp::parse(s)?;
-    let nanos = t.0;
-    if nanos >= 0 {
-        Some(UNIX_EPOCH + Duration::from_nanos(u64::try_from(nanos).ok()?))
-    } else {
-        UNIX_EPOCH.checked_sub(Duration::from_nanos(u64::try_from(-nanos).ok()?))
-    }
+fn system_time(t: &Timestamp) -> SystemTime {
+    let secs = t.unix_seconds();
+    let base = if secs >= 0 { UNIX_EPOCH + Duration::from_secs(secs as u64) } else { UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs()) };
+    base + Duration::from_nanos(u64::from(t.subsec_nanos()))
 }

@@ -37,11 +37,15 @@ async fn choice_rules_and_default() {
         async move { flow.start(input).await.unwrap() }
     };
     assert_eq!(run(json!({"n": 11, "vip": false})).await, "big");
-    assert_eq!(run(json!({"n": 11, "vip": true})).await, "special");
-    assert_eq!(run(json!({"n": 1, "kind": "gift"})).await, "special");
-    assert_eq!(run(json!({"n": -4})).await, "negative");
-    assert_eq!(run(json!({"n": 4, "optional": null})).await, "optional");
-    assert_eq!(run(json!({"n": 4})).await, "plain");
+    assert_eq!(run(json!({"n": 11, "vip": true, "kind": "x"})).await, "special");
+    assert_eq!(run(json!({"n": 1, "vip": false, "kind": "gift"})).await, "special");
+    assert_eq!(run(json!({"n": -4, "vip": false, "kind": "x"})).await, "negative");
+    assert_eq!(run(json!({"n": 4, "vip": false, "kind": "x", "optional": null})).await, "optional");
+    assert_eq!(run(json!({"n": 4, "vip": false, "kind": "x"})).await, "plain");
+    // As on AWS, a comparison whose Variable finds nothing fails the state.
+    let e = flow.start(json!({"n": 4})).await.unwrap_err();
+    assert_eq!(e.error, "States.Runtime");
+    assert!(e.cause.unwrap().ends_with("Invalid path '$.vip': The choice state's condition path references an invalid value."));
 }
 
 #[tokio::test]

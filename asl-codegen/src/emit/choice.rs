@@ -56,20 +56,31 @@ fn rule(cx: &Ctx, r: &Rule, statics: &mut Vec<TokenStream>) -> TokenStream {
             quote!(!(#inner))
         }
         Rule::Condition(_) => unreachable!("JSONata is reported as unsupported"),
-        Rule::Compare(c) => {
-            let var = path_static(cx, &c.variable, statics);
-            let f = format_ident!("{}", crate::emit::snake(c.op.name()));
-            let operand = match &c.operand {
-                Operand::Str(s) => quote!(#s),
-                Operand::Number(n) => quote!(#n),
-                Operand::Bool(b) => quote!(#b),
-                Operand::Timestamp(t) => quote!(#t),
-                Operand::Path(p) => {
-                    let p = path_static(cx, p, statics);
-                    quote!(rt::path::select(&#p, env).as_deref())
-                }
-            };
-            quote!(rt::choice::#f(rt::path::select(&#var, env).as_deref(), #operand))
+        Rule::Compare(c) => compare(cx, c, statics),
+    }
+}
+
+/// One comparison: `IsPresent` tests the path itself; every other operator reads `Variable`
+/// (a missing one is AWS's States.Runtime error) and calls the runtime's operator function.
+fn compare(cx: &Ctx, c: &Compare, statics: &mut Vec<TokenStream>) -> TokenStream {
+    let var = path_static(cx, &c.variable, statics);
+    let f = format_ident!("{}", crate::emit::snake(c.op.name()));
+    let value = quote!(&*rt::choice::variable(&#var, env)?);
+    match (&c.operand, c.op.operand()) {
+        (Operand::Bool(b), OperandKind::TypeTest) if c.op == Op::IsPresent => quote!((rt::choice::is_present(&#var, env) == #b)),
+        (Operand::Bool(b), OperandKind::TypeTest) => quote!((rt::choice::#f(#value) == #b)),
+        (Operand::Str(s), _) => quote!(rt::choice::#f(#value, #s)),
+        (Operand::Number(n), _) => quote!(rt::choice::#f(#value, #n)),
+        (Operand::Bool(b), _) => quote!(rt::choice::#f(#value, #b)),
+        (Operand::Timestamp(t), _) => {
+            let ts = asl_syntax::timestamp::parse(t).expect("validated at parse time").to_rust(&cx.k);
+            let name = format_ident!("T{}", statics.len());
+            statics.push(quote!(static #name: ast::timestamp::Timestamp = #ts;));
+            quote!(rt::choice::#f(#value, &#name))
+        }
+        (Operand::Path(p), _) => {
+            let p = path_static(cx, p, statics);
+            quote!(rt::choice::#f(#value, &*rt::choice::operand(&#p, env)?))
         }
     }
 }

@@ -57,7 +57,10 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let p = p.to_rust(k);
                     quote!(rt::WaitFor::SecondsPath(#p))
                 }
-                Wait::Timestamp(Dynamic::Lit(s)) => quote!(rt::WaitFor::Timestamp(#s)),
+                Wait::Timestamp(Dynamic::Lit(s)) => {
+                    let t = asl_syntax::timestamp::parse(s).expect("validated at parse time").to_rust(k);
+                    quote!(rt::WaitFor::Timestamp(#t))
+                }
                 Wait::Timestamp(Dynamic::Path(p)) => {
                     let p = p.to_rust(k);
                     quote!(rt::WaitFor::TimestampPath(#p))

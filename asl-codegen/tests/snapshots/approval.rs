@@ -234,7 +234,7 @@ pub mod approval {
                     |env| -> Result<State, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
-                                rt::path::select(&P0, env).as_deref(),
+                                &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
                                 State::Approved2

@@ -242,7 +242,7 @@ pub mod order {
                     |env| -> Result<State, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
-                                rt::path::select(&P0, env).as_deref(),
+                                &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
                                 State::Fulfil

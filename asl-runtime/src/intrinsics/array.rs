@@ -1,0 +1,65 @@
+//! The `States.Array*` functions.
+
+use serde_json::Value;
+
+use super::Args;
+use crate::Failure;
+
+/// Most items `States.ArrayRange` may produce.
+pub const MAX_RANGE_ITEMS: i64 = 1000;
+
+pub(super) fn partition(a: &Args) -> Result<Value, Failure> {
+    let arr = a.array(0, "first argument")?;
+    let size = a.int(1, "chunk size")?;
+    if size <= 0 {
+        return Err(a.fail("the chunk size must be greater than 0"));
+    }
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    Ok(Value::Array(arr.chunks(size).map(|c| Value::Array(c.to_vec())).collect()))
+}
+
+pub(super) fn contains(a: &Args) -> Result<Value, Failure> {
+    let arr = a.array(0, "first argument")?;
+    Ok(Value::Bool(arr.contains(a.get(1))))
+}
+
+/// `[start, start+step, …]` up to and including `end`.
+pub(super) fn range(a: &Args) -> Result<Value, Failure> {
+    let (start, end, step) = (a.int(0, "start")?, a.int(1, "end")?, a.int(2, "step")?);
+    if step == 0 {
+        return Err(a.fail("the step must not be 0"));
+    }
+    let span = i128::from(end) - i128::from(start);
+    let count =
+        if (span >= 0) == (step > 0) || span == 0 { span / i128::from(step) + 1 } else { 0 };
+    if count > i128::from(MAX_RANGE_ITEMS) {
+        return Err(a.fail(format_args!(
+            "the range has {count} items; at most {MAX_RANGE_ITEMS} are allowed"
+        )));
+    }
+    Ok(Value::Array((0..count as i64).map(|i| Value::from(start + i * step)).collect()))
+}
+
+pub(super) fn get_item(a: &Args) -> Result<Value, Failure> {
+    let arr = a.array(0, "first argument")?;
+    let i = a.int(1, "index")?;
+    usize::try_from(i).ok().and_then(|i| arr.get(i)).cloned().ok_or_else(|| {
+        a.fail(format_args!("the index {i} is out of bounds for an array of length {}", arr.len()))
+    })
+}
+
+pub(super) fn length(a: &Args) -> Result<Value, Failure> {
+    Ok(Value::from(a.array(0, "argument")?.len()))
+}
+
+/// Removes repeated values, keeping each first occurrence.
+pub(super) fn unique(a: &Args) -> Result<Value, Failure> {
+    let arr = a.array(0, "argument")?;
+    let mut out: Vec<Value> = Vec::with_capacity(arr.len());
+    for v in arr {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    Ok(Value::Array(out))
+}

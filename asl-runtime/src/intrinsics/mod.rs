@@ -1,0 +1,124 @@
+//! Running intrinsic function calls.
+//!
+//! Failures: a path argument that finds nothing is AWS's States.Runtime "could not be found"
+//! error (see [`crate::path::field_path`]); a bad argument at run time is
+//! `States.IntrinsicFailure`. The corpus records no AWS cause for the latter, so its wording is
+//! ours: `"<function>: <what was wrong>"`, tested per case below.
+
+mod array;
+mod format;
+mod json;
+mod math;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::borrow::Cow;
+
+use asl_syntax::intrinsic::{Arg, Call, Func};
+use serde_json::Value;
+
+use crate::error::names::INTRINSIC_FAILURE;
+use crate::path::{field_path, select};
+use crate::payload::lit;
+use crate::{Env, Failure};
+
+/// Runs `call`. A path argument that finds nothing fails naming no field; payload templates use
+/// [`call_in_field`] instead.
+pub fn call(call: &Call, env: &Env) -> Result<Value, Failure> {
+    eval(call, env, None)
+}
+
+/// Runs `call` written in the field `field` (e.g. `"value.$"`, `"ErrorPath"`), which a missing
+/// path argument's cause names.
+pub fn call_in_field(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
+    eval(call, env, Some(field))
+}
+
+fn eval(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
+    let f = call.func;
+    if f == Func::Format {
+        return format::format(call, env, field);
+    }
+    let args = call.args.iter().map(|a| arg(a, env, field)).collect::<Result<Vec<_>, _>>()?;
+    let a = Args { func: f, vals: args };
+    match f {
+        Func::Format => unreachable!("handled above"),
+        Func::StringToJson => json::string_to_json(&a),
+        Func::JsonToString => Ok(Value::String(json::to_json_text(a.get(0)))),
+        Func::JsonMerge => json::json_merge(a),
+        Func::Array => Ok(Value::Array(a.vals.into_iter().map(Cow::into_owned).collect())),
+        Func::ArrayPartition => array::partition(&a),
+        Func::ArrayContains => array::contains(&a),
+        Func::ArrayRange => array::range(&a),
+        Func::ArrayGetItem => array::get_item(&a),
+        Func::ArrayLength => array::length(&a),
+        Func::ArrayUnique => array::unique(&a),
+        Func::Base64Encode => text::base64_encode(&a),
+        Func::Base64Decode => text::base64_decode(&a),
+        Func::Hash => text::hash(&a),
+        Func::StringSplit => text::split(&a),
+        Func::Uuid => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
+        Func::MathAdd => math::add(&a),
+        Func::MathRandom => math::random(&a),
+    }
+}
+
+/// Evaluates one argument; literals and nested results are owned, paths borrow.
+fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<&str>) -> Result<Cow<'v, Value>, Failure> {
+    match a {
+        Arg::Lit(l) => Ok(Cow::Owned(lit(l))),
+        Arg::Path(p) => match field {
+            Some(field) => field_path(p, env, field),
+            None => select(p, env).ok_or_else(|| {
+                Failure::runtime(format!(
+                    "The JSONPath '{}' could not be found in the input '{}'",
+                    p.text,
+                    crate::path::compact(env.input)
+                ))
+            }),
+        },
+        Arg::Call(c) => eval(c, env, field).map(Cow::Owned),
+        // Only the first argument of Format is a template, and Format reads it itself.
+        Arg::Template(pieces) => Ok(Cow::Owned(Value::String(pieces.join("{}")))),
+    }
+}
+
+/// The evaluated arguments of one call.
+struct Args<'v> {
+    func: Func,
+    vals: Vec<Cow<'v, Value>>,
+}
+
+impl Args<'_> {
+    fn get(&self, i: usize) -> &Value {
+        static NULL: Value = Value::Null;
+        self.vals.get(i).map_or(&NULL, |v| v)
+    }
+
+    fn fail(&self, msg: impl std::fmt::Display) -> Failure {
+        failure(self.func, msg)
+    }
+
+    fn str(&self, i: usize, what: &str) -> Result<&str, Failure> {
+        self.get(i).as_str().ok_or_else(|| self.fail(format_args!("the {what} must be a string")))
+    }
+
+    fn array(&self, i: usize, what: &str) -> Result<&Vec<Value>, Failure> {
+        self.get(i).as_array().ok_or_else(|| self.fail(format_args!("the {what} must be an array")))
+    }
+
+    /// An integer argument; integral floats (`2.0`) count.
+    fn int(&self, i: usize, what: &str) -> Result<i64, Failure> {
+        let v = self.get(i);
+        v.as_i64()
+            .or_else(|| {
+                v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)
+            })
+            .ok_or_else(|| self.fail(format_args!("the {what} must be an integer")))
+    }
+}
+
+fn failure(func: Func, msg: impl std::fmt::Display) -> Failure {
+    Failure::new(INTRINSIC_FAILURE, format!("{}: {msg}", func.name()))
+}
