@@ -45,7 +45,7 @@ async fn choice_rules_and_default() {
     // As on AWS, a comparison whose Variable finds nothing fails the state.
     let e = flow.start(json!({"n": 4})).await.unwrap_err();
     assert_eq!(e.error, "States.Runtime");
-    assert!(e.cause.unwrap().ends_with("Invalid path '$.vip': The choice state's condition path references an invalid value."));
+    assert!(e.cause.unwrap().ends_with("Invalid path '$.kind': The choice state's condition path references an invalid value."));
 }
 
 #[tokio::test]
