@@ -57,6 +57,9 @@ pub async fn execute<M: Machine>(m: &M, input: Value, opts: &ExecutionOptions, t
 
 /// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
 pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
+    if crate::limits::exceeds(&input, crate::limits::MAX_PAYLOAD_BYTES) {
+        return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes service limit (262144)."));
+    }
     let info = Arc::new(opts.info(M::NAME, input.clone()));
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));

@@ -20,6 +20,7 @@ pub mod history;
 pub mod intrinsics;
 pub mod io;
 pub mod jsonata;
+pub mod limits;
 pub mod machine;
 pub mod map;
 pub mod parallel;

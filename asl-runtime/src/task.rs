@@ -15,7 +15,7 @@ use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::Flow;
-use crate::path;
+use crate::{limits, path};
 use crate::retry::{Retrier, RetryState};
 
 /// A number of seconds written literally or read at run time.
@@ -80,7 +80,13 @@ where
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
-            let r = supervise(call(args, tcx), timeout, heartbeat, &beat).await;
+            let r = supervise(call(args, tcx), timeout, heartbeat, &beat).await.and_then(|v| {
+                if limits::exceeds(&v, limits::MAX_PAYLOAD_BYTES) {
+                    Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", service(spec.resource))))
+                } else {
+                    Ok(v)
+                }
+            });
             match &r {
                 Ok(v) => cx.event(ev.succeeded, || json!({"resource": spec.resource, "output": v.to_string()})),
                 Err(f) if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT => cx.event(ev.timed_out, || failure_details(f)),
@@ -113,6 +119,18 @@ fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<O
             n if n > 0 => Ok(Some(Duration::from_secs(n as u64))),
             n => Err(Failure::runtime(format!("The {field} field refers to value \"{n}\" which is not a positive integer: {}", p.text))),
         },
+    }
+}
+
+/// The service a resource belongs to, as AWS names it in causes (`lambda` for both
+/// `arn:aws:lambda:…:function:…` and `arn:aws:states:::lambda:invoke`).
+fn service(resource: &str) -> &str {
+    let parts: Vec<&str> = resource.split(':').collect();
+    match parts.as_slice() {
+        [_, _, "lambda", ..] => "lambda",
+        [_, _, "states", "", "", svc, ..] => svc,
+        [_, _, "states", _, _, kind, ..] => kind,
+        _ => resource,
     }
 }
 

@@ -202,3 +202,19 @@ impl<T: map::Tasks> map::Tasks for Arc<T> {
         (**self).work(input, ctx)
     }
 }
+
+struct Big;
+
+impl task::Tasks for Big {
+    async fn flaky(&self, _input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(json!({"value": "a".repeat(257 * 1024)}))
+    }
+}
+
+#[tokio::test]
+async fn oversized_task_result_is_data_limit_exceeded_and_catchable() {
+    let out = task::Task::new(Big).start(json!({"fail": 0})).await.unwrap();
+    assert_eq!(out["error"]["Error"], "States.DataLimitExceeded");
+    let e = pass::Pass::new(()).start(json!({"big": "a".repeat(300 * 1024)})).await.unwrap_err();
+    assert_eq!(e.error, "States.DataLimitExceeded");
+}
