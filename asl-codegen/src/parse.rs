@@ -81,7 +81,7 @@ impl Parser<'_> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for m in members {
             if seen.insert(&m.key, ()).is_some() {
-                self.d.error(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key));
+                self.d.error_help(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key), "a JSON object names each field once; remove one of them");
             }
         }
         Some(Obj { members, span: json.span, pointer: pointer.to_owned(), taken: vec![false; members.len()] })
@@ -249,7 +249,19 @@ impl Parser<'_> {
                 };
                 self.d.error_help(&ptr, mem.key_span, format!("field `{}` is not allowed in a {lang} state", mem.key), help);
             } else if !allowed.contains(&mem.key.as_str()) && fields::STATE_TYPES.iter().any(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))) {
-                self.d.error(&ptr, mem.key_span, format!("field `{}` is not allowed in a {type_name} state", mem.key));
+                let msg = format!("field `{}` is not allowed in a {type_name} state", mem.key);
+                match mem.key.as_str() {
+                    "Next" | "End" if matches!(type_name.as_str(), "Succeed" | "Fail") => self.d.error_help(&ptr, mem.key_span, msg, format!("a {type_name} state ends the execution; remove `{}`", mem.key)),
+                    "Next" | "End" if type_name == "Choice" => self.d.error_help(&ptr, mem.key_span, msg, "a Choice state moves on through its rules' `Next` and its `Default`"),
+                    _ => {
+                        let owners: Vec<&str> = fields::STATE_TYPES.iter().copied().filter(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))).collect();
+                        let owners = match owners.split_last() {
+                            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                            _ => owners.join(""),
+                        };
+                        self.d.error_help(&ptr, mem.key_span, msg, format!("`{}` belongs to {owners} states", mem.key));
+                    }
+                }
             }
         }
         let mut known: Vec<&str> = fields::COMMON.to_vec();
@@ -407,6 +419,14 @@ mod tests {
     fn a_quoted_number_gets_a_hint() {
         let r = report(r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "10", "End": true}}}"#);
         assert_eq!(r, [("`Seconds` must be a non-negative integer, found a string".to_owned(), Some("write the number without quotes: `10`".to_owned()))]);
+    }
+
+    #[test]
+    fn a_field_of_another_type_names_its_owners() {
+        let r = report(r#"{"StartAt": "T", "States": {"T": {"Type": "Pass", "Seconds": 3, "End": true}}}"#);
+        assert_eq!(r, [("field `Seconds` is not allowed in a Pass state".to_owned(), Some("`Seconds` belongs to Wait states".to_owned()))]);
+        let r = report(r#"{"StartAt": "T", "States": {"T": {"Type": "Succeed", "End": true}}}"#);
+        assert_eq!(r[0].1.as_deref(), Some("a Succeed state ends the execution; remove `End`"));
     }
 
     #[test]

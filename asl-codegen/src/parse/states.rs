@@ -19,7 +19,7 @@ impl Parser<'_> {
         let lit = obj.take(key);
         let path = obj.take(&path_key);
         if let (Some(_), Some(p)) = (lit, path) {
-            self.d.error(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+            self.d.error_help(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
             return None;
         }
         if let Some(p) = path {
@@ -92,7 +92,7 @@ impl Parser<'_> {
             }
         }
         if asl_syntax::timestamp::parse(s).is_none() {
-            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` `{s}` is not an RFC 3339 timestamp"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` must be an RFC 3339 timestamp, found `{s}`"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
             return None;
         }
         Some(Wait::Timestamp(Dynamic::Lit(s.to_owned())))
@@ -104,7 +104,7 @@ impl Parser<'_> {
             let lit = obj.take(key);
             let path = obj.take(&path_key);
             if let (Some(_), Some(pm)) = (lit, path) {
-                p.d.error(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+                p.d.error_help(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
                 return None;
             }
             if let Some(pm) = path {
@@ -278,7 +278,7 @@ impl Parser<'_> {
             }
         };
         let Some(vm) = variable else {
-            self.d.error(&obj.pointer, obj.span, format!("a Choice rule with `{}` needs `Variable`", op.name()));
+            self.d.error_help(&obj.pointer, obj.span, format!("a Choice rule with `{}` needs `Variable`", op.name()), "add `\"Variable\": \"$.field\"`, the path of the value to compare");
             return None;
         };
         let variable = self.path(&vm.value, &obj.ptr("Variable"), "Variable");
@@ -358,7 +358,7 @@ impl Parser<'_> {
     pub(super) fn map(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Map> {
         let (key, m) = match (obj.take("ItemProcessor"), obj.take("Iterator")) {
             (Some(_), Some(it)) => {
-                self.d.error(&obj.ptr("Iterator"), it.key_span, "`ItemProcessor` and `Iterator` cannot both be set");
+                self.d.error_help(&obj.ptr("Iterator"), it.key_span, "`ItemProcessor` and `Iterator` cannot both be set", "`Iterator` is the older name of `ItemProcessor`; keep `ItemProcessor`");
                 return None;
             }
             (Some(p), None) => ("ItemProcessor", p),
@@ -434,7 +434,7 @@ impl Parser<'_> {
         let tolerated_failure_count = self.dynamic_int(obj, "ToleratedFailureCount", 0, "a non-negative integer", ql);
         let tolerated_failure_percentage = match (obj.take("ToleratedFailurePercentage"), obj.take("ToleratedFailurePercentagePath")) {
             (Some(_), Some(p)) => {
-                self.d.error(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set");
+                self.d.error_help(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set", "keep `ToleratedFailurePercentage` for a fixed value or `ToleratedFailurePercentagePath` to read it from the input");
                 None
             }
             (None, Some(p)) => self.path(&p.value, &obj.ptr("ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath").map(Dynamic::Path),
@@ -490,7 +490,7 @@ impl Parser<'_> {
             match it.as_str() {
                 Some(s) => {
                     if s == "States.ALL" && items.len() > 1 {
-                        self.d.error(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`");
+                        self.d.error_help(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`", "`States.ALL` already matches every error: remove the other names, or give them their own retrier or catcher before this one");
                     }
                     if s == "States.ALL" && !is_last {
                         self.d.error_help(&format!("{ptr}/{i}"), it.span, format!("a {what} with `States.ALL` must be the last one"), format!("move this {what} to the end: later ones can never match"));
@@ -576,7 +576,7 @@ impl Parser<'_> {
             let errors = self.error_equals(&mut c, i + 1 == n, "catcher");
             let next = self.located_string(&mut c, "Next");
             if next.is_none() && !c.has("Next") {
-                self.d.error(&ptr, j.span, "a catcher needs `Next`");
+                self.d.error_help(&ptr, j.span, "a catcher needs `Next`", "name the state to go to when the catcher matches");
             }
             let result_path = if ql == QueryLanguage::Jsonata && c.has("ResultPath") {
                 let m = c.take("ResultPath").expect("checked");
