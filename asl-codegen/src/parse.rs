@@ -242,7 +242,9 @@ impl Parser<'_> {
             let ptr = obj.ptr(&mem.key);
             if allowed.contains(&mem.key.as_str()) && fields::wrong_language(&mem.key, ql) {
                 let lang = if ql == QueryLanguage::Jsonata { "JSONata" } else { "JSONPath" };
-                let help = if ql == QueryLanguage::Jsonata {
+                let help = if ql == QueryLanguage::Jsonata && mem.key == "Result" {
+                    "a JSONata Pass state gives its result with `Output`"
+                } else if ql == QueryLanguage::Jsonata {
                     "JSONata states use `Arguments` and `Output` with `{% … %}` expressions instead of the path fields"
                 } else {
                     "set `\"QueryLanguage\": \"JSONata\"` on the state to use JSONata fields"

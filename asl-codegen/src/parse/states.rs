@@ -423,7 +423,7 @@ impl Parser<'_> {
         };
         let item_selector = match (obj.take("ItemSelector"), obj.take("Parameters")) {
             (Some(_), Some(p)) => {
-                self.d.error(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set (`Parameters` is the older name of `ItemSelector`)");
+                self.d.error_help(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set", "`Parameters` is the older name of `ItemSelector` in a Map state; keep `ItemSelector`");
                 None
             }
             (Some(s), None) => self.template(&s.value, &obj.ptr("ItemSelector"), ql),
