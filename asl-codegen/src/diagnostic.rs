@@ -95,19 +95,30 @@ impl SourceFile<'_> {
     }
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
+/// Edit distance for "did you mean" suggestions: insertions, deletions, substitutions and
+/// swaps of two neighbouring characters each cost 1 (so `Taks` is one edit from `Task`).
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    // d[i][j]: distance between a[..i] and b[..j] (optimal string alignment).
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -133,6 +144,14 @@ mod tests {
         assert_eq!(closest("Shp", ["Ship", "Backorder"]), Some("Ship"));
         assert_eq!(closest("ResultPth", ["ResultPath", "Result"]), Some("ResultPath"));
         assert_eq!(closest("Zebra", ["Ship", "Backorder"]), None);
+    }
+
+    #[test]
+    fn a_swap_is_one_edit() {
+        assert_eq!(edit_distance("Taks", "Task"), 1);
+        assert_eq!(edit_distance("Taks", "Pass"), 2);
+        assert_eq!(closest("Taks", ["Pass", "Task", "Choice"]), Some("Task"));
+        assert_eq!(closest("JSONPATH", ["JSONPath", "JSONata"]), Some("JSONPath"));
     }
 
     #[test]

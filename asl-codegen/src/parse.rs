@@ -15,6 +15,10 @@ const MAX_NAME: usize = 80;
 
 pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
     let mut p = Parser { d, names: HashMap::new() };
+    if root.members().is_none() {
+        p.d.error_help("", root.span, format!("a workflow must be a JSON object, found {}", root.type_name()), "the top level is an object with `StartAt` and `States`");
+        return None;
+    }
     let mut obj = p.object(root, "")?;
     let ql = p.query_language(&mut obj, None).unwrap_or(QueryLanguage::JsonPath);
     let comment = p.string_opt(&mut obj, "Comment");
@@ -22,15 +26,16 @@ pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
     if let Some(m) = obj.take("Version") {
         p.string(m, &obj.ptr("Version"));
     }
-    let scope = p.scope_fields(&mut obj, ql);
+    let scope = p.scope_fields(&mut obj, ql, "");
     p.unknown_fields(&obj, &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"], "the state machine");
     Some(Machine { comment, timeout_seconds, query_language: ql, scope: scope? })
 }
 
 struct Parser<'d> {
     d: &'d mut Diagnostics,
-    /// Every state name seen so far, across all scopes: names are unique machine-wide.
-    names: HashMap<String, Span>,
+    /// Every state name seen so far, across all scopes, with the pointer of its first
+    /// definition: names are unique machine-wide.
+    names: HashMap<String, String>,
 }
 
 /// An object being read; remembers which members were taken so the rest can be reported.
@@ -76,7 +81,7 @@ impl Parser<'_> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for m in members {
             if seen.insert(&m.key, ()).is_some() {
-                self.d.error(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key));
+                self.d.error_help(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key), "a JSON object names each field once; remove one of them");
             }
         }
         Some(Obj { members, span: json.span, pointer: pointer.to_owned(), taken: vec![false; members.len()] })
@@ -125,7 +130,11 @@ impl Parser<'_> {
         match v {
             Some(v) if v >= min => Some(v),
             _ => {
-                self.d.error(ptr, m.value.span, format!("`{}` must be {what}, found {}", m.key, describe(&m.value)));
+                let msg = format!("`{}` must be {what}, found {}", m.key, describe(&m.value));
+                match m.value.as_str().map(str::trim).filter(|s| s.parse::<u64>().is_ok_and(|n| n >= min)) {
+                    Some(n) => self.d.error_help(ptr, m.value.span, msg, format!("write the number without quotes: `{n}`")),
+                    None => self.d.error(ptr, m.value.span, msg),
+                }
                 None
             }
         }
@@ -152,25 +161,35 @@ impl Parser<'_> {
             "JSONPath" => QueryLanguage::JsonPath,
             "JSONata" => QueryLanguage::Jsonata,
             other => {
-                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{other}`"), "use `JSONPath` or `JSONata`");
+                let help = match closest(other, ["JSONPath", "JSONata"]) {
+                    Some(s) => format!("did you mean `{s}`? (the names are case-sensitive)"),
+                    None => "use `JSONPath` or `JSONata`".to_owned(),
+                };
+                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{other}`"), help);
                 return None;
             }
         };
         if parent == Some(QueryLanguage::Jsonata) && ql == QueryLanguage::JsonPath {
-            self.d.error(&ptr, m.value.span, "a JSONPath state cannot appear where the query language is JSONata");
+            self.d.error_help(&ptr, m.value.span, "a JSONPath state cannot appear where the query language is JSONata", "remove `QueryLanguage` here, or make the machine JSONPath (the default) and set `\"QueryLanguage\": \"JSONata\"` on the states that use JSONata");
         }
         Some(ql)
     }
 
-    /// `StartAt` + `States` (+ `Comment`) of the top level, a branch or a processor.
-    fn scope_fields(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Scope> {
+    /// `StartAt` + `States` (+ `Comment`) of the top level, a branch or a processor. `what`
+    /// names the scope in messages (empty for the top level).
+    fn scope_fields(&mut self, obj: &mut Obj, ql: QueryLanguage, what: &str) -> Option<Scope> {
         let start_at = self.located_string(obj, "StartAt");
+        let in_what = if what.is_empty() { String::new() } else { format!(" in {what}") };
         if start_at.is_none() && !obj.has("StartAt") {
-            self.d.error(&obj.pointer, obj.span, "missing required field `StartAt`");
+            let first = obj.members.iter().find(|m| m.key == "States").and_then(|m| m.value.members()).and_then(|s| s.first());
+            match first {
+                Some(f) => self.d.error_help(&obj.pointer, obj.span, format!("missing required field `StartAt`{in_what}"), format!("name the state to run first, e.g. `\"StartAt\": \"{}\"`", f.key)),
+                None => self.d.error(&obj.pointer, obj.span, format!("missing required field `StartAt`{in_what}")),
+            }
         }
         let mut states = Vec::new();
         match obj.take("States") {
-            None => self.d.error(&obj.pointer, obj.span, "missing required field `States`"),
+            None => self.d.error_help(&obj.pointer, obj.span, format!("missing required field `States`{in_what}"), "`States` is an object of state names to states"),
             Some(m) => {
                 let ptr = obj.ptr("States");
                 if let Some(so) = self.object(&m.value, &ptr) {
@@ -193,13 +212,16 @@ impl Parser<'_> {
         if name.is_empty() || name.chars().count() > MAX_NAME {
             self.d.error(pointer, m.key_span, format!("state name `{name}` must be 1 to {MAX_NAME} characters long"));
         }
-        if let Some(_first) = self.names.insert(name.clone(), m.key_span) {
-            self.d.error(pointer, m.key_span, format!("duplicate state name `{name}`: state names must be unique in the whole machine, including Parallel branches and Map processors"));
+        match self.names.get(name) {
+            Some(first) => self.d.error_help(pointer, m.key_span, format!("duplicate state name `{name}`"), format!("`{name}` is already defined at `{first}`; state names must be unique in the whole machine, including Parallel branches and Map processors")),
+            None => {
+                self.names.insert(name.clone(), pointer.to_owned());
+            }
         }
         let mut obj = self.object(&m.value, pointer)?;
         let ql = self.query_language(&mut obj, Some(parent_ql)).unwrap_or(parent_ql);
         let Some(type_member) = obj.take("Type") else {
-            self.d.error_help(pointer, m.value.span, format!("state `{name}` is missing required field `Type`"), format!("one of {}", fields::STATE_TYPES.join(", ")));
+            self.d.error_help(pointer, m.value.span, format!("state `{name}` is missing required field `Type`"), format!("`Type` is one of {}", type_list()));
             return None;
         };
         let type_ptr = obj.ptr("Type");
@@ -207,7 +229,7 @@ impl Parser<'_> {
         let Some(allowed) = fields::state_fields(&type_name) else {
             let help = match closest(&type_name, fields::STATE_TYPES.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("one of {}", fields::STATE_TYPES.join(", ")),
+                None => format!("`Type` is one of {}", type_list()),
             };
             self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{type_name}`"), help);
             return None;
@@ -220,14 +242,28 @@ impl Parser<'_> {
             let ptr = obj.ptr(&mem.key);
             if allowed.contains(&mem.key.as_str()) && fields::wrong_language(&mem.key, ql) {
                 let lang = if ql == QueryLanguage::Jsonata { "JSONata" } else { "JSONPath" };
-                let help = if ql == QueryLanguage::Jsonata {
+                let help = if ql == QueryLanguage::Jsonata && mem.key == "Result" {
+                    "a JSONata Pass state gives its result with `Output`"
+                } else if ql == QueryLanguage::Jsonata {
                     "JSONata states use `Arguments` and `Output` with `{% … %}` expressions instead of the path fields"
                 } else {
                     "set `\"QueryLanguage\": \"JSONata\"` on the state to use JSONata fields"
                 };
                 self.d.error_help(&ptr, mem.key_span, format!("field `{}` is not allowed in a {lang} state", mem.key), help);
             } else if !allowed.contains(&mem.key.as_str()) && fields::STATE_TYPES.iter().any(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))) {
-                self.d.error(&ptr, mem.key_span, format!("field `{}` is not allowed in a {type_name} state", mem.key));
+                let msg = format!("field `{}` is not allowed in a {type_name} state", mem.key);
+                match mem.key.as_str() {
+                    "Next" | "End" if matches!(type_name.as_str(), "Succeed" | "Fail") => self.d.error_help(&ptr, mem.key_span, msg, format!("a {type_name} state ends the execution; remove `{}`", mem.key)),
+                    "Next" | "End" if type_name == "Choice" => self.d.error_help(&ptr, mem.key_span, msg, "a Choice state moves on through its rules' `Next` and its `Default`"),
+                    _ => {
+                        let owners: Vec<&str> = fields::STATE_TYPES.iter().copied().filter(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))).collect();
+                        let owners = match owners.split_last() {
+                            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                            _ => owners.join(""),
+                        };
+                        self.d.error_help(&ptr, mem.key_span, msg, format!("`{}` belongs to {owners} states", mem.key));
+                    }
+                }
             }
         }
         let mut known: Vec<&str> = fields::COMMON.to_vec();
@@ -291,6 +327,13 @@ impl Parser<'_> {
     }
 }
 
+/// `` `Pass`, `Task`, … or `Map` ``
+fn type_list() -> String {
+    let quoted: Vec<String> = fields::STATE_TYPES.iter().map(|t| format!("`{t}`")).collect();
+    let (last, rest) = quoted.split_last().expect("there are state types");
+    format!("{} or {last}", rest.join(", "))
+}
+
 fn describe(j: &Json) -> String {
     match &j.value {
         JsonValue::Number(n) => format!("`{n}`"),
@@ -335,5 +378,103 @@ pub(crate) fn lit_value(v: &serde_json::Value) -> Lit {
         Value::String(s) => Lit::Str(s.clone().into()),
         Value::Array(a) => Lit::Array(a.iter().map(lit_value).collect::<Vec<_>>().into()),
         Value::Object(m) => Lit::Object(m.iter().map(|(k, v)| (k.clone().into(), lit_value(v))).collect::<Vec<_>>().into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `(message, help)` of every diagnostic for `text`.
+    fn report(text: &str) -> Vec<(String, Option<String>)> {
+        match crate::check(text) {
+            Ok(_) => vec![],
+            Err(ds) => ds.into_iter().map(|d| (d.message, d.help)).collect(),
+        }
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        report(text).into_iter().map(|(m, _)| m).collect()
+    }
+
+    #[test]
+    fn a_workflow_must_be_an_object() {
+        assert_eq!(messages("[1]"), ["a workflow must be a JSON object, found an array"]);
+    }
+
+    #[test]
+    fn a_missing_start_at_suggests_the_first_state() {
+        let r = report(r#"{"States": {"Hello": {"Type": "Succeed"}}}"#);
+        assert_eq!(r, [("missing required field `StartAt`".to_owned(), Some("name the state to run first, e.g. `\"StartAt\": \"Hello\"`".to_owned()))]);
+        let m = messages(r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+            "Branches": [{"States": {"A": {"Type": "Succeed"}}}]}}}"#);
+        assert_eq!(m, ["missing required field `StartAt` in a Parallel branch"]);
+    }
+
+    #[test]
+    fn a_duplicate_name_points_at_the_first() {
+        let r = report(r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Next": "A",
+            "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}]}, "A": {"Type": "Succeed"}}}"#);
+        assert_eq!(r[0].0, "duplicate state name `A`");
+        assert!(r[0].1.as_deref().unwrap().starts_with("`A` is already defined at `/States/P/Branches/0/States/A`"), "{r:?}");
+    }
+
+    #[test]
+    fn a_quoted_number_gets_a_hint() {
+        let r = report(r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "10", "End": true}}}"#);
+        assert_eq!(r, [("`Seconds` must be a non-negative integer, found a string".to_owned(), Some("write the number without quotes: `10`".to_owned()))]);
+    }
+
+    #[test]
+    fn a_field_of_another_type_names_its_owners() {
+        let r = report(r#"{"StartAt": "T", "States": {"T": {"Type": "Pass", "Seconds": 3, "End": true}}}"#);
+        assert_eq!(r, [("field `Seconds` is not allowed in a Pass state".to_owned(), Some("`Seconds` belongs to Wait states".to_owned()))]);
+        let r = report(r#"{"StartAt": "T", "States": {"T": {"Type": "Succeed", "End": true}}}"#);
+        assert_eq!(r[0].1.as_deref(), Some("a Succeed state ends the execution; remove `End`"));
+    }
+
+    #[test]
+    fn query_language_names_are_suggested() {
+        let r = report(r#"{"QueryLanguage": "jsonata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#);
+        assert_eq!(r[0].1.as_deref(), Some("did you mean `JSONata`? (the names are case-sensitive)"));
+    }
+
+    #[test]
+    fn wait_points_at_the_second_duration() {
+        let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}}}"#;
+        let ds = crate::check(text).unwrap_err();
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].pointer, "/States/W/SecondsPath");
+    }
+
+    #[test]
+    fn choice_rules_report_one_error_each() {
+        // A misspelt operator: the suggestion only, not also "needs an operator".
+        let m = messages(r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Variable": "$.x", "StringEqual": "a", "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        assert_eq!(m, ["unknown field `StringEqual` in a Choice rule"]);
+        // `Not` with a list.
+        let m = messages(r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Not": [{"Variable": "$.x", "IsNull": true}], "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        assert_eq!(m, ["`Not` must be a single rule object, found an array"]);
+        // A JSONPath rule in a JSONata Choice.
+        let m = messages(r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        assert_eq!(m, ["`Variable` is not used in a JSONata Choice rule"]);
+    }
+
+    fn map(processor_config: &str, extra: &str) -> String {
+        format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {extra}
+            "ItemProcessor": {{{processor_config} "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#)
+    }
+
+    #[test]
+    fn distributed_needs_an_execution_type() {
+        let m = messages(&map(r#""ProcessorConfig": {"Mode": "DISTRIBUTED"},"#, ""));
+        assert_eq!(m, ["a DISTRIBUTED Map needs `ExecutionType` in `ProcessorConfig`"]);
+    }
+
+    #[test]
+    fn distributed_only_fields_in_an_inline_map() {
+        let m = messages(&map("", r#""ToleratedFailureCount": 1, "ItemBatcher": {},"#));
+        assert_eq!(m, ["`ToleratedFailureCount` is only allowed in a DISTRIBUTED Map", "`ItemBatcher` is only allowed in a DISTRIBUTED Map"]);
     }
 }

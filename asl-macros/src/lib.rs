@@ -115,6 +115,8 @@ fn resolve(lit: &LitStr) -> syn::Result<PathBuf> {
     let beside_caller = proc_macro::Span::call_site().local_file().and_then(|f| f.parent().map(|d| d.join(&written)));
     match beside_caller {
         Some(p) if p.exists() => Ok(p),
-        _ => Err(syn::Error::new(lit.span(), format!("workflow file `{}` not found (looked in {})", lit.value(), root.display()))),
+        // No absolute directory in the message: it would differ between machines (and break
+        // the UI test's blessed output).
+        _ => Err(syn::Error::new(lit.span(), format!("workflow file `{}` not found; the path is relative to the crate root (where Cargo.toml is) or to the directory of the file calling `asl!`", lit.value()))),
     }
 }

@@ -59,7 +59,7 @@ impl Parser<'_> {
             JsonValue::String(s) if s == "$" => ResultPath::Replace,
             JsonValue::String(_) => match self.reference_path(&m.value, &ptr, key) {
                 Some(p) if p.root != asl_syntax::path::Root::Input => {
-                    self.d.error(&ptr, m.value.span, format!("`{key}` must be a path into the state's data, starting with `$.` or `$[`"));
+                    self.d.error_help(&ptr, m.value.span, format!("`{key}` must be a path into the state's data, starting with `$.` or `$[`"), "the result is written into the state's input; the context object (`$$`) and variables (`$name`) cannot be written");
                     ResultPath::Replace
                 }
                 Some(p) => ResultPath::Merge(p),

@@ -3,11 +3,12 @@
 use asl_syntax::template::Template;
 
 use super::template::jsonata_body;
+use crate::diagnostic::closest;
 use super::{Obj, Parser};
 use crate::json::{Json, JsonValue, Member};
 use crate::model::*;
 
-/// AWS's limit on `MaxDelaySeconds`.
+/// AWS's limit on `MaxDelaySeconds`: values must be below it (at most 366 days).
 const MAX_DELAY_LIMIT: u64 = 31_622_401;
 
 impl Parser<'_> {
@@ -18,7 +19,7 @@ impl Parser<'_> {
         let lit = obj.take(key);
         let path = obj.take(&path_key);
         if let (Some(_), Some(p)) = (lit, path) {
-            self.d.error(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+            self.d.error_help(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
             return None;
         }
         if let Some(p) = path {
@@ -37,7 +38,7 @@ impl Parser<'_> {
     pub(super) fn task(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Task> {
         let resource = self.located_string(obj, "Resource");
         if resource.is_none() && !obj.has("Resource") {
-            self.d.error(&obj.pointer, obj.span, "a Task state needs `Resource`");
+            self.d.error_help(&obj.pointer, obj.span, "a Task state needs `Resource`", "`Resource` is the ARN of the work to run, e.g. `arn:aws:lambda:<region>:<account>:function:<name>`");
         }
         if let Some(r) = &resource {
             if !r.value.starts_with("arn:") {
@@ -66,8 +67,11 @@ impl Parser<'_> {
             } else {
                 format!("a Wait state takes exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`, found {}", present.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and "))
             };
-            let span = present.get(1).and_then(|k| obj.members.iter().find(|m| m.key == *k)).map_or(obj.span, |m| m.key_span);
-            self.d.error(&obj.pointer, span, msg);
+            // Point at the second field when there are two or more, else at the state.
+            match present.get(1).and_then(|k| obj.members.iter().find(|m| m.key == *k)) {
+                Some(m) => self.d.error_help(&obj.ptr(&m.key), m.key_span, msg, "keep one of them"),
+                None => self.d.error_help(&obj.pointer, obj.span, msg, "e.g. `\"Seconds\": 10` or `\"Timestamp\": \"2026-03-14T01:59:00Z\"`"),
+            }
             for k in present {
                 obj.take(k);
             }
@@ -88,7 +92,7 @@ impl Parser<'_> {
             }
         }
         if asl_syntax::timestamp::parse(s).is_none() {
-            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` `{s}` is not an RFC 3339 timestamp"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` must be an RFC 3339 timestamp, found `{s}`"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
             return None;
         }
         Some(Wait::Timestamp(Dynamic::Lit(s.to_owned())))
@@ -100,7 +104,7 @@ impl Parser<'_> {
             let lit = obj.take(key);
             let path = obj.take(&path_key);
             if let (Some(_), Some(pm)) = (lit, path) {
-                p.d.error(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"));
+                p.d.error_help(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
                 return None;
             }
             if let Some(pm) = path {
@@ -176,8 +180,18 @@ impl Parser<'_> {
         let allowed: &[&str] = if top { &["Next", "Assign", "Output", "Comment"] } else { &["Comment"] };
         if ql == QueryLanguage::Jsonata {
             let rule = match obj.take("Condition") {
+                // A JSONPath rule in a JSONata state: one error for the rule, not one per field.
+                None if obj.has("Variable") || obj.members.iter().any(|m| Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())) => {
+                    let first = obj.members.iter().find(|m| m.key == "Variable" || Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())).expect("checked");
+                    self.d.error_help(&obj.ptr(&first.key), first.key_span, format!("`{}` is not used in a JSONata Choice rule", first.key), "a JSONata rule tests `\"Condition\": \"{% … %}\"`; or set `\"QueryLanguage\": \"JSONPath\"` on the state to keep JSONPath rules");
+                    let keys: Vec<String> = obj.members.iter().filter(|m| m.key == "Variable" || Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())).map(|m| m.key.clone()).collect();
+                    for k in keys {
+                        obj.take(&k);
+                    }
+                    None
+                }
                 None => {
-                    self.d.error(&obj.pointer, obj.span, "a JSONata Choice rule needs `Condition`");
+                    self.d.error_help(&obj.pointer, obj.span, "a JSONata Choice rule needs `Condition`", "e.g. `\"Condition\": \"{% $states.input.total > 100 %}\"`");
                     None
                 }
                 Some(c) => {
@@ -207,6 +221,11 @@ impl Parser<'_> {
                     obj.take(&o.key);
                 }
                 let rule = if combinator == "Not" {
+                    if m.value.members().is_none() {
+                        let help = if matches!(m.value.value, JsonValue::Array(_)) { "`Not` negates one rule; to combine several, wrap them: `\"Not\": {\"Or\": [...]}`" } else { "write `\"Not\": {\"Variable\": ..., \"<operator>\": ...}`" };
+                        self.d.error_help(&ptr, m.value.span, format!("`Not` must be a single rule object, found {}", m.value.type_name()), help);
+                        return None;
+                    }
                     let mut inner = self.object(&m.value, &ptr)?;
                     self.nested_rule_next(&mut inner);
                     self.rule(&mut inner, ql, false).map(|r| Rule::Not(Box::new(r)))
@@ -244,7 +263,10 @@ impl Parser<'_> {
         known.extend(["Variable", "And", "Or", "Not"]);
         known.extend(Op::ALL.iter().map(|o| o.name()));
         self.unknown_fields(obj, &known, "a Choice rule");
+        // A misspelt operator was just reported with a suggestion; "no operator" would repeat it.
+        let misspelt_op = obj.members.iter().zip(&obj.taken).any(|(m, t)| !*t && closest(&m.key, Op::ALL.iter().map(|o| o.name())).is_some());
         let (op, opm) = match ops.as_slice() {
+            [] if misspelt_op => return None,
             [] => {
                 self.d.error_help(&obj.pointer, obj.span, "a Choice rule needs a comparison operator (or `And`, `Or`, `Not`)", "for example `\"StringEquals\": \"done\"` or `\"NumericGreaterThan\": 10`");
                 return None;
@@ -256,7 +278,7 @@ impl Parser<'_> {
             }
         };
         let Some(vm) = variable else {
-            self.d.error(&obj.pointer, obj.span, format!("a Choice rule with `{}` needs `Variable`", op.name()));
+            self.d.error_help(&obj.pointer, obj.span, format!("a Choice rule with `{}` needs `Variable`", op.name()), "add `\"Variable\": \"$.field\"`, the path of the value to compare");
             return None;
         };
         let variable = self.path(&vm.value, &obj.ptr("Variable"), "Variable");
@@ -322,7 +344,7 @@ impl Parser<'_> {
             let Some(mut bo) = self.object(b, &bptr) else { continue };
             let bql = self.query_language(&mut bo, Some(ql)).unwrap_or(ql);
             let comment = self.string_opt(&mut bo, "Comment");
-            if let Some(mut s) = self.scope_fields(&mut bo, bql) {
+            if let Some(mut s) = self.scope_fields(&mut bo, bql, "a Parallel branch") {
                 s.comment = comment;
                 branches.push(s);
             }
@@ -336,7 +358,7 @@ impl Parser<'_> {
     pub(super) fn map(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Map> {
         let (key, m) = match (obj.take("ItemProcessor"), obj.take("Iterator")) {
             (Some(_), Some(it)) => {
-                self.d.error(&obj.ptr("Iterator"), it.key_span, "`ItemProcessor` and `Iterator` cannot both be set");
+                self.d.error_help(&obj.ptr("Iterator"), it.key_span, "`ItemProcessor` and `Iterator` cannot both be set", "`Iterator` is the older name of `ItemProcessor`; keep `ItemProcessor`");
                 return None;
             }
             (Some(p), None) => ("ItemProcessor", p),
@@ -356,22 +378,32 @@ impl Parser<'_> {
                     match self.string(mm, &co.ptr("Mode")) {
                         Some("INLINE") => {}
                         Some("DISTRIBUTED") => mode = MapMode::Distributed,
-                        Some(other) => self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{other}`"), "use `INLINE` or `DISTRIBUTED`"),
+                        Some(other) => {
+                            let help = match closest(other, ["INLINE", "DISTRIBUTED"]) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "use `INLINE` or `DISTRIBUTED`".to_owned(),
+                            };
+                            self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{other}`"), help);
+                        }
                         None => {}
                     }
                 }
-                if let Some(et) = co.take("ExecutionType") {
-                    match self.string(et, &co.ptr("ExecutionType")) {
+                match co.take("ExecutionType") {
+                    Some(et) => match self.string(et, &co.ptr("ExecutionType")) {
                         Some("STANDARD" | "EXPRESS") | None => {}
                         Some(other) => self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{other}`"), "use `STANDARD` or `EXPRESS`"),
+                    },
+                    None if mode == MapMode::Distributed => {
+                        self.d.error_help(&cptr, pc.value.span, "a DISTRIBUTED Map needs `ExecutionType` in `ProcessorConfig`", "add `\"ExecutionType\": \"STANDARD\"` or `\"ExecutionType\": \"EXPRESS\"`");
                     }
+                    None => {}
                 }
                 self.unknown_fields(&co, &["Mode", "ExecutionType"], "`ProcessorConfig`");
             }
         }
         let pql = self.query_language(&mut po, Some(ql)).unwrap_or(ql);
         let comment = self.string_opt(&mut po, "Comment");
-        let processor = self.scope_fields(&mut po, pql);
+        let processor = self.scope_fields(&mut po, pql, &format!("`{key}`"));
         self.unknown_fields(&po, &["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"], &format!("`{key}`"));
 
         let items = if let Some(ip) = obj.take("ItemsPath") {
@@ -391,7 +423,7 @@ impl Parser<'_> {
         };
         let item_selector = match (obj.take("ItemSelector"), obj.take("Parameters")) {
             (Some(_), Some(p)) => {
-                self.d.error(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set (`Parameters` is the older name of `ItemSelector`)");
+                self.d.error_help(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set", "`Parameters` is the older name of `ItemSelector` in a Map state; keep `ItemSelector`");
                 None
             }
             (Some(s), None) => self.template(&s.value, &obj.ptr("ItemSelector"), ql),
@@ -402,7 +434,7 @@ impl Parser<'_> {
         let tolerated_failure_count = self.dynamic_int(obj, "ToleratedFailureCount", 0, "a non-negative integer", ql);
         let tolerated_failure_percentage = match (obj.take("ToleratedFailurePercentage"), obj.take("ToleratedFailurePercentagePath")) {
             (Some(_), Some(p)) => {
-                self.d.error(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set");
+                self.d.error_help(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set", "keep `ToleratedFailurePercentage` for a fixed value or `ToleratedFailurePercentagePath` to read it from the input");
                 None
             }
             (None, Some(p)) => self.path(&p.value, &obj.ptr("ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath").map(Dynamic::Path),
@@ -413,7 +445,7 @@ impl Parser<'_> {
                     _ => match self.number(l, &ptr) {
                         Some(p) if (0.0..=100.0).contains(&p) => Some(Dynamic::Lit(p)),
                         Some(_) => {
-                            self.d.error(&ptr, l.value.span, "`ToleratedFailurePercentage` must be between 0 and 100");
+                            self.d.error(&ptr, l.value.span, format!("`ToleratedFailurePercentage` must be between 0 and 100, found {}", super::describe(&l.value)));
                             None
                         }
                         None => None,
@@ -428,11 +460,9 @@ impl Parser<'_> {
         let result_writer = located(obj, "ResultWriter");
         let label = self.string_opt(obj, "Label");
         if mode == MapMode::Inline {
-            for (k, present) in [("ItemReader", item_reader.is_some()), ("ItemBatcher", item_batcher.is_some()), ("ResultWriter", result_writer.is_some())] {
-                if present {
-                    let m = obj.members.iter().find(|m| m.key == k).expect("taken above");
-                    self.d.error_help(&obj.ptr(k), m.key_span, format!("`{k}` is only allowed in a DISTRIBUTED Map"), "set `\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}` in the ItemProcessor");
-                }
+            const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"];
+            for m in obj.members.iter().filter(|m| DISTRIBUTED_ONLY.contains(&m.key.as_str())) {
+                self.d.error_help(&obj.ptr(&m.key), m.key_span, format!("`{}` is only allowed in a DISTRIBUTED Map", m.key), format!("set `\"ProcessorConfig\": {{\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}}` in `{key}`"));
             }
         }
         let retry = self.retriers(obj);
@@ -460,7 +490,7 @@ impl Parser<'_> {
             match it.as_str() {
                 Some(s) => {
                     if s == "States.ALL" && items.len() > 1 {
-                        self.d.error(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`");
+                        self.d.error_help(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`", "`States.ALL` already matches every error: remove the other names, or give them their own retrier or catcher before this one");
                     }
                     if s == "States.ALL" && !is_last {
                         self.d.error_help(&format!("{ptr}/{i}"), it.span, format!("a {what} with `States.ALL` must be the last one"), format!("move this {what} to the end: later ones can never match"));
@@ -511,7 +541,7 @@ impl Parser<'_> {
                 Some(m) => match self.positive_int(m, &r.ptr("MaxDelaySeconds")) {
                     Some(v) if v < MAX_DELAY_LIMIT => Some(v),
                     Some(_) => {
-                        self.d.error(&r.ptr("MaxDelaySeconds"), m.value.span, format!("`MaxDelaySeconds` must be below {MAX_DELAY_LIMIT}"));
+                        self.d.error(&r.ptr("MaxDelaySeconds"), m.value.span, format!("`MaxDelaySeconds` must be at most {} (366 days), found {}", MAX_DELAY_LIMIT - 1, super::describe(&m.value)));
                         None
                     }
                     None => None,
@@ -547,7 +577,7 @@ impl Parser<'_> {
             let errors = self.error_equals(&mut c, i + 1 == n, "catcher");
             let next = self.located_string(&mut c, "Next");
             if next.is_none() && !c.has("Next") {
-                self.d.error(&ptr, j.span, "a catcher needs `Next`");
+                self.d.error_help(&ptr, j.span, "a catcher needs `Next`", "name the state to go to when the catcher matches");
             }
             let result_path = if ql == QueryLanguage::Jsonata && c.has("ResultPath") {
                 let m = c.take("ResultPath").expect("checked");

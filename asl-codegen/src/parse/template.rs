@@ -57,7 +57,8 @@ impl Parser<'_> {
     /// A path or an intrinsic call: the value of a `key.$` field (and of `ErrorPath`/`CausePath`).
     pub(super) fn path_or_call(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Template> {
         let Some(s) = j.as_str() else {
-            self.d.error(ptr, j.span, format!("the value of `{field}` must be a path or an intrinsic function call string, found {}", j.type_name()));
+            let help = if field.ends_with(".$") { format!("to use the value literally, remove `.$` from the key: `\"{}\"`", field.trim_end_matches(".$")) } else { "write a path such as `$.order.id`".to_owned() };
+            self.d.error_help(ptr, j.span, format!("the value of `{field}` must be a path or an intrinsic function call string, found {}", j.type_name()), help);
             return None;
         };
         if intrinsic::looks_like_call(s) {
@@ -102,7 +103,7 @@ impl Parser<'_> {
                     let mptr = format!("{ptr}/{}", super::escape_pointer(&m.key));
                     if let Some(key) = m.key.strip_suffix(".$") {
                         if ql == QueryLanguage::Jsonata {
-                            self.d.error_help(&mptr, m.key_span, format!("`.$` keys are not used in JSONata states (`{}`)", m.key), "write the value as a `{% … %}` expression under the plain key");
+                            self.d.error_help(&mptr, m.key_span, format!("key `{}` ends in `.$`, which JSONata states do not use", m.key), format!("write `\"{key}\": \"{{% … %}}\"` with a JSONata expression instead"));
                             *ok = false;
                             continue;
                         }

@@ -1,0 +1,3 @@
+asl_runtime::asl!("bad-timestamp-operand.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("default-names-missing-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("empty-and.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("empty-choices.json");
+
+fn main() {}

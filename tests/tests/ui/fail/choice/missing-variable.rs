@@ -1,0 +1,3 @@
+asl_runtime::asl!("missing-variable.json");
+
+fn main() {}

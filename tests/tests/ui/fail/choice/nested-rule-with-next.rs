@@ -1,0 +1,3 @@
+asl_runtime::asl!("nested-rule-with-next.json");
+
+fn main() {}

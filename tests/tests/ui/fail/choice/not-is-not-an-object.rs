@@ -1,0 +1,3 @@
+asl_runtime::asl!("not-is-not-an-object.json");
+
+fn main() {}

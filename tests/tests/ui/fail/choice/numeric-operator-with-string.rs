@@ -1,0 +1,3 @@
+asl_runtime::asl!("numeric-operator-with-string.json");
+
+fn main() {}

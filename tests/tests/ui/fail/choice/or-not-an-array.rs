@@ -1,0 +1,3 @@
+asl_runtime::asl!("or-not-an-array.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("rule-with-end.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("rule-with-two-operators.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("rule-without-next.json");
+
+fn main() {}

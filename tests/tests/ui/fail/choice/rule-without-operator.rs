@@ -1,0 +1,3 @@
+asl_runtime::asl!("rule-without-operator.json");
+
+fn main() {}

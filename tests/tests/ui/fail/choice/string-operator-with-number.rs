@@ -1,0 +1,3 @@
+asl_runtime::asl!("string-operator-with-number.json");
+
+fn main() {}

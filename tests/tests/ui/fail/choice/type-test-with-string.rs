@@ -1,0 +1,3 @@
+asl_runtime::asl!("type-test-with-string.json");
+
+fn main() {}

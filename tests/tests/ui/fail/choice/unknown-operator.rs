@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-operator.json");
+
+fn main() {}

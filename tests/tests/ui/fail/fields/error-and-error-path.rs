@@ -1,0 +1,3 @@
+asl_runtime::asl!("error-and-error-path.json");
+
+fn main() {}

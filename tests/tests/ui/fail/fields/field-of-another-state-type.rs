@@ -1,0 +1,3 @@
+asl_runtime::asl!("field-of-another-state-type.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("field-of-wrong-type.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("heartbeat-not-below-timeout.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("missing-resource.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("missing-states.json");
+
+fn main() {}

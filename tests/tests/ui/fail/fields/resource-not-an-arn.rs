@@ -1,0 +1,3 @@
+asl_runtime::asl!("resource-not-an-arn.json");
+
+fn main() {}

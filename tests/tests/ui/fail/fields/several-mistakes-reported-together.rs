@@ -1,0 +1,3 @@
+asl_runtime::asl!("several-mistakes-reported-together.json");
+
+fn main() {}

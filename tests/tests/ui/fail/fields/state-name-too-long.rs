@@ -1,0 +1,3 @@
+asl_runtime::asl!("state-name-too-long.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("timeout-and-timeout-path.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("timeout-seconds-zero.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-field.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-state-type.json");
+
+fn main() {}

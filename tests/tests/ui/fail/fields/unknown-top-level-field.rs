@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-top-level-field.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("choice-state-with-next.json");
+
+fn main() {}

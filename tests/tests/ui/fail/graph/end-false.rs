@@ -1,0 +1,3 @@
+asl_runtime::asl!("end-false.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("neither-next-nor-end.json");
+
+fn main() {}

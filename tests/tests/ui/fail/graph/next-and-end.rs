@@ -1,0 +1,3 @@
+asl_runtime::asl!("next-and-end.json");
+
+fn main() {}

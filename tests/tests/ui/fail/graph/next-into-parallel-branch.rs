@@ -1,0 +1,3 @@
+asl_runtime::asl!("next-into-parallel-branch.json");
+
+fn main() {}

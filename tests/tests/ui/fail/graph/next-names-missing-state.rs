@@ -1,0 +1,3 @@
+asl_runtime::asl!("next-names-missing-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("next-out-of-map-processor.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("next-out-of-parallel-branch.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("no-reachable-end.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("start-at-names-missing-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("succeed-with-next.json");
+
+fn main() {}

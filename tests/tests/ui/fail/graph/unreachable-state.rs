@@ -1,0 +1,3 @@
+asl_runtime::asl!("unreachable-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("duplicate-json-key.json");
+
+fn main() {}

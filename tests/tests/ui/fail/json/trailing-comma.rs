@@ -1,0 +1,3 @@
+asl_runtime::asl!("trailing-comma.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("workflow-not-an-object.json");
+
+fn main() {}

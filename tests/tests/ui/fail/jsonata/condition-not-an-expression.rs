@@ -1,0 +1,3 @@
+asl_runtime::asl!("condition-not-an-expression.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("dollar-key-in-jsonata-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("invalid-variable-name-in-assign.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("jsonata-field-in-jsonpath-state.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("jsonpath-field-in-jsonata-state.json");
+
+fn main() {}

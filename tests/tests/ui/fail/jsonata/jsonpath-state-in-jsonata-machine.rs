@@ -1,0 +1,3 @@
+asl_runtime::asl!("jsonpath-state-in-jsonata-machine.json");
+
+fn main() {}

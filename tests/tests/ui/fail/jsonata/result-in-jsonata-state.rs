@@ -1,0 +1,3 @@
+asl_runtime::asl!("result-in-jsonata-state.json");
+
+fn main() {}

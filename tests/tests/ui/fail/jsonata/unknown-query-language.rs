@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-query-language.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("variable-rule-in-jsonata-choice.json");
+
+fn main() {}

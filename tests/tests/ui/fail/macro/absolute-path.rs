@@ -1,0 +1,3 @@
+asl_runtime::asl!("/flows/order.json");
+
+fn main() {}

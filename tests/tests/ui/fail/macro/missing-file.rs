@@ -1,0 +1,3 @@
+asl_runtime::asl!("no-such-workflow.json");
+
+fn main() {}

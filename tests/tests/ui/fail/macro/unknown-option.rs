@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-option.json", modul = hello);
+
+fn main() {}

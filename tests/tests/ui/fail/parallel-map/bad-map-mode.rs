@@ -1,0 +1,3 @@
+asl_runtime::asl!("bad-map-mode.json");
+
+fn main() {}

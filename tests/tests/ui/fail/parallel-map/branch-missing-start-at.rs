@@ -1,0 +1,3 @@
+asl_runtime::asl!("branch-missing-start-at.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("distributed-without-execution-type.json");
+
+fn main() {}

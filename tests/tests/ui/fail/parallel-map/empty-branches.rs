@@ -1,0 +1,3 @@
+asl_runtime::asl!("empty-branches.json");
+
+fn main() {}

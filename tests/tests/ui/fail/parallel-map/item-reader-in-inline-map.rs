@@ -1,0 +1,3 @@
+asl_runtime::asl!("item-reader-in-inline-map.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("item-selector-and-parameters.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("iterator-and-item-processor.json");
+
+fn main() {}

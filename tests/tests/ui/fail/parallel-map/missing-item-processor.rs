@@ -1,0 +1,3 @@
+asl_runtime::asl!("missing-item-processor.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("tolerated-failure-count-in-inline-map.json");
+
+fn main() {}

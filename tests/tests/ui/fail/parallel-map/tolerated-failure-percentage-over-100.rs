@@ -1,0 +1,3 @@
+asl_runtime::asl!("tolerated-failure-percentage-over-100.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("dollar-key-with-non-path.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("dollar-key-with-number.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("input-path-without-dollar.json");
+
+fn main() {}

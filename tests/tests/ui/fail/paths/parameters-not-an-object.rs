@@ -1,0 +1,3 @@
+asl_runtime::asl!("parameters-not-an-object.json");
+
+fn main() {}

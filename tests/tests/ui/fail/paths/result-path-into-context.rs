@@ -1,0 +1,3 @@
+asl_runtime::asl!("result-path-into-context.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("result-path-not-a-string.json");
+
+fn main() {}

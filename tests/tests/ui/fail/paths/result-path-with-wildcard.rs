@@ -1,0 +1,3 @@
+asl_runtime::asl!("result-path-with-wildcard.json");
+
+fn main() {}

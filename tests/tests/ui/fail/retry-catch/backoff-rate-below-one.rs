@@ -1,0 +1,3 @@
+asl_runtime::asl!("backoff-rate-below-one.json");
+
+fn main() {}

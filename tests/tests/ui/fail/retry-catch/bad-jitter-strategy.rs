@@ -1,0 +1,3 @@
+asl_runtime::asl!("bad-jitter-strategy.json");
+
+fn main() {}

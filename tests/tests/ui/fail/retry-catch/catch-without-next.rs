@@ -1,0 +1,3 @@
+asl_runtime::asl!("catch-without-next.json");
+
+fn main() {}

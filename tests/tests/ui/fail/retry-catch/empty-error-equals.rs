@@ -1,0 +1,3 @@
+asl_runtime::asl!("empty-error-equals.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("interval-seconds-zero.json");
+
+fn main() {}

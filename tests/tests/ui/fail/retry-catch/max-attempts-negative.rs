@@ -1,0 +1,3 @@
+asl_runtime::asl!("max-attempts-negative.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("max-delay-seconds-too-big.json");
+
+fn main() {}

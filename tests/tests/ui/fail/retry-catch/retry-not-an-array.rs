@@ -1,0 +1,3 @@
+asl_runtime::asl!("retry-not-an-array.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("states-all-not-alone.json");
+
+fn main() {}

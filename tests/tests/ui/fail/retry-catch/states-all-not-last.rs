@@ -1,0 +1,3 @@
+asl_runtime::asl!("states-all-not-last.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unknown-retrier-field.json");
+
+fn main() {}

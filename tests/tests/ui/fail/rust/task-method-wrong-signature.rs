@@ -1,0 +1,19 @@
+use asl_runtime::{Failure, TaskContext, Value};
+
+asl_runtime::asl!("task-method-wrong-signature.json", module = shop, machine = Shop);
+
+struct Warehouse;
+
+impl shop::Tasks for Warehouse {
+    async fn check_stock(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(input)
+    }
+
+    async fn ship(&self, input: Value) -> Result<Value, Failure> {
+        Ok(input)
+    }
+}
+
+fn main() {
+    let _flow = shop::Shop::new(Warehouse);
+}

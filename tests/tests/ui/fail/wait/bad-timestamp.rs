@@ -1,0 +1,3 @@
+asl_runtime::asl!("bad-timestamp.json");
+
+fn main() {}

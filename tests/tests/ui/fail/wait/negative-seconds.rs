@@ -1,0 +1,3 @@
+asl_runtime::asl!("negative-seconds.json");
+
+fn main() {}

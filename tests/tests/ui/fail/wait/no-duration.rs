@@ -1,0 +1,3 @@
+asl_runtime::asl!("no-duration.json");
+
+fn main() {}

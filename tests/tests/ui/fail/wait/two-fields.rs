@@ -1,0 +1,3 @@
+asl_runtime::asl!("two-fields.json");
+
+fn main() {}
