@@ -1,3 +1,0 @@
-asl_runtime::asl!("interval-seconds-zero.json");
-
-fn main() {}
