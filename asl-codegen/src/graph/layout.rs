@@ -560,7 +560,13 @@ fn scope<'g>(s: &'g Scope, top: bool, depth: usize) -> Sub<'g> {
         }
         let c = &chains[k];
         let (u, v) = (c[0], c[c.len() - 1]);
-        let mut points = vec![(port_out[k], rect(u).bottom())];
+        // Straight out of the box to the edge of its rank, so bends only happen between ranks.
+        let (ru, rv) = (rect(u), rect(v));
+        let mut points = vec![(port_out[k], ru.bottom())];
+        let lu = item_rank[u];
+        if layer_y[lu] + layer_h[lu] > ru.bottom() + 0.5 {
+            points.push((port_out[k], layer_y[lu] + layer_h[lu]));
+        }
         let mut label = None;
         for &d in &c[1..c.len() - 1] {
             let l = item_rank[d];
@@ -574,7 +580,11 @@ fn scope<'g>(s: &'g Scope, top: bool, depth: usize) -> Sub<'g> {
                 label = Some(Rect { x: ax + LABEL_GAP, y: layer_y[l] + (layer_h[l] - LABEL_H) / 2.0, w: label_width(text), h: LABEL_H });
             }
         }
-        points.push((port_in[k], rect(v).y));
+        let lv = item_rank[v];
+        if rv.y > layer_y[lv] + 0.5 {
+            points.push((port_in[k], layer_y[lv]));
+        }
+        points.push((port_in[k], rv.y));
         if reversed[k] {
             points.reverse();
         }
