@@ -236,12 +236,30 @@ impl Builder<'_> {
             }
             match &st.kind {
                 Kind::Choice(c) => {
-                    for br in &c.choices {
-                        let text = match &br.rule {
-                            Rule::Condition(_) => self.condition_text(&br.next.pointer),
-                            r => rule_text(r),
+                    // By the rule's place in the file, so rules the model could not read (still
+                    // unsupported syntax) are drawn from the source.
+                    let source_rules = self.lookup(&format!("{}/Choices", st.pointer)).and_then(|j| match &j.value {
+                        crate::json::JsonValue::Array(a) => Some(a),
+                        _ => None,
+                    });
+                    let count = source_rules.map_or(c.choices.len(), |a| a.len());
+                    for i in 0..count {
+                        let next_ptr = format!("{}/Choices/{i}/Next", st.pointer);
+                        let modelled = c.choices.iter().find(|b| b.next.pointer == next_ptr).or_else(|| source_rules.is_none().then(|| &c.choices[i]));
+                        let (target, text) = match modelled {
+                            Some(br) => {
+                                let text = match &br.rule {
+                                    Rule::Condition(_) => self.condition_text(&br.next.pointer),
+                                    r => rule_text(r),
+                                };
+                                (br.next.value.clone(), text)
+                            }
+                            None => {
+                                let Some(target) = source_rules.and_then(|a| a[i].get("Next")).and_then(Json::as_str) else { continue };
+                                (target.to_owned(), self.condition_text(&next_ptr))
+                            }
                         };
-                        add(&br.next.value, EdgeKind::Choice, Some(shorten(&text)));
+                        add(&target, EdgeKind::Choice, Some(shorten(&text)));
                     }
                     if let Some(d) = &c.default {
                         add(&d.value, EdgeKind::Default, Some("Default".into()));
@@ -263,19 +281,26 @@ impl Builder<'_> {
         Scope { id, label, boxed, top, nodes, edges }
     }
 
-    /// The `Condition` text of a JSONata Choice rule, found next to its `Next` in the source.
+    /// The source value at a JSON pointer.
+    fn lookup(&self, pointer: &str) -> Option<&Json> {
+        let mut v = self.source?;
+        for part in pointer.split('/').skip(1) {
+            let key = part.replace("~1", "/").replace("~0", "~");
+            v = match &v.value {
+                crate::json::JsonValue::Array(a) => a.get(key.parse::<usize>().ok()?)?,
+                _ => v.get(&key)?,
+            };
+        }
+        Some(v)
+    }
+
+    /// The `Condition` text of a JSONata Choice rule, found next to its `Next` in the source
+    /// (`rule` for a JSONPath rule the model could not read).
     fn condition_text(&self, next_pointer: &str) -> String {
         let found = (|| {
-            let rule = next_pointer.strip_suffix("/Next")?;
-            let mut v = self.source?;
-            for part in rule.split('/').skip(1) {
-                let key = part.replace("~1", "/").replace("~0", "~");
-                v = match &v.value {
-                    crate::json::JsonValue::Array(a) => a.get(key.parse::<usize>().ok()?)?,
-                    _ => v.get(&key)?,
-                };
-            }
-            let text = v.get("Condition")?.as_str()?;
+            let rule = self.lookup(next_pointer.strip_suffix("/Next")?)?;
+            let Some(cond) = rule.get("Condition") else { return Some("rule".to_owned()) };
+            let text = cond.as_str()?;
             let inner = text.trim().strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).unwrap_or(text);
             Some(inner.split_whitespace().collect::<Vec<_>>().join(" "))
         })();
