@@ -77,11 +77,13 @@ pub fn tags<'t>(svg: &'t str, name: &str) -> Vec<&'t str> {
     out
 }
 
+/// (from id, to id, first point, last point).
+pub type SvgEdge = (String, String, (f64, f64), (f64, f64));
+
 pub struct Svg {
     /// `data-node` id → box.
     pub boxes: Vec<(String, Box2)>,
-    /// (from id, to id, first point, last point).
-    pub edges: Vec<(String, String, (f64, f64), (f64, f64))>,
+    pub edges: Vec<SvgEdge>,
     /// Label backgrounds.
     pub labels: Vec<Box2>,
 }
@@ -138,7 +140,7 @@ pub fn well_formed(svg: &str) {
                 assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()), "bad tag name in <{tag}>");
                 // Attributes: name="value" pairs.
                 let quotes = tag.matches('"').count();
-                assert!(quotes % 2 == 0, "unbalanced quotes in <{tag}>");
+                assert!(quotes.is_multiple_of(2), "unbalanced quotes in <{tag}>");
                 if !tag.ends_with('/') {
                     stack.push(name);
                 }

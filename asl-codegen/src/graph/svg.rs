@@ -76,7 +76,7 @@ fn frame(n: &NodeBox, out: &mut String) {
         out,
         r##"<g class="state compound {}"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="#1565c0" stroke-width="1.4"/><text x="{}" y="{}" font-size="{NAME_SIZE}" font-weight="bold" fill="#0d47a1">{}</text><text x="{}" y="{}" font-size="{CAPTION_SIZE}" fill="#5c7fa8">{ty}</text></g>"##,
         ty.to_lowercase(), n.node.id, f(r.x), f(r.y), f(r.w), f(r.h),
-        if n.depth % 2 == 0 { "#f3f8fe" } else { "#e8f1fc" },
+        if n.depth.is_multiple_of(2) { "#f3f8fe" } else { "#e8f1fc" },
         f(r.x + 12.0), f(r.y + 20.0), esc(&n.node.name), f(r.x + 12.0 + name_w + 8.0), f(r.y + 20.0)
     );
 }
