@@ -40,8 +40,10 @@ enum Command {
     },
     /// Draw the state graph.
     Graph {
+        /// The workflow (ASL JSON).
         #[arg(value_name = "FLOW.json")]
         file: PathBuf,
+        /// Mermaid (GitHub, rustdoc), Graphviz DOT, or SVG laid out by asl itself.
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
         /// Write to this file instead of stdout.
@@ -50,6 +52,7 @@ enum Command {
     },
     /// Print the Rust that `asl!` generates for a workflow.
     Expand {
+        /// The workflow (ASL JSON); its file name names the module (`order.json` → `mod order`).
         #[arg(value_name = "FLOW.json")]
         file: PathBuf,
     },
