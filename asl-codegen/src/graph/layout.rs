@@ -126,6 +126,9 @@ const LABEL_H: f64 = 16.0;
 /// Gap between a label and the edge line beside it.
 const LABEL_GAP: f64 = 5.0;
 const LAYER_GAP: f64 = 14.0;
+/// Extra gap per pixel an edge moves sideways between two ranks, up to `MAX_GAP`.
+const GAP_SLOPE: f64 = 0.1;
+const MAX_GAP: f64 = 40.0;
 const ODD_MIN_H: f64 = 10.0;
 const NODE_SEP: f64 = 26.0;
 const DUMMY_SEP: f64 = 12.0;
@@ -496,6 +499,15 @@ fn scope<'g>(s: &'g Scope, top: bool, depth: usize) -> Sub<'g> {
     for v in 0..m {
         layer_h[item_rank[v]] = layer_h[item_rank[v]].max(items[v].h);
     }
+    // Gaps grow with the sideways distance edges travel in them, so wide fans stay readable.
+    let mut gap = vec![LAYER_GAP; layer_count];
+    for c in &chains {
+        for w in c.windows(2) {
+            let dx = (x[w[0]] + items[w[0]].anchor - x[w[1]] - items[w[1]].anchor).abs();
+            let l = item_rank[w[0]];
+            gap[l] = gap[l].max((dx * GAP_SLOPE).min(MAX_GAP));
+        }
+    }
     let mut layer_y = vec![0.0f64; layer_count];
     let mut y = 0.0;
     for l in 0..layer_count {
@@ -503,9 +515,9 @@ fn scope<'g>(s: &'g Scope, top: bool, depth: usize) -> Sub<'g> {
             layer_h[l] = layer_h[l].max(ODD_MIN_H);
         }
         layer_y[l] = y;
-        y += layer_h[l] + LAYER_GAP;
+        y += layer_h[l] + gap[l];
     }
-    let height = (y - LAYER_GAP).max(0.0);
+    let height = (y - gap.last().copied().unwrap_or(0.0)).max(0.0);
     let rect = |v: usize| {
         let l = item_rank[v];
         let it = &items[v];
