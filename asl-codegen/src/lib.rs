@@ -12,6 +12,7 @@ pub mod model;
 pub mod parse;
 pub mod validate;
 pub mod emit;
+pub mod graph;
 
 pub use build::{BuildError, Builder};
 pub use diagnostic::{Diagnostic, SourceFile};
@@ -41,16 +42,17 @@ pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
 /// `track_file` (an absolute path) is included with `include_bytes!` so cargo rebuilds when the
 /// JSON changes (the macro front end).
 pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, String> {
-    let src = SourceFile { name: label, text };
-    let machine = check(text).map_err(|d| src.render(&d))?;
+    compile(label, text, names, track_file).map_err(|d| SourceFile { name: label, text }.render(&d))
+}
+
+/// [`generate`] with the diagnostics unrendered: every problem `asl!` would report (the checks
+/// of [`check`], then the emitter's "not yet supported" ones), sorted by position.
+pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
+    let machine = check(text)?;
     let mut d = diagnostic::Diagnostics::default();
     let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned() };
     let tokens = emitter.emit(&mut d);
-    if d.is_empty() {
-        Ok(tokens)
-    } else {
-        Err(src.render(&d.into_sorted()))
-    }
+    if d.is_empty() { Ok(tokens) } else { Err(d.into_sorted()) }
 }
 
 /// Formats generated tokens as Rust source with an `@generated` header.

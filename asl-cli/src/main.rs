@@ -1,0 +1,285 @@
+//! `asl`: check Amazon States Language workflows with aslc's own rules, draw them, show the Rust
+//! they compile to, and scaffold a crate that uses them.
+//!
+//! Exit codes: 0 success, 1 an invalid workflow (diagnostics printed), 2 usage or I/O errors.
+
+mod diagnostics;
+mod scaffold;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use asl_codegen::graph::{self, Graph};
+use asl_codegen::{Diagnostic, Names, SourceFile};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "asl", version, about = "Check, draw and compile Amazon States Language workflows (aslc)")]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check workflows with the compiler's own rules (exactly what `asl!` reports).
+    Check {
+        /// Workflow files (ASL JSON).
+        #[arg(required = true, value_name = "FLOW.json")]
+        files: Vec<PathBuf>,
+        /// `human` (rustc style, on stderr) or `json` (an array of diagnostics, on stdout).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Print nothing for valid files.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Draw the state graph.
+    Graph {
+        /// The workflow (ASL JSON).
+        #[arg(value_name = "FLOW.json")]
+        file: PathBuf,
+        /// Mermaid (GitHub, rustdoc), Graphviz DOT, or SVG laid out by asl itself.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Write to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print the Rust that `asl!` generates for a workflow.
+    Expand {
+        /// The workflow (ASL JSON); its file name names the module (`order.json` → `mod order`).
+        #[arg(value_name = "FLOW.json")]
+        file: PathBuf,
+    },
+    /// Create a new crate with a workflow, a main using `asl!` and a test on virtual time.
+    New {
+        /// Directory to create; its last component is the crate name.
+        name: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+    Svg,
+}
+
+/// A command's failure: the message is already printed.
+const INVALID: u8 = 1;
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { USAGE } else { 0 });
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let code = match cli.command {
+        Command::Check { files, format, quiet } => check(&files, format, quiet, color),
+        Command::Graph { file, format, output } => graph_cmd(&file, format, output.as_deref(), color),
+        Command::Expand { file } => expand(&file, color),
+        Command::New { name } => match scaffold::create(&name) {
+            Ok(()) => {
+                println!("created `{}`: cd {} && cargo test", name.display(), name.display());
+                0
+            }
+            Err(msg) => {
+                eprintln!("{}", diagnostics::headline(&msg, color));
+                USAGE
+            }
+        },
+    };
+    ExitCode::from(code)
+}
+
+/// Reads a workflow file, or prints why it cannot be read.
+fn read(path: &Path, color: bool) -> Result<String, u8> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            eprintln!("{}", diagnostics::headline(&format!("`{}` is not UTF-8 text, so it cannot be an ASL workflow", path.display()), color));
+            INVALID
+        }),
+        Err(e) => {
+            eprintln!("{}", diagnostics::headline(&format!("cannot read `{}`: {}", path.display(), io_reason(&e)), color));
+            Err(USAGE)
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn label(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Every problem `asl!` would report for this workflow (empty when it compiles).
+fn diagnose(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let name = label(path);
+    match asl_codegen::compile(&name, text, &Names::from_path(&name), None) {
+        Ok(_) => vec![],
+        Err(d) => d,
+    }
+}
+
+fn check(files: &[PathBuf], format: CheckFormat, quiet: bool, color: bool) -> u8 {
+    let mut code = 0;
+    let mut records = Vec::new();
+    for path in files {
+        let name = label(path);
+        let text = match read(path, color) {
+            Ok(t) => t,
+            Err(c) => {
+                code = code.max(c);
+                if format == CheckFormat::Json {
+                    records.push(diagnostics::io_record(&name, "cannot read the file"));
+                }
+                continue;
+            }
+        };
+        let diags = diagnose(path, &text);
+        let src = SourceFile { name: &name, text: &text };
+        match format {
+            CheckFormat::Json => records.extend(diags.iter().map(|d| diagnostics::record(&src, d))),
+            CheckFormat::Human if diags.is_empty() => {
+                if !quiet {
+                    let states = asl_codegen::check(&text).map(|m| count_states(&m.scope)).unwrap_or(0);
+                    println!("ok: {name} ({states} state{})", if states == 1 { "" } else { "s" });
+                }
+            }
+            CheckFormat::Human => {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "{}", diagnostics::colorize(&src.render(&diags), color));
+                let n = diags.len();
+                let _ = writeln!(err, "\n{}", diagnostics::headline(&format!("`{name}` is not a valid workflow: {n} error{}", if n == 1 { "" } else { "s" }), color));
+            }
+        }
+        if !diags.is_empty() {
+            code = code.max(INVALID);
+        }
+    }
+    if format == CheckFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Array(records)).expect("serializable"));
+    }
+    code
+}
+
+fn count_states(s: &asl_codegen::model::Scope) -> usize {
+    s.states.iter().map(|st| 1 + st.scopes().into_iter().map(count_states).sum::<usize>()).sum()
+}
+
+/// Builds the graph of a workflow. A workflow with problems is still drawn as far as it can be
+/// read (with a warning); one that cannot be read at all is an error.
+fn load_graph(path: &Path, text: &str, color: bool) -> Result<Graph, u8> {
+    let name = label(path);
+    let stem = Names::from_path(&name).module;
+    let root = asl_codegen::json::parse(text).ok();
+    let src = SourceFile { name: &name, text };
+    match asl_codegen::check(text) {
+        Ok(m) => Ok(Graph::build(&stem, &m, root.as_ref())),
+        Err(diags) => {
+            let mut d = asl_codegen::diagnostic::Diagnostics::default();
+            let partial = root.as_ref().and_then(|r| asl_codegen::parse::machine(r, &mut d));
+            match partial {
+                Some(m) => {
+                    let n = diags.len();
+                    eprintln!(
+                        "{}",
+                        diagnostics::warning(&format!("`{name}` has {n} problem{}; drawing what can be read (see `asl check {name}`)", if n == 1 { "" } else { "s" }), color)
+                    );
+                    Ok(Graph::build(&stem, &m, root.as_ref()))
+                }
+                None => {
+                    eprint!("{}", diagnostics::colorize(&src.render(&diags), color));
+                    eprintln!("\n{}", diagnostics::headline(&format!("cannot draw `{name}`: it is not a workflow"), color));
+                    Err(INVALID)
+                }
+            }
+        }
+    }
+}
+
+fn graph_cmd(path: &Path, format: GraphFormat, output: Option<&Path>, color: bool) -> u8 {
+    let text = match read(path, color) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let g = match load_graph(path, &text, color) {
+        Ok(g) => g,
+        Err(c) => return c,
+    };
+    let rendered = match format {
+        GraphFormat::Mermaid => graph::mermaid::render(&g),
+        GraphFormat::Dot => graph::dot::render(&g),
+        GraphFormat::Svg => graph::svg::render(&g),
+    };
+    write_out(output, &rendered, color)
+}
+
+fn write_out(output: Option<&Path>, text: &str, color: bool) -> u8 {
+    match output {
+        Some(p) => match std::fs::write(p, text) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("{}", diagnostics::headline(&format!("cannot write `{}`: {}", p.display(), io_reason(&e)), color));
+                USAGE
+            }
+        },
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`asl graph … | head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+            0
+        }
+    }
+}
+
+fn expand(path: &Path, color: bool) -> u8 {
+    let text = match read(path, color) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let name = label(path);
+    match asl_codegen::compile(&name, &text, &Names::from_path(&name), None) {
+        Ok(tokens) => write_out(None, &asl_codegen::pretty(&tokens), color),
+        Err(diags) => {
+            let src = SourceFile { name: &name, text: &text };
+            eprint!("{}", diagnostics::colorize(&src.render(&diags), color));
+            let n = diags.len();
+            eprintln!("\n{}", diagnostics::headline(&format!("cannot expand `{name}`: {n} error{}", if n == 1 { "" } else { "s" }), color));
+            INVALID
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! `asl check`, `asl expand`, `asl new` and bad input.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn check_accepts_the_examples() {
+    let mut args = vec!["check"];
+    args.extend(EXAMPLES);
+    let o = asl(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("ok: examples/order/order.json (8 states)"), "{}", stdout(&o));
+    assert!(stderr(&o).is_empty());
+}
+
+#[test]
+fn check_reports_every_problem_like_rustc() {
+    let o = asl(&["check", "asl-cli/tests/flows/invalid.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let want = "error: state `Check`: `Next` names `Shp`, which is not a state
+ --> asl-cli/tests/flows/invalid.json:8:15 (at /States/Check/Next)
+  |
+8 |       \"Next\": \"Shp\"
+  |               ^^^^^
+  = help: did you mean `Ship`?
+";
+    assert!(err.contains(want), "{err}");
+    assert!(err.contains("error: unknown field `ResultPth` in Task state `Check`"), "{err}");
+    assert!(err.contains("= help: did you mean `ResultPath`?"), "{err}");
+    assert!(err.contains("error: `asl-cli/tests/flows/invalid.json` is not a valid workflow: 4 errors"), "{err}");
+    assert!(!err.contains('\x1b'), "no colour when not a terminal");
+    // The same text `asl!` puts in its compile error.
+    let text = std::fs::read_to_string(root().join("asl-cli/tests/flows/invalid.json")).unwrap();
+    let label = "asl-cli/tests/flows/invalid.json";
+    let expected = asl_codegen::generate(label, &text, &asl_codegen::Names::from_path(label), None).unwrap_err();
+    assert!(err.starts_with(&expected), "{err}\n---\n{expected}");
+}
+
+#[test]
+fn check_colours_on_request() {
+    let o = asl(&["check", "--color", "always", "asl-cli/tests/flows/invalid.json"]);
+    let err = stderr(&o);
+    assert!(err.contains("\x1b[1;31merror\x1b[0m"), "{err:?}");
+    assert!(err.contains("\x1b[1;34m-->\x1b[0m"), "{err:?}");
+    let o = asl(&["--color", "never", "check", "asl-cli/tests/flows/invalid.json"]);
+    assert!(!stderr(&o).contains('\x1b'));
+}
+
+#[test]
+fn check_json_for_editors() {
+    let o = asl(&["check", "--format", "json", "asl-cli/tests/flows/invalid.json", "examples/order/order.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    let next = list.iter().find(|d| d["pointer"] == "/States/Check/Next").unwrap();
+    assert_eq!(next["file"], "asl-cli/tests/flows/invalid.json");
+    assert_eq!((next["line"].as_u64(), next["column"].as_u64()), (Some(8), Some(15)));
+    assert_eq!((next["end"]["line"].as_u64(), next["end"]["column"].as_u64()), (Some(8), Some(20)));
+    assert_eq!(next["message"], "state `Check`: `Next` names `Shp`, which is not a state");
+    assert_eq!(next["help"], "did you mean `Ship`?");
+    assert_eq!(next["severity"], "error");
+
+    let o = asl(&["check", "--format", "json", "examples/order/order.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).trim(), "[]");
+}
+
+#[test]
+fn bad_input_is_reported_without_panicking() {
+    // Missing file: an I/O error, exit 2.
+    let o = asl(&["check", "no/such/flow.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: cannot read `no/such/flow.json`: no such file\n");
+    // Not JSON, not ASL: invalid workflows, exit 1.
+    let o = asl(&["check", "asl-cli/tests/flows/not-json.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: invalid JSON: "), "{}", stderr(&o));
+    let o = asl(&["check", "asl-cli/tests/flows/not-asl.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: expected an object, found an array\n --> asl-cli/tests/flows/not-asl.json:1:1 (at /)"), "{}", stderr(&o));
+    // A mix: the worst wins.
+    let o = asl(&["check", "asl-cli/tests/flows/not-asl.json", "missing.json", "examples/order/order.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    // The same for graph and expand.
+    for cmd in ["graph", "expand"] {
+        let o = asl(&[cmd, "asl-cli/tests/flows/not-asl.json"]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        assert!(stderr(&o).contains("expected an object, found an array"), "{cmd}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+        let o = asl(&[cmd, "asl-cli/tests/flows/not-json.json"]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        let o = asl(&[cmd, "missing.json"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        let o = asl(&[cmd, "asl-cli"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: a directory");
+    }
+    // Usage errors: exit 2.
+    for args in [&["frobnicate"][..], &["check"], &["graph", "x.json", "--format", "png"]] {
+        let o = asl(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+    assert_eq!(asl(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn graph_draws_a_broken_workflow_with_a_warning() {
+    let o = asl(&["graph", "asl-cli/tests/flows/invalid.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).starts_with("warning: `asl-cli/tests/flows/invalid.json` has 4 problems"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Check[\"Check\"]"));
+}
+
+#[test]
+fn expand_prints_the_generated_rust() {
+    let o = asl(&["expand", "examples/order/order.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let text = std::fs::read_to_string(root().join("examples/order/order.json")).unwrap();
+    let names = asl_codegen::Names::from_path("examples/order/order.json");
+    let expected = asl_codegen::pretty(&asl_codegen::generate("examples/order/order.json", &text, &names, None).unwrap());
+    assert_eq!(out, expected);
+    assert!(out.contains("pub mod order"));
+}
+
+#[test]
+fn new_scaffolds_a_crate() {
+    let dir = std::env::temp_dir().join(format!("asl-cli-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("my-flows");
+    let o = asl(&["new", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |p: &str| std::fs::read_to_string(target.join(p)).unwrap();
+    let cargo = read("Cargo.toml");
+    assert!(cargo.contains("name = \"my-flows\"") && cargo.contains("asl-runtime = \"0.1\"") && cargo.contains("# asl-runtime = { path"), "{cargo}");
+    let main = read("src/main.rs");
+    assert!(main.contains("asl_runtime::asl!(\"flows/hello.json\");") && main.contains("#[tokio::test(start_paused = true)]"));
+    assert!(read("README.md").starts_with("# my-flows"));
+    let o = asl(&["check", target.join("flows/hello.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Not over an existing directory, not with a bad name.
+    let o = asl(&["new", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"));
+    let o = asl(&["new", dir.join("9 lives").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a valid crate name"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
