@@ -113,6 +113,9 @@ impl Emitter<'_> {
         if let Some(c) = &self.machine.comment {
             doc.push_str(&format!("\n\n {c}"));
         }
+        if flat.len() <= DIAGRAM_MAX_STATES {
+            doc.push_str(&diagram(self.machine, &self.names.module));
+        }
         let variants: Vec<_> = cx.states.iter().map(|s| &s.variant).collect();
         let variant_docs: Vec<String> = cx.states.iter().map(|s| format!(" {} state `{}`.", s.state.kind.type_name(), s.state.name)).collect();
         let names: Vec<&str> = cx.states.iter().map(|s| s.state.name.as_str()).collect();
@@ -247,6 +250,17 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// Above this many states the module docs skip the diagram (it would dwarf the code).
+const DIAGRAM_MAX_STATES: usize = 150;
+
+/// The workflow's picture for rustdoc: the self-laid-out SVG as inline HTML (rendered by
+/// `cargo doc` without scripts), on one line so Markdown keeps it as one HTML block.
+fn diagram(machine: &Machine, name: &str) -> String {
+    let g = crate::graph::Graph::build(name, machine, None);
+    let svg: String = crate::graph::svg::render(&g).lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    format!("\n\n <div class=\"aslc-diagram\">{svg}</div>")
 }
 
 /// The `Tasks` trait's methods: each distinct Task resource ARN with its method name, in the
