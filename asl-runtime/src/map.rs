@@ -1,4 +1,4 @@
-//! Inline Map states: the processor runs once per item, at most `MaxConcurrency` at a time;
+//! Map states (inline, and distributed run locally): the processor runs once per item, at most `MaxConcurrency` at a time;
 //! the output is the array of iteration outputs in item order.
 
 use std::borrow::Cow;
@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::catch::{self, Catcher};
 use crate::cx::Cx;
-use crate::error::Failure;
+use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::{BoxFuture, Flow};
@@ -25,12 +25,24 @@ pub enum Concurrency {
     Path(Path),
 }
 
+/// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`.
+#[derive(Debug)]
+pub enum Tolerance {
+    Lit(f64),
+    Path(Path),
+}
+
 #[derive(Debug)]
 pub struct MapSpec {
     /// `parameters` holds the ItemSelector.
     pub io: Io,
     pub items_path: Option<Path>,
     pub max_concurrency: Option<Concurrency>,
+    /// DISTRIBUTED mode: run here like inline iterations, with a Map Run's events and failure
+    /// tolerance.
+    pub distributed: bool,
+    pub tolerated_failure_count: Option<Tolerance>,
+    pub tolerated_failure_percentage: Option<Tolerance>,
     pub retry: &'static [Retrier],
 }
 
@@ -85,7 +97,12 @@ where
             n => (n as usize).min(UNBOUNDED_CONCURRENCY),
         },
     };
+    let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
     cx.event("MapStateStarted", || json!({"length": items.len()}));
+    if spec.distributed {
+        cx.event("MapRunStarted", || Value::Object(Default::default()));
+    }
+    let mut failures = 0usize;
     let mut outputs = vec![Value::Null; items.len()];
     let mut running = FuturesUnordered::new();
     let mut next = 0;
@@ -102,14 +119,28 @@ where
                     payload::eval(selector, &env)?
                 }
             };
-            cx.event("MapIterationStarted", || json!({"index": i}));
+            if !spec.distributed {
+                cx.event("MapIterationStarted", || json!({"index": i}));
+            }
             let fut = iteration(start, item_input, cx.nested());
             running.push(async move { (i, fut.await) });
         }
         match running.next().await {
             Some((i, Ok(v))) => {
-                cx.event("MapIterationSucceeded", || json!({"index": i}));
+                if !spec.distributed {
+                    cx.event("MapIterationSucceeded", || json!({"index": i}));
+                }
                 outputs[i] = v;
+            }
+            Some((i, Err(f))) if spec.distributed => {
+                failures += 1;
+                let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
+                let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / items.len() as f64 > p);
+                if over_count && over_percentage {
+                    cx.event("MapRunFailed", || Value::Object(Default::default()));
+                    return Err(Failure::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded"));
+                }
+                outputs[i] = f.to_error_output();
             }
             Some((i, Err(f))) => {
                 cx.event("MapIterationFailed", || json!({"index": i}));
@@ -118,5 +149,30 @@ where
             None => break,
         }
     }
+    if spec.distributed {
+        cx.event("MapRunSucceeded", || Value::Object(Default::default()));
+    }
     Ok(Value::Array(outputs))
+}
+
+/// The failure tolerance of a distributed Map: (count, percentage), each `None` when unset.
+/// AWS checks the values at run time, with these causes.
+fn tolerance(spec: &MapSpec, effective: &Value, cx: &Cx) -> Result<(Option<u64>, Option<f64>), Failure> {
+    let count = match &spec.tolerated_failure_count {
+        None => None,
+        Some(Tolerance::Lit(n)) => Some(*n),
+        Some(Tolerance::Path(p)) => Some(path::integer_path(p, &cx.env(effective), "ToleratedFailureCountPath")? as f64),
+    };
+    if count.is_some_and(|c| c < 0.0) {
+        return Err(Failure::runtime("ToleratedFailureCount cannot be negative."));
+    }
+    let percentage = match &spec.tolerated_failure_percentage {
+        None => None,
+        Some(Tolerance::Lit(n)) => Some(*n),
+        Some(Tolerance::Path(p)) => Some(path::float_path(p, &cx.env(effective), "ToleratedFailurePercentagePath")?),
+    };
+    if percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+        return Err(Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+    }
+    Ok((count.map(|c| c as u64), percentage))
 }

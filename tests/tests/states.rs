@@ -218,3 +218,16 @@ async fn oversized_task_result_is_data_limit_exceeded_and_catchable() {
     let e = pass::Pass::new(()).start(json!({"big": "a".repeat(300 * 1024)})).await.unwrap_err();
     assert_eq!(e.error, "States.DataLimitExceeded");
 }
+
+asl_runtime::asl!("flows/distributed.json");
+
+#[tokio::test]
+async fn distributed_map_tolerates_failures_up_to_the_threshold() {
+    let flow = distributed::Distributed::new(());
+    let out = flow.start(json!({"items": [1, 3, 2, 4], "tolerated": 2})).await.unwrap();
+    assert_eq!(out, json!([1, {"Error": "Item.TooBig", "Cause": "over 2"}, 2, {"Error": "Item.TooBig", "Cause": "over 2"}]));
+    let e = flow.start(json!({"items": [1, 3, 2, 4], "tolerated": 1})).await.unwrap_err();
+    assert_eq!(e.error, "States.ExceedToleratedFailureThreshold");
+    let e = flow.start(json!({"items": [1], "tolerated": -1})).await.unwrap_err();
+    assert_eq!(e.cause.as_deref(), Some("An error occurred while executing the state 'Each' (entered at the event id #2). ToleratedFailureCount cannot be negative."));
+}

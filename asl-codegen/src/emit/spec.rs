@@ -129,8 +129,33 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 }
                 Some(_) => unreachable!("reported as unsupported"),
             };
+            let distributed = m.mode == MapMode::Distributed;
+            let tolerance = |t: Option<Dynamic<f64>>| match t {
+                None => quote!(None),
+                Some(Dynamic::Lit(n)) => quote!(Some(rt::Tolerance::Lit(#n))),
+                Some(Dynamic::Path(p)) => {
+                    let p = p.to_rust(k);
+                    quote!(Some(rt::Tolerance::Path(#p)))
+                }
+                Some(_) => unreachable!("reported as unsupported"),
+            };
+            let count = tolerance(m.tolerated_failure_count.clone().map(|d| match d {
+                Dynamic::Lit(n) => Dynamic::Lit(n as f64),
+                Dynamic::Path(p) => Dynamic::Path(p),
+                Dynamic::Call(c) => Dynamic::Call(c),
+                Dynamic::Jsonata(e) => Dynamic::Jsonata(e),
+            }));
+            let percentage = tolerance(m.tolerated_failure_percentage.clone());
             quote! {
-                static SPEC: rt::MapSpec = rt::MapSpec { io: #io, items_path: #items_path, max_concurrency: #concurrency, retry: &[#(#retry),*] };
+                static SPEC: rt::MapSpec = rt::MapSpec {
+                    io: #io,
+                    items_path: #items_path,
+                    max_concurrency: #concurrency,
+                    distributed: #distributed,
+                    tolerated_failure_count: #count,
+                    tolerated_failure_percentage: #percentage,
+                    retry: &[#(#retry),*],
+                };
                 static CATCH: #catch_ty = #catch;
                 let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
                 Ok(flow.then(#next))

@@ -175,6 +175,9 @@ pub mod fanout {
                     definite: true,
                 }),
                 max_concurrency: Some(rt::Concurrency::Lit(4u64)),
+                distributed: false,
+                tolerated_failure_count: None,
+                tolerated_failure_percentage: None,
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
