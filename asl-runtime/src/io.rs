@@ -157,7 +157,14 @@ impl Io {
     /// Evaluates `Assign` against the values from before the state and sets the variables
     /// afterwards, so all assignments of one state see the same old values.
     pub fn assign(&self, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
-        let Some(t) = &self.assign else { return Ok(()) };
+        match &self.assign {
+            Some(t) => self.assign_template(t, cx, input, result),
+            None => Ok(()),
+        }
+    }
+
+    /// Evaluates an `Assign` template (the state's, or a Choice rule's) and sets the variables.
+    pub fn assign_template(&self, t: &Template, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
         let values = if self.jsonata {
             self.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
         } else {

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+/// One scope's variables. Cloning is cheap (the map is shared until the next write), so a
+/// Map iteration's scope costs no copy of the outer variables.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
-    local: HashMap<String, Value>,
+    local: Arc<HashMap<String, Value>>,
     /// The enclosing scope, frozen at the moment this scope began.
     outer: Option<Arc<Vars>>,
 }
@@ -20,7 +22,7 @@ impl Vars {
 
     /// A scope nested in `outer` (a Parallel branch or a Map iteration).
     pub fn nested(outer: Arc<Vars>) -> Self {
-        Vars { local: HashMap::new(), outer: Some(outer) }
+        Vars { local: Arc::default(), outer: Some(outer) }
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -31,10 +33,30 @@ impl Vars {
     }
 
     pub fn set(&mut self, name: impl Into<String>, value: Value) {
-        self.local.insert(name.into(), value);
+        Arc::make_mut(&mut self.local).insert(name.into(), value);
     }
 
     pub fn is_empty(&self) -> bool {
         self.local.is_empty() && self.outer.as_ref().is_none_or(|o| o.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inner_scopes_see_outer_values_from_when_they_began() {
+        let mut outer = Vars::new();
+        outer.set("a", json!(1));
+        let mut inner = Vars::nested(Arc::new(outer.clone()));
+        outer.set("a", json!(2));
+        outer.set("b", json!(3));
+        assert_eq!(inner.get("a"), Some(&json!(1)));
+        assert_eq!(inner.get("b"), None);
+        inner.set("c", json!(4));
+        assert_eq!(inner.get("c"), Some(&json!(4)));
+        assert_eq!(outer.get("c"), None);
     }
 }

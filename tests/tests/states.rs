@@ -231,3 +231,11 @@ async fn distributed_map_tolerates_failures_up_to_the_threshold() {
     let e = flow.start(json!({"items": [1], "tolerated": -1})).await.unwrap_err();
     assert_eq!(e.cause.as_deref(), Some("An error occurred while executing the state 'Each' (entered at the event id #2). ToleratedFailureCount cannot be negative."));
 }
+
+asl_runtime::asl!("flows/assign.json");
+
+#[tokio::test]
+async fn jsonpath_variables_flow_between_states_and_into_branches() {
+    let out = assign::Assign::new(()).start(json!({"order": {"id": "A-1"}})).await.unwrap();
+    assert_eq!(out, json!({"id": "A-1", "fixed": "x", "n": 3, "inner": {"seen": "A-1", "route": "three"}, "fmt": "order A-1"}));
+}

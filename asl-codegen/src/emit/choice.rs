@@ -9,19 +9,31 @@ use crate::model::*;
 
 pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenStream {
     let mut statics = Vec::new();
+    // A matched rule's `Assign` applies; the state's own `Assign` applies when `Default` is taken.
+    let assign = |t: Option<&asl_syntax::template::Template>, statics: &mut Vec<TokenStream>| match t {
+        Some(t) => {
+            let name = format_ident!("A{}", statics.len());
+            let value = t.to_rust(&cx.k);
+            statics.push(quote!(static #name: ast::template::Template = #value;));
+            quote!(Some(&#name))
+        }
+        None => quote!(None),
+    };
     let branches: Vec<TokenStream> = c
         .choices
         .iter()
         .map(|b| {
             let cond = rule(cx, &b.rule, &mut statics);
             let next = cx.state_path(&b.next.value);
-            quote!(if #cond { #next })
+            let a = assign(b.assign.as_ref(), &mut statics);
+            quote!(if #cond { (#next, #a) })
         })
         .collect();
+    let default_assign = assign(st.assign.as_ref(), &mut statics);
     let otherwise = match &c.default {
         Some(d) => {
             let s = cx.state_path(&d.value);
-            quote!(#s)
+            quote!((#s, #default_assign))
         }
         None => {
             let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
@@ -31,12 +43,16 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
     quote! {
         static IO: rt::Io = #io;
         #(#statics)*
-        let next = {
+        let (next, assign): (State, Option<&ast::template::Template>) = {
             let effective = IO.effective_input(&input, cx)?;
-            IO.with_env(cx, &effective, None, |env| -> Result<State, rt::Failure> {
+            IO.with_env(cx, &effective, None, |env| -> Result<_, rt::Failure> {
                 Ok(#(#branches else)* { #otherwise })
             })?
         };
+        if let Some(t) = assign {
+            let effective = IO.effective_input(&input, cx)?.into_owned();
+            IO.assign_template(t, cx, &effective, None)?;
+        }
         Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
     }
 }

@@ -290,9 +290,6 @@ fn unsupported(st: &State, d: &mut Diagnostics) {
     if st.query_language == QueryLanguage::Jsonata {
         no("JSONata");
     }
-    if st.assign.is_some() {
-        no("`Assign` (variables)");
-    }
     match &st.kind {
         Kind::Task(t) => {
             if t.credentials.is_some() {

@@ -216,7 +216,8 @@ pub(super) fn io(cx: &Ctx, st: &State) -> TokenStream {
     let parameters = opt(k, &parameters);
     let result_selector = opt(k, &st.io.result_selector);
     let output = opt(k, &st.io.output);
-    let assign = opt(k, &st.assign);
+    // A Choice state's `Assign` goes with its `Default` (see `choice::body`).
+    let assign = if matches!(st.kind, Kind::Choice(_)) { quote!(None) } else { opt(k, &st.assign) };
     quote! {
         rt::Io {
             jsonata: #jsonata,

@@ -227,26 +227,30 @@ pub mod approval {
                 ),
                 definite: true,
             };
-            let next = {
+            let (next, assign): (State, Option<&ast::template::Template>) = {
                 let effective = IO.effective_input(&input, cx)?;
                 IO.with_env(
                     cx,
                     &effective,
                     None,
-                    |env| -> Result<State, rt::Failure> {
+                    |env| -> Result<_, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
                                 &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
-                                State::Approved2
+                                (State::Approved2, None)
                             } else {
-                                State::Rejected
+                                (State::Rejected, None)
                             },
                         )
                     },
                 )?
             };
+            if let Some(t) = assign {
+                let effective = IO.effective_input(&input, cx)?.into_owned();
+                IO.assign_template(t, cx, &effective, None)?;
+            }
             Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
         }
         /// Succeed state `Approved`.

@@ -235,26 +235,30 @@ pub mod order {
                 ),
                 definite: true,
             };
-            let next = {
+            let (next, assign): (State, Option<&ast::template::Template>) = {
                 let effective = IO.effective_input(&input, cx)?;
                 IO.with_env(
                     cx,
                     &effective,
                     None,
-                    |env| -> Result<State, rt::Failure> {
+                    |env| -> Result<_, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
                                 &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
-                                State::Fulfil
+                                (State::Fulfil, None)
                             } else {
-                                State::OutOfStock
+                                (State::OutOfStock, None)
                             },
                         )
                     },
                 )?
             };
+            if let Some(t) = assign {
+                let effective = IO.effective_input(&input, cx)?.into_owned();
+                IO.assign_template(t, cx, &effective, None)?;
+            }
             Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
         }
         /// Parallel state `Fulfil`.
