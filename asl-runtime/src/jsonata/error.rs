@@ -4,8 +4,12 @@
 use super::json::stringify;
 use super::value::Val;
 
+/// A JSONata error. Boxed, so that results stay small (evaluation recurses deeply).
 #[derive(Clone, Debug, PartialEq)]
-pub struct JError {
+pub struct JError(Box<ErrorData>);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorData {
     pub code: &'static str,
     /// `{{token}}`: usually the function or operator involved.
     pub token: Option<String>,
@@ -21,52 +25,67 @@ pub struct JError {
 
 pub type JResult<T> = Result<T, JError>;
 
+impl std::ops::Deref for JError {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
 impl JError {
     pub fn new(code: &'static str) -> Self {
-        JError { code, token: None, value: None, value2: None, index: None, message: None, position: 0 }
+        JError(Box::new(ErrorData {
+            code,
+            token: None,
+            value: None,
+            value2: None,
+            index: None,
+            message: None,
+            position: 0,
+        }))
     }
 
     pub fn token(mut self, t: impl Into<String>) -> Self {
-        self.token = Some(t.into());
+        self.0.token = Some(t.into());
         self
     }
 
     pub fn value(mut self, v: Option<&Val>) -> Self {
-        self.value = v.and_then(stringify);
+        self.0.value = v.and_then(stringify);
         self
     }
 
     pub fn value_text(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
+        self.0.value = Some(v.into());
         self
     }
 
     pub fn value2(mut self, v: Option<&Val>) -> Self {
-        self.value2 = v.and_then(stringify);
+        self.0.value2 = v.and_then(stringify);
         self
     }
 
     pub fn index(mut self, i: usize) -> Self {
-        self.index = Some(i);
+        self.0.index = Some(i);
         self
     }
 
     pub fn message(mut self, m: impl Into<String>) -> Self {
-        self.message = Some(m.into());
+        self.0.message = Some(m.into());
         self
     }
 
     pub fn at(mut self, pos: usize) -> Self {
-        if self.position == 0 {
-            self.position = pos;
+        if self.0.position == 0 {
+            self.0.position = pos;
         }
         self
     }
 
     /// Fills in the token if none was set (as jsonata-js does while an error unwinds).
     pub fn or_token(mut self, t: &str) -> Self {
-        if self.token.is_none() {
-            self.token = Some(t.to_string());
+        if self.0.token.is_none() {
+            self.0.token = Some(t.to_string());
         }
         self
     }
@@ -88,12 +107,14 @@ impl JError {
         };
         let value = q(&self.value);
         let value2 = q(&self.value2);
-        let index = self.index.map_or("undefined".to_string(), |i| i.to_string());
+        let index = self
+            .index
+            .map_or("undefined".to_string(), |i| i.to_string());
         let message = self.message.clone().unwrap_or_default();
         match self.code {
             "T0410" => format!("Argument {index} of function {token} does not match function signature"),
             "T0411" => format!("Context value is not a compatible type with argument {index} of function {token}"),
-            "T0412" => format!("Argument {index} of function {token} must be an array of {message}"),
+            "T0412" => format!("Argument {index} of function {token} must be an array of \"{message}\""),
             "D1001" => format!("Number out of range: {value}"),
             "D1002" => format!("Cannot negate a non-numeric value: {value}"),
             "T1003" => format!("Key in object structure must evaluate to a string; got: {value}"),

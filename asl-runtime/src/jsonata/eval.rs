@@ -18,12 +18,14 @@ use crate::env::Env;
 
 pub type Res<'a> = JResult<Option<Val<'a>>>;
 
-/// Nesting depth of evaluation (function calls and sub-expressions) before U1001.
-const MAX_DEPTH: usize = 300;
+/// Nesting depth of evaluation (sub-expressions, including those of called functions) before
+/// U1001. A level takes about 3 KiB of stack in a debug build (much less optimised), so this
+/// stays well inside the 2 MiB stack of a tokio worker thread.
+const MAX_DEPTH: usize = 350;
 
 /// Evaluation steps before an expression is deemed not to terminate (U1001): bounds the work of
 /// tail-recursive loops, which use no stack.
-const MAX_STEPS: u64 = 20_000_000;
+const MAX_STEPS: u64 = 10_000_000;
 
 pub struct Frame<'a> {
     vars: Vec<(&'a str, Option<Val<'a>>)>,
@@ -45,7 +47,10 @@ impl<'a> Ev<'a> {
     pub fn new(env: Env<'a>) -> Self {
         Ev {
             env,
-            frames: RefCell::new(vec![Frame { vars: vec![], parent: None }]),
+            frames: RefCell::new(vec![Frame {
+                vars: vec![],
+                parent: None,
+            }]),
             depth: Cell::new(0),
             steps: Cell::new(0),
             now_ms: Cell::new(None),
@@ -54,7 +59,10 @@ impl<'a> Ev<'a> {
 
     pub fn new_frame(&self, parent: usize) -> usize {
         let mut f = self.frames.borrow_mut();
-        f.push(Frame { vars: vec![], parent: Some(parent) });
+        f.push(Frame {
+            vars: vec![],
+            parent: Some(parent),
+        });
         f.len() - 1
     }
 
@@ -122,6 +130,7 @@ impl<'a> Ev<'a> {
         r
     }
 
+    #[inline(never)]
     fn eval_at_depth(&self, e: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let mut result = self.eval_kind(e, input, frame)?;
         for p in e.predicate.iter() {
@@ -133,6 +142,7 @@ impl<'a> Ev<'a> {
         Ok(unwrap_sequence(result, e.keep_array))
     }
 
+    #[inline(never)]
     fn eval_kind(&self, e: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         match &e.kind {
             Kind::Path { .. } => self.path(e, input, frame),
@@ -141,64 +151,117 @@ impl<'a> Ev<'a> {
             Kind::Array(items) => self.array(items, e.consarray, input, frame).map(Some),
             Kind::Object(pairs) => self.group(pairs, e.pos, input.clone(), frame).map(Some),
             Kind::Name(n) => Ok(lookup_field(input.as_ref(), n)),
-            Kind::Str(s) => Ok(Some(Val::str(&**s))),
+            Kind::Str(s) => Ok(Some(Val::Str(Rc::from(&**s)))),
             Kind::Num(n) => Ok(Some(Val::Num(*n))),
             Kind::Bool(b) => Ok(Some(Val::Bool(*b))),
             Kind::Null => Ok(Some(Val::Null)),
             Kind::Wildcard => Ok(wildcard(input.as_ref())),
             Kind::Descendant => Ok(descendants(input.as_ref())),
             Kind::Parent(label) => Ok(self.lookup(frame, label)),
-            Kind::Condition { cond, then, otherwise } => {
-                let c = self.eval(cond, input, frame)?;
-                if truthy(c.as_ref()) == Some(true) {
-                    self.eval(then, input, frame)
-                } else if let Some(o) = otherwise {
-                    self.eval(o, input, frame)
-                } else {
-                    Ok(None)
-                }
-            }
-            Kind::Block(exprs) => {
-                let f = self.new_frame(frame);
-                let mut result = None;
-                for x in exprs.iter() {
-                    result = self.eval(x, input, f)?;
-                }
-                Ok(result)
-            }
-            Kind::Bind { name, value } => {
-                let v = self.eval(value, input, frame)?;
-                self.bind(frame, name, v.clone());
-                Ok(v)
-            }
+            Kind::Condition {
+                cond,
+                then,
+                otherwise,
+            } => self.condition(cond, then, otherwise.as_deref(), input, frame),
+            Kind::Block(exprs) => self.block(exprs, input, frame),
+            Kind::Bind { name, value } => self.bind_expr(name, value, input, frame),
             Kind::Regex(r) => Ok(Some(Val::Func(Rc::new(Func::Regex(r))))),
-            Kind::Variable(name) => Ok(if name.is_empty() {
-                match input {
-                    Some(Val::Arr(a)) if a.outer_wrapper => a.items.first().cloned(),
-                    other => other.clone(),
-                }
-            } else {
-                self.lookup(frame, name)
-            }),
-            Kind::Call { procedure, args, partial: false } => self.call(procedure, args, e.pos, input, frame, None),
-            Kind::Call { procedure, args, partial: true } => self.partial(procedure, args, e.pos, input, frame),
+            Kind::Variable(name) => Ok(self.variable(name, input, frame)),
+            Kind::Call {
+                procedure,
+                args,
+                partial: false,
+            } => self.call(procedure, args, e.pos, input, frame, None),
+            Kind::Call {
+                procedure,
+                args,
+                partial: true,
+            } => self.partial(procedure, args, e.pos, input, frame),
             Kind::Placeholder => Ok(None),
-            Kind::Lambda(def) => Ok(Some(Val::Func(Rc::new(Func::Lambda(Closure {
-                def,
-                params: def.params.iter().map(|p| &**p).collect(),
-                input: input.clone(),
-                frame,
-            }))))),
+            Kind::Lambda(def) => Ok(Some(self.lambda(def, input, frame))),
             Kind::Apply { lhs, rhs } => self.apply_expr(lhs, rhs, e.pos, input, frame),
             Kind::Transform { .. } => Ok(Some(Val::Func(Rc::new(Func::Transform(e, frame))))),
-            Kind::Sort(_) => {
-                // only reachable as a path step; evaluate over the input as a sequence
-                let items = input.as_ref().map(|v| v.items()).unwrap_or_default();
-                self.sort(e, Val::seq(items), frame).map(Some)
-            }
+            Kind::Sort(_) => self.sort_input(e, input, frame),
         }
     }
 
+    #[inline(never)]
+    fn condition(
+        &self,
+        cond: &'a Expr,
+        then: &'a Expr,
+        otherwise: Option<&'a Expr>,
+        input: &Option<Val<'a>>,
+        frame: usize,
+    ) -> Res<'a> {
+        let c = self.eval(cond, input, frame)?;
+        if truthy(c.as_ref()) == Some(true) {
+            self.eval(then, input, frame)
+        } else if let Some(o) = otherwise {
+            self.eval(o, input, frame)
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(never)]
+    fn block(&self, exprs: &'a [Expr], input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
+        let f = self.new_frame(frame);
+        let mut result = None;
+        for x in exprs.iter() {
+            result = self.eval(x, input, f)?;
+        }
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn bind_expr(
+        &self,
+        name: &'a str,
+        value: &'a Expr,
+        input: &Option<Val<'a>>,
+        frame: usize,
+    ) -> Res<'a> {
+        let v = self.eval(value, input, frame)?;
+        self.bind(frame, name, v.clone());
+        Ok(v)
+    }
+
+    #[inline(never)]
+    fn variable(&self, name: &str, input: &Option<Val<'a>>, frame: usize) -> Option<Val<'a>> {
+        if name.is_empty() {
+            match input {
+                Some(Val::Arr(a)) if a.outer_wrapper => a.items.first().cloned(),
+                other => other.clone(),
+            }
+        } else {
+            self.lookup(frame, name)
+        }
+    }
+
+    #[inline(never)]
+    fn lambda(
+        &self,
+        def: &'a asl_syntax::jsonata::Lambda,
+        input: &Option<Val<'a>>,
+        frame: usize,
+    ) -> Val<'a> {
+        Val::Func(Rc::new(Func::Lambda(Closure {
+            def,
+            params: def.params.iter().map(|p| &**p).collect(),
+            input: input.clone(),
+            frame,
+        })))
+    }
+
+    #[inline(never)]
+    fn sort_input(&self, e: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
+        // only reachable as a path step; evaluate over the input as a sequence
+        let items = input.as_ref().map(|v| v.items()).unwrap_or_default();
+        self.sort(e, Val::seq(items), frame).map(Some)
+    }
+
+    #[inline(never)]
     fn neg(&self, x: &'a Expr, pos: usize, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         match self.eval(x, input, frame)? {
             None => Ok(None),
@@ -209,7 +272,14 @@ impl<'a> Ev<'a> {
         }
     }
 
-    fn array(&self, items: &'a [Expr], cons: bool, input: &Option<Val<'a>>, frame: usize) -> JResult<Val<'a>> {
+    #[inline(never)]
+    fn array(
+        &self,
+        items: &'a [Expr],
+        cons: bool,
+        input: &Option<Val<'a>>,
+        frame: usize,
+    ) -> JResult<Val<'a>> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             if let Some(v) = self.eval(item, input, frame)? {
@@ -222,7 +292,11 @@ impl<'a> Ev<'a> {
                 }
             }
         }
-        Ok(Val::Arr(Rc::new(Arr { items: out, cons, ..Arr::default() })))
+        Ok(Val::Arr(Rc::new(Arr {
+            items: out,
+            cons,
+            ..Arr::default()
+        })))
     }
 
     #[inline(never)]
@@ -238,26 +312,51 @@ impl<'a> Ev<'a> {
         let l = self.eval(lhs, input, frame)?;
         match op {
             BinOp::And => {
-                let b = truthy(l.as_ref()) == Some(true) && truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
+                let b = truthy(l.as_ref()) == Some(true)
+                    && truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
                 return Ok(Some(Val::Bool(b)));
             }
             BinOp::Or => {
-                let b = truthy(l.as_ref()) == Some(true) || truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
+                let b = truthy(l.as_ref()) == Some(true)
+                    || truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
                 return Ok(Some(Val::Bool(b)));
             }
             BinOp::Elvis => {
-                return if truthy(l.as_ref()) == Some(true) { Ok(l) } else { self.eval(rhs, input, frame) };
+                return if truthy(l.as_ref()) == Some(true) {
+                    Ok(l)
+                } else {
+                    self.eval(rhs, input, frame)
+                };
             }
-            BinOp::Coalesce => return if l.is_some() { Ok(l) } else { self.eval(rhs, input, frame) },
+            BinOp::Coalesce => {
+                return if l.is_some() {
+                    Ok(l)
+                } else {
+                    self.eval(rhs, input, frame)
+                };
+            }
             _ => {}
         }
         let r = self.eval(rhs, input, frame)?;
         super::ops::binary(op, l, r).map_err(|e| e.or_token(op.symbol()).at(pos))
     }
 
-    fn apply_expr(&self, lhs: &'a Expr, rhs: &'a Expr, pos: usize, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
+    #[inline(never)]
+    fn apply_expr(
+        &self,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        pos: usize,
+        input: &Option<Val<'a>>,
+        frame: usize,
+    ) -> Res<'a> {
         let l = self.eval(lhs, input, frame)?;
-        if let Kind::Call { procedure, args, partial: false } = &rhs.kind {
+        if let Kind::Call {
+            procedure,
+            args,
+            partial: false,
+        } = &rhs.kind
+        {
             return self.call(procedure, args, rhs.pos, input, frame, Some(l));
         }
         let f = self.eval(rhs, input, frame)?;
@@ -360,7 +459,11 @@ fn wildcard<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
             out.push(v);
         }
     }
-    Some(Val::Arr(Rc::new(Arr { items: out, seq, ..Arr::default() })))
+    Some(Val::Arr(Rc::new(Arr {
+        items: out,
+        seq,
+        ..Arr::default()
+    })))
 }
 
 pub fn flatten<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
@@ -377,7 +480,11 @@ fn descendants<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
     let input = input?;
     let mut out = vec![];
     recurse_descendants(input, &mut out);
-    if out.len() == 1 { out.pop() } else { Some(Val::seq(out)) }
+    if out.len() == 1 {
+        out.pop()
+    } else {
+        Some(Val::seq(out))
+    }
 }
 
 fn recurse_descendants<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {

@@ -12,7 +12,11 @@ pub fn js_number(n: f64) -> String {
         return "NaN".into();
     }
     if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if n == 0.0 {
         return "0".into();
@@ -88,14 +92,31 @@ struct Style {
 /// `JSON.stringify(v)`; `None` for a function (which stringifies to `undefined`).
 pub fn stringify(v: &Val) -> Option<String> {
     let mut out = String::new();
-    write(&mut out, v, &Style { jsonata: false, indent: 0 }, 0).then_some(out)
+    write(
+        &mut out,
+        v,
+        &Style {
+            jsonata: false,
+            indent: 0,
+        },
+        0,
+    )
+    .then_some(out)
 }
 
 /// `$string`'s serialisation of a non-string value: `JSON.stringify` with JSONata's replacer,
 /// optionally pretty-printed with two spaces.
 pub fn stringify_jsonata(v: &Val, pretty: bool) -> String {
     let mut out = String::new();
-    write(&mut out, v, &Style { jsonata: true, indent: if pretty { 2 } else { 0 } }, 0);
+    write(
+        &mut out,
+        v,
+        &Style {
+            jsonata: true,
+            indent: if pretty { 2 } else { 0 },
+        },
+        0,
+    );
     out
 }
 
@@ -122,7 +143,9 @@ fn write(out: &mut String, v: &Val, st: &Style, level: usize) -> bool {
         Val::Json(serde_json::Value::String(s)) => write_json_str(out, s),
         _ if v.is_array() => {
             let items = match v {
-                Val::Arr(a) if a.outer_wrapper && a.items.len() == 1 && level == 0 => a.items[0].items(),
+                Val::Arr(a) if a.outer_wrapper && a.items.len() == 1 && level == 0 => {
+                    a.items[0].items()
+                }
                 _ => v.items(),
             };
             if items.is_empty() {

@@ -53,7 +53,10 @@ impl EvalError {
     /// threw an error during evaluation. T1006: Attempted to invoke a non-function` (the caller
     /// prefixes the state part, "An error occurred while executing the state …").
     pub fn describe(&self, text: &str, field: &str) -> String {
-        format!("The JSONata expression '{text}' specified for the field '{field}' {}", self.outcome())
+        format!(
+            "The JSONata expression '{text}' specified for the field '{field}' {}",
+            self.outcome()
+        )
     }
 }
 
@@ -68,7 +71,9 @@ impl std::fmt::Display for EvalError {
 
 /// AWS's text for an expression that yields undefined.
 pub fn undefined_cause(text: &str, field: &str) -> String {
-    format!("The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined).")
+    format!(
+        "The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined)."
+    )
 }
 
 /// Evaluates with a context value `$` (the reference test suite's input document), as
@@ -84,7 +89,12 @@ pub(crate) fn evaluate_with_context<'a>(
     let ctx = input.map(|v| {
         let v = value::Val::from_json(v);
         if v.is_array() {
-            value::Val::Arr(Rc::new(value::Arr { items: vec![v], seq: true, outer_wrapper: true, ..Default::default() }))
+            value::Val::Arr(Rc::new(value::Arr {
+                items: vec![v],
+                seq: true,
+                outer_wrapper: true,
+                ..Default::default()
+            }))
         } else {
             v
         }

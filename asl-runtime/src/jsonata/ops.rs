@@ -18,7 +18,9 @@ pub fn binary<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<
     match op {
         Add | Sub | Mul | Div | Mod => arith(op, l, r),
         Eq | Ne => {
-            let (Some(l), Some(r)) = (&l, &r) else { return Ok(Some(Val::Bool(false))) };
+            let (Some(l), Some(r)) = (&l, &r) else {
+                return Ok(Some(Val::Bool(false)));
+            };
             let eq = deep_equal(l, r);
             Ok(Some(Val::Bool(if op == Eq { eq } else { !eq })))
         }
@@ -36,8 +38,14 @@ pub fn binary<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<
         }
         Range => range(l, r),
         In => {
-            let (Some(l), Some(r)) = (&l, &r) else { return Ok(Some(Val::Bool(false))) };
-            let found = if r.is_array() { r.items().iter().any(|x| strict_equal(x, l)) } else { strict_equal(r, l) };
+            let (Some(l), Some(r)) = (&l, &r) else {
+                return Ok(Some(Val::Bool(false)));
+            };
+            let found = if r.is_array() {
+                r.items().iter().any(|x| strict_equal(x, l))
+            } else {
+                strict_equal(r, l)
+            };
             Ok(Some(Val::Bool(found)))
         }
         And | Or | Elvis | Coalesce => unreachable!("handled by the evaluator"),
@@ -53,7 +61,9 @@ fn arith<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Optio
         Some(v) => Some(num_operand(v)?.ok_or_else(|| JError::new("T2002").value(Some(v)))?),
         None => None,
     };
-    let (Some(a), Some(b)) = (ln, rn) else { return Ok(None) };
+    let (Some(a), Some(b)) = (ln, rn) else {
+        return Ok(None);
+    };
     Ok(Some(Val::Num(match op {
         BinOp::Add => a + b,
         BinOp::Sub => a - b,
@@ -72,7 +82,9 @@ fn compare<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Opt
         let bad = if !comparable(&l) { &l } else { &r };
         return Err(JError::new("T2010").value(bad.as_ref()));
     }
-    let (Some(lv), Some(rv)) = (&l, &r) else { return Ok(None) };
+    let (Some(lv), Some(rv)) = (&l, &r) else {
+        return Ok(None);
+    };
     let ord = match (lv, rv) {
         (Val::Num(a), Val::Num(b)) => {
             num_operand(lv)?;
@@ -107,7 +119,9 @@ fn range<'a>(l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Option<Val<'a>>>
             return Err(JError::new("T2004").value(Some(v)));
         }
     }
-    let (Some(Val::Num(a)), Some(Val::Num(b))) = (l, r) else { return Ok(None) };
+    let (Some(Val::Num(a)), Some(Val::Num(b))) = (l, r) else {
+        return Ok(None);
+    };
     if a > b {
         return Ok(None);
     }
@@ -133,7 +147,9 @@ pub fn deep_equal(a: &Val, b: &Val) -> bool {
         }
         _ if a.is_object() && b.is_object() => {
             let (x, y) = (a.entries(), b.entries());
-            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| deep_equal(v, &w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| deep_equal(v, &w)))
         }
         _ => false,
     }
@@ -166,7 +182,10 @@ pub fn append<'a>(a: Option<Val<'a>>, b: Option<Val<'a>>) -> Option<Val<'a>> {
             } else {
                 items.push(b);
             }
-            Some(Val::Arr(Rc::new(Arr { items, ..Arr::default() })))
+            Some(Val::Arr(Rc::new(Arr {
+                items,
+                ..Arr::default()
+            })))
         }
     }
 }

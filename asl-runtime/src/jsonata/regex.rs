@@ -25,8 +25,17 @@ pub fn compile(lit: &RegexLit) -> JResult<Regex> {
         .multi_line(lit.flags.contains('m'))
         .build()
         .map_err(|e| {
-            let msg = e.to_string().lines().last().unwrap_or("").trim().to_string();
-            JError::new("U1002").message(format!("Unsupported regular expression /{}/: {msg}", lit.pattern))
+            let msg = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            JError::new("U1002").message(format!(
+                "Unsupported regular expression /{}/: {msg}",
+                lit.pattern
+            ))
         })?;
     CACHE.with(|c| c.borrow_mut().insert(key, re.clone()));
     Ok(re)
@@ -98,13 +107,21 @@ impl Match {
         let mut o = Obj::new();
         o.insert("match".into(), Val::str(self.text.as_str()));
         o.insert("start".into(), Val::Num(self.index16 as f64));
-        o.insert("end".into(), Val::Num((self.index16 + self.text.encode_utf16().count()) as f64));
+        o.insert(
+            "end".into(),
+            Val::Num((self.index16 + self.text.encode_utf16().count()) as f64),
+        );
         o.insert("groups".into(), self.groups_val());
         Val::object(o)
     }
 
     pub fn groups_val<'a>(&self) -> Val<'a> {
-        Val::array(self.groups.iter().map(|g| g.as_deref().map_or(Val::Null, Val::str)).collect())
+        Val::array(
+            self.groups
+                .iter()
+                .map(|g| g.as_deref().map_or(Val::Null, Val::str))
+                .collect(),
+        )
     }
 }
 
@@ -115,7 +132,11 @@ pub fn first_match(re: &Regex, s: &str, from: usize) -> Option<Match> {
         text: m.as_str().to_string(),
         start: m.start(),
         end: m.end(),
-        groups: caps.iter().skip(1).map(|g| g.map(|g| g.as_str().to_string())).collect(),
+        groups: caps
+            .iter()
+            .skip(1)
+            .map(|g| g.map(|g| g.as_str().to_string()))
+            .collect(),
         index16: s[..m.start()].encode_utf16().count(),
     })
 }

@@ -26,7 +26,14 @@ struct Edit<'a> {
 
 impl<'a> Ev<'a> {
     pub(crate) fn transform(&self, e: &'a Expr, obj: Option<Val<'a>>, frame: usize) -> Res<'a> {
-        let Kind::Transform { pattern, update, delete } = &e.kind else { unreachable!() };
+        let Kind::Transform {
+            pattern,
+            update,
+            delete,
+        } = &e.kind
+        else {
+            unreachable!()
+        };
         let Some(obj) = obj else { return Ok(None) };
         if !matches!(self.lookup(frame, "clone"), Some(Val::Func(_))) {
             return Err(JError::new("T2013").at(e.pos));
@@ -49,14 +56,24 @@ impl<'a> Ev<'a> {
             let mut del = vec![];
             if let Some(d) = delete {
                 if let Some(dv) = self.eval(d, &ctx, frame)? {
-                    let items = if dv.is_array() { dv.items() } else { vec![dv.clone()] };
+                    let items = if dv.is_array() {
+                        dv.items()
+                    } else {
+                        vec![dv.clone()]
+                    };
                     if items.iter().any(|x| !x.is_str()) {
                         return Err(JError::new("T2012").value(Some(&dv)).at(d.pos));
                     }
-                    del = items.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
+                    del = items
+                        .iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect();
                 }
             }
-            let entry = edits.entry(id).or_insert(Edit { update: None, delete: vec![] });
+            let entry = edits.entry(id).or_insert(Edit {
+                update: None,
+                delete: vec![],
+            });
             if upd.is_some() {
                 entry.update = upd;
             }
@@ -71,7 +88,12 @@ fn rebuild<'a>(v: &Val<'a>, edits: &HashMap<usize, Edit<'a>>, depth: usize) -> V
         return v.clone();
     }
     if v.is_array() {
-        return Val::array(v.items().iter().map(|x| rebuild(x, edits, depth + 1)).collect());
+        return Val::array(
+            v.items()
+                .iter()
+                .map(|x| rebuild(x, edits, depth + 1))
+                .collect(),
+        );
     }
     if !v.is_object() {
         return v.clone();

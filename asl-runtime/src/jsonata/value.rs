@@ -108,7 +108,11 @@ impl<'a> Val<'a> {
             Value::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
             Value::String(s) => Val::Str(s.into()),
             Value::Array(a) => Val::array(a.into_iter().map(Val::from_value).collect()),
-            Value::Object(m) => Val::object(m.into_iter().map(|(k, v)| (k, Val::from_value(v))).collect()),
+            Value::Object(m) => Val::object(
+                m.into_iter()
+                    .map(|(k, v)| (k, Val::from_value(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -117,11 +121,18 @@ impl<'a> Val<'a> {
     }
 
     pub fn seq(items: Vec<Val<'a>>) -> Val<'a> {
-        Val::Arr(Rc::new(Arr { items, seq: true, ..Arr::default() }))
+        Val::Arr(Rc::new(Arr {
+            items,
+            seq: true,
+            ..Arr::default()
+        }))
     }
 
     pub fn array(items: Vec<Val<'a>>) -> Val<'a> {
-        Val::Arr(Rc::new(Arr { items, ..Arr::default() }))
+        Val::Arr(Rc::new(Arr {
+            items,
+            ..Arr::default()
+        }))
     }
 
     pub fn object(o: Obj<'a>) -> Val<'a> {
@@ -148,7 +159,10 @@ impl<'a> Val<'a> {
     }
 
     pub fn is_array(&self) -> bool {
-        matches!(self, Val::Arr(_) | Val::Json(Value::Array(_)) | Val::Tuples(_))
+        matches!(
+            self,
+            Val::Arr(_) | Val::Json(Value::Array(_)) | Val::Tuples(_)
+        )
     }
 
     pub fn is_seq(&self) -> bool {
@@ -212,7 +226,10 @@ impl<'a> Val<'a> {
     pub fn entries(&self) -> Vec<(String, Val<'a>)> {
         match self {
             Val::Obj(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            Val::Json(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect(),
+            Val::Json(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), Val::from_json(v)))
+                .collect(),
             _ => vec![],
         }
     }
@@ -272,7 +289,12 @@ impl<'a> Val<'a> {
                 if a.outer_wrapper && a.items.len() == 1 {
                     return a.items[0].to_json();
                 }
-                Value::Array(a.items.iter().map(|v| v.to_json().unwrap_or(Value::Null)).collect())
+                Value::Array(
+                    a.items
+                        .iter()
+                        .map(|v| v.to_json().unwrap_or(Value::Null))
+                        .collect(),
+                )
             }
             Val::Obj(o) => {
                 let mut m = serde_json::Map::with_capacity(o.len());
@@ -284,7 +306,11 @@ impl<'a> Val<'a> {
                 Value::Object(m)
             }
             Val::Func(_) => return None,
-            Val::Tuples(t) => Value::Array(t.iter().map(|x| x.at.to_json().unwrap_or(Value::Null)).collect()),
+            Val::Tuples(t) => Value::Array(
+                t.iter()
+                    .map(|x| x.at.to_json().unwrap_or(Value::Null))
+                    .collect(),
+            ),
         })
     }
 }

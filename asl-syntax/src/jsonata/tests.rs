@@ -116,3 +116,17 @@ fn free_variables_and_context() {
     assert!(reads_context(&p("$states")));
     assert!(reads_context(&p("$states.input[$states.context.x]")));
 }
+
+#[cfg(feature = "tokens")]
+#[test]
+fn to_rust_emits_static_constructors() {
+    use crate::ToRust;
+    let k: proc_macro2::TokenStream = "crate::syntax".parse().unwrap();
+    let e = p("$sum($states.input.a[0]) + 1 ~> $f(?) & /x/i & {'k': $v}");
+    let code = e.to_rust(&k).to_string();
+    assert!(code.contains("Ptr :: Static (&"), "{code}");
+    assert!(!code.contains("Owned"), "{code}");
+    if let Ok(path) = std::env::var("JSONATA_TO_RUST_OUT") {
+        std::fs::write(path, code).unwrap();
+    }
+}

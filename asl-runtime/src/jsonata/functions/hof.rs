@@ -7,7 +7,9 @@ use crate::jsonata::eval::{Ev, Res, truthy};
 use crate::jsonata::value::{Obj, Val};
 
 pub fn map<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let (Some(arr), Some(f)) = (a.get(0), a.get(1)) else { return Ok(None) };
+    let (Some(arr), Some(f)) = (a.get(0), a.get(1)) else {
+        return Ok(None);
+    };
     let mut out = vec![];
     for (i, item) in arr.items().into_iter().enumerate() {
         let args = vec![Some(item), Some(Val::Num(i as f64)), Some(arr.clone())];
@@ -19,10 +21,16 @@ pub fn map<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 pub fn filter<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let (Some(arr), Some(f)) = (a.get(0), a.get(1)) else { return Ok(None) };
+    let (Some(arr), Some(f)) = (a.get(0), a.get(1)) else {
+        return Ok(None);
+    };
     let mut out = vec![];
     for (i, item) in arr.items().into_iter().enumerate() {
-        let args = vec![Some(item.clone()), Some(Val::Num(i as f64)), Some(arr.clone())];
+        let args = vec![
+            Some(item.clone()),
+            Some(Val::Num(i as f64)),
+            Some(arr.clone()),
+        ];
         if truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true) {
             out.push(item);
         }
@@ -36,7 +44,11 @@ pub fn single<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     for (i, item) in arr.items().into_iter().enumerate() {
         let hit = match a.get(1) {
             Some(f) => {
-                let args = vec![Some(item.clone()), Some(Val::Num(i as f64)), Some(arr.clone())];
+                let args = vec![
+                    Some(item.clone()),
+                    Some(Val::Num(i as f64)),
+                    Some(arr.clone()),
+                ];
                 truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true)
             }
             None => true,
@@ -55,7 +67,9 @@ pub fn single<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 pub fn reduce<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let (Some(seq), Some(f)) = (a.get(0), a.get(1)) else { return Ok(None) };
+    let (Some(seq), Some(f)) = (a.get(0), a.get(1)) else {
+        return Ok(None);
+    };
     let arity = match f {
         Val::Func(func) => func.arity(),
         _ => 0,
@@ -69,26 +83,43 @@ pub fn reduce<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         init => (init.cloned(), 0),
     };
     for (i, item) in items.iter().enumerate().skip(start) {
-        let args = vec![acc, Some(item.clone()), Some(Val::Num(i as f64)), Some(seq.clone())];
+        let args = vec![
+            acc,
+            Some(item.clone()),
+            Some(Val::Num(i as f64)),
+            Some(seq.clone()),
+        ];
         acc = ev.call_hof(f, args, a.frame)?;
     }
     Ok(acc)
 }
 
 pub fn sift<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let (Some(obj), Some(f)) = (a.get(0), a.get(1)) else { return Ok(None) };
+    let (Some(obj), Some(f)) = (a.get(0), a.get(1)) else {
+        return Ok(None);
+    };
     let mut out = Obj::new();
     for (k, v) in obj.entries() {
-        let args = vec![Some(v.clone()), Some(Val::str(k.as_str())), Some(obj.clone())];
+        let args = vec![
+            Some(v.clone()),
+            Some(Val::str(k.as_str())),
+            Some(obj.clone()),
+        ];
         if truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true) {
             out.insert(k, v);
         }
     }
-    Ok(if out.is_empty() { None } else { Some(Val::object(out)) })
+    Ok(if out.is_empty() {
+        None
+    } else {
+        Some(Val::object(out))
+    })
 }
 
 pub fn each<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let (Some(obj), Some(f)) = (a.get(0), a.get(1)) else { return Ok(Some(Val::seq(vec![]))) };
+    let (Some(obj), Some(f)) = (a.get(0), a.get(1)) else {
+        return Ok(Some(Val::seq(vec![])));
+    };
     let mut out = vec![];
     for (k, v) in obj.entries() {
         let args = vec![Some(v), Some(Val::str(k.as_str())), Some(obj.clone())];

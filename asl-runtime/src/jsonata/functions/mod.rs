@@ -141,7 +141,12 @@ pub fn signature(b: &Builtin) -> &'static Signature {
     let sigs = SIGS.get_or_init(|| {
         BUILTINS
             .iter()
-            .map(|b| (b.name, Signature::parse(b.sig).expect("built-in signatures are valid")))
+            .map(|b| {
+                (
+                    b.name,
+                    Signature::parse(b.sig).expect("built-in signatures are valid"),
+                )
+            })
             .collect()
     });
     &sigs[b.name]
@@ -152,7 +157,11 @@ mod tests {
     #[test]
     fn every_builtin_is_known_to_the_compiler() {
         for b in super::BUILTINS {
-            assert!(asl_syntax::jsonata::BUILTINS.contains(&b.name), "{}", b.name);
+            assert!(
+                asl_syntax::jsonata::BUILTINS.contains(&b.name),
+                "{}",
+                b.name
+            );
             super::signature(b);
         }
         assert_eq!(super::BUILTINS.len(), asl_syntax::jsonata::BUILTINS.len());

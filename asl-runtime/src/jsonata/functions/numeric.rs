@@ -81,7 +81,10 @@ pub fn power<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let e = a.num(1).unwrap_or(f64::NAN);
     let r = x.powf(e);
     if !r.is_finite() {
-        return Err(JError::new("D3061").value(a.get(0)).value2(a.get(1)).index(1));
+        return Err(JError::new("D3061")
+            .value(a.get(0))
+            .value2(a.get(1))
+            .index(1));
     }
     n(r)
 }
@@ -102,7 +105,11 @@ pub fn round(x: f64, precision: i32) -> f64 {
         };
         format!("{m}e{}", e + by).parse().unwrap_or(v)
     };
-    let arg = if precision != 0 { shift(x, precision) } else { x };
+    let arg = if precision != 0 {
+        shift(x, precision)
+    } else {
+        x
+    };
     let mut result = (arg + 0.5).floor();
     if (result - arg).abs() == 0.5 && (result % 2.0).abs() == 1.0 {
         result -= 1.0;
@@ -155,7 +162,15 @@ impl Props {
         move |c| (c as u32) >= self.zero as u32 && (c as u32) < self.zero as u32 + 10
     }
     fn active(&self, c: char) -> bool {
-        self.digits()(c) || [self.decimal, self.exponent, self.grouping, self.digit, self.separator].contains(&c)
+        self.digits()(c)
+            || [
+                self.decimal,
+                self.exponent,
+                self.grouping,
+                self.digit,
+                self.separator,
+            ]
+            .contains(&c)
     }
 }
 
@@ -191,11 +206,17 @@ fn index_of(v: &[char], c: char) -> Option<usize> {
 fn split_parts(p: &Props, sub: &[char]) -> Parts {
     let is_active = |c: char| p.active(c) && c != p.exponent;
     let prefix_len = sub.iter().position(|&c| is_active(c)).unwrap_or(sub.len());
-    let suffix_start = sub.iter().rposition(|&c| is_active(c)).map_or(sub.len(), |i| i + 1);
+    let suffix_start = sub
+        .iter()
+        .rposition(|&c| is_active(c))
+        .map_or(sub.len(), |i| i + 1);
     let prefix = sub[..prefix_len].to_vec();
     let suffix = sub[suffix_start.max(prefix_len)..].to_vec();
     let active = sub[prefix_len..sub.len() - suffix.len()].to_vec();
-    let exp_pos = sub[prefix_len..].iter().position(|&c| c == p.exponent).map(|i| i + prefix_len);
+    let exp_pos = sub[prefix_len..]
+        .iter()
+        .position(|&c| c == p.exponent)
+        .map(|i| i + prefix_len);
     let (mantissa, exponent) = match exp_pos {
         Some(e) if e <= sub.len() - suffix.len() => {
             // jsonata-js slices the active part with the position in the whole sub-picture
@@ -209,7 +230,16 @@ fn split_parts(p: &Props, sub: &[char]) -> Parts {
         None => (mantissa.clone(), suffix.clone()),
         Some(d) => (mantissa[..d].to_vec(), mantissa[d + 1..].to_vec()),
     };
-    Parts { prefix, suffix, active, mantissa, exponent, integer, fraction, picture: sub.to_vec() }
+    Parts {
+        prefix,
+        suffix,
+        active,
+        mantissa,
+        exponent,
+        integer,
+        fraction,
+        picture: sub.to_vec(),
+    }
 }
 
 fn validate(p: &Props, parts: &Parts) -> JResult<()> {
@@ -247,7 +277,10 @@ fn validate(p: &Props, parts: &Parts) -> JResult<()> {
             }
         }
     }
-    if sub.windows(2).any(|w| w[0] == p.grouping && w[1] == p.grouping) {
+    if sub
+        .windows(2)
+        .any(|w| w[0] == p.grouping && w[1] == p.grouping)
+    {
         error = Some("D3089");
     }
     if let Some(o) = index_of(&parts.integer, p.digit) {
@@ -281,9 +314,18 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
         let mut pos = index_of(part, p.grouping);
         while let Some(g) = pos {
             let side = if to_left { &part[..g] } else { &part[g..] };
-            out.push(side.iter().filter(|&&c| is_digit(c) || c == p.digit).count());
+            out.push(
+                side.iter()
+                    .filter(|&&c| is_digit(c) || c == p.digit)
+                    .count(),
+            );
             // jsonata-js searches the integer part for the next separator
-            pos = parts.integer.iter().skip(g + 1).position(|&c| c == p.grouping).map(|i| i + g + 1);
+            pos = parts
+                .integer
+                .iter()
+                .skip(g + 1)
+                .position(|&c| c == p.grouping)
+                .map(|i| i + g + 1);
         }
         out
     };
@@ -296,14 +338,22 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
                 if b == 0 { a } else { gcd(b, a % b) }
             }
             let factor = int_groups.iter().cloned().reduce(gcd).unwrap_or(0);
-            if factor > 0 && (1..=int_groups.len()).all(|i| int_groups.contains(&(i * factor))) { factor } else { 0 }
+            if factor > 0 && (1..=int_groups.len()).all(|i| int_groups.contains(&(i * factor))) {
+                factor
+            } else {
+                0
+            }
         }
     };
     let frac_groups = groups(&parts.fraction, true);
     let mut min_int = parts.integer.iter().filter(|&&c| is_digit(c)).count();
     let scaling = min_int as i32;
     let mut min_frac = parts.fraction.iter().filter(|&&c| is_digit(c)).count();
-    let mut max_frac = parts.fraction.iter().filter(|&&c| is_digit(c) || c == p.digit).count();
+    let mut max_frac = parts
+        .fraction
+        .iter()
+        .filter(|&&c| is_digit(c) || c == p.digit)
+        .count();
     let exp = parts.exponent.is_some();
     if min_int == 0 && max_frac == 0 {
         if exp {
@@ -319,7 +369,10 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
     if min_int == 0 && min_frac == 0 {
         min_frac = 1;
     }
-    let min_exp = parts.exponent.as_ref().map_or(0, |e| e.iter().filter(|&&c| is_digit(c)).count());
+    let min_exp = parts
+        .exponent
+        .as_ref()
+        .map_or(0, |e| e.iter().filter(|&&c| is_digit(c)).count());
     Pic {
         int_groups,
         regular,
@@ -336,10 +389,15 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
 }
 
 pub fn format_number<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let Some(value) = a.num(0) else { return Ok(None) };
+    let Some(value) = a.num(0) else {
+        return Ok(None);
+    };
     let picture = a.str(1).unwrap_or("");
     let opt = |k: &str, d: &str| -> String {
-        a.get(2).and_then(|o| o.get(k)).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| d.to_string())
+        a.get(2)
+            .and_then(|o| o.get(k))
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| d.to_string())
     };
     let ch = |k: &str, d: char| opt(k, &d.to_string()).chars().next().unwrap_or(d);
     let p = Props {
@@ -357,7 +415,10 @@ pub fn format_number<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
-    let subs: Vec<Vec<char>> = picture.split(p.separator).map(|s| s.chars().collect()).collect();
+    let subs: Vec<Vec<char>> = picture
+        .split(p.separator)
+        .map(|s| s.chars().collect())
+        .collect();
     if subs.len() > 2 {
         return Err(JError::new("D3080"));
     }
@@ -404,7 +465,13 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
     let make_string = |v: f64, dp: usize| -> Vec<char> {
         let s = format!("{:.*}", dp, v.abs());
         s.chars()
-            .map(|c| if c.is_ascii_digit() { char::from_u32(zero as u32 + (c as u32 - 48)).unwrap_or(c) } else { c })
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    char::from_u32(zero as u32 + (c as u32 - 48)).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
             .collect()
     };
     let mut s = make_string(rounded, pic.max_frac);

@@ -17,7 +17,18 @@ pub fn to_string(v: &Val, pretty: bool) -> JResult<String> {
     match v {
         Val::Func(_) => Ok(String::new()),
         Val::Num(n) if !n.is_finite() => Err(JError::new("D3001").value(Some(v))),
+        _ if has_non_finite(v) => Err(JError::new("D1001").value_text("null")),
         _ => Ok(stringify_jsonata(v, pretty)),
+    }
+}
+
+/// Whether a structure holds an infinite number (which `$string`'s replacer rejects).
+fn has_non_finite(v: &Val) -> bool {
+    match v {
+        Val::Num(n) => n.is_infinite(),
+        Val::Arr(a) => a.items.iter().any(has_non_finite),
+        Val::Obj(o) => o.values().any(has_non_finite),
+        _ => false,
     }
 }
 
@@ -42,7 +53,11 @@ pub fn substring<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     // JavaScript's slice: negative positions count from the end, fractions truncate
     let clamp = |p: f64| -> usize {
         let p = if p.is_nan() { 0.0 } else { p.trunc() };
-        let p = if p < 0.0 { (len + p).max(0.0) } else { p.min(len) };
+        let p = if p < 0.0 {
+            (len + p).max(0.0)
+        } else {
+            p.min(len)
+        };
         p as usize
     };
     let (from, to) = match a.num(2) {
@@ -50,7 +65,11 @@ pub fn substring<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
             if length <= 0.0 {
                 return s("");
             }
-            let end = if start >= 0.0 { start + length } else { len + start + length };
+            let end = if start >= 0.0 {
+                start + length
+            } else {
+                len + start + length
+            };
             (clamp(start), clamp(end))
         }
         None => (clamp(start), chars.len()),
@@ -125,7 +144,11 @@ pub fn pad<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         return Err(JError::new("D1001").value(a.get(1)));
     }
     let padding: String = ch.chars().cycle().take(pad_len as usize).collect();
-    s(if width > 0.0 { format!("{st}{padding}") } else { format!("{padding}{st}") })
+    s(if width > 0.0 {
+        format!("{st}{padding}")
+    } else {
+        format!("{padding}{st}")
+    })
 }
 
 /// The regex of a matcher argument (only regex literals are supported as matchers).
@@ -150,7 +173,9 @@ fn limit(a: &Args, i: usize, code: &'static str) -> JResult<Option<usize>> {
 pub fn match_<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(st) = a.str(0) else { return Ok(None) };
     let limit = limit(&a, 2, "D3040")?;
-    let Some(re) = matcher(a.get(1))? else { return Ok(None) };
+    let Some(re) = matcher(a.get(1))? else {
+        return Ok(None);
+    };
     if limit == Some(0) {
         return Ok(Some(Val::seq(vec![])));
     }
@@ -200,8 +225,16 @@ fn substitute(replacement: &str, m: &Match) -> String {
             }
             _ => {
                 let ngroups = m.groups.len();
-                let max_digits = if ngroups == 0 { 1 } else { (ngroups as f64).log10().floor() as usize + 1 };
-                let digits: String = replacement[pos..].chars().take(max_digits).take_while(|c| c.is_ascii_digit()).collect();
+                let max_digits = if ngroups == 0 {
+                    1
+                } else {
+                    (ngroups as f64).log10().floor() as usize + 1
+                };
+                let digits: String = replacement[pos..]
+                    .chars()
+                    .take(max_digits)
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 let mut n: Option<usize> = digits.parse().ok();
                 if max_digits > 1 && n.is_some_and(|n| n > ngroups) {
                     n = digits[..digits.len().saturating_sub(1)].parse().ok();
@@ -253,7 +286,9 @@ pub fn replace<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         out.push_str(&st[pos..]);
         return s(out);
     }
-    let Some(re) = matcher(a.get(1))? else { return s(st) };
+    let Some(re) = matcher(a.get(1))? else {
+        return s(st);
+    };
     let ms = regex::matches(&re, st, limit)?;
     let mut out = String::new();
     let mut pos = 0;
@@ -308,7 +343,11 @@ pub fn split<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 pub fn join<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(arr) = a.get(0) else { return Ok(None) };
     let sep = a.str(1).unwrap_or("");
-    let parts: Vec<String> = arr.items().iter().map(|v| v.as_str().unwrap_or("").to_string()).collect();
+    let parts: Vec<String> = arr
+        .items()
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_string())
+        .collect();
     s(parts.join(sep))
 }
 
@@ -322,8 +361,13 @@ pub fn base64encode<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 pub fn base64decode<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(st) = a.str(0) else { return Ok(None) };
     // Node ignores characters outside the alphabet and missing padding
-    let clean: String = st.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/').collect();
-    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(clean.as_bytes()).unwrap_or_default();
+    let clean: String = st
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(clean.as_bytes())
+        .unwrap_or_default();
     s(bytes.iter().map(|&b| b as char).collect::<String>())
 }
 
@@ -377,11 +421,15 @@ fn url<'a>(a: &Args<'a>, name: &str, f: impl Fn(&str) -> Option<String>) -> Res<
 }
 
 pub fn encode_url_component<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    url(&a, "encodeUrlComponent", |x| Some(encode(x, URI_UNRESERVED)))
+    url(&a, "encodeUrlComponent", |x| {
+        Some(encode(x, URI_UNRESERVED))
+    })
 }
 
 pub fn encode_url<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    url(&a, "encodeUrl", |x| Some(encode(x, &format!("{URI_UNRESERVED}{URI_RESERVED}"))))
+    url(&a, "encodeUrl", |x| {
+        Some(encode(x, &format!("{URI_UNRESERVED}{URI_RESERVED}")))
+    })
 }
 
 pub fn decode_url_component<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
