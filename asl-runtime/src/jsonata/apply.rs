@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use asl_syntax::jsonata::signature::{Quant, Signature};
+use asl_syntax::jsonata::signature::Signature;
 use asl_syntax::jsonata::{Expr, Kind};
 
 use super::error::{JError, JResult};
@@ -25,15 +25,12 @@ impl<'a> Ev<'a> {
     ) -> Res<'a> {
         let proc = self.eval(procedure, input, frame)?;
         let name = proc_name(procedure);
-        if proc.is_none() {
-            if let Kind::Path { steps, .. } = &procedure.kind {
-                if let Kind::Name(n) = &steps[0].kind {
-                    if self.lookup(frame, n).is_some() {
+        if proc.is_none()
+            && let Kind::Path { steps, .. } = &procedure.kind
+                && let Kind::Name(n) = &steps[0].kind
+                    && self.lookup(frame, n).is_some() {
                         return Err(JError::new("T1005").token(&**n).at(pos));
                     }
-                }
-            }
-        }
         let mut evaluated = Vec::with_capacity(args.len() + 1);
         if let Some(c) = context {
             evaluated.push(c);
@@ -207,13 +204,11 @@ impl<'a> Ev<'a> {
                 _ => return Err(JError::new("T1008").token(name).at(pos)),
             })))),
             None => {
-                if let Kind::Path { steps, .. } = &procedure.kind {
-                    if let Kind::Name(n) = &steps[0].kind {
-                        if self.lookup(frame, n).is_some() {
+                if let Kind::Path { steps, .. } = &procedure.kind
+                    && let Kind::Name(n) = &steps[0].kind
+                        && self.lookup(frame, n).is_some() {
                             return Err(JError::new("T1007").token(&**n).at(pos));
                         }
-                    }
-                }
                 Err(JError::new("T1008").token(name).at(pos))
             }
             Some(_) => Err(JError::new("T1008").token(name).at(pos)),
@@ -341,7 +336,6 @@ pub fn validate<'a>(
             }
             idx += 1;
         }
-        let _ = Quant::One;
     }
     Ok(out)
 }

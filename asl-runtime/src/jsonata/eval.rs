@@ -443,11 +443,10 @@ pub fn lookup_field<'a>(input: Option<&Val<'a>>, key: &str) -> Option<Val<'a>> {
 
 fn wildcard<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
     let mut input = input?.clone();
-    if let Val::Arr(a) = &input {
-        if a.outer_wrapper && !a.items.is_empty() {
+    if let Val::Arr(a) = &input
+        && a.outer_wrapper && !a.items.is_empty() {
             input = a.items[0].clone();
         }
-    }
     // `fn.append` turns the result into a plain array once an array value is appended
     let mut out = vec![];
     let mut seq = true;

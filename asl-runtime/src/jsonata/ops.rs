@@ -109,16 +109,14 @@ fn compare<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Opt
 
 fn range<'a>(l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Option<Val<'a>>> {
     let int = |v: &Val| matches!(v, Val::Num(n) if n.is_finite() && n.fract() == 0.0);
-    if let Some(v) = &l {
-        if !int(v) {
+    if let Some(v) = &l
+        && !int(v) {
             return Err(JError::new("T2003").value(Some(v)));
         }
-    }
-    if let Some(v) = &r {
-        if !int(v) {
+    if let Some(v) = &r
+        && !int(v) {
             return Err(JError::new("T2004").value(Some(v)));
         }
-    }
     let (Some(Val::Num(a)), Some(Val::Num(b))) = (l, r) else {
         return Ok(None);
     };

@@ -72,11 +72,10 @@ impl<'a> Ev<'a> {
             tuple_stream = Some(Val::Tuples(t));
         }
         if *keep_singleton_array {
-            if let Some(Val::Arr(a)) = &result {
-                if a.cons && !a.seq {
+            if let Some(Val::Arr(a)) = &result
+                && a.cons && !a.seq {
                     result = Some(Val::seq(vec![Val::Arr(a.clone())]));
                 }
-            }
             if let Some(Val::Arr(a)) = &mut result {
                 Rc::make_mut(a).keep_singleton = true;
             }
@@ -376,11 +375,10 @@ impl<'a> Ev<'a> {
             Some(v) if v.is_array() => Items::Plain(v.items().into_iter().map(Some).collect()),
             other => Items::Plain(vec![other]),
         };
-        if let Items::Plain(p) = &mut items {
-            if p.is_empty() {
+        if let Items::Plain(p) = &mut items
+            && p.is_empty() {
                 p.push(None);
             }
-        }
         // key -> (items grouped under it, index of the pair that produced the key)
         let mut groups: IndexMap<String, (Items<'a>, usize)> = IndexMap::new();
         let count = match &items {

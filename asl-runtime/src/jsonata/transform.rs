@@ -48,14 +48,13 @@ impl<'a> Ev<'a> {
             let Some(id) = identity(&m) else { continue };
             let ctx = Some(m.clone());
             let upd = self.eval(update, &ctx, frame)?;
-            if let Some(u) = &upd {
-                if !u.is_object() {
+            if let Some(u) = &upd
+                && !u.is_object() {
                     return Err(JError::new("T2011").value(Some(u)).at(update.pos));
                 }
-            }
             let mut del = vec![];
-            if let Some(d) = delete {
-                if let Some(dv) = self.eval(d, &ctx, frame)? {
+            if let Some(d) = delete
+                && let Some(dv) = self.eval(d, &ctx, frame)? {
                     let items = if dv.is_array() {
                         dv.items()
                     } else {
@@ -69,7 +68,6 @@ impl<'a> Ev<'a> {
                         .filter_map(|x| x.as_str().map(str::to_string))
                         .collect();
                 }
-            }
             let entry = edits.entry(id).or_insert(Edit {
                 update: None,
                 delete: vec![],

@@ -92,9 +92,7 @@ impl SynErr {
             Code::S0216 => {
                 "A context variable binding must precede the 'order-by' clause on a step".into()
             }
-            Code::S0217 => format!(
-                "The object representing the 'parent' cannot be derived from this expression"
-            ),
+            Code::S0217 => "The object representing the 'parent' cannot be derived from this expression".to_string(),
             Code::S0301 => "Empty regular expressions are not allowed".into(),
             Code::S0302 => "No terminating / in regular expression".into(),
             Code::S0401 => "Type parameters can only be applied to functions and arrays".into(),

@@ -176,21 +176,18 @@ impl<'s> Lexer<'s> {
                     let mut unit = u16::from_str_radix(hex, 16).unwrap_or(0xfffd);
                     self.pos += 4;
                     // a surrogate pair written as two escapes
-                    if (0xd800..0xdc00).contains(&unit) && self.rest().starts_with("\\u") {
-                        if let Some(lo) = self
+                    if (0xd800..0xdc00).contains(&unit) && self.rest().starts_with("\\u")
+                        && let Some(lo) = self
                             .rest()
                             .get(2..6)
                             .and_then(|h| u16::from_str_radix(h, 16).ok())
-                        {
-                            if (0xdc00..0xe000).contains(&lo) {
+                            && (0xdc00..0xe000).contains(&lo) {
                                 self.pos += 6;
                                 let cp =
                                     0x10000 + ((unit as u32 - 0xd800) << 10) + (lo as u32 - 0xdc00);
                                 s.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
                                 continue;
                             }
-                        }
-                    }
                     if (0xd800..0xe000).contains(&unit) {
                         unit = 0xfffd; // a lone surrogate cannot be held in a Rust string
                     }

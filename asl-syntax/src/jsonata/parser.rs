@@ -120,8 +120,8 @@ impl<'s> Parser<'s> {
     }
 
     fn advance(&mut self, expect: Option<&str>, infix: bool) -> R<()> {
-        if let Some(id) = expect {
-            if self.id() != id {
+        if let Some(id) = expect
+            && self.id() != id {
                 let code = if self.cur.is_none() {
                     Code::S0203
                 } else {
@@ -133,17 +133,14 @@ impl<'s> Parser<'s> {
                 }
                 return Err(e);
             }
-        }
         self.cur = self.lexer.next(infix)?;
         if let Some(Token {
             tok: Tok::Op(op),
             pos,
         }) = &self.cur
-        {
-            if !known_op(op) {
+            && !known_op(op) {
                 return Err(SynErr::new(Code::S0204, *pos).token(*op));
             }
-        }
         Ok(())
     }
 

@@ -538,16 +538,14 @@ impl Processor {
             }
         }
         let keep = steps.iter().any(|s| s.keep_array);
-        if let Some(first) = steps.first_mut() {
-            if matches!(first.t, T::Array(_)) {
+        if let Some(first) = steps.first_mut()
+            && matches!(first.t, T::Array(_)) {
                 first.consarray = true;
             }
-        }
-        if let Some(last) = steps.last_mut() {
-            if matches!(last.t, T::Array(_)) {
+        if let Some(last) = steps.last_mut()
+            && matches!(last.t, T::Array(_)) {
                 last.consarray = true;
             }
-        }
         if keep {
             result.keep_singleton_array = true;
         }

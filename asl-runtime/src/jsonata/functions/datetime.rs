@@ -492,7 +492,7 @@ pub fn format_integer(v: i64, picture: &str) -> JResult<String> {
                     let chars: Vec<char> = digits.chars().collect();
                     let mut s = String::new();
                     for (i, ch) in chars.iter().enumerate() {
-                        if i > 0 && (chars.len() - i) % every == 0 {
+                        if i > 0 && (chars.len() - i).is_multiple_of(every) {
                             s.push(c);
                         }
                         s.push(*ch);

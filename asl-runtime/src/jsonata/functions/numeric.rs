@@ -283,16 +283,14 @@ fn validate(p: &Props, parts: &Parts) -> JResult<()> {
     {
         error = Some("D3089");
     }
-    if let Some(o) = index_of(&parts.integer, p.digit) {
-        if parts.integer[..o].iter().any(|&c| is_digit(c)) {
+    if let Some(o) = index_of(&parts.integer, p.digit)
+        && parts.integer[..o].iter().any(|&c| is_digit(c)) {
             error = Some("D3090");
         }
-    }
-    if let Some(o) = parts.fraction.iter().rposition(|&c| c == p.digit) {
-        if parts.fraction[o..].iter().any(|&c| is_digit(c)) {
+    if let Some(o) = parts.fraction.iter().rposition(|&c| c == p.digit)
+        && parts.fraction[o..].iter().any(|&c| is_digit(c)) {
             error = Some("D3091");
         }
-    }
     if let Some(e) = &parts.exponent {
         if !e.is_empty() && (count(p.percent) > 0 || count(p.permille) > 0) {
             error = Some("D3092");

@@ -241,11 +241,10 @@ fn substitute(replacement: &str, m: &Match) -> String {
                 }
                 match n {
                     Some(n) => {
-                        if ngroups > 0 && n >= 1 {
-                            if let Some(Some(g)) = m.groups.get(n - 1) {
+                        if ngroups > 0 && n >= 1
+                            && let Some(Some(g)) = m.groups.get(n - 1) {
                                 out.push_str(g);
                             }
-                        }
                         pos += n.to_string().len();
                     }
                     None => out.push('$'),
@@ -324,8 +323,8 @@ pub fn split<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         if let Some(l) = limit {
             parts.truncate(l);
         }
-    } else if let Some(re) = matcher(a.get(1))? {
-        if limit != Some(0) {
+    } else if let Some(re) = matcher(a.get(1))?
+        && limit != Some(0) {
             let ms = regex::matches(&re, st, limit)?;
             let mut start = 0;
             for m in &ms {
@@ -336,7 +335,6 @@ pub fn split<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
                 parts.push(st[start..].to_string());
             }
         }
-    }
     Ok(Some(Val::array(parts.into_iter().map(Val::str).collect())))
 }
 
