@@ -1,17 +1,19 @@
 //! Fail states: the error and cause, written literally or read from the input.
 
-use asl_syntax::template::Template;
+use asl_syntax::template::{Query, Template};
 use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::{intrinsics, path, payload};
+use crate::{intrinsics, path, payload, template};
 
 #[derive(Debug)]
 pub enum Text {
     Lit(&'static str),
     /// `ErrorPath` / `CausePath` (a path or an intrinsic call).
     Dynamic(Template),
+    /// JSONata `Error` / `Cause` expressions.
+    Query(Query),
 }
 
 #[derive(Debug)]
@@ -34,6 +36,13 @@ pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
                 Ok(Some(path::value_text(&v)))
             }
             Some(Text::Dynamic(t)) => Ok(Some(path::value_text(&payload::eval(t, &cx.env(input))?))),
+            Some(Text::Query(q)) => {
+                let ctx = cx.context_object();
+                let mut env = cx.env(input);
+                env.context = &ctx;
+                let name = field.trim_end_matches("Path");
+                Ok(Some(path::value_text(&template::query_typed(q, &env, name, "string", Value::is_string)?)))
+            }
         }
     };
     let error = match text(&spec.error, "ErrorPath") {

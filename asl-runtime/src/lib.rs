@@ -55,13 +55,13 @@ pub mod __private {
     pub use crate::fail::{FailSpec, Text};
     pub use crate::io::{Io, PathField, ResultPath};
     pub use crate::machine::{run_boxed, run_scope, BoxFuture, Flow, Machine, Next, StateId, Step};
-    pub use crate::map::{Concurrency, MapSpec, Tolerance};
+    pub use crate::map::{Concurrency, Items, MapSpec, Tolerance};
     pub use crate::parallel::ParallelSpec;
     pub use crate::pass::PassSpec;
     pub use crate::retry::{Jitter, Retrier};
     pub use crate::task::{Seconds, TaskContext, TaskSpec};
     pub use crate::wait::{WaitFor, WaitSpec};
-    pub use crate::{catch, choice, fail, intrinsics, map, parallel, pass, path, payload, task, wait};
+    pub use crate::{catch, choice, fail, intrinsics, map, parallel, pass, path, payload, task, template, wait};
     pub use asl_syntax as syntax;
     pub use serde_json::{Map, Value};
 }

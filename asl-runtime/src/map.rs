@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 
 use asl_syntax::path::Path;
+use asl_syntax::template::Query;
+use asl_syntax::Lit;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value};
 
@@ -14,7 +16,7 @@ use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::{BoxFuture, Flow};
 use crate::retry::{Retrier, RetryState};
-use crate::{path, payload};
+use crate::{path, payload, template};
 
 /// Iterations in flight when `MaxConcurrency` is 0 ("no limit"): bounds memory for huge arrays.
 pub const UNBOUNDED_CONCURRENCY: usize = 10_000;
@@ -23,6 +25,20 @@ pub const UNBOUNDED_CONCURRENCY: usize = 10_000;
 pub enum Concurrency {
     Lit(u64),
     Path(Path),
+    Query(Query),
+}
+
+/// Where the items come from.
+#[derive(Debug)]
+pub enum Items {
+    /// The effective input itself.
+    Input,
+    /// `ItemsPath`.
+    Path(Path),
+    /// JSONata `Items: "{% … %}"`.
+    Query(Query),
+    /// A literal `Items` array.
+    Lit(Lit),
 }
 
 /// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`.
@@ -30,13 +46,14 @@ pub enum Concurrency {
 pub enum Tolerance {
     Lit(f64),
     Path(Path),
+    Query(Query),
 }
 
 #[derive(Debug)]
 pub struct MapSpec {
     /// `parameters` holds the ItemSelector.
     pub io: Io,
-    pub items_path: Option<Path>,
+    pub items: Items,
     pub max_concurrency: Option<Concurrency>,
     /// DISTRIBUTED mode: run here like inline iterations, with a Map Run's events and failure
     /// tolerance.
@@ -81,13 +98,16 @@ where
     S: Copy,
     F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
 {
-    let effective = spec.io.effective_input(input, cx)?;
-    let items: Cow<Value> = match &spec.items_path {
-        None => effective.clone(),
-        Some(p) => path::items_path(p, &cx.env(&effective))?,
+    let effective = if spec.io.jsonata { Cow::Borrowed(input) } else { spec.io.effective_input(input, cx)? };
+    let items: Cow<Value> = match &spec.items {
+        Items::Input => effective.clone(),
+        Items::Path(p) => path::items_path(p, &cx.env(&effective))?,
+        Items::Query(q) => Cow::Owned(spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Items", "array", Value::is_array))?),
+        Items::Lit(l) => Cow::Owned(payload::lit(l)),
     };
     let Value::Array(items) = items.as_ref() else {
-        return Err(Failure::runtime(format!("Item path {} in the input '{}' did not resolve to a JSON array", spec.items_path.as_ref().map_or("$", |p| &p.text), effective)));
+        let path = match &spec.items { Items::Path(p) => &*p.text, _ => "$" };
+        return Err(Failure::runtime(format!("Item path {path} in the input '{}' did not resolve to a JSON array", effective)));
     };
     let limit = match &spec.max_concurrency {
         None | Some(Concurrency::Lit(0)) => UNBOUNDED_CONCURRENCY,
@@ -96,6 +116,13 @@ where
             n if n <= 0 => UNBOUNDED_CONCURRENCY,
             n => (n as usize).min(UNBOUNDED_CONCURRENCY),
         },
+        Some(Concurrency::Query(q)) => {
+            let v = spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "MaxConcurrency", "integer", |v| v.as_u64().is_some()))?;
+            match v.as_u64().unwrap_or(0) {
+                0 => UNBOUNDED_CONCURRENCY,
+                n => (n as usize).min(UNBOUNDED_CONCURRENCY),
+            }
+        }
     };
     let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
     cx.event("MapStateStarted", || json!({"length": items.len()}));
@@ -116,7 +143,11 @@ where
                     let ctx = cx.context_object_with(spec.io.context, Some((i, &items[i])));
                     let mut env = cx.env(&effective);
                     env.context = &ctx;
-                    payload::eval(selector, &env)?
+                    if spec.io.jsonata {
+                        template::eval_jsonata(selector, &env, "ItemSelector")?
+                    } else {
+                        payload::eval(selector, &env)?
+                    }
                 }
             };
             if !spec.distributed {
@@ -162,6 +193,7 @@ fn tolerance(spec: &MapSpec, effective: &Value, cx: &Cx) -> Result<(Option<u64>,
         None => None,
         Some(Tolerance::Lit(n)) => Some(*n),
         Some(Tolerance::Path(p)) => Some(path::integer_path(p, &cx.env(effective), "ToleratedFailureCountPath")? as f64),
+        Some(Tolerance::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailureCount", "integer", |v| v.is_i64())?.as_f64(),
     };
     if count.is_some_and(|c| c < 0.0) {
         return Err(Failure::runtime("ToleratedFailureCount cannot be negative."));
@@ -170,6 +202,7 @@ fn tolerance(spec: &MapSpec, effective: &Value, cx: &Cx) -> Result<(Option<u64>,
         None => None,
         Some(Tolerance::Lit(n)) => Some(*n),
         Some(Tolerance::Path(p)) => Some(path::float_path(p, &cx.env(effective), "ToleratedFailurePercentagePath")?),
+        Some(Tolerance::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailurePercentage", "number", Value::is_number)?.as_f64(),
     };
     if percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
         return Err(Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."));

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use asl_syntax::path::Path;
+use asl_syntax::template::Query;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
@@ -15,7 +16,7 @@ use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::Flow;
-use crate::{limits, path};
+use crate::{limits, path, template};
 use crate::retry::{Retrier, RetryState};
 
 /// A number of seconds written literally or read at run time.
@@ -23,6 +24,8 @@ use crate::retry::{Retrier, RetryState};
 pub enum Seconds {
     Lit(u64),
     Path(Path),
+    /// JSONata `"{% … %}"`.
+    Query(Query),
 }
 
 #[derive(Debug)]
@@ -119,6 +122,11 @@ fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<O
             n if n > 0 => Ok(Some(Duration::from_secs(n as u64))),
             n => Err(Failure::runtime(format!("The {field} field refers to value \"{n}\" which is not a positive integer: {}", p.text))),
         },
+        Some(Seconds::Query(q)) => {
+            let field = field.trim_end_matches("Path");
+            let v = template::query_typed(q, &cx.env(input), field, "integer", |v| v.as_u64().is_some_and(|n| n > 0))?;
+            Ok(v.as_u64().map(Duration::from_secs))
+        }
     }
 }
 

@@ -3,13 +3,14 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use asl_syntax::path::Path;
+use asl_syntax::template::Query;
 use asl_syntax::timestamp::Timestamp;
 use serde_json::Value;
 
 use crate::cx::Cx;
-use crate::error::Failure;
+use crate::error::{names, Failure};
 use crate::io::Io;
-use crate::path;
+use crate::{path, template};
 
 #[derive(Debug)]
 pub enum WaitFor {
@@ -18,6 +19,10 @@ pub enum WaitFor {
     Timestamp(Timestamp),
     SecondsPath(Path),
     TimestampPath(Path),
+    /// JSONata `Seconds: "{% … %}"`.
+    SecondsQuery(Query),
+    /// JSONata `Timestamp: "{% … %}"`.
+    TimestampQuery(Query),
 }
 
 #[derive(Debug)]
@@ -40,6 +45,23 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
                 return Err(Failure::runtime("Wait state delay is too long."));
             }
             cx.clock().sleep(Duration::from_secs(secs)).await
+        }
+        WaitFor::SecondsQuery(q) => {
+            let v = spec.io.with_env(cx, &input, None, |env| template::query_typed(q, env, "Seconds", "integer", |v| v.is_u64() || v.is_i64()))?;
+            let secs = v.as_i64().unwrap_or(0);
+            if secs < 0 {
+                return Err(Failure::new(names::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field 'Seconds' returned a negative value: {secs}", q.text)));
+            }
+            if secs as u64 > MAX_WAIT_SECONDS {
+                return Err(Failure::runtime("Wait state delay is too long."));
+            }
+            cx.clock().sleep(Duration::from_secs(secs as u64)).await
+        }
+        WaitFor::TimestampQuery(q) => {
+            let v = spec.io.with_env(cx, &input, None, |env| template::query_typed(q, env, "Timestamp", "string", Value::is_string))?;
+            let text = v.as_str().unwrap_or_default();
+            let at = asl_syntax::timestamp::parse(text).ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field 'Timestamp' returned an invalid timestamp: {text}", q.text)))?;
+            cx.clock().sleep_until(system_time(&at)).await
         }
         WaitFor::TimestampPath(p) => {
             let at = path::timestamp_path(p, &cx.env(&effective))?;

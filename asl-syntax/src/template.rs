@@ -23,7 +23,24 @@ pub enum Template {
     /// `"key.$": "States.Format(…)"`.
     Call(Call),
     /// `"{% expr %}"` in a JSONata state.
-    Jsonata(Ptr<Expr>),
+    Jsonata(Ptr<Query>),
+}
+
+/// A JSONata expression with its text (AWS's error causes quote the text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The expression between `{%` and `%}`, trimmed.
+    pub text: Str,
+    pub expr: Expr,
+}
+
+#[cfg(feature = "tokens")]
+impl crate::ToRust for Query {
+    fn to_rust(&self, k: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        let text = self.text.to_rust(k);
+        let expr = self.expr.to_rust(k);
+        quote::quote!(#k::template::Query { text: #text, expr: #expr })
+    }
 }
 
 #[cfg(feature = "tokens")]

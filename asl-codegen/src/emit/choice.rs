@@ -26,14 +26,15 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
             let cond = rule(cx, &b.rule, &mut statics);
             let next = cx.state_path(&b.next.value);
             let a = assign(b.assign.as_ref(), &mut statics);
-            quote!(if #cond { (#next, #a) })
+            let o = assign(b.output.as_ref(), &mut statics);
+            quote!(if #cond { (#next, #a, #o) })
         })
         .collect();
     let default_assign = assign(st.assign.as_ref(), &mut statics);
     let otherwise = match &c.default {
         Some(d) => {
             let s = cx.state_path(&d.value);
-            quote!((#s, #default_assign))
+            quote!((#s, #default_assign, None))
         }
         None => {
             let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
@@ -43,17 +44,26 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
     quote! {
         static IO: rt::Io = #io;
         #(#statics)*
-        let (next, assign): (State, Option<&ast::template::Template>) = {
+        type Picked = (State, Option<&'static ast::template::Template>, Option<&'static ast::template::Template>);
+        let (next, assign, output): Picked = {
             let effective = IO.effective_input(&input, cx)?;
-            IO.with_env(cx, &effective, None, |env| -> Result<_, rt::Failure> {
+            IO.with_env(cx, &effective, None, |env| -> Result<Picked, rt::Failure> {
                 Ok(#(#branches else)* { #otherwise })
             })?
         };
-        if let Some(t) = assign {
-            let effective = IO.effective_input(&input, cx)?.into_owned();
-            IO.assign_template(t, cx, &effective, None)?;
+        // Output and Assign both see the variables from before the state.
+        let assign_input = match assign {
+            Some(_) => Some(IO.effective_input(&input, cx)?.into_owned()),
+            None => None,
+        };
+        let output = match output {
+            Some(t) => IO.with_env(cx, &input, None, |env| rt::template::eval_jsonata(t, env, "Output"))?,
+            None => IO.passthrough(input, cx)?,
+        };
+        if let (Some(t), Some(v)) = (assign, assign_input) {
+            IO.assign_template(t, cx, &v, None)?;
         }
-        Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
+        Ok(rt::Next::Go(next, output))
     }
 }
 
@@ -71,7 +81,12 @@ fn rule(cx: &Ctx, r: &Rule, statics: &mut Vec<TokenStream>) -> TokenStream {
             let inner = rule(cx, r, statics);
             quote!(!(#inner))
         }
-        Rule::Condition(_) => unreachable!("JSONata is reported as unsupported"),
+        Rule::Condition(q) => {
+            let name = format_ident!("Q{}", statics.len());
+            let value = q.to_rust(&cx.k);
+            statics.push(quote!(static #name: ast::template::Query = #value;));
+            quote!(rt::template::condition(&#name, env)?)
+        }
         Rule::Compare(c) => compare(cx, c, statics),
     }
 }

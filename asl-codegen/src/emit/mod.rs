@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span as TSpan, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Dynamic, Kind, Machine, Map, QueryLanguage, Scope, State};
+use crate::model::{Dynamic, Kind, Machine, Map, Scope, State};
 pub use naming::{camel, resource_method, snake};
 
 /// What to call the generated items and where the runtime is.
@@ -287,9 +287,6 @@ fn unsupported(st: &State, d: &mut Diagnostics) {
     let mut no = |what: &str| {
         d.error_help(&st.pointer, st.name_span, format!("state `{}`: {what} is not yet supported by aslc", st.name), "see the support table in aslc's README");
     };
-    if st.query_language == QueryLanguage::Jsonata {
-        no("JSONata");
-    }
     match &st.kind {
         Kind::Task(t) => {
             if t.credentials.is_some() {

@@ -65,7 +65,15 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let p = p.to_rust(k);
                     quote!(rt::WaitFor::TimestampPath(#p))
                 }
-                _ => unreachable!("reported as unsupported"),
+                Wait::Seconds(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(rt::WaitFor::SecondsQuery(#q))
+                }
+                Wait::Timestamp(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(rt::WaitFor::TimestampQuery(#q))
+                }
+                Wait::Seconds(Dynamic::Call(_)) | Wait::Timestamp(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };
             quote! {
                 static SPEC: rt::WaitSpec = rt::WaitSpec { io: #io, wait: #wait };
@@ -89,7 +97,10 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let t = Template::Call(c.clone()).to_rust(k);
                     quote!(Some(rt::Text::Dynamic(#t)))
                 }
-                Some(Dynamic::Jsonata(_)) => unreachable!("reported as unsupported"),
+                Some(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(Some(rt::Text::Query(#q)))
+                }
             };
             let error = text(&f.error);
             let cause = text(&f.cause);
@@ -113,12 +124,21 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             let retry = retriers(&m.retry);
             let (catch_ty, catch) = catchers(cx, st, &m.catch);
             let start = cx.state_path(&m.processor.start_at.value);
-            let items_path = match &m.items {
+            let items = match &m.items {
+                None => quote!(rt::Items::Input),
                 Some(Dynamic::Path(p)) => {
                     let p = p.to_rust(k);
-                    quote!(Some(#p))
+                    quote!(rt::Items::Path(#p))
                 }
-                _ => quote!(None),
+                Some(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(rt::Items::Query(#q))
+                }
+                Some(Dynamic::Lit(v)) => {
+                    let l = parse::lit_value(v).to_rust(k);
+                    quote!(rt::Items::Lit(#l))
+                }
+                Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };
             let concurrency = match &m.max_concurrency {
                 None => quote!(None),
@@ -127,7 +147,11 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let p = p.to_rust(k);
                     quote!(Some(rt::Concurrency::Path(#p)))
                 }
-                Some(_) => unreachable!("reported as unsupported"),
+                Some(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(Some(rt::Concurrency::Query(#q)))
+                }
+                Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };
             let distributed = m.mode == MapMode::Distributed;
             let tolerance = |t: Option<Dynamic<f64>>| match t {
@@ -137,7 +161,11 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let p = p.to_rust(k);
                     quote!(Some(rt::Tolerance::Path(#p)))
                 }
-                Some(_) => unreachable!("reported as unsupported"),
+                Some(Dynamic::Jsonata(q)) => {
+                    let q = q.to_rust(k);
+                    quote!(Some(rt::Tolerance::Query(#q)))
+                }
+                Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };
             let count = tolerance(m.tolerated_failure_count.clone().map(|d| match d {
                 Dynamic::Lit(n) => Dynamic::Lit(n as f64),
@@ -149,7 +177,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             quote! {
                 static SPEC: rt::MapSpec = rt::MapSpec {
                     io: #io,
-                    items_path: #items_path,
+                    items: #items,
                     max_concurrency: #concurrency,
                     distributed: #distributed,
                     tolerated_failure_count: #count,
@@ -259,7 +287,7 @@ fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
             Template::Path(p) => path(p),
             // Context paths inside intrinsic arguments: read from the call's text form.
             Template::Call(c) => if format!("{c:?}").contains("Context") { ALL } else { 0 },
-            Template::Jsonata(_) => ALL,
+            Template::Jsonata(q) => if asl_syntax::jsonata::reads_context(&q.expr) { ALL } else { 0 },
         }
     }
     let field = |f: &PathField| if let PathField::Path(p) = f { path(p) } else { 0 };
@@ -267,7 +295,8 @@ fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
     for t in [parameters, st.io.result_selector.as_ref(), st.io.output.as_ref(), st.assign.as_ref()].into_iter().flatten() {
         bits |= template(t);
     }
-    if st.query_language == QueryLanguage::Jsonata {
+    // JSONata expressions outside templates (Condition, Seconds, Items, …): conservative.
+    if st.query_language == QueryLanguage::Jsonata && !matches!(st.kind, Kind::Pass(_)) {
         bits = ALL;
     }
     bits
@@ -281,7 +310,11 @@ fn seconds(k: &TokenStream, s: &Option<Dynamic<u64>>) -> TokenStream {
             let p = p.to_rust(k);
             quote!(Some(rt::Seconds::Path(#p)))
         }
-        Some(_) => unreachable!("reported as unsupported"),
+        Some(Dynamic::Jsonata(q)) => {
+            let q = q.to_rust(k);
+            quote!(Some(rt::Seconds::Query(#q)))
+        }
+        Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
     }
 }
 

@@ -1,8 +1,7 @@
 //! Choice rules.
 
-use asl_syntax::jsonata::Expr;
 use asl_syntax::path::Path;
-use asl_syntax::template::Template;
+use asl_syntax::template::{Query, Template};
 
 use super::Located;
 
@@ -22,7 +21,7 @@ pub enum Rule {
     Not(Box<Rule>),
     Compare(Compare),
     /// JSONata `Condition`.
-    Condition(Expr),
+    Condition(Query),
 }
 
 #[derive(Clone, Debug)]

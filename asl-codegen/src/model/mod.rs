@@ -10,9 +10,8 @@ pub use choice::{ChoiceBranch, Compare, Op, Operand, OperandKind, Rule};
 pub use errors::{Catcher, Jitter, Retrier};
 
 use asl_syntax::intrinsic::Call;
-use asl_syntax::jsonata::Expr;
 use asl_syntax::path::Path;
-use asl_syntax::template::Template;
+use asl_syntax::template::{Query, Template};
 
 use crate::json::Span;
 
@@ -105,7 +104,7 @@ pub enum Dynamic<T> {
     Lit(T),
     Path(Path),
     Call(Call),
-    Jsonata(Expr),
+    Jsonata(Query),
 }
 
 #[derive(Clone, Debug)]

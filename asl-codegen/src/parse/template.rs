@@ -1,7 +1,7 @@
 //! Payload templates and the expression strings inside them.
 
 use asl_syntax::path::Path;
-use asl_syntax::template::Template;
+use asl_syntax::template::{Query, Template};
 use asl_syntax::{intrinsic, jsonata, path, Ptr};
 
 use super::{lit, syntax_at, Parser};
@@ -41,9 +41,9 @@ impl Parser<'_> {
         }
     }
 
-    pub(super) fn jsonata(&mut self, j: &Json, body: &str, ptr: &str) -> Option<jsonata::Expr> {
+    pub(super) fn jsonata(&mut self, j: &Json, body: &str, ptr: &str) -> Option<Query> {
         match jsonata::parse(body) {
-            Ok(e) => Some(e),
+            Ok(expr) => Some(Query { text: body.trim().to_owned().into(), expr }),
             Err(e) => {
                 let s = j.as_str().unwrap_or("");
                 let lead = s.find(body).unwrap_or(2);

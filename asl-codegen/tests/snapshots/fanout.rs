@@ -166,7 +166,7 @@ pub mod fanout {
                     assign: None,
                     context: 16u8,
                 },
-                items_path: Some(ast::path::Path {
+                items: rt::Items::Path(ast::path::Path {
                     text: ast::Cow::Borrowed("$.lines"),
                     root: ast::path::Root::Input,
                     segs: ast::Cow::Borrowed(

@@ -235,31 +235,50 @@ pub mod order {
                 ),
                 definite: true,
             };
-            let (next, assign): (State, Option<&ast::template::Template>) = {
+            type Picked = (
+                State,
+                Option<&'static ast::template::Template>,
+                Option<&'static ast::template::Template>,
+            );
+            let (next, assign, output): Picked = {
                 let effective = IO.effective_input(&input, cx)?;
                 IO.with_env(
                     cx,
                     &effective,
                     None,
-                    |env| -> Result<_, rt::Failure> {
+                    |env| -> Result<Picked, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
                                 &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
-                                (State::Fulfil, None)
+                                (State::Fulfil, None, None)
                             } else {
-                                (State::OutOfStock, None)
+                                (State::OutOfStock, None, None)
                             },
                         )
                     },
                 )?
             };
-            if let Some(t) = assign {
-                let effective = IO.effective_input(&input, cx)?.into_owned();
-                IO.assign_template(t, cx, &effective, None)?;
+            let assign_input = match assign {
+                Some(_) => Some(IO.effective_input(&input, cx)?.into_owned()),
+                None => None,
+            };
+            let output = match output {
+                Some(t) => {
+                    IO.with_env(
+                        cx,
+                        &input,
+                        None,
+                        |env| rt::template::eval_jsonata(t, env, "Output"),
+                    )?
+                }
+                None => IO.passthrough(input, cx)?,
+            };
+            if let (Some(t), Some(v)) = (assign, assign_input) {
+                IO.assign_template(t, cx, &v, None)?;
             }
-            Ok(rt::Next::Go(next, IO.passthrough(input, cx)?))
+            Ok(rt::Next::Go(next, output))
         }
         /// Parallel state `Fulfil`.
         async fn fulfil(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {

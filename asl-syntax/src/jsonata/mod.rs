@@ -1,16 +1,35 @@
-//! JSONata expressions (interim: not parsed yet).
+//! JSONata expressions (the inside of `"{% … %}"` in JSONata states), as AWS Step Functions
+//! evaluates them: JSONata 2.0.6 semantics.
+//!
+//! [`parse`] runs the tokenizer, the Pratt parser and jsonata-js's post-processing pass, and
+//! lowers the result to [`Expr`], a tree that generated code can hold in a `static` (see the
+//! `tokens` feature). Evaluation lives in `asl-runtime`.
+
+mod analysis;
+mod ast;
+mod error;
+mod lexer;
+mod lower;
+mod node;
+mod parser;
+mod process;
+pub mod signature;
+#[cfg(feature = "tokens")]
+mod tokens;
+
+pub use analysis::{BUILTINS, free_variables, reads_context};
+pub use ast::*;
+
 use crate::SyntaxError;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Expr;
-
-pub fn parse(_text: &str) -> Result<Expr, SyntaxError> {
-    Err(SyntaxError::new(0, "JSONata is not yet supported"))
+/// Parses a JSONata expression. Offsets in errors are byte offsets into `text`; messages carry
+/// jsonata-js's error code, e.g. `S0202: Expected ")", got "]"`.
+pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
+    let raw = parser::Parser::new(text).parse()?;
+    let mut p = process::Processor::default();
+    let processed = p.run(raw)?;
+    Ok(lower::lower(processed, &p))
 }
 
-#[cfg(feature = "tokens")]
-impl crate::ToRust for Expr {
-    fn to_rust(&self, _k: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-        unreachable!("no Expr can be parsed yet")
-    }
-}
+#[cfg(test)]
+mod tests;
