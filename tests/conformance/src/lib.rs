@@ -30,10 +30,13 @@ pub struct Case {
     pub name: &'static str,
     /// Where its `input.json`, `expected.json` and `meta.json` are.
     pub dir: &'static str,
-    /// The compiled workflow, or the compiler's rendered diagnostics.
+    /// The compiled workflow, or why it is not: `compile error:` + the compiler's rendered
+    /// diagnostics, or `not compiled:` + the runtime functions it would need.
     pub compiled: Result<RunFn, &'static str>,
 }
 
+// Generated code writes Choice `And`/`Or` rules with parentheses rustc calls unnecessary.
+#[allow(unused_parens)]
 mod registry {
     use super::*;
     include!(concat!(env!("OUT_DIR"), "/registry.rs"));
@@ -106,9 +109,9 @@ pub fn run_case(case: &Case) -> Outcome {
     };
     let run = match case.compiled {
         Ok(run) => run,
-        Err(message) => return fail(format!("compile error:\n{message}"), None),
+        Err(message) => return fail(message.to_owned(), None),
     };
-    let (result, problems) = match execute(case.name, run, Stubs::from_meta(&meta), input) {
+    let (result, problems) = match execute(case.name, run, Stubs::from_meta(&meta), input, WALL_CLOCK_LIMIT) {
         Ok(r) => r,
         Err(e) => return fail(e, None),
     };
@@ -127,8 +130,9 @@ pub fn run_case(case: &Case) -> Outcome {
 }
 
 /// Runs a compiled case on its own thread, on a current-thread tokio runtime with time paused
-/// (Waits, retries and timeouts are instant), giving up after [`WALL_CLOCK_LIMIT`] of real time.
-fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value) -> Result<(Result<Value, Failure>, Vec<String>), String> {
+/// (Waits, retries and timeouts are instant), giving up after `limit` of real time (the thread
+/// of a hung case is left behind).
+fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name(name.to_owned())
@@ -137,9 +141,9 @@ fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value) -> Result<(Result
             let _ = tx.send(rt.block_on(run(stubs, input)));
         })
         .map_err(|e| format!("cannot start a thread: {e}"))?;
-    match rx.recv_timeout(WALL_CLOCK_LIMIT) {
+    match rx.recv_timeout(limit) {
         Ok(r) => Ok(r),
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("hung: no outcome after {} s of real time", WALL_CLOCK_LIMIT.as_secs())),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("hung: no outcome after {:?} of real time", limit)),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(match thread.join() {
             Err(panic) => format!(
                 "panicked: {}",
@@ -178,7 +182,11 @@ pub fn compare(expected: &Value, nondeterministic: bool, actual: &Actual) -> Res
             return Ok("TIMED_OUT compared as a States.Timeout failure without cause".into());
         }
         (Some(status @ ("SUCCEEDED" | "FAILED" | "TIMED_OUT")), _) => {
-            return Err(format!("expected {status}{}", match status {
+            let got = match actual {
+                Actual::Succeeded(_) => "SUCCEEDED",
+                Actual::Failed(_) => "FAILED",
+            };
+            return Err(format!("expected {status}{}, got {got}", match status {
                 "FAILED" => {
                     let recorded: serde_json::Map<String, Value> = ["error", "cause"].iter().filter_map(|k| Some((k.to_string(), expected.get(*k)?.clone()))).collect();
                     format!(" with {}", compare::short(&Value::Object(recorded)))
@@ -233,7 +241,7 @@ mod tests {
         let e = json!({"status": "FAILED", "error": "Exception", "cause": {"errorMessage": "m", "requestId": "<uuid:1>"}, "cause_is_parsed_json": true});
         assert!(compare(&e, false, &failed("Exception", Some(r#"{"requestId": "abc", "errorMessage": "m"}"#))).is_ok());
         assert!(compare(&e, false, &failed("Exception", Some("not json"))).unwrap_err().starts_with("cause is not JSON"));
-        assert_eq!(compare(&e, false, &Actual::Succeeded(json!(1))).unwrap_err(), r#"expected FAILED with {"error":"Exception","cause":{"errorMessage":"m","requestId":"<uuid:1>"}}"#);
+        assert_eq!(compare(&e, false, &Actual::Succeeded(json!(1))).unwrap_err(), r#"expected FAILED with {"error":"Exception","cause":{"errorMessage":"m","requestId":"<uuid:1>"}}, got SUCCEEDED"#);
     }
 
     #[test]
@@ -241,11 +249,37 @@ mod tests {
         let e = json!({"status": "SUCCEEDED", "output": {"a": "<uuid:1>", "b": "<uuid:1>"}, "history": ["ExecutionStarted"]});
         assert!(compare(&e, false, &Actual::Succeeded(json!({"b": "x", "a": "x"}))).is_ok());
         assert_eq!(compare(&e, false, &Actual::Succeeded(json!({"b": "x", "a": "y"}))).unwrap_err(), r#"output differs at $.b: expected "<uuid:1>", got "x""#);
-        assert_eq!(compare(&e, false, &failed("E", None)).unwrap_err(), "expected SUCCEEDED");
+        assert_eq!(compare(&e, false, &failed("E", None)).unwrap_err(), "expected SUCCEEDED, got FAILED");
         let t = json!({"status": "TIMED_OUT"});
         assert!(compare(&t, false, &failed("States.Timeout", None)).is_ok());
         assert!(compare(&t, false, &failed("States.Timeout", Some("task"))).is_err());
         assert!(compare(&t, false, &Actual::Succeeded(json!({}))).is_err());
+    }
+
+    fn waits_a_virtual_day(_: Stubs, input: Value) -> CaseFuture {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_secs(86_400)).await;
+            (Ok(input), Vec::new())
+        })
+    }
+
+    fn never_ends(_: Stubs, _: Value) -> CaseFuture {
+        Box::pin(std::future::pending())
+    }
+
+    fn panics(_: Stubs, _: Value) -> CaseFuture {
+        Box::pin(async { panic!("boom") })
+    }
+
+    #[test]
+    fn runs_on_virtual_time_under_a_wall_clock_guard() {
+        let limit = Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        let (out, _) = execute("day", waits_a_virtual_day, Stubs::default(), json!(1), limit).unwrap();
+        assert_eq!(out.unwrap(), json!(1));
+        assert!(started.elapsed() < limit);
+        assert_eq!(execute("hang", never_ends, Stubs::default(), json!(1), limit).unwrap_err(), "hung: no outcome after 300ms of real time");
+        assert_eq!(execute("panic", panics, Stubs::default(), json!(1), limit).unwrap_err(), "panicked: boom");
     }
 
     #[test]
