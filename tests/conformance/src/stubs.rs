@@ -216,10 +216,8 @@ fn arn_matches(pattern: &str, arn: &str) -> bool {
         Some((start, end)) => {
             let (lit, token, rest) = (&pattern[..start], &pattern[start..end], &pattern[end..]);
             let Some(text) = arn.strip_prefix(lit) else { return false };
-            if let Some(t) = text.strip_prefix(token) {
-                if arn_matches(rest, t) {
-                    return true;
-                }
+            if text.strip_prefix(token).is_some_and(|t| arn_matches(rest, t)) {
+                return true;
             }
             text.char_indices()
                 .map(|(i, _)| i)
