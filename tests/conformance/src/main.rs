@@ -16,8 +16,17 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--jsonl" => jsonl = args.next(),
-            "--filter" => filter = args.next(),
+            "--jsonl" | "--filter" => {
+                let Some(value) = args.next() else {
+                    eprintln!("{arg} needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                if arg == "--jsonl" {
+                    jsonl = Some(value);
+                } else {
+                    filter = Some(value);
+                }
+            }
             "--write-passing" => write_passing = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
