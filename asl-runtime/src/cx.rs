@@ -46,6 +46,7 @@ pub struct Cx {
     pub exec: Arc<ExecutionInfo>,
     pub vars: Vars,
     state_name: &'static str,
+    state_type: &'static str,
     entered: SystemTime,
     pub(crate) retry_count: u32,
     /// `$$.Map.Item` while a Map iteration's ItemSelector is evaluated.
@@ -60,7 +61,7 @@ pub struct Cx {
 impl Cx {
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
         let entered = exec.start_time;
-        Cx { exec, vars: Vars::new(), state_name: "", entered, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
+        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
 
     /// A context for a nested scope: same execution, variables of this scope readable.
@@ -110,6 +111,7 @@ impl Cx {
 
     pub(crate) fn enter_state(&mut self, name: &'static str, type_name: &'static str, input: &Value) {
         self.state_name = name;
+        self.state_type = type_name;
         self.entered = self.exec.clock.now();
         self.retry_count = 0;
         self.task_token = None;
@@ -150,7 +152,10 @@ impl Cx {
         let mut state = Map::new();
         state.insert("EnteredTime".into(), format_timestamp(self.entered).into());
         state.insert("Name".into(), self.state_name.into());
-        state.insert("RetryCount".into(), self.retry_count.into());
+        // Only states that retry have a RetryCount (AWS's recordings of Pass states have none).
+        if matches!(self.state_type, "Task" | "Parallel" | "Map") {
+            state.insert("RetryCount".into(), self.retry_count.into());
+        }
         root.insert("State".into(), Value::Object(state));
         }
         if parts & ctx::STATE_MACHINE != 0 {

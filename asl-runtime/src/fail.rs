@@ -20,28 +20,33 @@ pub enum Text {
 pub struct FailSpec {
     pub error: Option<Text>,
     pub cause: Option<Text>,
+    /// The parts of the context object the paths read (a `ctx` bit set).
+    pub context: u8,
 }
 
 pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
+    let ctx = if spec.context != 0 { cx.context_object_with(spec.context, None) } else { Value::Null };
+    let env = || {
+        let mut env = cx.env(input);
+        env.context = &ctx;
+        env
+    };
     let text = |t: &Option<Text>, field: &str| -> Result<Option<String>, Failure> {
         match t {
             None => Ok(None),
             Some(Text::Lit(s)) => Ok(Some((*s).to_owned())),
             Some(Text::Dynamic(Template::Path(p))) => {
-                let v = path::field_path(p, &cx.env(input), field)?;
+                let v = path::field_path(p, &env(), field)?;
                 Ok(Some(path::value_text(&v)))
             }
             Some(Text::Dynamic(Template::Call(c))) => {
-                let v = intrinsics::call_in_field(c, &cx.env(input), field)?;
+                let v = intrinsics::call_in_field(c, &env(), field)?;
                 Ok(Some(path::value_text(&v)))
             }
-            Some(Text::Dynamic(t)) => Ok(Some(path::value_text(&payload::eval(t, &cx.env(input))?))),
+            Some(Text::Dynamic(t)) => Ok(Some(path::value_text(&payload::eval(t, &env())?))),
             Some(Text::Query(q)) => {
-                let ctx = cx.context_object();
-                let mut env = cx.env(input);
-                env.context = &ctx;
                 let name = field.trim_end_matches("Path");
-                Ok(Some(path::value_text(&template::query_typed(q, &env, name, "string", Value::is_string)?)))
+                Ok(Some(path::value_text(&template::query_typed(q, &env(), name, "string", Value::is_string)?)))
             }
         }
     };

@@ -106,6 +106,9 @@ where
         Items::Lit(l) => Cow::Owned(payload::lit(l)),
     };
     let Value::Array(items) = items.as_ref() else {
+        if spec.io.jsonata {
+            return Err(Failure::new(names::QUERY_EVALUATION_ERROR, format!("Map state input must be an array but was: {}", items.as_ref())));
+        }
         let path = match &spec.items { Items::Path(p) => &*p.text, _ => "$" };
         return Err(Failure::runtime(format!("Item path {path} in the input '{}' did not resolve to a JSON array", effective)));
     };
@@ -163,7 +166,7 @@ where
                 }
                 outputs[i] = v;
             }
-            Some((i, Err(f))) if spec.distributed => {
+            Some((i, Err(f))) if spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some() => {
                 failures += 1;
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
                 let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / items.len() as f64 > p);

@@ -181,8 +181,9 @@ async fn supervise(fut: impl Future<Output = Result<Value, Failure>>, timeout: O
         };
         tokio::select! {
             r = &mut fut => return r,
-            () = overall => return Err(Failure::bare(names::TIMEOUT)),
-            expired = beat_window => if expired { return Err(Failure::bare(names::HEARTBEAT_TIMEOUT)) },
+            // AWS reports task timeouts with an empty cause (`task_service_lambda__test_invoke_timeout`).
+            () = overall => return Err(Failure::new(names::TIMEOUT, "")),
+            expired = beat_window => if expired { return Err(Failure::new(names::HEARTBEAT_TIMEOUT, "")) },
         }
     }
 }

@@ -31,14 +31,23 @@ pub struct WaitSpec {
     pub wait: WaitFor,
 }
 
-/// AWS's longest wait: a year and a day, in seconds.
-const MAX_WAIT_SECONDS: u64 = 31_622_400;
+/// AWS's longest wait: a delay must fit a 32-bit count of seconds (a timestamp 24,856 days
+/// ahead fails: `wait__test_timestamp_too_far_in_future_boundary_24856`).
+const MAX_WAIT_SECONDS: u64 = i32::MAX as u64;
+
+async fn sleep_until(cx: &Cx, at: SystemTime) -> Result<(), Failure> {
+    if at.duration_since(cx.clock().now()).is_ok_and(|d| d.as_secs() > MAX_WAIT_SECONDS) {
+        return Err(Failure::runtime("Wait state delay is too long."));
+    }
+    cx.clock().sleep_until(at).await;
+    Ok(())
+}
 
 pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
     let effective = spec.io.effective_input(&input, cx)?.into_owned();
     match &spec.wait {
         WaitFor::Seconds(s) => cx.clock().sleep(Duration::from_secs(*s)).await,
-        WaitFor::Timestamp(t) => cx.clock().sleep_until(system_time(t)).await,
+        WaitFor::Timestamp(t) => sleep_until(cx, system_time(t)).await?,
         WaitFor::SecondsPath(p) => {
             let secs = path::seconds_path(p, &cx.env(&effective))?;
             if secs > MAX_WAIT_SECONDS {
@@ -60,12 +69,12 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
         WaitFor::TimestampQuery(q) => {
             let v = spec.io.with_env(cx, &input, None, |env| template::query_typed(q, env, "Timestamp", "string", Value::is_string))?;
             let text = v.as_str().unwrap_or_default();
-            let at = asl_syntax::timestamp::parse(text).ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field 'Timestamp' returned an invalid timestamp: {text}", q.text)))?;
-            cx.clock().sleep_until(system_time(&at)).await
+            let at = asl_syntax::timestamp::parse(text).ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}")))?;
+            sleep_until(cx, system_time(&at)).await?
         }
         WaitFor::TimestampPath(p) => {
             let at = path::timestamp_path(p, &cx.env(&effective))?;
-            cx.clock().sleep_until(system_time(&at)).await
+            sleep_until(cx, system_time(&at)).await?
         }
     }
     spec.io.output(input, effective, cx)

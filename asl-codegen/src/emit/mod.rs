@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span as TSpan, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Dynamic, Kind, Machine, Map, Scope, State};
+use crate::model::{Kind, Machine, Map, Scope, State};
 pub use naming::{camel, resource_method, snake};
 
 /// What to call the generated items and where the runtime is.
@@ -293,15 +293,9 @@ fn unsupported(st: &State, d: &mut Diagnostics) {
                 no("`Credentials`");
             }
         }
-        Kind::Map(Map { item_reader, item_batcher, result_writer, tolerated_failure_count, tolerated_failure_percentage, items, .. }) => {
+        Kind::Map(Map { item_reader, item_batcher, result_writer, .. }) => {
             if item_reader.is_some() || item_batcher.is_some() || result_writer.is_some() {
                 no("`ItemReader`/`ItemBatcher`/`ResultWriter`");
-            }
-            if matches!(tolerated_failure_count, Some(Dynamic::Jsonata(_) | Dynamic::Call(_))) || matches!(tolerated_failure_percentage, Some(Dynamic::Jsonata(_) | Dynamic::Call(_))) {
-                no("a JSONata `ToleratedFailureCount`/`ToleratedFailurePercentage`");
-            }
-            if matches!(items, Some(Dynamic::Lit(_))) {
-                no("a literal `Items` array");
             }
         }
         _ => {}

@@ -104,8 +104,9 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             };
             let error = text(&f.error);
             let cause = text(&f.cause);
+            let context = reads_context(st, None);
             quote! {
-                static SPEC: rt::FailSpec = rt::FailSpec { error: #error, cause: #cause };
+                static SPEC: rt::FailSpec = rt::FailSpec { error: #error, cause: #cause, context: #context };
                 Err(rt::fail::run(&SPEC, &input, cx))
             }
         }
@@ -290,8 +291,34 @@ fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
             Template::Jsonata(q) => if asl_syntax::jsonata::reads_context(&q.expr) { ALL } else { 0 },
         }
     }
+    fn rule(r: &Rule) -> u8 {
+        match r {
+            Rule::And(rs) | Rule::Or(rs) => rs.iter().fold(0, |acc, r| acc | rule(r)),
+            Rule::Not(r) => rule(r),
+            Rule::Compare(c) => path(&c.variable) | if let Operand::Path(p) = &c.operand { path(p) } else { 0 },
+            Rule::Condition(_) => ALL,
+        }
+    }
     let field = |f: &PathField| if let PathField::Path(p) = f { path(p) } else { 0 };
     let mut bits = field(&st.io.input_path) | field(&st.io.output_path);
+    match &st.kind {
+        Kind::Choice(c) => {
+            for b in &c.choices {
+                bits |= rule(&b.rule) | b.assign.as_ref().map_or(0, template) | b.output.as_ref().map_or(0, template);
+            }
+        }
+        Kind::Fail(f) => {
+            for t in [&f.error, &f.cause].into_iter().flatten() {
+                bits |= match t {
+                    Dynamic::Path(p) => path(p),
+                    Dynamic::Call(c) => template(&Template::Call(c.clone())),
+                    Dynamic::Jsonata(_) => ALL,
+                    Dynamic::Lit(_) => 0,
+                };
+            }
+        }
+        _ => {}
+    }
     for t in [parameters, st.io.result_selector.as_ref(), st.io.output.as_ref(), st.assign.as_ref()].into_iter().flatten() {
         bits |= template(t);
     }

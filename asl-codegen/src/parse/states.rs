@@ -196,7 +196,14 @@ impl Parser<'_> {
                 }
                 Some(c) => {
                     let ptr = obj.ptr("Condition");
-                    match c.value.as_str().and_then(jsonata_body) {
+                    // AWS also takes a constant `true`/`false` (conformance case
+                    // `base_scenarios__test_choice_condition_constant_jsonata`).
+                    let constant = match &c.value.value {
+                        JsonValue::Bool(true) => Some("true"),
+                        JsonValue::Bool(false) => Some("false"),
+                        _ => None,
+                    };
+                    match c.value.as_str().and_then(jsonata_body).or(constant) {
                         Some(body) => self.jsonata(&c.value, body, &ptr).map(Rule::Condition),
                         None => {
                             self.d.error(&ptr, c.value.span, "`Condition` must be a JSONata expression string `{% … %}`");
@@ -460,7 +467,9 @@ impl Parser<'_> {
         let result_writer = located(obj, "ResultWriter");
         let label = self.string_opt(obj, "Label");
         if mode == MapMode::Inline {
-            const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"];
+            // AWS documents ToleratedFailure* as distributed-only but runs them in inline Maps too
+            // (`base_evaluate_expressions__test_base_map_TOLERATED_FAILURE_COUNT`).
+            const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter"];
             for m in obj.members.iter().filter(|m| DISTRIBUTED_ONLY.contains(&m.key.as_str())) {
                 self.d.error_help(&obj.ptr(&m.key), m.key_span, format!("`{}` is only allowed in a DISTRIBUTED Map", m.key), format!("set `\"ProcessorConfig\": {{\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}}` in `{key}`"));
             }

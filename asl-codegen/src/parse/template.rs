@@ -9,9 +9,10 @@ use crate::json::{Json, JsonValue};
 use crate::model::QueryLanguage;
 
 /// The text of a JSONata expression string: `{% expr %}` → `expr`.
+/// Only a string that starts with `{%` and ends with `%}` is an expression: AWS keeps
+/// `" {% x %} "` (with spaces around) as a literal string.
 pub fn jsonata_body(s: &str) -> Option<&str> {
-    let t = s.trim();
-    t.strip_prefix("{%")?.strip_suffix("%}")
+    s.strip_prefix("{%")?.strip_suffix("%}")
 }
 
 impl Parser<'_> {
@@ -101,12 +102,9 @@ impl Parser<'_> {
                 let mut dynamic = false;
                 for m in members {
                     let mptr = format!("{ptr}/{}", super::escape_pointer(&m.key));
-                    if let Some(key) = m.key.strip_suffix(".$") {
-                        if ql == QueryLanguage::Jsonata {
-                            self.d.error_help(&mptr, m.key_span, format!("key `{}` ends in `.$`, which JSONata states do not use", m.key), format!("write `\"{key}\": \"{{% … %}}\"` with a JSONata expression instead"));
-                            *ok = false;
-                            continue;
-                        }
+                    // In JSONata states a `.$` key is an ordinary key (AWS keeps it as written:
+                    // `output__test_base_cases_BASE_LITERALS`).
+                    if let (Some(key), QueryLanguage::JsonPath) = (m.key.strip_suffix(".$"), ql) {
                         match self.path_or_call(&m.value, &mptr, &m.key) {
                             Some(t) => out.push((key.to_owned().into(), t)),
                             None => *ok = false,

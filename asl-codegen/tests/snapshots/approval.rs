@@ -313,6 +313,7 @@ pub mod approval {
                         }),
                     ),
                 ),
+                context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))
         }
@@ -321,6 +322,7 @@ pub mod approval {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("NoAnswer")),
                 cause: Some(rt::Text::Lit("No reviewer answered within a day.")),
+                context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))
         }

@@ -467,6 +467,7 @@ pub mod order {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("OutOfStock")),
                 cause: Some(rt::Text::Lit("The warehouse cannot fill this order.")),
+                context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))
         }
@@ -493,6 +494,7 @@ pub mod order {
                         }),
                     ),
                 ),
+                context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))
         }

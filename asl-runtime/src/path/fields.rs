@@ -137,7 +137,8 @@ pub fn integer_path(path: &Path, env: &Env, field: &str) -> Result<i64, Failure>
 /// A float-valued `…Path` field (`ToleratedFailurePercentagePath`).
 pub fn float_path(path: &Path, env: &Env, field: &str) -> Result<f64, Failure> {
     let v = field_path(path, env, field)?;
-    v.as_f64().ok_or_else(|| {
+    // Numeric strings are coerced, as for integers.
+    v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(|| {
         Failure::runtime(format!(
             "The {field} field refers to value \"{}\" which is not a valid float: {}",
             value_text(&v),
@@ -150,6 +151,11 @@ pub fn float_path(path: &Path, env: &Env, field: &str) -> Result<f64, Failure> {
 fn as_integer(v: &Value) -> Option<i64> {
     if let Some(i) = v.as_i64() {
         return Some(i);
+    }
+    // A numeric string is coerced, as Jackson's asInt does on AWS
+    // (`…_MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH` reads "1").
+    if let Some(s) = v.as_str() {
+        return s.trim().parse().ok();
     }
     let f = v.as_f64()?;
     (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)

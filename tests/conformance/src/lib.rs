@@ -1,0 +1,324 @@
+//! The conformance runner: every case of the AWS-recorded corpus, compiled by `build.rs` into
+//! this crate, run on virtual time against Lambda stubs and compared with what AWS produced.
+//!
+//! `cargo run --release -p asl-conformance` (see `main.rs`) and the ratchet test
+//! (`tests/ratchet.rs`) both use [`run_all`].
+
+pub mod compare;
+pub mod stubs;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime};
+
+use asl_runtime::clock::Clock;
+use asl_runtime::{ExecutionOptions, Failure, TaskContext, Value};
+use serde_json::json;
+
+use compare::Matcher;
+pub use stubs::Stubs;
+
+/// What a case's run gives: the execution's outcome and the calls the stubs could not serve.
+pub type CaseFuture = Pin<Box<dyn Future<Output = (Result<Value, Failure>, Vec<String>)>>>;
+/// Starts a compiled case's execution with its stubs and input.
+pub type RunFn = fn(Stubs, Value, ExecutionOptions) -> CaseFuture;
+
+/// A case of the corpus.
+pub struct Case {
+    /// The case directory's name.
+    pub name: &'static str,
+    /// Where its `input.json`, `expected.json` and `meta.json` are.
+    pub dir: &'static str,
+    /// The compiled workflow, or why it is not: `compile error:` + the compiler's rendered
+    /// diagnostics, or `not compiled:` + the runtime functions it would need.
+    pub compiled: Result<RunFn, &'static str>,
+}
+
+// Generated code writes Choice `And`/`Or` rules with parentheses rustc calls unnecessary.
+#[allow(unused_parens)]
+mod registry {
+    use super::*;
+    include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+}
+
+pub use registry::CASES;
+
+/// Real time a case may take before it is reported as hung.
+pub const WALL_CLOCK_LIMIT: Duration = Duration::from_secs(10);
+
+/// How an execution ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Actual {
+    Succeeded(Value),
+    Failed(Failure),
+}
+
+impl Actual {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Actual::Succeeded(output) => json!({"status": "SUCCEEDED", "output": output}),
+            Actual::Failed(f) => {
+                let mut v = json!({"status": "FAILED"});
+                if !f.error.is_empty() {
+                    v["error"] = f.error.clone().into();
+                }
+                if let Some(c) = &f.cause {
+                    v["cause"] = c.clone().into();
+                }
+                v
+            }
+        }
+    }
+}
+
+/// The result of one case.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub case: &'static str,
+    pub pass: bool,
+    /// Why it failed, or a note on how it passed; empty for a plain pass.
+    pub detail: String,
+    /// `None` when the case did not run to an end (compile error, hang, panic).
+    pub actual: Option<Actual>,
+}
+
+impl Outcome {
+    /// The JSON line the CLI prints.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({"case": self.case, "result": if self.pass { "pass" } else { "fail" }, "detail": self.detail});
+        if let Some(a) = &self.actual {
+            v["actual"] = a.to_json();
+        }
+        v
+    }
+}
+
+/// Runs every case whose name contains `filter` (all when `None`), in name order.
+pub fn run_all(filter: Option<&str>) -> Vec<Outcome> {
+    CASES.iter().filter(|c| filter.is_none_or(|f| c.name.contains(f))).map(run_case).collect()
+}
+
+/// Runs one case and compares its outcome with `expected.json`.
+pub fn run_case(case: &Case) -> Outcome {
+    let fail = |detail: String, actual: Option<Actual>| Outcome { case: case.name, pass: false, detail, actual };
+    let files = (|| Ok::<_, String>((read_json(case.dir, "input.json")?, read_json(case.dir, "expected.json")?, read_json(case.dir, "meta.json")?)))();
+    let (input, expected, meta) = match files {
+        Ok(f) => f,
+        Err(e) => return fail(e, None),
+    };
+    let run = match case.compiled {
+        Ok(run) => run,
+        Err(message) => return fail(message.to_owned(), None),
+    };
+    let recorded = recorded_time(&meta);
+    let (result, problems) = match execute(case.name, run, Stubs::from_meta(&meta), input, recorded, WALL_CLOCK_LIMIT) {
+        Ok(r) => r,
+        Err(e) => return fail(e, None),
+    };
+    let actual = match result {
+        Ok(output) => Actual::Succeeded(output),
+        Err(f) => Actual::Failed(f),
+    };
+    if !problems.is_empty() {
+        return fail(problems.join("; "), Some(actual));
+    }
+    let nondeterministic = meta["nondeterministic"].as_bool().unwrap_or(false);
+    match compare(&expected, nondeterministic, &actual) {
+        Ok(note) => Outcome { case: case.name, pass: true, detail: note, actual: Some(actual) },
+        Err(detail) => fail(detail, Some(actual)),
+    }
+}
+
+/// Runs a compiled case on its own thread, on a current-thread tokio runtime with time paused
+/// (Waits, retries and timeouts are instant), giving up after `limit` of real time (the thread
+/// of a hung case is left behind).
+fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<SystemTime>, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
+    let (tx, rx) = mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("tokio runtime");
+            let outcome = rt.block_on(async move {
+                // The execution's wall clock starts when AWS recorded the case, so timestamps in
+                // its input mean what they meant then.
+                let clock = recorded.map(Clock::starting_at);
+                run(stubs, input, ExecutionOptions { clock, ..Default::default() }).await
+            });
+            let _ = tx.send(outcome);
+        })
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
+    match rx.recv_timeout(limit) {
+        Ok(r) => Ok(r),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("hung: no outcome after {:?} of real time", limit)),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(match thread.join() {
+            Err(panic) => format!(
+                "panicked: {}",
+                panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)")
+            ),
+            Ok(()) => "ended without an outcome".into(),
+        }),
+    }
+}
+
+/// When AWS recorded the case (`meta.json` → `source.recorded_date`, "15-11-2024, 16:16:35",
+/// UTC).
+fn recorded_time(meta: &Value) -> Option<SystemTime> {
+    let text = meta["source"]["recorded_date"].as_str()?;
+    let (date, time) = text.split_once(", ")?;
+    let d: Vec<i64> = date.split('-').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let t: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let (&[day, month, year], &[h, m, sec]) = (d.as_slice(), t.as_slice()) else { return None };
+    // Days from the civil date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400 + h * 3600 + m * 60 + sec))
+}
+
+/// Compares an outcome with `expected.json` (INDEX.md's rules, see [`compare`]). `history` is
+/// not compared: the runtime records no history events yet. Ok carries a note (empty when none).
+pub fn compare(expected: &Value, nondeterministic: bool, actual: &Actual) -> Result<String, String> {
+    let mut m = if nondeterministic { Matcher::lenient() } else { Matcher::new() };
+    match (expected["status"].as_str(), actual) {
+        (Some("SUCCEEDED"), Actual::Succeeded(output)) => m.values(&expected["output"], output).map_err(|e| format!("output differs at {e}"))?,
+        (Some("FAILED"), Actual::Failed(f)) => {
+            match (expected.get("error").and_then(Value::as_str), f.error.as_str()) {
+                (None, "") => {}
+                (Some(e), a) if m.text(e, a) => {}
+                (e, a) => return Err(format!("error differs: expected {}, got {a:?}", e.map_or("none".to_owned(), |e| format!("{e:?}")))),
+            }
+            match (expected.get("cause"), &f.cause) {
+                (None, None) => {}
+                (Some(e), Some(a)) if expected["cause_is_parsed_json"] == true => {
+                    let parsed: Value = serde_json::from_str(a).map_err(|err| format!("cause is not JSON ({err}): {a:?}"))?;
+                    m.values(e, &parsed).map_err(|err| format!("cause differs at {err}"))?;
+                }
+                (Some(Value::String(e)), Some(a)) if m.text(e, a) => {}
+                (e, a) => return Err(format!("cause differs: expected {}, got {}", e.map_or("none".to_owned(), compare::short), a.as_ref().map_or("none".to_owned(), |a| format!("{a:?}")))),
+            }
+        }
+        // The runtime reports a machine-level timeout as a `States.Timeout` failure; AWS gives
+        // the execution the status TIMED_OUT (with no error or cause).
+        (Some("TIMED_OUT"), Actual::Failed(f)) if f.error == "States.Timeout" && f.cause.is_none() => {
+            return Ok("TIMED_OUT compared as a States.Timeout failure without cause".into());
+        }
+        (Some(status @ ("SUCCEEDED" | "FAILED" | "TIMED_OUT")), _) => {
+            let got = match actual {
+                Actual::Succeeded(_) => "SUCCEEDED",
+                Actual::Failed(_) => "FAILED",
+            };
+            return Err(format!("expected {status}{}, got {got}", match status {
+                "FAILED" => {
+                    let recorded: serde_json::Map<String, Value> = ["error", "cause"].iter().filter_map(|k| Some((k.to_string(), expected.get(*k)?.clone()))).collect();
+                    format!(" with {}", compare::short(&Value::Object(recorded)))
+                }
+                _ => String::new(),
+            }));
+        }
+        (status, _) => return Err(format!("unsupported expected status {status:?}")),
+    }
+    Ok(if m.used_leniency { "nondeterministic: some recorded values were compared by type only".into() } else { String::new() })
+}
+
+fn read_json(dir: &str, file: &str) -> Result<Value, String> {
+    let path = Path::new(dir).join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", path.display()))
+}
+
+/// `tests/conformance/passing.txt`: the cases that must keep passing (the ratchet).
+pub fn passing_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("passing.txt")
+}
+
+/// The case names in the ratchet file.
+pub fn read_passing() -> Vec<String> {
+    std::fs::read_to_string(passing_file()).unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// Rewrites the ratchet file from a full run: the passing cases, sorted, one per line.
+pub fn write_passing(outcomes: &[Outcome]) -> std::io::Result<usize> {
+    let mut names: Vec<&str> = outcomes.iter().filter(|o| o.pass).map(|o| o.case).collect();
+    names.sort_unstable();
+    let text: String = names.iter().map(|n| format!("{n}\n")).collect();
+    std::fs::write(passing_file(), text)?;
+    Ok(names.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(error: &str, cause: Option<&str>) -> Actual {
+        Actual::Failed(Failure { error: error.into(), cause: cause.map(Into::into) })
+    }
+
+    #[test]
+    fn recorded_dates_are_read_as_utc() {
+        let meta = json!({"source": {"recorded_date": "15-11-2024, 16:16:35"}});
+        assert_eq!(asl_runtime::clock::format_timestamp(recorded_time(&meta).unwrap()), "2024-11-15T16:16:35.000Z");
+    }
+
+    #[test]
+    fn compares_failures() {
+        let e = json!({"status": "FAILED", "error": "States.Timeout"});
+        assert!(compare(&e, false, &failed("States.Timeout", None)).is_ok());
+        assert!(compare(&e, false, &failed("States.Timeout", Some(""))).unwrap_err().starts_with("cause differs"));
+        assert!(compare(&json!({"status": "FAILED"}), false, &failed("", None)).is_ok());
+        let e = json!({"status": "FAILED", "error": "Exception", "cause": {"errorMessage": "m", "requestId": "<uuid:1>"}, "cause_is_parsed_json": true});
+        assert!(compare(&e, false, &failed("Exception", Some(r#"{"requestId": "abc", "errorMessage": "m"}"#))).is_ok());
+        assert!(compare(&e, false, &failed("Exception", Some("not json"))).unwrap_err().starts_with("cause is not JSON"));
+        assert_eq!(compare(&e, false, &Actual::Succeeded(json!(1))).unwrap_err(), r#"expected FAILED with {"error":"Exception","cause":{"errorMessage":"m","requestId":"<uuid:1>"}}, got SUCCEEDED"#);
+    }
+
+    #[test]
+    fn compares_outputs() {
+        let e = json!({"status": "SUCCEEDED", "output": {"a": "<uuid:1>", "b": "<uuid:1>"}, "history": ["ExecutionStarted"]});
+        assert!(compare(&e, false, &Actual::Succeeded(json!({"b": "x", "a": "x"}))).is_ok());
+        assert_eq!(compare(&e, false, &Actual::Succeeded(json!({"b": "x", "a": "y"}))).unwrap_err(), r#"output differs at $.b: expected "<uuid:1>", got "x""#);
+        assert_eq!(compare(&e, false, &failed("E", None)).unwrap_err(), "expected SUCCEEDED, got FAILED");
+        let t = json!({"status": "TIMED_OUT"});
+        assert!(compare(&t, false, &failed("States.Timeout", None)).is_ok());
+        assert!(compare(&t, false, &failed("States.Timeout", Some("task"))).is_err());
+        assert!(compare(&t, false, &Actual::Succeeded(json!({}))).is_err());
+    }
+
+    fn waits_a_virtual_day(_: Stubs, input: Value, _: ExecutionOptions) -> CaseFuture {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_secs(86_400)).await;
+            (Ok(input), Vec::new())
+        })
+    }
+
+    fn never_ends(_: Stubs, _: Value, _: ExecutionOptions) -> CaseFuture {
+        Box::pin(std::future::pending())
+    }
+
+    fn panics(_: Stubs, _: Value, _: ExecutionOptions) -> CaseFuture {
+        Box::pin(async { panic!("boom") })
+    }
+
+    #[test]
+    fn runs_on_virtual_time_under_a_wall_clock_guard() {
+        let limit = Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        let (out, _) = execute("day", waits_a_virtual_day, Stubs::default(), json!(1), None, limit).unwrap();
+        assert_eq!(out.unwrap(), json!(1));
+        assert!(started.elapsed() < limit);
+        assert_eq!(execute("hang", never_ends, Stubs::default(), json!(1), None, limit).unwrap_err(), "hung: no outcome after 300ms of real time");
+        assert_eq!(execute("panic", panics, Stubs::default(), json!(1), None, limit).unwrap_err(), "panicked: boom");
+    }
+
+    #[test]
+    fn json_lines_omit_what_is_absent() {
+        assert_eq!(failed("", None).to_json(), json!({"status": "FAILED"}));
+        let o = Outcome { case: "c", pass: false, detail: "compile error".into(), actual: None };
+        assert_eq!(o.to_json(), json!({"case": "c", "result": "fail", "detail": "compile error"}));
+    }
+}

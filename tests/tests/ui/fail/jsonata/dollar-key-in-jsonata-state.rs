@@ -1,3 +1,0 @@
-asl_runtime::asl!("dollar-key-in-jsonata-state.json");
-
-fn main() {}

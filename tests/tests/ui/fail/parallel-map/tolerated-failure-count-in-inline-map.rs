@@ -1,3 +1,0 @@
-asl_runtime::asl!("tolerated-failure-count-in-inline-map.json");
-
-fn main() {}
