@@ -20,7 +20,7 @@ fn main() {
         let text = std::fs::read_to_string(&path).unwrap();
         let input = std::fs::read_to_string(dir.join(name).join("input.json")).unwrap_or_else(|_| "{}".into());
         let module = format!("w_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default() };
+        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false };
         let machine = match asl_codegen::check(&text) {
             Ok(m) => m,
             Err(_) => {

@@ -22,6 +22,7 @@ pub struct Builder {
     task_methods: BTreeMap<String, String>,
     module: Option<String>,
     machine: Option<String>,
+    lenient_variables: bool,
 }
 
 /// A failed build: the rendered diagnostics (the same text `asl!` reports).
@@ -65,6 +66,13 @@ impl Builder {
         self
     }
 
+    /// Accepts reads of variables that no state assigns (AWS fails such executions at run time
+    /// with `States.QueryEvaluationError`; by default aslc rejects them at build time).
+    pub fn lenient_variables(mut self, lenient: bool) -> Self {
+        self.lenient_variables = lenient;
+        self
+    }
+
     /// Compiles one file (path relative to the crate root) to `<out_dir>/<module>.rs`, emitting
     /// `cargo:rerun-if-changed`. Diagnostics are printed and returned as the error.
     pub fn compile(&self, path: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
@@ -104,6 +112,7 @@ impl Builder {
             names.machine = m.clone();
         }
         names.task_methods = self.task_methods.clone();
+        names.lenient_variables = self.lenient_variables;
         names
     }
 }

@@ -11,6 +11,7 @@ pub mod json;
 pub mod model;
 pub mod parse;
 pub mod validate;
+pub mod variables;
 pub mod emit;
 pub mod graph;
 
@@ -50,6 +51,10 @@ pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>
 pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
     let machine = check(text)?;
     let mut d = diagnostic::Diagnostics::default();
+    variables::check(&machine, names.lenient_variables, &mut d);
+    if !d.is_empty() {
+        return Err(d.into_sorted());
+    }
     let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned() };
     let tokens = emitter.emit(&mut d);
     if d.is_empty() { Ok(tokens) } else { Err(d.into_sorted()) }

@@ -24,6 +24,9 @@ pub struct Names {
     pub machine: String,
     /// Overrides of Task trait method names, by resource ARN.
     pub task_methods: BTreeMap<String, String>,
+    /// Accept reads of variables no state assigns, and assignments to outer variables from a
+    /// nested scope, as AWS does (failing at run time instead of at build time).
+    pub lenient_variables: bool,
 }
 
 impl Names {
@@ -32,7 +35,7 @@ impl Names {
         let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let stem = file.strip_suffix(".json").unwrap_or(file);
         let stem = stem.strip_suffix(".asl").unwrap_or(stem);
-        Names { module: snake(stem), machine: camel(stem), task_methods: BTreeMap::new() }
+        Names { module: snake(stem), machine: camel(stem), task_methods: BTreeMap::new(), lenient_variables: false }
     }
 }
 

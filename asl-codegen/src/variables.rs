@@ -1,0 +1,241 @@
+//! Workflow variables at build time: every variable a state reads must be assigned by some
+//! state of its scope or of an enclosing scope (a Distributed Map's processor sees no outer
+//! variables), and a nested scope cannot assign a variable of an enclosing scope.
+//!
+//! AWS itself accepts a read of a never-assigned variable and fails at run time with
+//! `States.QueryEvaluationError`; aslc reports it at build time unless the build is lenient
+//! ([`Names::lenient_variables`](crate::Names)), which keeps AWS's behaviour.
+
+use std::collections::BTreeSet;
+
+use asl_syntax::intrinsic::{Arg, Call};
+use asl_syntax::path::{Path, Root};
+use asl_syntax::template::{Query, Template};
+
+use crate::diagnostic::{closest, Diagnostics};
+use crate::model::*;
+
+pub fn check(m: &Machine, lenient: bool, d: &mut Diagnostics) {
+    scope(&m.scope, &[], lenient, d);
+}
+
+/// `outer`: the variables of the enclosing scopes (empty for the top level and for a
+/// Distributed Map's processor).
+fn scope(s: &Scope, outer: &[String], lenient: bool, d: &mut Diagnostics) {
+    let mut assigned = BTreeSet::new();
+    for st in &s.states {
+        assigns(st, &mut assigned);
+    }
+    for st in &s.states {
+        let mut own = BTreeSet::new();
+        assigns(st, &mut own);
+        for name in own.iter().filter(|n| outer.contains(n)) {
+            d.error_help(
+                &st.pointer,
+                st.name_span,
+                format!("state `{}` assigns `${name}`, a variable of an enclosing scope", st.name),
+                "a Parallel branch or Map iteration can read the variables around it but not assign them; return data through the state's output instead",
+            );
+        }
+        if !lenient {
+            let mut reads = BTreeSet::new();
+            reads_of(st, &mut reads);
+            for name in reads.iter().filter(|n| !assigned.contains(*n) && !outer.contains(n)) {
+                let known = assigned.iter().map(String::as_str).chain(outer.iter().map(String::as_str));
+                let msg = format!("state `{}` reads `${name}`, which no state assigns", st.name);
+                match closest(name, known) {
+                    Some(c) => d.error_help(&st.pointer, st.name_span, msg, format!("did you mean `${c}`?")),
+                    None => d.error_help(&st.pointer, st.name_span, msg, "assign it with `Assign` in an earlier state (AWS would fail at run time with States.QueryEvaluationError)"),
+                }
+            }
+        }
+        let visible: Vec<String> = outer.iter().cloned().chain(assigned.iter().cloned()).collect();
+        match &st.kind {
+            Kind::Parallel(p) => p.branches.iter().for_each(|b| scope(b, &visible, lenient, d)),
+            Kind::Map(m) if m.mode == MapMode::Distributed => scope(&m.processor, &[], lenient, d),
+            Kind::Map(m) => scope(&m.processor, &visible, lenient, d),
+            _ => {}
+        }
+    }
+}
+
+/// The variables a state assigns (its own `Assign`, its Choice rules' and catchers').
+fn assigns(st: &State, out: &mut BTreeSet<String>) {
+    let mut add = |t: &Option<Template>| {
+        if let Some(Template::Object(m)) = t {
+            out.extend(m.iter().map(|(k, _)| k.to_string()));
+        }
+        if let Some(Template::Lit(asl_syntax::Lit::Object(m))) = t {
+            out.extend(m.iter().map(|(k, _)| k.to_string()));
+        }
+    };
+    add(&st.assign);
+    match &st.kind {
+        Kind::Choice(c) => c.choices.iter().for_each(|b| add(&b.assign)),
+        Kind::Task(Task { catch, .. }) | Kind::Parallel(Parallel { catch, .. }) | Kind::Map(Map { catch, .. }) => {
+            catch.iter().for_each(|c| add(&c.assign))
+        }
+        _ => {}
+    }
+}
+
+/// The variables a state's expressions read.
+fn reads_of(st: &State, out: &mut BTreeSet<String>) {
+    let io = &st.io;
+    for f in [&io.input_path, &io.output_path] {
+        if let PathField::Path(p) = f {
+            path(p, out);
+        }
+    }
+    for t in [&io.parameters, &io.result_selector, &io.output, &st.assign].into_iter().flatten() {
+        template(t, out);
+    }
+    match &st.kind {
+        Kind::Task(t) => {
+            for d in [&t.timeout_seconds, &t.heartbeat_seconds].into_iter().flatten() {
+                dynamic(d, out);
+            }
+            if let Some(c) = &t.credentials {
+                template(c, out);
+            }
+            catchers(&t.catch, out);
+        }
+        Kind::Choice(c) => {
+            for b in &c.choices {
+                rule(&b.rule, out);
+                for t in [&b.assign, &b.output].into_iter().flatten() {
+                    template(t, out);
+                }
+            }
+        }
+        Kind::Wait(Wait::Seconds(d)) => dynamic(d, out),
+        Kind::Wait(Wait::Timestamp(d)) => dynamic(d, out),
+        Kind::Fail(f) => {
+            for d in [&f.error, &f.cause].into_iter().flatten() {
+                dynamic(d, out);
+            }
+        }
+        Kind::Parallel(p) => catchers(&p.catch, out),
+        Kind::Map(m) => {
+            if let Some(i) = &m.items {
+                dynamic(i, out);
+            }
+            if let Some(t) = &m.item_selector {
+                template(t, out);
+            }
+            if let Some(d) = &m.max_concurrency {
+                dynamic(d, out);
+            }
+            if let Some(d) = &m.tolerated_failure_count {
+                dynamic(d, out);
+            }
+            if let Some(d) = &m.tolerated_failure_percentage {
+                dynamic(d, out);
+            }
+            catchers(&m.catch, out);
+        }
+        Kind::Pass(_) | Kind::Succeed => {}
+    }
+}
+
+fn dynamic<T>(d: &Dynamic<T>, out: &mut BTreeSet<String>) {
+    match d {
+        Dynamic::Path(p) => path(p, out),
+        Dynamic::Call(c) => call(c, out),
+        Dynamic::Jsonata(q) => query(q, out),
+        Dynamic::Lit(_) => {}
+    }
+}
+
+fn catchers(cs: &[Catcher], out: &mut BTreeSet<String>) {
+    for c in cs {
+        for t in [&c.output, &c.assign].into_iter().flatten() {
+            template(t, out);
+        }
+    }
+}
+
+fn rule(r: &Rule, out: &mut BTreeSet<String>) {
+    match r {
+        Rule::And(rs) | Rule::Or(rs) => rs.iter().for_each(|r| rule(r, out)),
+        Rule::Not(r) => rule(r, out),
+        Rule::Compare(c) => {
+            path(&c.variable, out);
+            if let Operand::Path(p) = &c.operand {
+                path(p, out);
+            }
+        }
+        Rule::Condition(q) => query(q, out),
+    }
+}
+
+fn template(t: &Template, out: &mut BTreeSet<String>) {
+    match t {
+        Template::Lit(_) => {}
+        Template::Object(m) => m.iter().for_each(|(_, t)| template(t, out)),
+        Template::Array(a) => a.iter().for_each(|t| template(t, out)),
+        Template::Path(p) => path(p, out),
+        Template::Call(c) => call(c, out),
+        Template::Jsonata(q) => query(q, out),
+    }
+}
+
+fn call(c: &Call, out: &mut BTreeSet<String>) {
+    for a in c.args.iter() {
+        match a {
+            Arg::Path(p) => path(p, out),
+            Arg::Call(c) => call(c, out),
+            _ => {}
+        }
+    }
+}
+
+fn path(p: &Path, out: &mut BTreeSet<String>) {
+    if let Root::Var(v) = &p.root {
+        out.insert(v.to_string());
+    }
+}
+
+fn query(q: &Query, out: &mut BTreeSet<String>) {
+    out.extend(asl_syntax::jsonata::free_variables(&q.expr).into_iter().map(|v| v.to_string()));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Names;
+
+    fn errors(text: &str, lenient: bool) -> Vec<String> {
+        let names = Names { lenient_variables: lenient, ..Names::from_path("t.json") };
+        match crate::compile("t.json", text, &names, None) {
+            Ok(_) => vec![],
+            Err(d) => d.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    const READS_UNASSIGNED: &str = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+        "A":{"Type":"Pass","Assign":{"x":1},"Next":"B"},
+        "B":{"Type":"Pass","Output":"{% $x + $y %}","End":true}}}"#;
+
+    #[test]
+    fn unassigned_reads_are_build_errors_unless_lenient() {
+        assert_eq!(errors(READS_UNASSIGNED, false), ["state `B` reads `$y`, which no state assigns"]);
+        assert!(errors(READS_UNASSIGNED, true).is_empty());
+    }
+
+    #[test]
+    fn nested_scopes_read_outer_variables_but_distributed_processors_do_not() {
+        let inline = r#"{"StartAt":"A","States":{
+            "A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},
+            "M":{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}},"End":true}}}"#;
+        assert!(errors(inline, false).is_empty());
+        let distributed = inline.replace(r#""ItemProcessor":{"#, r#""ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"#);
+        assert_eq!(errors(&distributed, false), ["state `P` reads `$x`, which no state assigns"]);
+    }
+
+    #[test]
+    fn jsonata_bindings_and_builtins_are_not_variables() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+            "A":{"Type":"Pass","Output":"{% ($n := 2; $sum([$n, $count($states.input)])) %}","End":true}}}"#;
+        assert!(errors(text, false).is_empty());
+    }
+}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("assign-outer-variable-in-branch.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unassigned-variable.json");
+
+fn main() {}
