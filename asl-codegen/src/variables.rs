@@ -1,6 +1,8 @@
 //! Workflow variables at build time: every variable a state reads must be assigned by some
 //! state of its scope or of an enclosing scope (a Distributed Map's processor sees no outer
-//! variables), and a nested scope cannot assign a variable of an enclosing scope.
+//! variables). A nested scope that assigns an outer variable's name gets its own copy, which
+//! does not reach the enclosing scope (as on AWS, which accepts such definitions:
+//! `error_output__test_parallel_catch_error_PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING`).
 //!
 //! AWS itself accepts a read of a never-assigned variable and fails at run time with
 //! `States.QueryEvaluationError`; aslc reports it at build time unless the build is lenient
@@ -27,16 +29,6 @@ fn scope(s: &Scope, outer: &[String], lenient: bool, d: &mut Diagnostics) {
         assigns(st, &mut assigned);
     }
     for st in &s.states {
-        let mut own = BTreeSet::new();
-        assigns(st, &mut own);
-        for name in own.iter().filter(|n| outer.contains(n)) {
-            d.error_help(
-                &st.pointer,
-                st.name_span,
-                format!("state `{}` assigns `${name}`, a variable of an enclosing scope", st.name),
-                "a Parallel branch or Map iteration can read the variables around it but not assign them; return data through the state's output instead",
-            );
-        }
         if !lenient {
             let mut reads = BTreeSet::new();
             reads_of(st, &mut reads);

@@ -1,3 +1,0 @@
-asl_runtime::asl!("assign-outer-variable-in-branch.json");
-
-fn main() {}
