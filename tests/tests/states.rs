@@ -239,3 +239,11 @@ async fn jsonpath_variables_flow_between_states_and_into_branches() {
     let out = assign::Assign::new(()).start(json!({"order": {"id": "A-1"}})).await.unwrap();
     assert_eq!(out, json!({"id": "A-1", "fixed": "x", "n": 3, "inner": {"seen": "A-1", "route": "three"}, "fmt": "order A-1"}));
 }
+
+asl_runtime::asl!("flows/scopes.json");
+
+#[tokio::test]
+async fn a_branch_assignment_stays_in_the_branch() {
+    let out = scopes::Scopes::new(()).start(json!({})).await.unwrap();
+    assert_eq!(out, json!({"branches": [2, 1], "x": 1}));
+}
