@@ -92,11 +92,14 @@ impl Cx {
             let cause = f.cause.take().unwrap_or_default();
             f.cause = Some(format!("{PREFIX} '{}' (entered at the event id #{}). {cause}", self.state_name, self.entered_event));
             let state = self.state_name;
-            self.event("EvaluationFailed", || {
-                let mut d = crate::execution::failure_details(&f);
-                d["state"] = state.into();
-                d
-            });
+            // AWS records EvaluationFailed for failed JSONata evaluations only.
+            if f.error == names::QUERY_EVALUATION_ERROR {
+                self.event("EvaluationFailed", || {
+                    let mut d = crate::execution::failure_details(&f);
+                    d["state"] = state.into();
+                    d
+                });
+            }
         }
         f
     }

@@ -10,11 +10,11 @@ pub mod stubs;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime};
 
 use asl_runtime::clock::Clock;
-use asl_runtime::{ExecutionOptions, Failure, TaskContext, Value};
+use asl_runtime::{ExecutionOptions, Failure, History, Observer, TaskContext, Value};
 use serde_json::json;
 
 use compare::Matcher;
@@ -82,6 +82,10 @@ pub struct Outcome {
     pub detail: String,
     /// `None` when the case did not run to an end (compile error, hang, panic).
     pub actual: Option<Actual>,
+    /// Whether the execution's history event types equal the recorded ones (`None` when
+    /// `expected.json` has no history or the case did not run). Informational: not part of the
+    /// verdict yet (Parallel branches interleave differently; aborted siblings are not recorded).
+    pub history: Option<Result<(), String>>,
 }
 
 impl Outcome {
@@ -90,6 +94,12 @@ impl Outcome {
         let mut v = json!({"case": self.case, "result": if self.pass { "pass" } else { "fail" }, "detail": self.detail});
         if let Some(a) = &self.actual {
             v["actual"] = a.to_json();
+        }
+        if let Some(h) = &self.history {
+            v["history"] = match h {
+                Ok(()) => json!("match"),
+                Err(d) => json!(d),
+            };
         }
         v
     }
@@ -102,7 +112,7 @@ pub fn run_all(filter: Option<&str>) -> Vec<Outcome> {
 
 /// Runs one case and compares its outcome with `expected.json`.
 pub fn run_case(case: &Case) -> Outcome {
-    let fail = |detail: String, actual: Option<Actual>| Outcome { case: case.name, pass: false, detail, actual };
+    let fail = |detail: String, actual: Option<Actual>| Outcome { case: case.name, pass: false, detail, actual, history: None };
     let files = (|| Ok::<_, String>((read_json(case.dir, "input.json")?, read_json(case.dir, "expected.json")?, read_json(case.dir, "meta.json")?)))();
     let (input, expected, meta) = match files {
         Ok(f) => f,
@@ -113,7 +123,8 @@ pub fn run_case(case: &Case) -> Outcome {
         Err(message) => return fail(message.to_owned(), None),
     };
     let recorded = recorded_time(&meta);
-    let (result, problems) = match execute(case.name, run, Stubs::from_meta(&meta), input, recorded, WALL_CLOCK_LIMIT) {
+    let history = Arc::new(History::new());
+    let (result, problems) = match execute(case.name, run, Stubs::from_meta(&meta), input, recorded, Some(history.clone()), WALL_CLOCK_LIMIT) {
         Ok(r) => r,
         Err(e) => return fail(e, None),
     };
@@ -125,16 +136,32 @@ pub fn run_case(case: &Case) -> Outcome {
         return fail(problems.join("; "), Some(actual));
     }
     let nondeterministic = meta["nondeterministic"].as_bool().unwrap_or(false);
+    let history = compare_history(&expected, &history.kinds());
     match compare(&expected, nondeterministic, &actual) {
-        Ok(note) => Outcome { case: case.name, pass: true, detail: note, actual: Some(actual) },
-        Err(detail) => fail(detail, Some(actual)),
+        Ok(note) => Outcome { case: case.name, pass: true, detail: note, actual: Some(actual), history },
+        Err(detail) => Outcome { history, ..fail(detail, Some(actual)) },
     }
+}
+
+/// Compares the event types of a run with the recorded `history`, if there is one.
+fn compare_history(expected: &Value, actual: &[&str]) -> Option<Result<(), String>> {
+    let recorded: Vec<&str> = expected.get("history")?.as_array()?.iter().filter_map(Value::as_str).collect();
+    if recorded == actual {
+        return Some(Ok(()));
+    }
+    let at = recorded.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(recorded.len().min(actual.len()));
+    Some(Err(format!(
+        "history differs at event {}: recorded {:?}, got {:?}",
+        at + 1,
+        recorded.get(at).copied().unwrap_or("(end)"),
+        actual.get(at).copied().unwrap_or("(end)")
+    )))
 }
 
 /// Runs a compiled case on its own thread, on a current-thread tokio runtime with time paused
 /// (Waits, retries and timeouts are instant), giving up after `limit` of real time (the thread
 /// of a hung case is left behind).
-fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<SystemTime>, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
+fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<SystemTime>, history: Option<Arc<History>>, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name(name.to_owned())
@@ -144,7 +171,8 @@ fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<
                 // The execution's wall clock starts when AWS recorded the case, so timestamps in
                 // its input mean what they meant then.
                 let clock = recorded.map(Clock::starting_at);
-                run(stubs, input, ExecutionOptions { clock, ..Default::default() }).await
+                let observer = history.map(|h| h as Arc<dyn Observer>);
+                run(stubs, input, ExecutionOptions { clock, observer, ..Default::default() }).await
             });
             let _ = tx.send(outcome);
         })
@@ -308,11 +336,11 @@ mod tests {
     fn runs_on_virtual_time_under_a_wall_clock_guard() {
         let limit = Duration::from_millis(300);
         let started = std::time::Instant::now();
-        let (out, _) = execute("day", waits_a_virtual_day, Stubs::default(), json!(1), None, limit).unwrap();
+        let (out, _) = execute("day", waits_a_virtual_day, Stubs::default(), json!(1), None, None, limit).unwrap();
         assert_eq!(out.unwrap(), json!(1));
         assert!(started.elapsed() < limit);
-        assert_eq!(execute("hang", never_ends, Stubs::default(), json!(1), None, limit).unwrap_err(), "hung: no outcome after 300ms of real time");
-        assert_eq!(execute("panic", panics, Stubs::default(), json!(1), None, limit).unwrap_err(), "panicked: boom");
+        assert_eq!(execute("hang", never_ends, Stubs::default(), json!(1), None, None, limit).unwrap_err(), "hung: no outcome after 300ms of real time");
+        assert_eq!(execute("panic", panics, Stubs::default(), json!(1), None, None, limit).unwrap_err(), "panicked: boom");
     }
 
     #[test]

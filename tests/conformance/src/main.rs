@@ -66,6 +66,9 @@ fn main() -> ExitCode {
     if jsonl.is_some() {
         println!("{summary}");
     }
+    let recorded = outcomes.iter().filter(|o| o.history.is_some()).count();
+    let same = outcomes.iter().filter(|o| matches!(o.history, Some(Ok(())))).count();
+    eprintln!("history: {same} of {recorded} recorded event sequences match");
     if write_passing {
         match asl_conformance::write_passing(&outcomes) {
             Ok(n) => eprintln!("wrote {n} cases to {}", asl_conformance::passing_file().display()),
