@@ -1033,3 +1033,91 @@ impl Parser<'_> {
         Some(s.to_owned())
     }
 }
+
+#[cfg(test)]
+mod distributed_tests {
+    /// `(pointer, message)` of every diagnostic of a DISTRIBUTED Map with `fields`.
+    fn report(fields: &str, ql: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"QueryLanguage": "{ql}", "StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {fields}
+            "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        );
+        match crate::check(&text) {
+            Ok(_) => vec![],
+            Err(ds) => ds.into_iter().map(|d| (d.pointer, d.message)).collect(),
+        }
+    }
+
+    fn messages(fields: &str) -> Vec<String> {
+        report(fields, "JSONPath").into_iter().map(|(_, m)| m).collect()
+    }
+
+    #[test]
+    fn valid_readers_batchers_writers() {
+        for ok in [
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "CSVDelimiter": "SEMICOLON", "MaxItems": 10}, "Parameters": {"Bucket": "b", "Key.$": "$.key"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "MaxItemsPath": "$.max"}, "Parameters": {"Bucket": "b", "Key": "k.csv"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/data"}, "Parameters": {"Bucket": "b", "Key": "k.json", "VersionId": "v1"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Prefix": "logs/"}},"#,
+            r#""ItemBatcher": {"MaxItemsPerBatch": 10, "MaxInputBytesPerBatchPath": "$.bytes", "BatchInput": {"run.$": "$$.Execution.Name"}},"#,
+            r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "p"}},"#,
+            r#""ResultWriter": {"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSONL"}},"#,
+            r#""Label": "my-run_1","#,
+        ] {
+            assert_eq!(messages(ok), Vec::<String>::new(), "{ok}");
+        }
+        let jsonata = r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% 3 %}"}, "Arguments": {"Bucket": "b", "Key": "{% $states.input.key %}"}},
+            "ItemBatcher": {"MaxItemsPerBatch": "{% 2 %}", "BatchInput": "{% {'a': 1} %}"},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": "{% {'Bucket': 'out'} %}"},"#;
+        assert_eq!(report(jsonata, "JSONata"), vec![]);
+    }
+
+    #[test]
+    fn unsupported_and_unknown_reader_settings() {
+        let r = |config: &str| messages(&format!(r#""ItemReader": {{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {config}, "Parameters": {{"Bucket": "b", "Key": "k"}}}},"#));
+        assert_eq!(r(r#"{"InputType": "PARQUET"}"#), ["`InputType` `PARQUET` is not supported by aslc"]);
+        assert_eq!(r(r#"{"InputType": "MANIFEST"}"#), ["`InputType` `MANIFEST` is not supported by aslc"]);
+        assert_eq!(r(r#"{"InputType": "JSONLINES"}"#), ["unknown `InputType` `JSONLINES`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVDelimiter": "COLON"}"#), ["unknown `CSVDelimiter` `COLON`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN"}"#), ["`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaders": ["a"]}"#), ["`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": [1]}"#), ["`CSVHeaders` must be a non-empty array of strings, found an array"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "CSVDelimiter": "TAB"}"#), ["`CSVDelimiter` is only used with `\"InputType\": \"CSV\"`"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItems": 0}"#), ["`MaxItems` must be a positive integer, found `0`"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItems": "5"}"#), ["`MaxItems` must be a positive integer, found a string"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItem": 5}"#), ["unknown field `MaxItem` in `ReaderConfig`"]);
+        assert_eq!(r(r#"{}"#), ["`ReaderConfig` needs `InputType` with `s3:getObject`"]);
+        let m = report(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"}, "Parameters": {"Bucket": "b", "Key": "k"}},"#, "JSONPath");
+        assert_eq!(m[0].0, "/States/M/ItemReader/ReaderConfig/InputType");
+    }
+
+    #[test]
+    fn reader_resource_and_parameters() {
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObjects", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ItemReader` resource `arn:aws:states:::s3:getObjects`"]);
+        assert_eq!(messages(r#""ItemReader": {"Parameters": {"Bucket": "b"}},"#), ["an `ItemReader` needs `Resource`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Key": "k"}},"#), ["unknown field `Key` in the `Parameters` of `ItemReader`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b"}},"#), ["`Parameters` of `ItemReader` needs `Key`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key.$": "oops"}},"#), ["the value of `Key.$` must be a path (starting with `$`) or an intrinsic function call, found `oops`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b"}},"#), ["field `Arguments` is not allowed in the `ItemReader` of a JSONPath state"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "CSV"}, "Parameters": {"Bucket": "b"}},"#), ["`InputType` is not used with `s3:listObjectsV2`"]);
+        assert_eq!(messages(r#""ItemsPath": "$.x", "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},"#), ["`ItemsPath` cannot be used with `ItemReader`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}, "Extra": 1},"#), ["unknown field `Extra` in `ItemReader`"]);
+    }
+
+    #[test]
+    fn batcher_and_writer_checks() {
+        assert_eq!(messages(r#""ItemBatcher": {},"#), ["an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxInputBytesPerBatch": 300000},"#), ["`MaxInputBytesPerBatch` must be at most 262144 (256 KiB), found `300000`"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": [1]},"#), ["`BatchInput` must be an object, found an array"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"},"#), ["`MaxItemsPerBatch` and `MaxItemsPerBatchPath` cannot both be set"]);
+        assert_eq!(report(r#""ItemBatcher": {"MaxItemsPerBatchPath": "$.n"},"#, "JSONata").into_iter().map(|(_, m)| m).collect::<Vec<_>>(), ["field `MaxItemsPerBatchPath` is not allowed in a JSONata state"]);
+        assert_eq!(messages(r#""ResultWriter": {},"#), ["a `ResultWriter` cannot be empty"]);
+        assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"},"#), ["`ResultWriter` needs `Parameters` with `Bucket`"]);
+        assert_eq!(messages(r#""ResultWriter": {"Parameters": {"Bucket": "b"}},"#), ["a `ResultWriter` with `Parameters` needs `Resource`"]);
+        assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ResultWriter` resource `arn:aws:states:::s3:getObject`"]);
+        assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"Transformation": "FLAT"}},"#), ["unknown `Transformation` `FLAT`"]);
+        assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"OutputType": "CSV"}},"#), ["unknown `OutputType` `CSV`"]);
+        assert_eq!(messages(r#""Label": "has space","#), ["`Label` cannot contain ` `"]);
+        assert_eq!(messages(r#""Label": "a-very-long-label-that-goes-on-and-on-forever","#), ["`Label` must be 1 to 40 characters long, found 45"]);
+    }
+}
