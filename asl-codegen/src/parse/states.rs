@@ -703,7 +703,12 @@ impl Parser<'_> {
                             }
                             None => {}
                         }
-                        self.unknown_fields(&co, &["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ItemsPointer", "MaxItems", "MaxItemsPath"], "`ReaderConfig`");
+                        const KNOWN: &[&str] = &["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ItemsPointer", "MaxItems", "MaxItemsPath"];
+                        // Known fields left unread after an error above are not "unknown".
+                        for k in KNOWN {
+                            co.take(k);
+                        }
+                        self.unknown_fields(&co, KNOWN, "`ReaderConfig`");
                     }
                     None => config_ok = false,
                 }
@@ -787,30 +792,27 @@ impl Parser<'_> {
                         None => None,
                     },
                 };
-                let headers = match (location, co.take("CSVHeaders")) {
+                // `Err(())`: reported; the delimiter is still checked below.
+                let headers: Result<Option<Vec<String>>, ()> = match (location, co.take("CSVHeaders")) {
                     (Some("GIVEN"), None) => {
                         self.d.error_help(cptr, c.key_span, "`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`", "list the column names: `\"CSVHeaders\": [\"id\", \"name\"]`");
-                        return None;
+                        Err(())
                     }
                     (Some("GIVEN"), Some(h)) => {
-                        let hptr = co.ptr("CSVHeaders");
                         let names: Option<Vec<String>> = match &h.value.value {
                             JsonValue::Array(items) if !items.is_empty() => items.iter().map(|i| i.as_str().map(str::to_owned)).collect(),
                             _ => None,
                         };
-                        match names {
-                            Some(n) => Some(n),
-                            None => {
-                                self.d.error(&hptr, h.value.span, format!("`CSVHeaders` must be a non-empty array of strings, found {}", h.value.type_name()));
-                                return None;
-                            }
-                        }
+                        names.map(Some).ok_or_else(|| {
+                            self.d.error(&co.ptr("CSVHeaders"), h.value.span, format!("`CSVHeaders` must be a non-empty array of strings, found {}", h.value.type_name()));
+                        })
                     }
-                    (_, Some(h)) => {
+                    (Some(_), Some(h)) => {
                         self.d.error_help(&co.ptr("CSVHeaders"), h.key_span, "`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`", "set `\"CSVHeaderLocation\": \"GIVEN\"`, or remove `CSVHeaders` to read the names from the first row");
-                        return None;
+                        Err(())
                     }
-                    (_, None) => None,
+                    (None, _) => Err(()),
+                    (_, None) => Ok(None),
                 };
                 let delimiter = match co.take("CSVDelimiter") {
                     None => Some(b','),
@@ -831,8 +833,7 @@ impl Parser<'_> {
                         None => None,
                     },
                 };
-                location?;
-                Some(InputFormat::Csv { headers, delimiter: delimiter? })
+                Some(InputFormat::Csv { headers: headers.ok()?, delimiter: delimiter? })
             }
         }
     }
@@ -872,7 +873,9 @@ impl Parser<'_> {
                 }
                 for r in required {
                     let present = members.iter().any(|mm| mm.key == *r || (ql == QueryLanguage::JsonPath && mm.key.strip_suffix(".$") == Some(r)));
-                    if !present {
+                    // A misspelling of it was just reported with a suggestion.
+                    let misspelt = members.iter().any(|mm| !allowed.contains(&mm.key.trim_end_matches(".$")) && closest(mm.key.trim_end_matches(".$"), allowed.iter().copied()) == Some(*r));
+                    if !present && !misspelt {
                         ok = false;
                         let help = match ql {
                             QueryLanguage::JsonPath => format!("add `\"{r}\": \"…\"`, or `\"{r}.$\": \"$.path\"` to read it from the input"),
@@ -1087,6 +1090,10 @@ mod distributed_tests {
         assert_eq!(r(r#"{"InputType": "JSON", "MaxItems": "5"}"#), ["`MaxItems` must be a positive integer, found a string"]);
         assert_eq!(r(r#"{"InputType": "JSON", "MaxItem": 5}"#), ["unknown field `MaxItem` in `ReaderConfig`"]);
         assert_eq!(r(r#"{}"#), ["`ReaderConfig` needs `InputType` with `s3:getObject`"]);
+        // Every problem once, none reported as an unknown field.
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVDelimiter": "PIPES"}"#), ["`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`", "unknown `CSVDelimiter` `PIPES`"]);
+        assert_eq!(r(r#"{"InputType": "PARQUET", "CSVDelimiter": "PIPE"}"#), ["`InputType` `PARQUET` is not supported by aslc"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Keys": "k"}},"#), ["unknown field `Keys` in the `Parameters` of `ItemReader`"]);
         let m = report(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"}, "Parameters": {"Bucket": "b", "Key": "k"}},"#, "JSONPath");
         assert_eq!(m[0].0, "/States/M/ItemReader/ReaderConfig/InputType");
     }
