@@ -71,7 +71,7 @@ async fn reads_a_csv_batches_and_writes_the_results() {
     assert_eq!(manifest["ResultFiles"]["SUCCEEDED"][0]["Key"], succeeded_key.as_str());
     assert_eq!(manifest["ResultFiles"]["SUCCEEDED"][0]["Size"], std::fs::metadata(dir.join("SUCCEEDED_0.json")).unwrap().len());
 
-    // 5 rows (MaxItems) in batches of 2: [KB-1, KB-2], [BAD, KB-4] (fails, tolerated), [KB-5].
+    // 5 rows (MaxItems) in batches of 2: [KB-1, KB-2], [BAD, KB-4] (fails: 2 items, tolerated), [KB-5].
     let succeeded = read_json(&dir.join("SUCCEEDED_0.json"));
     let succeeded = succeeded.as_array().unwrap();
     assert_eq!(succeeded.len(), 2);

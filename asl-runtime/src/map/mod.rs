@@ -169,6 +169,8 @@ where
         None => None,
     };
     let n = batched.as_ref().map_or(items.len(), Vec::len);
+    // Failures are counted in items: a failed batch fails all of its items.
+    let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
     // With a ResultWriter each child's record is kept for the result files.
     let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.unwrap_or(cx.state_name()), uuid::Uuid::new_v4().to_string()));
     let mut children: Vec<writer::Child> = match run {
@@ -217,9 +219,9 @@ where
                 }
             }
             Some((i, Err(f))) if spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some() => {
-                failures += 1;
+                failures += batch_sizes.get(i).copied().unwrap_or(1);
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
-                let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / n as f64 > p);
+                let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / items.len() as f64 > p);
                 if recording {
                     children[i].stop = Some(cx.clock().now());
                     children[i].outcome = writer::Outcome::Failed(f.clone());
