@@ -37,6 +37,8 @@ pub struct ExecutionInfo {
     pub start_time: SystemTime,
     pub clock: Clock,
     pub observer: Option<Arc<dyn Observer>>,
+    /// Where a Distributed Map's S3 buckets are (see `map::reader::s3_root`).
+    pub s3_root: Option<std::path::PathBuf>,
     /// The last event id handed out (events are numbered even when nobody observes them).
     pub events: AtomicU64,
 }

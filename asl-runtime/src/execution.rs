@@ -23,11 +23,14 @@ pub struct ExecutionOptions {
     pub observer: Option<Arc<dyn Observer>>,
     /// Overrides the workflow's top-level `TimeoutSeconds`.
     pub timeout: Option<Duration>,
+    /// The directory standing in for S3 in a Distributed Map's `ItemReader` and `ResultWriter`:
+    /// bucket `b`, key `k` is the file `<s3_root>/b/k`. None: `$ASL_S3_ROOT`, else `./s3`.
+    pub s3_root: Option<std::path::PathBuf>,
 }
 
 impl Default for ExecutionOptions {
     fn default() -> Self {
-        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None }
+        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None, s3_root: None }
     }
 }
 
@@ -45,6 +48,7 @@ impl ExecutionOptions {
             start_time: clock.now(),
             clock,
             observer: self.observer.clone(),
+            s3_root: self.s3_root.clone(),
             events: Default::default(),
         }
     }

@@ -55,7 +55,7 @@ pub mod __private {
     pub use crate::fail::{FailSpec, Text};
     pub use crate::io::{Io, PathField, ResultPath};
     pub use crate::machine::{run_boxed, run_scope, BoxFuture, Flow, Machine, Next, StateId, Step};
-    pub use crate::map::{Concurrency, Items, MapSpec, Tolerance};
+    pub use crate::map::{BatcherSpec, Concurrency, Count, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Tolerance, Transformation, WriterSpec};
     pub use crate::parallel::ParallelSpec;
     pub use crate::pass::PassSpec;
     pub use crate::retry::{Jitter, Retrier};

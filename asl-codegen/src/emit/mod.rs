@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span as TSpan, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Kind, Machine, Map, Scope, State};
+use crate::model::{Kind, Machine, Scope, State};
 pub use naming::{camel, resource_method, snake};
 
 /// What to call the generated items and where the runtime is.
@@ -294,11 +294,6 @@ fn unsupported(st: &State, d: &mut Diagnostics) {
         Kind::Task(t) => {
             if t.credentials.is_some() {
                 no("`Credentials`");
-            }
-        }
-        Kind::Map(Map { item_reader, item_batcher, result_writer, .. }) => {
-            if item_reader.is_some() || item_batcher.is_some() || result_writer.is_some() {
-                no("`ItemReader`/`ItemBatcher`/`ResultWriter`");
             }
         }
         _ => {}

@@ -175,6 +175,13 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 Dynamic::Jsonata(e) => Dynamic::Jsonata(e),
             }));
             let percentage = tolerance(m.tolerated_failure_percentage.clone());
+            let reader = item_reader(k, &m.item_reader);
+            let batcher = item_batcher(k, &m.item_batcher);
+            let writer = result_writer(k, &m.result_writer);
+            let label = match &m.label {
+                Some(l) => quote!(Some(#l)),
+                None => quote!(None),
+            };
             quote! {
                 static SPEC: rt::MapSpec = rt::MapSpec {
                     io: #io,
@@ -183,6 +190,10 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     distributed: #distributed,
                     tolerated_failure_count: #count,
                     tolerated_failure_percentage: #percentage,
+                    reader: #reader,
+                    batcher: #batcher,
+                    writer: #writer,
+                    label: #label,
                     retry: &[#(#retry),*],
                 };
                 static CATCH: #catch_ty = #catch;
@@ -191,6 +202,72 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             }
         }
     }
+}
+
+/// `Some(rt::Count::…)` for an integer field of the distributed Map's reader or batcher.
+fn count(k: &TokenStream, c: &Option<Dynamic<u64>>) -> TokenStream {
+    match c {
+        None => quote!(None),
+        Some(Dynamic::Lit(n)) => quote!(Some(rt::Count::Lit(#n))),
+        Some(Dynamic::Path(p)) => {
+            let p = p.to_rust(k);
+            quote!(Some(rt::Count::Path(#p)))
+        }
+        Some(Dynamic::Jsonata(q)) => {
+            let q = q.to_rust(k);
+            quote!(Some(rt::Count::Query(#q)))
+        }
+        Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
+    }
+}
+
+fn item_reader(k: &TokenStream, r: &Option<ItemReader>) -> TokenStream {
+    let Some(r) = r else { return quote!(None) };
+    let source = match &r.source {
+        ReaderSource::ListObjects => quote!(rt::Source::ListObjects),
+        ReaderSource::GetObject(InputFormat::Json { items_pointer }) => {
+            let p = match items_pointer {
+                Some(p) => quote!(Some(#p)),
+                None => quote!(None),
+            };
+            quote!(rt::Source::GetObject(rt::Format::Json { items_pointer: #p }))
+        }
+        ReaderSource::GetObject(InputFormat::Jsonl) => quote!(rt::Source::GetObject(rt::Format::Jsonl)),
+        ReaderSource::GetObject(InputFormat::Csv { headers, delimiter }) => {
+            let h = match headers {
+                Some(h) => quote!(Some(&[#(#h),*])),
+                None => quote!(None),
+            };
+            quote!(rt::Source::GetObject(rt::Format::Csv { headers: #h, delimiter: #delimiter }))
+        }
+    };
+    let parameters = r.parameters.to_rust(k);
+    let max_items = count(k, &r.max_items);
+    quote!(Some(rt::ReaderSpec { source: #source, parameters: #parameters, max_items: #max_items }))
+}
+
+fn item_batcher(k: &TokenStream, b: &Option<ItemBatcher>) -> TokenStream {
+    let Some(b) = b else { return quote!(None) };
+    let max_items = count(k, &b.max_items_per_batch);
+    let max_bytes = count(k, &b.max_input_bytes_per_batch);
+    let batch_input = opt(k, &b.batch_input);
+    quote!(Some(rt::BatcherSpec { max_items: #max_items, max_bytes: #max_bytes, batch_input: #batch_input }))
+}
+
+fn result_writer(k: &TokenStream, w: &Option<ResultWriter>) -> TokenStream {
+    let Some(w) = w else { return quote!(None) };
+    let parameters = opt(k, &w.parameters);
+    let output_type = match w.output_type {
+        OutputType::Json => quote!(rt::OutputType::Json),
+        OutputType::Jsonl => quote!(rt::OutputType::Jsonl),
+    };
+    let transformation = match w.transformation {
+        None => quote!(None),
+        Some(Transformation::None) => quote!(Some(rt::Transformation::None)),
+        Some(Transformation::Compact) => quote!(Some(rt::Transformation::Compact)),
+        Some(Transformation::Flatten) => quote!(Some(rt::Transformation::Flatten)),
+    };
+    quote!(Some(rt::WriterSpec { parameters: #parameters, output_type: #output_type, transformation: #transformation }))
 }
 
 /// `Some(State::X)` for `Next`, `None` for `End` (as `Flow::then` takes it).

@@ -193,13 +193,75 @@ pub struct Map {
     pub max_concurrency: Option<Dynamic<u64>>,
     pub tolerated_failure_count: Option<Dynamic<u64>>,
     pub tolerated_failure_percentage: Option<Dynamic<f64>>,
-    /// Distributed-mode fields, kept as written; each is reported as not yet supported.
-    pub item_reader: Option<Located<serde_json::Value>>,
-    pub item_batcher: Option<Located<serde_json::Value>>,
-    pub result_writer: Option<Located<serde_json::Value>>,
+    /// Distributed mode: where the items come from (instead of the input).
+    pub item_reader: Option<ItemReader>,
+    pub item_batcher: Option<ItemBatcher>,
+    pub result_writer: Option<ResultWriter>,
     pub label: Option<String>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
+}
+
+/// `ItemReader`: a dataset in S3 (a local directory when run by aslc).
+#[derive(Clone, Debug)]
+pub struct ItemReader {
+    pub source: ReaderSource,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket`, `Key`/`Prefix`, ….
+    pub parameters: Template,
+    pub max_items: Option<Dynamic<u64>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ReaderSource {
+    /// `arn:aws:states:::s3:getObject`: one object holding the items.
+    GetObject(InputFormat),
+    /// `arn:aws:states:::s3:listObjectsV2`: the objects under a prefix are the items.
+    ListObjects,
+}
+
+/// `ReaderConfig.InputType` (with its CSV options) for `s3:getObject`.
+#[derive(Clone, Debug)]
+pub enum InputFormat {
+    /// A JSON array; `ItemsPointer` selects a nested one.
+    Json { items_pointer: Option<String> },
+    Jsonl,
+    Csv {
+        /// `CSVHeaders` when `CSVHeaderLocation` is `GIVEN`; None: the first row.
+        headers: Option<Vec<String>>,
+        delimiter: u8,
+    },
+}
+
+/// `ItemBatcher`.
+#[derive(Clone, Debug)]
+pub struct ItemBatcher {
+    pub max_items_per_batch: Option<Dynamic<u64>>,
+    pub max_input_bytes_per_batch: Option<Dynamic<u64>>,
+    pub batch_input: Option<Template>,
+}
+
+/// `ResultWriter`.
+#[derive(Clone, Debug)]
+pub struct ResultWriter {
+    /// `Parameters`/`Arguments` (`Bucket`, `Prefix`) of `s3:putObject`; None: only
+    /// `WriterConfig`, the results stay in the state's output.
+    pub parameters: Option<Template>,
+    pub output_type: OutputType,
+    /// `WriterConfig.Transformation`; None: `NONE` when exporting, `COMPACT` otherwise.
+    pub transformation: Option<Transformation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputType {
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transformation {
+    None,
+    Compact,
+    Flatten,
 }
 
 impl State {

@@ -461,11 +461,23 @@ impl Parser<'_> {
             }
             (None, None) => None,
         };
-        let located = |obj: &mut Obj, k: &str| obj.take(k).map(|m| Located { value: m.value.to_value(), span: m.key_span, pointer: obj.ptr(k) });
-        let item_reader = located(obj, "ItemReader");
-        let item_batcher = located(obj, "ItemBatcher");
-        let result_writer = located(obj, "ResultWriter");
-        let label = self.string_opt(obj, "Label");
+        // Inline Maps report these fields below, without reading them.
+        let (item_reader, item_batcher, result_writer) = if mode == MapMode::Distributed {
+            let reader = obj.take("ItemReader").and_then(|m| self.item_reader(m, &obj.ptr("ItemReader"), ql));
+            let batcher = obj.take("ItemBatcher").and_then(|m| self.item_batcher(m, &obj.ptr("ItemBatcher"), ql));
+            let writer = obj.take("ResultWriter").and_then(|m| self.result_writer(m, &obj.ptr("ResultWriter"), ql));
+            (reader, batcher, writer)
+        } else {
+            (None, None, None)
+        };
+        if obj.has("ItemReader") && mode == MapMode::Distributed {
+            for k in ["ItemsPath", "Items"] {
+                if let Some(m) = obj.members.iter().find(|m| m.key == k) {
+                    self.d.error_help(&obj.ptr(k), m.key_span, format!("`{k}` cannot be used with `ItemReader`"), format!("the items come from the `ItemReader`; remove `{k}` (use `ItemSelector` to reshape each item)"));
+                }
+            }
+        }
+        let label = self.label(obj);
         if mode == MapMode::Inline {
             // AWS documents ToleratedFailure* as distributed-only but runs them in inline Maps too
             // (`base_evaluate_expressions__test_base_map_TOLERATED_FAILURE_COUNT`).
@@ -611,5 +623,508 @@ impl Parser<'_> {
             }
         }
         out
+    }
+}
+
+/// The S3 API of an `arn:<partition>:states:::s3:<api>` resource.
+fn s3_api(resource: &str) -> Option<&str> {
+    let rest = resource.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    rest.strip_prefix("states:::s3:")
+}
+
+/// AWS's limits on `MaxItems` and `MaxInputBytesPerBatch`.
+const MAX_READER_ITEMS: u64 = 100_000_000;
+const MAX_BATCH_BYTES: u64 = 262_144;
+
+/// The Distributed Map's data sources and sinks: `ItemReader`, `ItemBatcher`, `ResultWriter`,
+/// `Label`.
+impl Parser<'_> {
+    fn item_reader(&mut self, m: &Member, ptr: &str, ql: QueryLanguage) -> Option<ItemReader> {
+        let mut o = self.object(&m.value, ptr)?;
+        const RESOURCES: &str = "`arn:aws:states:::s3:getObject` (the items are in one JSON, JSON Lines or CSV object) or `arn:aws:states:::s3:listObjectsV2` (the items are the objects under a prefix)";
+        let resource = self.located_string(&mut o, "Resource");
+        let api = match &resource {
+            None => {
+                if !o.has("Resource") {
+                    self.d.error_help(ptr, m.key_span, "an `ItemReader` needs `Resource`", format!("use {RESOURCES}"));
+                }
+                None
+            }
+            Some(r) => match s3_api(&r.value) {
+                Some(api @ ("getObject" | "listObjectsV2")) => Some(api),
+                _ => {
+                    self.d.error_help(&r.pointer, r.span, format!("unsupported `ItemReader` resource `{}`", r.value), format!("aslc reads items with {RESOURCES}"));
+                    None
+                }
+            },
+        };
+        let get = api == Some("getObject");
+        let parameters = match api {
+            Some(_) => {
+                let (allowed, required): (&[&str], &[&str]) = if get { (&["Bucket", "Key", "VersionId"], &["Bucket", "Key"]) } else { (&["Bucket", "Prefix"], &["Bucket"]) };
+                self.s3_parameters(&mut o, m, "ItemReader", allowed, required, ql)
+            }
+            None => {
+                o.take("Parameters");
+                o.take("Arguments");
+                None
+            }
+        };
+        let mut format = None;
+        let mut max_items = None;
+        let mut config_ok = true;
+        match o.take("ReaderConfig") {
+            Some(c) => {
+                let cptr = o.ptr("ReaderConfig");
+                match self.object(&c.value, &cptr) {
+                    Some(mut co) => {
+                        if ql == QueryLanguage::Jsonata {
+                            self.no_path_forms(&mut co, &["MaxItemsPath"]);
+                        }
+                        max_items = self.dynamic_int(&mut co, "MaxItems", 1, "a positive integer", ql);
+                        if let Some(Dynamic::Lit(n)) = max_items {
+                            if n > MAX_READER_ITEMS {
+                                let mm = co.members.iter().find(|mm| mm.key == "MaxItems").expect("taken above");
+                                self.d.error(&co.ptr("MaxItems"), mm.value.span, format!("`MaxItems` must be at most {MAX_READER_ITEMS}, found `{n}`"));
+                            }
+                        }
+                        if co.has("MaxItems") && co.has("MaxItemsPath") || (co.has("MaxItems") || co.has("MaxItemsPath")) && max_items.is_none() {
+                            config_ok = false;
+                        }
+                        match api {
+                            Some("getObject") => format = self.input_format(&mut co, c, &cptr),
+                            Some(_) => {
+                                for k in ["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ItemsPointer"] {
+                                    if let Some(mm) = co.take(k) {
+                                        self.d.error_help(&co.ptr(k), mm.key_span, format!("`{k}` is not used with `s3:listObjectsV2`"), "the items are the objects under the prefix; `ReaderConfig` takes only `MaxItems` here");
+                                    }
+                                }
+                            }
+                            None => {}
+                        }
+                        const KNOWN: &[&str] = &["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ItemsPointer", "MaxItems", "MaxItemsPath"];
+                        // Known fields left unread after an error above are not "unknown".
+                        for k in KNOWN {
+                            co.take(k);
+                        }
+                        self.unknown_fields(&co, KNOWN, "`ReaderConfig`");
+                    }
+                    None => config_ok = false,
+                }
+            }
+            None if get => self.d.error_help(ptr, m.key_span, "an `ItemReader` with `s3:getObject` needs `ReaderConfig` with `InputType`", "add `\"ReaderConfig\": {\"InputType\": \"JSON\"}` (or `JSONL`, or `CSV` with `\"CSVHeaderLocation\": \"FIRST_ROW\"`)"),
+            None => {}
+        }
+        self.unknown_fields(&o, &["Resource", "Parameters", "Arguments", "ReaderConfig"], "`ItemReader`");
+        let source = match api? {
+            "getObject" => ReaderSource::GetObject(format?),
+            _ => ReaderSource::ListObjects,
+        };
+        config_ok.then_some(ItemReader { source, parameters: parameters?, max_items })
+    }
+
+    /// `ReaderConfig`'s `InputType` and its CSV / JSON options, for `s3:getObject`.
+    fn input_format(&mut self, co: &mut Obj, c: &Member, cptr: &str) -> Option<InputFormat> {
+        let Some(it) = co.take("InputType") else {
+            self.d.error_help(cptr, c.key_span, "`ReaderConfig` needs `InputType` with `s3:getObject`", "use `JSON`, `JSONL` or `CSV`");
+            return None;
+        };
+        let iptr = co.ptr("InputType");
+        let input_type = match self.string(it, &iptr)? {
+            t @ ("JSON" | "JSONL" | "CSV") => t,
+            t @ ("PARQUET" | "MANIFEST") => {
+                self.d.error_help(&iptr, it.value.span, format!("`InputType` `{t}` is not supported by aslc"), "aslc reads `JSON`, `JSONL` and `CSV` objects from a local directory; see the support table in aslc's README");
+                return None;
+            }
+            other => {
+                let help = match closest(other, ["JSON", "JSONL", "CSV", "PARQUET", "MANIFEST"]) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "use `JSON`, `JSONL` or `CSV`".to_owned(),
+                };
+                self.d.error_help(&iptr, it.value.span, format!("unknown `InputType` `{other}`"), help);
+                return None;
+            }
+        };
+        let csv_only = |p: &mut Self, co: &mut Obj, k: &str| {
+            if input_type != "CSV" {
+                if let Some(mm) = co.take(k) {
+                    p.d.error_help(&co.ptr(k), mm.key_span, format!("`{k}` is only used with `\"InputType\": \"CSV\"`"), format!("remove `{k}`, or read the object as CSV"));
+                }
+            }
+        };
+        for k in ["CSVHeaderLocation", "CSVHeaders", "CSVDelimiter"] {
+            csv_only(self, co, k);
+        }
+        let items_pointer = match co.take("ItemsPointer") {
+            None => None,
+            Some(_) if input_type != "JSON" => {
+                let mm = co.members.iter().find(|mm| mm.key == "ItemsPointer").expect("taken above");
+                self.d.error_help(&co.ptr("ItemsPointer"), mm.key_span, "`ItemsPointer` is only used with `\"InputType\": \"JSON\"`", "remove `ItemsPointer`, or read the object as JSON");
+                return None;
+            }
+            Some(p) => {
+                let pp = co.ptr("ItemsPointer");
+                let s = self.string(p, &pp)?;
+                if !(s.is_empty() || s.starts_with('/')) {
+                    self.d.error_help(&pp, p.value.span, format!("`ItemsPointer` must be a JSON pointer, found `{s}`"), "a JSON pointer starts with `/`, e.g. `/data/items`");
+                    return None;
+                }
+                Some(s.to_owned())
+            }
+        };
+        match input_type {
+            "JSON" => Some(InputFormat::Json { items_pointer }),
+            "JSONL" => Some(InputFormat::Jsonl),
+            _ => {
+                let location = match co.take("CSVHeaderLocation") {
+                    None => Some("FIRST_ROW"),
+                    Some(l) => match self.string(l, &co.ptr("CSVHeaderLocation")) {
+                        Some(v @ ("FIRST_ROW" | "GIVEN")) => Some(v),
+                        Some(other) => {
+                            let help = match closest(other, ["FIRST_ROW", "GIVEN"]) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "use `FIRST_ROW` (the first row holds the column names) or `GIVEN` (with `CSVHeaders`)".to_owned(),
+                            };
+                            self.d.error_help(&co.ptr("CSVHeaderLocation"), l.value.span, format!("unknown `CSVHeaderLocation` `{other}`"), help);
+                            None
+                        }
+                        None => None,
+                    },
+                };
+                // `Err(())`: reported; the delimiter is still checked below.
+                let headers: Result<Option<Vec<String>>, ()> = match (location, co.take("CSVHeaders")) {
+                    (Some("GIVEN"), None) => {
+                        self.d.error_help(cptr, c.key_span, "`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`", "list the column names: `\"CSVHeaders\": [\"id\", \"name\"]`");
+                        Err(())
+                    }
+                    (Some("GIVEN"), Some(h)) => {
+                        let names: Option<Vec<String>> = match &h.value.value {
+                            JsonValue::Array(items) if !items.is_empty() => items.iter().map(|i| i.as_str().map(str::to_owned)).collect(),
+                            _ => None,
+                        };
+                        names.map(Some).ok_or_else(|| {
+                            self.d.error(&co.ptr("CSVHeaders"), h.value.span, format!("`CSVHeaders` must be a non-empty array of strings, found {}", h.value.type_name()));
+                        })
+                    }
+                    (Some(_), Some(h)) => {
+                        self.d.error_help(&co.ptr("CSVHeaders"), h.key_span, "`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`", "set `\"CSVHeaderLocation\": \"GIVEN\"`, or remove `CSVHeaders` to read the names from the first row");
+                        Err(())
+                    }
+                    (None, _) => Err(()),
+                    (_, None) => Ok(None),
+                };
+                let delimiter = match co.take("CSVDelimiter") {
+                    None => Some(b','),
+                    Some(dm) => match self.string(dm, &co.ptr("CSVDelimiter")) {
+                        Some("COMMA") => Some(b','),
+                        Some("PIPE") => Some(b'|'),
+                        Some("SEMICOLON") => Some(b';'),
+                        Some("SPACE") => Some(b' '),
+                        Some("TAB") => Some(b'\t'),
+                        Some(other) => {
+                            let help = match closest(other, ["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "use `COMMA`, `PIPE`, `SEMICOLON`, `SPACE` or `TAB`".to_owned(),
+                            };
+                            self.d.error_help(&co.ptr("CSVDelimiter"), dm.value.span, format!("unknown `CSVDelimiter` `{other}`"), help);
+                            None
+                        }
+                        None => None,
+                    },
+                };
+                Some(InputFormat::Csv { headers: headers.ok()?, delimiter: delimiter? })
+            }
+        }
+    }
+
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata) of an S3 reader or writer: an object
+    /// with the `allowed` keys (`.$` forms too) and at least the `required` ones.
+    fn s3_parameters(&mut self, o: &mut Obj, owner: &Member, what: &str, allowed: &[&str], required: &[&str], ql: QueryLanguage) -> Option<Template> {
+        let (key, other) = if ql == QueryLanguage::Jsonata { ("Arguments", "Parameters") } else { ("Parameters", "Arguments") };
+        if let Some(om) = o.take(other) {
+            let lang = if ql == QueryLanguage::Jsonata { "JSONata" } else { "JSONPath" };
+            self.d.error_help(&o.ptr(other), om.key_span, format!("field `{other}` is not allowed in the `{what}` of a {lang} state"), format!("use `{key}`"));
+            return None;
+        }
+        let need = required.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and ");
+        let Some(p) = o.take(key) else {
+            self.d.error_help(&o.pointer, owner.key_span, format!("`{what}` needs `{key}` with {need}"), format!("e.g. `\"{key}\": {{\"Bucket\": \"my-bucket\", \"{}\": \"…\"}}`", required.get(1).or(allowed.get(1)).unwrap_or(&"Key")));
+            return None;
+        };
+        let pptr = o.ptr(key);
+        match &p.value.value {
+            JsonValue::Object(members) => {
+                let mut ok = true;
+                for mm in members {
+                    let name = match ql {
+                        QueryLanguage::JsonPath => mm.key.strip_suffix(".$").unwrap_or(&mm.key),
+                        QueryLanguage::Jsonata => &mm.key,
+                    };
+                    if !allowed.contains(&name) {
+                        ok = false;
+                        let fptr = format!("{pptr}/{}", super::escape_pointer(&mm.key));
+                        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                        match closest(name, allowed.iter().copied()) {
+                            Some(s) => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("did you mean `{s}`?")),
+                            None => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("`{key}` takes {list}")),
+                        }
+                    }
+                }
+                for r in required {
+                    let present = members.iter().any(|mm| mm.key == *r || (ql == QueryLanguage::JsonPath && mm.key.strip_suffix(".$") == Some(r)));
+                    // A misspelling of it was just reported with a suggestion.
+                    let misspelt = members.iter().any(|mm| !allowed.contains(&mm.key.trim_end_matches(".$")) && closest(mm.key.trim_end_matches(".$"), allowed.iter().copied()) == Some(*r));
+                    if !present && !misspelt {
+                        ok = false;
+                        let help = match ql {
+                            QueryLanguage::JsonPath => format!("add `\"{r}\": \"…\"`, or `\"{r}.$\": \"$.path\"` to read it from the input"),
+                            QueryLanguage::Jsonata => format!("add `\"{r}\": \"…\"` (or a `{{% … %}}` expression)"),
+                        };
+                        self.d.error_help(&pptr, p.value.span, format!("`{key}` of `{what}` needs `{r}`"), help);
+                    }
+                }
+                let t = self.template(&p.value, &pptr, ql);
+                if ok { t } else { None }
+            }
+            JsonValue::String(s) if ql == QueryLanguage::Jsonata && jsonata_body(s).is_some() => self.template(&p.value, &pptr, ql),
+            _ => {
+                self.d.error_help(&pptr, p.value.span, format!("`{key}` of `{what}` must be an object, found {}", p.value.type_name()), format!("e.g. `\"{key}\": {{\"Bucket\": \"my-bucket\", …}}`"));
+                None
+            }
+        }
+    }
+
+    /// `…Path` forms are JSONPath-only.
+    fn no_path_forms(&mut self, o: &mut Obj, keys: &[&str]) {
+        for k in keys {
+            if let Some(mm) = o.take(k) {
+                let base = k.trim_end_matches("Path");
+                self.d.error_help(&o.ptr(k), mm.key_span, format!("field `{k}` is not allowed in a JSONata state"), format!("use `\"{base}\": \"{{% … %}}\"` to compute the value"));
+            }
+        }
+    }
+
+    fn item_batcher(&mut self, m: &Member, ptr: &str, ql: QueryLanguage) -> Option<ItemBatcher> {
+        let mut o = self.object(&m.value, ptr)?;
+        if ql == QueryLanguage::Jsonata {
+            self.no_path_forms(&mut o, &["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]);
+        }
+        let has = |o: &Obj, k: &str| o.has(k) || o.has(&format!("{k}Path"));
+        let (has_items, has_bytes) = (has(&o, "MaxItemsPerBatch"), has(&o, "MaxInputBytesPerBatch"));
+        let mut ok = true;
+        if !has_items && !has_bytes {
+            ok = false;
+            self.d.error_help(ptr, m.key_span, "an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`", "e.g. `\"ItemBatcher\": {\"MaxItemsPerBatch\": 100}`; the `…Path` forms read the value from the input");
+        }
+        let max_items_per_batch = self.dynamic_int(&mut o, "MaxItemsPerBatch", 1, "a positive integer", ql);
+        ok &= !has_items || max_items_per_batch.is_some();
+        let max_input_bytes_per_batch = self.dynamic_int(&mut o, "MaxInputBytesPerBatch", 1, "a positive integer", ql);
+        ok &= !has_bytes || max_input_bytes_per_batch.is_some();
+        if let Some(Dynamic::Lit(n)) = max_input_bytes_per_batch {
+            if n > MAX_BATCH_BYTES {
+                ok = false;
+                let mm = o.members.iter().find(|mm| mm.key == "MaxInputBytesPerBatch").expect("taken above");
+                self.d.error_help(&o.ptr("MaxInputBytesPerBatch"), mm.value.span, format!("`MaxInputBytesPerBatch` must be at most {MAX_BATCH_BYTES} (256 KiB), found `{n}`"), "a batch is one child execution's input, which is limited to 256 KiB");
+            }
+        }
+        let batch_input = match o.take("BatchInput") {
+            None => None,
+            Some(b) => {
+                let bptr = o.ptr("BatchInput");
+                let is_expr = ql == QueryLanguage::Jsonata && b.value.as_str().and_then(jsonata_body).is_some();
+                if b.value.members().is_none() && !is_expr {
+                    self.d.error_help(&bptr, b.value.span, format!("`BatchInput` must be an object, found {}", b.value.type_name()), "`BatchInput` is added to every batch as `\"BatchInput\": {…}` next to `\"Items\"`");
+                    ok = false;
+                    None
+                } else {
+                    let t = self.template(&b.value, &bptr, ql);
+                    ok &= t.is_some();
+                    t
+                }
+            }
+        };
+        self.unknown_fields(&o, &["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"], "`ItemBatcher`");
+        ok.then_some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input })
+    }
+
+    fn result_writer(&mut self, m: &Member, ptr: &str, ql: QueryLanguage) -> Option<ResultWriter> {
+        let mut o = self.object(&m.value, ptr)?;
+        let mut ok = true;
+        let resource = self.located_string(&mut o, "Resource");
+        let params_key = if ql == QueryLanguage::Jsonata { "Arguments" } else { "Parameters" };
+        if let Some(r) = &resource {
+            if s3_api(&r.value) != Some("putObject") {
+                ok = false;
+                self.d.error_help(&r.pointer, r.span, format!("unsupported `ResultWriter` resource `{}`", r.value), "a `ResultWriter` exports the results with `arn:aws:states:::s3:putObject`");
+            }
+        }
+        let has_params = o.has("Parameters") || o.has("Arguments");
+        let parameters = if resource.is_some() || has_params {
+            if resource.is_none() && !o.has("Resource") {
+                ok = false;
+                self.d.error_help(ptr, m.key_span, format!("a `ResultWriter` with `{params_key}` needs `Resource`"), "add `\"Resource\": \"arn:aws:states:::s3:putObject\"`");
+            }
+            self.s3_parameters(&mut o, m, "ResultWriter", &["Bucket", "Prefix"], &["Bucket"], ql)
+        } else {
+            None
+        };
+        if (resource.is_some() || has_params) && parameters.is_none() {
+            ok = false;
+        }
+        let mut output_type = OutputType::Json;
+        let mut transformation = None;
+        let config = o.take("WriterConfig");
+        if let Some(c) = config {
+            let cptr = o.ptr("WriterConfig");
+            match self.object(&c.value, &cptr) {
+                Some(mut co) => {
+                    if let Some(t) = co.take("OutputType") {
+                        match self.string(t, &co.ptr("OutputType")) {
+                            Some("JSON") => {}
+                            Some("JSONL") => output_type = OutputType::Jsonl,
+                            Some(other) => {
+                                ok = false;
+                                self.d.error_help(&co.ptr("OutputType"), t.value.span, format!("unknown `OutputType` `{other}`"), "use `JSON` (a JSON array) or `JSONL` (JSON Lines)");
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    if let Some(t) = co.take("Transformation") {
+                        match self.string(t, &co.ptr("Transformation")) {
+                            Some("NONE") => transformation = Some(Transformation::None),
+                            Some("COMPACT") => transformation = Some(Transformation::Compact),
+                            Some("FLATTEN") => transformation = Some(Transformation::Flatten),
+                            Some(other) => {
+                                ok = false;
+                                let help = match closest(other, ["NONE", "COMPACT", "FLATTEN"]) {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None => "use `NONE`, `COMPACT` or `FLATTEN`".to_owned(),
+                                };
+                                self.d.error_help(&co.ptr("Transformation"), t.value.span, format!("unknown `Transformation` `{other}`"), help);
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    self.unknown_fields(&co, &["OutputType", "Transformation"], "`WriterConfig`");
+                }
+                None => ok = false,
+            }
+        }
+        if resource.is_none() && !has_params && config.is_none() && !o.has("Resource") {
+            ok = false;
+            self.d.error_help(ptr, m.key_span, "a `ResultWriter` cannot be empty", format!("export the results with `\"Resource\": \"arn:aws:states:::s3:putObject\"` and `\"{params_key}\": {{\"Bucket\": …, \"Prefix\": …}}`, or shape them with `\"WriterConfig\": {{\"Transformation\": \"FLATTEN\"}}`"));
+        }
+        self.unknown_fields(&o, &["Resource", "Parameters", "Arguments", "WriterConfig"], "`ResultWriter`");
+        ok.then_some(ResultWriter { parameters, output_type, transformation })
+    }
+
+    /// `Label`: at most 40 characters, none of those AWS forbids in names.
+    fn label(&mut self, obj: &mut Obj) -> Option<String> {
+        let m = obj.take("Label")?;
+        let ptr = obj.ptr("Label");
+        let s = self.string(m, &ptr)?;
+        let bad = s.chars().find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c));
+        if s.is_empty() || s.chars().count() > 40 {
+            self.d.error(&ptr, m.value.span, format!("`Label` must be 1 to 40 characters long, found {}", s.chars().count()));
+            return None;
+        }
+        if let Some(c) = bad {
+            self.d.error_help(&ptr, m.value.span, format!("`Label` cannot contain `{}`", c.escape_default()), "a label names the Map Run in ARNs: use letters, digits, `-` and `_`");
+            return None;
+        }
+        Some(s.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod distributed_tests {
+    /// `(pointer, message)` of every diagnostic of a DISTRIBUTED Map with `fields`.
+    fn report(fields: &str, ql: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"QueryLanguage": "{ql}", "StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {fields}
+            "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        );
+        match crate::check(&text) {
+            Ok(_) => vec![],
+            Err(ds) => ds.into_iter().map(|d| (d.pointer, d.message)).collect(),
+        }
+    }
+
+    fn messages(fields: &str) -> Vec<String> {
+        report(fields, "JSONPath").into_iter().map(|(_, m)| m).collect()
+    }
+
+    #[test]
+    fn valid_readers_batchers_writers() {
+        for ok in [
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "CSVDelimiter": "SEMICOLON", "MaxItems": 10}, "Parameters": {"Bucket": "b", "Key.$": "$.key"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "MaxItemsPath": "$.max"}, "Parameters": {"Bucket": "b", "Key": "k.csv"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/data"}, "Parameters": {"Bucket": "b", "Key": "k.json", "VersionId": "v1"}},"#,
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Prefix": "logs/"}},"#,
+            r#""ItemBatcher": {"MaxItemsPerBatch": 10, "MaxInputBytesPerBatchPath": "$.bytes", "BatchInput": {"run.$": "$$.Execution.Name"}},"#,
+            r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "p"}},"#,
+            r#""ResultWriter": {"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSONL"}},"#,
+            r#""Label": "my-run_1","#,
+        ] {
+            assert_eq!(messages(ok), Vec::<String>::new(), "{ok}");
+        }
+        let jsonata = r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% 3 %}"}, "Arguments": {"Bucket": "b", "Key": "{% $states.input.key %}"}},
+            "ItemBatcher": {"MaxItemsPerBatch": "{% 2 %}", "BatchInput": "{% {'a': 1} %}"},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": "{% {'Bucket': 'out'} %}"},"#;
+        assert_eq!(report(jsonata, "JSONata"), vec![]);
+    }
+
+    #[test]
+    fn unsupported_and_unknown_reader_settings() {
+        let r = |config: &str| messages(&format!(r#""ItemReader": {{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {config}, "Parameters": {{"Bucket": "b", "Key": "k"}}}},"#));
+        assert_eq!(r(r#"{"InputType": "PARQUET"}"#), ["`InputType` `PARQUET` is not supported by aslc"]);
+        assert_eq!(r(r#"{"InputType": "MANIFEST"}"#), ["`InputType` `MANIFEST` is not supported by aslc"]);
+        assert_eq!(r(r#"{"InputType": "JSONLINES"}"#), ["unknown `InputType` `JSONLINES`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVDelimiter": "COLON"}"#), ["unknown `CSVDelimiter` `COLON`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN"}"#), ["`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaders": ["a"]}"#), ["`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`"]);
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": [1]}"#), ["`CSVHeaders` must be a non-empty array of strings, found an array"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "CSVDelimiter": "TAB"}"#), ["`CSVDelimiter` is only used with `\"InputType\": \"CSV\"`"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItems": 0}"#), ["`MaxItems` must be a positive integer, found `0`"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItems": "5"}"#), ["`MaxItems` must be a positive integer, found a string"]);
+        assert_eq!(r(r#"{"InputType": "JSON", "MaxItem": 5}"#), ["unknown field `MaxItem` in `ReaderConfig`"]);
+        assert_eq!(r(r#"{}"#), ["`ReaderConfig` needs `InputType` with `s3:getObject`"]);
+        // Every problem once, none reported as an unknown field.
+        assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVDelimiter": "PIPES"}"#), ["`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`", "unknown `CSVDelimiter` `PIPES`"]);
+        assert_eq!(r(r#"{"InputType": "PARQUET", "CSVDelimiter": "PIPE"}"#), ["`InputType` `PARQUET` is not supported by aslc"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Keys": "k"}},"#), ["unknown field `Keys` in the `Parameters` of `ItemReader`"]);
+        let m = report(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"}, "Parameters": {"Bucket": "b", "Key": "k"}},"#, "JSONPath");
+        assert_eq!(m[0].0, "/States/M/ItemReader/ReaderConfig/InputType");
+    }
+
+    #[test]
+    fn reader_resource_and_parameters() {
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObjects", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ItemReader` resource `arn:aws:states:::s3:getObjects`"]);
+        assert_eq!(messages(r#""ItemReader": {"Parameters": {"Bucket": "b"}},"#), ["an `ItemReader` needs `Resource`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Key": "k"}},"#), ["unknown field `Key` in the `Parameters` of `ItemReader`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b"}},"#), ["`Parameters` of `ItemReader` needs `Key`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key.$": "oops"}},"#), ["the value of `Key.$` must be a path (starting with `$`) or an intrinsic function call, found `oops`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b"}},"#), ["field `Arguments` is not allowed in the `ItemReader` of a JSONPath state"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "CSV"}, "Parameters": {"Bucket": "b"}},"#), ["`InputType` is not used with `s3:listObjectsV2`"]);
+        assert_eq!(messages(r#""ItemsPath": "$.x", "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},"#), ["`ItemsPath` cannot be used with `ItemReader`"]);
+        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}, "Extra": 1},"#), ["unknown field `Extra` in `ItemReader`"]);
+    }
+
+    #[test]
+    fn batcher_and_writer_checks() {
+        assert_eq!(messages(r#""ItemBatcher": {},"#), ["an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxInputBytesPerBatch": 300000},"#), ["`MaxInputBytesPerBatch` must be at most 262144 (256 KiB), found `300000`"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": [1]},"#), ["`BatchInput` must be an object, found an array"]);
+        assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"},"#), ["`MaxItemsPerBatch` and `MaxItemsPerBatchPath` cannot both be set"]);
+        assert_eq!(report(r#""ItemBatcher": {"MaxItemsPerBatchPath": "$.n"},"#, "JSONata").into_iter().map(|(_, m)| m).collect::<Vec<_>>(), ["field `MaxItemsPerBatchPath` is not allowed in a JSONata state"]);
+        assert_eq!(messages(r#""ResultWriter": {},"#), ["a `ResultWriter` cannot be empty"]);
+        assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"},"#), ["`ResultWriter` needs `Parameters` with `Bucket`"]);
+        assert_eq!(messages(r#""ResultWriter": {"Parameters": {"Bucket": "b"}},"#), ["a `ResultWriter` with `Parameters` needs `Resource`"]);
+        assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ResultWriter` resource `arn:aws:states:::s3:getObject`"]);
+        assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"Transformation": "FLAT"}},"#), ["unknown `Transformation` `FLAT`"]);
+        assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"OutputType": "CSV"}},"#), ["unknown `OutputType` `CSV`"]);
+        assert_eq!(messages(r#""Label": "has space","#), ["`Label` cannot contain ` `"]);
+        assert_eq!(messages(r#""Label": "a-very-long-label-that-goes-on-and-on-forever","#), ["`Label` must be 1 to 40 characters long, found 45"]);
     }
 }

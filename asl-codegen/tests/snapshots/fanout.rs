@@ -178,6 +178,10 @@ pub mod fanout {
                 distributed: false,
                 tolerated_failure_count: None,
                 tolerated_failure_percentage: None,
+                reader: None,
+                batcher: None,
+                writer: None,
+                label: None,
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];

@@ -1,7 +1,17 @@
 //! Map states (inline, and distributed run locally): the processor runs once per item, at most `MaxConcurrency` at a time;
 //! the output is the array of iteration outputs in item order.
+//!
+//! A distributed Map may read its items with an `ItemReader` ([`reader`]), group them with an
+//! `ItemBatcher` ([`batcher`]) and export its results with a `ResultWriter` ([`writer`]); S3 is
+//! a local directory (see [`reader::s3_root`]).
+
+pub mod batcher;
+pub mod reader;
+pub mod writer;
 
 use std::borrow::Cow;
+
+use asl_syntax::template::Template;
 
 use asl_syntax::path::Path;
 use asl_syntax::template::Query;
@@ -10,7 +20,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value};
 
 use crate::catch::{self, Catcher};
-use crate::cx::Cx;
+use crate::cx::{ctx, Cx};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
@@ -49,6 +59,19 @@ pub enum Tolerance {
     Query(Query),
 }
 
+/// An integer field that may come from the input: `MaxItems(Path)`, `MaxItemsPerBatch(Path)`,
+/// `MaxInputBytesPerBatch(Path)`, or a JSONata expression.
+#[derive(Debug)]
+pub enum Count {
+    Lit(u64),
+    Path(Path),
+    Query(Query),
+}
+
+pub use batcher::BatcherSpec;
+pub use reader::{Format, ReaderSpec, Source};
+pub use writer::{OutputType, Transformation, WriterSpec};
+
 #[derive(Debug)]
 pub struct MapSpec {
     /// `parameters` holds the ItemSelector.
@@ -60,6 +83,14 @@ pub struct MapSpec {
     pub distributed: bool,
     pub tolerated_failure_count: Option<Tolerance>,
     pub tolerated_failure_percentage: Option<Tolerance>,
+    /// `ItemReader` (distributed): the items come from a local file or directory.
+    pub reader: Option<ReaderSpec>,
+    /// `ItemBatcher` (distributed): each child execution gets a batch of items.
+    pub batcher: Option<BatcherSpec>,
+    /// `ResultWriter` (distributed).
+    pub writer: Option<WriterSpec>,
+    /// `Label`: names the Map Run (default: the state's name).
+    pub label: Option<&'static str>,
     pub retry: &'static [Retrier],
 }
 
@@ -99,11 +130,12 @@ where
     F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
 {
     let effective = if spec.io.jsonata { Cow::Borrowed(input) } else { spec.io.effective_input(input, cx)? };
-    let items: Cow<Value> = match &spec.items {
-        Items::Input => effective.clone(),
-        Items::Path(p) => path::items_path(p, &cx.env(&effective))?,
-        Items::Query(q) => Cow::Owned(spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Items", "array", Value::is_array))?),
-        Items::Lit(l) => Cow::Owned(payload::lit(l)),
+    let items: Cow<Value> = match (&spec.reader, &spec.items) {
+        (Some(r), _) => Cow::Owned(Value::Array(reader::read(r, spec, input, &effective, cx)?)),
+        (None, Items::Input) => effective.clone(),
+        (None, Items::Path(p)) => path::items_path(p, &cx.env(&effective))?,
+        (None, Items::Query(q)) => Cow::Owned(spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Items", "array", Value::is_array))?),
+        (None, Items::Lit(l)) => Cow::Owned(payload::lit(l)),
     };
     let Value::Array(items) = items.as_ref() else {
         if spec.io.jsonata {
@@ -128,35 +160,50 @@ where
         }
     };
     let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
-    cx.event("MapStateStarted", || json!({"length": items.len()}));
+    // With an ItemBatcher every item is selected up front, then grouped: the children's inputs.
+    let mut batched = match &spec.batcher {
+        Some(b) => {
+            let selected = items.iter().enumerate().map(|(i, item)| select(spec, cx, &effective, i, item)).collect::<Result<Vec<_>, _>>()?;
+            Some(batcher::run(b, spec, selected, input, &effective, cx)?)
+        }
+        None => None,
+    };
+    let n = batched.as_ref().map_or(items.len(), Vec::len);
+    // Failures are counted in items: a failed batch fails all of its items.
+    let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
+    // With a ResultWriter each child's record is kept for the result files.
+    let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.unwrap_or(cx.state_name()), uuid::Uuid::new_v4().to_string()));
+    let mut children: Vec<writer::Child> = match run {
+        Some(_) => (0..n).map(|_| writer::Child { name: String::new(), input: Value::Null, start: None, stop: None, outcome: writer::Outcome::Pending }).collect(),
+        None => Vec::new(),
+    };
+    let recording = run.is_some();
+    cx.event("MapStateStarted", || json!({"length": n}));
     if spec.distributed {
         cx.event("MapRunStarted", || Value::Object(Default::default()));
     }
     let mut failures = 0usize;
-    let mut outputs = vec![Value::Null; items.len()];
+    let mut outputs = if recording { Vec::new() } else { vec![Value::Null; n] };
     let mut running = FuturesUnordered::new();
     let mut next = 0;
     loop {
-        while running.len() < limit && next < items.len() {
+        while running.len() < limit && next < n {
             let i = next;
             next += 1;
-            let item_input = match &spec.io.parameters {
-                None => items[i].clone(),
-                Some(selector) => {
-                    let ctx = cx.context_object_with(spec.io.context, Some((i, &items[i])));
-                    let mut env = cx.env(&effective);
-                    env.context = &ctx;
-                    if spec.io.jsonata {
-                        template::eval_jsonata(selector, &env, "ItemSelector")?
-                    } else {
-                        payload::eval(selector, &env)?
-                    }
-                }
+            let child_input = match &mut batched {
+                Some(b) => std::mem::take(&mut b[i]),
+                None => select(spec, cx, &effective, i, &items[i])?,
             };
+            if recording {
+                let c = &mut children[i];
+                c.name = uuid::Uuid::new_v4().to_string();
+                c.input = child_input.clone();
+                c.start = Some(cx.clock().now());
+            }
             if !spec.distributed {
                 cx.event("MapIterationStarted", || json!({"index": i}));
             }
-            let fut = iteration(start, item_input, cx.nested());
+            let fut = iteration(start, child_input, cx.nested());
             running.push(async move { (i, fut.await) });
         }
         match running.next().await {
@@ -164,17 +211,41 @@ where
                 if !spec.distributed {
                     cx.event("MapIterationSucceeded", || json!({"index": i}));
                 }
-                outputs[i] = v;
+                if recording {
+                    children[i].stop = Some(cx.clock().now());
+                    children[i].outcome = writer::Outcome::Succeeded(v);
+                } else {
+                    outputs[i] = v;
+                }
             }
             Some((i, Err(f))) if spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some() => {
-                failures += 1;
+                failures += batch_sizes.get(i).copied().unwrap_or(1);
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
                 let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / items.len() as f64 > p);
+                if recording {
+                    children[i].stop = Some(cx.clock().now());
+                    children[i].outcome = writer::Outcome::Failed(f.clone());
+                } else {
+                    outputs[i] = f.to_error_output();
+                }
                 if over_count && over_percentage {
                     cx.event("MapRunFailed", || Value::Object(Default::default()));
+                    if let (Some(w), Some(run)) = (&spec.writer, &run) {
+                        // The results so far are exported too; the children not yet started
+                        // are PENDING with their unselected item (or batch) as input.
+                        for (j, c) in children.iter_mut().enumerate().skip(next) {
+                            c.input = match &batched {
+                                Some(b) => b[j].clone(),
+                                None => items[j].clone(),
+                            };
+                        }
+                        for c in children.iter_mut().filter(|c| matches!(c.outcome, writer::Outcome::Pending)) {
+                            c.start = None;
+                        }
+                        writer::finish(w, spec, &children, run, input, &effective, cx)?;
+                    }
                     return Err(Failure::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded"));
                 }
-                outputs[i] = f.to_error_output();
             }
             Some((i, Err(f))) => {
                 cx.event("MapIterationFailed", || json!({"index": i}));
@@ -186,7 +257,53 @@ where
     if spec.distributed {
         cx.event("MapRunSucceeded", || Value::Object(Default::default()));
     }
-    Ok(Value::Array(outputs))
+    match (&spec.writer, &run) {
+        (Some(w), Some(run)) => writer::finish(w, spec, &children, run, input, &effective, cx),
+        _ => Ok(Value::Array(outputs)),
+    }
+}
+
+/// A child's input: the item through the ItemSelector (with `$$.Map.Item`).
+fn select(spec: &MapSpec, cx: &Cx, effective: &Value, i: usize, item: &Value) -> Result<Value, Failure> {
+    let Some(selector) = &spec.io.parameters else { return Ok(item.clone()) };
+    let ctx = cx.context_object_with(spec.io.context, Some((i, item)));
+    let mut env = cx.env(effective);
+    env.context = &ctx;
+    if spec.io.jsonata {
+        template::eval_jsonata(selector, &env, "ItemSelector")
+    } else {
+        payload::eval(selector, &env)
+    }
+}
+
+/// Evaluates a reader's, batcher's or writer's template with the state's input (JSONPath: the
+/// effective input; JSONata: `$states.input`) and the whole context object.
+pub(crate) fn eval_field(spec: &MapSpec, t: &Template, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<Value, Failure> {
+    let ctx = cx.context_object_with(ctx::ALL, None);
+    if spec.io.jsonata {
+        let mut env = cx.env(input);
+        env.context = &ctx;
+        template::eval_jsonata(t, &env, field)
+    } else {
+        let mut env = cx.env(effective);
+        env.context = &ctx;
+        payload::eval(t, &env)
+    }
+}
+
+/// The value of a [`Count`] field; `field` names it in causes (`MaxItems` → `MaxItemsPath`).
+pub(crate) fn eval_count(c: &Count, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<i64, Failure> {
+    match c {
+        Count::Lit(n) => Ok(*n as i64),
+        Count::Path(p) => path::integer_path(p, &cx.env(effective), &format!("{field}Path")),
+        Count::Query(q) => {
+            let ctx = cx.context_object_with(ctx::ALL, None);
+            let mut env = cx.env(input);
+            env.context = &ctx;
+            let v = template::query_typed(q, &env, field, "integer", |v| v.is_i64())?;
+            Ok(v.as_i64().unwrap_or(0))
+        }
+    }
 }
 
 /// The failure tolerance of a distributed Map: (count, percentage), each `None` when unset.

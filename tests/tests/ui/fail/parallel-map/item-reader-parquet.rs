@@ -1,0 +1,3 @@
+asl_runtime::asl!("item-reader-parquet.json");
+
+fn main() {}
