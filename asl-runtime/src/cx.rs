@@ -74,6 +74,26 @@ impl Cx {
         cx
     }
 
+    /// A context for a child execution (a distributed Map's iteration): same identity and
+    /// clock, its own event numbering and no observer, no variables of this scope.
+    pub fn detached(&self, input: Value) -> Self {
+        let e = &self.exec;
+        let exec = ExecutionInfo {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            state_machine_id: e.state_machine_id.clone(),
+            state_machine_name: e.state_machine_name.clone(),
+            role_arn: e.role_arn.clone(),
+            input,
+            start_time: e.start_time,
+            clock: e.clock.clone(),
+            observer: None,
+            events: AtomicU64::new(0),
+            s3_root: e.s3_root.clone(),
+        };
+        Cx::new(Arc::new(exec))
+    }
+
     /// Records an event: numbers it, and builds and hands it to the observer if there is one.
     pub fn event(&self, kind: &'static str, details: impl FnOnce() -> Value) -> u64 {
         let id = self.exec.events.fetch_add(1, Ordering::Relaxed) + 1;

@@ -108,7 +108,13 @@ where
             }
             Err(f) => match retry.next_delay(spec.retry, &f) {
                 None => {
-                    cx.event("MapStateFailed", || failure_details(&f));
+                    // As AWS records it: an evaluation error first (EvaluationFailed), then
+                    // MapStateFailed; configuration errors (MaxConcurrencyPath,
+                    // ToleratedFailure*) fail the execution without a MapStateFailed.
+                    let f = cx.locate(f);
+                    if f.error != names::RUNTIME {
+                        cx.event("MapStateFailed", || failure_details(&f));
+                    }
                     break Err(f);
                 }
                 Some(d) => {
@@ -159,7 +165,6 @@ where
             }
         }
     };
-    let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
     // With an ItemBatcher every item is selected up front, then grouped: the children's inputs.
     let mut batched = match &spec.batcher {
         Some(b) => {
@@ -179,6 +184,7 @@ where
     };
     let recording = run.is_some();
     cx.event("MapStateStarted", || json!({"length": n}));
+    let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
     if spec.distributed {
         cx.event("MapRunStarted", || Value::Object(Default::default()));
     }
@@ -203,7 +209,10 @@ where
             if !spec.distributed {
                 cx.event("MapIterationStarted", || json!({"index": i}));
             }
-            let fut = iteration(start, child_input, cx.nested());
+            // A distributed Map's children are executions of their own: their events are not in
+            // this history and they see none of this scope's variables.
+            let child = if spec.distributed { cx.detached(child_input.clone()) } else { cx.nested() };
+            let fut = iteration(start, child_input, child);
             running.push(async move { (i, fut.await) });
         }
         match running.next().await {
