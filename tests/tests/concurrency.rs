@@ -82,3 +82,16 @@ async fn full_jitter_draws_each_delay_within_its_bound() {
     // Jitter really varies the delays (80 draws are never all at the bound).
     assert!(all_gaps.iter().any(|g| ![10.0, 20.0, 40.0, 50.0].contains(g)));
 }
+
+asl_runtime::asl!("flows/slow_machine.json");
+
+#[tokio::test(start_paused = true)]
+async fn the_machine_timeout_fails_the_execution_with_states_timeout() {
+    let history = Arc::new(asl_runtime::History::new());
+    let opts = asl_runtime::ExecutionOptions { observer: Some(history.clone()), ..Default::default() };
+    let start = Instant::now();
+    let e = slow_machine::SlowMachine::with_options((), opts).start(json!({})).await.unwrap_err();
+    assert_eq!(e.error, "States.Timeout");
+    assert_eq!(start.elapsed().as_secs(), 5);
+    assert_eq!(history.kinds().last(), Some(&"ExecutionTimedOut"));
+}
