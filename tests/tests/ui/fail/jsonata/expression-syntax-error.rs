@@ -1,0 +1,3 @@
+asl_runtime::asl!("expression-syntax-error.json");
+
+fn main() {}
