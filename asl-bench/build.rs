@@ -48,6 +48,10 @@ fn main() {
         }
     }
     registry.push_str("];\n");
+    // `--park`: one Wait, then a Pass (the execution's input is its output).
+    const PARK: &str = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"Done"},"Done":{"Type":"Pass","End":true}}}"#;
+    let park = asl_codegen::Names { module: "park_flow".into(), machine: "Flow".into(), task_methods: Default::default() };
+    code.push_str(&asl_codegen::generate("park", PARK, &park, None).expect("the park workflow compiles").to_string());
     code.push_str(&registry);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("workloads.rs");
     std::fs::write(out, code).unwrap();

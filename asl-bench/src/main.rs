@@ -2,6 +2,8 @@
 //! a warm-up, checks its output, and prints as its last line
 //! `{"workload":…,"executions":…,"transitions":…,"seconds":…,"transitions_per_sec":…}`
 //! (seconds = the median execution time).
+//!
+//! `asl-bench --park N`: N executions parked in a Wait at once, then woken (memory and time).
 
 use std::time::Instant;
 
@@ -79,6 +81,7 @@ fn main() {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
             "--list" => {
                 for w in WORKLOADS {
                     println!("{}{}", w.name, w.skipped.map(|s| format!(" (skipped: {s})")).unwrap_or_default());
@@ -128,7 +131,66 @@ fn main() {
     );
 }
 
+/// `--park N`: starts N executions of a one-Wait workflow (`Wait 1 s → Pass`) in one process on
+/// a current-thread runtime with paused tokio time, lets every one reach its Wait, measures the
+/// memory they hold, then lets the clock run so all wake and finish. Prints one JSON line.
+fn park(n: usize) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
+    let machine = Arc::new(park_flow::Flow::new(()));
+    let before = status_kib("VmRSS");
+    let left = Arc::new(AtomicUsize::new(n));
+    let done = Arc::new(tokio::sync::Notify::new());
+    let (parked_s, woken_s, parked_kib) = rt.block_on(async {
+        let t = Instant::now();
+        for i in 0..n {
+            let (m, left, done) = (machine.clone(), left.clone(), done.clone());
+            let fut = async move {
+                let out = m.start(serde_json::json!({ "i": i })).await;
+                assert!(out.is_ok_and(|o| o["i"] == i), "execution {i} did not finish as expected");
+                if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    done.notify_one();
+                }
+            };
+            tokio::spawn(fut);
+        }
+        // Paused time advances only when every task is idle: when this sleep returns, every
+        // execution has been polled into its 1 s Wait.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let parked_s = t.elapsed().as_secs_f64();
+        let parked_kib = status_kib("VmRSS");
+        assert_eq!(left.load(Ordering::Acquire), n, "an execution finished before the Wait");
+        let t = Instant::now();
+        done.notified().await;
+        (parked_s, t.elapsed().as_secs_f64(), parked_kib)
+    });
+    let peak = status_kib("VmHWM");
+    let per = (parked_kib.saturating_sub(before) * 1024) as f64 / n as f64;
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": "park",
+            "executions": n,
+            "start_and_park_seconds": parked_s,
+            "wake_and_finish_seconds": woken_s,
+            "rss_before_bytes": before * 1024,
+            "rss_parked_bytes": parked_kib * 1024,
+            "peak_rss_bytes": peak * 1024,
+            "bytes_per_parked_execution": per.round(),
+        })
+    );
+}
+
+/// A `/proc/self/status` field in KiB (0 where there is no procfs).
+fn status_kib(field: &str) -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list | --park N");
     std::process::exit(2);
 }

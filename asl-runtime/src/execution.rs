@@ -67,10 +67,11 @@ pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
-    let run = run_scope(m, state, input, &mut cx);
+    // The scope's future is built in each arm (not bound once and moved into `timeout`), so
+    // the execution's future holds one copy of it: a parked execution stays small.
     let (outcome, timed_out) = match timeout {
-        None => (run.await, false),
-        Some(t) => match tokio::time::timeout(t, run).await {
+        None => (run_scope(m, state, input, &mut cx).await, false),
+        Some(t) => match tokio::time::timeout(t, run_scope(m, state, input, &mut cx)).await {
             Ok(r) => (r, false),
             Err(_) => (Err(Failure::bare(names::TIMEOUT)), true),
         },
