@@ -47,7 +47,7 @@ JOBS=(
   "asl-rs|pass_chain|pass_chain" "asl-rs|choice_loop_task|choice_loop_task"
   "asl-rs|retry_catch_noretry|retry_catch_noretry"
 )
-want() { [ $# -eq 0 ] && return 0; local w; for w in "${@:2}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+want() { local a=$1 w; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$w" = "$a" ] && return 0; done; return 1; }
 tps() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
 
 printf '%-22s %-8s %14s %14s %9s\n' workload peer "peer tr/s" "aslc tr/s" ratio

@@ -82,6 +82,10 @@ fn main() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
+            "--expand" => {
+                let n = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
+                return expand(n, it.next().map(String::as_str));
+            }
             "--list" => {
                 for w in WORKLOADS {
                     println!("{}{}", w.name, w.skipped.map(|s| format!(" (skipped: {s})")).unwrap_or_default());
@@ -190,7 +194,59 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// A chain of `n` states like pass_chain's, with a Choice every 10th state (so the generated
+/// code has rule expressions too).
+pub fn chain_workflow(n: usize) -> String {
+    let mut states = Vec::with_capacity(n);
+    for k in 0..n {
+        let next = if k + 1 == n { r#""End": true"#.to_owned() } else { format!(r#""Next": "S{}""#, k + 1) };
+        if k % 10 == 5 && k + 1 < n {
+            states.push(format!(
+                r#""S{k}": {{"Type": "Choice", "Choices": [{{"Variable": "$.v", "NumericGreaterThan": {k}, "Next": "S{}"}}], "Default": "S{}"}}"#,
+                k + 1,
+                k + 1
+            ));
+        } else {
+            states.push(format!(r#""S{k}": {{"Type": "Pass", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
+        }
+    }
+    format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(",\n"))
+}
+
+/// `--expand N [OUT.rs]`: times `asl_codegen::generate` and `pretty` (what `asl!` and `aslc
+/// expand` do) on a generated N-state workflow (median of 5) and optionally writes the code.
+fn expand(n: usize, out: Option<&str>) {
+    let text = chain_workflow(n);
+    let names = asl_codegen::Names { module: "chain".into(), machine: "Chain".into(), task_methods: Default::default() };
+    let (mut gen_t, mut pretty_t) = (Vec::new(), Vec::new());
+    let mut code = String::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let tokens = asl_codegen::generate("chain", &text, &names, None).expect("the chain compiles");
+        gen_t.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        code = asl_codegen::pretty(&tokens);
+        pretty_t.push(t.elapsed().as_secs_f64());
+    }
+    gen_t.sort_by(f64::total_cmp);
+    pretty_t.sort_by(f64::total_cmp);
+    if let Some(path) = out {
+        std::fs::write(path, &code).expect("write the generated code");
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": "expand",
+            "states": n,
+            "generate_seconds": gen_t[2],
+            "pretty_seconds": pretty_t[2],
+            "generated_bytes": code.len(),
+            "generated_lines": code.lines().count(),
+        })
+    );
+}
+
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list | --park N");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list | --park N | --expand N [OUT.rs]");
     std::process::exit(2);
 }
