@@ -17,7 +17,8 @@ fn main() {
     let mut registry = String::from("pub static WORKLOADS: &[Workload] = &[\n");
     for name in &names {
         let path = dir.join(name).join("definition.asl.json");
-        let text = std::fs::read_to_string(&path).unwrap();
+        // Peer-specific task variants name resources `module:X` (statebox); aslc needs an ARN.
+        let text = std::fs::read_to_string(&path).unwrap().replace("\"module:", "\"arn:aws:lambda:us-east-1:123456789012:function:");
         let input = std::fs::read_to_string(dir.join(name).join("input.json")).unwrap_or_else(|_| "{}".into());
         let module = format!("w_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
         let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false };
@@ -37,7 +38,7 @@ fn main() {
                     let _ = write!(impls, "async fn {method}(&self, input: Value, _ctx: asl_runtime::TaskContext) -> Result<Value, Failure> {{ stub({arn:?}, input) }}\n");
                 }
                 let _ = writeln!(code, "\nimpl {module}::Tasks for Stubs {{ {impls} }}");
-                let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: Value) -> Result<Value, Failure> {{ rt.block_on({module}::Flow::new(Stubs).start(input)) }}");
+                let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: Value) -> Result<Value, Failure> {{ rt.block_on({module}::Flow::with_options(Stubs, bench_options()).start(input)) }}");
                 let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, run: Some(run_{module}), skipped: None }},");
             }
             Err(e) => {
@@ -47,6 +48,10 @@ fn main() {
         }
     }
     registry.push_str("];\n");
+    // `--park`: one Wait, then a Pass (the execution's input is its output).
+    const PARK: &str = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"Done"},"Done":{"Type":"Pass","End":true}}}"#;
+    let park = asl_codegen::Names { module: "park_flow".into(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false };
+    code.push_str(&asl_codegen::generate("park", PARK, &park, None).expect("the park workflow compiles").to_string());
     code.push_str(&registry);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("workloads.rs");
     std::fs::write(out, code).unwrap();

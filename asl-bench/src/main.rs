@@ -2,17 +2,24 @@
 //! a warm-up, checks its output, and prints as its last line
 //! `{"workload":…,"executions":…,"transitions":…,"seconds":…,"transitions_per_sec":…}`
 //! (seconds = the median execution time).
+//!
+//! `asl-bench --park N`: N executions parked in a Wait at once, then woken (memory and time).
 
 use std::time::Instant;
 
 use asl_runtime::{Failure, Value};
 
-/// Task stubs of the workloads: `AlwaysFails` throws, anything else echoes its input.
+/// Task stubs of the workloads: `AlwaysFails` throws, `inc` adds 1 to `$.i` (the peers' stub),
+/// anything else echoes its input.
 struct Stubs;
 
 fn stub(resource: &str, input: Value) -> Result<Value, Failure> {
-    if resource.ends_with(":AlwaysFails") {
+    let function = resource.rsplit(':').next().unwrap_or("");
+    if function.eq_ignore_ascii_case("AlwaysFails") {
         return Err(Failure::new("Bench.Failure", "always fails"));
+    }
+    if function == "inc" {
+        return Ok(serde_json::json!({ "i": input["i"].as_i64().unwrap_or(0) + 1 }));
     }
     Ok(input)
 }
@@ -22,6 +29,12 @@ pub struct Workload {
     input: &'static str,
     run: Option<fn(&tokio::runtime::Runtime, Value) -> Result<Value, Failure>>,
     skipped: Option<&'static str>,
+}
+
+/// AWS's defaults, but no 256 KiB cap on the execution input: the Map workloads' inputs are
+/// larger (the peers do not enforce the cap either).
+fn bench_options() -> asl_runtime::ExecutionOptions {
+    asl_runtime::ExecutionOptions { max_payload_bytes: None, ..Default::default() }
 }
 
 include!(concat!(env!("OUT_DIR"), "/workloads.rs"));
@@ -68,6 +81,11 @@ fn main() {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
+            "--expand" => {
+                let n = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
+                return expand(n, it.next().map(String::as_str));
+            }
             "--list" => {
                 for w in WORKLOADS {
                     println!("{}{}", w.name, w.skipped.map(|s| format!(" (skipped: {s})")).unwrap_or_default());
@@ -117,7 +135,118 @@ fn main() {
     );
 }
 
+/// `--park N`: starts N executions of a one-Wait workflow (`Wait 1 s → Pass`) in one process on
+/// a current-thread runtime with paused tokio time, lets every one reach its Wait, measures the
+/// memory they hold, then lets the clock run so all wake and finish. Prints one JSON line.
+fn park(n: usize) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
+    let machine = Arc::new(park_flow::Flow::new(()));
+    let before = status_kib("VmRSS");
+    let left = Arc::new(AtomicUsize::new(n));
+    let done = Arc::new(tokio::sync::Notify::new());
+    let (parked_s, woken_s, parked_kib) = rt.block_on(async {
+        let t = Instant::now();
+        for i in 0..n {
+            let (m, left, done) = (machine.clone(), left.clone(), done.clone());
+            let fut = async move {
+                let out = m.start(serde_json::json!({ "i": i })).await;
+                assert!(out.is_ok_and(|o| o["i"] == i), "execution {i} did not finish as expected");
+                if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    done.notify_one();
+                }
+            };
+            tokio::spawn(fut);
+        }
+        // Paused time advances only when every task is idle: when this sleep returns, every
+        // execution has been polled into its 1 s Wait.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let parked_s = t.elapsed().as_secs_f64();
+        let parked_kib = status_kib("VmRSS");
+        assert_eq!(left.load(Ordering::Acquire), n, "an execution finished before the Wait");
+        let t = Instant::now();
+        done.notified().await;
+        (parked_s, t.elapsed().as_secs_f64(), parked_kib)
+    });
+    let peak = status_kib("VmHWM");
+    let per = (parked_kib.saturating_sub(before) * 1024) as f64 / n as f64;
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": "park",
+            "executions": n,
+            "start_and_park_seconds": parked_s,
+            "wake_and_finish_seconds": woken_s,
+            "rss_before_bytes": before * 1024,
+            "rss_parked_bytes": parked_kib * 1024,
+            "peak_rss_bytes": peak * 1024,
+            "bytes_per_parked_execution": per.round(),
+        })
+    );
+}
+
+/// A `/proc/self/status` field in KiB (0 where there is no procfs).
+fn status_kib(field: &str) -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A chain of `n` states like pass_chain's, with a Choice every 10th state (so the generated
+/// code has rule expressions too).
+pub fn chain_workflow(n: usize) -> String {
+    let mut states = Vec::with_capacity(n);
+    for k in 0..n {
+        let next = if k + 1 == n { r#""End": true"#.to_owned() } else { format!(r#""Next": "S{}""#, k + 1) };
+        if k % 10 == 5 && k + 1 < n {
+            states.push(format!(
+                r#""S{k}": {{"Type": "Choice", "Choices": [{{"Variable": "$.v", "NumericGreaterThan": {k}, "Next": "S{}"}}], "Default": "S{}"}}"#,
+                k + 1,
+                k + 1
+            ));
+        } else {
+            states.push(format!(r#""S{k}": {{"Type": "Pass", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
+        }
+    }
+    format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(",\n"))
+}
+
+/// `--expand N [OUT.rs]`: times `asl_codegen::generate` and `pretty` (what `asl!` and `aslc
+/// expand` do) on a generated N-state workflow (median of 5) and optionally writes the code.
+fn expand(n: usize, out: Option<&str>) {
+    let text = chain_workflow(n);
+    let names = asl_codegen::Names { module: "chain".into(), machine: "Chain".into(), task_methods: Default::default(), lenient_variables: false };
+    let (mut gen_t, mut pretty_t) = (Vec::new(), Vec::new());
+    let mut code = String::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let tokens = asl_codegen::generate("chain", &text, &names, None).expect("the chain compiles");
+        gen_t.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        code = asl_codegen::pretty(&tokens);
+        pretty_t.push(t.elapsed().as_secs_f64());
+    }
+    gen_t.sort_by(f64::total_cmp);
+    pretty_t.sort_by(f64::total_cmp);
+    if let Some(path) = out {
+        std::fs::write(path, &code).expect("write the generated code");
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "mode": "expand",
+            "states": n,
+            "generate_seconds": gen_t[2],
+            "pretty_seconds": pretty_t[2],
+            "generated_bytes": code.len(),
+            "generated_lines": code.lines().count(),
+        })
+    );
+}
+
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list | --park N | --expand N [OUT.rs]");
     std::process::exit(2);
 }

@@ -33,6 +33,11 @@ impl Clock {
         self.origin_system + self.origin_instant.elapsed()
     }
 
+    /// The wall time of a tokio instant (as [`now`](Self::now) would have read it then).
+    pub fn system_at(&self, at: Instant) -> SystemTime {
+        self.origin_system + at.saturating_duration_since(self.origin_instant)
+    }
+
     /// Sleeps for `d`; a zero duration returns at once (tokio would wait for the next timer
     /// tick, a millisecond).
     pub async fn sleep(&self, d: Duration) {

@@ -39,6 +39,8 @@ pub struct ExecutionInfo {
     pub observer: Option<Arc<dyn Observer>>,
     /// Where a Distributed Map's S3 buckets are (see `map::reader::s3_root`).
     pub s3_root: Option<std::path::PathBuf>,
+    /// AWS's payload limit in bytes (256 KiB), or `None` for no limit.
+    pub max_payload_bytes: Option<usize>,
     /// The last event id handed out (events are numbered even when nobody observes them).
     pub events: AtomicU64,
 }
@@ -49,7 +51,9 @@ pub struct Cx {
     pub vars: Vars,
     state_name: &'static str,
     state_type: &'static str,
-    entered: SystemTime,
+    /// When the current state was entered (`None`: the execution's start). Kept as the
+    /// monotonic instant, turned into wall time only when `$$.State.EnteredTime` is read.
+    entered: Option<tokio::time::Instant>,
     pub(crate) retry_count: u32,
     /// `$$.Map.Item` while a Map iteration's ItemSelector is evaluated.
     pub(crate) map_item: Option<(usize, Value)>,
@@ -61,9 +65,13 @@ pub struct Cx {
 }
 
 impl Cx {
+    /// Whether `v` is over the execution's payload limit.
+    pub fn too_large(&self, v: &Value) -> bool {
+        self.exec.max_payload_bytes.is_some_and(|limit| crate::limits::exceeds(v, limit))
+    }
+
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
-        let entered = exec.start_time;
-        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
+        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
 
     /// A context for a nested scope: same execution, variables of this scope readable.
@@ -90,16 +98,25 @@ impl Cx {
             observer: None,
             events: AtomicU64::new(0),
             s3_root: e.s3_root.clone(),
+            max_payload_bytes: e.max_payload_bytes,
         };
         Cx::new(Arc::new(exec))
     }
 
     /// Records an event: numbers it, and builds and hands it to the observer if there is one.
     pub fn event(&self, kind: &'static str, details: impl FnOnce() -> Value) -> u64 {
+        self.event_of(|| kind, details)
+    }
+
+    /// [`event`](Self::event) with the event type computed only when someone observes it.
+    #[inline]
+    fn event_of(&self, kind: impl FnOnce() -> &'static str, details: impl FnOnce() -> Value) -> u64 {
         let id = self.exec.events.fetch_add(1, Ordering::Relaxed) + 1;
-        let previous = self.last_event.swap(id, Ordering::Relaxed);
+        // Only this scope writes its `last_event` (a nested scope has its own): no read-modify-write needed.
+        let previous = self.last_event.load(Ordering::Relaxed);
+        self.last_event.store(id, Ordering::Relaxed);
         if let Some(o) = &self.exec.observer {
-            o.event(&Event { id, previous_event_id: previous, timestamp: self.exec.clock.now(), kind, details: details() });
+            o.event(&Event { id, previous_event_id: previous, timestamp: self.exec.clock.now(), kind: kind(), details: details() });
         }
         id
     }
@@ -134,17 +151,27 @@ impl Cx {
         self.state_name
     }
 
+    #[inline]
     pub(crate) fn enter_state(&mut self, name: &'static str, type_name: &'static str, input: &Value) {
         self.state_name = name;
         self.state_type = type_name;
-        self.entered = self.exec.clock.now();
+        self.entered = Some(tokio::time::Instant::now());
         self.retry_count = 0;
         self.task_token = None;
-        self.entered_event = self.event(state_event(type_name, true), || state_details(name, "input", input));
+        self.entered_event = self.event_of(|| state_event(type_name, true), || state_details(name, "input", input));
     }
 
+    #[inline]
     pub(crate) fn exit_state(&mut self, name: &'static str, type_name: &'static str, output: &Value) {
-        self.event(state_event(type_name, false), || state_details(name, "output", output));
+        self.event_of(|| state_event(type_name, false), || state_details(name, "output", output));
+    }
+
+    /// When the current state was entered, as wall time.
+    pub fn entered_time(&self) -> SystemTime {
+        match self.entered {
+            Some(at) => self.exec.clock.system_at(at),
+            None => self.exec.start_time,
+        }
     }
 
     /// The environment for expressions that do not read the context object.
@@ -175,7 +202,7 @@ impl Cx {
         }
         if parts & ctx::STATE != 0 {
         let mut state = Map::new();
-        state.insert("EnteredTime".into(), format_timestamp(self.entered).into());
+        state.insert("EnteredTime".into(), format_timestamp(self.entered_time()).into());
         state.insert("Name".into(), self.state_name.into());
         // Only states that retry have a RetryCount (AWS's recordings of Pass states have none).
         if matches!(self.state_type, "Task" | "Parallel" | "Map") {

@@ -26,11 +26,15 @@ pub struct ExecutionOptions {
     /// The directory standing in for S3 in a Distributed Map's `ItemReader` and `ResultWriter`:
     /// bucket `b`, key `k` is the file `<s3_root>/b/k`. None: `$ASL_S3_ROOT`, else `./s3`.
     pub s3_root: Option<std::path::PathBuf>,
+    /// The largest payload (execution input, state output, task result, assigned variables),
+    /// in bytes of JSON text: AWS's 256 KiB by default; `None` accepts any size (benchmarks with
+    /// large inputs).
+    pub max_payload_bytes: Option<usize>,
 }
 
 impl Default for ExecutionOptions {
     fn default() -> Self {
-        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None, s3_root: None }
+        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None, s3_root: None, max_payload_bytes: Some(crate::limits::MAX_PAYLOAD_BYTES) }
     }
 }
 
@@ -49,6 +53,7 @@ impl ExecutionOptions {
             clock,
             observer: self.observer.clone(),
             s3_root: self.s3_root.clone(),
+            max_payload_bytes: self.max_payload_bytes,
             events: Default::default(),
         }
     }
@@ -61,17 +66,18 @@ pub async fn execute<M: Machine>(m: &M, input: Value, opts: &ExecutionOptions, t
 
 /// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
 pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
-    if crate::limits::exceeds(&input, crate::limits::MAX_PAYLOAD_BYTES) {
-        return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes service limit (262144)."));
+    if let Some(limit) = opts.max_payload_bytes.filter(|l| crate::limits::exceeds(&input, *l)) {
+        return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The execution input exceeds the maximum number of bytes service limit ({limit}).")));
     }
     let info = Arc::new(opts.info(M::NAME, input.clone()));
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
-    let run = run_scope(m, state, input, &mut cx);
+    // The scope's future is built in each arm (not bound once and moved into `timeout`), so
+    // the execution's future holds one copy of it: a parked execution stays small.
     let (outcome, timed_out) = match timeout {
-        None => (run.await, false),
-        Some(t) => match tokio::time::timeout(t, run).await {
+        None => (run_scope(m, state, input, &mut cx).await, false),
+        Some(t) => match tokio::time::timeout(t, run_scope(m, state, input, &mut cx)).await {
             Ok(r) => (r, false),
             Err(_) => (Err(Failure::bare(names::TIMEOUT)), true),
         },

@@ -170,6 +170,12 @@ impl Io {
         } else {
             self.with_env(cx, input, None, |env| payload::eval(t, env))?
         };
+        if cx.too_large(&values) {
+            return Err(Failure::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!("The variables assigned by the state '{}' exceed the maximum number of bytes service limit (262144).", cx.state_name()),
+            ));
+        }
         if let Value::Object(m) = values {
             for (k, v) in m {
                 cx.vars.set(k, v);

@@ -75,6 +75,9 @@ pub async fn run_scope<M: Machine>(m: &M, start: M::State, mut input: Value, cx:
         cx.enter_state(state.name(), state.type_name(), &input);
         // A Fail state has no exit event: its error ends the scope.
         match m.step(state, input, cx).await {
+            Ok(Next::Go(_, output)) | Ok(Next::End(output)) if cx.too_large(&output) => {
+                return Err(cx.locate(output_too_large(state.name())));
+            }
             Ok(Next::Go(next, output)) => {
                 cx.exit_state(state.name(), state.type_name(), &output);
                 state = next;
@@ -87,6 +90,14 @@ pub async fn run_scope<M: Machine>(m: &M, start: M::State, mut input: Value, cx:
             Err(f) => return Err(cx.locate(f)),
         }
     }
+}
+
+/// A state's output over AWS's payload limit (256 KiB).
+fn output_too_large(state: &str) -> Failure {
+    Failure::new(
+        crate::error::names::DATA_LIMIT_EXCEEDED,
+        format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
+    )
 }
 
 /// Boxes [`run_scope`] for a Parallel branch or a Map iteration.

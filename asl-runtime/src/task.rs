@@ -16,7 +16,7 @@ use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
 use crate::machine::Flow;
-use crate::{limits, path, template};
+use crate::{path, template};
 use crate::retry::{Retrier, RetryState};
 
 /// A number of seconds written literally or read at run time.
@@ -84,7 +84,7 @@ where
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
             let r = supervise(call(args, tcx), timeout, heartbeat, &beat).await.and_then(|v| {
-                if limits::exceeds(&v, limits::MAX_PAYLOAD_BYTES) {
+                if cx.too_large(&v) {
                     Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", service(spec.resource))))
                 } else {
                     Ok(v)

@@ -10,7 +10,8 @@ use serde_json::Value;
 /// Map iteration's scope costs no copy of the outer variables.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
-    local: Arc<HashMap<String, Value>>,
+    /// Allocated at the first assignment (most scopes assign nothing).
+    local: Option<Arc<HashMap<String, Value>>>,
     /// The enclosing scope, frozen at the moment this scope began.
     outer: Option<Arc<Vars>>,
 }
@@ -22,22 +23,22 @@ impl Vars {
 
     /// A scope nested in `outer` (a Parallel branch or a Map iteration).
     pub fn nested(outer: Arc<Vars>) -> Self {
-        Vars { local: Arc::default(), outer: Some(outer) }
+        Vars { local: None, outer: Some(outer) }
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
-        match self.local.get(name) {
+        match self.local.as_deref().and_then(|l| l.get(name)) {
             Some(v) => Some(v),
             None => self.outer.as_deref().and_then(|o| o.get(name)),
         }
     }
 
     pub fn set(&mut self, name: impl Into<String>, value: Value) {
-        Arc::make_mut(&mut self.local).insert(name.into(), value);
+        Arc::make_mut(self.local.get_or_insert_default()).insert(name.into(), value);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.local.is_empty() && self.outer.as_ref().is_none_or(|o| o.is_empty())
+        self.local.as_ref().is_none_or(|l| l.is_empty()) && self.outer.as_ref().is_none_or(|o| o.is_empty())
     }
 }
 

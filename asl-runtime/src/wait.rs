@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::{names, Failure};
-use crate::io::Io;
+use crate::io::{Io, PathField, ResultPath};
 use crate::{path, template};
 
 #[derive(Debug)]
@@ -44,7 +44,15 @@ async fn sleep_until(cx: &Cx, at: SystemTime) -> Result<(), Failure> {
 }
 
 pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
-    let effective = spec.io.effective_input(&input, cx)?.into_owned();
+    // Without InputPath the input itself is the effective input: move it (a parked execution
+    // then holds one copy), keeping `input` only where the output still reads it.
+    let (input, effective) = match (&spec.io.input_path, &spec.io.result_path, spec.io.jsonata) {
+        (PathField::Whole, ResultPath::Replace, false) => (Value::Null, input),
+        _ => {
+            let effective = spec.io.effective_input(&input, cx)?.into_owned();
+            (input, effective)
+        }
+    };
     match &spec.wait {
         WaitFor::Seconds(s) => cx.clock().sleep(Duration::from_secs(*s)).await,
         WaitFor::Timestamp(t) => sleep_until(cx, system_time(t)).await?,

@@ -247,3 +247,16 @@ async fn a_branch_assignment_stays_in_the_branch() {
     let out = scopes::Scopes::new(()).start(json!({})).await.unwrap();
     assert_eq!(out, json!({"branches": [2, 1], "x": 1}));
 }
+
+asl_runtime::asl!("flows/double.json");
+
+#[tokio::test]
+async fn a_state_output_over_256_kib_is_data_limit_exceeded() {
+    let s = "x".repeat(200 * 1024);
+    let e = double::Double::new(()).start(json!({ "s": s })).await.unwrap_err();
+    assert_eq!(e.error, "States.DataLimitExceeded");
+    // The limit can be lifted (benchmarks with large payloads).
+    let opts = asl_runtime::ExecutionOptions { max_payload_bytes: None, ..Default::default() };
+    let out = double::Double::with_options((), opts).start(json!({ "s": s })).await.unwrap();
+    assert_eq!(out["b"].as_str().map(str::len), Some(200 * 1024));
+}

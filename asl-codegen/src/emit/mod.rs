@@ -56,6 +56,8 @@ struct StateInfo<'m> {
 
 struct Ctx<'m> {
     states: Vec<StateInfo<'m>>,
+    /// State name → index in `states` (a linear search made expansion quadratic).
+    by_name: std::collections::HashMap<&'m str, usize>,
     /// resource ARN → trait method name.
     tasks: BTreeMap<String, Ident>,
     rt: TokenStream,
@@ -64,7 +66,7 @@ struct Ctx<'m> {
 
 impl Ctx<'_> {
     fn variant(&self, name: &str) -> &Ident {
-        &self.states.iter().find(|s| s.state.name == name).expect("validated: target exists").variant
+        &self.states[*self.by_name.get(name).expect("validated: target exists")].variant
     }
 
     fn state_path(&self, name: &str) -> TokenStream {
@@ -103,7 +105,8 @@ impl Emitter<'_> {
         let tasks = task_methods(self.machine, self.names).into_iter().map(|(arn, m)| (arn, Ident::new(&m, TSpan::call_site()))).collect();
         let rt = quote!(::asl_runtime::__private);
         let k = quote!(ast);
-        let cx = Ctx { states, tasks, rt, k };
+        let by_name = states.iter().enumerate().map(|(i, s)| (s.state.name.as_str(), i)).collect();
+        let cx = Ctx { states, by_name, tasks, rt, k };
         self.module(&cx, &flat)
     }
 

@@ -20,8 +20,21 @@ pub(super) fn unable_to_apply(step: &str, input: &Value) -> String {
 /// Fails when a step meets a value that is not an object (or, for an index, not an array
 /// long enough).
 pub fn insert(mut target: Value, path: &Path, value: Value) -> Result<Value, Failure> {
-    if path.segs.is_empty() {
+    let Some((last, parents)) = path.segs.split_last() else {
         return Ok(value);
+    };
+    // The common case: every step but the last names an existing object member, and the last
+    // one a member of that object. One walk, no key copied when the member exists.
+    if let Seg::Field(name) = last {
+        if let Some(Value::Object(o)) = existing(&mut target, parents) {
+            match super::select::member_mut(o, name) {
+                Some(slot) => *slot = value,
+                None => {
+                    o.insert(name.to_string(), value);
+                }
+            }
+            return Ok(target);
+        }
     }
     // Check first so that the cause quotes the input as it was.
     if let Err(step) = check(&target, &path.segs) {
@@ -30,6 +43,15 @@ pub fn insert(mut target: Value, path: &Path, value: Value) -> Result<Value, Fai
     place(&mut target, &path.segs, value)
         .map_err(|step| Failure::new(REFERENCE_PATH_CONFLICT, step))?;
     Ok(target)
+}
+
+/// The node `segs` (object members only) lead to, if they all exist.
+fn existing<'v>(mut node: &'v mut Value, segs: &[Seg]) -> Option<&'v mut Value> {
+    for seg in segs {
+        let Seg::Field(name) = seg else { return None };
+        node = super::select::member_mut(node.as_object_mut()?, name)?;
+    }
+    Some(node)
 }
 
 /// Whether `segs` can be applied to `target` without writing.

@@ -36,7 +36,7 @@ fn definite_walk<'v>(root: &'v Value, segs: &[Seg]) -> Option<Cow<'v, Value>> {
     let mut node = root;
     for (i, seg) in segs.iter().enumerate() {
         match seg {
-            Seg::Field(name) => node = node.as_object()?.get(&**name)?,
+            Seg::Field(name) => node = member(node.as_object()?, name)?,
             Seg::Index(i) => node = index(node.as_array()?, *i)?,
             Seg::Fields(names) if i + 1 == segs.len() => {
                 return Some(Cow::Owned(merge(node.as_object()?, names)));
@@ -47,6 +47,30 @@ fn definite_walk<'v>(root: &'v Value, segs: &[Seg]) -> Option<Cow<'v, Value>> {
         }
     }
     Some(Cow::Borrowed(node))
+}
+
+/// Objects up to this many members are searched by comparing keys, not by hashing: SipHash
+/// (serde_json's map hasher) costs more than a few short string compares.
+const SCAN_MEMBERS: usize = 8;
+
+/// `obj[name]`.
+#[inline]
+pub(crate) fn member<'v>(obj: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if obj.len() <= SCAN_MEMBERS {
+        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        obj.get(name)
+    }
+}
+
+/// `&mut obj[name]`.
+#[inline]
+pub(crate) fn member_mut<'v>(obj: &'v mut Map<String, Value>, name: &str) -> Option<&'v mut Value> {
+    if obj.len() <= SCAN_MEMBERS {
+        obj.iter_mut().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        obj.get_mut(name)
+    }
 }
 
 pub(super) fn index(arr: &[Value], i: i64) -> Option<&Value> {
@@ -82,7 +106,7 @@ fn walk<'v>(node: &'v Value, segs: &[Seg], root: &'v Value, out: &mut Vec<Cow<'v
     };
     match seg {
         Seg::Field(name) => {
-            if let Some(v) = node.as_object().and_then(|o| o.get(&**name)) {
+            if let Some(v) = node.as_object().and_then(|o| member(o, name)) {
                 walk(v, rest, root, out);
             }
         }

@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn json_lines_omit_what_is_absent() {
         assert_eq!(failed("", None).to_json(), json!({"status": "FAILED"}));
-        let o = Outcome { case: "c", pass: false, detail: "compile error".into(), actual: None };
+        let o = Outcome { case: "c", pass: false, detail: "compile error".into(), actual: None, history: None };
         assert_eq!(o.to_json(), json!({"case": "c", "result": "fail", "detail": "compile error"}));
     }
 }
