@@ -76,8 +76,14 @@ impl Cx {
 
     /// A context for a nested scope: same execution, variables of this scope readable.
     pub fn nested(&self) -> Self {
+        self.nested_in(Arc::new(self.vars.clone()))
+    }
+
+    /// Like [`nested`](Self::nested), sharing one snapshot of this scope's variables among many
+    /// inner scopes (a Map's iterations) instead of taking one each.
+    pub fn nested_in(&self, outer: Arc<Vars>) -> Self {
         let mut cx = Cx::new(self.exec.clone());
-        cx.vars = Vars::nested(Arc::new(self.vars.clone()));
+        cx.vars = Vars::nested(outer);
         cx.last_event = AtomicU64::new(self.last_event.load(Ordering::Relaxed));
         cx
     }

@@ -192,6 +192,8 @@ where
     let mut outputs = if recording { Vec::new() } else { vec![Value::Null; n] };
     let mut running = FuturesUnordered::new();
     let mut next = 0;
+    // One snapshot of the variables for all iterations: they read the values from the Map's start.
+    let outer_vars = std::sync::Arc::new(cx.vars.clone());
     loop {
         while running.len() < limit && next < n {
             let i = next;
@@ -211,7 +213,7 @@ where
             }
             // A distributed Map's children are executions of their own: their events are not in
             // this history and they see none of this scope's variables.
-            let child = if spec.distributed { cx.detached(child_input.clone()) } else { cx.nested() };
+            let child = if spec.distributed { cx.detached(child_input.clone()) } else { cx.nested_in(outer_vars.clone()) };
             let fut = iteration(start, child_input, child);
             running.push(async move { (i, fut.await) });
         }
