@@ -12,6 +12,7 @@ pub mod catch;
 pub mod choice;
 pub mod clock;
 pub mod cx;
+pub mod digest;
 pub mod env;
 pub mod error;
 pub mod execution;

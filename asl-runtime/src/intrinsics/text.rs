@@ -2,10 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use md5::Md5;
 use serde_json::Value;
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::Args;
 use crate::Failure;
@@ -41,24 +38,12 @@ pub(super) fn base64_decode(a: &Args) -> Result<Value, Failure> {
 pub(super) fn hash(a: &Args) -> Result<Value, Failure> {
     let data = limited(a, "data")?.as_bytes();
     let alg = a.str(1, "algorithm")?;
-    let digest = match alg {
-        "MD5" => Md5::digest(data).to_vec(),
-        "SHA-1" => Sha1::digest(data).to_vec(),
-        "SHA-256" => Sha256::digest(data).to_vec(),
-        "SHA-384" => Sha384::digest(data).to_vec(),
-        "SHA-512" => Sha512::digest(data).to_vec(),
-        other => {
-            return Err(a.fail(format_args!(
-                "unknown algorithm '{other}'; use one of {}",
-                asl_syntax::intrinsic::HASH_ALGORITHMS.join(", ")
-            )));
-        }
+    let Some(hex) = crate::digest::hex_digest(alg, data) else {
+        return Err(a.fail(format_args!(
+            "unknown algorithm '{alg}'; use one of {}",
+            asl_syntax::intrinsic::HASH_ALGORITHMS.join(", ")
+        )));
     };
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        hex.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
     Ok(Value::String(hex))
 }
 

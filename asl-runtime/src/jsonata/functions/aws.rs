@@ -1,9 +1,6 @@
 //! The functions AWS Step Functions adds to JSONata: `$partition`, `$range`, `$hash`,
 //! `$random([seed])`, `$uuid` and `$parse`.
 
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::Args;
 use crate::jsonata::error::JError;
@@ -68,25 +65,12 @@ pub fn range<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 pub fn hash<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(s) = a.str(0) else { return Ok(None) };
     let alg = a.str(1).unwrap_or("SHA-256");
-    let bytes = s.as_bytes();
-    let digest: Vec<u8> = match alg {
-        "MD5" => Md5::digest(bytes).to_vec(),
-        "SHA-1" => Sha1::digest(bytes).to_vec(),
-        "SHA-256" => Sha256::digest(bytes).to_vec(),
-        "SHA-384" => Sha384::digest(bytes).to_vec(),
-        "SHA-512" => Sha512::digest(bytes).to_vec(),
-        other => {
-            return Err(fail(format!(
-                "The hash algorithm '{other}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-            )));
-        }
-    };
-    Ok(Some(Val::str(
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>(),
-    )))
+    match crate::digest::hex_digest(alg, s.as_bytes()) {
+        Some(hex) => Ok(Some(Val::str(hex))),
+        None => Err(fail(format!(
+            "The hash algorithm '{alg}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
+        ))),
+    }
 }
 
 pub fn uuid<'a>(_: &Ev<'a>, _: Args<'a>) -> Res<'a> {
