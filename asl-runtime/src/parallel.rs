@@ -45,17 +45,14 @@ where
         };
         match attempt.await {
             Ok(v) => break Ok(v),
-            Err(f) => match retry.next_delay(spec.retry, &f) {
-                None if !catchers.is_empty() => break Err(f),
-                None => {
-                    cx.event("ParallelStateFailed", || failure_details(&f));
+            Err(f) => {
+                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
+                    if catchers.is_empty() {
+                        cx.event("ParallelStateFailed", || failure_details(&f));
+                    }
                     break Err(f);
                 }
-                Some(d) => {
-                    cx.clock().sleep(d).await;
-                    cx.retry_count += 1;
-                }
-            },
+            }
         }
     };
     match outcome {

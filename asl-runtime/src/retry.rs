@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::cx::Cx;
 use crate::error::{names, Failure};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,18 @@ impl RetryState {
         }
         self.attempts[i] = n + 1;
         Some(delay(r, n))
+    }
+}
+
+impl RetryState {
+    /// After a failed attempt: when a retrier takes the failure, waits out its delay on the
+    /// execution's clock, counts the retry (`$$.State.RetryCount`) and returns `None` (try
+    /// again); otherwise hands the failure back.
+    pub async fn retry_or_give_up(&mut self, retriers: &[Retrier], f: Failure, cx: &mut Cx) -> Option<Failure> {
+        let Some(d) = self.next_delay(retriers, &f) else { return Some(f) };
+        cx.clock().sleep(d).await;
+        cx.retry_count += 1;
+        None
     }
 }
 

@@ -99,13 +99,11 @@ where
         };
         match attempt.await {
             Ok(v) => break Ok(v),
-            Err(f) => match retry.next_delay(spec.retry, &f) {
-                Some(d) => {
-                    cx.clock().sleep(d).await;
-                    cx.retry_count += 1;
+            Err(f) => {
+                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
+                    break Err(f);
                 }
-                None => break Err(f),
-            },
+            }
         }
     };
     match outcome {

@@ -106,8 +106,8 @@ where
                 cx.event("MapStateSucceeded", || Value::Object(Default::default()));
                 break Ok(v);
             }
-            Err(f) => match retry.next_delay(spec.retry, &f) {
-                None => {
+            Err(f) => {
+                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
                     // As AWS records it: an evaluation error first (EvaluationFailed), then
                     // MapStateFailed; configuration errors (MaxConcurrencyPath,
                     // ToleratedFailure*) fail the execution without a MapStateFailed.
@@ -117,11 +117,7 @@ where
                     }
                     break Err(f);
                 }
-                Some(d) => {
-                    cx.clock().sleep(d).await;
-                    cx.retry_count += 1;
-                }
-            },
+            }
         }
     };
     match outcome {
