@@ -141,33 +141,9 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                 }
                 Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };
-            let concurrency = match &m.max_concurrency {
-                None => quote!(None),
-                Some(Dynamic::Lit(n)) => quote!(Some(rt::Concurrency::Lit(#n))),
-                Some(Dynamic::Path(p)) => {
-                    let p = p.to_rust(k);
-                    quote!(Some(rt::Concurrency::Path(#p)))
-                }
-                Some(Dynamic::Jsonata(q)) => {
-                    let q = q.to_rust(k);
-                    quote!(Some(rt::Concurrency::Query(#q)))
-                }
-                Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
-            };
+            let concurrency = dynamic(k, &m.max_concurrency, quote!(rt::Concurrency));
             let distributed = m.mode == MapMode::Distributed;
-            let tolerance = |t: Option<Dynamic<f64>>| match t {
-                None => quote!(None),
-                Some(Dynamic::Lit(n)) => quote!(Some(rt::Tolerance::Lit(#n))),
-                Some(Dynamic::Path(p)) => {
-                    let p = p.to_rust(k);
-                    quote!(Some(rt::Tolerance::Path(#p)))
-                }
-                Some(Dynamic::Jsonata(q)) => {
-                    let q = q.to_rust(k);
-                    quote!(Some(rt::Tolerance::Query(#q)))
-                }
-                Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
-            };
+            let tolerance = |t: Option<Dynamic<f64>>| dynamic(k, &t, quote!(rt::Tolerance));
             let count = tolerance(m.tolerated_failure_count.clone().map(|d| match d {
                 Dynamic::Lit(n) => Dynamic::Lit(n as f64),
                 Dynamic::Path(p) => Dynamic::Path(p),
@@ -206,18 +182,24 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
 
 /// `Some(rt::Count::…)` for an integer field of the distributed Map's reader or batcher.
 fn count(k: &TokenStream, c: &Option<Dynamic<u64>>) -> TokenStream {
-    match c {
+    dynamic(k, c, quote!(rt::Count))
+}
+
+/// `Some(#ty::Lit(..) | #ty::Path(..) | #ty::Query(..))` or `None`: the runtime's enums for a
+/// number given literally, by a path or by a JSONata expression share these variant names.
+fn dynamic<T: quote::ToTokens>(k: &TokenStream, d: &Option<Dynamic<T>>, ty: TokenStream) -> TokenStream {
+    match d {
         None => quote!(None),
-        Some(Dynamic::Lit(n)) => quote!(Some(rt::Count::Lit(#n))),
+        Some(Dynamic::Lit(n)) => quote!(Some(#ty::Lit(#n))),
         Some(Dynamic::Path(p)) => {
             let p = p.to_rust(k);
-            quote!(Some(rt::Count::Path(#p)))
+            quote!(Some(#ty::Path(#p)))
         }
         Some(Dynamic::Jsonata(q)) => {
             let q = q.to_rust(k);
-            quote!(Some(rt::Count::Query(#q)))
+            quote!(Some(#ty::Query(#q)))
         }
-        Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
+        Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls in number fields"),
     }
 }
 
@@ -407,19 +389,7 @@ fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
 }
 
 fn seconds(k: &TokenStream, s: &Option<Dynamic<u64>>) -> TokenStream {
-    match s {
-        None => quote!(None),
-        Some(Dynamic::Lit(n)) => quote!(Some(rt::Seconds::Lit(#n))),
-        Some(Dynamic::Path(p)) => {
-            let p = p.to_rust(k);
-            quote!(Some(rt::Seconds::Path(#p)))
-        }
-        Some(Dynamic::Jsonata(q)) => {
-            let q = q.to_rust(k);
-            quote!(Some(rt::Seconds::Query(#q)))
-        }
-        Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
-    }
+    dynamic(k, s, quote!(rt::Seconds))
 }
 
 fn retriers(rs: &[Retrier]) -> Vec<TokenStream> {
