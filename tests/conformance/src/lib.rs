@@ -195,18 +195,11 @@ fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<
 fn recorded_time(meta: &Value) -> Option<SystemTime> {
     let text = meta["source"]["recorded_date"].as_str()?;
     let (date, time) = text.split_once(", ")?;
-    let d: Vec<i64> = date.split('-').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let t: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let (&[day, month, year], &[h, m, sec]) = (d.as_slice(), t.as_slice()) else { return None };
-    // Days from the civil date (Howard Hinnant's days_from_civil).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400 + h * 3600 + m * 60 + sec))
+    let [day, month, year]: [&str; 3] = date.split('-').collect::<Vec<_>>().try_into().ok()?;
+    // The same RFC 3339 reading the runtime uses for timestamps.
+    let t = asl_runtime::syntax::timestamp::parse(&format!("{year}-{month}-{day}T{time}Z"))?;
+    let secs = u64::try_from(t.unix_seconds()).ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 /// Compares an outcome with `expected.json` (INDEX.md's rules, see [`compare`]). `history` is
