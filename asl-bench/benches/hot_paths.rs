@@ -65,7 +65,7 @@ fn pass_transition(c: &mut Criterion) {
         },
         result: None,
     };
-    let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("bench", Value::Null)));
+    let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("bench", Value::Null, asl_runtime::cx::ctx::ALL)));
     let mut state = Some(input());
     c.bench_function("Pass state (Parameters + ResultPath)", |b| {
         b.iter(|| {

@@ -22,18 +22,22 @@ pub mod ctx {
     pub const TASK: u8 = 8;
     pub const MAP: u8 = 16;
     pub const ALL: u8 = 31;
-
 }
 
 /// What is fixed for a whole execution.
 pub struct ExecutionInfo {
     /// Execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
-    pub id: String,
+    pub id: Arc<str>,
     pub name: String,
     pub state_machine_id: String,
     pub state_machine_name: String,
     pub role_arn: String,
+    /// `$$.Execution.Input`; `Null` when no state of the machine reads it (see `context`).
     pub input: Value,
+    /// The parts of the context object any state of the machine reads ([`ctx`] bits, from
+    /// [`Machine::CONTEXT`](crate::Machine::CONTEXT)): what the machine never reads is neither
+    /// copied (the execution's input) nor measured (each state's entry time).
+    pub context: u8,
     pub start_time: SystemTime,
     pub clock: Clock,
     pub observer: Option<Arc<dyn Observer>>,
@@ -99,6 +103,7 @@ impl Cx {
             state_machine_name: e.state_machine_name.clone(),
             role_arn: e.role_arn.clone(),
             input,
+            context: e.context,
             start_time: e.start_time,
             clock: e.clock.clone(),
             observer: None,
@@ -161,7 +166,9 @@ impl Cx {
     pub(crate) fn enter_state(&mut self, name: &'static str, type_name: &'static str, input: &Value) {
         self.state_name = name;
         self.state_type = type_name;
-        self.entered = Some(tokio::time::Instant::now());
+        if self.exec.context & ctx::STATE != 0 {
+            self.entered = Some(tokio::time::Instant::now());
+        }
         self.retry_count = 0;
         self.task_token = None;
         self.entered_event = self.event_of(|| state_event(type_name, true), || state_details(name, "input", input));
@@ -198,7 +205,7 @@ impl Cx {
         let mut root = Map::new();
         if parts & ctx::EXECUTION != 0 {
         let mut execution = Map::new();
-        execution.insert("Id".into(), e.id.clone().into());
+        execution.insert("Id".into(), e.id.as_ref().into());
         execution.insert("Input".into(), e.input.clone());
         execution.insert("Name".into(), e.name.clone().into());
         execution.insert("RoleArn".into(), e.role_arn.clone().into());

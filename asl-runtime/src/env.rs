@@ -21,6 +21,9 @@ pub struct Env<'a> {
     pub result: Option<&'a Value>,
     /// `$states.errorOutput` (JSONata, in a Catch).
     pub error_output: Option<&'a Value>,
+    /// `$$.Map.Item` (index and value) while a Map's ItemSelector is evaluated, read from here
+    /// rather than from a `Map` member built into `context` for every item.
+    pub map_item: Option<(usize, &'a Value)>,
 }
 
 static NULL: Value = Value::Null;
@@ -28,6 +31,6 @@ static NULL: Value = Value::Null;
 impl<'a> Env<'a> {
     /// An environment over `input` alone: no context object, no variables.
     pub fn of(input: &'a Value, vars: &'a Vars) -> Self {
-        Env { input, context: &NULL, vars, result: None, error_output: None }
+        Env { input, context: &NULL, vars, result: None, error_output: None, map_item: None }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::clock::Clock;
-use crate::cx::{Cx, ExecutionInfo};
+use crate::cx::{ctx, Cx, ExecutionInfo};
 use crate::history::Observer;
 use crate::error::{names, Failure};
 use crate::machine::{run_scope, Machine};
@@ -39,16 +39,20 @@ impl Default for ExecutionOptions {
 }
 
 impl ExecutionOptions {
-    pub fn info(&self, machine: &str, input: Value) -> ExecutionInfo {
-        let name = self.name.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    /// The identity of one execution of `machine`; `context` says which parts of the context
+    /// object its states read (`ctx::ALL` when unknown): without `ctx::EXECUTION` the input is
+    /// not kept for `$$.Execution.Input`.
+    pub fn info(&self, machine: &str, input: Value, context: u8) -> ExecutionInfo {
+        let name = self.name.clone().unwrap_or_else(|| crate::ids::uuid_v4());
         let clock = self.clock.clone().unwrap_or_default();
         ExecutionInfo {
-            id: format!("arn:aws:states:{}:{}:execution:{machine}:{name}", self.region, self.account),
+            id: format!("arn:aws:states:{}:{}:execution:{machine}:{name}", self.region, self.account).into(),
             state_machine_id: format!("arn:aws:states:{}:{}:stateMachine:{machine}", self.region, self.account),
             state_machine_name: machine.to_owned(),
             role_arn: self.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)),
             name,
-            input,
+            input: if context & ctx::EXECUTION != 0 { input } else { Value::Null },
+            context,
             start_time: clock.now(),
             clock,
             observer: self.observer.clone(),
@@ -69,7 +73,8 @@ pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts
     if let Some(limit) = opts.max_payload_bytes.filter(|l| crate::limits::exceeds(&input, *l)) {
         return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The execution input exceeds the maximum number of bytes service limit ({limit}).")));
     }
-    let info = Arc::new(opts.info(M::NAME, input.clone()));
+    let kept = if M::CONTEXT & ctx::EXECUTION != 0 { input.clone() } else { Value::Null };
+    let info = Arc::new(opts.info(M::NAME, kept, M::CONTEXT));
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));

@@ -63,32 +63,94 @@ pub trait Machine: Send + Sync + 'static {
     const START: Self::State;
     /// The workflow's name (from the file name, or as given to `asl!`).
     const NAME: &'static str;
+    /// The parts of the context object (`$$`, `$states.context`) any of its states reads, as
+    /// [`ctx`](crate::cx::ctx) bits; generated code knows them, the default assumes all.
+    const CONTEXT: u8 = crate::cx::ctx::ALL;
 
     /// Runs one state.
     fn step<'a>(&'a self, state: Self::State, input: Value, cx: &'a mut Cx) -> impl Future<Output = Step<Self::State>> + Send + 'a;
+
+    /// Runs one state that never waits (Pass, Choice, Succeed, Fail) without building a
+    /// future; gives the input back for the others, which go through [`step`](Self::step).
+    fn step_now(&self, state: Self::State, input: Value, cx: &mut Cx) -> Result<Step<Self::State>, Value> {
+        let _ = (state, cx);
+        Err(input)
+    }
 }
 
 /// Runs states from `start` until the scope ends or fails.
-pub async fn run_scope<M: Machine>(m: &M, start: M::State, mut input: Value, cx: &mut Cx) -> Result<Value, Failure> {
-    let mut state = start;
+pub async fn run_scope<M: Machine>(m: &M, start: M::State, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
+    let now = run_now(m, start, input, cx);
+    run_from(m, now, cx).await
+}
+
+/// Goes on from where [`run_now`] stopped until the scope ends or fails.
+async fn run_from<M: Machine>(m: &M, mut now: Now<M::State>, cx: &mut Cx) -> Result<Value, Failure> {
     loop {
-        cx.enter_state(state.name(), state.type_name(), &input);
-        // A Fail state has no exit event: its error ends the scope.
-        match m.step(state, input, cx).await {
-            Ok(Next::Go(_, output)) | Ok(Next::End(output)) if cx.too_large(&output) => {
-                return Err(cx.locate(output_too_large(state.name())));
+        now = match now {
+            Now::Ended(r) => return r,
+            Now::Paused(state, input) => {
+                // A long run of states that never wait gives other executions (and the
+                // execution's own timeout) a turn.
+                tokio::task::yield_now().await;
+                run_now(m, state, input, cx)
             }
+            Now::Waits(state, input) => match settle(state, m.step(state, input, cx).await, cx) {
+                Ok(Next::Go(next, output)) => run_now(m, next, output, cx),
+                Ok(Next::End(output)) => return Ok(output),
+                Err(f) => return Err(f),
+            },
+        };
+    }
+}
+
+/// How far [`run_now`] got.
+pub enum Now<S> {
+    /// The scope ended (its output) or failed.
+    Ended(Result<Value, Failure>),
+    /// At a state that waits, already entered, with its input: [`Machine::step`] runs it.
+    Waits(S, Value),
+    /// At a state not yet entered, after [`NOW_BUDGET`] transitions without a pause.
+    Paused(S, Value),
+}
+
+/// Transitions [`run_now`] makes before it pauses.
+pub const NOW_BUDGET: u32 = 1024;
+
+/// Runs states that never wait (Pass, Choice, Succeed, Fail), from `state`, without a future:
+/// until the scope ends, a state that waits is entered, or the budget is spent.
+pub fn run_now<M: Machine>(m: &M, mut state: M::State, mut input: Value, cx: &mut Cx) -> Now<M::State> {
+    for _ in 0..NOW_BUDGET {
+        cx.enter_state(state.name(), state.type_name(), &input);
+        let step = match m.step_now(state, input, cx) {
+            Ok(step) => step,
+            Err(input) => return Now::Waits(state, input),
+        };
+        match settle(state, step, cx) {
             Ok(Next::Go(next, output)) => {
-                cx.exit_state(state.name(), state.type_name(), &output);
                 state = next;
                 input = output;
             }
-            Ok(Next::End(output)) => {
-                cx.exit_state(state.name(), state.type_name(), &output);
-                return Ok(output);
-            }
-            Err(f) => return Err(cx.locate(f)),
+            Ok(Next::End(output)) => return Now::Ended(Ok(output)),
+            Err(f) => return Now::Ended(Err(f)),
         }
+    }
+    Now::Paused(state, input)
+}
+
+/// After a state ran: its output checked against the payload limit and its exit recorded, or
+/// its error located. A Fail state has no exit event: its error ends the scope.
+fn settle<S: StateId>(state: S, step: Step<S>, cx: &mut Cx) -> Step<S> {
+    match step {
+        Ok(Next::Go(_, output)) | Ok(Next::End(output)) if cx.too_large(&output) => Err(cx.locate(output_too_large(state.name()))),
+        Ok(next) => {
+            let output = match &next {
+                Next::Go(_, v) | Next::End(v) => v,
+            };
+            cx.exit_state(state.name(), state.type_name(), output);
+            Ok(next)
+        }
+        Err(f) => Err(cx.locate(f)),
     }
 }
 
@@ -100,7 +162,19 @@ fn output_too_large(state: &str) -> Failure {
     )
 }
 
-/// Boxes [`run_scope`] for a Parallel branch or a Map iteration.
-pub fn run_boxed<M: Machine>(m: &M, start: M::State, input: Value, mut cx: Cx) -> BoxFuture<'_, Result<Value, Failure>> {
-    Box::pin(async move { run_scope(m, start, input, &mut cx).await })
+/// A nested scope (a Parallel branch or a Map iteration) once started.
+pub enum Started<'a> {
+    /// It met no state that waits: its outcome, with no future built.
+    Done(Result<Value, Failure>),
+    /// The rest of it, boxed (the recursion needs a type-erased future).
+    Running(BoxFuture<'a, Result<Value, Failure>>),
+}
+
+/// Starts a Parallel branch or a Map iteration at `start`: runs it here as far as it goes
+/// without waiting, and boxes the rest only if there is a rest.
+pub fn start_scope<M: Machine>(m: &M, start: M::State, input: Value, mut cx: Cx) -> Started<'_> {
+    match run_now(m, start, input, &mut cx) {
+        Now::Ended(r) => Started::Done(r),
+        now => Started::Running(Box::pin(async move { run_from(m, now, &mut cx).await })),
+    }
 }

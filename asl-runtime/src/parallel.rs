@@ -10,7 +10,7 @@ use crate::cx::Cx;
 use crate::error::Failure;
 use crate::execution::failure_details;
 use crate::io::Io;
-use crate::machine::{BoxFuture, Flow};
+use crate::machine::{Flow, Started};
 use crate::retry::{Retrier, RetryState};
 
 #[derive(Debug)]
@@ -22,22 +22,22 @@ pub struct ParallelSpec {
 pub async fn run<'m, S, F>(spec: &ParallelSpec, catchers: &[Catcher<S>], branches: &[S], input: Value, cx: &mut Cx, branch: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,
-    F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
+    F: Fn(S, Value, Cx) -> Started<'m>,
 {
     let mut retry = RetryState::new(spec.retry);
     let outcome = loop {
         cx.event("ParallelStateStarted", || Value::Object(Default::default()));
         let attempt = async {
             let args = spec.io.arguments(&input, cx)?;
-            let mut running: FuturesUnordered<_> = branches
-                .iter()
-                .enumerate()
-                .map(|(i, &start)| {
-                    let fut = branch(start, args.clone(), cx.nested());
-                    async move { (i, fut.await) }
-                })
-                .collect();
             let mut outputs = vec![Value::Null; branches.len()];
+            let mut running = FuturesUnordered::new();
+            for (i, &start) in branches.iter().enumerate() {
+                match branch(start, args.clone(), cx.nested()) {
+                    // A branch that failed without waiting fails the state before the next starts.
+                    Started::Done(r) => outputs[i] = r?,
+                    Started::Running(fut) => running.push(async move { (i, fut.await) }),
+                }
+            }
             while let Some((i, r)) = running.next().await {
                 outputs[i] = r?;
             }

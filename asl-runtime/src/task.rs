@@ -50,13 +50,16 @@ pub struct TaskContext {
     pub retry_count: u32,
     /// The task token (`$$.Task.Token`) of a `.waitForTaskToken` resource.
     pub token: Option<Arc<str>>,
-    beat: Arc<Notify>,
+    /// Present when the state has a `HeartbeatSeconds`: only then is anyone listening.
+    beat: Option<Arc<Notify>>,
 }
 
 impl TaskContext {
     /// Tells the runtime the task is alive, resetting its `HeartbeatSeconds` timer.
     pub fn heartbeat(&self) {
-        self.beat.notify_one();
+        if let Some(b) = &self.beat {
+            b.notify_one();
+        }
     }
 }
 
@@ -68,22 +71,22 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let mut retry = RetryState::new(spec.retry);
-    let execution_id: Arc<str> = cx.exec.id.as_str().into();
+    let execution_id = cx.exec.id.clone();
     let outcome = loop {
         if spec.resource.ends_with(".waitForTaskToken") {
-            cx.task_token = Some(uuid::Uuid::new_v4().to_string());
+            cx.task_token = Some(crate::ids::uuid_v4());
         }
         let token: Option<Arc<str>> = cx.task_token.as_deref().map(Into::into);
         let attempt = async {
             let args = spec.io.arguments(&input, cx)?;
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
-            let beat = Arc::new(Notify::new());
+            let beat = heartbeat.map(|_| Arc::new(Notify::new()));
             let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
-            let r = supervise(call(args, tcx), timeout, heartbeat, &beat).await.and_then(|v| {
+            let r = supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await.and_then(|v| {
                 if cx.too_large(&v) {
                     Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", service(spec.resource))))
                 } else {
@@ -161,13 +164,16 @@ impl Events {
 
 /// Awaits the handler, failing with `States.Timeout` after `timeout` and with
 /// `States.HeartbeatTimeout` when no heartbeat arrives within `heartbeat`.
-async fn supervise(fut: impl Future<Output = Result<Value, Failure>>, timeout: Option<Duration>, heartbeat: Option<Duration>, beat: &Notify) -> Result<Value, Failure> {
+async fn supervise(fut: impl Future<Output = Result<Value, Failure>>, timeout: Option<Duration>, heartbeat: Option<(Duration, &Notify)>) -> Result<Value, Failure> {
+    if timeout.is_none() && heartbeat.is_none() {
+        return fut.await;
+    }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     tokio::pin!(fut);
     loop {
         let beat_window = async {
             match heartbeat {
-                Some(h) => tokio::time::timeout(h, beat.notified()).await.is_err(),
+                Some((h, beat)) => tokio::time::timeout(h, beat.notified()).await.is_err(),
                 None => std::future::pending().await,
             }
         };

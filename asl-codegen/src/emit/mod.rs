@@ -148,9 +148,21 @@ impl Emitter<'_> {
         let arms = cx.states.iter().map(|s| {
             let v = &s.variant;
             let m = &s.method;
-            quote!(State::#v => self.#m(input, cx).await,)
+            if suspends(s.state) {
+                quote!(State::#v => self.#m(input, cx).await,)
+            } else {
+                quote!(State::#v => self.#m(input, cx),)
+            }
+        });
+        let rest = cx.states.iter().any(|s| suspends(s.state)).then(|| quote!(_ => Err(input),));
+        // States that never wait run without a future: the machine loop calls them directly.
+        let now_arms = cx.states.iter().filter(|s| !suspends(s.state)).map(|s| {
+            let v = &s.variant;
+            let m = &s.method;
+            quote!(State::#v => Ok(self.#m(input, cx)),)
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
+        let context = cx.states.iter().fold(0u8, |bits, s| bits | spec::machine_reads(s.state));
         let track = self.track_file.as_ref().map(|f| quote!(const _: &[u8] = include_bytes!(#f);));
 
         quote! {
@@ -230,10 +242,18 @@ impl Emitter<'_> {
                     type State = State;
                     const START: State = #start;
                     const NAME: &'static str = #machine_name;
+                    const CONTEXT: u8 = #context;
 
                     async fn step(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
                         match state {
                             #(#arms)*
+                        }
+                    }
+
+                    fn step_now(&self, state: State, input: Value, cx: &mut rt::Cx) -> Result<rt::Step<State>, Value> {
+                        match state {
+                            #(#now_arms)*
+                            #rest
                         }
                     }
                 }
@@ -249,13 +269,19 @@ impl Emitter<'_> {
             doc.push_str(&format!("\n\n {c}"));
         }
         let body = spec::body(cx, st);
+        let asyncness = suspends(st).then(|| quote!(async));
         quote! {
             #[doc = #doc]
-            async fn #m(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+            #asyncness fn #m(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
                 #body
             }
         }
     }
+}
+
+/// Whether a state can wait (on a task, a timer or inner scopes); the others are plain functions.
+fn suspends(st: &State) -> bool {
+    !matches!(st.kind, Kind::Pass(_) | Kind::Choice(_) | Kind::Succeed | Kind::Fail(_))
 }
 
 /// Above this many states the module docs skip the diagram (it would dwarf the code).

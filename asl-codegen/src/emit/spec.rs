@@ -117,7 +117,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             quote! {
                 static SPEC: rt::ParallelSpec = rt::ParallelSpec { io: #io, retry: &[#(#retry),*] };
                 static CATCH: #catch_ty = #catch;
-                let flow = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
+                let flow = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::start_scope(self, start, input, cx)).await?;
                 Ok(flow.then(#next))
             }
         }
@@ -173,7 +173,7 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     retry: &[#(#retry),*],
                 };
                 static CATCH: #catch_ty = #catch;
-                let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::run_boxed(self, start, input, cx)).await?;
+                let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::start_scope(self, start, input, cx)).await?;
                 Ok(flow.then(#next))
             }
         }
@@ -318,6 +318,17 @@ pub(super) fn io(cx: &Ctx, st: &State) -> TokenStream {
             assign: #assign,
             context: #context,
         }
+    }
+}
+
+/// The parts of the context object anything in the state reads at run time: its share of the
+/// machine-wide `Machine::CONTEXT`. A distributed Map's reader, batcher and writer templates
+/// see the whole context object.
+pub(super) fn machine_reads(st: &State) -> u8 {
+    match &st.kind {
+        Kind::Map(m) if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() => 31,
+        Kind::Map(m) => reads_context(st, m.item_selector.as_ref()),
+        _ => reads_context(st, st.io.parameters.as_ref()),
     }
 }
 

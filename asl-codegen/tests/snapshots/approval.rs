@@ -204,7 +204,7 @@ pub mod approval {
             Ok(flow.then(Some(State::Approved)))
         }
         /// Choice state `Approved?`.
-        async fn approved(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn approved(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static IO: rt::Io = rt::Io {
                 jsonata: false,
                 input_path: rt::PathField::Whole,
@@ -273,7 +273,7 @@ pub mod approval {
             Ok(rt::Next::Go(next, output))
         }
         /// Succeed state `Approved`.
-        async fn approved_2(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn approved_2(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static IO: rt::Io = rt::Io {
                 jsonata: false,
                 input_path: rt::PathField::Whole,
@@ -295,7 +295,7 @@ pub mod approval {
             Ok(rt::Next::End(IO.passthrough(input, cx)?))
         }
         /// Fail state `Rejected`.
-        async fn rejected(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn rejected(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("Rejected")),
                 cause: Some(
@@ -318,7 +318,7 @@ pub mod approval {
             Err(rt::fail::run(&SPEC, &input, cx))
         }
         /// Fail state `NoAnswer`.
-        async fn no_answer(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn no_answer(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("NoAnswer")),
                 cause: Some(rt::Text::Lit("No reviewer answered within a day.")),
@@ -331,6 +331,7 @@ pub mod approval {
         type State = State;
         const START: State = State::RequestApproval;
         const NAME: &'static str = "approval";
+        const CONTEXT: u8 = 8u8;
         async fn step(
             &self,
             state: State,
@@ -339,10 +340,24 @@ pub mod approval {
         ) -> rt::Step<State> {
             match state {
                 State::RequestApproval => self.request_approval(input, cx).await,
-                State::Approved => self.approved(input, cx).await,
-                State::Approved2 => self.approved_2(input, cx).await,
-                State::Rejected => self.rejected(input, cx).await,
-                State::NoAnswer => self.no_answer(input, cx).await,
+                State::Approved => self.approved(input, cx),
+                State::Approved2 => self.approved_2(input, cx),
+                State::Rejected => self.rejected(input, cx),
+                State::NoAnswer => self.no_answer(input, cx),
+            }
+        }
+        fn step_now(
+            &self,
+            state: State,
+            input: Value,
+            cx: &mut rt::Cx,
+        ) -> Result<rt::Step<State>, Value> {
+            match state {
+                State::Approved => Ok(self.approved(input, cx)),
+                State::Approved2 => Ok(self.approved_2(input, cx)),
+                State::Rejected => Ok(self.rejected(input, cx)),
+                State::NoAnswer => Ok(self.no_answer(input, cx)),
+                _ => Err(input),
             }
         }
     }

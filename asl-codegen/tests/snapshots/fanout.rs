@@ -191,7 +191,7 @@ pub mod fanout {
                     State::Price,
                     input,
                     cx,
-                    |start, input, cx| rt::run_boxed(self, start, input, cx),
+                    |start, input, cx| rt::start_scope(self, start, input, cx),
                 )
                 .await?;
             Ok(flow.then(Some(State::Total)))
@@ -277,6 +277,7 @@ pub mod fanout {
         type State = State;
         const START: State = State::PriceLines;
         const NAME: &'static str = "fanout";
+        const CONTEXT: u8 = 16u8;
         async fn step(
             &self,
             state: State,
@@ -287,6 +288,16 @@ pub mod fanout {
                 State::PriceLines => self.price_lines(input, cx).await,
                 State::Price => self.price(input, cx).await,
                 State::Total => self.total(input, cx).await,
+            }
+        }
+        fn step_now(
+            &self,
+            state: State,
+            input: Value,
+            cx: &mut rt::Cx,
+        ) -> Result<rt::Step<State>, Value> {
+            match state {
+                _ => Err(input),
             }
         }
     }

@@ -212,7 +212,7 @@ pub mod order {
             Ok(flow.then(Some(State::InStock)))
         }
         /// Choice state `InStock?`.
-        async fn in_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn in_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static IO: rt::Io = rt::Io {
                 jsonata: false,
                 input_path: rt::PathField::Whole,
@@ -326,7 +326,7 @@ pub mod order {
                     &[State::ChargeCard, State::BookCourier],
                     input,
                     cx,
-                    |start, input, cx| rt::run_boxed(self, start, input, cx),
+                    |start, input, cx| rt::start_scope(self, start, input, cx),
                 )
                 .await?;
             Ok(flow.then(Some(State::Done)))
@@ -448,7 +448,7 @@ pub mod order {
             Ok(flow.then(None))
         }
         /// Succeed state `Done`.
-        async fn done(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn done(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static IO: rt::Io = rt::Io {
                 jsonata: false,
                 input_path: rt::PathField::Whole,
@@ -463,7 +463,7 @@ pub mod order {
             Ok(rt::Next::End(IO.passthrough(input, cx)?))
         }
         /// Fail state `OutOfStock`.
-        async fn out_of_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn out_of_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("OutOfStock")),
                 cause: Some(rt::Text::Lit("The warehouse cannot fill this order.")),
@@ -472,11 +472,7 @@ pub mod order {
             Err(rt::fail::run(&SPEC, &input, cx))
         }
         /// Fail state `PaymentDeclined`.
-        async fn payment_declined(
-            &self,
-            input: Value,
-            cx: &mut rt::Cx,
-        ) -> rt::Step<State> {
+        fn payment_declined(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
             static SPEC: rt::FailSpec = rt::FailSpec {
                 error: Some(rt::Text::Lit("PaymentDeclined")),
                 cause: Some(
@@ -503,6 +499,7 @@ pub mod order {
         type State = State;
         const START: State = State::CheckStock;
         const NAME: &'static str = "order";
+        const CONTEXT: u8 = 0u8;
         async fn step(
             &self,
             state: State,
@@ -511,13 +508,27 @@ pub mod order {
         ) -> rt::Step<State> {
             match state {
                 State::CheckStock => self.check_stock(input, cx).await,
-                State::InStock => self.in_stock(input, cx).await,
+                State::InStock => self.in_stock(input, cx),
                 State::Fulfil => self.fulfil(input, cx).await,
                 State::ChargeCard => self.charge_card(input, cx).await,
                 State::BookCourier => self.book_courier(input, cx).await,
-                State::Done => self.done(input, cx).await,
-                State::OutOfStock => self.out_of_stock(input, cx).await,
-                State::PaymentDeclined => self.payment_declined(input, cx).await,
+                State::Done => self.done(input, cx),
+                State::OutOfStock => self.out_of_stock(input, cx),
+                State::PaymentDeclined => self.payment_declined(input, cx),
+            }
+        }
+        fn step_now(
+            &self,
+            state: State,
+            input: Value,
+            cx: &mut rt::Cx,
+        ) -> Result<rt::Step<State>, Value> {
+            match state {
+                State::InStock => Ok(self.in_stock(input, cx)),
+                State::Done => Ok(self.done(input, cx)),
+                State::OutOfStock => Ok(self.out_of_stock(input, cx)),
+                State::PaymentDeclined => Ok(self.payment_declined(input, cx)),
+                _ => Err(input),
             }
         }
     }

@@ -24,7 +24,7 @@ use crate::cx::{ctx, Cx};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::Io;
-use crate::machine::{BoxFuture, Flow};
+use crate::machine::{Flow, Started};
 use crate::retry::{Retrier, RetryState};
 use crate::{path, payload, template};
 
@@ -97,7 +97,7 @@ pub struct MapSpec {
 pub async fn run<'m, S, F>(spec: &MapSpec, catchers: &[Catcher<S>], start: S, input: Value, cx: &mut Cx, iteration: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,
-    F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
+    F: Fn(S, Value, Cx) -> Started<'m>,
 {
     let mut retry = RetryState::new(spec.retry);
     let outcome = loop {
@@ -129,7 +129,7 @@ where
 async fn iterate<'m, S, F>(spec: &MapSpec, start: S, input: &Value, cx: &mut Cx, iteration: &F) -> Result<Value, Failure>
 where
     S: Copy,
-    F: Fn(S, Value, Cx) -> BoxFuture<'m, Result<Value, Failure>>,
+    F: Fn(S, Value, Cx) -> Started<'m>,
 {
     let effective = if spec.io.jsonata { Cow::Borrowed(input) } else { spec.io.effective_input(input, cx)? };
     let items: Cow<Value> = match (&spec.reader, &spec.items) {
@@ -173,7 +173,7 @@ where
     // Failures are counted in items: a failed batch fails all of its items.
     let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
     // With a ResultWriter each child's record is kept for the result files.
-    let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.unwrap_or(cx.state_name()), uuid::Uuid::new_v4().to_string()));
+    let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.unwrap_or(cx.state_name()), crate::ids::uuid_v4()));
     let mut children: Vec<writer::Child> = match run {
         Some(_) => (0..n).map(|_| writer::Child { name: String::new(), input: Value::Null, start: None, stop: None, outcome: writer::Outcome::Pending }).collect(),
         None => Vec::new(),
@@ -188,10 +188,13 @@ where
     let mut outputs = if recording { Vec::new() } else { vec![Value::Null; n] };
     let mut running = FuturesUnordered::new();
     let mut next = 0;
+    let mut ran_now = 0u32;
     // One snapshot of the variables for all iterations: they read the values from the Map's start.
     let outer_vars = std::sync::Arc::new(cx.vars.clone());
     loop {
-        while running.len() < limit && next < n {
+        // An iteration that met no state that waits is finished as soon as it starts.
+        let mut finished = None;
+        while finished.is_none() && running.len() < limit && next < n {
             let i = next;
             next += 1;
             let child_input = match &mut batched {
@@ -200,7 +203,7 @@ where
             };
             if recording {
                 let c = &mut children[i];
-                c.name = uuid::Uuid::new_v4().to_string();
+                c.name = crate::ids::uuid_v4();
                 c.input = child_input.clone();
                 c.start = Some(cx.clock().now());
             }
@@ -210,10 +213,23 @@ where
             // A distributed Map's children are executions of their own: their events are not in
             // this history and they see none of this scope's variables.
             let child = if spec.distributed { cx.detached(child_input.clone()) } else { cx.nested_in(outer_vars.clone()) };
-            let fut = iteration(start, child_input, child);
-            running.push(async move { (i, fut.await) });
+            match iteration(start, child_input, child) {
+                Started::Done(r) => finished = Some((i, r)),
+                Started::Running(fut) => running.push(async move { (i, fut.await) }),
+            }
         }
-        match running.next().await {
+        let finished = match finished {
+            Some(f) => {
+                // Many iterations in a row without waiting: give the rest of the process a turn.
+                ran_now += 1;
+                if ran_now % crate::machine::NOW_BUDGET == 0 {
+                    tokio::task::yield_now().await;
+                }
+                Some(f)
+            }
+            None => running.next().await,
+        };
+        match finished {
             Some((i, Ok(v))) => {
                 if !spec.distributed {
                     cx.event("MapIterationSucceeded", || json!({"index": i}));
@@ -273,9 +289,19 @@ where
 /// A child's input: the item through the ItemSelector (with `$$.Map.Item`).
 fn select(spec: &MapSpec, cx: &Cx, effective: &Value, i: usize, item: &Value) -> Result<Value, Failure> {
     let Some(selector) = &spec.io.parameters else { return Ok(item.clone()) };
-    let ctx = cx.context_object_with(spec.io.context, Some((i, item)));
+    // JSONPath names the parts of `$$` it reads (unless it reads all of it): `$$.Map…` paths
+    // then read the item through the environment, and the other parts are built only if read.
+    let by_env = !spec.io.jsonata && spec.io.context != ctx::ALL;
+    let ctx = match by_env {
+        true if spec.io.context & !ctx::MAP == 0 => Value::Null,
+        true => cx.context_object_with(spec.io.context & !ctx::MAP, None),
+        false => cx.context_object_with(spec.io.context, Some((i, item))),
+    };
     let mut env = cx.env(effective);
     env.context = &ctx;
+    if by_env {
+        env.map_item = Some((i, item));
+    }
     if spec.io.jsonata {
         template::eval_jsonata(selector, &env, "ItemSelector")
     } else {

@@ -14,10 +14,29 @@ use crate::Env;
 pub fn select<'v>(path: &Path, env: &Env<'v>) -> Option<Cow<'v, Value>> {
     let root: &'v Value = match &path.root {
         Root::Input => env.input,
-        Root::Context => env.context,
+        Root::Context => match (env.map_item, path.segs.first()) {
+            (Some(item), Some(Seg::Field(f))) if f == "Map" => return map_item(item, &path.segs[1..], path.definite),
+            _ => env.context,
+        },
         Root::Var(name) => env.vars.get(name)?,
     };
     select_in(root, &path.segs, path.definite)
+}
+
+/// Reads `segs` below `$$.Map` from the item itself: `$$.Map.Item.Value.x` copies only `x`.
+fn map_item<'v>((index, value): (usize, &'v Value), segs: &[Seg], definite: bool) -> Option<Cow<'v, Value>> {
+    match segs {
+        [Seg::Field(i), Seg::Field(v), rest @ ..] if i == "Item" && v == "Value" => select_in(value, rest, definite),
+        [Seg::Field(i), Seg::Field(x)] if i == "Item" && x == "Index" => Some(Cow::Owned(index.into())),
+        _ => {
+            let mut item = Map::new();
+            item.insert("Index".into(), index.into());
+            item.insert("Value".into(), value.clone());
+            let mut map = Map::new();
+            map.insert("Item".into(), Value::Object(item));
+            select_in(&Value::Object(map), segs, definite).map(|v| Cow::Owned(v.into_owned()))
+        }
+    }
 }
 
 /// Reads `segs` from `root` (also the `$` of filters).

@@ -160,6 +160,32 @@ fn roots_context_and_variables() {
 }
 
 #[test]
+fn map_item_read_through_the_environment_as_from_the_context_object() {
+    let input = json!({});
+    let item = json!({"id": 7, "tags": ["a", "b"], "n": {"k": 1}});
+    let ctx = json!({"Map": {"Item": {"Index": 4, "Value": item.clone()}}});
+    let vars = Vars::new();
+    let built = Env { context: &ctx, ..Env::of(&input, &vars) };
+    let by_env = Env { map_item: Some((4, &item)), ..Env::of(&input, &vars) };
+    for p in [
+        "$$.Map.Item.Index",
+        "$$.Map.Item.Value",
+        "$$.Map.Item.Value.id",
+        "$$.Map.Item.Value.tags[1]",
+        "$$.Map.Item.Value.tags[*]",
+        "$$.Map.Item.Value..k",
+        "$$.Map.Item",
+        "$$.Map",
+        "$$.Map.Item.*",
+        "$$.Map.Item.Value.missing",
+        "$$.Map.Item.Index.x",
+    ] {
+        let path = parse_path(p).unwrap();
+        assert_eq!(select(&path, &by_env).map(Cow::into_owned), select(&path, &built).map(Cow::into_owned), "{p}");
+    }
+}
+
+#[test]
 fn insert_result_path() {
     let rp = |p: &str| parse_reference_path(p).unwrap();
     assert_eq!(insert(json!({"a": 1}), &rp("$"), json!(5)).unwrap(), json!(5));
