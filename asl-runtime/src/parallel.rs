@@ -31,8 +31,10 @@ where
             let args = spec.io.arguments(&input, cx)?;
             let mut outputs = vec![Value::Null; branches.len()];
             let mut running = FuturesUnordered::new();
+            // One snapshot of the variables for all branches: they read the values from the state's start.
+            let outer_vars = std::sync::Arc::new(cx.vars.clone());
             for (i, &start) in branches.iter().enumerate() {
-                match branch(start, args.clone(), cx.nested()) {
+                match branch(start, args.clone(), cx.nested_in(outer_vars.clone())) {
                     // A branch that failed without waiting fails the state before the next starts.
                     Started::Done(r) => outputs[i] = r?,
                     Started::Running(fut) => running.push(async move { (i, fut.await) }),

@@ -95,3 +95,21 @@ async fn the_machine_timeout_fails_the_execution_with_states_timeout() {
     assert_eq!(start.elapsed().as_secs(), 5);
     assert_eq!(history.kinds().last(), Some(&"ExecutionTimedOut"));
 }
+
+asl_runtime::asl!("flows/endless_loop.json");
+
+/// States that never wait run without futures; a long run of them still pauses every so often,
+/// so the execution's timeout (and other executions on the thread) get a turn.
+#[test]
+fn a_loop_of_states_that_never_wait_still_times_out() {
+    let started = std::time::Instant::now();
+    // On a thread of its own: were the loop never to pause, this test would still end.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let _ = tx.send(rt.block_on(endless_loop::EndlessLoop::new(()).start(json!({}))));
+    });
+    let e = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the machine timeout fired").unwrap_err();
+    assert_eq!(e.error, "States.Timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
