@@ -116,6 +116,7 @@ impl Io {
         if self.jsonata {
             let out = match &self.output {
                 Some(t) => self.with_env(cx, &input, Some(&result), |env| template::eval_jsonata(t, env, "Output"))?,
+                None if self.assign.is_none() => return Ok(result),
                 None => result.clone(),
             };
             self.assign(cx, &input, Some(&result))?;

@@ -14,7 +14,7 @@ use crate::catch::{self, Catcher};
 use crate::cx::Cx;
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
-use crate::io::Io;
+use crate::io::{Io, ResultPath};
 use crate::machine::Flow;
 use crate::{path, template};
 use crate::retry::{Retrier, RetryState};
@@ -72,13 +72,22 @@ where
 {
     let mut retry = RetryState::new(spec.retry);
     let execution_id = cx.exec.id.clone();
+    // With one attempt, no catcher and a result that replaces the input, nothing reads the
+    // input after the arguments are made from it: move it into them instead of copying.
+    let consume = spec.retry.is_empty()
+        && catchers.is_empty()
+        && !spec.io.jsonata
+        && matches!(spec.io.result_path, ResultPath::Replace)
+        && matches!(spec.timeout, None | Some(Seconds::Lit(_)))
+        && matches!(spec.heartbeat, None | Some(Seconds::Lit(_)));
+    let mut input = input;
     let outcome = loop {
         if spec.resource.ends_with(".waitForTaskToken") {
             cx.task_token = Some(crate::ids::uuid_v4());
         }
         let token: Option<Arc<str>> = cx.task_token.as_deref().map(Into::into);
         let attempt = async {
-            let args = spec.io.arguments(&input, cx)?;
+            let args = if consume { spec.io.arguments_owned(std::mem::take(&mut input), cx)? } else { spec.io.arguments(&input, cx)? };
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = heartbeat.map(|_| Arc::new(Notify::new()));

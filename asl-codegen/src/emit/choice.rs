@@ -30,16 +30,44 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
             quote!(if #cond { (#next, #a, #o) })
         })
         .collect();
+    // Without Assign, Output or data-flow paths the input is the output as it is: pick the
+    // next state and move on.
+    let plain = st.query_language == QueryLanguage::JsonPath
+        && matches!(st.io.input_path, PathField::Whole)
+        && matches!(st.io.output_path, PathField::Whole)
+        && st.assign.is_none()
+        && c.choices.iter().all(|b| b.assign.is_none() && b.output.is_none());
+    if plain {
+        let mut statics = Vec::new();
+        let branches: Vec<TokenStream> = c
+            .choices
+            .iter()
+            .map(|b| {
+                let cond = rule(cx, &b.rule, &mut statics);
+                let next = cx.state_path(&b.next.value);
+                quote!(if #cond { #next })
+            })
+            .collect();
+        let otherwise = match &c.default {
+            Some(d) => cx.state_path(&d.value),
+            None => no_match(st),
+        };
+        return quote! {
+            static IO: rt::Io = #io;
+            #(#statics)*
+            let next = IO.with_env(cx, &input, None, |env| -> Result<State, rt::Failure> {
+                Ok(#(#branches else)* { #otherwise })
+            })?;
+            Ok(rt::Next::Go(next, input))
+        };
+    }
     let default_assign = assign(st.assign.as_ref(), &mut statics);
     let otherwise = match &c.default {
         Some(d) => {
             let s = cx.state_path(&d.value);
             quote!((#s, #default_assign, None))
         }
-        None => {
-            let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
-            quote!(return Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
-        }
+        None => no_match(st),
     };
     quote! {
         static IO: rt::Io = #io;
@@ -65,6 +93,12 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
         }
         Ok(rt::Next::Go(next, output))
     }
+}
+
+/// No rule matched and there is no `Default`.
+fn no_match(st: &State) -> TokenStream {
+    let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
+    quote!(return Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
 }
 
 fn rule(cx: &Ctx, r: &Rule, statics: &mut Vec<TokenStream>) -> TokenStream {

@@ -235,50 +235,25 @@ pub mod order {
                 ),
                 definite: true,
             };
-            type Picked = (
-                State,
-                Option<&'static ast::template::Template>,
-                Option<&'static ast::template::Template>,
-            );
-            let (next, assign, output): Picked = {
-                let effective = IO.effective_input(&input, cx)?;
-                IO.with_env(
+            let next = IO
+                .with_env(
                     cx,
-                    &effective,
+                    &input,
                     None,
-                    |env| -> Result<Picked, rt::Failure> {
+                    |env| -> Result<State, rt::Failure> {
                         Ok(
                             if rt::choice::boolean_equals(
                                 &*rt::choice::variable(&P0, env)?,
                                 true,
                             ) {
-                                (State::Fulfil, None, None)
+                                State::Fulfil
                             } else {
-                                (State::OutOfStock, None, None)
+                                State::OutOfStock
                             },
                         )
                     },
-                )?
-            };
-            let assign_input = match assign {
-                Some(_) => Some(IO.effective_input(&input, cx)?.into_owned()),
-                None => None,
-            };
-            let output = match output {
-                Some(t) => {
-                    IO.with_env(
-                        cx,
-                        &input,
-                        None,
-                        |env| rt::template::eval_jsonata(t, env, "Output"),
-                    )?
-                }
-                None => IO.passthrough(input, cx)?,
-            };
-            if let (Some(t), Some(v)) = (assign, assign_input) {
-                IO.assign_template(t, cx, &v, None)?;
-            }
-            Ok(rt::Next::Go(next, output))
+                )?;
+            Ok(rt::Next::Go(next, input))
         }
         /// Parallel state `Fulfil`.
         async fn fulfil(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
