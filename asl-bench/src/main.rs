@@ -146,6 +146,8 @@ fn park(n: usize) {
     let before = status_kib("VmRSS");
     let left = Arc::new(AtomicUsize::new(n));
     let done = Arc::new(tokio::sync::Notify::new());
+    // The size of one execution's future (what its tokio task stores), for the report.
+    let future_bytes = AtomicUsize::new(0);
     let (parked_s, woken_s, parked_kib) = rt.block_on(async {
         let t = Instant::now();
         for i in 0..n {
@@ -157,6 +159,9 @@ fn park(n: usize) {
                     done.notify_one();
                 }
             };
+            if i == 0 {
+                future_bytes.store(std::mem::size_of_val(&fut), Ordering::Relaxed);
+            }
             tokio::spawn(fut);
         }
         // Paused time advances only when every task is idle: when this sleep returns, every
@@ -182,6 +187,7 @@ fn park(n: usize) {
             "rss_parked_bytes": parked_kib * 1024,
             "peak_rss_bytes": peak * 1024,
             "bytes_per_parked_execution": per.round(),
+            "future_bytes": future_bytes.load(Ordering::Relaxed),
         })
     );
 }

@@ -28,12 +28,14 @@ pub mod ctx {
 pub struct ExecutionInfo {
     /// Execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
     pub id: Arc<str>,
-    pub name: String,
-    pub state_machine_id: String,
-    pub state_machine_name: String,
-    pub role_arn: String,
+    /// Where the name starts in `id` (the name is the ARN's last part: not stored twice).
+    pub(crate) name_at: usize,
+    /// Shared by every execution of the machine (under the same options).
+    pub state_machine_id: Arc<str>,
+    pub state_machine_name: Arc<str>,
+    pub role_arn: Arc<str>,
     /// `$$.Execution.Input`; `Null` when no state of the machine reads it (see `context`).
-    pub input: Value,
+    pub input: Option<Box<Value>>,
     /// The parts of the context object any state of the machine reads ([`ctx`] bits, from
     /// [`Machine::CONTEXT`](crate::Machine::CONTEXT)): what the machine never reads is neither
     /// copied (the execution's input) nor measured (each state's entry time).
@@ -49,6 +51,13 @@ pub struct ExecutionInfo {
     pub events: AtomicU64,
 }
 
+impl ExecutionInfo {
+    /// The execution's name (the last part of its ARN).
+    pub fn name(&self) -> &str {
+        &self.id[self.name_at..]
+    }
+}
+
 /// The running context of one scope (the execution, a Parallel branch or a Map iteration).
 pub struct Cx {
     pub exec: Arc<ExecutionInfo>,
@@ -59,8 +68,6 @@ pub struct Cx {
     /// monotonic instant, turned into wall time only when `$$.State.EnteredTime` is read.
     entered: Option<tokio::time::Instant>,
     pub(crate) retry_count: u32,
-    /// `$$.Map.Item` while a Map iteration's ItemSelector is evaluated.
-    pub(crate) map_item: Option<(usize, Value)>,
     pub(crate) task_token: Option<String>,
     /// Id of the current state's `…StateEntered` event.
     entered_event: u64,
@@ -75,7 +82,7 @@ impl Cx {
     }
 
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
-        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, map_item: None, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
+        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
 
     /// A context for a nested scope: same execution, variables of this scope readable.
@@ -98,11 +105,11 @@ impl Cx {
         let e = &self.exec;
         let exec = ExecutionInfo {
             id: e.id.clone(),
-            name: e.name.clone(),
+            name_at: e.name_at,
             state_machine_id: e.state_machine_id.clone(),
             state_machine_name: e.state_machine_name.clone(),
             role_arn: e.role_arn.clone(),
-            input,
+            input: Some(Box::new(input)),
             context: e.context,
             start_time: e.start_time,
             clock: e.clock.clone(),
@@ -194,7 +201,7 @@ impl Cx {
 
     /// The context object `$$` as it is now.
     pub fn context_object(&self) -> Value {
-        self.context_object_with(ctx::ALL, self.map_item.as_ref().map(|(i, v)| (*i, v)))
+        self.context_object_with(ctx::ALL, None)
     }
 
     /// The parts of the context object in `parts` (see [`ctx`]), with `Map.Item` set while a
@@ -206,9 +213,9 @@ impl Cx {
         if parts & ctx::EXECUTION != 0 {
         let mut execution = Map::new();
         execution.insert("Id".into(), e.id.as_ref().into());
-        execution.insert("Input".into(), e.input.clone());
-        execution.insert("Name".into(), e.name.clone().into());
-        execution.insert("RoleArn".into(), e.role_arn.clone().into());
+        execution.insert("Input".into(), e.input.as_deref().cloned().unwrap_or_default());
+        execution.insert("Name".into(), e.name().into());
+        execution.insert("RoleArn".into(), e.role_arn.as_ref().into());
         execution.insert("StartTime".into(), format_timestamp(e.start_time).into());
         execution.insert("RedriveCount".into(), 0.into());
         root.insert("Execution".into(), Value::Object(execution));
@@ -225,8 +232,8 @@ impl Cx {
         }
         if parts & ctx::STATE_MACHINE != 0 {
         let mut machine = Map::new();
-        machine.insert("Id".into(), e.state_machine_id.clone().into());
-        machine.insert("Name".into(), e.state_machine_name.clone().into());
+        machine.insert("Id".into(), e.state_machine_id.as_ref().into());
+        machine.insert("Name".into(), e.state_machine_name.as_ref().into());
         root.insert("StateMachine".into(), Value::Object(machine));
         }
         if let (Some(t), true) = (&self.task_token, parts & ctx::TASK != 0) {

@@ -1,6 +1,8 @@
 //! Starting an execution: its identity (name, ARNs), its clock, and the machine-level timeout.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -43,15 +45,17 @@ impl ExecutionOptions {
     /// object its states read (`ctx::ALL` when unknown): without `ctx::EXECUTION` the input is
     /// not kept for `$$.Execution.Input`.
     pub fn info(&self, machine: &str, input: Value, context: u8) -> ExecutionInfo {
-        let name = self.name.clone().unwrap_or_else(|| crate::ids::uuid_v4());
+        let name = self.name.clone().unwrap_or_else(crate::ids::uuid_v4);
         let clock = self.clock.clone().unwrap_or_default();
+        let (state_machine_id, state_machine_name, role_arn) = self.machine_ids(machine);
+        let id = format!("arn:aws:states:{}:{}:execution:{machine}:{name}", self.region, self.account);
         ExecutionInfo {
-            id: format!("arn:aws:states:{}:{}:execution:{machine}:{name}", self.region, self.account).into(),
-            state_machine_id: format!("arn:aws:states:{}:{}:stateMachine:{machine}", self.region, self.account),
-            state_machine_name: machine.to_owned(),
-            role_arn: self.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)),
-            name,
-            input: if context & ctx::EXECUTION != 0 { input } else { Value::Null },
+            name_at: id.len() - name.len(),
+            id: id.into(),
+            state_machine_id,
+            state_machine_name,
+            role_arn,
+            input: (context & ctx::EXECUTION != 0).then(|| Box::new(input)),
             context,
             start_time: clock.now(),
             clock,
@@ -61,31 +65,77 @@ impl ExecutionOptions {
             events: Default::default(),
         }
     }
+
+    /// The state machine's ARN, its name and the role ARN: the same for every execution of a
+    /// machine under these options, so shared (the last ones made on this thread are reused).
+    fn machine_ids(&self, machine: &str) -> (Arc<str>, Arc<str>, Arc<str>) {
+        type Ids = (String, String, String, Option<String>, (Arc<str>, Arc<str>, Arc<str>));
+        thread_local!(static LAST: std::cell::RefCell<Option<Ids>> = const { std::cell::RefCell::new(None) });
+        LAST.with_borrow_mut(|last| {
+            if let Some((m, region, account, role, ids)) = last.as_ref()
+                && m == machine
+                && *region == self.region
+                && *account == self.account
+                && *role == self.role_arn
+            {
+                return ids.clone();
+            }
+            let ids: (Arc<str>, Arc<str>, Arc<str>) = (
+                format!("arn:aws:states:{}:{}:stateMachine:{machine}", self.region, self.account).into(),
+                machine.into(),
+                self.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)).into(),
+            );
+            *last = Some((machine.to_owned(), self.region.clone(), self.account.clone(), self.role_arn.clone(), ids.clone()));
+            ids
+        })
+    }
 }
 
 /// Runs an execution of `m` from its `StartAt` to the end.
-pub async fn execute<M: Machine>(m: &M, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
-    execute_from(m, M::START, input, opts, timeout_seconds).await
+pub fn execute<'a, M: Machine>(m: &'a M, input: Value, opts: &'a ExecutionOptions, timeout_seconds: Option<u64>) -> impl Future<Output = Result<Value, Failure>> + Send + 'a {
+    // A plain function returning the inner future: no layer of its own in a parked execution.
+    execute_from(m, M::START, input, opts, timeout_seconds)
 }
 
 /// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
-pub async fn execute_from<M: Machine>(m: &M, state: M::State, input: Value, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
+pub fn execute_from<'a, M: Machine>(m: &'a M, state: M::State, input: Value, opts: &'a ExecutionOptions, timeout_seconds: Option<u64>) -> impl Future<Output = Result<Value, Failure>> + Send + 'a {
+    // Boxed on the way in: an `async fn` keeps its arguments for its whole life, so a parked
+    // execution would hold the input's slot here as well as where the input really is.
+    run_execution(m, state, Box::new(input), opts, timeout_seconds)
+}
+
+async fn run_execution<M: Machine>(m: &M, state: M::State, input: Box<Value>, opts: &ExecutionOptions, timeout_seconds: Option<u64>) -> Result<Value, Failure> {
     if let Some(limit) = opts.max_payload_bytes.filter(|l| crate::limits::exceeds(&input, *l)) {
         return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The execution input exceeds the maximum number of bytes service limit ({limit}).")));
     }
-    let kept = if M::CONTEXT & ctx::EXECUTION != 0 { input.clone() } else { Value::Null };
+    let kept = if M::CONTEXT & ctx::EXECUTION != 0 { (*input).clone() } else { Value::Null };
     let info = Arc::new(opts.info(M::NAME, kept, M::CONTEXT));
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
-    // The scope's future is built in each arm (not bound once and moved into `timeout`), so
-    // the execution's future holds one copy of it: a parked execution stays small.
-    let (outcome, timed_out) = match timeout {
-        None => (run_scope(m, state, input, &mut cx).await, false),
-        Some(t) => match tokio::time::timeout(t, run_scope(m, state, input, &mut cx)).await {
-            Ok(r) => (r, false),
-            Err(_) => (Err(Failure::bare(names::TIMEOUT)), true),
-        },
+    // The machine timeout's timer is boxed apart, and only when there is one: the execution's
+    // future (what a parked execution holds) carries no timer of its own otherwise.
+    let mut deadline = timeout.map(|t| Box::pin(tokio::time::sleep(t)));
+    let finished = {
+        let run = {
+            let input = *input;
+            run_scope(m, state, input, &mut cx)
+        };
+        let mut run = std::pin::pin!(run);
+        std::future::poll_fn(|task| {
+            if let Poll::Ready(r) = run.as_mut().poll(task) {
+                return Poll::Ready(Some(r));
+            }
+            match deadline.as_mut().map(|d| d.as_mut().poll(task)) {
+                Some(Poll::Ready(())) => Poll::Ready(None),
+                _ => Poll::Pending,
+            }
+        })
+        .await
+    };
+    let (outcome, timed_out) = match finished {
+        Some(r) => (r, false),
+        None => (Err(Failure::bare(names::TIMEOUT)), true),
     };
     // An empty cause is no cause at the API (AWS omits it: `timeouts__test_fixed_timeout_lambda`).
     let outcome = outcome.map_err(|mut f| {

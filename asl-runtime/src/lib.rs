@@ -56,7 +56,7 @@ pub mod __private {
     pub use crate::execution::{execute, execute_from, ExecutionOptions};
     pub use crate::fail::{FailSpec, Text};
     pub use crate::io::{Io, PathField, ResultPath};
-    pub use crate::machine::{run_scope, start_scope, BoxFuture, Flow, Machine, Next, StateId, Started, Step};
+    pub use crate::machine::{output_then_next, run_scope, start_scope, then_next, BoxFuture, Flow, Machine, Next, StateId, Started, Step};
     pub use crate::map::{BatcherSpec, Concurrency, Count, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Tolerance, Transformation, WriterSpec};
     pub use crate::parallel::ParallelSpec;
     pub use crate::pass::PassSpec;

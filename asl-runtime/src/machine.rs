@@ -78,10 +78,11 @@ pub trait Machine: Send + Sync + 'static {
     }
 }
 
-/// Runs states from `start` until the scope ends or fails.
-pub async fn run_scope<M: Machine>(m: &M, start: M::State, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
+/// Runs states from `start` until the scope ends or fails. The states that never wait run
+/// right away; the future is what follows (no layer of its own in a parked execution).
+pub fn run_scope<'a, M: Machine>(m: &'a M, start: M::State, input: Value, cx: &'a mut Cx) -> impl Future<Output = Result<Value, Failure>> + Send + 'a {
     let now = run_now(m, start, input, cx);
-    run_from(m, now, cx).await
+    run_from(m, now, cx)
 }
 
 /// Goes on from where [`run_now`] stopped until the scope ends or fails.
@@ -160,6 +161,23 @@ fn output_too_large(state: &str) -> Failure {
         crate::error::names::DATA_LIMIT_EXCEEDED,
         format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
     )
+}
+
+/// A waiting state's future (Task, Parallel, Map) mapped to its transition. A combinator, not
+/// an `async` block: awaiting inside a block would store the inner future twice.
+pub fn then_next<S, F>(run: F, next: Option<S>) -> futures_util::future::Map<F, impl FnOnce(Result<Flow<S>, Failure>) -> Step<S>>
+where
+    F: Future<Output = Result<Flow<S>, Failure>>,
+{
+    futures_util::FutureExt::map(run, move |r| Ok(r?.then(next)))
+}
+
+/// [`then_next`] for a state whose future yields its output (Wait).
+pub fn output_then_next<S, F>(run: F, next: Option<S>) -> futures_util::future::Map<F, impl FnOnce(Result<Value, Failure>) -> Step<S>>
+where
+    F: Future<Output = Result<Value, Failure>>,
+{
+    futures_util::FutureExt::map(run, move |r| Ok(Flow::Done(r?).then(next)))
 }
 
 /// A nested scope (a Parallel branch or a Map iteration) once started.

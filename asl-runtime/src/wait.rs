@@ -35,12 +35,13 @@ pub struct WaitSpec {
 /// ahead fails: `wait__test_timestamp_too_far_in_future_boundary_24856`).
 const MAX_WAIT_SECONDS: u64 = i32::MAX as u64;
 
-async fn sleep_until(cx: &Cx, at: SystemTime) -> Result<(), Failure> {
-    if at.duration_since(cx.clock().now()).is_ok_and(|d| d.as_secs() > MAX_WAIT_SECONDS) {
+/// How long until `at`: zero when it has passed, an error beyond AWS's longest wait.
+fn until(cx: &Cx, at: SystemTime) -> Result<Duration, Failure> {
+    let d = at.duration_since(cx.clock().now()).unwrap_or_default();
+    if d.as_secs() > MAX_WAIT_SECONDS {
         return Err(Failure::runtime("Wait state delay is too long."));
     }
-    cx.clock().sleep_until(at).await;
-    Ok(())
+    Ok(d)
 }
 
 pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
@@ -53,18 +54,28 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
             (input, effective)
         }
     };
+    // The delay is worked out first, so the state has one timer to await (a parked
+    // execution's future holds one).
+    let delay = delay(spec, &input, &effective, cx)?;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    spec.io.output(input, effective, cx)
+}
+
+fn delay(spec: &WaitSpec, input: &Value, effective: &Value, cx: &Cx) -> Result<Duration, Failure> {
     match &spec.wait {
-        WaitFor::Seconds(s) => cx.clock().sleep(Duration::from_secs(*s)).await,
-        WaitFor::Timestamp(t) => sleep_until(cx, system_time(t)).await?,
+        WaitFor::Seconds(s) => Ok(Duration::from_secs(*s)),
+        WaitFor::Timestamp(t) => until(cx, system_time(t)),
         WaitFor::SecondsPath(p) => {
-            let secs = path::seconds_path(p, &cx.env(&effective))?;
+            let secs = path::seconds_path(p, &cx.env(effective))?;
             if secs > MAX_WAIT_SECONDS {
                 return Err(Failure::runtime("Wait state delay is too long."));
             }
-            cx.clock().sleep(Duration::from_secs(secs)).await
+            Ok(Duration::from_secs(secs))
         }
         WaitFor::SecondsQuery(q) => {
-            let v = spec.io.with_env(cx, &input, None, |env| template::query_typed(q, env, "Seconds", "integer", |v| v.is_u64() || v.is_i64()))?;
+            let v = spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Seconds", "integer", |v| v.is_u64() || v.is_i64()))?;
             let secs = v.as_i64().unwrap_or(0);
             if secs < 0 {
                 return Err(Failure::new(names::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field 'Seconds' returned a negative value: {secs}", q.text)));
@@ -72,20 +83,19 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
             if secs as u64 > MAX_WAIT_SECONDS {
                 return Err(Failure::runtime("Wait state delay is too long."));
             }
-            cx.clock().sleep(Duration::from_secs(secs as u64)).await
+            Ok(Duration::from_secs(secs as u64))
         }
         WaitFor::TimestampQuery(q) => {
-            let v = spec.io.with_env(cx, &input, None, |env| template::query_typed(q, env, "Timestamp", "string", Value::is_string))?;
+            let v = spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Timestamp", "string", Value::is_string))?;
             let text = v.as_str().unwrap_or_default();
             let at = asl_syntax::timestamp::parse(text).ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}")))?;
-            sleep_until(cx, system_time(&at)).await?
+            until(cx, system_time(&at))
         }
         WaitFor::TimestampPath(p) => {
-            let at = path::timestamp_path(p, &cx.env(&effective))?;
-            sleep_until(cx, system_time(&at)).await?
+            let at = path::timestamp_path(p, &cx.env(effective))?;
+            until(cx, system_time(&at))
         }
     }
-    spec.io.output(input, effective, cx)
 }
 
 fn system_time(t: &Timestamp) -> SystemTime {

@@ -155,11 +155,22 @@ impl Emitter<'_> {
             }
         });
         let rest = cx.states.iter().any(|s| suspends(s.state)).then(|| quote!(_ => Err(input),));
+        let any_now = cx.states.iter().any(|s| !suspends(s.state));
         // States that never wait run without a future: the machine loop calls them directly.
         let now_arms = cx.states.iter().filter(|s| !suspends(s.state)).map(|s| {
             let v = &s.variant;
             let m = &s.method;
             quote!(State::#v => Ok(self.#m(input, cx)),)
+        });
+        let step_now = any_now.then(|| {
+            quote! {
+                fn step_now(&self, state: State, input: Value, cx: &mut rt::Cx) -> Result<rt::Step<State>, Value> {
+                    match state {
+                        #(#now_arms)*
+                        #rest
+                    }
+                }
+            }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
         let context = cx.states.iter().fold(0u8, |bits, s| bits | spec::machine_reads(s.state));
@@ -226,13 +237,13 @@ impl Emitter<'_> {
                     }
 
                     /// Runs an execution to its end: the output, or the error and cause it failed with.
-                    pub async fn start(&self, input: Value) -> Result<Value, rt::Failure> {
-                        rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
+                    pub fn start(&self, input: Value) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+                        rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
                     }
 
                     /// Runs an execution entered at `state` (a top-level state) with `input`.
-                    pub async fn start_at(&self, state: State, input: Value) -> Result<Value, rt::Failure> {
-                        rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS).await
+                    pub fn start_at(&self, state: State, input: Value) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+                        rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
                     }
 
                     #(#state_fns)*
@@ -250,12 +261,7 @@ impl Emitter<'_> {
                         }
                     }
 
-                    fn step_now(&self, state: State, input: Value, cx: &mut rt::Cx) -> Result<rt::Step<State>, Value> {
-                        match state {
-                            #(#now_arms)*
-                            #rest
-                        }
-                    }
+                    #step_now
                 }
             }
         }
@@ -269,10 +275,20 @@ impl Emitter<'_> {
             doc.push_str(&format!("\n\n {c}"));
         }
         let body = spec::body(cx, st);
-        let asyncness = suspends(st).then(|| quote!(async));
+        // A state that waits returns its runtime future wrapped, not an `async fn`'s: the
+        // input moves straight into the runtime's future instead of being kept by this layer
+        // too (a parked execution holds one copy).
+        if suspends(st) {
+            return quote! {
+                #[doc = #doc]
+                fn #m<'a>(&'a self, input: Value, cx: &'a mut rt::Cx) -> impl Future<Output = rt::Step<State>> + Send + 'a {
+                    #body
+                }
+            };
+        }
         quote! {
             #[doc = #doc]
-            #asyncness fn #m(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+            fn #m(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
                 #body
             }
         }

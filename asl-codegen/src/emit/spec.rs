@@ -45,8 +45,8 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     retry: &[#(#retry),*],
                 };
                 static CATCH: #catch_ty = #catch;
-                let flow = rt::task::run(&SPEC, &CATCH, input, cx, |input, ctx| self.tasks.#method(input, ctx)).await?;
-                Ok(flow.then(#next))
+                let run = rt::task::run(&SPEC, &CATCH, input, cx, |input, ctx| self.tasks.#method(input, ctx));
+                rt::then_next(run, #next)
             }
         }
         Kind::Choice(c) => choice::body(cx, st, c, io),
@@ -77,8 +77,8 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             };
             quote! {
                 static SPEC: rt::WaitSpec = rt::WaitSpec { io: #io, wait: #wait };
-                let output = rt::wait::run(&SPEC, input, cx).await?;
-                Ok(rt::Flow::Done(output).then(#next))
+                let run = rt::wait::run(&SPEC, input, cx);
+                rt::output_then_next(run, #next)
             }
         }
         Kind::Succeed => quote! {
@@ -117,8 +117,8 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
             quote! {
                 static SPEC: rt::ParallelSpec = rt::ParallelSpec { io: #io, retry: &[#(#retry),*] };
                 static CATCH: #catch_ty = #catch;
-                let flow = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::start_scope(self, start, input, cx)).await?;
-                Ok(flow.then(#next))
+                let run = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::start_scope(self, start, input, cx));
+                rt::then_next(run, #next)
             }
         }
         Kind::Map(m) => {
@@ -173,8 +173,8 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     retry: &[#(#retry),*],
                 };
                 static CATCH: #catch_ty = #catch;
-                let flow = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::start_scope(self, start, input, cx)).await?;
-                Ok(flow.then(#next))
+                let run = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::start_scope(self, start, input, cx));
+                rt::then_next(run, #next)
             }
         }
     }

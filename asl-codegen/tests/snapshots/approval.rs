@@ -89,24 +89,26 @@ pub mod approval {
             &self.tasks
         }
         /// Runs an execution to its end: the output, or the error and cause it failed with.
-        pub async fn start(&self, input: Value) -> Result<Value, rt::Failure> {
-            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
+        pub fn start(
+            &self,
+            input: Value,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
-        pub async fn start_at(
+        pub fn start_at(
             &self,
             state: State,
             input: Value,
-        ) -> Result<Value, rt::Failure> {
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
-                .await
         }
         /// Task state `RequestApproval`.
-        async fn request_approval(
-            &self,
+        fn request_approval<'a>(
+            &'a self,
             input: Value,
-            cx: &mut rt::Cx,
-        ) -> rt::Step<State> {
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -193,15 +195,14 @@ pub mod approval {
                     jsonata: false,
                 },
             ];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.lambda_invoke_wait_for_task_token(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(Some(State::Approved)))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.lambda_invoke_wait_for_task_token(input, ctx),
+            );
+            rt::then_next(run, Some(State::Approved))
         }
         /// Choice state `Approved?`.
         fn approved(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {

@@ -85,20 +85,26 @@ pub mod fanout {
             &self.tasks
         }
         /// Runs an execution to its end: the output, or the error and cause it failed with.
-        pub async fn start(&self, input: Value) -> Result<Value, rt::Failure> {
-            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
+        pub fn start(
+            &self,
+            input: Value,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
-        pub async fn start_at(
+        pub fn start_at(
             &self,
             state: State,
             input: Value,
-        ) -> Result<Value, rt::Failure> {
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
-                .await
         }
         /// Map state `PriceLines`.
-        async fn price_lines(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn price_lines<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::MapSpec = rt::MapSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -185,19 +191,22 @@ pub mod fanout {
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::map::run(
-                    &SPEC,
-                    &CATCH,
-                    State::Price,
-                    input,
-                    cx,
-                    |start, input, cx| rt::start_scope(self, start, input, cx),
-                )
-                .await?;
-            Ok(flow.then(Some(State::Total)))
+            let run = rt::map::run(
+                &SPEC,
+                &CATCH,
+                State::Price,
+                input,
+                cx,
+                |start, input, cx| rt::start_scope(self, start, input, cx),
+            );
+            rt::then_next(run, Some(State::Total))
         }
         /// Task state `Price`.
-        async fn price(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn price<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -225,18 +234,21 @@ pub mod fanout {
                 ],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.price_line(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(None))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.price_line(input, ctx),
+            );
+            rt::then_next(run, None)
         }
         /// Task state `Total`.
-        async fn total(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn total<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -262,15 +274,14 @@ pub mod fanout {
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.sum_lines(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(None))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.sum_lines(input, ctx),
+            );
+            rt::then_next(run, None)
         }
     }
     impl<T: Tasks> rt::Machine for Fanout<T> {
@@ -288,16 +299,6 @@ pub mod fanout {
                 State::PriceLines => self.price_lines(input, cx).await,
                 State::Price => self.price(input, cx).await,
                 State::Total => self.total(input, cx).await,
-            }
-        }
-        fn step_now(
-            &self,
-            state: State,
-            input: Value,
-            cx: &mut rt::Cx,
-        ) -> Result<rt::Step<State>, Value> {
-            match state {
-                _ => Err(input),
             }
         }
     }

@@ -116,22 +116,28 @@ pub mod order {
             &self.tasks
         }
         /// Runs an execution to its end: the output, or the error and cause it failed with.
-        pub async fn start(&self, input: Value) -> Result<Value, rt::Failure> {
-            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS).await
+        pub fn start(
+            &self,
+            input: Value,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
-        pub async fn start_at(
+        pub fn start_at(
             &self,
             state: State,
             input: Value,
-        ) -> Result<Value, rt::Failure> {
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
-                .await
         }
         /** Task state `CheckStock`.
 
  Ask the warehouse how many items are on hand.*/
-        async fn check_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn check_stock<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -201,15 +207,14 @@ pub mod order {
                 ],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.check_stock(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(Some(State::InStock)))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.check_stock(input, ctx),
+            );
+            rt::then_next(run, Some(State::InStock))
         }
         /// Choice state `InStock?`.
         fn in_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
@@ -256,7 +261,11 @@ pub mod order {
             Ok(rt::Next::Go(next, input))
         }
         /// Parallel state `Fulfil`.
-        async fn fulfil(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn fulfil<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::ParallelSpec = rt::ParallelSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -295,19 +304,22 @@ pub mod order {
                     jsonata: false,
                 },
             ];
-            let flow = rt::parallel::run(
-                    &SPEC,
-                    &CATCH,
-                    &[State::ChargeCard, State::BookCourier],
-                    input,
-                    cx,
-                    |start, input, cx| rt::start_scope(self, start, input, cx),
-                )
-                .await?;
-            Ok(flow.then(Some(State::Done)))
+            let run = rt::parallel::run(
+                &SPEC,
+                &CATCH,
+                &[State::ChargeCard, State::BookCourier],
+                input,
+                cx,
+                |start, input, cx| rt::start_scope(self, start, input, cx),
+            );
+            rt::then_next(run, Some(State::Done))
         }
         /// Task state `ChargeCard`.
-        async fn charge_card(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn charge_card<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -361,18 +373,21 @@ pub mod order {
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.charge_card(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(None))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.charge_card(input, ctx),
+            );
+            rt::then_next(run, None)
         }
         /// Task state `BookCourier`.
-        async fn book_courier(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+        fn book_courier<'a>(
+            &'a self,
+            input: Value,
+            cx: &'a mut rt::Cx,
+        ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
             static SPEC: rt::TaskSpec = rt::TaskSpec {
                 io: rt::Io {
                     jsonata: false,
@@ -412,15 +427,14 @@ pub mod order {
                 retry: &[],
             };
             static CATCH: [rt::Catcher<State>; 0usize] = [];
-            let flow = rt::task::run(
-                    &SPEC,
-                    &CATCH,
-                    input,
-                    cx,
-                    |input, ctx| self.tasks.book_courier(input, ctx),
-                )
-                .await?;
-            Ok(flow.then(None))
+            let run = rt::task::run(
+                &SPEC,
+                &CATCH,
+                input,
+                cx,
+                |input, ctx| self.tasks.book_courier(input, ctx),
+            );
+            rt::then_next(run, None)
         }
         /// Succeed state `Done`.
         fn done(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
