@@ -1,7 +1,7 @@
 //! Payload templates in JSONPath states (`Parameters`, `ResultSelector`, `ItemSelector`,
 //! `Assign`): literals are copied, `key.$` members are filled from a path or an intrinsic call.
 
-use asl_syntax::Lit;
+use asl_syntax::{Lit, Str};
 use asl_syntax::template::Template;
 use serde_json::{Map, Value};
 
@@ -22,6 +22,12 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
     match t {
         Template::Lit(l) => Ok(lit(l)),
         Template::Object(members) => {
+            if let Some(mut out) = skeleton(members) {
+                for (slot, (k, v)) in out.values_mut().zip(members.iter()) {
+                    *slot = eval_member(v, env, k)?;
+                }
+                return Ok(Value::Object(out));
+            }
             let mut out = Map::with_capacity(members.len());
             for (k, v) in members.iter() {
                 out.insert(k.to_string(), eval_member(v, env, k)?);
@@ -53,6 +59,59 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
         Template::Jsonata(_) => Err(Failure::runtime(
             "a JSONata template cannot be evaluated as a JSONPath payload template",
         )),
+    }
+}
+
+/// An object template's keys as a map (values `null`), to clone and fill in order: serde_json's
+/// map hashes every key it inserts (SipHash), a clone copies the hashes. Made once per template
+/// and thread, found by the template's address and checked against its keys (a template built
+/// at run time may reuse a freed one's address). `None` for duplicate keys.
+fn skeleton(members: &[(Str, Template)]) -> Option<Map<String, Value>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::BuildHasherDefault;
+    type Cache = HashMap<usize, Map<String, Value>, BuildHasherDefault<AddressHasher>>;
+    thread_local!(static SKELETONS: RefCell<Cache> = RefCell::default());
+    /// Kept templates per thread; beyond this the cache starts over (templates made at run time).
+    const MAX: usize = 4096;
+    if members.is_empty() {
+        return Some(Map::new());
+    }
+    SKELETONS.with_borrow_mut(|cache| {
+        let address = members.as_ptr() as usize;
+        if let Some(m) = cache.get(&address)
+            && m.len() == members.len()
+            && m.keys().zip(members).all(|(a, (b, _))| a == b.as_ref())
+        {
+            return Some(m.clone());
+        }
+        let m: Map<String, Value> = members.iter().map(|(k, _)| (k.to_string(), Value::Null)).collect();
+        if m.len() != members.len() {
+            return None;
+        }
+        if cache.len() >= MAX {
+            cache.clear();
+        }
+        cache.insert(address, m.clone());
+        Some(m)
+    })
+}
+
+/// Hashes an address: one multiply spreads its bits.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
@@ -117,6 +176,27 @@ mod tests {
             serde_json::to_string(&out).unwrap(),
             r#"{"z":1,"value":"A","ctx":"run","nested":{"f":"<A>"},"list":["x",[1,2]]}"#
         );
+    }
+
+    #[test]
+    fn object_templates_made_at_run_time_keep_their_own_keys() {
+        let input = json!({"a": 1});
+        let vars = Vars::new();
+        let env = Env::of(&input, &vars);
+        // Templates built and dropped one after another may share an address.
+        for round in 0..50 {
+            let key = format!("k{round}");
+            let t = obj(vec![(key.as_str(), Template::Path(parse_path("$.a").unwrap())), ("n", Template::Lit(Lit::Int(round)))]);
+            let mut want = serde_json::Map::new();
+            want.insert(key.clone(), json!(1));
+            want.insert("n".into(), json!(round));
+            assert_eq!(eval(&t, &env).unwrap(), Value::Object(want.clone()));
+            assert_eq!(eval(&t, &env).unwrap(), Value::Object(want));
+        }
+        // Duplicate keys: the last value, in the first one's place.
+        let t = obj(vec![("x", Template::Lit(Lit::Int(1))), ("y", Template::Lit(Lit::Int(2))), ("x", Template::Lit(Lit::Int(3)))]);
+        assert_eq!(serde_json::to_string(&eval(&t, &env).unwrap()).unwrap(), r#"{"x":3,"y":2}"#);
+        assert_eq!(eval(&obj(vec![]), &env).unwrap(), json!({}));
     }
 
     #[test]

@@ -40,8 +40,16 @@ fn eval(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
     if f == Func::Format {
         return format::format(call, env, field);
     }
-    let args = call.args.iter().map(|a| arg(a, env, field)).collect::<Result<Vec<_>, _>>()?;
-    let a = Args { func: f, vals: args };
+    let vals = if call.args.len() <= INLINE {
+        let mut few: [Cow<Value>; INLINE] = std::array::from_fn(|_| Cow::Borrowed(&NULL));
+        for (slot, a) in few.iter_mut().zip(call.args.iter()) {
+            *slot = arg(a, env, field)?;
+        }
+        Vals::Few(few, call.args.len())
+    } else {
+        Vals::Many(call.args.iter().map(|a| arg(a, env, field)).collect::<Result<Vec<_>, _>>()?)
+    };
+    let a = Args { func: f, vals };
     match f {
         Func::Format => unreachable!("handled above"),
         Func::StringToJson => json::string_to_json(&a),
@@ -84,15 +92,43 @@ fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<&str>) -> Result<Cow<'v, Value>
     }
 }
 
+static NULL: Value = Value::Null;
+
+/// Calls with up to this many arguments (all but `States.Array` and `States.Format` at their
+/// longest) keep them inline: no allocation per call.
+const INLINE: usize = 3;
+
 /// The evaluated arguments of one call.
 struct Args<'v> {
     func: Func,
-    vals: Vec<Cow<'v, Value>>,
+    vals: Vals<'v>,
+}
+
+enum Vals<'v> {
+    /// The first `n` are the arguments.
+    Few([Cow<'v, Value>; INLINE], usize),
+    Many(Vec<Cow<'v, Value>>),
+}
+
+impl<'v> Vals<'v> {
+    fn get(&self, i: usize) -> Option<&Cow<'v, Value>> {
+        match self {
+            Vals::Few(few, n) => few[..*n].get(i),
+            Vals::Many(v) => v.get(i),
+        }
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = Cow<'v, Value>> {
+        let (few, many) = match self {
+            Vals::Few(few, n) => (Some(few.into_iter().take(n)), None),
+            Vals::Many(v) => (None, Some(v.into_iter())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
 }
 
 impl Args<'_> {
     fn get(&self, i: usize) -> &Value {
-        static NULL: Value = Value::Null;
         self.vals.get(i).map_or(&NULL, |v| v)
     }
 
