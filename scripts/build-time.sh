@@ -24,7 +24,8 @@ asl-runtime = { path = "$ROOT/asl-runtime", default-features = false }
 TOML
 echo 'include!("chain.rs");' > "$SCRATCH/src/lib.rs"
 echo 'pub mod chain {}' > "$SCRATCH/src/chain.rs"
-for p in $PROFILES; do (cd "$SCRATCH" && CARGO_TARGET_DIR="$SCRATCH/target" cargo build --quiet --profile "$p" 2>/dev/null); done
+# Dependencies for both commands (a check needs their metadata builds, a build their code).
+for p in $PROFILES; do for what in check build; do (cd "$SCRATCH" && CARGO_TARGET_DIR="$SCRATCH/target" cargo $what --quiet --profile "$p" 2>/dev/null); done; done
 for n in "$@"; do
   "$B" --expand "$n" "$SCRATCH/src/chain.rs"
   for p in $PROFILES; do
