@@ -26,7 +26,7 @@ pub struct Catcher<S: 'static> {
 pub fn handle<S: Copy>(catchers: &[Catcher<S>], f: Failure, input: Value, cx: &mut Cx) -> Result<Flow<S>, Failure> {
     let f = cx.locate(f);
     let Some(c) = catchers.iter().find(|c| matches(c.errors, &f)) else { return Err(f) };
-    let error_output = f.to_error_output();
+    let error_output = f.into_error_output();
     if c.jsonata {
         let mut env = cx.env(&input);
         env.error_output = Some(&error_output);

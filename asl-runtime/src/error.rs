@@ -47,12 +47,26 @@ impl Failure {
 
     /// The error output that Catch hands on: `{"Error": …, "Cause": …}`.
     pub fn to_error_output(&self) -> serde_json::Value {
-        let mut m = serde_json::Map::with_capacity(2);
-        m.insert("Error".into(), self.error.clone().into());
-        if let Some(c) = &self.cause {
-            m.insert("Cause".into(), c.clone().into());
+        self.clone().into_error_output()
+    }
+
+    /// [`to_error_output`](Self::to_error_output), moving the strings. The two-key map is
+    /// cloned from one made once per thread (no key hashed per error).
+    pub fn into_error_output(self) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        thread_local!(static SHAPES: [Map<String, Value>; 2] = [
+            [("Error".to_owned(), Value::Null)].into_iter().collect(),
+            [("Error".to_owned(), Value::Null), ("Cause".to_owned(), Value::Null)].into_iter().collect(),
+        ]);
+        let mut m = SHAPES.with(|s| s[usize::from(self.cause.is_some())].clone());
+        let mut values = m.values_mut();
+        if let Some(slot) = values.next() {
+            *slot = Value::String(self.error);
         }
-        serde_json::Value::Object(m)
+        if let (Some(slot), Some(c)) = (values.next(), self.cause) {
+            *slot = Value::String(c);
+        }
+        Value::Object(m)
     }
 }
 
