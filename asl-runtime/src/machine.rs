@@ -141,6 +141,7 @@ pub fn run_now<M: Machine>(m: &M, mut state: M::State, mut input: Value, cx: &mu
 
 /// After a state ran: its output checked against the payload limit and its exit recorded, or
 /// its error located. A Fail state has no exit event: its error ends the scope.
+#[inline(always)]
 fn settle<S: StateId>(state: S, step: Step<S>, cx: &mut Cx) -> Step<S> {
     match step {
         Ok(Next::Go(_, output)) | Ok(Next::End(output)) if cx.too_large(&output) => Err(cx.locate(output_too_large(state.name()))),

@@ -22,7 +22,7 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
     match t {
         Template::Lit(l) => Ok(lit(l)),
         Template::Object(members) => {
-            if let Some(mut out) = skeleton(members) {
+            if let Some(mut out) = skeleton(members, matches!(members, std::borrow::Cow::Borrowed(_))) {
                 for (slot, (k, v)) in out.values_mut().zip(members.iter()) {
                     *slot = eval_member(v, env, k)?;
                 }
@@ -64,9 +64,9 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
 
 /// An object template's keys as a map (values `null`), to clone and fill in order: serde_json's
 /// map hashes every key it inserts (SipHash), a clone copies the hashes. Made once per template
-/// and thread, found by the template's address and checked against its keys (a template built
-/// at run time may reuse a freed one's address). `None` for duplicate keys.
-fn skeleton(members: &[(Str, Template)]) -> Option<Map<String, Value>> {
+/// and thread, found by the template's address; a template built at run time (`fixed` false)
+/// may reuse a freed one's address, so its keys are checked too. `None` for duplicate keys.
+fn skeleton(members: &[(Str, Template)], fixed: bool) -> Option<Map<String, Value>> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::BuildHasherDefault;
@@ -80,8 +80,7 @@ fn skeleton(members: &[(Str, Template)]) -> Option<Map<String, Value>> {
     SKELETONS.with_borrow_mut(|cache| {
         let address = members.as_ptr() as usize;
         if let Some(m) = cache.get(&address)
-            && m.len() == members.len()
-            && m.keys().zip(members).all(|(a, (b, _))| a == b.as_ref())
+            && (fixed || (m.len() == members.len() && m.keys().zip(members).all(|(a, (b, _))| a == b.as_ref())))
         {
             return Some(m.clone());
         }
