@@ -132,6 +132,11 @@ impl Io {
             ResultPath::Discard => input,
             ResultPath::Merge(p) => path::insert(input, p, result)?,
         };
+        self.apply_output_path(merged, cx)
+    }
+
+    /// OutputPath (JSONPath), on the input with the result placed.
+    pub(crate) fn apply_output_path(&self, merged: Value, cx: &Cx) -> Result<Value, Failure> {
         match &self.output_path {
             PathField::Whole => Ok(merged),
             _ => Ok(apply_path_field(&self.output_path, &merged, cx, self.context, "OutputPath")?.into_owned()),

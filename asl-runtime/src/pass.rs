@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::cx::Cx;
 use crate::error::Failure;
 use crate::io::{Io, ResultPath};
-use crate::payload;
+use crate::{path, payload};
 
 #[derive(Debug)]
 pub struct PassSpec {
@@ -20,10 +20,71 @@ pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure>
         let result = spec.io.arguments_owned(input, cx)?;
         return spec.io.output(Value::Null, result, cx);
     }
+    // `Parameters` building the object its ResultPath already holds (a loop updating one
+    // record): the new values are written into that object instead of a new one being built
+    // and the old one dropped. Same output, no allocation.
+    let mut input = input;
+    if let (false, None, Some(t), ResultPath::Merge(p), None) = (spec.io.jsonata, &spec.result, &spec.io.parameters, &spec.io.result_path, &spec.io.assign)
+        && path::slot_mut(&mut input, p).is_some_and(|old| payload::overwritable(t, old))
+    {
+        let mut values: [Value; payload::OVERWRITE_MAX] = Default::default();
+        {
+            let effective = spec.io.effective_input(&input, cx)?;
+            spec.io.with_env(cx, &effective, None, |env| payload::member_values(t, env, &mut values))?;
+        }
+        if let Some(slot) = path::slot_mut(&mut input, p) {
+            payload::write_values(slot, &mut values);
+        }
+        return spec.io.apply_output_path(input, cx);
+    }
     let result = match &spec.result {
         Some(r) => payload::lit(r),
         None if spec.io.jsonata => input.clone(),
         None => spec.io.arguments(&input, cx)?,
     };
     spec.io.output(input, result, cx)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use asl_syntax::path::{parse_path, parse_reference_path};
+    use asl_syntax::template::Template;
+    use serde_json::json;
+
+    use super::*;
+    use crate::ExecutionOptions;
+
+    /// `Parameters {"v.$": "$.v", "step": 1}`, `ResultPath $.last`.
+    fn spec() -> PassSpec {
+        let members = vec![("v".into(), Template::Path(parse_path("$.v").unwrap())), ("step".into(), Template::Lit(Lit::Int(1)))];
+        let io = Io { parameters: Some(Template::Object(members.into())), result_path: ResultPath::Merge(parse_reference_path("$.last").unwrap()), ..Io::PLAIN };
+        PassSpec { io, result: None }
+    }
+
+    fn run_text(input: Value) -> Result<String, Failure> {
+        let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
+        run(&spec(), input, &mut cx).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn parameters_written_over_the_record_they_made_before_equal_a_new_record() {
+        // The same shape: updated in place.
+        assert_eq!(run_text(json!({"v": 1, "last": {"v": 0, "step": 1}})).unwrap(), r#"{"v":1,"last":{"v":1,"step":1}}"#);
+        // Same keys in another order, other keys, not an object, absent: a new record.
+        assert_eq!(run_text(json!({"v": 2, "last": {"step": 9, "v": 0}})).unwrap(), r#"{"v":2,"last":{"v":2,"step":1}}"#);
+        assert_eq!(run_text(json!({"v": 2, "last": {"v": 0, "step": 1, "x": 0}})).unwrap(), r#"{"v":2,"last":{"v":2,"step":1}}"#);
+        assert_eq!(run_text(json!({"v": 3, "last": 5})).unwrap(), r#"{"v":3,"last":{"v":3,"step":1}}"#);
+        assert_eq!(run_text(json!({"v": 4})).unwrap(), r#"{"v":4,"last":{"v":4,"step":1}}"#);
+        // A member reading the record itself sees it as it was.
+        let members = vec![("v".into(), Template::Path(parse_path("$.last.v").unwrap()))];
+        let io = Io { parameters: Some(Template::Object(members.into())), result_path: ResultPath::Merge(parse_reference_path("$.last").unwrap()), ..Io::PLAIN };
+        let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
+        assert_eq!(run(&PassSpec { io, result: None }, json!({"last": {"v": 7}}), &mut cx).unwrap(), json!({"last": {"v": 7}}));
+        // A path that finds nothing fails as a new record's would.
+        let err = run_text(json!({"last": {"v": 0, "step": 1}})).unwrap_err();
+        assert_eq!(err.error, "States.Runtime");
+        assert!(err.cause.unwrap().contains("specified for the field 'v.$'"));
+    }
 }

@@ -17,6 +17,42 @@ pub fn eval(t: &Template, env: &Env) -> Result<Value, Failure> {
     eval_member(t, env, "")
 }
 
+/// Up to this many members, an object template's values can be written over the object it
+/// made before ([`overwritable`], [`member_values`], [`write_values`]): a loop updating one
+/// record then allocates no map and no keys.
+pub const OVERWRITE_MAX: usize = 4;
+
+/// Whether `old` is an object with exactly the keys of the object template `t`, in its order
+/// (what `t` made before), and `t` is small enough to be written over it.
+pub fn overwritable(t: &Template, old: &Value) -> bool {
+    match (t, old) {
+        (Template::Object(members), Value::Object(o)) => {
+            members.len() <= OVERWRITE_MAX && o.len() == members.len() && o.keys().zip(members.iter()).all(|(a, (b, _))| a == b.as_ref())
+        }
+        _ => false,
+    }
+}
+
+/// Evaluates the members of the object template `t` into `values`, in order (errors as
+/// [`eval`]'s).
+pub fn member_values(t: &Template, env: &Env, values: &mut [Value]) -> Result<(), Failure> {
+    if let Template::Object(members) = t {
+        for (slot, (k, v)) in values.iter_mut().zip(members.iter()) {
+            *slot = eval_member(v, env, k)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves `values` over the values of the object `target`, in order.
+pub fn write_values(target: &mut Value, values: &mut [Value]) {
+    if let Value::Object(o) = target {
+        for (slot, v) in o.values_mut().zip(values.iter_mut()) {
+            *slot = std::mem::take(v);
+        }
+    }
+}
+
 /// `key` is the output key of the member holding `t` (its `.$` is added back in causes).
 fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
     match t {

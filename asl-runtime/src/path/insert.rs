@@ -45,6 +45,11 @@ pub fn insert(mut target: Value, path: &Path, value: Value) -> Result<Value, Fai
     Ok(target)
 }
 
+/// The existing value a ResultPath of object members names, if every step exists.
+pub fn slot_mut<'v>(target: &'v mut Value, path: &Path) -> Option<&'v mut Value> {
+    existing(target, &path.segs)
+}
+
 /// The node `segs` (object members only) lead to, if they all exist.
 fn existing<'v>(mut node: &'v mut Value, segs: &[Seg]) -> Option<&'v mut Value> {
     for seg in segs {

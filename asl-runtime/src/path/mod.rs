@@ -19,7 +19,7 @@ pub use fields::{
     value_text,
 };
 pub(crate) use filter::num_cmp;
-pub use insert::{REFERENCE_PATH_CONFLICT, insert};
+pub use insert::{REFERENCE_PATH_CONFLICT, insert, slot_mut};
 pub use select::{select, select_in};
 
 /// Compact JSON, as AWS quotes inputs in error causes (key order preserved).
