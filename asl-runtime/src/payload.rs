@@ -26,9 +26,7 @@ pub const OVERWRITE_MAX: usize = 4;
 /// (what `t` made before), and `t` is small enough to be written over it.
 pub fn overwritable(t: &Template, old: &Value) -> bool {
     match (t, old) {
-        (Template::Object(members), Value::Object(o)) => {
-            members.len() <= OVERWRITE_MAX && o.len() == members.len() && o.keys().zip(members.iter()).all(|(a, (b, _))| a == b.as_ref())
-        }
+        (Template::Object(members), Value::Object(o)) => members.len() <= OVERWRITE_MAX && same_keys(o, members),
         _ => false,
     }
 }
@@ -116,7 +114,7 @@ fn skeleton(members: &[(Str, Template)], fixed: bool) -> Option<Map<String, Valu
     SKELETONS.with_borrow_mut(|cache| {
         let address = members.as_ptr() as usize;
         if let Some(m) = cache.get(&address)
-            && (fixed || (m.len() == members.len() && m.keys().zip(members).all(|(a, (b, _))| a == b.as_ref())))
+            && (fixed || same_keys(m, members))
         {
             return Some(m.clone());
         }
@@ -130,6 +128,11 @@ fn skeleton(members: &[(Str, Template)], fixed: bool) -> Option<Map<String, Valu
         cache.insert(address, m.clone());
         Some(m)
     })
+}
+
+/// Whether `o` has exactly the template members' keys, in their order.
+fn same_keys(o: &Map<String, Value>, members: &[(Str, Template)]) -> bool {
+    o.len() == members.len() && o.keys().zip(members).all(|(a, (b, _))| a == b.as_ref())
 }
 
 /// Hashes an address: one multiply spreads its bits.
