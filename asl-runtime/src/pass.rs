@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::io::{Io, ResultPath};
+use crate::io::{Io, PathField, ResultPath};
 use crate::{path, payload};
 
 #[derive(Debug)]
@@ -28,14 +28,21 @@ pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure>
         && path::slot_mut(&mut input, p).is_some_and(|old| payload::overwritable(t, old))
     {
         let mut values: [Value; payload::OVERWRITE_MAX] = Default::default();
-        {
-            let effective = spec.io.effective_input(&input, cx)?;
-            spec.io.with_env(cx, &effective, None, |env| payload::member_values(t, env, &mut values))?;
+        match (&spec.io.input_path, spec.io.context) {
+            // The common case, without the general path's indirections.
+            (PathField::Whole, 0) => payload::member_values(t, &cx.env(&input), &mut values)?,
+            _ => {
+                let effective = spec.io.effective_input(&input, cx)?;
+                spec.io.with_env(cx, &effective, None, |env| payload::member_values(t, env, &mut values))?;
+            }
         }
         if let Some(slot) = path::slot_mut(&mut input, p) {
             payload::write_values(slot, &mut values);
         }
-        return spec.io.apply_output_path(input, cx);
+        return match spec.io.output_path {
+            PathField::Whole => Ok(input),
+            _ => spec.io.apply_output_path(input, cx),
+        };
     }
     let result = match &spec.result {
         Some(r) => payload::lit(r),
