@@ -3,7 +3,8 @@
 # --expand) and rustc on the generated module, for chains of N states (default 1000 5000).
 # The generated code is compiled in a scratch crate ($SCRATCH, default /tmp/aslc-buildtime)
 # depending on this checkout's asl-runtime; dependencies are built first and not timed.
-# Usage: scripts/build-time.sh [N…]    Env: PROFILES="dev release" (default: dev)
+# Usage: scripts/build-time.sh [N…]    Env: PROFILES="dev release" (default: dev);
+#        ASL_CHAIN_TASKS=1 for chains of Task states instead of Pass states
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-/tmp/aslc-buildtime}

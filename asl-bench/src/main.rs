@@ -201,8 +201,10 @@ fn status_kib(field: &str) -> u64 {
 }
 
 /// A chain of `n` states like pass_chain's, with a Choice every 10th state (so the generated
-/// code has rule expressions too).
+/// code has rule expressions too). With `$ASL_CHAIN_TASKS` set, the Pass states are Task states
+/// (ten resources), so that every state but the Choices waits.
 pub fn chain_workflow(n: usize) -> String {
+    let tasks = std::env::var_os("ASL_CHAIN_TASKS").is_some();
     let mut states = Vec::with_capacity(n);
     for k in 0..n {
         let next = if k + 1 == n { r#""End": true"#.to_owned() } else { format!(r#""Next": "S{}""#, k + 1) };
@@ -212,6 +214,9 @@ pub fn chain_workflow(n: usize) -> String {
                 k + 1,
                 k + 1
             ));
+        } else if tasks {
+            let f = k % 10;
+            states.push(format!(r#""S{k}": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:F{f}", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
         } else {
             states.push(format!(r#""S{k}": {{"Type": "Pass", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
         }
