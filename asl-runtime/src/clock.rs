@@ -46,12 +46,6 @@ impl Clock {
         }
     }
 
-    /// Sleeps until the wall time `at`; returns at once when it has passed.
-    pub async fn sleep_until(&self, at: SystemTime) {
-        if let Ok(d) = at.duration_since(self.now()) {
-            tokio::time::sleep(d).await
-        }
-    }
 }
 
 /// RFC 3339 in UTC with milliseconds, as AWS writes timestamps: `2024-11-15T16:16:35.123Z`.

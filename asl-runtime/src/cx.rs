@@ -34,7 +34,7 @@ pub struct ExecutionInfo {
     pub state_machine_id: Arc<str>,
     pub state_machine_name: Arc<str>,
     pub role_arn: Arc<str>,
-    /// `$$.Execution.Input`; `Null` when no state of the machine reads it (see `context`).
+    /// `$$.Execution.Input`; `None` when no state of the machine reads it (see `context`).
     pub input: Option<Box<Value>>,
     /// The parts of the context object any state of the machine reads ([`ctx`] bits, from
     /// [`Machine::CONTEXT`](crate::Machine::CONTEXT)): what the machine never reads is neither
@@ -85,13 +85,8 @@ impl Cx {
         Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
 
-    /// A context for a nested scope: same execution, variables of this scope readable.
-    pub fn nested(&self) -> Self {
-        self.nested_in(Arc::new(self.vars.clone()))
-    }
-
-    /// Like [`nested`](Self::nested), sharing one snapshot of this scope's variables among many
-    /// inner scopes (a Map's iterations) instead of taking one each.
+    /// A context for a nested scope (a Parallel branch, a Map iteration): same execution, this
+    /// scope's variables readable through `outer`, one snapshot shared by all the inner scopes.
     pub fn nested_in(&self, outer: Arc<Vars>) -> Self {
         let mut cx = Cx::new(self.exec.clone());
         cx.vars = Vars::nested(outer);

@@ -34,10 +34,16 @@ pub fn overwritable(t: &Template, old: &Value) -> bool {
 /// Evaluates the members of the object template `t` into `values`, in order (errors as
 /// [`eval`]'s).
 pub fn member_values(t: &Template, env: &Env, values: &mut [Value]) -> Result<(), Failure> {
-    if let Template::Object(members) = t {
-        for (slot, (k, v)) in values.iter_mut().zip(members.iter()) {
-            *slot = eval_member(v, env, k)?;
-        }
+    match t {
+        Template::Object(members) => fill(members, env, values.iter_mut()),
+        _ => Ok(()),
+    }
+}
+
+/// Evaluates `members` into `slots`, in order.
+fn fill<'s>(members: &[(Str, Template)], env: &Env, slots: impl Iterator<Item = &'s mut Value>) -> Result<(), Failure> {
+    for (slot, (k, v)) in slots.zip(members) {
+        *slot = eval_member(v, env, k)?;
     }
     Ok(())
 }
@@ -57,9 +63,7 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
         Template::Lit(l) => Ok(lit(l)),
         Template::Object(members) => {
             if let Some(mut out) = skeleton(members, matches!(members, std::borrow::Cow::Borrowed(_))) {
-                for (slot, (k, v)) in out.values_mut().zip(members.iter()) {
-                    *slot = eval_member(v, env, k)?;
-                }
+                fill(members, env, out.values_mut())?;
                 return Ok(Value::Object(out));
             }
             let mut out = Map::with_capacity(members.len());

@@ -55,7 +55,8 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
         }
     };
     // The delay is worked out first, so the state has one timer to await (a parked
-    // execution's future holds one).
+    // execution's future holds one). tokio's timer directly, not `Clock::sleep`, whose
+    // `async fn` layer would add its own arguments to every parked execution.
     let delay = delay(spec, &input, &effective, cx)?;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;

@@ -19,17 +19,6 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
         }
         None => quote!(None),
     };
-    let branches: Vec<TokenStream> = c
-        .choices
-        .iter()
-        .map(|b| {
-            let cond = rule(cx, &b.rule, &mut statics);
-            let next = cx.state_path(&b.next.value);
-            let a = assign(b.assign.as_ref(), &mut statics);
-            let o = assign(b.output.as_ref(), &mut statics);
-            quote!(if #cond { (#next, #a, #o) })
-        })
-        .collect();
     // Without Assign, Output or data-flow paths the input is the output as it is: pick the
     // next state and move on.
     let plain = st.query_language == QueryLanguage::JsonPath
@@ -37,17 +26,21 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
         && matches!(st.io.output_path, PathField::Whole)
         && st.assign.is_none()
         && c.choices.iter().all(|b| b.assign.is_none() && b.output.is_none());
+    let branches: Vec<TokenStream> = c
+        .choices
+        .iter()
+        .map(|b| {
+            let cond = rule(cx, &b.rule, &mut statics);
+            let next = cx.state_path(&b.next.value);
+            if plain {
+                return quote!(if #cond { #next });
+            }
+            let a = assign(b.assign.as_ref(), &mut statics);
+            let o = assign(b.output.as_ref(), &mut statics);
+            quote!(if #cond { (#next, #a, #o) })
+        })
+        .collect();
     if plain {
-        let mut statics = Vec::new();
-        let branches: Vec<TokenStream> = c
-            .choices
-            .iter()
-            .map(|b| {
-                let cond = rule(cx, &b.rule, &mut statics);
-                let next = cx.state_path(&b.next.value);
-                quote!(if #cond { #next })
-            })
-            .collect();
         let otherwise = match &c.default {
             Some(d) => cx.state_path(&d.value),
             None => no_match(st),
