@@ -2,7 +2,7 @@
 //! (`$$`) and the hooks that observe transitions.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use serde_json::{Map, Value};
@@ -26,10 +26,13 @@ pub mod ctx {
 
 /// What is fixed for a whole execution.
 pub struct ExecutionInfo {
-    /// Execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
-    pub id: Arc<str>,
-    /// Where the name starts in `id` (the name is the ARN's last part: not stored twice).
-    pub(crate) name_at: usize,
+    /// The execution's ARN and where its name starts in it, made when first read (see
+    /// [`id`](Self::id)): most executions never read their own identity.
+    pub(crate) arn: OnceLock<(Arc<str>, usize)>,
+    /// The name the execution was started with, if any; otherwise the name is a version 4 UUID
+    /// made from `random`.
+    pub(crate) given_name: Option<String>,
+    pub(crate) random: u128,
     /// Shared by every execution of the machine (under the same options).
     pub state_machine_id: Arc<str>,
     pub state_machine_name: Arc<str>,
@@ -52,9 +55,37 @@ pub struct ExecutionInfo {
 }
 
 impl ExecutionInfo {
+    /// Execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
+    pub fn id(&self) -> &Arc<str> {
+        &self.arn().0
+    }
+
     /// The execution's name (the last part of its ARN).
     pub fn name(&self) -> &str {
-        &self.id[self.name_at..]
+        let (id, at) = self.arn();
+        &id[*at..]
+    }
+
+    fn arn(&self) -> &(Arc<str>, usize) {
+        self.arn.get_or_init(|| {
+            let uuid;
+            let name = match &self.given_name {
+                Some(n) => n.as_str(),
+                None => {
+                    uuid = crate::ids::uuid_v4_from(self.random);
+                    uuid.as_str()
+                }
+            };
+            // The machine's ARN is `arn:aws:states:<region>:<account>:stateMachine:<machine>`.
+            let m = &*self.state_machine_id;
+            let head = m.strip_suffix(&*self.state_machine_name).and_then(|h| h.strip_suffix(":stateMachine:")).unwrap_or(m);
+            let mut id = String::with_capacity(head.len() + self.state_machine_name.len() + name.len() + 12);
+            for part in [head, ":execution:", &self.state_machine_name, ":", name] {
+                id.push_str(part);
+            }
+            let at = id.len() - name.len();
+            (id.into(), at)
+        })
     }
 }
 
@@ -99,8 +130,9 @@ impl Cx {
     pub fn detached(&self, input: Value) -> Self {
         let e = &self.exec;
         let exec = ExecutionInfo {
-            id: e.id.clone(),
-            name_at: e.name_at,
+            arn: OnceLock::from(e.arn().clone()),
+            given_name: None,
+            random: e.random,
             state_machine_id: e.state_machine_id.clone(),
             state_machine_name: e.state_machine_name.clone(),
             role_arn: e.role_arn.clone(),
@@ -207,7 +239,7 @@ impl Cx {
         let mut root = Map::new();
         if parts & ctx::EXECUTION != 0 {
         let mut execution = Map::new();
-        execution.insert("Id".into(), e.id.as_ref().into());
+        execution.insert("Id".into(), e.id().as_ref().into());
         execution.insert("Input".into(), e.input.as_deref().cloned().unwrap_or_default());
         execution.insert("Name".into(), e.name().into());
         execution.insert("RoleArn".into(), e.role_arn.as_ref().into());

@@ -45,17 +45,12 @@ impl ExecutionOptions {
     /// object its states read (`ctx::ALL` when unknown): without `ctx::EXECUTION` the input is
     /// not kept for `$$.Execution.Input`.
     pub fn info(&self, machine: &str, input: Value, context: u8) -> ExecutionInfo {
-        let name = self.name.clone().unwrap_or_else(crate::ids::uuid_v4);
         let clock = self.clock.clone().unwrap_or_default();
         let (state_machine_id, state_machine_name, role_arn) = self.machine_ids(machine);
-        // Appended piece by piece: `format!` costs more than the rest of a short execution's setup.
-        let mut id = String::with_capacity(40 + self.region.len() + self.account.len() + machine.len() + name.len());
-        for part in ["arn:aws:states:", &self.region, ":", &self.account, ":execution:", machine, ":", &name] {
-            id.push_str(part);
-        }
         ExecutionInfo {
-            name_at: id.len() - name.len(),
-            id: id.into(),
+            arn: Default::default(),
+            given_name: self.name.clone(),
+            random: fastrand::u128(..),
             state_machine_id,
             state_machine_name,
             role_arn,
@@ -166,4 +161,31 @@ pub(crate) fn failure_details(f: &Failure) -> Value {
         m.insert("cause".into(), c.clone().into());
     }
     Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identity_made_on_first_read_is_the_same_on_every_read() {
+        let opts = ExecutionOptions::default();
+        let info = opts.info("Flow", Value::Null, 0);
+        let id = info.id().clone();
+        assert_eq!(info.id(), &id);
+        let name = info.name().to_owned();
+        assert_eq!(&*id, format!("arn:aws:states:us-east-1:111111111111:execution:Flow:{name}"));
+        assert_eq!(uuid::Uuid::parse_str(&name).unwrap().get_version_num(), 4);
+        // Another execution has another name.
+        assert_ne!(opts.info("Flow", Value::Null, 0).name(), name);
+    }
+
+    #[test]
+    fn a_given_name_and_region_make_the_arn() {
+        let opts = ExecutionOptions { name: Some("run-1".into()), region: "eu-west-2".into(), account: "222222222222".into(), ..Default::default() };
+        let info = opts.info("Orders", Value::Null, 0);
+        assert_eq!(&**info.id(), "arn:aws:states:eu-west-2:222222222222:execution:Orders:run-1");
+        assert_eq!(info.name(), "run-1");
+        assert_eq!(&*info.state_machine_id, "arn:aws:states:eu-west-2:222222222222:stateMachine:Orders");
+    }
 }

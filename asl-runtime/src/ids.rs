@@ -4,7 +4,12 @@
 /// rather than the OS: these name things, they are not secrets, and a system call per
 /// execution was a tenth of a short execution's cost.
 pub fn uuid_v4() -> String {
-    let bytes = fastrand::u128(..).to_le_bytes();
+    uuid_v4_from(fastrand::u128(..))
+}
+
+/// The version 4 UUID made of these random bits (the version and variant bits are overwritten).
+pub fn uuid_v4_from(random: u128) -> String {
+    let bytes = random.to_le_bytes();
     let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
     let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
     id.hyphenated().encode_lower(&mut buf).to_owned()

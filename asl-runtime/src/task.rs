@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
-use crate::cx::Cx;
+use crate::cx::{Cx, ExecutionInfo};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::{Io, ResultPath};
@@ -44,8 +44,8 @@ pub struct TaskContext {
     pub resource: &'static str,
     /// The Task state's name.
     pub state_name: &'static str,
-    /// The execution's ARN.
-    pub execution_id: Arc<str>,
+    /// The execution (its ARN: [`execution_id`](Self::execution_id)).
+    exec: Arc<ExecutionInfo>,
     /// 0 on the first attempt, then 1, 2, … on retries.
     pub retry_count: u32,
     /// The task token (`$$.Task.Token`) of a `.waitForTaskToken` resource.
@@ -55,6 +55,16 @@ pub struct TaskContext {
 }
 
 impl TaskContext {
+    /// The execution's ARN.
+    pub fn execution_id(&self) -> &str {
+        self.exec.id()
+    }
+
+    /// The execution's name (the last part of its ARN).
+    pub fn execution_name(&self) -> &str {
+        self.exec.name()
+    }
+
     /// Tells the runtime the task is alive, resetting its `HeartbeatSeconds` timer.
     pub fn heartbeat(&self) {
         if let Some(b) = &self.beat {
@@ -71,7 +81,6 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let mut retry = RetryState::new(spec.retry);
-    let execution_id = cx.exec.id.clone();
     // With one attempt, no catcher and a result that replaces the input, nothing reads the
     // input after the arguments are made from it: move it into them instead of copying.
     let consume = spec.retry.is_empty()
@@ -91,7 +100,7 @@ where
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = heartbeat.map(|_| Arc::new(Notify::new()));
-            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), execution_id: execution_id.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
+            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
