@@ -3,11 +3,16 @@
 //! `{"workload":…,"executions":…,"transitions":…,"seconds":…,"transitions_per_sec":…}`
 //! (seconds = the median execution time).
 //!
+//! `asl-bench WORKLOAD --handwritten`: the same, for the workload written by hand in plain Rust
+//! (`handwritten.rs`): the ceiling an engine over `serde_json` values could reach.
+//!
 //! `asl-bench --park N`: N executions parked in a Wait at once, then woken (memory and time).
 
 use std::time::Instant;
 
 use asl_runtime::{Failure, Value};
+
+mod handwritten;
 
 /// Task stubs of the workloads: `AlwaysFails` throws, `inc` adds 1 to `$.i` (the peers' stub),
 /// anything else echoes its input.
@@ -56,6 +61,20 @@ where
     })
 }
 
+/// [`measure`] for the hand-written workloads (plain functions).
+fn measure_sync(input: &Value, n: usize, run: fn(Value) -> Result<Value, Failure>) -> Runs {
+    let warm = run(input.clone());
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let input = input.clone();
+        let t = Instant::now();
+        let out = std::hint::black_box(run(input));
+        times.push(t.elapsed().as_secs_f64());
+        drop(out);
+    }
+    (warm, times)
+}
+
 /// AWS's defaults, but no 256 KiB cap on the execution input: the Map workloads' inputs are
 /// larger (the peers do not enforce the cap either).
 fn bench_options() -> asl_runtime::ExecutionOptions {
@@ -102,10 +121,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut name = None;
     let mut iterations = 10usize;
+    let mut by_hand = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--handwritten" => by_hand = true,
             "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
             "--expand" => {
                 let n = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
@@ -126,13 +147,21 @@ fn main() {
         eprintln!("unknown workload `{name}`; --list shows them");
         std::process::exit(2);
     };
-    let Some(run) = w.run else {
-        eprintln!("workload `{name}` is not compiled: {}", w.skipped.unwrap_or("?"));
-        std::process::exit(1);
-    };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let input: Value = serde_json::from_str(w.input).expect("workload input is JSON");
-    let (warm, mut times) = run(&rt, &input, iterations.max(1));
+    let (warm, mut times) = if by_hand {
+        let Some(run) = handwritten::find(w.name) else {
+            eprintln!("workload `{name}` has no hand-written version");
+            std::process::exit(1);
+        };
+        measure_sync(&input, iterations.max(1), run)
+    } else {
+        let Some(run) = w.run else {
+            eprintln!("workload `{name}` is not compiled: {}", w.skipped.unwrap_or("?"));
+            std::process::exit(1);
+        };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        run(&rt, &input, iterations.max(1))
+    };
     if let Err(e) = check(w.name, &input, &warm) {
         eprintln!("workload `{name}`: {e}");
         std::process::exit(1);
@@ -144,6 +173,7 @@ fn main() {
         "{}",
         serde_json::json!({
             "workload": w.name,
+            "engine": if by_hand { "handwritten" } else { "aslc" },
             "executions": times.len(),
             "transitions": transitions,
             "seconds": median,
@@ -275,6 +305,6 @@ fn expand(n: usize, out: Option<&str>) {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] | --list | --park N | --expand N [OUT.rs]");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] [--handwritten] | --list | --park N | --expand N [OUT.rs]");
     std::process::exit(2);
 }
