@@ -5,19 +5,21 @@
 # Usage: scripts/bench-compare.sh [WORKLOAD…]     (default: every workload a peer runs)
 # Env:   SCRATCH=dir  where peers are installed (default /tmp/aslc-peers; reused between runs)
 #        ITERS=n      timed executions per workload (default 5; 3 for the 100k loop)
-#        PEERS="als asl-rs"  which peers to run
+#        PEERS="als asl-rs rust"  which peers to run
 #
 # Peers (see ../shared/bench/PEERS.md): aws-local-stepfunctions 3.0.0 (npm, installed into the
 # scratch dir with `npm ci`), and the `asl` crate 0.2.0 (its runner from
-# ../shared/bench/peers/asl-rs, copied to the scratch dir and built there). The shared
-# directory is read-only: nothing is written there.
+# ../shared/bench/peers/asl-rs, copied to the scratch dir and built there), and "rust": the
+# workloads written by hand in plain synchronous Rust over serde_json, calling the same Task
+# stubs (`asl-bench --handwritten`) — no engine at all, the ceiling for one built on
+# serde_json values. The shared directory is read-only: nothing is written there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${ASL_BENCH_SHARED:-$ROOT/../shared/bench}
 SHARED=$(cd "$SHARED" && pwd)
 SCRATCH=${SCRATCH:-/tmp/aslc-peers}
 ITERS=${ITERS:-5}
-PEERS=${PEERS:-"als asl-rs"}
+PEERS=${PEERS:-"als asl-rs rust"}
 mkdir -p "$SCRATCH/peers"
 # The runners find workloads at ../../workloads relative to themselves.
 ln -sfn "$SHARED/workloads" "$SCRATCH/workloads"
@@ -46,6 +48,8 @@ JOBS=(
   "als|parallel_fanout|parallel_fanout" "als|retry_catch|retry_catch"
   "asl-rs|pass_chain|pass_chain" "asl-rs|choice_loop_task|choice_loop_task"
   "asl-rs|retry_catch_noretry|retry_catch_noretry"
+  "rust|pass_chain|pass_chain" "rust|choice_loop|choice_loop" "rust|choice_loop_task|choice_loop_task"
+  "rust|retry_catch|retry_catch" "rust|retry_catch_noretry|retry_catch_noretry"
 )
 want() { local a=$1 w; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$w" = "$a" ] && return 0; done; return 1; }
 tps() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
@@ -60,6 +64,7 @@ for job in "${JOBS[@]}"; do
   case $peer in
     als) out=$(node "$SCRATCH/peers/aws-local-stepfunctions/bench.mjs" "$pw" "$it" 1 2>/dev/null | grep '^{' | tail -1);;
     asl-rs) out=$("$SCRATCH/peers/asl-rs/target/release/asl-rs-bench" "$pw" "$it" 1 2>/dev/null | grep '^{' | tail -1);;
+    rust) out=$("$ASLC" "$pw" --handwritten --iterations $(( it * 20 )) | sed 's/"transitions_per_sec"/"transitions_per_s"/');;
   esac
   p=$(echo "$out" | tps transitions_per_s)
   if [ -z "${ASLC_TPS[$aw]:-}" ]; then

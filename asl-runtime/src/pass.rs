@@ -15,17 +15,13 @@ pub struct PassSpec {
 }
 
 pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
-    // When the result replaces the input, the input is the result's material: move it, no copy.
-    if spec.result.is_none() && !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace) {
-        let result = spec.io.arguments_owned(input, cx)?;
-        return spec.io.output(Value::Null, result, cx);
-    }
-    // `Parameters` building the object its ResultPath already holds (a loop updating one
-    // record): the new values are written into that object instead of a new one being built
-    // and the old one dropped. Same output, no allocation.
+    // `Parameters` building the object that is already there (a loop updating one record: the
+    // input itself when the result replaces it, or what its ResultPath holds): the new values
+    // are written into that object instead of a new one being built and the old one dropped.
+    // Same output, no allocation.
     let mut input = input;
-    if let (false, None, Some(t), ResultPath::Merge(p), None) = (spec.io.jsonata, &spec.result, &spec.io.parameters, &spec.io.result_path, &spec.io.assign)
-        && path::slot_mut(&mut input, p).is_some_and(|old| payload::overwritable(t, old))
+    if let (false, None, Some(t), None) = (spec.io.jsonata, &spec.result, &spec.io.parameters, &spec.io.assign)
+        && result_slot(&mut input, &spec.io.result_path).is_some_and(|old| payload::overwritable(t, old))
     {
         let mut values: [Value; payload::OVERWRITE_MAX] = Default::default();
         match (&spec.io.input_path, spec.io.context) {
@@ -36,7 +32,7 @@ pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure>
                 spec.io.with_env(cx, &effective, None, |env| payload::member_values(t, env, &mut values))?;
             }
         }
-        if let Some(slot) = path::slot_mut(&mut input, p) {
+        if let Some(slot) = result_slot(&mut input, &spec.io.result_path) {
             payload::write_values(slot, &mut values);
         }
         return match spec.io.output_path {
@@ -44,12 +40,27 @@ pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure>
             _ => spec.io.apply_output_path(input, cx),
         };
     }
+    // When the result replaces the input, the input is the result's material: move it, no copy.
+    if spec.result.is_none() && !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace) {
+        let result = spec.io.arguments_owned(input, cx)?;
+        return spec.io.output(Value::Null, result, cx);
+    }
     let result = match &spec.result {
         Some(r) => payload::lit(r),
         None if spec.io.jsonata => input.clone(),
         None => spec.io.arguments(&input, cx)?,
     };
     spec.io.output(input, result, cx)
+}
+
+/// Where the state's result goes in `input`: the input itself (`ResultPath: "$"`), the value at
+/// its ResultPath, or nowhere.
+fn result_slot<'v>(input: &'v mut Value, result_path: &ResultPath) -> Option<&'v mut Value> {
+    match result_path {
+        ResultPath::Replace => Some(input),
+        ResultPath::Merge(p) => path::slot_mut(input, p),
+        ResultPath::Discard => None,
+    }
 }
 
 #[cfg(test)]
@@ -93,5 +104,28 @@ mod tests {
         let err = run_text(json!({"last": {"v": 0, "step": 1}})).unwrap_err();
         assert_eq!(err.error, "States.Runtime");
         assert!(err.cause.unwrap().contains("specified for the field 'v.$'"));
+    }
+
+    #[test]
+    fn parameters_written_over_an_input_of_the_same_shape_equal_a_new_output() {
+        // `Parameters {"i.$": "$.i", "n": 1}` and no ResultPath: the result replaces the input.
+        let members = vec![("i".into(), Template::Path(parse_path("$.j").unwrap())), ("n".into(), Template::Lit(Lit::Int(1)))];
+        let spec = PassSpec { io: Io { parameters: Some(Template::Object(members.into())), ..Io::PLAIN }, result: None };
+        let run_text = |input: Value| {
+            let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
+            run(&spec, input, &mut cx).map(|v| v.to_string())
+        };
+        // Same keys, same order: written over; the member reads the input as it was.
+        assert_eq!(run_text(json!({"i": 1, "n": 5})).unwrap_err().error, "States.Runtime");
+        let same = r#"{"i":{"j":3},"n":1}"#;
+        assert_eq!(run_text(serde_json::from_str(r#"{"j": {"j": 3}}"#).unwrap()).unwrap(), same);
+        let members = vec![("i".into(), Template::Path(parse_path("$.i.j").unwrap())), ("n".into(), Template::Lit(Lit::Int(1)))];
+        let spec = PassSpec { io: Io { parameters: Some(Template::Object(members.into())), ..Io::PLAIN }, result: None };
+        let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
+        assert_eq!(run(&spec, json!({"i": {"j": 7}, "n": 0}), &mut cx).unwrap().to_string(), r#"{"i":7,"n":1}"#);
+        // Other order, extra or missing keys: a new object with only the template's keys.
+        assert_eq!(run(&spec, json!({"n": 0, "i": {"j": 8}}), &mut cx).unwrap().to_string(), r#"{"i":8,"n":1}"#);
+        assert_eq!(run(&spec, json!({"i": {"j": 9}, "n": 0, "x": 1}), &mut cx).unwrap().to_string(), r#"{"i":9,"n":1}"#);
+        assert_eq!(run(&spec, json!({"i": {"j": 10}}), &mut cx).unwrap().to_string(), r#"{"i":10,"n":1}"#);
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use asl_syntax::path::Path;
 use asl_syntax::template::Query;
 use serde_json::{json, Value};
+use futures_util::future::Either;
 use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
@@ -74,7 +75,82 @@ impl TaskContext {
 }
 
 /// Runs a Task state. `call` invokes the user's handler.
-pub async fn run<S, F, Fut>(spec: &TaskSpec, catchers: &[Catcher<S>], input: Value, cx: &mut Cx, call: F) -> Result<Flow<S>, Failure>
+pub fn run<'a, S, F, Fut>(spec: &'a TaskSpec, catchers: &'a [Catcher<S>], input: Value, cx: &'a mut Cx, call: F) -> impl Future<Output = Result<Flow<S>, Failure>> + 'a
+where
+    S: Copy + 'a,
+    F: Fn(Value, TaskContext) -> Fut + 'a,
+    Fut: Future<Output = Result<Value, Failure>> + 'a,
+{
+    // Most Tasks are one call: no retrier, no timer, no token. They take a lean path (a
+    // smaller future, no retry loop, no supervision).
+    let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.resource.ends_with(".waitForTaskToken");
+    if plain {
+        Either::Left(run_once(spec, catchers, input, cx, call))
+    } else {
+        Either::Right(run_general(spec, catchers, input, cx, call))
+    }
+}
+
+/// A Task with one attempt, no timeout, no heartbeat and no task token.
+async fn run_once<S, F, Fut>(spec: &TaskSpec, catchers: &[Catcher<S>], input: Value, cx: &mut Cx, call: F) -> Result<Flow<S>, Failure>
+where
+    S: Copy,
+    F: Fn(Value, TaskContext) -> Fut,
+    Fut: Future<Output = Result<Value, Failure>>,
+{
+    // Without a catcher, and with a result that replaces the input, nothing reads the input
+    // after the arguments are made from it: move it into them instead of copying.
+    let consume = catchers.is_empty() && !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace);
+    let (args, input) = if consume {
+        (spec.io.arguments_owned(input, cx), Value::Null)
+    } else {
+        (spec.io.arguments(&input, cx), input)
+    };
+    let args = match args {
+        Ok(args) => args,
+        Err(f) => return catch::handle(catchers, f, input, cx),
+    };
+    let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: 0, token: None, beat: None };
+    let ev = Events::for_resource(spec.resource);
+    cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
+    cx.event(ev.started, || json!({"resource": spec.resource}));
+    let r = call(args, tcx).await;
+    finish(spec, &ev, r, input, catchers, cx)
+}
+
+/// After the last attempt: the result checked against the payload limit and recorded, then
+/// placed in the output, or the failure recorded and caught.
+fn finish<S: Copy>(spec: &TaskSpec, ev: &Events, r: Result<Value, Failure>, input: Value, catchers: &[Catcher<S>], cx: &mut Cx) -> Result<Flow<S>, Failure> {
+    let r = checked(spec, r, cx);
+    record(ev, spec, &r, cx);
+    match r {
+        Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
+        Err(f) => catch::handle(catchers, f, input, cx),
+    }
+}
+
+/// A result over the payload limit is the task's failure.
+fn checked(spec: &TaskSpec, r: Result<Value, Failure>, cx: &Cx) -> Result<Value, Failure> {
+    r.and_then(|v| {
+        if cx.too_large(&v) {
+            Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", service(spec.resource))))
+        } else {
+            Ok(v)
+        }
+    })
+}
+
+/// The attempt's closing event: succeeded, timed out or failed.
+fn record(ev: &Events, spec: &TaskSpec, r: &Result<Value, Failure>, cx: &Cx) {
+    match r {
+        Ok(v) => cx.event(ev.succeeded, || json!({"resource": spec.resource, "output": v.to_string()})),
+        Err(f) if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT => cx.event(ev.timed_out, || failure_details(f)),
+        Err(f) => cx.event(ev.failed, || failure_details(f)),
+    };
+}
+
+/// Any Task: attempts under the state's timeout and heartbeat, retried as its Retry says.
+async fn run_general<S, F, Fut>(spec: &TaskSpec, catchers: &[Catcher<S>], input: Value, cx: &mut Cx, call: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,
     F: Fn(Value, TaskContext) -> Fut,
@@ -104,18 +180,8 @@ where
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
-            let r = supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await.and_then(|v| {
-                if cx.too_large(&v) {
-                    Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", service(spec.resource))))
-                } else {
-                    Ok(v)
-                }
-            });
-            match &r {
-                Ok(v) => cx.event(ev.succeeded, || json!({"resource": spec.resource, "output": v.to_string()})),
-                Err(f) if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT => cx.event(ev.timed_out, || failure_details(f)),
-                Err(f) => cx.event(ev.failed, || failure_details(f)),
-            };
+            let r = checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx);
+            record(&ev, spec, &r, cx);
             r
         };
         match attempt.await {
