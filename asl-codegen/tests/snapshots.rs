@@ -49,3 +49,19 @@ fn macro_and_build_script_emit_the_same_code() {
     assert!(written.contains("pub mod order"));
     std::fs::remove_dir_all(out).ok();
 }
+
+/// Past 64 waiting states, `step` awaits one `async fn` per group of 64 (rustc's time on a
+/// single `async fn` grows faster than its await points); smaller machines keep one layer.
+#[test]
+fn many_waiting_states_are_awaited_in_groups() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("../tests/flows/many_waits.json")).unwrap();
+    let names = asl_codegen::Names::from_path("many_waits.json");
+    let code = asl_codegen::pretty(&asl_codegen::generate("many_waits.json", &text, &names, None).unwrap());
+    // 150 waiting states: groups 0, 1 and 2.
+    assert!(code.contains("async fn __step_group_2("), "{code}");
+    assert!(!code.contains("__step_group_3"));
+    assert!(code.contains("State::Step149 => self.step149(input, cx).await,"));
+    let order = std::fs::read_to_string(root.join("tests/snapshots/order.rs")).unwrap();
+    assert!(!order.contains("__step_group_"));
+}

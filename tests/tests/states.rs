@@ -13,6 +13,7 @@ asl_runtime::asl!("flows/choice_nomatch.json");
 asl_runtime::asl!("flows/wait.json");
 asl_runtime::asl!("flows/fail.json");
 asl_runtime::asl!("flows/task.json");
+asl_runtime::asl!("flows/many_waits.json");
 asl_runtime::asl!("flows/timeout.json");
 asl_runtime::asl!("flows/parallel.json");
 asl_runtime::asl!("flows/map.json");
@@ -259,4 +260,24 @@ async fn a_state_output_over_256_kib_is_data_limit_exceeded() {
     let opts = asl_runtime::ExecutionOptions { max_payload_bytes: None, ..Default::default() };
     let out = double::Double::with_options((), opts).start(json!({ "s": s })).await.unwrap();
     assert_eq!(out["b"].as_str().map(str::len), Some(200 * 1024));
+}
+
+struct Adder;
+
+impl many_waits::Tasks for Adder {
+    async fn add(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(json!(input["n"].as_u64().unwrap() + input["by"].as_u64().unwrap()))
+    }
+}
+
+/// 150 waiting states: the generated `step` awaits them through groups of 64; every one runs,
+/// in order (the sum of the Task indices, the Waits' 3 s on the virtual clock).
+#[tokio::test(start_paused = true)]
+async fn a_machine_with_many_waiting_states_runs_each_once() {
+    let flow = many_waits::ManyWaits::new(Adder);
+    let t = Instant::now();
+    let out = flow.start(json!({"n": 0})).await.unwrap();
+    let expected: u64 = (0..150).filter(|k| k % 50 != 25).sum();
+    assert_eq!(out, json!({"n": expected}));
+    assert_eq!(t.elapsed().as_secs(), 3);
 }

@@ -145,15 +145,40 @@ impl Emitter<'_> {
             /// This workflow has no Task states: `()` is its task set.
             impl Tasks for () {}
         });
-        let arms = cx.states.iter().map(|s| {
-            let v = &s.variant;
-            let m = &s.method;
-            if suspends(s.state) {
-                quote!(State::#v => self.#m(input, cx).await,)
-            } else {
-                quote!(State::#v => self.#m(input, cx),)
-            }
-        });
+        // `step` awaits every state that waits. rustc's work on one `async fn` grows faster than
+        // its number of await points, so past STEP_GROUP of them `step` awaits one `async fn` per
+        // group of STEP_GROUP states instead (small machines keep the single layer).
+        let waiting: Vec<&StateInfo> = cx.states.iter().filter(|s| suspends(s.state)).collect();
+        let groups: Vec<&[&StateInfo]> = if waiting.len() > STEP_GROUP { waiting.chunks(STEP_GROUP).collect() } else { Vec::new() };
+        let mut arms: Vec<TokenStream> = cx
+            .states
+            .iter()
+            .filter(|s| groups.is_empty() || !suspends(s.state))
+            .map(|s| {
+                let v = &s.variant;
+                let m = &s.method;
+                if suspends(s.state) {
+                    quote!(State::#v => self.#m(input, cx).await,)
+                } else {
+                    quote!(State::#v => self.#m(input, cx),)
+                }
+            })
+            .collect();
+        let mut group_fns = Vec::new();
+        for (k, group) in groups.iter().enumerate() {
+            let name = Ident::new(&format!("__step_group_{k}"), TSpan::call_site());
+            let vs: Vec<_> = group.iter().map(|s| &s.variant).collect();
+            let ms: Vec<_> = group.iter().map(|s| &s.method).collect();
+            arms.push(quote!(#(State::#vs)|* => self.#name(state, input, cx).await,));
+            group_fns.push(quote! {
+                async fn #name(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
+                    match state {
+                        #(State::#vs => self.#ms(input, cx).await,)*
+                        _ => unreachable!("`step` sends only this group's states here"),
+                    }
+                }
+            });
+        }
         let rest = cx.states.iter().any(|s| suspends(s.state)).then(|| quote!(_ => Err(input),));
         let any_now = cx.states.iter().any(|s| !suspends(s.state));
         // States that never wait run without a future: the machine loop calls them directly.
@@ -247,6 +272,8 @@ impl Emitter<'_> {
                     }
 
                     #(#state_fns)*
+
+                    #(#group_fns)*
                 }
 
                 impl<T: Tasks> rt::Machine for #machine<T> {
@@ -302,6 +329,9 @@ fn suspends(st: &State) -> bool {
 
 /// Above this many states the module docs skip the diagram (it would dwarf the code).
 const DIAGRAM_MAX_STATES: usize = 150;
+
+/// Waiting states awaited by one generated `async fn` (see `module`).
+const STEP_GROUP: usize = 64;
 
 /// The workflow's picture for rustdoc: the self-laid-out SVG as inline HTML (rendered by
 /// `cargo doc` without scripts), on one line so Markdown keeps it as one HTML block.
