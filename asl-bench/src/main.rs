@@ -75,11 +75,15 @@ fn measure_sync(input: &Value, n: usize, run: fn(Value) -> Result<Value, Failure
     (warm, times)
 }
 
-/// AWS's defaults, but no 256 KiB cap on the execution input: the Map workloads' inputs are
-/// larger (the peers do not enforce the cap either).
+/// AWS's defaults, but no 256 KiB cap on payloads: the Map workloads' inputs are larger (the
+/// peers do not enforce the cap either). `--payload-limit` turns the cap on, to measure its
+/// cost (every state's output is measured).
 fn bench_options() -> asl_runtime::ExecutionOptions {
-    asl_runtime::ExecutionOptions { max_payload_bytes: None, ..Default::default() }
+    let limit = PAYLOAD_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+    asl_runtime::ExecutionOptions { max_payload_bytes: limit.then_some(asl_runtime::limits::MAX_PAYLOAD_BYTES), ..Default::default() }
 }
+
+static PAYLOAD_LIMIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 include!(concat!(env!("OUT_DIR"), "/workloads.rs"));
 
@@ -127,6 +131,7 @@ fn main() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             "--handwritten" => by_hand = true,
+            "--payload-limit" => PAYLOAD_LIMIT.store(true, std::sync::atomic::Ordering::Relaxed),
             "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
             "--expand" => {
                 let n = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
@@ -305,6 +310,6 @@ fn expand(n: usize, out: Option<&str>) {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] [--handwritten] | --list | --park N | --expand N [OUT.rs]");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] [--handwritten] [--payload-limit] | --list | --park N | --expand N [OUT.rs]");
     std::process::exit(2);
 }

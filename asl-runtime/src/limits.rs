@@ -12,54 +12,53 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// as their longest form) and stops as soon as the limit is passed; only a value whose bound
 /// passes the limit is serialised to count exactly. Small payloads cost a few nanoseconds a node.
 pub fn exceeds(v: &Value, limit: usize) -> bool {
-    if upper_bound_within(v, limit) {
+    // Three ever closer measures, each only when the one before cannot tell: most payloads are
+    // far below the limit, and every state's output is measured.
+    if upper_bound_within(v, limit, coarse_string_bound) || upper_bound_within(v, limit, string_bound) {
         return false;
     }
     let mut counter = Counter(0);
     serde_json::to_writer(&mut counter, v).is_ok() && counter.0 > limit
 }
 
-fn upper_bound_within(v: &Value, limit: usize) -> bool {
-    fn walk(v: &Value, budget: &mut isize) {
+/// Whether an upper bound of `v`'s JSON text length, with strings bounded by `string`, is
+/// within `limit`.
+fn upper_bound_within(v: &Value, limit: usize, string: fn(&str) -> isize) -> bool {
+    fn walk(v: &Value, budget: &mut isize, string: fn(&str) -> isize) {
         if *budget < 0 {
             return;
         }
         *budget -= match v {
             Value::Null | Value::Bool(_) => 5,
-            Value::Number(n) => match n.as_u64() {
-                Some(u) => digits(u),
-                None => 24,
-            },
-            Value::String(s) => string_bound(s),
+            // At most 20 characters for an integer (`-9223372036854775808`), 24 for a float.
+            Value::Number(n) if n.is_f64() => 24,
+            Value::Number(_) => 20,
+            Value::String(s) => string(s),
             Value::Array(a) => {
                 *budget -= 2 + a.len() as isize;
                 for x in a {
-                    walk(x, budget);
+                    walk(x, budget, string);
                 }
                 0
             }
             Value::Object(m) => {
                 *budget -= 2 + m.len() as isize;
                 for (k, x) in m {
-                    *budget -= string_bound(k) + 1;
-                    walk(x, budget);
+                    *budget -= string(k) + 1;
+                    walk(x, budget, string);
                 }
                 0
             }
         };
     }
     let mut budget = limit as isize;
-    walk(v, &mut budget);
+    walk(v, &mut budget, string);
     budget >= 0
 }
 
-fn digits(mut u: u64) -> isize {
-    let mut n = 1;
-    while u >= 10 {
-        u /= 10;
-        n += 1;
-    }
-    n
+/// At most 6 bytes per byte of text (`\u00XX` escapes) and the quotes: no need to read the text.
+fn coarse_string_bound(s: &str) -> isize {
+    (6 * s.len() + 2) as isize
 }
 
 /// At most 6 bytes per byte of text (`\u00XX` escapes) would be exact; a string's length with
@@ -88,7 +87,8 @@ mod tests {
 
     #[test]
     fn measures_like_the_json_text() {
-        for v in [json!(null), json!({"a": [1, 2.5, -3, "x\"y\n"], "b": {"c": true}}), json!("é"), json!([])] {
+        let large = json!({"quotes": "\"".repeat(50_000), "n": [u64::MAX, i64::MIN as u64], "i": i64::MIN, "f": -1.7976931348623157e308, "s": "é".repeat(1000)});
+        for v in [json!(null), json!({"a": [1, 2.5, -3, "x\"y\n"], "b": {"c": true}}), json!("é"), json!([]), large] {
             let len = v.to_string().len();
             assert!(!exceeds(&v, len), "{v}");
             assert!(exceeds(&v, len - 1), "{v}");
