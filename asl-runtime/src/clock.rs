@@ -29,6 +29,11 @@ impl Clock {
         Clock { origin_system: at, origin_instant: Instant::now() }
     }
 
+    /// The wall time this clock started at.
+    pub(crate) fn origin(&self) -> SystemTime {
+        self.origin_system
+    }
+
     pub fn now(&self) -> SystemTime {
         self.origin_system + self.origin_instant.elapsed()
     }

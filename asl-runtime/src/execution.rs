@@ -45,7 +45,15 @@ impl ExecutionOptions {
     /// object its states read (`ctx::ALL` when unknown): without `ctx::EXECUTION` the input is
     /// not kept for `$$.Execution.Input`.
     pub fn info(&self, machine: &str, input: Value, context: u8) -> ExecutionInfo {
-        let clock = self.clock.clone().unwrap_or_default();
+        // A clock made here starts now: its origin is the start time (no second reading).
+        let (clock, start_time) = match &self.clock {
+            Some(c) => (c.clone(), c.now()),
+            None => {
+                let c = Clock::new();
+                let at = c.origin();
+                (c, at)
+            }
+        };
         let (state_machine_id, state_machine_name, role_arn) = self.machine_ids(machine);
         ExecutionInfo {
             arn: Default::default(),
@@ -56,7 +64,7 @@ impl ExecutionOptions {
             role_arn,
             input: (context & ctx::EXECUTION != 0).then(|| Box::new(input)),
             context,
-            start_time: clock.now(),
+            start_time,
             clock,
             observer: self.observer.clone(),
             s3_root: self.s3_root.clone(),
