@@ -98,9 +98,7 @@ where
     F: Fn(Value, TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, Failure>>,
 {
-    // Without a catcher, and with a result that replaces the input, nothing reads the input
-    // after the arguments are made from it: move it into them instead of copying.
-    let consume = catchers.is_empty() && !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace);
+    let consume = input_unread_after_call(spec, catchers);
     let (args, input) = if consume {
         (spec.io.arguments_owned(input, cx), Value::Null)
     } else {
@@ -116,6 +114,13 @@ where
     cx.event(ev.started, || json!({"resource": spec.resource}));
     let r = call(args, tcx).await;
     finish(spec, &ev, r, input, catchers, cx)
+}
+
+/// Whether nothing reads the state's input once its arguments are made (so the input can be
+/// moved into them instead of copied): the result replaces it, and so does the error output of
+/// every catcher (JSONPath catchers read only the error; JSONata ones may read the input).
+fn input_unread_after_call<S>(spec: &TaskSpec, catchers: &[Catcher<S>]) -> bool {
+    !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace) && catchers.iter().all(|c| !c.jsonata && matches!(c.result_path, ResultPath::Replace))
 }
 
 /// After the last attempt: the result checked against the payload limit and recorded, then
@@ -157,14 +162,11 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let mut retry = RetryState::new(spec.retry);
-    // With one attempt, no catcher and a result that replaces the input, nothing reads the
-    // input after the arguments are made from it: move it into them instead of copying.
+    // A retry makes the arguments again, and the timeouts' paths read the input.
     let consume = spec.retry.is_empty()
-        && catchers.is_empty()
-        && !spec.io.jsonata
-        && matches!(spec.io.result_path, ResultPath::Replace)
         && matches!(spec.timeout, None | Some(Seconds::Lit(_)))
-        && matches!(spec.heartbeat, None | Some(Seconds::Lit(_)));
+        && matches!(spec.heartbeat, None | Some(Seconds::Lit(_)))
+        && input_unread_after_call(spec, catchers);
     let mut input = input;
     let outcome = loop {
         if spec.resource.ends_with(".waitForTaskToken") {
@@ -273,5 +275,40 @@ async fn supervise(fut: impl Future<Output = Result<Value, Failure>>, timeout: O
             () = overall => return Err(Failure::new(names::TIMEOUT, "")),
             expired = beat_window => if expired { return Err(Failure::new(names::HEARTBEAT_TIMEOUT, "")) },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::ExecutionOptions;
+
+    const SPEC: TaskSpec = TaskSpec { io: Io::PLAIN, resource: "arn:aws:lambda:us-east-1:1:function:F", timeout: None, heartbeat: None, retry: &[] };
+
+    fn catcher(result_path: ResultPath) -> Catcher<u8> {
+        Catcher { errors: &["States.ALL"], next: 7, result_path, output: None, assign: None, jsonata: false }
+    }
+
+    fn run_with(catchers: &[Catcher<u8>], fail: bool) -> Result<Flow<u8>, Failure> {
+        let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
+        let input = json!({"big": [1, 2, 3]});
+        let call = |args: Value, _| async move { if fail { Err(Failure::new("E", "c")) } else { Ok(json!({"done": args["big"][2]})) } };
+        futures_util::FutureExt::now_or_never(run(&SPEC, catchers, input, &mut cx, call)).expect("ready at once")
+    }
+
+    #[test]
+    fn catchers_that_replace_the_input_let_it_move_into_the_arguments() {
+        let replace = [catcher(ResultPath::Replace)];
+        let ok = run_with(&replace, false);
+        assert!(matches!(ok, Ok(Flow::Done(v)) if v == json!({"done": 3})));
+        let caught = run_with(&replace, true);
+        assert!(matches!(caught, Ok(Flow::Caught(7, v)) if v == json!({"Error": "E", "Cause": "c"})));
+        // A catcher that keeps the input still has it to merge the error into.
+        let merge = [catcher(ResultPath::Merge(asl_syntax::path::parse_reference_path("$.error").unwrap()))];
+        let caught = run_with(&merge, true);
+        assert!(matches!(caught, Ok(Flow::Caught(7, v)) if v == json!({"big": [1, 2, 3], "error": {"Error": "E", "Cause": "c"}})));
+        assert!(input_unread_after_call(&SPEC, &replace) && !input_unread_after_call(&SPEC, &merge));
     }
 }
