@@ -65,3 +65,17 @@ fn many_waiting_states_are_awaited_in_groups() {
     let order = std::fs::read_to_string(root.join("tests/snapshots/order.rs")).unwrap();
     assert!(!order.contains("__step_group_"));
 }
+
+/// Top-level states that hand on their input unchanged skip the payload-limit measure of their
+/// output (their input was measured); nested ones and states that make a new value do not.
+#[test]
+fn only_top_level_states_that_keep_their_input_skip_the_payload_measure() {
+    let text = r#"{"StartAt": "Check", "States": {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "Fan"}], "Default": "Make"},
+        "Make": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "Next": "Fan"},
+        "Fan": {"Type": "Parallel", "Branches": [{"StartAt": "Inner", "States": {"Inner": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "InnerDone"}], "Default": "InnerDone"}, "InnerDone": {"Type": "Succeed"}}}], "Next": "Narrow"},
+        "Narrow": {"Type": "Succeed", "OutputPath": "$[0]"}}}"#;
+    let names = asl_codegen::Names::from_path("keep.json");
+    let code = asl_codegen::pretty(&asl_codegen::generate("keep.json", text, &names, None).unwrap());
+    assert!(code.contains("matches!(self, State::Check)"), "{code}");
+}

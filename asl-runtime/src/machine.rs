@@ -23,6 +23,12 @@ pub trait StateId: Copy + Eq + Hash + Debug + Send + Sync + 'static {
     /// The state's `Type` (`Pass`, `Task`, …).
     fn type_name(self) -> &'static str;
     fn from_name(name: &str) -> Option<Self>;
+    /// Whether the state's output is always its input, unchanged, and its input was already
+    /// measured against the payload limit (a top-level Choice, Wait, Succeed or plain Pass with
+    /// no paths): its output is not measured again. Generated code knows; the default is no.
+    fn keeps_input(self) -> bool {
+        false
+    }
 }
 
 /// Where a state leads.
@@ -144,7 +150,7 @@ pub fn run_now<M: Machine>(m: &M, mut state: M::State, mut input: Value, cx: &mu
 #[inline(always)]
 fn settle<S: StateId>(state: S, step: Step<S>, cx: &mut Cx) -> Step<S> {
     match step {
-        Ok(Next::Go(_, output)) | Ok(Next::End(output)) if cx.too_large(&output) => Err(cx.locate(output_too_large(state.name()))),
+        Ok(Next::Go(_, output)) | Ok(Next::End(output)) if !state.keeps_input() && cx.too_large(&output) => Err(cx.locate(output_too_large(state.name()))),
         Ok(next) => {
             let output = match &next {
                 Next::Go(_, v) | Next::End(v) => v,

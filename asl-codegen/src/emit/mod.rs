@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span as TSpan, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Kind, Machine, Scope, State};
+use crate::model::{Kind, Machine, PathField, QueryLanguage, ResultPath, Scope, State};
 pub use naming::{camel, resource_method, snake};
 
 /// What to call the generated items and where the runtime is.
@@ -126,6 +126,18 @@ impl Emitter<'_> {
         let variant_docs: Vec<String> = cx.states.iter().map(|s| format!(" {} state `{}`.", s.state.kind.type_name(), s.state.name)).collect();
         let names: Vec<&str> = cx.states.iter().map(|s| s.state.name.as_str()).collect();
         let types: Vec<&str> = cx.states.iter().map(|s| s.state.kind.type_name()).collect();
+        // Top-level states that hand on their input unchanged: every top-level state's input
+        // was measured against the payload limit (the execution input at start, each output
+        // after its state), so theirs need not be measured again. A nested scope's first input
+        // (a branch's or an item's) is not measured, hence top level only.
+        let kept: Vec<&Ident> = self.machine.scope.states.iter().filter(|st| keeps_input(st)).map(|st| cx.variant(&st.name)).collect();
+        let keeps_input = (!kept.is_empty()).then(|| {
+            quote! {
+                fn keeps_input(self) -> bool {
+                    matches!(self, #(State::#kept)|*)
+                }
+            }
+        });
         let start = cx.state_path(&self.machine.scope.start_at.value);
         let machine_name = &self.names.module;
         let timeout = match self.machine.timeout_seconds {
@@ -228,6 +240,7 @@ impl Emitter<'_> {
                     fn from_name(name: &str) -> Option<Self> {
                         match name { #(#names => Some(State::#variants),)* _ => None }
                     }
+                    #keeps_input
                 }
 
                 /// The workflow's Task resources: one method per distinct resource. Implement it
@@ -325,6 +338,20 @@ impl Emitter<'_> {
 /// Whether a state can wait (on a task, a timer or inner scopes); the others are plain functions.
 fn suspends(st: &State) -> bool {
     !matches!(st.kind, Kind::Pass(_) | Kind::Choice(_) | Kind::Succeed | Kind::Fail(_))
+}
+
+/// Whether a state's output is always its input, unchanged: JSONPath, no InputPath or
+/// OutputPath, and a Choice, Wait, Succeed, or a Pass without `Result` or `Parameters` whose
+/// result (the input) replaces the input or is discarded.
+fn keeps_input(st: &State) -> bool {
+    matches!(st.query_language, QueryLanguage::JsonPath)
+        && matches!(st.io.input_path, PathField::Whole)
+        && matches!(st.io.output_path, PathField::Whole)
+        && match &st.kind {
+            Kind::Choice(_) | Kind::Wait(_) | Kind::Succeed => true,
+            Kind::Pass(p) => p.result.is_none() && st.io.parameters.is_none() && matches!(st.io.result_path, ResultPath::Replace | ResultPath::Discard),
+            _ => false,
+        }
 }
 
 /// Above this many states the module docs skip the diagram (it would dwarf the code).

@@ -55,6 +55,9 @@ pub mod approval {
                 _ => None,
             }
         }
+        fn keeps_input(self) -> bool {
+            matches!(self, State::Approved)
+        }
     }
     /// The workflow's Task resources: one method per distinct resource. Implement it
     /// to give the workflow its work; a missing method is a compile error.

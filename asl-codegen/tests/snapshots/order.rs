@@ -70,6 +70,9 @@ pub mod order {
                 _ => None,
             }
         }
+        fn keeps_input(self) -> bool {
+            matches!(self, State::InStock | State::Done)
+        }
     }
     /// The workflow's Task resources: one method per distinct resource. Implement it
     /// to give the workflow its work; a missing method is a compile error.
