@@ -81,19 +81,7 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
             Some(v) => Ok(v.into_owned()),
             None => Err(crate::path::fields::not_found(p, env, &format!("{key}.$"))),
         },
-        Template::Call(c) => {
-            // The field name (`key.$`) is only read by error causes: build it on the stack.
-            let mut buf = [0u8; 64];
-            let n = key.len();
-            if n + 2 <= buf.len() {
-                buf[..n].copy_from_slice(key.as_bytes());
-                buf[n..n + 2].copy_from_slice(b".$");
-                let field = std::str::from_utf8(&buf[..n + 2]).unwrap_or_default();
-                intrinsics::call_in_field(c, env, field)
-            } else {
-                intrinsics::call_in_field(c, env, &format!("{key}.$"))
-            }
-        }
+        Template::Call(c) => intrinsics::call_in_member(c, env, key),
         Template::Jsonata(_) => Err(Failure::runtime(
             "a JSONata template cannot be evaluated as a JSONPath payload template",
         )),

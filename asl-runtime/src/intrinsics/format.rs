@@ -5,13 +5,13 @@ use std::fmt::Write;
 use asl_syntax::intrinsic::{Arg, Call, Func};
 use serde_json::Value;
 
-use super::{arg, failure};
+use super::{arg, failure, Field};
 use crate::{Env, Failure};
 
 /// Fills the `{}` placeholders of the template with the other arguments. Strings are inserted
 /// bare, other scalars as JSON; objects and arrays as Java's `Map`/`List` `toString()`, which is
 /// what AWS prints (case `generic__test_context_json_path`: `{Id=arn:…, Name=…}`).
-pub(super) fn format(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
+pub(super) fn format(call: &Call, env: &Env, field: Option<Field>) -> Result<Value, Failure> {
     let (first, rest) =
         call.args.split_first().ok_or_else(|| failure(Func::Format, "a template is required"))?;
     let runtime_pieces;

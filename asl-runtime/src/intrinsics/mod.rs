@@ -19,7 +19,8 @@ use asl_syntax::intrinsic::{Arg, Call, Func};
 use serde_json::Value;
 
 use crate::error::names::INTRINSIC_FAILURE;
-use crate::path::{field_path, select};
+use crate::path::fields::not_found;
+use crate::path::select;
 use crate::payload::lit;
 use crate::{Env, Failure};
 
@@ -29,13 +30,37 @@ pub fn call(call: &Call, env: &Env) -> Result<Value, Failure> {
     eval(call, env, None)
 }
 
-/// Runs `call` written in the field `field` (e.g. `"value.$"`, `"ErrorPath"`), which a missing
-/// path argument's cause names.
+/// Runs `call` written in the field `field` (e.g. `"ErrorPath"`), which a missing path
+/// argument's cause names.
 pub fn call_in_field(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
-    eval(call, env, Some(field))
+    eval(call, env, Some(Field { name: field, dollar: false }))
 }
 
-fn eval(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
+/// Runs `call` written in the payload template member `key.$` (the cause of a missing path
+/// argument names `key.$`; the name is only made then).
+pub fn call_in_member(call: &Call, env: &Env, key: &str) -> Result<Value, Failure> {
+    eval(call, env, Some(Field { name: key, dollar: true }))
+}
+
+/// The field a call is written in, as causes name it.
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    name: &'a str,
+    /// A payload template member: the field is `name.$`.
+    dollar: bool,
+}
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)?;
+        if self.dollar {
+            f.write_str(".$")?;
+        }
+        Ok(())
+    }
+}
+
+fn eval(call: &Call, env: &Env, field: Option<Field>) -> Result<Value, Failure> {
     let f = call.func;
     if f == Func::Format {
         return format::format(call, env, field);
@@ -73,11 +98,11 @@ fn eval(call: &Call, env: &Env, field: Option<&str>) -> Result<Value, Failure> {
 }
 
 /// Evaluates one argument; literals and nested results are owned, paths borrow.
-fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<&str>) -> Result<Cow<'v, Value>, Failure> {
+fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<Field>) -> Result<Cow<'v, Value>, Failure> {
     match a {
         Arg::Lit(l) => Ok(Cow::Owned(lit(l))),
         Arg::Path(p) => match field {
-            Some(field) => field_path(p, env, field),
+            Some(field) => select(p, env).ok_or_else(|| not_found(p, env, &field.to_string())),
             None => select(p, env).ok_or_else(|| {
                 Failure::runtime(format!(
                     "The JSONPath '{}' could not be found in the input '{}'",

@@ -298,3 +298,19 @@ fn context_and_variables() {
     let c = parse_call("States.Format($t, $$.Map.Item.Value)").unwrap();
     assert_eq!(call(&c, &env).unwrap(), json!("It's Pikachu!"));
 }
+
+#[test]
+fn a_missing_path_argument_names_its_field() {
+    let vars = Vars::new();
+    let input = json!({"a": 1});
+    let env = Env::of(&input, &vars);
+    let call = parse_call("States.MathAdd($.missing, 1)").unwrap();
+    let in_member = call_in_member(&call, &env, "total").unwrap_err();
+    assert!(in_member.cause.unwrap().contains("specified for the field 'total.$' could not be found"));
+    let in_field = call_in_field(&call, &env, "ErrorPath").unwrap_err();
+    assert!(in_field.cause.unwrap().contains("specified for the field 'ErrorPath' could not be found"));
+    // A long key is named whole.
+    let key = "k".repeat(100);
+    let long = call_in_member(&call, &env, &key).unwrap_err();
+    assert!(long.cause.unwrap().contains(&format!("field '{key}.$'")));
+}
