@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use asl_syntax::path::Path;
 use asl_syntax::template::Query;
-use serde_json::{json, Value};
 use futures_util::future::Either;
+use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
@@ -128,6 +128,11 @@ fn input_unread_after_call<S>(spec: &TaskSpec, catchers: &[Catcher<S>]) -> bool 
 fn finish<S: Copy>(spec: &TaskSpec, ev: &Events, r: Result<Value, Failure>, input: Value, catchers: &[Catcher<S>], cx: &mut Cx) -> Result<Flow<S>, Failure> {
     let r = checked(spec, r, cx);
     record(ev, spec, &r, cx);
+    place(spec, r, input, catchers, cx)
+}
+
+/// The result placed in the output, or the failure caught (or not).
+fn place<S: Copy>(spec: &TaskSpec, r: Result<Value, Failure>, input: Value, catchers: &[Catcher<S>], cx: &mut Cx) -> Result<Flow<S>, Failure> {
     match r {
         Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
         Err(f) => catch::handle(catchers, f, input, cx),
@@ -195,10 +200,7 @@ where
             }
         }
     };
-    match outcome {
-        Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
-        Err(f) => catch::handle(catchers, f, input, cx),
-    }
+    place(spec, outcome, input, catchers, cx)
 }
 
 fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<Option<Duration>, Failure> {
