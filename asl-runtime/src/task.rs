@@ -81,13 +81,15 @@ where
     F: Fn(Value, TaskContext) -> Fut + 'a,
     Fut: Future<Output = Result<Value, Failure>> + 'a,
 {
-    // Most Tasks are one call: no retrier, no timer, no token. They take a lean path (a
-    // smaller future, no retry loop, no supervision).
+    // Most Tasks are one call: no retrier, no timer, no token. They take a lean path (no retry
+    // loop, no supervision). The general path's future, with its timers, is boxed: inline it
+    // would size every execution's future that holds a Task (moved on each `.await`, and
+    // held by each parked execution), even where only the lean path runs.
     let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.resource.ends_with(".waitForTaskToken");
     if plain {
         Either::Left(run_once(spec, catchers, input, cx, call))
     } else {
-        Either::Right(run_general(spec, catchers, input, cx, call))
+        Either::Right(Box::pin(run_general(spec, catchers, input, cx, call)))
     }
 }
 
@@ -113,7 +115,7 @@ where
     cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
     cx.event(ev.started, || json!({"resource": spec.resource}));
     let r = call(args, tcx).await;
-    finish(spec, &ev, r, input, catchers, cx)
+    finish(spec, ev, r, input, catchers, cx)
 }
 
 /// Whether nothing reads the state's input once its arguments are made (so the input can be
@@ -188,7 +190,7 @@ where
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
             let r = checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx);
-            record(&ev, spec, &r, cx);
+            record(ev, spec, &r, cx);
             r
         };
         match attempt.await {
@@ -241,12 +243,12 @@ struct Events {
 }
 
 impl Events {
-    fn for_resource(resource: &str) -> Events {
-        if resource.starts_with("arn:aws:lambda:") {
-            Events { scheduled: "LambdaFunctionScheduled", started: "LambdaFunctionStarted", succeeded: "LambdaFunctionSucceeded", failed: "LambdaFunctionFailed", timed_out: "LambdaFunctionTimedOut" }
-        } else {
-            Events { scheduled: "TaskScheduled", started: "TaskStarted", succeeded: "TaskSucceeded", failed: "TaskFailed", timed_out: "TaskTimedOut" }
-        }
+    const LAMBDA: Events = Events { scheduled: "LambdaFunctionScheduled", started: "LambdaFunctionStarted", succeeded: "LambdaFunctionSucceeded", failed: "LambdaFunctionFailed", timed_out: "LambdaFunctionTimedOut" };
+    const TASK: Events = Events { scheduled: "TaskScheduled", started: "TaskStarted", succeeded: "TaskSucceeded", failed: "TaskFailed", timed_out: "TaskTimedOut" };
+
+    /// A reference, not a copy: it is held across the handler's `.await`.
+    fn for_resource(resource: &str) -> &'static Events {
+        if resource.starts_with("arn:aws:lambda:") { &Self::LAMBDA } else { &Self::TASK }
     }
 }
 

@@ -281,3 +281,13 @@ async fn a_machine_with_many_waiting_states_runs_each_once() {
     assert_eq!(out, json!({"n": expected}));
     assert_eq!(t.elapsed().as_secs(), 3);
 }
+
+/// A Task's general path (retries, timers) is boxed apart: an execution's future, which every
+/// `.await` moves and every parked execution holds, is sized by the lean path only.
+#[test]
+fn an_execution_future_holding_a_task_stays_small() {
+    let flow = task::Task::new(Flaky { calls: Mutex::new(vec![]) });
+    let size = std::mem::size_of_val(&flow.start(json!({"fail": 0})));
+    eprintln!("execution future: {size} bytes");
+    assert!(size <= 1280, "{size} bytes");
+}
