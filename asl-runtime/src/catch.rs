@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::io::ResultPath;
+use crate::io::{Io, ResultPath};
 use crate::machine::Flow;
 use crate::retry::matches;
 use crate::{path, payload, template};
@@ -20,6 +20,14 @@ pub struct Catcher<S: 'static> {
     pub output: Option<Template>,
     pub assign: Option<Template>,
     pub jsonata: bool,
+}
+
+/// Whether nothing reads a state's input once its arguments are made (so the input can move
+/// into them instead of being copied): its result replaces the input, and so does the error
+/// output of every catcher (JSONPath catchers read only the error; JSONata ones may read the
+/// input).
+pub(crate) fn input_unread_after<S>(io: &Io, catchers: &[Catcher<S>]) -> bool {
+    !io.jsonata && matches!(io.result_path, ResultPath::Replace) && catchers.iter().all(|c| !c.jsonata && matches!(c.result_path, ResultPath::Replace))
 }
 
 /// Routes a failure to the first matching catcher, or returns it unchanged.

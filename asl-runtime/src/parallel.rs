@@ -25,16 +25,21 @@ where
     F: Fn(S, Value, Cx) -> Started<'m>,
 {
     let mut retry = RetryState::new(spec.retry);
+    // Without a retry (which makes the arguments again) and with nothing reading the input
+    // afterwards, the input moves into the arguments; the last branch takes them, the others a copy.
+    let consume = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers);
+    let mut input = input;
     let outcome = loop {
         cx.event("ParallelStateStarted", || Value::Object(Default::default()));
         let attempt = async {
-            let args = spec.io.arguments(&input, cx)?;
+            let mut args = if consume { spec.io.arguments_owned(std::mem::take(&mut input), cx)? } else { spec.io.arguments(&input, cx)? };
             let mut outputs = vec![Value::Null; branches.len()];
             let mut running = FuturesUnordered::new();
             // One snapshot of the variables for all branches: they read the values from the state's start.
             let outer_vars = std::sync::Arc::new(cx.vars.clone());
             for (i, &start) in branches.iter().enumerate() {
-                match branch(start, args.clone(), cx.nested_in(outer_vars.clone())) {
+                let branch_input = if i + 1 == branches.len() { std::mem::take(&mut args) } else { args.clone() };
+                match branch(start, branch_input, cx.nested_in(outer_vars.clone())) {
                     // A branch that failed without waiting fails the state before the next starts.
                     Started::Done(r) => outputs[i] = r?,
                     Started::Running(fut) => running.push(async move { (i, fut.await) }),

@@ -15,7 +15,7 @@ use crate::catch::{self, Catcher};
 use crate::cx::{Cx, ExecutionInfo};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
-use crate::io::{Io, ResultPath};
+use crate::io::Io;
 use crate::machine::Flow;
 use crate::{path, template};
 use crate::retry::{Retrier, RetryState};
@@ -100,7 +100,7 @@ where
     F: Fn(Value, TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, Failure>>,
 {
-    let consume = input_unread_after_call(spec, catchers);
+    let consume = catch::input_unread_after(&spec.io, catchers);
     let (args, input) = if consume {
         (spec.io.arguments_owned(input, cx), Value::Null)
     } else {
@@ -116,13 +116,6 @@ where
     cx.event(ev.started, || json!({"resource": spec.resource}));
     let r = call(args, tcx).await;
     finish(spec, ev, r, input, catchers, cx)
-}
-
-/// Whether nothing reads the state's input once its arguments are made (so the input can be
-/// moved into them instead of copied): the result replaces it, and so does the error output of
-/// every catcher (JSONPath catchers read only the error; JSONata ones may read the input).
-fn input_unread_after_call<S>(spec: &TaskSpec, catchers: &[Catcher<S>]) -> bool {
-    !spec.io.jsonata && matches!(spec.io.result_path, ResultPath::Replace) && catchers.iter().all(|c| !c.jsonata && matches!(c.result_path, ResultPath::Replace))
 }
 
 /// After the last attempt: the result checked against the payload limit and recorded, then
@@ -173,7 +166,7 @@ where
     let consume = spec.retry.is_empty()
         && matches!(spec.timeout, None | Some(Seconds::Lit(_)))
         && matches!(spec.heartbeat, None | Some(Seconds::Lit(_)))
-        && input_unread_after_call(spec, catchers);
+        && catch::input_unread_after(&spec.io, catchers);
     let mut input = input;
     let outcome = loop {
         if spec.resource.ends_with(".waitForTaskToken") {
@@ -287,6 +280,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::io::ResultPath;
     use crate::ExecutionOptions;
 
     const SPEC: TaskSpec = TaskSpec { io: Io::PLAIN, resource: "arn:aws:lambda:us-east-1:1:function:F", timeout: None, heartbeat: None, retry: &[] };
@@ -313,6 +307,6 @@ mod tests {
         let merge = [catcher(ResultPath::Merge(asl_syntax::path::parse_reference_path("$.error").unwrap()))];
         let caught = run_with(&merge, true);
         assert!(matches!(caught, Ok(Flow::Caught(7, v)) if v == json!({"big": [1, 2, 3], "error": {"Error": "E", "Cause": "c"}})));
-        assert!(input_unread_after_call(&SPEC, &replace) && !input_unread_after_call(&SPEC, &merge));
+        assert!(catch::input_unread_after(&SPEC.io, &replace) && !catch::input_unread_after(&SPEC.io, &merge));
     }
 }
