@@ -75,6 +75,7 @@ impl TaskContext {
 }
 
 /// Runs a Task state. `call` invokes the user's handler.
+#[inline(always)]
 pub fn run<'a, S, F, Fut>(spec: &'a TaskSpec, catchers: &'a [Catcher<S>], input: Value, cx: &'a mut Cx, call: F) -> impl Future<Output = Result<Flow<S>, Failure>> + 'a
 where
     S: Copy + 'a,
