@@ -14,6 +14,7 @@ asl_runtime::asl!("flows/wait.json");
 asl_runtime::asl!("flows/fail.json");
 asl_runtime::asl!("flows/task.json");
 asl_runtime::asl!("flows/many_waits.json");
+asl_runtime::asl!("flows/map_items.json");
 asl_runtime::asl!("flows/timeout.json");
 asl_runtime::asl!("flows/parallel.json");
 asl_runtime::asl!("flows/map.json");
@@ -290,4 +291,38 @@ fn an_execution_future_holding_a_task_stays_small() {
     let size = std::mem::size_of_val(&flow.start(json!({"fail": 0})));
     eprintln!("execution future: {size} bytes");
     assert!(size <= 1280, "{size} bytes");
+}
+
+/// Records where each item's text lives, to tell a moved item from a copy.
+struct See {
+    seen: Mutex<Vec<usize>>,
+}
+
+impl map_items::Tasks for See {
+    async fn see(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        self.seen.lock().unwrap().push(input["s"].as_str().unwrap().as_ptr() as usize);
+        Ok(json!(input["s"].as_str().unwrap().len()))
+    }
+}
+
+/// A Map without ItemSelector whose result replaces its input hands each item to its iteration
+/// (the same text in memory); one whose ResultPath keeps the input hands out copies. Both give
+/// the outputs AWS would.
+#[tokio::test]
+async fn map_items_move_into_iterations_when_the_input_is_not_kept() {
+    for keep in [false, true] {
+        let flow = map_items::MapItems::new(See { seen: Mutex::new(vec![]) });
+        let input = json!({"keep": keep, "items": [{"s": "a".repeat(100)}, {"s": "b".repeat(200)}]});
+        let sent = input.clone();
+        let texts: Vec<usize> = (0..2).map(|i| sent["items"][i]["s"].as_str().unwrap().as_ptr() as usize).collect();
+        let out = flow.start(sent).await.unwrap();
+        let seen = flow.tasks().seen.lock().unwrap().clone();
+        if keep {
+            assert_eq!(out, json!({"keep": true, "items": input["items"], "out": [100, 200]}));
+            assert!(seen.iter().zip(&texts).all(|(a, b)| a != b), "copies expected");
+        } else {
+            assert_eq!(out, json!([100, 200]));
+            assert_eq!(seen, texts, "the items themselves expected");
+        }
+    }
 }

@@ -100,8 +100,13 @@ where
     F: Fn(S, Value, Cx) -> Started<'m>,
 {
     let mut retry = RetryState::new(spec.retry);
+    // Without an ItemSelector each iteration's input is its item: when nothing reads the
+    // state's input afterwards (and no retry runs the Map again), the items move out of it
+    // instead of being copied.
+    let take_items = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers) && items_can_move(spec);
+    let mut input = input;
     let outcome = loop {
-        match iterate(spec, start, &input, cx, &iteration).await {
+        match iterate(spec, start, &mut input, take_items, cx, &iteration).await {
             Ok(v) => {
                 cx.event("MapStateSucceeded", || Value::Object(Default::default()));
                 break Ok(v);
@@ -126,13 +131,49 @@ where
     }
 }
 
-async fn iterate<'m, S, F>(spec: &MapSpec, start: S, input: &Value, cx: &mut Cx, iteration: &F) -> Result<Value, Failure>
+/// Whether the items can move out of the input into the iterations (see `run`): each item is
+/// an iteration's whole input (no ItemSelector, batcher, reader or writer), the items are at a
+/// path of object members of the input itself, and nothing read from the input after they are
+/// taken (a `…Path` for the concurrency or the tolerated failures) could see them gone.
+fn items_can_move(spec: &MapSpec) -> bool {
+    let at_members = match &spec.items {
+        Items::Input => true,
+        Items::Path(p) => matches!(p.root, asl_syntax::path::Root::Input) && p.segs.iter().all(|s| matches!(s, asl_syntax::path::Seg::Field(_))),
+        _ => false,
+    };
+    at_members
+        && spec.io.parameters.is_none()
+        && spec.reader.is_none()
+        && spec.batcher.is_none()
+        && spec.writer.is_none()
+        && !spec.distributed
+        && matches!(spec.io.input_path, crate::io::PathField::Whole)
+        && matches!(spec.max_concurrency, None | Some(Concurrency::Lit(_)))
+        && matches!(spec.tolerated_failure_count, None | Some(Tolerance::Lit(_)))
+        && matches!(spec.tolerated_failure_percentage, None | Some(Tolerance::Lit(_)))
+}
+
+async fn iterate<'m, S, F>(spec: &MapSpec, start: S, input: &mut Value, take_items: bool, cx: &mut Cx, iteration: &F) -> Result<Value, Failure>
 where
     S: Copy,
     F: Fn(S, Value, Cx) -> Started<'m>,
 {
+    // The items themselves, taken out of the input (see `items_can_move`); else they are read
+    // from it below, and each iteration gets a copy.
+    let mut taken: Option<Vec<Value>> = None;
+    if take_items {
+        let slot = match &spec.items {
+            Items::Path(p) => path::slot_mut(input, p),
+            _ => Some(&mut *input),
+        };
+        if let Some(Value::Array(a)) = slot {
+            taken = Some(std::mem::take(a));
+        }
+    }
+    let input: &Value = input;
     let effective = if spec.io.jsonata { Cow::Borrowed(input) } else { spec.io.effective_input(input, cx)? };
     let items: Cow<Value> = match (&spec.reader, &spec.items) {
+        _ if taken.is_some() => Cow::Owned(Value::Array(Vec::new())),
         (Some(r), _) => Cow::Owned(Value::Array(reader::read(r, spec, input, &effective, cx)?)),
         (None, Items::Input) => effective.clone(),
         (None, Items::Path(p)) => path::items_path(p, &cx.env(&effective))?,
@@ -169,7 +210,8 @@ where
         }
         None => None,
     };
-    let n = batched.as_ref().map_or(items.len(), Vec::len);
+    let item_count = taken.as_ref().map_or(items.len(), Vec::len);
+    let n = batched.as_ref().map_or(item_count, Vec::len);
     // Failures are counted in items: a failed batch fails all of its items.
     let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
     // With a ResultWriter each child's record is kept for the result files.
@@ -197,9 +239,10 @@ where
         while finished.is_none() && running.len() < limit && next < n {
             let i = next;
             next += 1;
-            let child_input = match &mut batched {
-                Some(b) => std::mem::take(&mut b[i]),
-                None => select(spec, cx, &effective, i, &items[i])?,
+            let child_input = match (&mut batched, &mut taken) {
+                (Some(b), _) => std::mem::take(&mut b[i]),
+                (None, Some(t)) => std::mem::take(&mut t[i]),
+                (None, None) => select(spec, cx, &effective, i, &items[i])?,
             };
             if recording {
                 let c = &mut children[i];
@@ -244,7 +287,7 @@ where
             Some((i, Err(f))) if spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some() => {
                 failures += batch_sizes.get(i).copied().unwrap_or(1);
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
-                let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / items.len() as f64 > p);
+                let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / item_count as f64 > p);
                 if recording {
                     children[i].stop = Some(cx.clock().now());
                     children[i].outcome = writer::Outcome::Failed(f.clone());
