@@ -115,10 +115,13 @@ mod tests {
             let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));
             run(&spec, input, &mut cx).map(|v| v.to_string())
         };
-        // Same keys, same order: written over; the member reads the input as it was.
+        // Same shape as the output: a path that finds nothing fails as a new object's would.
         assert_eq!(run_text(json!({"i": 1, "n": 5})).unwrap_err().error, "States.Runtime");
+        // Another shape: a new object.
         let same = r#"{"i":{"j":3},"n":1}"#;
         assert_eq!(run_text(serde_json::from_str(r#"{"j": {"j": 3}}"#).unwrap()).unwrap(), same);
+        // `{"i.$": "$.i.j", "n": 1}` over `{"i": …, "n": …}`: written over; the member reads
+        // the input as it was.
         let members = vec![("i".into(), Template::Path(parse_path("$.i.j").unwrap())), ("n".into(), Template::Lit(Lit::Int(1)))];
         let spec = PassSpec { io: Io { parameters: Some(Template::Object(members.into())), ..Io::PLAIN }, result: None };
         let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("t", Value::Null, 0)));

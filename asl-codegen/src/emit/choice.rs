@@ -21,9 +21,7 @@ pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenSt
     };
     // Without Assign, Output or data-flow paths the input is the output as it is: pick the
     // next state and move on.
-    let plain = st.query_language == QueryLanguage::JsonPath
-        && matches!(st.io.input_path, PathField::Whole)
-        && matches!(st.io.output_path, PathField::Whole)
+    let plain = super::whole_paths(st)
         && st.assign.is_none()
         && c.choices.iter().all(|b| b.assign.is_none() && b.output.is_none());
     let branches: Vec<TokenStream> = c

@@ -344,14 +344,18 @@ fn suspends(st: &State) -> bool {
 /// OutputPath, and a Choice, Wait, Succeed, or a Pass without `Result` or `Parameters` whose
 /// result (the input) replaces the input or is discarded.
 fn keeps_input(st: &State) -> bool {
-    matches!(st.query_language, QueryLanguage::JsonPath)
-        && matches!(st.io.input_path, PathField::Whole)
-        && matches!(st.io.output_path, PathField::Whole)
+    whole_paths(st)
         && match &st.kind {
             Kind::Choice(_) | Kind::Wait(_) | Kind::Succeed => true,
             Kind::Pass(p) => p.result.is_none() && st.io.parameters.is_none() && matches!(st.io.result_path, ResultPath::Replace | ResultPath::Discard),
             _ => false,
         }
+}
+
+/// A JSONPath state with no InputPath and no OutputPath: its input reaches its work, and its
+/// work's output leaves, whole.
+pub(super) fn whole_paths(st: &State) -> bool {
+    matches!(st.query_language, QueryLanguage::JsonPath) && matches!(st.io.input_path, PathField::Whole) && matches!(st.io.output_path, PathField::Whole)
 }
 
 /// Above this many states the module docs skip the diagram (it would dwarf the code).

@@ -326,7 +326,7 @@ pub(super) fn io(cx: &Ctx, st: &State) -> TokenStream {
 /// see the whole context object.
 pub(super) fn machine_reads(st: &State) -> u8 {
     match &st.kind {
-        Kind::Map(m) if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() => 31,
+        Kind::Map(m) if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() => CONTEXT_ALL,
         Kind::Map(m) => reads_context(st, m.item_selector.as_ref()),
         _ => reads_context(st, st.io.parameters.as_ref()),
     }
@@ -334,8 +334,11 @@ pub(super) fn machine_reads(st: &State) -> u8 {
 
 /// The parts of the context object the state's expressions read (a `ctx` bit set), so the
 /// runtime builds only those, and only for the states that need them.
+/// Every part of the context object (the runtime's `ctx::ALL`).
+const CONTEXT_ALL: u8 = 31;
+
 fn reads_context(st: &State, parameters: Option<&Template>) -> u8 {
-    const ALL: u8 = 31;
+    const ALL: u8 = CONTEXT_ALL;
     fn part(text: &str) -> u8 {
         let rest = text.strip_prefix("$$").unwrap_or(text);
         match rest.strip_prefix('.').map(|r| r.split(['.', '[']).next().unwrap_or("")) {

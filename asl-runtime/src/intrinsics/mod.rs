@@ -19,8 +19,7 @@ use asl_syntax::intrinsic::{Arg, Call, Func};
 use serde_json::Value;
 
 use crate::error::names::INTRINSIC_FAILURE;
-use crate::path::fields::not_found;
-use crate::path::select;
+use crate::path::{field_path, select};
 use crate::payload::lit;
 use crate::{Env, Failure};
 
@@ -102,7 +101,7 @@ fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<Field>) -> Result<Cow<'v, Value
     match a {
         Arg::Lit(l) => Ok(Cow::Owned(lit(l))),
         Arg::Path(p) => match field {
-            Some(field) => select(p, env).ok_or_else(|| not_found(p, env, &field.to_string())),
+            Some(field) => field_path(p, env, field),
             None => select(p, env).ok_or_else(|| {
                 Failure::runtime(format!(
                     "The JSONPath '{}' could not be found in the input '{}'",

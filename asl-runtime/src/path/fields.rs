@@ -75,11 +75,12 @@ fn missing_step(path: &Path, mut node: &Value) -> String {
 /// A path in any other field (`key.$` of a payload template, `ErrorPath`, `CausePath`,
 /// `SecondsPath`, `TimestampPath`, `MaxConcurrencyPath`, …): States.Runtime naming the field and
 /// quoting the state input.
-pub fn field_path<'v>(path: &Path, env: &Env<'v>, field: &str) -> Result<Cow<'v, Value>, Failure> {
+/// `field` is only formatted for the cause (a payload member's `key.$` is not built otherwise).
+pub fn field_path<'v>(path: &Path, env: &Env<'v>, field: impl std::fmt::Display) -> Result<Cow<'v, Value>, Failure> {
     select(path, env).ok_or_else(|| not_found(path, env, field))
 }
 
-pub(crate) fn not_found(path: &Path, env: &Env, field: &str) -> Failure {
+pub(crate) fn not_found(path: &Path, env: &Env, field: impl std::fmt::Display) -> Failure {
     Failure::runtime(format!(
         "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
         path.text,
