@@ -8,10 +8,12 @@ mod build;
 pub mod diagnostic;
 pub mod fields;
 pub mod json;
+pub mod lower;
 pub mod model;
 pub mod parse;
 pub mod validate;
 pub mod variables;
+pub mod walk;
 pub mod emit;
 pub mod graph;
 
@@ -49,15 +51,30 @@ pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>
 /// [`generate`] with the diagnostics unrendered: every problem `asl!` would report (the checks
 /// of [`check`], then the emitter's "not yet supported" ones), sorted by position.
 pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
-    let machine = check(text)?;
+    let machine = checked(text, names)?;
     let mut d = diagnostic::Diagnostics::default();
-    variables::check(&machine, names.lenient_variables, &mut d);
-    if !d.is_empty() {
-        return Err(d.into_sorted());
-    }
     let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned() };
     let tokens = emitter.emit(&mut d);
     if d.is_empty() { Ok(tokens) } else { Err(d.into_sorted()) }
+}
+
+/// A workflow checked as `asl!` checks it, then lowered for the runtime to run as it is (a
+/// workflow loaded at run time). `names.module` names the state machine.
+pub fn load(text: &str, names: &Names) -> Result<asl_syntax::spec::Workflow, Vec<Diagnostic>> {
+    let machine = checked(text, names)?;
+    Ok(lower::lower(&machine, &names.module))
+}
+
+/// Every check a workflow goes through before it is emitted or loaded: [`check`], the
+/// variables, and what aslc does not run yet.
+fn checked(text: &str, names: &Names) -> Result<model::Machine, Vec<Diagnostic>> {
+    let machine = check(text)?;
+    let mut d = diagnostic::Diagnostics::default();
+    variables::check(&machine, names.lenient_variables, &mut d);
+    for st in lower::flatten(&machine) {
+        emit::unsupported(st, &mut d);
+    }
+    if d.is_empty() { Ok(machine) } else { Err(d.into_sorted()) }
 }
 
 /// Formats generated tokens as Rust source with an `@generated` header.

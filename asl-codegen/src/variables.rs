@@ -10,12 +10,12 @@
 
 use std::collections::BTreeSet;
 
-use asl_syntax::intrinsic::{Arg, Call};
-use asl_syntax::path::{Path, Root};
-use asl_syntax::template::{Query, Template};
+use asl_syntax::path::Root;
+use asl_syntax::template::Template;
 
 use crate::diagnostic::{closest, Diagnostics};
 use crate::model::*;
+use crate::walk::Expr;
 
 pub fn check(m: &Machine, lenient: bool, d: &mut Diagnostics) {
     scope(&m.scope, &[], lenient, d);
@@ -73,123 +73,14 @@ fn assigns(st: &State, out: &mut BTreeSet<String>) {
 
 /// The variables a state's expressions read.
 fn reads_of(st: &State, out: &mut BTreeSet<String>) {
-    let io = &st.io;
-    for f in [&io.input_path, &io.output_path] {
-        if let PathField::Path(p) = f {
-            path(p, out);
-        }
-    }
-    for t in [&io.parameters, &io.result_selector, &io.output, &st.assign].into_iter().flatten() {
-        template(t, out);
-    }
-    match &st.kind {
-        Kind::Task(t) => {
-            for d in [&t.timeout_seconds, &t.heartbeat_seconds].into_iter().flatten() {
-                dynamic(d, out);
-            }
-            if let Some(c) = &t.credentials {
-                template(c, out);
-            }
-            catchers(&t.catch, out);
-        }
-        Kind::Choice(c) => {
-            for b in &c.choices {
-                rule(&b.rule, out);
-                for t in [&b.assign, &b.output].into_iter().flatten() {
-                    template(t, out);
-                }
+    crate::walk::expressions(st, &mut |e| match e {
+        Expr::Path(p) => {
+            if let Root::Var(v) = &p.root {
+                out.insert(v.to_string());
             }
         }
-        Kind::Wait(Wait::Seconds(d)) => dynamic(d, out),
-        Kind::Wait(Wait::Timestamp(d)) => dynamic(d, out),
-        Kind::Fail(f) => {
-            for d in [&f.error, &f.cause].into_iter().flatten() {
-                dynamic(d, out);
-            }
-        }
-        Kind::Parallel(p) => catchers(&p.catch, out),
-        Kind::Map(m) => {
-            if let Some(i) = &m.items {
-                dynamic(i, out);
-            }
-            if let Some(t) = &m.item_selector {
-                template(t, out);
-            }
-            if let Some(d) = &m.max_concurrency {
-                dynamic(d, out);
-            }
-            if let Some(d) = &m.tolerated_failure_count {
-                dynamic(d, out);
-            }
-            if let Some(d) = &m.tolerated_failure_percentage {
-                dynamic(d, out);
-            }
-            catchers(&m.catch, out);
-        }
-        Kind::Pass(_) | Kind::Succeed => {}
-    }
-}
-
-fn dynamic<T>(d: &Dynamic<T>, out: &mut BTreeSet<String>) {
-    match d {
-        Dynamic::Path(p) => path(p, out),
-        Dynamic::Call(c) => call(c, out),
-        Dynamic::Jsonata(q) => query(q, out),
-        Dynamic::Lit(_) => {}
-    }
-}
-
-fn catchers(cs: &[Catcher], out: &mut BTreeSet<String>) {
-    for c in cs {
-        for t in [&c.output, &c.assign].into_iter().flatten() {
-            template(t, out);
-        }
-    }
-}
-
-fn rule(r: &Rule, out: &mut BTreeSet<String>) {
-    match r {
-        Rule::And(rs) | Rule::Or(rs) => rs.iter().for_each(|r| rule(r, out)),
-        Rule::Not(r) => rule(r, out),
-        Rule::Compare(c) => {
-            path(&c.variable, out);
-            if let Operand::Path(p) = &c.operand {
-                path(p, out);
-            }
-        }
-        Rule::Condition(q) => query(q, out),
-    }
-}
-
-fn template(t: &Template, out: &mut BTreeSet<String>) {
-    match t {
-        Template::Lit(_) => {}
-        Template::Object(m) => m.iter().for_each(|(_, t)| template(t, out)),
-        Template::Array(a) => a.iter().for_each(|t| template(t, out)),
-        Template::Path(p) => path(p, out),
-        Template::Call(c) => call(c, out),
-        Template::Jsonata(q) => query(q, out),
-    }
-}
-
-fn call(c: &Call, out: &mut BTreeSet<String>) {
-    for a in c.args.iter() {
-        match a {
-            Arg::Path(p) => path(p, out),
-            Arg::Call(c) => call(c, out),
-            _ => {}
-        }
-    }
-}
-
-fn path(p: &Path, out: &mut BTreeSet<String>) {
-    if let Root::Var(v) = &p.root {
-        out.insert(v.to_string());
-    }
-}
-
-fn query(q: &Query, out: &mut BTreeSet<String>) {
-    out.extend(asl_syntax::jsonata::free_variables(&q.expr).into_iter().map(|v| v.to_string()));
+        Expr::Query(q) => out.extend(asl_syntax::jsonata::free_variables(&q.expr).into_iter().map(|v| v.to_string())),
+    });
 }
 
 #[cfg(test)]

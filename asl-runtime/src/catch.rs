@@ -1,7 +1,6 @@
 //! Catchers: after retries are exhausted, the first catcher whose `ErrorEquals` matches moves
 //! the execution to its `Next` with the error output placed as its ResultPath says.
 
-use asl_syntax::template::Template;
 use serde_json::Value;
 
 use crate::cx::Cx;
@@ -11,16 +10,7 @@ use crate::machine::Flow;
 use crate::retry::matches;
 use crate::{path, payload, template};
 
-#[derive(Debug)]
-pub struct Catcher<S: 'static> {
-    pub errors: &'static [&'static str],
-    pub next: S,
-    pub result_path: ResultPath,
-    /// JSONata `Output`.
-    pub output: Option<Template>,
-    pub assign: Option<Template>,
-    pub jsonata: bool,
-}
+pub use asl_syntax::spec::Catcher;
 
 /// Whether nothing reads a state's input once its arguments are made (so the input can move
 /// into them instead of being copied): its result replaces the input, and so does the error
@@ -33,7 +23,7 @@ pub(crate) fn input_unread_after<S>(io: &Io, catchers: &[Catcher<S>]) -> bool {
 /// Routes a failure to the first matching catcher, or returns it unchanged.
 pub fn handle<S: Copy>(catchers: &[Catcher<S>], f: Failure, input: Value, cx: &mut Cx) -> Result<Flow<S>, Failure> {
     let f = cx.locate(f);
-    let Some(c) = catchers.iter().find(|c| matches(c.errors, &f)) else { return Err(f) };
+    let Some(c) = catchers.iter().find(|c| matches(&c.errors, &f)) else { return Err(f) };
     let error_output = f.into_error_output();
     if c.jsonata {
         let mut env = cx.env(&input);

@@ -15,14 +15,7 @@ use crate::vars::Vars;
 
 /// The top-level parts of the context object, as a bit set: generated code passes the parts a
 /// state's paths read.
-pub mod ctx {
-    pub const EXECUTION: u8 = 1;
-    pub const STATE: u8 = 2;
-    pub const STATE_MACHINE: u8 = 4;
-    pub const TASK: u8 = 8;
-    pub const MAP: u8 = 16;
-    pub const ALL: u8 = 31;
-}
+pub use asl_syntax::spec::ctx;
 
 /// What is fixed for a whole execution.
 pub struct ExecutionInfo {

@@ -1,28 +1,13 @@
 //! Fail states: the error and cause, written literally or read from the input.
 
-use asl_syntax::template::{Query, Template};
+use asl_syntax::template::Template;
 use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
 use crate::{intrinsics, path, payload, template};
 
-#[derive(Debug)]
-pub enum Text {
-    Lit(&'static str),
-    /// `ErrorPath` / `CausePath` (a path or an intrinsic call).
-    Dynamic(Template),
-    /// JSONata `Error` / `Cause` expressions.
-    Query(Query),
-}
-
-#[derive(Debug)]
-pub struct FailSpec {
-    pub error: Option<Text>,
-    pub cause: Option<Text>,
-    /// The parts of the context object the paths read (a `ctx` bit set).
-    pub context: u8,
-}
+pub use asl_syntax::spec::{FailSpec, Text};
 
 pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
     let ctx = if spec.context != 0 { cx.context_object_with(spec.context, None) } else { Value::Null };
@@ -34,7 +19,7 @@ pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
     let text = |t: &Option<Text>, field: &str| -> Result<Option<String>, Failure> {
         match t {
             None => Ok(None),
-            Some(Text::Lit(s)) => Ok(Some((*s).to_owned())),
+            Some(Text::Lit(s)) => Ok(Some(s.to_string())),
             Some(Text::Dynamic(Template::Path(p))) => {
                 let v = path::field_path(p, &env(), field)?;
                 Ok(Some(path::value_text(&v)))

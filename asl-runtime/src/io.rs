@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 
-use asl_syntax::path::Path;
 use asl_syntax::template::Template;
 use serde_json::{Map, Value};
 
@@ -13,61 +12,44 @@ use crate::env::Env;
 use crate::error::Failure;
 use crate::{path, payload, template};
 
-/// `InputPath` / `OutputPath`.
-#[derive(Debug)]
-pub enum PathField {
-    /// Absent (or `$`): the whole value.
-    Whole,
-    /// `null`: an empty object.
-    Null,
-    Path(Path),
-}
+pub use asl_syntax::spec::{Io, PathField, ResultPath};
 
-/// `ResultPath`.
-#[derive(Debug)]
-pub enum ResultPath {
-    /// Absent or `$`: the result replaces the input.
-    Replace,
-    /// `null`: the input passes through, the result is dropped.
-    Discard,
-    /// The result is put into the input at this reference path.
-    Merge(Path),
-}
-
-#[derive(Debug)]
-pub struct Io {
-    /// The state's query language is JSONata (`Arguments`/`Output`).
-    pub jsonata: bool,
-    pub input_path: PathField,
-    /// `Parameters` (JSONPath) or `Arguments` (JSONata); `ItemSelector` for Map.
-    pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
-    pub result_path: ResultPath,
-    pub output_path: PathField,
-    /// JSONata `Output`.
-    pub output: Option<Template>,
-    pub assign: Option<Template>,
-    /// The parts of the context object (`$$`, `$states.context`) this state's expressions read
-    /// (a [`ctx`](crate::cx::ctx) bit set; 0 when none).
-    pub context: u8,
-}
-
-impl Io {
-    /// A state with no data-flow fields.
-    pub const PLAIN: Io = Io {
-        jsonata: false,
-        input_path: PathField::Whole,
-        parameters: None,
-        result_selector: None,
-        result_path: ResultPath::Replace,
-        output_path: PathField::Whole,
-        output: None,
-        assign: None,
-        context: 0,
-    };
-
+/// What the runtime does with a state's [`Io`]: the data-flow steps, in AWS's order.
+pub trait DataFlow {
     /// Runs `f` with the environment of this state over `input` (`$` / `$states.input`).
-    pub fn with_env<R>(&self, cx: &Cx, input: &Value, result: Option<&Value>, f: impl FnOnce(&Env) -> R) -> R {
+    fn with_env<R>(&self, cx: &Cx, input: &Value, result: Option<&Value>, f: impl FnOnce(&Env) -> R) -> R;
+
+    /// InputPath: the state's effective input, borrowed where possible.
+    fn effective_input<'v>(&self, input: &'v Value, cx: &'v Cx) -> Result<Cow<'v, Value>, Failure>;
+
+    /// InputPath then Parameters (or Arguments): what the state's work receives.
+    fn arguments(&self, input: &Value, cx: &Cx) -> Result<Value, Failure>;
+
+    /// Like [`arguments`](Self::arguments), consuming the input (no copy when there is neither
+    /// InputPath nor Parameters).
+    fn arguments_owned(&self, input: Value, cx: &Cx) -> Result<Value, Failure>;
+
+    /// From the state's result to its output: ResultSelector, Assign, ResultPath, OutputPath
+    /// (JSONPath) or Assign and Output (JSONata).
+    fn output(&self, input: Value, result: Value, cx: &mut Cx) -> Result<Value, Failure>;
+
+    /// OutputPath (JSONPath), on the input with the result placed.
+    fn apply_output_path(&self, merged: Value, cx: &Cx) -> Result<Value, Failure>;
+
+    /// For states without work (Choice, Wait, Succeed): the effective input becomes the
+    /// output, through OutputPath (JSONPath) or Output (JSONata).
+    fn passthrough(&self, input: Value, cx: &mut Cx) -> Result<Value, Failure>;
+
+    /// Evaluates `Assign` against the values from before the state and sets the variables
+    /// afterwards, so all assignments of one state see the same old values.
+    fn assign(&self, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure>;
+
+    /// Evaluates an `Assign` template (the state's, or a Choice rule's) and sets the variables.
+    fn assign_template(&self, t: &Template, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure>;
+}
+
+impl DataFlow for Io {
+    fn with_env<R>(&self, cx: &Cx, input: &Value, result: Option<&Value>, f: impl FnOnce(&Env) -> R) -> R {
         if self.context != 0 {
             let ctx = cx.context_object_with(self.context, None);
             let mut env = cx.env(input);
@@ -81,13 +63,11 @@ impl Io {
         }
     }
 
-    /// InputPath: the state's effective input, borrowed where possible.
-    pub fn effective_input<'v>(&self, input: &'v Value, cx: &'v Cx) -> Result<Cow<'v, Value>, Failure> {
+    fn effective_input<'v>(&self, input: &'v Value, cx: &'v Cx) -> Result<Cow<'v, Value>, Failure> {
         apply_path_field(&self.input_path, input, cx, self.context, "InputPath")
     }
 
-    /// InputPath then Parameters (or Arguments): what the state's work receives.
-    pub fn arguments(&self, input: &Value, cx: &Cx) -> Result<Value, Failure> {
+    fn arguments(&self, input: &Value, cx: &Cx) -> Result<Value, Failure> {
         if self.jsonata {
             return match &self.parameters {
                 Some(t) => self.with_env(cx, input, None, |env| template::eval_jsonata(t, env, "Arguments")),
@@ -101,18 +81,14 @@ impl Io {
         }
     }
 
-    /// Like [`arguments`](Self::arguments), consuming the input (no copy when there is neither
-    /// InputPath nor Parameters).
-    pub fn arguments_owned(&self, input: Value, cx: &Cx) -> Result<Value, Failure> {
+    fn arguments_owned(&self, input: Value, cx: &Cx) -> Result<Value, Failure> {
         if self.parameters.is_none() && matches!(self.input_path, PathField::Whole) {
             return Ok(input);
         }
         self.arguments(&input, cx)
     }
 
-    /// From the state's result to its output: ResultSelector, Assign, ResultPath, OutputPath
-    /// (JSONPath) or Assign and Output (JSONata).
-    pub fn output(&self, input: Value, result: Value, cx: &mut Cx) -> Result<Value, Failure> {
+    fn output(&self, input: Value, result: Value, cx: &mut Cx) -> Result<Value, Failure> {
         if self.jsonata {
             let out = match &self.output {
                 Some(t) => self.with_env(cx, &input, Some(&result), |env| template::eval_jsonata(t, env, "Output"))?,
@@ -135,17 +111,14 @@ impl Io {
         self.apply_output_path(merged, cx)
     }
 
-    /// OutputPath (JSONPath), on the input with the result placed.
-    pub(crate) fn apply_output_path(&self, merged: Value, cx: &Cx) -> Result<Value, Failure> {
+    fn apply_output_path(&self, merged: Value, cx: &Cx) -> Result<Value, Failure> {
         match &self.output_path {
             PathField::Whole => Ok(merged),
             _ => Ok(apply_path_field(&self.output_path, &merged, cx, self.context, "OutputPath")?.into_owned()),
         }
     }
 
-    /// For states without work (Choice, Wait, Succeed): the effective input becomes the
-    /// output, through OutputPath (JSONPath) or Output (JSONata).
-    pub fn passthrough(&self, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
+    fn passthrough(&self, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
         if self.jsonata {
             if self.output.is_none() && self.assign.is_none() {
                 return Ok(input);
@@ -160,17 +133,14 @@ impl Io {
         self.output(Value::Null, effective, cx)
     }
 
-    /// Evaluates `Assign` against the values from before the state and sets the variables
-    /// afterwards, so all assignments of one state see the same old values.
-    pub fn assign(&self, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
+    fn assign(&self, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
         match &self.assign {
             Some(t) => self.assign_template(t, cx, input, result),
             None => Ok(()),
         }
     }
 
-    /// Evaluates an `Assign` template (the state's, or a Choice rule's) and sets the variables.
-    pub fn assign_template(&self, t: &Template, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
+    fn assign_template(&self, t: &Template, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
         let values = if self.jsonata {
             self.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
         } else {

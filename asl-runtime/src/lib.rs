@@ -30,6 +30,7 @@ pub mod pass;
 pub mod path;
 pub mod payload;
 pub mod retry;
+pub mod succeed;
 pub mod task;
 pub mod template;
 pub mod vars;
@@ -57,13 +58,13 @@ pub mod __private {
     pub use crate::fail::{FailSpec, Text};
     pub use crate::io::{Io, PathField, ResultPath};
     pub use crate::machine::{output_then_next, run_scope, start_scope, then_next, BoxFuture, Flow, Machine, Next, StateId, Started, Step};
-    pub use crate::map::{BatcherSpec, Concurrency, Count, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Tolerance, Transformation, WriterSpec};
+    pub use crate::map::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
     pub use crate::parallel::ParallelSpec;
     pub use crate::pass::PassSpec;
     pub use crate::retry::{Jitter, Retrier};
-    pub use crate::task::{Seconds, TaskContext, TaskSpec};
+    pub use crate::task::{TaskContext, TaskSpec};
     pub use crate::wait::{WaitFor, WaitSpec};
-    pub use crate::{catch, choice, fail, intrinsics, map, parallel, pass, path, payload, task, template, wait};
+    pub use crate::{catch, choice, fail, intrinsics, map, parallel, pass, path, payload, succeed, task, template, wait};
     pub use asl_syntax as syntax;
     pub use serde_json::{Map, Value};
 }

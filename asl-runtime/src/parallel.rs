@@ -9,22 +9,18 @@ use crate::catch::{self, Catcher};
 use crate::cx::Cx;
 use crate::error::Failure;
 use crate::execution::failure_details;
-use crate::io::Io;
+use crate::io::DataFlow;
 use crate::machine::{Flow, Started};
-use crate::retry::{Retrier, RetryState};
+use crate::retry::RetryState;
 
-#[derive(Debug)]
-pub struct ParallelSpec {
-    pub io: Io,
-    pub retry: &'static [Retrier],
-}
+pub use asl_syntax::spec::ParallelSpec;
 
 pub async fn run<'m, S, F>(spec: &ParallelSpec, catchers: &[Catcher<S>], branches: &[S], input: Value, cx: &mut Cx, branch: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,
     F: Fn(S, Value, Cx) -> Started<'m>,
 {
-    let mut retry = RetryState::new(spec.retry);
+    let mut retry = RetryState::new(&spec.retry);
     // Without a retry (which makes the arguments again) and with nothing reading the input
     // afterwards, the input moves into the arguments; the last branch takes them, the others a copy.
     let consume = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers);
@@ -53,7 +49,7 @@ where
         match attempt.await {
             Ok(v) => break Ok(v),
             Err(f) => {
-                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
+                if let Some(f) = retry.retry_or_give_up(&spec.retry, f, cx).await {
                     if catchers.is_empty() {
                         cx.event("ParallelStateFailed", || failure_details(&f));
                     }

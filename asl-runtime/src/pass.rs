@@ -1,18 +1,15 @@
 //! Pass states: the input, or `Result`, or `Parameters`, placed by ResultPath.
 
-use asl_syntax::Lit;
 use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::io::{Io, PathField, ResultPath};
+use crate::io::{DataFlow, PathField, ResultPath};
+#[cfg(test)]
+use {crate::io::Io, asl_syntax::Lit};
 use crate::{path, payload};
 
-#[derive(Debug)]
-pub struct PassSpec {
-    pub io: Io,
-    pub result: Option<Lit>,
-}
+pub use asl_syntax::spec::PassSpec;
 
 pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
     // `Parameters` building the object that is already there (a loop updating one record: the

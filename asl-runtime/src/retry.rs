@@ -5,33 +5,19 @@ use std::time::Duration;
 use crate::cx::Cx;
 use crate::error::{names, Failure};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Jitter {
-    None,
-    Full,
-}
-
-#[derive(Debug)]
-pub struct Retrier {
-    pub errors: &'static [&'static str],
-    pub interval_seconds: u64,
-    pub max_attempts: u64,
-    pub backoff_rate: f64,
-    pub max_delay_seconds: Option<u64>,
-    pub jitter: Jitter,
-}
+pub use asl_syntax::spec::{Jitter, Retrier};
 
 /// Whether an `ErrorEquals` list matches a failure. `States.ALL` matches every error but
 /// `States.Runtime`; `States.TaskFailed` matches every error but `States.Timeout` (and
 /// `States.Runtime`). AWS's docs also exempt `States.DataLimitExceeded`, but AWS's recorded
 /// runs catch it with `States.ALL` (conformance case
 /// `states_errors__…_catch_state_all_data_limit_exceeded_on_large_utf8_response`).
-pub fn matches(errors: &[&str], f: &Failure) -> bool {
+pub fn matches<E: AsRef<str>>(errors: &[E], f: &Failure) -> bool {
     let terminal = f.error == names::RUNTIME;
-    errors.iter().any(|e| {
-        *e == f.error
-            || (*e == names::ALL && !terminal)
-            || (*e == names::TASK_FAILED && !terminal && f.error != names::TIMEOUT && f.error != names::HEARTBEAT_TIMEOUT)
+    errors.iter().map(AsRef::as_ref).any(|e| {
+        e == f.error
+            || (e == names::ALL && !terminal)
+            || (e == names::TASK_FAILED && !terminal && f.error != names::TIMEOUT && f.error != names::HEARTBEAT_TIMEOUT)
     })
 }
 
@@ -48,7 +34,7 @@ impl RetryState {
     /// The delay before the next attempt, or `None` when the failure is not retried (no
     /// retrier matches, or the first that matches is exhausted).
     pub fn next_delay(&mut self, retriers: &[Retrier], f: &Failure) -> Option<Duration> {
-        let (i, r) = retriers.iter().enumerate().find(|(_, r)| matches(r.errors, f))?;
+        let (i, r) = retriers.iter().enumerate().find(|(_, r)| matches(&r.errors, f))?;
         let n = self.attempts[i];
         if n >= r.max_attempts {
             return None;
@@ -89,7 +75,7 @@ pub fn delay(r: &Retrier, n: u64) -> Duration {
 mod tests {
     use super::*;
 
-    const R: Retrier = Retrier { errors: &["States.ALL"], interval_seconds: 2, max_attempts: 3, backoff_rate: 2.0, max_delay_seconds: None, jitter: Jitter::None };
+    const R: Retrier = Retrier { errors: std::borrow::Cow::Borrowed(&[std::borrow::Cow::Borrowed("States.ALL")]), interval_seconds: 2, max_attempts: 3, backoff_rate: 2.0, max_delay_seconds: None, jitter: Jitter::None };
 
     #[test]
     fn exponential_backoff_then_exhausted() {

@@ -5,8 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use asl_syntax::path::Path;
-use asl_syntax::template::Query;
+use asl_syntax::spec::Dynamic;
 use futures_util::future::Either;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
@@ -15,28 +14,12 @@ use crate::catch::{self, Catcher};
 use crate::cx::{Cx, ExecutionInfo};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
-use crate::io::Io;
+use crate::io::DataFlow;
 use crate::machine::Flow;
 use crate::{path, template};
-use crate::retry::{Retrier, RetryState};
+use crate::retry::RetryState;
 
-/// A number of seconds written literally or read at run time.
-#[derive(Debug)]
-pub enum Seconds {
-    Lit(u64),
-    Path(Path),
-    /// JSONata `"{% … %}"`.
-    Query(Query),
-}
-
-#[derive(Debug)]
-pub struct TaskSpec {
-    pub io: Io,
-    pub resource: &'static str,
-    pub timeout: Option<Seconds>,
-    pub heartbeat: Option<Seconds>,
-    pub retry: &'static [Retrier],
-}
+pub use asl_syntax::spec::TaskSpec;
 
 /// What a task handler gets besides its input.
 #[derive(Clone)]
@@ -86,7 +69,7 @@ where
     // loop, no supervision). The general path's future, with its timers, is boxed: inline it
     // would size every execution's future that holds a Task (moved on each `.await`, and
     // held by each parked execution), even where only the lean path runs.
-    let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.resource.ends_with(".waitForTaskToken");
+    let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.waits_for_token();
     if plain {
         Either::Left(run_once(spec, catchers, input, cx, call))
     } else {
@@ -162,15 +145,15 @@ where
     F: Fn(Value, TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, Failure>>,
 {
-    let mut retry = RetryState::new(spec.retry);
+    let mut retry = RetryState::new(&spec.retry);
     // A retry makes the arguments again, and the timeouts' paths read the input.
     let consume = spec.retry.is_empty()
-        && matches!(spec.timeout, None | Some(Seconds::Lit(_)))
-        && matches!(spec.heartbeat, None | Some(Seconds::Lit(_)))
+        && matches!(spec.timeout, None | Some(Dynamic::Lit(_)))
+        && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_)))
         && catch::input_unread_after(&spec.io, catchers);
     let mut input = input;
     let outcome = loop {
-        if spec.resource.ends_with(".waitForTaskToken") {
+        if spec.waits_for_token() {
             cx.task_token = Some(crate::ids::uuid_v4());
         }
         let token: Option<Arc<str>> = cx.task_token.as_deref().map(Into::into);
@@ -190,7 +173,7 @@ where
         match attempt.await {
             Ok(v) => break Ok(v),
             Err(f) => {
-                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
+                if let Some(f) = retry.retry_or_give_up(&spec.retry, f, cx).await {
                     break Err(f);
                 }
             }
@@ -199,15 +182,15 @@ where
     place(spec, outcome, input, catchers, cx)
 }
 
-fn seconds(s: &Option<Seconds>, input: &Value, cx: &Cx, field: &str) -> Result<Option<Duration>, Failure> {
+fn seconds(s: &Option<Dynamic<u64>>, input: &Value, cx: &Cx, field: &str) -> Result<Option<Duration>, Failure> {
     match s {
         None => Ok(None),
-        Some(Seconds::Lit(n)) => Ok(Some(Duration::from_secs(*n))),
-        Some(Seconds::Path(p)) => match path::integer_path(p, &cx.env(input), field)? {
+        Some(Dynamic::Lit(n)) => Ok(Some(Duration::from_secs(*n))),
+        Some(Dynamic::Path(p)) => match path::integer_path(p, &cx.env(input), field)? {
             n if n > 0 => Ok(Some(Duration::from_secs(n as u64))),
             n => Err(Failure::runtime(format!("The {field} field refers to value \"{n}\" which is not a positive integer: {}", p.text))),
         },
-        Some(Seconds::Query(q)) => {
+        Some(Dynamic::Query(q)) => {
             let field = field.trim_end_matches("Path");
             let v = template::query_typed(q, &cx.env(input), field, "integer", |v| v.as_u64().is_some_and(|n| n > 0))?;
             Ok(v.as_u64().map(Duration::from_secs))
@@ -281,13 +264,13 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::io::ResultPath;
+    use crate::io::{Io, ResultPath};
     use crate::ExecutionOptions;
 
-    const SPEC: TaskSpec = TaskSpec { io: Io::PLAIN, resource: "arn:aws:lambda:us-east-1:1:function:F", timeout: None, heartbeat: None, retry: &[] };
+    const SPEC: TaskSpec = TaskSpec { io: Io::PLAIN, resource: "arn:aws:lambda:us-east-1:1:function:F", timeout: None, heartbeat: None, retry: std::borrow::Cow::Borrowed(&[]) };
 
     fn catcher(result_path: ResultPath) -> Catcher<u8> {
-        Catcher { errors: &["States.ALL"], next: 7, result_path, output: None, assign: None, jsonata: false }
+        Catcher { errors: std::borrow::Cow::Borrowed(&[std::borrow::Cow::Borrowed("States.ALL")]), next: 7, result_path, output: None, assign: None, jsonata: false }
     }
 
     fn run_with(catchers: &[Catcher<u8>], fail: bool) -> Result<Flow<u8>, Failure> {

@@ -2,34 +2,16 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use asl_syntax::path::Path;
-use asl_syntax::template::Query;
-use asl_syntax::timestamp::Timestamp;
 use serde_json::Value;
+
+use asl_syntax::timestamp::Timestamp;
 
 use crate::cx::Cx;
 use crate::error::{names, Failure};
-use crate::io::{Io, PathField, ResultPath};
+use crate::io::{DataFlow, PathField, ResultPath};
 use crate::{path, template};
 
-#[derive(Debug)]
-pub enum WaitFor {
-    Seconds(u64),
-    /// A literal timestamp, parsed at build time.
-    Timestamp(Timestamp),
-    SecondsPath(Path),
-    TimestampPath(Path),
-    /// JSONata `Seconds: "{% … %}"`.
-    SecondsQuery(Query),
-    /// JSONata `Timestamp: "{% … %}"`.
-    TimestampQuery(Query),
-}
-
-#[derive(Debug)]
-pub struct WaitSpec {
-    pub io: Io,
-    pub wait: WaitFor,
-}
+pub use asl_syntax::spec::{WaitFor, WaitSpec};
 
 /// AWS's longest wait: a delay must fit a 32-bit count of seconds (a timestamp 24,856 days
 /// ahead fails: `wait__test_timestamp_too_far_in_future_boundary_24856`).

@@ -6,16 +6,19 @@
 //! therefore hold their children through [`Ptr`], [`List`] and [`Str`], which are either
 //! `'static` borrows (in generated code) or owned values (straight out of the parser).
 
+pub mod intern;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod lit;
 pub mod path;
 pub mod template;
 pub mod ptr;
+pub mod spec;
 pub mod timestamp;
 #[cfg(feature = "tokens")]
 pub mod tokens;
 
+pub use intern::intern;
 pub use lit::Lit;
 pub use std::borrow::Cow;
 pub use ptr::{List, Ptr, Str};

@@ -67,7 +67,7 @@ macro_rules! plain {
         }
     )*};
 }
-plain!(bool, i64, u64, u32, usize, i32);
+plain!(bool, i64, u64, u32, usize, i32, u8);
 
 impl ToRust for f64 {
     fn to_rust(&self, _: &TokenStream) -> TokenStream {

@@ -1,106 +1,52 @@
-//! Choice states: rules compiled to Rust boolean expressions over build-time-parsed paths.
+//! Choice states: the rules compiled to Rust boolean expressions over build-time-parsed paths,
+//! picking a branch of the state's lowered spec (run by `rt::choice::run`).
 
+use asl_syntax::spec::{ChoiceSpec, Compare, Op, Operand, OperandKind, Rule};
 use asl_syntax::ToRust;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::spec::StateTok;
 use super::Ctx;
-use crate::model::*;
 
-pub(super) fn body(cx: &Ctx, st: &State, c: &Choice, io: TokenStream) -> TokenStream {
+pub(super) fn body(cx: &Ctx, spec: &ChoiceSpec<u32>, rules: &[Rule]) -> TokenStream {
     let mut statics = Vec::new();
-    // A matched rule's `Assign` applies; the state's own `Assign` applies when `Default` is taken.
-    let assign = |t: Option<&asl_syntax::template::Template>, statics: &mut Vec<TokenStream>| match t {
-        Some(t) => {
-            let name = format_ident!("A{}", statics.len());
-            let value = t.to_rust(&cx.k);
-            statics.push(quote!(static #name: ast::template::Template = #value;));
-            quote!(Some(&#name))
-        }
-        None => quote!(None),
-    };
-    // Without Assign, Output or data-flow paths the input is the output as it is: pick the
-    // next state and move on.
-    let plain = super::whole_paths(st)
-        && st.assign.is_none()
-        && c.choices.iter().all(|b| b.assign.is_none() && b.output.is_none());
-    let branches: Vec<TokenStream> = c
-        .choices
-        .iter()
-        .map(|b| {
-            let cond = rule(cx, &b.rule, &mut statics);
-            let next = cx.state_path(&b.next.value);
-            if plain {
-                return quote!(if #cond { #next });
-            }
-            let a = assign(b.assign.as_ref(), &mut statics);
-            let o = assign(b.output.as_ref(), &mut statics);
-            quote!(if #cond { (#next, #a, #o) })
-        })
-        .collect();
-    if plain {
-        let otherwise = match &c.default {
-            Some(d) => cx.state_path(&d.value),
-            None => no_match(st),
-        };
-        return quote! {
-            static IO: rt::Io = #io;
-            #(#statics)*
-            let next = IO.with_env(cx, &input, None, |env| -> Result<State, rt::Failure> {
-                Ok(#(#branches else)* { #otherwise })
-            })?;
-            Ok(rt::Next::Go(next, input))
-        };
+    let conds: Vec<TokenStream> = rules.iter().map(|r| rule(cx, r, &mut statics)).collect();
+    let picks = (0..conds.len()).map(|i| quote!(Some(#i)));
+    let spec = ChoiceSpec {
+        io: spec.io.clone(),
+        branches: spec.branches.iter().map(|b| asl_syntax::spec::ChoiceBranch { next: StateTok(cx.state_at(b.next)), assign: b.assign.clone(), output: b.output.clone() }).collect(),
+        default: spec.default.map(|i| StateTok(cx.state_at(i))),
+        default_assign: spec.default_assign.clone(),
+        name: spec.name.clone(),
+        plain: spec.plain,
     }
-    let default_assign = assign(st.assign.as_ref(), &mut statics);
-    let otherwise = match &c.default {
-        Some(d) => {
-            let s = cx.state_path(&d.value);
-            quote!((#s, #default_assign, None))
-        }
-        None => no_match(st),
-    };
+    .to_rust(&cx.k);
     quote! {
-        static IO: rt::Io = #io;
+        static SPEC: ast::spec::ChoiceSpec<State> = #spec;
         #(#statics)*
-        type Picked = (State, Option<&'static ast::template::Template>, Option<&'static ast::template::Template>);
-        let (next, assign, output): Picked = {
-            let effective = IO.effective_input(&input, cx)?;
-            IO.with_env(cx, &effective, None, |env| -> Result<Picked, rt::Failure> {
-                Ok(#(#branches else)* { #otherwise })
-            })?
-        };
-        // Output and Assign both see the variables from before the state.
-        let assign_input = match assign {
-            Some(_) => Some(IO.effective_input(&input, cx)?.into_owned()),
-            None => None,
-        };
-        let output = match output {
-            Some(t) => IO.with_env(cx, &input, None, |env| rt::template::eval_jsonata(t, env, "Output"))?,
-            None => IO.passthrough(input, cx)?,
-        };
-        if let (Some(t), Some(v)) = (assign, assign_input) {
-            IO.assign_template(t, cx, &v, None)?;
-        }
-        Ok(rt::Next::Go(next, output))
+        rt::choice::run(&SPEC, input, cx, |env| -> Result<Option<usize>, rt::Failure> {
+            Ok(#(if #conds { #picks } else)* { None })
+        })
     }
 }
 
-/// No rule matched and there is no `Default`.
-fn no_match(st: &State) -> TokenStream {
-    let cause = format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", st.name);
-    quote!(return Err(rt::Failure::new(rt::names::NO_CHOICE_MATCHED, #cause)))
-}
-
+/// A rule as a boolean expression, without outer parentheses (an `if` condition takes it as it
+/// is: redundant parentheses would warn in the user's crate).
 fn rule(cx: &Ctx, r: &Rule, statics: &mut Vec<TokenStream>) -> TokenStream {
+    // An operand of `&&` / `||` that is itself one goes in parentheses.
+    let operand = |r: &Rule, statics: &mut Vec<TokenStream>| {
+        let t = rule(cx, r, statics);
+        if matches!(r, Rule::And(_) | Rule::Or(_)) { quote!((#t)) } else { t }
+    };
     match r {
         Rule::And(rs) => {
-            let parts = rs.iter().map(|r| rule(cx, r, statics));
-            quote!((#(#parts)&&*))
+            let parts: Vec<_> = rs.iter().map(|r| operand(r, statics)).collect();
+            quote!(#(#parts)&&*)
         }
         Rule::Or(rs) => {
-            let parts = rs.iter().map(|r| rule(cx, r, statics));
-            quote!((#(#parts)||*))
+            let parts: Vec<_> = rs.iter().map(|r| operand(r, statics)).collect();
+            quote!(#(#parts)||*)
         }
         Rule::Not(r) => {
             let inner = rule(cx, r, statics);
@@ -123,13 +69,16 @@ fn compare(cx: &Ctx, c: &Compare, statics: &mut Vec<TokenStream>) -> TokenStream
     let f = format_ident!("{}", crate::emit::snake(c.op.name()));
     let value = quote!(&*rt::choice::variable(&#var, env)?);
     match (&c.operand, c.op.operand()) {
-        (Operand::Bool(b), OperandKind::TypeTest) if c.op == Op::IsPresent => quote!((rt::choice::is_present(&#var, env) == #b)),
-        (Operand::Bool(b), OperandKind::TypeTest) => quote!((rt::choice::#f(#value) == #b)),
-        (Operand::Str(s), _) => quote!(rt::choice::#f(#value, #s)),
+        (Operand::Bool(b), OperandKind::TypeTest) if c.op == Op::IsPresent => quote!(rt::choice::is_present(&#var, env) == #b),
+        (Operand::Bool(b), OperandKind::TypeTest) => quote!(rt::choice::#f(#value) == #b),
+        (Operand::Str(s), _) => {
+            let s: &str = s;
+            quote!(rt::choice::#f(#value, #s))
+        }
         (Operand::Number(n), _) => quote!(rt::choice::#f(#value, #n)),
         (Operand::Bool(b), _) => quote!(rt::choice::#f(#value, #b)),
-        (Operand::Timestamp(t), _) => {
-            let ts = asl_syntax::timestamp::parse(t).expect("validated at parse time").to_rust(&cx.k);
+        (Operand::Timestamp { at, .. }, _) => {
+            let ts = at.to_rust(&cx.k);
             let name = format_ident!("T{}", statics.len());
             statics.push(quote!(static #name: ast::timestamp::Timestamp = #ts;));
             quote!(rt::choice::#f(#value, &#name))

@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span as TSpan, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Kind, Machine, PathField, QueryLanguage, ResultPath, Scope, State};
+use crate::model::{Kind, Machine, State};
 pub use naming::{camel, resource_method, snake};
 
 /// What to call the generated items and where the runtime is.
@@ -50,6 +50,8 @@ pub struct Emitter<'m> {
 
 struct StateInfo<'m> {
     state: &'m State,
+    /// The lowered state (same index).
+    spec: &'m asl_syntax::spec::StateSpec,
     variant: Ident,
     method: Ident,
 }
@@ -73,31 +75,28 @@ impl Ctx<'_> {
         let v = self.variant(name);
         quote!(State::#v)
     }
-}
 
-fn all_states<'m>(s: &'m Scope, out: &mut Vec<&'m State>) {
-    for st in &s.states {
-        out.push(st);
-        for inner in st.scopes() {
-            all_states(inner, out);
-        }
+    /// The `State` value of the lowered state at `index`.
+    fn state_at(&self, index: u32) -> TokenStream {
+        let v = &self.states[index as usize].variant;
+        quote!(State::#v)
     }
 }
 
 impl Emitter<'_> {
     pub fn emit(&self, d: &mut Diagnostics) -> TokenStream {
-        let mut flat = Vec::new();
-        all_states(&self.machine.scope, &mut flat);
-        for st in &flat {
-            unsupported(st, d);
-        }
+        let _ = d;
+        let flat = crate::lower::flatten(self.machine);
+        let lowered = crate::lower::lower(self.machine, &self.names.module);
         let mut variants = naming::Unique::default();
         let mut methods = naming::Unique::default();
         methods.reserve(&["new", "with_options", "tasks", "start", "start_at", "step", "options"]);
         let states: Vec<StateInfo> = flat
             .iter()
-            .map(|st| StateInfo {
+            .zip(&lowered.states)
+            .map(|(st, spec)| StateInfo {
                 state: st,
+                spec,
                 variant: Ident::new(&variants.get(camel(&st.name), ""), TSpan::call_site()),
                 method: Ident::new(&methods.get(snake(&st.name), "_"), TSpan::call_site()),
             })
@@ -107,10 +106,10 @@ impl Emitter<'_> {
         let k = quote!(ast);
         let by_name = states.iter().enumerate().map(|(i, s)| (s.state.name.as_str(), i)).collect();
         let cx = Ctx { states, by_name, tasks, rt, k };
-        self.module(&cx, &flat)
+        self.module(&cx, &flat, lowered.context)
     }
 
-    fn module(&self, cx: &Ctx, flat: &[&State]) -> TokenStream {
+    fn module(&self, cx: &Ctx, flat: &[&State], context: u8) -> TokenStream {
         let rt = &cx.rt;
         let module = Ident::new(&self.names.module, TSpan::call_site());
         let machine = Ident::new(&self.names.machine, TSpan::call_site());
@@ -130,7 +129,7 @@ impl Emitter<'_> {
         // was measured against the payload limit (the execution input at start, each output
         // after its state), so theirs need not be measured again. A nested scope's first input
         // (a branch's or an item's) is not measured, hence top level only.
-        let kept: Vec<&Ident> = self.machine.scope.states.iter().filter(|st| keeps_input(st)).map(|st| cx.variant(&st.name)).collect();
+        let kept: Vec<&Ident> = cx.states.iter().filter(|s| s.spec.keeps_input).map(|s| &s.variant).collect();
         let keeps_input = (!kept.is_empty()).then(|| {
             quote! {
                 fn keeps_input(self) -> bool {
@@ -210,7 +209,6 @@ impl Emitter<'_> {
             }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
-        let context = cx.states.iter().fold(0u8, |bits, s| bits | spec::machine_reads(s.state));
         let track = self.track_file.as_ref().map(|f| quote!(const _: &[u8] = include_bytes!(#f);));
 
         quote! {
@@ -314,7 +312,7 @@ impl Emitter<'_> {
         if let Some(c) = &st.comment {
             doc.push_str(&format!("\n\n {c}"));
         }
-        let body = spec::body(cx, st);
+        let body = spec::body(cx, s.spec);
         // A state that waits returns its runtime future wrapped, not an `async fn`'s: the
         // input moves straight into the runtime's future instead of being kept by this layer
         // too (a parked execution holds one copy).
@@ -340,24 +338,6 @@ fn suspends(st: &State) -> bool {
     !matches!(st.kind, Kind::Pass(_) | Kind::Choice(_) | Kind::Succeed | Kind::Fail(_))
 }
 
-/// Whether a state's output is always its input, unchanged: JSONPath, no InputPath or
-/// OutputPath, and a Choice, Wait, Succeed, or a Pass without `Result` or `Parameters` whose
-/// result (the input) replaces the input or is discarded.
-fn keeps_input(st: &State) -> bool {
-    whole_paths(st)
-        && match &st.kind {
-            Kind::Choice(_) | Kind::Wait(_) | Kind::Succeed => true,
-            Kind::Pass(p) => p.result.is_none() && st.io.parameters.is_none() && matches!(st.io.result_path, ResultPath::Replace | ResultPath::Discard),
-            _ => false,
-        }
-}
-
-/// A JSONPath state with no InputPath and no OutputPath: its input reaches its work, and its
-/// work's output leaves, whole.
-pub(super) fn whole_paths(st: &State) -> bool {
-    matches!(st.query_language, QueryLanguage::JsonPath) && matches!(st.io.input_path, PathField::Whole) && matches!(st.io.output_path, PathField::Whole)
-}
-
 /// Above this many states the module docs skip the diagram (it would dwarf the code).
 const DIAGRAM_MAX_STATES: usize = 150;
 
@@ -375,8 +355,7 @@ fn diagram(machine: &Machine, name: &str) -> String {
 /// The `Tasks` trait's methods: each distinct Task resource ARN with its method name, in the
 /// order the trait declares them.
 pub fn task_methods(machine: &Machine, names: &Names) -> BTreeMap<String, String> {
-    let mut flat = Vec::new();
-    all_states(&machine.scope, &mut flat);
+    let flat = crate::lower::flatten(machine);
     let mut unique = naming::Unique::default();
     let mut tasks = BTreeMap::new();
     for st in flat {
@@ -392,7 +371,7 @@ pub fn task_methods(machine: &Machine, names: &Names) -> BTreeMap<String, String
 }
 
 /// Fields parsed and validated but not yet executed fail the build rather than being ignored.
-fn unsupported(st: &State, d: &mut Diagnostics) {
+pub(crate) fn unsupported(st: &State, d: &mut Diagnostics) {
     let mut no = |what: &str| {
         d.error_help(&st.pointer, st.name_span, format!("state `{}`: {what} is not yet supported by aslc", st.name), "see the support table in aslc's README");
     };

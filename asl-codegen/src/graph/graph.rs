@@ -334,7 +334,7 @@ pub fn rule_text(rule: &Rule) -> String {
 fn compare_text(c: &Compare) -> String {
     let var = &*c.variable.text;
     let operand = match &c.operand {
-        Operand::Str(s) | Operand::Timestamp(s) => serde_json::Value::String(s.clone()).to_string(),
+        Operand::Str(s) | Operand::Timestamp { text: s, .. } => serde_json::Value::String(s.to_string()).to_string(),
         Operand::Number(n) => number(*n),
         Operand::Bool(b) => b.to_string(),
         Operand::Path(p) => p.text.to_string(),

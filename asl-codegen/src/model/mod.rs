@@ -9,9 +9,7 @@ mod errors;
 pub use choice::{ChoiceBranch, Compare, Op, Operand, OperandKind, Rule};
 pub use errors::{Catcher, Jitter, Retrier};
 
-use asl_syntax::intrinsic::Call;
-use asl_syntax::path::Path;
-use asl_syntax::template::{Query, Template};
+use asl_syntax::template::Template;
 
 use crate::json::Span;
 
@@ -78,34 +76,7 @@ pub struct Io {
     pub output: Option<Template>,
 }
 
-/// `InputPath`/`OutputPath`: absent means `$`; `null` means `{}`.
-#[derive(Clone, Debug, Default)]
-pub enum PathField {
-    #[default]
-    Whole,
-    Null,
-    Path(Path),
-}
-
-#[derive(Clone, Debug, Default)]
-pub enum ResultPath {
-    /// Absent or `$`: the result replaces the input.
-    #[default]
-    Replace,
-    /// `null`: the result is discarded and the input passes through.
-    Discard,
-    /// A reference path where the result is put into the input.
-    Merge(Path),
-}
-
-/// A value that is either written literally or computed at run time.
-#[derive(Clone, Debug)]
-pub enum Dynamic<T> {
-    Lit(T),
-    Path(Path),
-    Call(Call),
-    Jsonata(Query),
-}
+pub use asl_syntax::spec::{Dynamic, PathField, ResultPath};
 
 #[derive(Clone, Debug)]
 pub enum Kind {
@@ -156,17 +127,14 @@ pub struct Choice {
     pub default: Option<Located<String>>,
 }
 
-#[derive(Clone, Debug)]
-pub enum Wait {
-    Seconds(Dynamic<u64>),
-    /// A literal timestamp is validated at build time and kept as text.
-    Timestamp(Dynamic<String>),
-}
+/// How long a Wait state waits: the runtime's own type.
+pub use asl_syntax::spec::WaitFor as Wait;
 
+/// `Error`/`ErrorPath` and `Cause`/`CausePath`: the runtime's own texts.
 #[derive(Clone, Debug)]
 pub struct Fail {
-    pub error: Option<Dynamic<String>>,
-    pub cause: Option<Dynamic<String>>,
+    pub error: Option<asl_syntax::spec::Text>,
+    pub cause: Option<asl_syntax::spec::Text>,
 }
 
 #[derive(Clone, Debug)]
@@ -187,7 +155,7 @@ pub struct Map {
     pub processor: Scope,
     pub mode: MapMode,
     /// `ItemsPath` (JSONPath) or `Items` (JSONata, or a literal array).
-    pub items: Option<Dynamic<serde_json::Value>>,
+    pub items: asl_syntax::spec::Items,
     /// `ItemSelector` (or the older `Parameters`).
     pub item_selector: Option<Template>,
     pub max_concurrency: Option<Dynamic<u64>>,
@@ -202,67 +170,8 @@ pub struct Map {
     pub catch: Vec<Catcher>,
 }
 
-/// `ItemReader`: a dataset in S3 (a local directory when run by aslc).
-#[derive(Clone, Debug)]
-pub struct ItemReader {
-    pub source: ReaderSource,
-    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket`, `Key`/`Prefix`, ….
-    pub parameters: Template,
-    pub max_items: Option<Dynamic<u64>>,
-}
-
-#[derive(Clone, Debug)]
-pub enum ReaderSource {
-    /// `arn:aws:states:::s3:getObject`: one object holding the items.
-    GetObject(InputFormat),
-    /// `arn:aws:states:::s3:listObjectsV2`: the objects under a prefix are the items.
-    ListObjects,
-}
-
-/// `ReaderConfig.InputType` (with its CSV options) for `s3:getObject`.
-#[derive(Clone, Debug)]
-pub enum InputFormat {
-    /// A JSON array; `ItemsPointer` selects a nested one.
-    Json { items_pointer: Option<String> },
-    Jsonl,
-    Csv {
-        /// `CSVHeaders` when `CSVHeaderLocation` is `GIVEN`; None: the first row.
-        headers: Option<Vec<String>>,
-        delimiter: u8,
-    },
-}
-
-/// `ItemBatcher`.
-#[derive(Clone, Debug)]
-pub struct ItemBatcher {
-    pub max_items_per_batch: Option<Dynamic<u64>>,
-    pub max_input_bytes_per_batch: Option<Dynamic<u64>>,
-    pub batch_input: Option<Template>,
-}
-
-/// `ResultWriter`.
-#[derive(Clone, Debug)]
-pub struct ResultWriter {
-    /// `Parameters`/`Arguments` (`Bucket`, `Prefix`) of `s3:putObject`; None: only
-    /// `WriterConfig`, the results stay in the state's output.
-    pub parameters: Option<Template>,
-    pub output_type: OutputType,
-    /// `WriterConfig.Transformation`; None: `NONE` when exporting, `COMPACT` otherwise.
-    pub transformation: Option<Transformation>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputType {
-    Json,
-    Jsonl,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transformation {
-    None,
-    Compact,
-    Flatten,
-}
+/// `ItemReader`, `ItemBatcher`, `ResultWriter` and their settings: the runtime's own types.
+pub use asl_syntax::spec::{BatcherSpec as ItemBatcher, Format as InputFormat, OutputType, ReaderSpec as ItemReader, Source as ReaderSource, Transformation, WriterSpec as ResultWriter};
 
 impl State {
     /// The states this state can move to, with where each transition is written.

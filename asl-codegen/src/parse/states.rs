@@ -1,5 +1,6 @@
 //! The fields specific to each state type.
 
+use asl_syntax::spec::{Items, Text};
 use asl_syntax::template::Template;
 
 use super::template::jsonata_body;
@@ -29,7 +30,7 @@ impl Parser<'_> {
         let ptr = obj.ptr(key);
         if let (QueryLanguage::Jsonata, Some(s)) = (ql, m.value.as_str()) {
             if let Some(body) = jsonata_body(s) {
-                return self.jsonata(&m.value, body, &ptr).map(Dynamic::Jsonata);
+                return self.jsonata(&m.value, body, &ptr).map(Dynamic::Query);
             }
         }
         self.int(m, &ptr, min, what).map(Dynamic::Lit)
@@ -78,28 +79,32 @@ impl Parser<'_> {
             return None;
         }
         if obj.has("Seconds") || obj.has("SecondsPath") {
-            return self.dynamic_int(obj, "Seconds", 0, "a non-negative integer", ql).map(Wait::Seconds);
+            return self.dynamic_int(obj, "Seconds", 0, "a non-negative integer", ql).map(|d| match d {
+                Dynamic::Lit(n) => Wait::Seconds(n),
+                Dynamic::Path(p) => Wait::SecondsPath(p),
+                Dynamic::Query(q) => Wait::SecondsQuery(q),
+            });
         }
         if let Some(p) = obj.take("TimestampPath") {
-            return self.path(&p.value, &obj.ptr("TimestampPath"), "TimestampPath").map(|p| Wait::Timestamp(Dynamic::Path(p)));
+            return self.path(&p.value, &obj.ptr("TimestampPath"), "TimestampPath").map(Wait::TimestampPath);
         }
         let m = obj.take("Timestamp")?;
         let ptr = obj.ptr("Timestamp");
         let s = self.string(m, &ptr)?;
         if ql == QueryLanguage::Jsonata {
             if let Some(body) = jsonata_body(s) {
-                return self.jsonata(&m.value, body, &ptr).map(|e| Wait::Timestamp(Dynamic::Jsonata(e)));
+                return self.jsonata(&m.value, body, &ptr).map(Wait::TimestampQuery);
             }
         }
-        if asl_syntax::timestamp::parse(s).is_none() {
+        let Some(at) = asl_syntax::timestamp::parse(s) else {
             self.d.error_help(&ptr, m.value.span, format!("`Timestamp` must be an RFC 3339 timestamp, found `{s}`"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
             return None;
-        }
-        Some(Wait::Timestamp(Dynamic::Lit(s.to_owned())))
+        };
+        Some(Wait::Timestamp(at))
     }
 
     pub(super) fn fail(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Fail {
-        let mut field = |p: &mut Self, key: &str| -> Option<Dynamic<String>> {
+        let mut field = |p: &mut Self, key: &str| -> Option<Text> {
             let path_key = format!("{key}Path");
             let lit = obj.take(key);
             let path = obj.take(&path_key);
@@ -108,21 +113,17 @@ impl Parser<'_> {
                 return None;
             }
             if let Some(pm) = path {
-                return match p.path_or_call(&pm.value, &obj.ptr(&path_key), &path_key)? {
-                    Template::Path(path) => Some(Dynamic::Path(path)),
-                    Template::Call(c) => Some(Dynamic::Call(c)),
-                    _ => None,
-                };
+                return p.path_or_call(&pm.value, &obj.ptr(&path_key), &path_key).map(Text::Dynamic);
             }
             let m = lit?;
             let ptr = obj.ptr(key);
             let s = p.string(m, &ptr)?;
             if ql == QueryLanguage::Jsonata {
                 if let Some(body) = jsonata_body(s) {
-                    return p.jsonata(&m.value, body, &ptr).map(Dynamic::Jsonata);
+                    return p.jsonata(&m.value, body, &ptr).map(Text::Query);
                 }
             }
-            Some(Dynamic::Lit(s.to_owned()))
+            Some(Text::Lit(s.to_owned().into()))
         };
         let error = field(self, "Error");
         let cause = field(self, "Cause");
@@ -235,7 +236,7 @@ impl Parser<'_> {
                     }
                     let mut inner = self.object(&m.value, &ptr)?;
                     self.nested_rule_next(&mut inner);
-                    self.rule(&mut inner, ql, false).map(|r| Rule::Not(Box::new(r)))
+                    self.rule(&mut inner, ql, false).map(|r| Rule::Not(asl_syntax::Ptr::new(r)))
                 } else {
                     let JsonValue::Array(items) = &m.value.value else {
                         self.d.error(&ptr, m.value.span, format!("`{combinator}` must be a non-empty array of rules, found {}", m.value.type_name()));
@@ -254,7 +255,7 @@ impl Parser<'_> {
                             rules.push(r);
                         }
                     }
-                    (rules.len() == items.len()).then(|| if combinator == "And" { Rule::And(rules) } else { Rule::Or(rules) })
+                    (rules.len() == items.len()).then(|| if combinator == "And" { Rule::And(rules.into()) } else { Rule::Or(rules.into()) })
                 };
                 self.unknown_fields(obj, allowed, "a Choice rule");
                 return rule;
@@ -297,7 +298,7 @@ impl Parser<'_> {
         };
         let operand = match op.operand() {
             OperandKind::Str => match v.as_str() {
-                Some(s) => Some(Operand::Str(s.to_owned())),
+                Some(s) => Some(Operand::Str(s.to_owned().into())),
                 None => bad(self, "a string"),
             },
             OperandKind::Number => match &v.value {
@@ -309,7 +310,7 @@ impl Parser<'_> {
                 _ => bad(self, "a boolean"),
             },
             OperandKind::Timestamp => match v.as_str() {
-                Some(s) if asl_syntax::timestamp::parse(s).is_some() => Some(Operand::Timestamp(s.to_owned())),
+                Some(s) if let Some(at) = asl_syntax::timestamp::parse(s) => Some(Operand::Timestamp { at, text: s.to_owned().into() }),
                 Some(s) => {
                     self.d.error_help(&optr, v.span, format!("`{}` takes an RFC 3339 timestamp, found `{s}`", op.name()), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
                     None
@@ -413,20 +414,21 @@ impl Parser<'_> {
         let processor = self.scope_fields(&mut po, pql, &format!("`{key}`"));
         self.unknown_fields(&po, &["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"], &format!("`{key}`"));
 
+        // After an error (reported) the items are the input: the workflow is refused anyway.
         let items = if let Some(ip) = obj.take("ItemsPath") {
-            self.path(&ip.value, &obj.ptr("ItemsPath"), "ItemsPath").map(Dynamic::Path)
+            self.path(&ip.value, &obj.ptr("ItemsPath"), "ItemsPath").map_or(Items::Input, Items::Path)
         } else if let Some(it) = obj.take("Items") {
             let iptr = obj.ptr("Items");
             match &it.value.value {
-                JsonValue::Array(_) => Some(Dynamic::Lit(it.value.to_value())),
-                JsonValue::String(s) if jsonata_body(s).is_some() => self.jsonata(&it.value, jsonata_body(s).unwrap_or(""), &iptr).map(Dynamic::Jsonata),
+                JsonValue::Array(_) => Items::Lit(super::lit_value(&it.value.to_value())),
+                JsonValue::String(s) if jsonata_body(s).is_some() => self.jsonata(&it.value, jsonata_body(s).unwrap_or(""), &iptr).map_or(Items::Input, Items::Query),
                 _ => {
                     self.d.error(&iptr, it.value.span, "`Items` must be an array or a JSONata expression `{% … %}`");
-                    None
+                    Items::Input
                 }
             }
         } else {
-            None
+            Items::Input
         };
         let item_selector = match (obj.take("ItemSelector"), obj.take("Parameters")) {
             (Some(_), Some(p)) => {
@@ -448,7 +450,7 @@ impl Parser<'_> {
             (Some(l), None) => {
                 let ptr = obj.ptr("ToleratedFailurePercentage");
                 match l.value.as_str().and_then(jsonata_body) {
-                    Some(body) if ql == QueryLanguage::Jsonata => self.jsonata(&l.value, body, &ptr).map(Dynamic::Jsonata),
+                    Some(body) if ql == QueryLanguage::Jsonata => self.jsonata(&l.value, body, &ptr).map(Dynamic::Query),
                     _ => match self.number(l, &ptr) {
                         Some(p) if (0.0..=100.0).contains(&p) => Some(Dynamic::Lit(p)),
                         Some(_) => {
@@ -583,7 +585,7 @@ impl Parser<'_> {
             let _ = r.take("Comment");
             self.unknown_fields(&r, &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"], "a retrier");
             if let (Some(interval_seconds), Some(max_attempts), Some(backoff_rate), Some(jitter)) = (interval_seconds, max_attempts, backoff_rate, jitter) {
-                out.push(Retrier { errors, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter, span: j.span });
+                out.push(Retrier { errors: errors.into_iter().map(Into::into).collect(), interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter });
             }
         }
         out
@@ -619,7 +621,8 @@ impl Parser<'_> {
             let _ = c.take("Comment");
             self.unknown_fields(&c, &["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"], "a catcher");
             if let Some(next) = next {
-                out.push(Catcher { errors, next, result_path, output, assign, span: j.span });
+                let errors = errors.into_iter().map(Into::into).collect();
+                out.push(Catcher { errors, next, result_path, output, assign, jsonata: ql == QueryLanguage::Jsonata });
             }
         }
         out
@@ -774,7 +777,7 @@ impl Parser<'_> {
             }
         };
         match input_type {
-            "JSON" => Some(InputFormat::Json { items_pointer }),
+            "JSON" => Some(InputFormat::Json { items_pointer: items_pointer.map(Into::into) }),
             "JSONL" => Some(InputFormat::Jsonl),
             _ => {
                 let location = match co.take("CSVHeaderLocation") {
@@ -833,7 +836,7 @@ impl Parser<'_> {
                         None => None,
                     },
                 };
-                Some(InputFormat::Csv { headers: headers.ok()?, delimiter: delimiter? })
+                Some(InputFormat::Csv { headers: headers.ok()?.map(|h| h.into_iter().map(Into::into).collect()), delimiter: delimiter? })
             }
         }
     }
@@ -945,7 +948,7 @@ impl Parser<'_> {
             }
         };
         self.unknown_fields(&o, &["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"], "`ItemBatcher`");
-        ok.then_some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input })
+        ok.then_some(ItemBatcher { max_items: max_items_per_batch, max_bytes: max_input_bytes_per_batch, batch_input })
     }
 
     fn result_writer(&mut self, m: &Member, ptr: &str, ql: QueryLanguage) -> Option<ResultWriter> {

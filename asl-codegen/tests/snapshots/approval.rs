@@ -112,10 +112,10 @@ pub mod approval {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: Some(
                         ast::template::Template::Object(
                             ast::Cow::Borrowed(
@@ -163,7 +163,7 @@ pub mod approval {
                         ),
                     ),
                     result_selector: None,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.review"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -171,21 +171,21 @@ pub mod approval {
                         ),
                         definite: true,
                     }),
-                    output_path: rt::PathField::Whole,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 8u8,
                 },
                 resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                timeout: Some(rt::Seconds::Lit(86400u64)),
+                timeout: Some(ast::spec::Dynamic::Lit(86400u64)),
                 heartbeat: None,
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 1usize] = [
-                rt::Catcher {
-                    errors: &["States.Timeout"],
+            static CATCH: [ast::spec::Catcher<State>; 1usize] = [
+                ast::spec::Catcher {
+                    errors: ast::Cow::Borrowed(&[ast::Cow::Borrowed("States.Timeout")]),
                     next: State::NoAnswer,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.error"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -209,16 +209,31 @@ pub mod approval {
         }
         /// Choice state `Approved?`.
         fn approved(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static IO: rt::Io = rt::Io {
-                jsonata: false,
-                input_path: rt::PathField::Whole,
-                parameters: None,
-                result_selector: None,
-                result_path: rt::ResultPath::Replace,
-                output_path: rt::PathField::Whole,
-                output: None,
-                assign: None,
-                context: 0u8,
+            static SPEC: ast::spec::ChoiceSpec<State> = ast::spec::ChoiceSpec {
+                io: ast::spec::Io {
+                    jsonata: false,
+                    input_path: ast::spec::PathField::Whole,
+                    parameters: None,
+                    result_selector: None,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
+                    output: None,
+                    assign: None,
+                    context: 0u8,
+                },
+                branches: ast::Cow::Borrowed(
+                    &[
+                        ast::spec::ChoiceBranch {
+                            next: State::Approved2,
+                            assign: None,
+                            output: None,
+                        },
+                    ],
+                ),
+                default: Some(State::Rejected),
+                default_assign: None,
+                name: ast::Cow::Borrowed("Approved?"),
+                plain: true,
             };
             static P0: rt::syntax::path::Path = ast::path::Path {
                 text: ast::Cow::Borrowed("$.review.approved"),
@@ -231,35 +246,33 @@ pub mod approval {
                 ),
                 definite: true,
             };
-            let next = IO
-                .with_env(
-                    cx,
-                    &input,
-                    None,
-                    |env| -> Result<State, rt::Failure> {
-                        Ok(
-                            if rt::choice::boolean_equals(
-                                &*rt::choice::variable(&P0, env)?,
-                                true,
-                            ) {
-                                State::Approved2
-                            } else {
-                                State::Rejected
-                            },
-                        )
-                    },
-                )?;
-            Ok(rt::Next::Go(next, input))
+            rt::choice::run(
+                &SPEC,
+                input,
+                cx,
+                |env| -> Result<Option<usize>, rt::Failure> {
+                    Ok(
+                        if rt::choice::boolean_equals(
+                            &*rt::choice::variable(&P0, env)?,
+                            true,
+                        ) {
+                            Some(0usize)
+                        } else {
+                            None
+                        },
+                    )
+                },
+            )
         }
         /// Succeed state `Approved`.
         fn approved_2(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static IO: rt::Io = rt::Io {
+            static IO: ast::spec::Io = ast::spec::Io {
                 jsonata: false,
-                input_path: rt::PathField::Whole,
+                input_path: ast::spec::PathField::Whole,
                 parameters: None,
                 result_selector: None,
-                result_path: rt::ResultPath::Replace,
-                output_path: rt::PathField::Path(ast::path::Path {
+                result_path: ast::spec::ResultPath::Replace,
+                output_path: ast::spec::PathField::Path(ast::path::Path {
                     text: ast::Cow::Borrowed("$.review"),
                     root: ast::path::Root::Input,
                     segs: ast::Cow::Borrowed(
@@ -271,14 +284,14 @@ pub mod approval {
                 assign: None,
                 context: 0u8,
             };
-            Ok(rt::Next::End(IO.passthrough(input, cx)?))
+            rt::succeed::run(&IO, input, cx)
         }
         /// Fail state `Rejected`.
         fn rejected(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static SPEC: rt::FailSpec = rt::FailSpec {
-                error: Some(rt::Text::Lit("Rejected")),
+            static SPEC: ast::spec::FailSpec = ast::spec::FailSpec {
+                error: Some(ast::spec::Text::Lit(ast::Cow::Borrowed("Rejected"))),
                 cause: Some(
-                    rt::Text::Dynamic(
+                    ast::spec::Text::Dynamic(
                         ast::template::Template::Path(ast::path::Path {
                             text: ast::Cow::Borrowed("$.review.reason"),
                             root: ast::path::Root::Input,
@@ -298,9 +311,13 @@ pub mod approval {
         }
         /// Fail state `NoAnswer`.
         fn no_answer(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static SPEC: rt::FailSpec = rt::FailSpec {
-                error: Some(rt::Text::Lit("NoAnswer")),
-                cause: Some(rt::Text::Lit("No reviewer answered within a day.")),
+            static SPEC: ast::spec::FailSpec = ast::spec::FailSpec {
+                error: Some(ast::spec::Text::Lit(ast::Cow::Borrowed("NoAnswer"))),
+                cause: Some(
+                    ast::spec::Text::Lit(
+                        ast::Cow::Borrowed("No reviewer answered within a day."),
+                    ),
+                ),
                 context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))

@@ -105,10 +105,10 @@ pub mod fanout {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::MapSpec = rt::MapSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::MapSpec = ast::spec::MapSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: Some(
                         ast::template::Template::Object(
                             ast::Cow::Borrowed(
@@ -159,7 +159,7 @@ pub mod fanout {
                         ),
                     ),
                     result_selector: None,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.priced"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -167,12 +167,12 @@ pub mod fanout {
                         ),
                         definite: true,
                     }),
-                    output_path: rt::PathField::Whole,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 16u8,
                 },
-                items: rt::Items::Path(ast::path::Path {
+                items: ast::spec::Items::Path(ast::path::Path {
                     text: ast::Cow::Borrowed("$.lines"),
                     root: ast::path::Root::Input,
                     segs: ast::Cow::Borrowed(
@@ -180,7 +180,7 @@ pub mod fanout {
                     ),
                     definite: true,
                 }),
-                max_concurrency: Some(rt::Concurrency::Lit(4u64)),
+                max_concurrency: Some(ast::spec::Dynamic::Lit(4u64)),
                 distributed: false,
                 tolerated_failure_count: None,
                 tolerated_failure_percentage: None,
@@ -188,9 +188,9 @@ pub mod fanout {
                 batcher: None,
                 writer: None,
                 label: None,
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::map::run(
                 &SPEC,
                 &CATCH,
@@ -207,14 +207,14 @@ pub mod fanout {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: None,
                     result_selector: None,
-                    result_path: rt::ResultPath::Replace,
-                    output_path: rt::PathField::Whole,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
@@ -222,18 +222,22 @@ pub mod fanout {
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:PriceLine",
                 timeout: None,
                 heartbeat: None,
-                retry: &[
-                    rt::Retrier {
-                        errors: &["Prices.Unavailable"],
-                        interval_seconds: 1u64,
-                        max_attempts: 3u64,
-                        backoff_rate: 2f64,
-                        max_delay_seconds: None,
-                        jitter: rt::Jitter::None,
-                    },
-                ],
+                retry: ast::Cow::Borrowed(
+                    &[
+                        ast::spec::Retrier {
+                            errors: ast::Cow::Borrowed(
+                                &[ast::Cow::Borrowed("Prices.Unavailable")],
+                            ),
+                            interval_seconds: 1u64,
+                            max_attempts: 3u64,
+                            backoff_rate: 2f64,
+                            max_delay_seconds: None,
+                            jitter: ast::spec::Jitter::None,
+                        },
+                    ],
+                ),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::task::run(
                 &SPEC,
                 &CATCH,
@@ -249,10 +253,10 @@ pub mod fanout {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Path(ast::path::Path {
+                    input_path: ast::spec::PathField::Path(ast::path::Path {
                         text: ast::Cow::Borrowed("$.priced"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -262,8 +266,8 @@ pub mod fanout {
                     }),
                     parameters: None,
                     result_selector: None,
-                    result_path: rt::ResultPath::Replace,
-                    output_path: rt::PathField::Whole,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
@@ -271,9 +275,9 @@ pub mod fanout {
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:SumLines",
                 timeout: None,
                 heartbeat: None,
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::task::run(
                 &SPEC,
                 &CATCH,

@@ -141,10 +141,10 @@ pub mod order {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: Some(
                         ast::template::Template::Object(
                             ast::Cow::Borrowed(
@@ -182,7 +182,7 @@ pub mod order {
                         ),
                     ),
                     result_selector: None,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.stock"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -190,7 +190,7 @@ pub mod order {
                         ),
                         definite: true,
                     }),
-                    output_path: rt::PathField::Whole,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
@@ -198,18 +198,22 @@ pub mod order {
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:CheckStock",
                 timeout: None,
                 heartbeat: None,
-                retry: &[
-                    rt::Retrier {
-                        errors: &["Warehouse.Busy"],
-                        interval_seconds: 1u64,
-                        max_attempts: 2u64,
-                        backoff_rate: 2f64,
-                        max_delay_seconds: None,
-                        jitter: rt::Jitter::None,
-                    },
-                ],
+                retry: ast::Cow::Borrowed(
+                    &[
+                        ast::spec::Retrier {
+                            errors: ast::Cow::Borrowed(
+                                &[ast::Cow::Borrowed("Warehouse.Busy")],
+                            ),
+                            interval_seconds: 1u64,
+                            max_attempts: 2u64,
+                            backoff_rate: 2f64,
+                            max_delay_seconds: None,
+                            jitter: ast::spec::Jitter::None,
+                        },
+                    ],
+                ),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::task::run(
                 &SPEC,
                 &CATCH,
@@ -221,16 +225,31 @@ pub mod order {
         }
         /// Choice state `InStock?`.
         fn in_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static IO: rt::Io = rt::Io {
-                jsonata: false,
-                input_path: rt::PathField::Whole,
-                parameters: None,
-                result_selector: None,
-                result_path: rt::ResultPath::Replace,
-                output_path: rt::PathField::Whole,
-                output: None,
-                assign: None,
-                context: 0u8,
+            static SPEC: ast::spec::ChoiceSpec<State> = ast::spec::ChoiceSpec {
+                io: ast::spec::Io {
+                    jsonata: false,
+                    input_path: ast::spec::PathField::Whole,
+                    parameters: None,
+                    result_selector: None,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
+                    output: None,
+                    assign: None,
+                    context: 0u8,
+                },
+                branches: ast::Cow::Borrowed(
+                    &[
+                        ast::spec::ChoiceBranch {
+                            next: State::Fulfil,
+                            assign: None,
+                            output: None,
+                        },
+                    ],
+                ),
+                default: Some(State::OutOfStock),
+                default_assign: None,
+                name: ast::Cow::Borrowed("InStock?"),
+                plain: true,
             };
             static P0: rt::syntax::path::Path = ast::path::Path {
                 text: ast::Cow::Borrowed("$.stock.available"),
@@ -243,25 +262,23 @@ pub mod order {
                 ),
                 definite: true,
             };
-            let next = IO
-                .with_env(
-                    cx,
-                    &input,
-                    None,
-                    |env| -> Result<State, rt::Failure> {
-                        Ok(
-                            if rt::choice::boolean_equals(
-                                &*rt::choice::variable(&P0, env)?,
-                                true,
-                            ) {
-                                State::Fulfil
-                            } else {
-                                State::OutOfStock
-                            },
-                        )
-                    },
-                )?;
-            Ok(rt::Next::Go(next, input))
+            rt::choice::run(
+                &SPEC,
+                input,
+                cx,
+                |env| -> Result<Option<usize>, rt::Failure> {
+                    Ok(
+                        if rt::choice::boolean_equals(
+                            &*rt::choice::variable(&P0, env)?,
+                            true,
+                        ) {
+                            Some(0usize)
+                        } else {
+                            None
+                        },
+                    )
+                },
+            )
         }
         /// Parallel state `Fulfil`.
         fn fulfil<'a>(
@@ -269,13 +286,13 @@ pub mod order {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::ParallelSpec = rt::ParallelSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::ParallelSpec = ast::spec::ParallelSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: None,
                     result_selector: None,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.fulfilment"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -283,18 +300,20 @@ pub mod order {
                         ),
                         definite: true,
                     }),
-                    output_path: rt::PathField::Whole,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
                 },
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 1usize] = [
-                rt::Catcher {
-                    errors: &["Payment.Declined"],
+            static CATCH: [ast::spec::Catcher<State>; 1usize] = [
+                ast::spec::Catcher {
+                    errors: ast::Cow::Borrowed(
+                        &[ast::Cow::Borrowed("Payment.Declined")],
+                    ),
                     next: State::PaymentDeclined,
-                    result_path: rt::ResultPath::Merge(ast::path::Path {
+                    result_path: ast::spec::ResultPath::Merge(ast::path::Path {
                         text: ast::Cow::Borrowed("$.error"),
                         root: ast::path::Root::Input,
                         segs: ast::Cow::Borrowed(
@@ -323,10 +342,10 @@ pub mod order {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: Some(
                         ast::template::Template::Object(
                             ast::Cow::Borrowed(
@@ -364,8 +383,8 @@ pub mod order {
                         ),
                     ),
                     result_selector: None,
-                    result_path: rt::ResultPath::Replace,
-                    output_path: rt::PathField::Whole,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
@@ -373,9 +392,9 @@ pub mod order {
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:ChargeCard",
                 timeout: None,
                 heartbeat: None,
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::task::run(
                 &SPEC,
                 &CATCH,
@@ -391,10 +410,10 @@ pub mod order {
             input: Value,
             cx: &'a mut rt::Cx,
         ) -> impl Future<Output = rt::Step<State>> + Send + 'a {
-            static SPEC: rt::TaskSpec = rt::TaskSpec {
-                io: rt::Io {
+            static SPEC: ast::spec::TaskSpec = ast::spec::TaskSpec {
+                io: ast::spec::Io {
                     jsonata: false,
-                    input_path: rt::PathField::Whole,
+                    input_path: ast::spec::PathField::Whole,
                     parameters: Some(
                         ast::template::Template::Object(
                             ast::Cow::Borrowed(
@@ -418,8 +437,8 @@ pub mod order {
                         ),
                     ),
                     result_selector: None,
-                    result_path: rt::ResultPath::Replace,
-                    output_path: rt::PathField::Whole,
+                    result_path: ast::spec::ResultPath::Replace,
+                    output_path: ast::spec::PathField::Whole,
                     output: None,
                     assign: None,
                     context: 0u8,
@@ -427,9 +446,9 @@ pub mod order {
                 resource: "arn:aws:lambda:us-east-1:111111111111:function:BookCourier",
                 timeout: None,
                 heartbeat: None,
-                retry: &[],
+                retry: ast::Cow::Borrowed(&[]),
             };
-            static CATCH: [rt::Catcher<State>; 0usize] = [];
+            static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
             let run = rt::task::run(
                 &SPEC,
                 &CATCH,
@@ -441,34 +460,38 @@ pub mod order {
         }
         /// Succeed state `Done`.
         fn done(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static IO: rt::Io = rt::Io {
+            static IO: ast::spec::Io = ast::spec::Io {
                 jsonata: false,
-                input_path: rt::PathField::Whole,
+                input_path: ast::spec::PathField::Whole,
                 parameters: None,
                 result_selector: None,
-                result_path: rt::ResultPath::Replace,
-                output_path: rt::PathField::Whole,
+                result_path: ast::spec::ResultPath::Replace,
+                output_path: ast::spec::PathField::Whole,
                 output: None,
                 assign: None,
                 context: 0u8,
             };
-            Ok(rt::Next::End(IO.passthrough(input, cx)?))
+            rt::succeed::run(&IO, input, cx)
         }
         /// Fail state `OutOfStock`.
         fn out_of_stock(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static SPEC: rt::FailSpec = rt::FailSpec {
-                error: Some(rt::Text::Lit("OutOfStock")),
-                cause: Some(rt::Text::Lit("The warehouse cannot fill this order.")),
+            static SPEC: ast::spec::FailSpec = ast::spec::FailSpec {
+                error: Some(ast::spec::Text::Lit(ast::Cow::Borrowed("OutOfStock"))),
+                cause: Some(
+                    ast::spec::Text::Lit(
+                        ast::Cow::Borrowed("The warehouse cannot fill this order."),
+                    ),
+                ),
                 context: 0u8,
             };
             Err(rt::fail::run(&SPEC, &input, cx))
         }
         /// Fail state `PaymentDeclined`.
         fn payment_declined(&self, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-            static SPEC: rt::FailSpec = rt::FailSpec {
-                error: Some(rt::Text::Lit("PaymentDeclined")),
+            static SPEC: ast::spec::FailSpec = ast::spec::FailSpec {
+                error: Some(ast::spec::Text::Lit(ast::Cow::Borrowed("PaymentDeclined"))),
                 cause: Some(
-                    rt::Text::Dynamic(
+                    ast::spec::Text::Dynamic(
                         ast::template::Template::Path(ast::path::Path {
                             text: ast::Cow::Borrowed("$.error.Cause"),
                             root: ast::path::Root::Input,

@@ -12,6 +12,8 @@
 //! that equals the rule's `true`/`false`.
 
 mod matches;
+pub mod rule;
+mod state;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +25,7 @@ use asl_syntax::timestamp::{self, Timestamp};
 use serde_json::Value;
 
 pub use matches::string_matches;
+pub use state::run;
 
 use crate::path::select;
 use crate::{Env, Failure};

@@ -1,28 +1,18 @@
 //! `ItemBatcher`: groups the (selected) items into batches `{"BatchInput": …, "Items": […]}`,
 //! each the input of one child execution, by count and by serialized size.
 
-use asl_syntax::template::Template;
 use serde_json::{Map, Value};
 
-use super::{eval_count, eval_field, Count, MapSpec};
+use super::{eval_count, eval_field, BatcherSpec, MapSpec};
+use asl_syntax::spec::Dynamic;
 use crate::cx::Cx;
 use crate::error::Failure;
-
-#[derive(Debug)]
-pub struct BatcherSpec {
-    /// `MaxItemsPerBatch(Path)`.
-    pub max_items: Option<Count>,
-    /// `MaxInputBytesPerBatch(Path)`.
-    pub max_bytes: Option<Count>,
-    /// `BatchInput`: evaluated once with the state's input, added to every batch.
-    pub batch_input: Option<Template>,
-}
 
 /// AWS's ceiling on a batch (a child execution's input).
 pub const MAX_BATCH_BYTES: u64 = 262_144;
 
 pub(crate) fn run(b: &BatcherSpec, spec: &MapSpec, items: Vec<Value>, input: &Value, effective: &Value, cx: &Cx) -> Result<Vec<Value>, Failure> {
-    let limit = |c: &Option<Count>, field: &str| -> Result<Option<u64>, Failure> {
+    let limit = |c: &Option<Dynamic<u64>>, field: &str| -> Result<Option<u64>, Failure> {
         match c {
             None => Ok(None),
             Some(c) => match eval_count(c, input, effective, cx, field)? {

@@ -13,9 +13,6 @@ use std::borrow::Cow;
 
 use asl_syntax::template::Template;
 
-use asl_syntax::path::Path;
-use asl_syntax::template::Query;
-use asl_syntax::Lit;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value};
 
@@ -23,83 +20,23 @@ use crate::catch::{self, Catcher};
 use crate::cx::{ctx, Cx};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
-use crate::io::Io;
+use crate::io::DataFlow;
 use crate::machine::{Flow, Started};
-use crate::retry::{Retrier, RetryState};
+use crate::retry::RetryState;
 use crate::{path, payload, template};
 
 /// Iterations in flight when `MaxConcurrency` is 0 ("no limit"): bounds memory for huge arrays.
 pub const UNBOUNDED_CONCURRENCY: usize = 10_000;
 
-#[derive(Debug)]
-pub enum Concurrency {
-    Lit(u64),
-    Path(Path),
-    Query(Query),
-}
-
-/// Where the items come from.
-#[derive(Debug)]
-pub enum Items {
-    /// The effective input itself.
-    Input,
-    /// `ItemsPath`.
-    Path(Path),
-    /// JSONata `Items: "{% … %}"`.
-    Query(Query),
-    /// A literal `Items` array.
-    Lit(Lit),
-}
-
-/// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`.
-#[derive(Debug)]
-pub enum Tolerance {
-    Lit(f64),
-    Path(Path),
-    Query(Query),
-}
-
-/// An integer field that may come from the input: `MaxItems(Path)`, `MaxItemsPerBatch(Path)`,
-/// `MaxInputBytesPerBatch(Path)`, or a JSONata expression.
-#[derive(Debug)]
-pub enum Count {
-    Lit(u64),
-    Path(Path),
-    Query(Query),
-}
-
-pub use batcher::BatcherSpec;
-pub use reader::{Format, ReaderSpec, Source};
-pub use writer::{OutputType, Transformation, WriterSpec};
-
-#[derive(Debug)]
-pub struct MapSpec {
-    /// `parameters` holds the ItemSelector.
-    pub io: Io,
-    pub items: Items,
-    pub max_concurrency: Option<Concurrency>,
-    /// DISTRIBUTED mode: run here like inline iterations, with a Map Run's events and failure
-    /// tolerance.
-    pub distributed: bool,
-    pub tolerated_failure_count: Option<Tolerance>,
-    pub tolerated_failure_percentage: Option<Tolerance>,
-    /// `ItemReader` (distributed): the items come from a local file or directory.
-    pub reader: Option<ReaderSpec>,
-    /// `ItemBatcher` (distributed): each child execution gets a batch of items.
-    pub batcher: Option<BatcherSpec>,
-    /// `ResultWriter` (distributed).
-    pub writer: Option<WriterSpec>,
-    /// `Label`: names the Map Run (default: the state's name).
-    pub label: Option<&'static str>,
-    pub retry: &'static [Retrier],
-}
+pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
+use asl_syntax::spec::Dynamic;
 
 pub async fn run<'m, S, F>(spec: &MapSpec, catchers: &[Catcher<S>], start: S, input: Value, cx: &mut Cx, iteration: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,
     F: Fn(S, Value, Cx) -> Started<'m>,
 {
-    let mut retry = RetryState::new(spec.retry);
+    let mut retry = RetryState::new(&spec.retry);
     // Without an ItemSelector each iteration's input is its item: when nothing reads the
     // state's input afterwards (and no retry runs the Map again), the items move out of it
     // instead of being copied.
@@ -112,7 +49,7 @@ where
                 break Ok(v);
             }
             Err(f) => {
-                if let Some(f) = retry.retry_or_give_up(spec.retry, f, cx).await {
+                if let Some(f) = retry.retry_or_give_up(&spec.retry, f, cx).await {
                     // As AWS records it: an evaluation error first (EvaluationFailed), then
                     // MapStateFailed; configuration errors (MaxConcurrencyPath,
                     // ToleratedFailure*) fail the execution without a MapStateFailed.
@@ -148,9 +85,9 @@ fn items_can_move(spec: &MapSpec) -> bool {
         && spec.writer.is_none()
         && !spec.distributed
         && matches!(spec.io.input_path, crate::io::PathField::Whole)
-        && matches!(spec.max_concurrency, None | Some(Concurrency::Lit(_)))
-        && matches!(spec.tolerated_failure_count, None | Some(Tolerance::Lit(_)))
-        && matches!(spec.tolerated_failure_percentage, None | Some(Tolerance::Lit(_)))
+        && matches!(spec.max_concurrency, None | Some(Dynamic::Lit(_)))
+        && matches!(spec.tolerated_failure_count, None | Some(Dynamic::Lit(_)))
+        && matches!(spec.tolerated_failure_percentage, None | Some(Dynamic::Lit(_)))
 }
 
 async fn iterate<'m, S, F>(spec: &MapSpec, start: S, input: &mut Value, take_items: bool, cx: &mut Cx, iteration: &F) -> Result<Value, Failure>
@@ -188,13 +125,13 @@ where
         return Err(Failure::runtime(format!("Item path {path} in the input '{}' did not resolve to a JSON array", effective)));
     };
     let limit = match &spec.max_concurrency {
-        None | Some(Concurrency::Lit(0)) => UNBOUNDED_CONCURRENCY,
-        Some(Concurrency::Lit(n)) => (*n as usize).min(UNBOUNDED_CONCURRENCY),
-        Some(Concurrency::Path(p)) => match path::integer_path(p, &cx.env(&effective), "MaxConcurrencyPath")? {
+        None | Some(Dynamic::Lit(0)) => UNBOUNDED_CONCURRENCY,
+        Some(Dynamic::Lit(n)) => (*n as usize).min(UNBOUNDED_CONCURRENCY),
+        Some(Dynamic::Path(p)) => match path::integer_path(p, &cx.env(&effective), "MaxConcurrencyPath")? {
             n if n <= 0 => UNBOUNDED_CONCURRENCY,
             n => (n as usize).min(UNBOUNDED_CONCURRENCY),
         },
-        Some(Concurrency::Query(q)) => {
+        Some(Dynamic::Query(q)) => {
             let v = spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "MaxConcurrency", "integer", |v| v.as_u64().is_some()))?;
             match v.as_u64().unwrap_or(0) {
                 0 => UNBOUNDED_CONCURRENCY,
@@ -215,7 +152,7 @@ where
     // Failures are counted in items: a failed batch fails all of its items.
     let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
     // With a ResultWriter each child's record is kept for the result files.
-    let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.unwrap_or(cx.state_name()), crate::ids::uuid_v4()));
+    let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.as_deref().unwrap_or(cx.state_name()), crate::ids::uuid_v4()));
     let mut children: Vec<writer::Child> = match run {
         Some(_) => (0..n).map(|_| writer::Child { name: String::new(), input: Value::Null, start: None, stop: None, outcome: writer::Outcome::Pending }).collect(),
         None => Vec::new(),
@@ -368,11 +305,11 @@ pub(crate) fn eval_field(spec: &MapSpec, t: &Template, input: &Value, effective:
 }
 
 /// The value of a [`Count`] field; `field` names it in causes (`MaxItems` → `MaxItemsPath`).
-pub(crate) fn eval_count(c: &Count, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<i64, Failure> {
+pub(crate) fn eval_count(c: &Dynamic<u64>, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<i64, Failure> {
     match c {
-        Count::Lit(n) => Ok(*n as i64),
-        Count::Path(p) => path::integer_path(p, &cx.env(effective), &format!("{field}Path")),
-        Count::Query(q) => {
+        Dynamic::Lit(n) => Ok(*n as i64),
+        Dynamic::Path(p) => path::integer_path(p, &cx.env(effective), &format!("{field}Path")),
+        Dynamic::Query(q) => {
             let ctx = cx.context_object_with(ctx::ALL, None);
             let mut env = cx.env(input);
             env.context = &ctx;
@@ -387,18 +324,18 @@ pub(crate) fn eval_count(c: &Count, input: &Value, effective: &Value, cx: &Cx, f
 fn tolerance(spec: &MapSpec, effective: &Value, cx: &Cx) -> Result<(Option<u64>, Option<f64>), Failure> {
     let count = match &spec.tolerated_failure_count {
         None => None,
-        Some(Tolerance::Lit(n)) => Some(*n),
-        Some(Tolerance::Path(p)) => Some(path::integer_path(p, &cx.env(effective), "ToleratedFailureCountPath")? as f64),
-        Some(Tolerance::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailureCount", "integer", |v| v.is_i64())?.as_f64(),
+        Some(Dynamic::Lit(n)) => Some(*n),
+        Some(Dynamic::Path(p)) => Some(path::integer_path(p, &cx.env(effective), "ToleratedFailureCountPath")? as f64),
+        Some(Dynamic::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailureCount", "integer", |v| v.is_i64())?.as_f64(),
     };
     if count.is_some_and(|c| c < 0.0) {
         return Err(Failure::runtime("ToleratedFailureCount cannot be negative."));
     }
     let percentage = match &spec.tolerated_failure_percentage {
         None => None,
-        Some(Tolerance::Lit(n)) => Some(*n),
-        Some(Tolerance::Path(p)) => Some(path::float_path(p, &cx.env(effective), "ToleratedFailurePercentagePath")?),
-        Some(Tolerance::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailurePercentage", "number", Value::is_number)?.as_f64(),
+        Some(Dynamic::Lit(n)) => Some(*n),
+        Some(Dynamic::Path(p)) => Some(path::float_path(p, &cx.env(effective), "ToleratedFailurePercentagePath")?),
+        Some(Dynamic::Query(q)) => template::query_typed(q, &cx.env(effective), "ToleratedFailurePercentage", "number", Value::is_number)?.as_f64(),
     };
     if percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
         return Err(Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."));

@@ -5,39 +5,12 @@
 use std::path::{Path as FsPath, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use asl_syntax::template::Template;
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 
-use super::{eval_count, eval_field, Count, MapSpec};
+use super::{eval_count, eval_field, Format, MapSpec, ReaderSpec, Source};
 use crate::cx::Cx;
 use crate::error::{names, Failure};
-
-#[derive(Debug)]
-pub struct ReaderSpec {
-    pub source: Source,
-    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket`, and `Key` or `Prefix`.
-    pub parameters: Template,
-    /// `ReaderConfig.MaxItems(Path)`.
-    pub max_items: Option<Count>,
-}
-
-#[derive(Debug)]
-pub enum Source {
-    /// `arn:aws:states:::s3:getObject`.
-    GetObject(Format),
-    /// `arn:aws:states:::s3:listObjectsV2`.
-    ListObjects,
-}
-
-/// `ReaderConfig.InputType` with its options.
-#[derive(Debug)]
-pub enum Format {
-    Json { items_pointer: Option<&'static str> },
-    Jsonl,
-    /// `headers`: `CSVHeaders` (`CSVHeaderLocation: GIVEN`); None: the first row.
-    Csv { headers: Option<&'static [&'static str]>, delimiter: u8 },
-}
 
 /// The directory standing in for S3: `ExecutionOptions::s3_root`, else `$ASL_S3_ROOT`, else
 /// `./s3`.
@@ -104,9 +77,12 @@ pub(crate) fn read(r: &ReaderSpec, spec: &MapSpec, input: &Value, effective: &Va
             let bytes = std::fs::read(&path).map_err(|e| failed(format!("Cannot read the object {location}: {e}")))?;
             let text = std::str::from_utf8(&bytes).map_err(|e| failed(format!("The object {location} is not UTF-8 text: {e}")))?;
             let items = match format {
-                Format::Json { items_pointer } => parse_json(text, *items_pointer, max),
+                Format::Json { items_pointer } => parse_json(text, items_pointer.as_deref(), max),
                 Format::Jsonl => parse_jsonl(text, max),
-                Format::Csv { headers, delimiter } => parse_csv(text, *delimiter, *headers, max),
+                Format::Csv { headers, delimiter } => {
+                    let headers: Option<Vec<&str>> = headers.as_ref().map(|h| h.iter().map(|s| s.as_ref()).collect());
+                    parse_csv(text, *delimiter, headers.as_deref(), max)
+                }
             };
             items.map_err(|e| failed(format!("Cannot read the items of {location}: {e}")))
         }

@@ -7,41 +7,14 @@
 use std::path::Path as FsPath;
 use std::time::SystemTime;
 
-use asl_syntax::template::Template;
 use serde_json::{json, Map, Value};
 
 use super::reader::{bucket_dir, object_path, s3_root};
 use super::{eval_field, MapSpec};
+use super::{OutputType, Transformation, WriterSpec};
 use crate::clock::format_timestamp;
 use crate::cx::Cx;
 use crate::error::{names, Failure};
-
-#[derive(Debug)]
-pub struct WriterSpec {
-    /// `Parameters`/`Arguments` of `s3:putObject` (`Bucket`, `Prefix`); None: no export.
-    pub parameters: Option<Template>,
-    pub output_type: OutputType,
-    /// None: `NONE` when exporting, `COMPACT` otherwise (AWS's defaults).
-    pub transformation: Option<Transformation>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputType {
-    /// A JSON array per file (`.json`).
-    Json,
-    /// JSON Lines (`.jsonl`).
-    Jsonl,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transformation {
-    /// Every child execution's record: ARN, input, output, status, dates.
-    None,
-    /// The outputs only (a failed child keeps its record).
-    Compact,
-    /// Like `Compact`, with outputs that are arrays spliced into the result.
-    Flatten,
-}
 
 /// What happened to one child execution (an item, or a batch).
 #[derive(Debug)]
