@@ -33,7 +33,7 @@ pub struct ExecutionInfo {
     /// `$$.Execution.Input`; `None` when no state of the machine reads it (see `context`).
     pub input: Option<Box<Value>>,
     /// The parts of the context object any state of the machine reads ([`ctx`] bits, from
-    /// [`Machine::CONTEXT`](crate::Machine::CONTEXT)): what the machine never reads is neither
+    /// [`Machine::context`](crate::Machine::context)): what the machine never reads is neither
     /// copied (the execution's input) nor measured (each state's entry time).
     pub context: u8,
     pub start_time: SystemTime,

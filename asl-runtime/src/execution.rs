@@ -101,7 +101,7 @@ impl ExecutionOptions {
 /// Runs an execution of `m` from its `StartAt` to the end.
 pub fn execute<'a, M: Machine>(m: &'a M, input: Value, opts: &'a ExecutionOptions, timeout_seconds: Option<u64>) -> impl Future<Output = Result<Value, Failure>> + Send + 'a {
     // A plain function returning the inner future: no layer of its own in a parked execution.
-    execute_from(m, M::START, input, opts, timeout_seconds)
+    execute_from(m, m.start_state(), input, opts, timeout_seconds)
 }
 
 /// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
@@ -115,8 +115,9 @@ async fn run_execution<M: Machine>(m: &M, state: M::State, input: Box<Value>, op
     if let Some(limit) = opts.max_payload_bytes.filter(|l| crate::limits::exceeds(&input, *l)) {
         return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The execution input exceeds the maximum number of bytes service limit ({limit}).")));
     }
-    let kept = if M::CONTEXT & ctx::EXECUTION != 0 { (*input).clone() } else { Value::Null };
-    let info = Arc::new(opts.info(M::NAME, kept, M::CONTEXT));
+    let context = m.context();
+    let kept = if context & ctx::EXECUTION != 0 { (*input).clone() } else { Value::Null };
+    let info = Arc::new(opts.info(m.machine_name(), kept, context));
     let mut cx = Cx::new(info);
     cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));

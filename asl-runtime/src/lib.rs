@@ -23,6 +23,8 @@ pub mod intrinsics;
 pub mod io;
 pub mod jsonata;
 pub mod limits;
+#[cfg(feature = "loader")]
+pub mod loader;
 pub mod machine;
 pub mod map;
 pub mod parallel;
@@ -43,6 +45,8 @@ pub use env::Env;
 pub use error::Failure;
 pub use execution::ExecutionOptions;
 pub use history::{Event, History, Observer};
+#[cfg(feature = "loader")]
+pub use loader::{Handler, Handlers, LoadError, LoadOptions, LoadedMachine, Workflow};
 pub use machine::{Machine, StateId};
 pub use serde_json::{json, Value};
 pub use task::TaskContext;

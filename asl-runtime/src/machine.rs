@@ -66,12 +66,14 @@ impl<S> Flow<S> {
 pub trait Machine: Send + Sync + 'static {
     type State: StateId;
     /// The top-level `StartAt`.
-    const START: Self::State;
+    fn start_state(&self) -> Self::State;
     /// The workflow's name (from the file name, or as given to `asl!`).
-    const NAME: &'static str;
+    fn machine_name(&self) -> &str;
     /// The parts of the context object (`$$`, `$states.context`) any of its states reads, as
-    /// [`ctx`](crate::cx::ctx) bits; generated code knows them, the default assumes all.
-    const CONTEXT: u8 = crate::cx::ctx::ALL;
+    /// [`ctx`](crate::cx::ctx) bits; the lowering knows them, the default assumes all.
+    fn context(&self) -> u8 {
+        crate::cx::ctx::ALL
+    }
 
     /// Runs one state.
     fn step<'a>(&'a self, state: Self::State, input: Value, cx: &'a mut Cx) -> impl Future<Output = Step<Self::State>> + Send + 'a;

@@ -49,7 +49,7 @@ fn main() {
             }
             Err(message) => format!("Err({message:?})"),
         };
-        writeln!(entries, "    Case {{ name: {name:?}, dir: {dir_text:?}, compiled: {compiled} }},").unwrap();
+        writeln!(entries, "    Case {{ name: {name:?}, dir: {dir_text:?}, machine: \"case_{n:04}\", compiled: {compiled} }},").unwrap();
     }
     write!(registry, "\n/// Every case, in name order.\npub static CASES: &[Case] = &[\n{entries}];\n").unwrap();
     write_if_changed(&out.join("registry.rs"), &registry);

@@ -289,9 +289,15 @@ impl Emitter<'_> {
 
                 impl<T: Tasks> rt::Machine for #machine<T> {
                     type State = State;
-                    const START: State = #start;
-                    const NAME: &'static str = #machine_name;
-                    const CONTEXT: u8 = #context;
+                    fn start_state(&self) -> State {
+                        #start
+                    }
+                    fn machine_name(&self) -> &str {
+                        #machine_name
+                    }
+                    fn context(&self) -> u8 {
+                        #context
+                    }
 
                     async fn step(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
                         match state {

@@ -325,9 +325,15 @@ pub mod approval {
     }
     impl<T: Tasks> rt::Machine for Approval<T> {
         type State = State;
-        const START: State = State::RequestApproval;
-        const NAME: &'static str = "approval";
-        const CONTEXT: u8 = 8u8;
+        fn start_state(&self) -> State {
+            State::RequestApproval
+        }
+        fn machine_name(&self) -> &str {
+            "approval"
+        }
+        fn context(&self) -> u8 {
+            8u8
+        }
         async fn step(
             &self,
             state: State,

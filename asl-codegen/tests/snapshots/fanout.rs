@@ -290,9 +290,15 @@ pub mod fanout {
     }
     impl<T: Tasks> rt::Machine for Fanout<T> {
         type State = State;
-        const START: State = State::PriceLines;
-        const NAME: &'static str = "fanout";
-        const CONTEXT: u8 = 16u8;
+        fn start_state(&self) -> State {
+            State::PriceLines
+        }
+        fn machine_name(&self) -> &str {
+            "fanout"
+        }
+        fn context(&self) -> u8 {
+            16u8
+        }
         async fn step(
             &self,
             state: State,

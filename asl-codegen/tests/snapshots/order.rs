@@ -512,9 +512,15 @@ pub mod order {
     }
     impl<T: Tasks> rt::Machine for Order<T> {
         type State = State;
-        const START: State = State::CheckStock;
-        const NAME: &'static str = "order";
-        const CONTEXT: u8 = 0u8;
+        fn start_state(&self) -> State {
+            State::CheckStock
+        }
+        fn machine_name(&self) -> &str {
+            "order"
+        }
+        fn context(&self) -> u8 {
+            0u8
+        }
         async fn step(
             &self,
             state: State,

@@ -14,7 +14,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime};
 
 use asl_runtime::clock::Clock;
-use asl_runtime::{ExecutionOptions, Failure, History, Observer, TaskContext, Value};
+use asl_runtime::{ExecutionOptions, Failure, Handlers, History, LoadOptions, Observer, TaskContext, Value, Workflow};
 use serde_json::json;
 
 use compare::Matcher;
@@ -29,8 +29,10 @@ pub type RunFn = fn(Stubs, Value, ExecutionOptions) -> CaseFuture;
 pub struct Case {
     /// The case directory's name.
     pub name: &'static str,
-    /// Where its `input.json`, `expected.json` and `meta.json` are.
+    /// Where its `definition.json`, `input.json`, `expected.json` and `meta.json` are.
     pub dir: &'static str,
+    /// The state machine's name (the compiled module's), which the loaded workflow takes too.
+    pub machine: &'static str,
     /// The compiled workflow, or why it is not: `compile error:` + the compiler's rendered
     /// diagnostics, or `not compiled:` + the runtime functions it would need.
     pub compiled: Result<RunFn, &'static str>,
@@ -82,6 +84,8 @@ pub struct Outcome {
     pub detail: String,
     /// `None` when the case did not run to an end (compile error, hang, panic).
     pub actual: Option<Actual>,
+    /// The run's event types, in order.
+    pub events: Vec<&'static str>,
     /// Whether the execution's history event types equal the recorded ones (`None` when
     /// `expected.json` has no history or the case did not run). Informational: not part of the
     /// verdict yet (Parallel branches interleave differently; aborted siblings are not recorded).
@@ -105,22 +109,98 @@ impl Outcome {
     }
 }
 
-/// Runs every case whose name contains `filter` (all when `None`), in name order.
-pub fn run_all(filter: Option<&str>) -> Vec<Outcome> {
-    CASES.iter().filter(|c| filter.is_none_or(|f| c.name.contains(f))).map(run_case).collect()
+/// Which way a case's workflow runs: compiled into this crate by `build.rs`, loaded at run time
+/// from its definition, or both (the two outcomes must then agree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Compiled,
+    Loaded,
+    Both,
 }
 
-/// Runs one case and compares its outcome with `expected.json`.
-pub fn run_case(case: &Case) -> Outcome {
-    let fail = |detail: String, actual: Option<Actual>| Outcome { case: case.name, pass: false, detail, actual, history: None };
+impl std::str::FromStr for Engine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "compiled" => Ok(Engine::Compiled),
+            "loaded" => Ok(Engine::Loaded),
+            "both" => Ok(Engine::Both),
+            other => Err(format!("unknown engine {other:?}: use compiled, loaded or both")),
+        }
+    }
+}
+
+/// Runs every case whose name contains `filter` (all when `None`), in name order.
+pub fn run_all(filter: Option<&str>, engine: Engine) -> Vec<Outcome> {
+    CASES.iter().filter(|c| filter.is_none_or(|f| c.name.contains(f))).map(|c| run_case(c, engine)).collect()
+}
+
+/// Runs one case with `engine`; with both, the outcomes (and event sequences) of the compiled
+/// and the loaded workflow must agree, or the case fails naming the first difference.
+pub fn run_case(case: &Case, engine: Engine) -> Outcome {
+    match engine {
+        Engine::Compiled => run_with(case, Engine::Compiled),
+        Engine::Loaded => run_with(case, Engine::Loaded),
+        Engine::Both => {
+            let compiled = run_with(case, Engine::Compiled);
+            let loaded = run_with(case, Engine::Loaded);
+            match disagreement(case, &compiled, &loaded) {
+                None => compiled,
+                Some(detail) => Outcome { pass: false, detail, ..compiled },
+            }
+        }
+    }
+}
+
+/// How the compiled and the loaded runs of a case differ, if they do. Outcomes of cases with
+/// random values or clocks are compared by status, error and verdict only.
+fn disagreement(case: &Case, compiled: &Outcome, loaded: &Outcome) -> Option<String> {
+    let nondeterministic = read_json(case.dir, "meta.json").ok().and_then(|m| m["nondeterministic"].as_bool()).unwrap_or(false);
+    let brief = |a: &Option<Actual>| match a {
+        Some(Actual::Failed(f)) => format!("FAILED {}", f.error),
+        Some(Actual::Succeeded(_)) => "SUCCEEDED".to_owned(),
+        None => "no outcome".to_owned(),
+    };
+    if compiled.pass != loaded.pass {
+        return Some(format!("engines disagree: compiled {} ({}), loaded {} ({})", if compiled.pass { "passes" } else { "fails" }, compiled.detail, if loaded.pass { "passes" } else { "fails" }, loaded.detail));
+    }
+    if nondeterministic {
+        if brief(&compiled.actual) != brief(&loaded.actual) {
+            return Some(format!("engines disagree: compiled {}, loaded {}", brief(&compiled.actual), brief(&loaded.actual)));
+        }
+    } else if compiled.actual != loaded.actual {
+        let show = |a: &Option<Actual>| a.as_ref().map_or("no outcome".to_owned(), |a| compare::short(&a.to_json()));
+        return Some(format!("engines disagree: compiled {}, loaded {}", show(&compiled.actual), show(&loaded.actual)));
+    }
+    if compiled.events != loaded.events {
+        let at = compiled.events.iter().zip(&loaded.events).position(|(a, b)| a != b).unwrap_or(compiled.events.len().min(loaded.events.len()));
+        return Some(format!(
+            "engines disagree on event {}: compiled {:?}, loaded {:?}",
+            at + 1,
+            compiled.events.get(at).copied().unwrap_or("(end)"),
+            loaded.events.get(at).copied().unwrap_or("(end)")
+        ));
+    }
+    None
+}
+
+/// Runs one case one way and compares its outcome with `expected.json`.
+fn run_with(case: &Case, engine: Engine) -> Outcome {
+    let fail = |detail: String, actual: Option<Actual>| Outcome { case: case.name, pass: false, detail, actual, history: None, events: Vec::new() };
     let files = (|| Ok::<_, String>((read_json(case.dir, "input.json")?, read_json(case.dir, "expected.json")?, read_json(case.dir, "meta.json")?)))();
     let (input, expected, meta) = match files {
         Ok(f) => f,
         Err(e) => return fail(e, None),
     };
-    let run = match case.compiled {
-        Ok(run) => run,
-        Err(message) => return fail(message.to_owned(), None),
+    let run: Runner = match engine {
+        Engine::Loaded => match load(case) {
+            Ok(w) => Runner::Loaded(w),
+            Err(message) => return fail(message, None),
+        },
+        _ => match case.compiled {
+            Ok(run) => Runner::Compiled(run),
+            Err(message) => return fail(message.to_owned(), None),
+        },
     };
     let recorded = recorded_time(&meta);
     let history = Arc::new(History::new());
@@ -136,11 +216,45 @@ pub fn run_case(case: &Case) -> Outcome {
         return fail(problems.join("; "), Some(actual));
     }
     let nondeterministic = meta["nondeterministic"].as_bool().unwrap_or(false);
-    let history = compare_history(&expected, &history.kinds());
+    let events = history.kinds();
+    let history = compare_history(&expected, &events);
     match compare(&expected, nondeterministic, &actual) {
-        Ok(note) => Outcome { case: case.name, pass: true, detail: note, actual: Some(actual), history },
-        Err(detail) => Outcome { history, ..fail(detail, Some(actual)) },
+        Ok(note) => Outcome { case: case.name, pass: true, detail: note, actual: Some(actual), history, events },
+        Err(detail) => Outcome { history, events, ..fail(detail, Some(actual)) },
     }
+}
+
+/// A case's workflow, one way or the other.
+enum Runner {
+    Compiled(RunFn),
+    Loaded(Workflow),
+}
+
+/// Loads a case's definition as the compiled one was built: named after its module, with
+/// AWS's leniency on unassigned variables.
+fn load(case: &Case) -> Result<Workflow, String> {
+    let label = format!("{}/definition.json", case.name);
+    let path = Path::new(case.dir).join("definition.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("not loaded: cannot read {label}: {e}"))?;
+    let options = LoadOptions { name: case.machine.to_owned(), label, lenient_variables: true };
+    Workflow::load(&text, &options).map_err(|e| format!("compile error:\n{e}\n"))
+}
+
+/// Runs a loaded workflow with the case's stubs behind a catch-all handler.
+fn run_loaded(workflow: Workflow, stubs: Stubs, input: Value, options: ExecutionOptions) -> CaseFuture {
+    Box::pin(async move {
+        let stubs = Arc::new(stubs);
+        let handler_stubs = stubs.clone();
+        let handlers = Handlers::new().fallback(move |input: Value, ctx: TaskContext| {
+            let stubs = handler_stubs.clone();
+            async move { stubs.call(ctx.resource, input, ctx.clone()).await }
+        });
+        let result = match workflow.machine(&handlers, options) {
+            Ok(m) => m.start(input).await,
+            Err(e) => Err(Failure::new("Conformance.LoadError", e.to_string())),
+        };
+        (result, stubs.problems())
+    })
 }
 
 /// Compares the event types of a run with the recorded `history`, if there is one.
@@ -161,7 +275,7 @@ fn compare_history(expected: &Value, actual: &[&str]) -> Option<Result<(), Strin
 /// Runs a compiled case on its own thread, on a current-thread tokio runtime with time paused
 /// (Waits, retries and timeouts are instant), giving up after `limit` of real time (the thread
 /// of a hung case is left behind).
-fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<SystemTime>, history: Option<Arc<History>>, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
+fn execute(name: &str, run: Runner, stubs: Stubs, input: Value, recorded: Option<SystemTime>, history: Option<Arc<History>>, limit: Duration) -> Result<(Result<Value, Failure>, Vec<String>), String> {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name(name.to_owned())
@@ -172,7 +286,11 @@ fn execute(name: &str, run: RunFn, stubs: Stubs, input: Value, recorded: Option<
                 // its input mean what they meant then.
                 let clock = recorded.map(Clock::starting_at);
                 let observer = history.map(|h| h as Arc<dyn Observer>);
-                run(stubs, input, ExecutionOptions { clock, observer, ..Default::default() }).await
+                let options = ExecutionOptions { clock, observer, ..Default::default() };
+                match run {
+                    Runner::Compiled(run) => run(stubs, input, options).await,
+                    Runner::Loaded(w) => run_loaded(w, stubs, input, options).await,
+                }
             });
             let _ = tx.send(outcome);
         })
@@ -329,18 +447,30 @@ mod tests {
     fn runs_on_virtual_time_under_a_wall_clock_guard() {
         let limit = Duration::from_millis(300);
         let started = std::time::Instant::now();
-        let (out, _) = execute("day", waits_a_virtual_day, Stubs::default(), json!(1), None, None, limit).unwrap();
+        let (out, _) = execute("day", Runner::Compiled(waits_a_virtual_day), Stubs::default(), json!(1), None, None, limit).unwrap();
         assert_eq!(out.unwrap(), json!(1));
         assert!(started.elapsed() < limit);
-        assert_eq!(execute("hang", never_ends, Stubs::default(), json!(1), None, None, limit).unwrap_err(), "hung: no outcome after 300ms of real time");
+        assert_eq!(execute("hang", Runner::Compiled(never_ends), Stubs::default(), json!(1), None, None, limit).unwrap_err(), "hung: no outcome after 300ms of real time");
         // Generous: printing a panic's backtrace (RUST_BACKTRACE=1) can take a while under load.
-        assert_eq!(execute("panic", panics, Stubs::default(), json!(1), None, None, Duration::from_secs(10)).unwrap_err(), "panicked: boom");
+        assert_eq!(execute("panic", Runner::Compiled(panics), Stubs::default(), json!(1), None, None, Duration::from_secs(10)).unwrap_err(), "panicked: boom");
+    }
+
+    #[test]
+    fn the_two_engines_must_agree_on_outcome_and_events() {
+        let case = Case { name: "c", dir: "/nonexistent", machine: "case_0001", compiled: Err("unused") };
+        let outcome = |actual: Actual, events: Vec<&'static str>| Outcome { case: "c", pass: true, detail: String::new(), actual: Some(actual), history: None, events };
+        let a = outcome(Actual::Succeeded(json!({"x": 1})), vec!["ExecutionStarted", "ExecutionSucceeded"]);
+        assert_eq!(disagreement(&case, &a, &a.clone()), None);
+        let b = outcome(Actual::Succeeded(json!({"x": 2})), a.events.clone());
+        assert_eq!(disagreement(&case, &a, &b).unwrap(), r#"engines disagree: compiled {"status":"SUCCEEDED","output":{"x":1}}, loaded {"status":"SUCCEEDED","output":{"x":2}}"#);
+        let c = outcome(Actual::Succeeded(json!({"x": 1})), vec!["ExecutionStarted", "ExecutionFailed"]);
+        assert_eq!(disagreement(&case, &a, &c).unwrap(), r#"engines disagree on event 2: compiled "ExecutionSucceeded", loaded "ExecutionFailed""#);
     }
 
     #[test]
     fn json_lines_omit_what_is_absent() {
         assert_eq!(failed("", None).to_json(), json!({"status": "FAILED"}));
-        let o = Outcome { case: "c", pass: false, detail: "compile error".into(), actual: None, history: None };
+        let o = Outcome { case: "c", pass: false, detail: "compile error".into(), actual: None, history: None, events: Vec::new() };
         assert_eq!(o.to_json(), json!({"case": "c", "result": "fail", "detail": "compile error"}));
     }
 }

@@ -1,4 +1,4 @@
-//! `cargo run --release -p asl-conformance [-- --jsonl FILE] [--filter SUBSTRING] [--write-passing]`
+//! `cargo run --release -p asl-conformance [-- --jsonl FILE] [--filter SUBSTRING] [--engine compiled|loaded|both] [--write-passing]`
 //!
 //! Runs the conformance cases and prints one JSON line per case (to stdout, or to FILE with
 //! `--jsonl`), then `N passed, M failed`. `--write-passing` rewrites `passing.txt` (the ratchet)
@@ -7,12 +7,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: asl-conformance [--jsonl FILE] [--filter SUBSTRING] [--write-passing]";
+const USAGE: &str = "usage: asl-conformance [--jsonl FILE] [--filter SUBSTRING] [--engine compiled|loaded|both] [--write-passing]";
 
 fn main() -> ExitCode {
     let mut jsonl = None;
     let mut filter = None;
     let mut write_passing = false;
+    let mut engine = asl_conformance::Engine::Both;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -27,6 +28,17 @@ fn main() -> ExitCode {
                     filter = Some(value);
                 }
             }
+            "--engine" => match args.next().map(|e| e.parse()) {
+                Some(Ok(e)) => engine = e,
+                Some(Err(e)) => {
+                    eprintln!("{e}\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+                None => {
+                    eprintln!("--engine needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--write-passing" => write_passing = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -54,7 +66,7 @@ fn main() -> ExitCode {
     };
     let mut outcomes = Vec::new();
     for case in asl_conformance::CASES.iter().filter(|c| filter.as_deref().is_none_or(|f| c.name.contains(f))) {
-        let outcome = asl_conformance::run_case(case);
+        let outcome = asl_conformance::run_case(case, engine);
         writeln!(out, "{}", outcome.to_json()).expect("write");
         outcomes.push(outcome);
     }

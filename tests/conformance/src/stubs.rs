@@ -259,8 +259,10 @@ fn not_found(arn: &str) -> Failure {
 fn invoke_response(payload: Value) -> Value {
     let id = request_id();
     let length = payload.to_string().len().to_string();
-    let date = http_date(SystemTime::now());
-    let trace = format!("Root=1-{}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8], &uuid::Uuid::new_v4().simple().to_string()[..24]);
+    // Fixed: the recordings' dates and trace ids are compared as any value, and both runs of a
+    // case must see the same ones.
+    let date = http_date(UNIX_EPOCH + Duration::from_secs(1_731_687_395));
+    let trace = format!("Root=1-{}-{}", &uuid::Uuid::from_u128(next_id()).simple().to_string()[..8], &uuid::Uuid::from_u128(next_id()).simple().to_string()[..24]);
     json!({
         "ExecutedVersion": "$LATEST",
         "Payload": payload,
@@ -292,8 +294,20 @@ fn invoke_response(payload: Value) -> Value {
     })
 }
 
+/// A fresh id in the shape of a version 4 UUID. Counted per thread (each case runs on a thread
+/// of its own), so the compiled and the loaded run of a case see the same ids.
 fn request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::from_u128(next_id()).to_string()
+}
+
+fn next_id() -> u128 {
+    thread_local!(static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
+    let n = NEXT.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    // Version 4, variant 1 bits set, the count in the low bits.
+    0x5eed_0000_0000_4000_8000_0000_0000_0000u128 | n as u128
 }
 
 /// `Tue, 15 Nov 2024 16:16:35 GMT`.

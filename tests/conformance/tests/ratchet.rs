@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 #[test]
 fn passing_cases_keep_passing() {
-    let outcomes = asl_conformance::run_all(None);
+    let outcomes = asl_conformance::run_all(None, asl_conformance::Engine::Both);
     let by_name: BTreeMap<&str, &asl_conformance::Outcome> = outcomes.iter().map(|o| (o.case, o)).collect();
     let passed = outcomes.iter().filter(|o| o.pass).count();
     println!("conformance: {passed} of {} cases pass", outcomes.len());
