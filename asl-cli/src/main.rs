@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 an invalid workflow (diagnostics printed), 2 usage or I/O errors.
 
 mod diagnostics;
+mod run;
 mod scaffold;
 
 use std::io::{IsTerminal, Write};
@@ -56,6 +57,33 @@ enum Command {
         #[arg(value_name = "FLOW.json")]
         file: PathBuf,
     },
+    /// Run a workflow, loaded at run time; print its output (exit 0) or its error (exit 1).
+    Run {
+        /// The workflow (ASL JSON).
+        #[arg(value_name = "FLOW.json")]
+        file: PathBuf,
+        /// The execution's input (JSON; default `{}`).
+        #[arg(long, value_name = "JSON")]
+        input: Option<String>,
+        /// Read the execution's input from a file.
+        #[arg(long, value_name = "FILE")]
+        input_file: Option<PathBuf>,
+        /// Serve a Task resource (an ARN, or a pattern with `*`) with a shell command: the task's
+        /// input as JSON on stdin, its result as JSON on stdout; a non-zero exit fails the task
+        /// with the `{"error": …, "cause": …}` (or the text) it printed.
+        #[arg(long = "task", value_name = "RESOURCE=COMMAND")]
+        tasks: Vec<String>,
+        /// Print the execution's history events (a table, or JSON lines with --format json or
+        /// when stdout is not a terminal).
+        #[arg(long)]
+        history: bool,
+        /// `human` or `json` (the history as JSON lines).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Skip waits and retry delays on a virtual clock (and report the virtual time taken).
+        #[arg(long)]
+        virtual_time: bool,
+    },
     /// Create a new crate with a workflow, a main using `asl!` and a test on virtual time.
     New {
         /// Directory to create; its last component is the crate name.
@@ -104,6 +132,9 @@ fn main() -> ExitCode {
         Command::Check { files, format, quiet } => check(&files, format, quiet, color),
         Command::Graph { file, format, output } => graph_cmd(&file, format, output.as_deref(), color),
         Command::Expand { file } => expand(&file, color),
+        Command::Run { file, input, input_file, tasks, history, format, virtual_time } => {
+            run::run(run::Run { file, input, input_file, tasks, history, json: format == CheckFormat::Json, virtual_time }, color)
+        }
         Command::New { name } => match scaffold::create(&name) {
             Ok(()) => {
                 println!("created `{}`: cd {} && cargo test", name.display(), name.display());
