@@ -25,7 +25,7 @@ fn main() {
         let machine = match asl_codegen::check(&text) {
             Ok(m) => m,
             Err(_) => {
-                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, run: None, skipped: Some(\"does not compile\") }},");
+                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, definition: {text:?}, run: None, skipped: Some(\"does not compile\") }},");
                 continue;
             }
         };
@@ -40,11 +40,11 @@ fn main() {
                 let _ = writeln!(code, "\nimpl {module}::Tasks for Stubs {{ {impls} }}");
                 // The machine is made once, as a service would; each run is one execution.
                 let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: &Value, n: usize) -> Runs {{ static FLOW: std::sync::LazyLock<{module}::Flow<Stubs>> = std::sync::LazyLock::new(|| {module}::Flow::with_options(Stubs, bench_options())); measure(rt, input, n, |i| FLOW.start(i)) }}");
-                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, run: Some(run_{module}), skipped: None }},");
+                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, definition: {text:?}, run: Some(run_{module}), skipped: None }},");
             }
             Err(e) => {
                 println!("cargo:warning=workload {name} is skipped: {}", e.lines().next().unwrap_or(""));
-                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, run: None, skipped: Some({:?}) }},", e.lines().next().unwrap_or(""));
+                let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, definition: {text:?}, run: None, skipped: Some({:?}) }},", e.lines().next().unwrap_or(""));
             }
         }
     }

@@ -6,6 +6,9 @@
 //! `asl-bench WORKLOAD --handwritten`: the same, for the workload written by hand in plain Rust
 //! (`handwritten.rs`): the ceiling an engine over `serde_json` values could reach.
 //!
+//! `asl-bench WORKLOAD --loaded`: the same, for the workflow loaded at run time
+//! (`asl_runtime::Workflow`) instead of compiled.
+//!
 //! `asl-bench --park N`: N executions parked in a Wait at once, then woken (memory and time).
 
 use std::time::Instant;
@@ -32,6 +35,8 @@ fn stub(resource: &str, input: Value) -> Result<Value, Failure> {
 pub struct Workload {
     name: &'static str,
     input: &'static str,
+    /// The definition as compiled (for `--loaded`).
+    definition: &'static str,
     run: Option<fn(&tokio::runtime::Runtime, &Value, usize) -> Runs>,
     skipped: Option<&'static str>,
 }
@@ -126,11 +131,13 @@ fn main() {
     let mut name = None;
     let mut iterations = 10usize;
     let mut by_hand = false;
+    let mut loaded = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iterations" => iterations = it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             "--handwritten" => by_hand = true,
+            "--loaded" => loaded = true,
             "--payload-limit" => PAYLOAD_LIMIT.store(true, std::sync::atomic::Ordering::Relaxed),
             "--park" => return park(it.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage())),
             "--expand" => {
@@ -159,6 +166,16 @@ fn main() {
             std::process::exit(1);
         };
         measure_sync(&input, iterations.max(1), run)
+    } else if loaded {
+        let options = asl_runtime::LoadOptions { name: w.name.to_owned(), ..Default::default() };
+        let workflow = asl_runtime::Workflow::load(w.definition, &options).unwrap_or_else(|e| {
+            eprintln!("workload `{name}` does not load: {e}");
+            std::process::exit(1);
+        });
+        let handlers = asl_runtime::Handlers::new().fallback(|input: Value, ctx: asl_runtime::TaskContext| async move { stub(ctx.resource, input) });
+        let machine = workflow.machine(&handlers, bench_options()).expect("the catch-all serves every task");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        measure(&rt, &input, iterations.max(1), |i| machine.start(i))
     } else {
         let Some(run) = w.run else {
             eprintln!("workload `{name}` is not compiled: {}", w.skipped.unwrap_or("?"));
@@ -178,7 +195,7 @@ fn main() {
         "{}",
         serde_json::json!({
             "workload": w.name,
-            "engine": if by_hand { "handwritten" } else { "aslc" },
+            "engine": if by_hand { "handwritten" } else if loaded { "aslc-loaded" } else { "aslc" },
             "executions": times.len(),
             "transitions": transitions,
             "seconds": median,
@@ -310,6 +327,6 @@ fn expand(n: usize, out: Option<&str>) {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: asl-bench WORKLOAD [--iterations N] [--handwritten] [--payload-limit] | --list | --park N | --expand N [OUT.rs]");
+    eprintln!("usage: asl-bench WORKLOAD [--iterations N] [--handwritten | --loaded] [--payload-limit] | --list | --park N | --expand N [OUT.rs]");
     std::process::exit(2);
 }
