@@ -54,8 +54,8 @@ JOBS=(
 want() { local a=$1 w; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$w" = "$a" ] && return 0; done; return 1; }
 tps() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
 
-printf '%-22s %-8s %14s %14s %9s\n' workload peer "peer tr/s" "aslc tr/s" ratio
-declare -A ASLC_TPS
+printf '%-22s %-8s %14s %14s %9s %14s %9s\n' workload peer "peer tr/s" "aslc tr/s" ratio "loaded tr/s" ratio
+declare -A ASLC_TPS LOADED_TPS
 for job in "${JOBS[@]}"; do
   IFS='|' read -r peer pw aw <<< "$job"
   want "$aw" "$@" || continue
@@ -71,7 +71,10 @@ for job in "${JOBS[@]}"; do
     # More executions for aslc: its runs are short (the median of many is steadier).
     n=$(( it * 20 )); case $aw in choice_loop*|map_*) n=$(( it * 4 ));; esac
     ASLC_TPS[$aw]=$("$ASLC" "$aw" --iterations "$n" | tps transitions_per_sec)
+    # The same workload loaded at run time instead of compiled.
+    LOADED_TPS[$aw]=$("$ASLC" "$aw" --loaded --iterations "$n" | tps transitions_per_sec)
   fi
   a=${ASLC_TPS[$aw]}
-  printf '%-22s %-8s %14.0f %14.0f %8.1fx\n' "$aw" "$peer" "$p" "$a" "$(python3 -c "print($a/$p)")"
+  l=${LOADED_TPS[$aw]}
+  printf '%-22s %-8s %14.0f %14.0f %8.1fx %14.0f %8.1fx\n' "$aw" "$peer" "$p" "$a" "$(python3 -c "print($a/$p)")" "$l" "$(python3 -c "print($l/$p)")"
 done

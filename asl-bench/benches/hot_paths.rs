@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use asl_runtime::__private::{choice, intrinsics, pass, path, Cx, Io, PassSpec, PathField, ResultPath};
-use asl_runtime::{json, ExecutionOptions, Value, Vars};
+use asl_runtime::__private::{Env, Vars};
+use asl_runtime::{json, ExecutionOptions, Value};
 use asl_syntax::intrinsic::parse_call;
 use asl_syntax::path::{parse_path, parse_reference_path};
 use asl_syntax::template::Template;
@@ -20,7 +21,7 @@ fn input() -> Value {
 fn paths(c: &mut Criterion) {
     let input = input();
     let vars = Vars::new();
-    let env = asl_runtime::Env::of(&input, &vars);
+    let env = Env::of(&input, &vars);
     for text in ["$.v", "$.payload.a[1]", "$.items[?(@.price < 10)].price", "$..price"] {
         let p = parse_path(text).unwrap();
         c.bench_function(&format!("path select {text}"), |b| b.iter(|| black_box(path::select(black_box(&p), &env)).is_some()));
@@ -34,7 +35,7 @@ fn paths(c: &mut Criterion) {
 fn intrinsic_calls(c: &mut Criterion) {
     let input = input();
     let vars = Vars::new();
-    let env = asl_runtime::Env::of(&input, &vars);
+    let env = Env::of(&input, &vars);
     for text in ["States.MathAdd($.i, 1)", "States.Format('v={} b={}', $.v, $.payload.b)", "States.ArrayLength($.payload.a)"] {
         let call = parse_call(text).unwrap();
         c.bench_function(&format!("intrinsic {text}"), |b| b.iter(|| intrinsics::call_in_field(black_box(&call), &env, "x.$").unwrap()));
@@ -44,7 +45,7 @@ fn intrinsic_calls(c: &mut Criterion) {
 fn choice_rule(c: &mut Criterion) {
     let input = input();
     let vars = Vars::new();
-    let env = asl_runtime::Env::of(&input, &vars);
+    let env = Env::of(&input, &vars);
     let p = parse_path("$.i").unwrap();
     // What the generated code of `{"Variable": "$.i", "NumericLessThan": 100000}` does.
     c.bench_function("choice $.i NumericLessThan 100000", |b| {
@@ -65,7 +66,7 @@ fn pass_transition(c: &mut Criterion) {
         },
         result: None,
     };
-    let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("bench", Value::Null, asl_runtime::cx::ctx::ALL)));
+    let mut cx = Cx::new(Arc::new(ExecutionOptions::default().info("bench", Value::Null, asl_runtime::__private::ctx::ALL)));
     let mut state = Some(input());
     c.bench_function("Pass state (Parameters + ResultPath)", |b| {
         b.iter(|| {

@@ -85,7 +85,7 @@ fn measure_sync(input: &Value, n: usize, run: fn(Value) -> Result<Value, Failure
 /// cost (every state's output is measured).
 fn bench_options() -> asl_runtime::ExecutionOptions {
     let limit = PAYLOAD_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
-    asl_runtime::ExecutionOptions { max_payload_bytes: limit.then_some(asl_runtime::limits::MAX_PAYLOAD_BYTES), ..Default::default() }
+    asl_runtime::ExecutionOptions { max_payload_bytes: limit.then_some(asl_runtime::MAX_PAYLOAD_BYTES), ..Default::default() }
 }
 
 static PAYLOAD_LIMIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -128,7 +128,7 @@ fn seconds(d: Duration) -> String {
 struct Command(String);
 
 impl asl_runtime::Handler for Command {
-    fn call(&self, input: Value, ctx: TaskContext) -> asl_runtime::__private::BoxFuture<'static, Result<Value, Failure>> {
+    fn call(&self, input: Value, ctx: TaskContext) -> asl_runtime::BoxFuture<'static, Result<Value, Failure>> {
         let command = self.0.clone();
         Box::pin(async move { run_command(&command, input, &ctx).await })
     }

@@ -20,6 +20,7 @@ impl Default for Clock {
 }
 
 impl Clock {
+    /// A clock whose wall time starts now.
     pub fn new() -> Self {
         Clock { origin_system: SystemTime::now(), origin_instant: Instant::now() }
     }
@@ -34,6 +35,7 @@ impl Clock {
         self.origin_system
     }
 
+    /// The current wall time on this clock.
     pub fn now(&self) -> SystemTime {
         self.origin_system + self.origin_instant.elapsed()
     }

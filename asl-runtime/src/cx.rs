@@ -84,7 +84,9 @@ impl ExecutionInfo {
 
 /// The running context of one scope (the execution, a Parallel branch or a Map iteration).
 pub struct Cx {
+    /// The execution this scope belongs to.
     pub exec: Arc<ExecutionInfo>,
+    /// The scope's variables (and, through them, its enclosing scopes').
     pub vars: Vars,
     state_name: &'static str,
     state_type: &'static str,
@@ -105,6 +107,7 @@ impl Cx {
         self.exec.max_payload_bytes.is_some_and(|limit| crate::limits::exceeds(v, limit))
     }
 
+    /// The context of an execution's top-level scope.
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
         Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
     }
@@ -181,10 +184,12 @@ impl Cx {
         f
     }
 
+    /// The execution's clock.
     pub fn clock(&self) -> &Clock {
         &self.exec.clock
     }
 
+    /// The name of the state running now.
     pub fn state_name(&self) -> &'static str {
         self.state_name
     }

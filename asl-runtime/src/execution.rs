@@ -17,11 +17,17 @@ use crate::machine::{run_scope, Machine};
 /// `us-east-1`, account `111111111111`, with a random UUID as the name.
 #[derive(Clone)]
 pub struct ExecutionOptions {
+    /// The execution's name (`$$.Execution.Name`); a UUID when absent.
     pub name: Option<String>,
+    /// The region in ARNs (default `us-east-1`).
     pub region: String,
+    /// The account in ARNs (default `111111111111`).
     pub account: String,
+    /// `$$.Execution.RoleArn`; a role of the account when absent.
     pub role_arn: Option<String>,
+    /// The clock (real or virtual) the execution's timers and timestamps use.
     pub clock: Option<Clock>,
+    /// Sees every event of the execution.
     pub observer: Option<Arc<dyn Observer>>,
     /// Overrides the workflow's top-level `TimeoutSeconds`.
     pub timeout: Option<Duration>,

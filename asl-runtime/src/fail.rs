@@ -9,6 +9,7 @@ use crate::{intrinsics, path, payload, template};
 
 pub use asl_syntax::spec::{FailSpec, Text};
 
+/// Runs a Fail state: the failure its `Error` and `Cause` make.
 pub fn run(spec: &FailSpec, input: &Value, cx: &Cx) -> Failure {
     let ctx = if spec.context != 0 { cx.context_object_with(spec.context, None) } else { Value::Null };
     let env = || {

@@ -7,12 +7,14 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
+/// An event of an execution's history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// 1-based, in the order events happened in the execution.
     pub id: u64,
     /// The event before this one in the same scope (0 for the first).
     pub previous_event_id: u64,
+    /// When it happened, on the execution's clock.
     pub timestamp: SystemTime,
     /// AWS's event type: `ExecutionStarted`, `PassStateEntered`, `TaskFailed`, …
     pub kind: &'static str,
@@ -22,6 +24,7 @@ pub struct Event {
 
 /// Sees every event of an execution (history, checkpoints and live views attach here).
 pub trait Observer: Send + Sync {
+    /// Called for each event, in order, as it happens.
     fn event(&self, event: &Event);
 }
 
@@ -32,10 +35,12 @@ pub struct History {
 }
 
 impl History {
+    /// An empty history.
     pub fn new() -> Self {
         History::default()
     }
 
+    /// The events so far.
     pub fn events(&self) -> Vec<Event> {
         self.events.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }

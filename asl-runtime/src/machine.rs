@@ -22,6 +22,7 @@ pub trait StateId: Copy + Eq + Hash + Debug + Send + Sync + 'static {
     fn name(self) -> &'static str;
     /// The state's `Type` (`Pass`, `Task`, …).
     fn type_name(self) -> &'static str;
+    /// The state with this name, if any.
     fn from_name(name: &str) -> Option<Self>;
     /// Whether the state's output is always its input, unchanged, and its input was already
     /// measured against the payload limit (a top-level Choice, Wait, Succeed or plain Pass with
@@ -40,12 +41,15 @@ pub enum Next<S> {
     End(Value),
 }
 
+/// What a state leads to, or how it failed.
 pub type Step<S> = Result<Next<S>, Failure>;
 
 /// The outcome of a state with Catch: either its own result, or a catcher's target.
 #[derive(Debug)]
 pub enum Flow<S> {
+    /// The state's own output.
     Done(Value),
+    /// A catcher took the failure: where it leads, with the error output placed.
     Caught(S, Value),
 }
 
@@ -64,6 +68,7 @@ impl<S> Flow<S> {
 
 /// A generated state machine.
 pub trait Machine: Send + Sync + 'static {
+    /// The machine's states.
     type State: StateId;
     /// The top-level `StartAt`.
     fn start_state(&self) -> Self::State;

@@ -15,6 +15,7 @@ use crate::retry::RetryState;
 
 pub use asl_syntax::spec::ParallelSpec;
 
+/// Runs a Parallel state: `branch` starts each branch at its first state.
 pub async fn run<'m, S, F>(spec: &ParallelSpec, catchers: &[Catcher<S>], branches: &[S], input: Value, cx: &mut Cx, branch: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,

@@ -11,6 +11,7 @@ use crate::{path, payload};
 
 pub use asl_syntax::spec::PassSpec;
 
+/// Runs a Pass state.
 pub fn run(spec: &PassSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
     // `Parameters` building the object that is already there (a loop updating one record: the
     // input itself when the result replaces it, or what its ResultPath holds): the new values

@@ -17,6 +17,7 @@ pub struct Vars {
 }
 
 impl Vars {
+    /// No variables.
     pub fn new() -> Self {
         Vars::default()
     }
@@ -26,6 +27,7 @@ impl Vars {
         Vars { local: None, outer: Some(outer) }
     }
 
+    /// The variable's value, here or in an enclosing scope.
     pub fn get(&self, name: &str) -> Option<&Value> {
         match self.local.as_deref().and_then(|l| l.get(name)) {
             Some(v) => Some(v),
@@ -33,10 +35,12 @@ impl Vars {
         }
     }
 
+    /// Sets a variable in this scope.
     pub fn set(&mut self, name: impl Into<String>, value: Value) {
         Arc::make_mut(self.local.get_or_insert_default()).insert(name.into(), value);
     }
 
+    /// Whether this scope has set no variable.
     pub fn is_empty(&self) -> bool {
         self.local.as_ref().is_none_or(|l| l.is_empty()) && self.outer.as_ref().is_none_or(|o| o.is_empty())
     }

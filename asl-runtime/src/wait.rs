@@ -26,6 +26,7 @@ fn until(cx: &Cx, at: SystemTime) -> Result<Duration, Failure> {
     Ok(d)
 }
 
+/// Runs a Wait state: the output, once the wait is over.
 pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Failure> {
     // Without InputPath the input itself is the effective input: move it (a parked execution
     // then holds one copy), keeping `input` only where the output still reads it.

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use asl_runtime::choice::*;
+use asl_runtime::__private::choice::*;
 use asl_runtime::syntax::{path::parse_path, timestamp};
-use asl_runtime::{Env, Vars};
+use asl_runtime::__private::{Env, Vars};
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {

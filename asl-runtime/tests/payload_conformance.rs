@@ -7,7 +7,7 @@ use asl_runtime::syntax::intrinsic::{looks_like_call, parse_call};
 use asl_runtime::syntax::path::parse_path;
 use asl_runtime::syntax::template::Template;
 use asl_runtime::syntax::{Lit, Str};
-use asl_runtime::{Env, Vars, payload};
+use asl_runtime::__private::{payload, Env, Vars};
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {

@@ -33,6 +33,7 @@ impl std::ops::Deref for JError {
 }
 
 impl JError {
+    /// An error with JSONata's error `code` (`T2001`, …).
     pub fn new(code: &'static str) -> Self {
         JError(Box::new(ErrorData {
             code,
@@ -45,36 +46,43 @@ impl JError {
         }))
     }
 
+    /// The token the message names.
     pub fn token(mut self, t: impl Into<String>) -> Self {
         self.0.token = Some(t.into());
         self
     }
 
+    /// The value the message names.
     pub fn value(mut self, v: Option<&Val>) -> Self {
         self.0.value = v.and_then(stringify);
         self
     }
 
+    /// The value the message names, as text.
     pub fn value_text(mut self, v: impl Into<String>) -> Self {
         self.0.value = Some(v.into());
         self
     }
 
+    /// The second value the message names.
     pub fn value2(mut self, v: Option<&Val>) -> Self {
         self.0.value2 = v.and_then(stringify);
         self
     }
 
+    /// The argument index the message names.
     pub fn index(mut self, i: usize) -> Self {
         self.0.index = Some(i);
         self
     }
 
+    /// A message instead of the code's own.
     pub fn message(mut self, m: impl Into<String>) -> Self {
         self.0.message = Some(m.into());
         self
     }
 
+    /// Where in the expression it happened.
     pub fn at(mut self, pos: usize) -> Self {
         if self.0.position == 0 {
             self.0.position = pos;

@@ -12,6 +12,7 @@ use crate::task::TaskContext;
 
 /// Runs the work of a Task state: gets the state's arguments, returns its result or failure.
 pub trait Handler: Send + Sync + 'static {
+    /// Runs the task with its arguments and context.
     fn call(&self, input: Value, ctx: TaskContext) -> BoxFuture<'static, Result<Value, Failure>>;
 }
 
@@ -35,6 +36,7 @@ pub struct Handlers {
 }
 
 impl Handlers {
+    /// No handlers.
     pub fn new() -> Self {
         Handlers::default()
     }

@@ -49,7 +49,12 @@ impl Default for LoadOptions {
 pub enum LoadError {
     /// The definition is invalid: the compiler's diagnostics, and their rendering (rustc style,
     /// naming the file, line and column).
-    Invalid { diagnostics: Vec<Diagnostic>, rendered: String },
+    Invalid {
+        /// Each problem, with where it is.
+        diagnostics: Vec<Diagnostic>,
+        /// The problems as rustc-style text.
+        rendered: String,
+    },
     /// Task resources that no handler takes.
     MissingHandlers(Vec<String>),
     /// The definition file could not be read.

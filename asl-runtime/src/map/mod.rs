@@ -31,6 +31,7 @@ pub const UNBOUNDED_CONCURRENCY: usize = 10_000;
 pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
 use asl_syntax::spec::Dynamic;
 
+/// Runs a Map state: `iteration` starts the processor on each item.
 pub async fn run<'m, S, F>(spec: &MapSpec, catchers: &[Catcher<S>], start: S, input: Value, cx: &mut Cx, iteration: F) -> Result<Flow<S>, Failure>
 where
     S: Copy,

@@ -19,24 +19,33 @@ use crate::error::{names, Failure};
 /// What happened to one child execution (an item, or a batch).
 #[derive(Debug)]
 pub enum Outcome {
+    /// It ended with this output.
     Succeeded(Value),
+    /// It failed.
     Failed(Failure),
     /// Not run to the end: the Map Run failed first.
     Pending,
 }
 
+/// A child execution of a distributed Map, for its `ResultWriter` record.
 #[derive(Debug)]
 pub struct Child {
+    /// Its name.
     pub name: String,
+    /// Its input.
     pub input: Value,
+    /// When it started.
     pub start: Option<SystemTime>,
+    /// When it stopped.
     pub stop: Option<SystemTime>,
+    /// How it ended.
     pub outcome: Outcome,
 }
 
 /// A Map Run's identity, in AWS's ARN shapes.
 #[derive(Debug)]
 pub struct MapRun {
+    /// The Map Run's id.
     pub id: String,
     /// `arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>`.
     pub arn: String,

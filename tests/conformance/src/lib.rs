@@ -38,8 +38,6 @@ pub struct Case {
     pub compiled: Result<RunFn, &'static str>,
 }
 
-// Generated code writes Choice `And`/`Or` rules with parentheses rustc calls unnecessary.
-#[allow(unused_parens)]
 mod registry {
     use super::*;
     include!(concat!(env!("OUT_DIR"), "/registry.rs"));
