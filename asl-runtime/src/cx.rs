@@ -11,11 +11,14 @@ use crate::clock::{format_timestamp, Clock};
 use crate::env::Env;
 use crate::error::{names, Failure};
 use crate::history::{state_event, Event, Observer};
+use crate::durable::{Journal, Position, Resume, ScopeKey, Waiting};
 use crate::vars::Vars;
 
 /// The top-level parts of the context object, as a bit set: generated code passes the parts a
 /// state's paths read.
 pub use asl_syntax::spec::ctx;
+
+thread_local!(static ROOT: ScopeKey = ScopeKey::from(""));
 
 /// What is fixed for a whole execution.
 pub struct ExecutionInfo {
@@ -45,6 +48,10 @@ pub struct ExecutionInfo {
     pub max_payload_bytes: Option<usize>,
     /// The last event id handed out (events are numbered even when nobody observes them).
     pub events: AtomicU64,
+    /// The durable engine recording this execution, if any.
+    pub journal: Option<Arc<dyn Journal>>,
+    /// Where a restarted execution resumes from.
+    pub resume: Option<Arc<Resume>>,
 }
 
 impl ExecutionInfo {
@@ -86,6 +93,13 @@ impl ExecutionInfo {
 pub struct Cx {
     /// The execution this scope belongs to.
     pub exec: Arc<ExecutionInfo>,
+    /// Names this scope for the journal (`""` for the top level).
+    pub scope: ScopeKey,
+    /// On a restart: the position this scope resumes at, until its state is entered again.
+    resuming: Option<Box<Position>>,
+    /// What the state resumed at was waiting for (a Wait's due time, a Task's token, retry
+    /// counts), until that state takes it.
+    pub(crate) resumed_wait: Option<Box<Waiting>>,
     /// The scope's variables (and, through them, its enclosing scopes').
     pub vars: Vars,
     state_name: &'static str,
@@ -109,13 +123,50 @@ impl Cx {
 
     /// The context of an execution's top-level scope.
     pub fn new(exec: Arc<ExecutionInfo>) -> Self {
-        Cx { exec, vars: Vars::new(), state_name: "", state_type: "", entered: None, retry_count: 0, task_token: None, entered_event: 0, last_event: AtomicU64::new(0) }
+        Cx::scoped(exec, ROOT.with(Clone::clone))
+    }
+
+    fn scoped(exec: Arc<ExecutionInfo>, scope: ScopeKey) -> Self {
+        Cx {
+            exec,
+            scope,
+            resuming: None,
+            resumed_wait: None,
+            vars: Vars::new(),
+            state_name: "",
+            state_type: "",
+            entered: None,
+            retry_count: 0,
+            task_token: None,
+            entered_event: 0,
+            last_event: AtomicU64::new(0),
+        }
+    }
+
+    /// On a restart, resume this scope at `p`: its variables now, its state when entered.
+    pub(crate) fn resume_at(&mut self, p: &Position) {
+        for (k, v) in &p.vars {
+            self.vars.set(k.clone(), v.clone());
+        }
+        self.resuming = Some(Box::new(p.clone()));
+    }
+
+    /// The journal, when the execution is durable.
+    pub fn journal(&self) -> Option<&Arc<dyn Journal>> {
+        self.exec.journal.as_ref()
+    }
+
+    /// Records what the current state waits for (a due time, a token, retry counts).
+    pub(crate) fn note_waiting(&self, w: &Waiting) {
+        if let Some(j) = &self.exec.journal {
+            j.waiting(&self.scope, w);
+        }
     }
 
     /// A context for a nested scope (a Parallel branch, a Map iteration): same execution, this
     /// scope's variables readable through `outer`, one snapshot shared by all the inner scopes.
-    pub fn nested_in(&self, outer: Arc<Vars>) -> Self {
-        let mut cx = Cx::new(self.exec.clone());
+    pub fn nested_in(&self, outer: Arc<Vars>, scope: ScopeKey) -> Self {
+        let mut cx = Cx::scoped(self.exec.clone(), scope);
         cx.vars = Vars::nested(outer);
         cx.last_event = AtomicU64::new(self.last_event.load(Ordering::Relaxed));
         cx
@@ -123,7 +174,7 @@ impl Cx {
 
     /// A context for a child execution (a distributed Map's iteration): same identity and
     /// clock, its own event numbering and no observer, no variables of this scope.
-    pub fn detached(&self, input: Value) -> Self {
+    pub fn detached(&self, input: Value, scope: ScopeKey) -> Self {
         let e = &self.exec;
         let exec = ExecutionInfo {
             arn: OnceLock::from(e.arn().clone()),
@@ -140,8 +191,10 @@ impl Cx {
             events: AtomicU64::new(0),
             s3_root: e.s3_root.clone(),
             max_payload_bytes: e.max_payload_bytes,
+            journal: e.journal.clone(),
+            resume: e.resume.clone(),
         };
-        Cx::new(Arc::new(exec))
+        Cx::scoped(Arc::new(exec), scope)
     }
 
     /// Records an event: numbers it, and builds and hands it to the observer if there is one.
@@ -203,7 +256,19 @@ impl Cx {
         }
         self.retry_count = 0;
         self.task_token = None;
+        // A restarted scope re-enters the state it was in: the entry was recorded already.
+        if let Some(p) = self.resuming.take().filter(|p| p.state == name) {
+            self.entered_event = p.entered_event;
+            self.last_event.store(p.entered_event, Ordering::Relaxed);
+            self.resumed_wait = Some(Box::new(p.wait));
+            return;
+        }
+        self.resumed_wait = None;
         self.entered_event = self.event_of(|| state_event(type_name, true), || state_details(name, "input", input));
+        if let Some(j) = &self.exec.journal {
+            let position = Position { state: name.to_owned(), input: input.clone(), vars: self.vars.own(), entered_event: self.entered_event, wait: Waiting::default() };
+            j.entered(&self.scope, &position);
+        }
     }
 
     #[inline]

@@ -9,9 +9,11 @@ use serde_json::{json, Value};
 
 use crate::clock::Clock;
 use crate::cx::{ctx, Cx, ExecutionInfo};
+use crate::durable::{Journal, Resume};
 use crate::history::Observer;
+use std::sync::atomic::AtomicU64;
 use crate::error::{names, Failure};
-use crate::machine::{run_scope, Machine};
+use crate::machine::{run_scope, BoxFuture, Machine};
 
 /// How an execution is identified and observed. The defaults follow AWS's shapes in region
 /// `us-east-1`, account `111111111111`, with a random UUID as the name.
@@ -38,11 +40,27 @@ pub struct ExecutionOptions {
     /// in bytes of JSON text: AWS's 256 KiB by default; `None` accepts any size (benchmarks with
     /// large inputs).
     pub max_payload_bytes: Option<usize>,
+    /// A durable engine's journal: it records every transition (see [`crate::durable`]).
+    pub journal: Option<Arc<dyn Journal>>,
+    /// Where a restarted execution resumes from (its recorded positions).
+    pub resume: Option<Arc<Resume>>,
 }
 
 impl Default for ExecutionOptions {
     fn default() -> Self {
-        ExecutionOptions { name: None, region: "us-east-1".into(), account: "111111111111".into(), role_arn: None, clock: None, observer: None, timeout: None, s3_root: None, max_payload_bytes: Some(crate::limits::MAX_PAYLOAD_BYTES) }
+        ExecutionOptions {
+            name: None,
+            region: "us-east-1".into(),
+            account: "111111111111".into(),
+            role_arn: None,
+            clock: None,
+            observer: None,
+            timeout: None,
+            s3_root: None,
+            max_payload_bytes: Some(crate::limits::MAX_PAYLOAD_BYTES),
+            journal: None,
+            resume: None,
+        }
     }
 }
 
@@ -60,6 +78,7 @@ impl ExecutionOptions {
                 (c, at)
             }
         };
+        let start_time = self.resume.as_ref().and_then(|r| r.start_time).unwrap_or(start_time);
         let (state_machine_id, state_machine_name, role_arn) = self.machine_ids(machine);
         ExecutionInfo {
             arn: Default::default(),
@@ -75,7 +94,9 @@ impl ExecutionOptions {
             observer: self.observer.clone(),
             s3_root: self.s3_root.clone(),
             max_payload_bytes: self.max_payload_bytes,
-            events: Default::default(),
+            events: AtomicU64::new(self.resume.as_ref().map_or(0, |r| r.last_event)),
+            journal: self.journal.clone(),
+            resume: self.resume.clone(),
         }
     }
 
@@ -104,10 +125,28 @@ impl ExecutionOptions {
     }
 }
 
-/// Runs an execution of `m` from its `StartAt` to the end.
+/// Runs an execution of `m` from its `StartAt` to the end; with `opts.resume`, from where the
+/// restarted execution was.
 pub fn execute<'a, M: Machine>(m: &'a M, input: Value, opts: &'a ExecutionOptions, timeout_seconds: Option<u64>) -> impl Future<Output = Result<Value, Failure>> + Send + 'a {
     // A plain function returning the inner future: no layer of its own in a parked execution.
-    execute_from(m, m.start_state(), input, opts, timeout_seconds)
+    let (state, input) = match opts.resume.as_ref().and_then(|r| r.positions.get("")).and_then(|p| Some((m.state_named(&p.state)?, p.input.clone()))) {
+        Some(at) => at,
+        None => (m.start_state(), input),
+    };
+    execute_from(m, state, input, opts, timeout_seconds)
+}
+
+/// Runs executions of a machine whose type is not known (a compiled machine or a loaded one,
+/// behind one `dyn`), each with options of its own (its name, observer, journal).
+pub trait Execute: Send + Sync {
+    /// Runs one execution with `options` (see [`execute`]).
+    fn execute(&self, input: Value, options: ExecutionOptions) -> BoxFuture<'_, Result<Value, Failure>>;
+}
+
+impl<M: Machine> Execute for M {
+    fn execute(&self, input: Value, options: ExecutionOptions) -> BoxFuture<'_, Result<Value, Failure>> {
+        Box::pin(async move { execute(self, input, &options, self.timeout_seconds()).await })
+    }
 }
 
 /// Runs an execution entered at `state` (any state of the top-level scope) with `input`.
@@ -122,11 +161,24 @@ async fn run_execution<M: Machine>(m: &M, state: M::State, input: Box<Value>, op
         return Err(Failure::new(names::DATA_LIMIT_EXCEEDED, format!("The execution input exceeds the maximum number of bytes service limit ({limit}).")));
     }
     let context = m.context();
-    let kept = if context & ctx::EXECUTION != 0 { (*input).clone() } else { Value::Null };
+    let kept = match &opts.resume {
+        _ if context & ctx::EXECUTION == 0 => Value::Null,
+        Some(r) => r.execution_input.clone(),
+        None => (*input).clone(),
+    };
     let info = Arc::new(opts.info(m.machine_name(), kept, context));
     let mut cx = Cx::new(info);
-    cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
-    let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs));
+    // A restarted execution goes on from its top-level position; a new one starts.
+    let resumed = opts.resume.as_ref().and_then(|r| r.positions.get(""));
+    match resumed {
+        Some(p) => cx.resume_at(p),
+        None => {
+            cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
+        }
+    }
+    // A restarted execution's timeout counts from its first start.
+    let ran = cx.exec.clock.now().duration_since(cx.exec.start_time).unwrap_or_default();
+    let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs)).map(|t| t.saturating_sub(ran));
     // The machine timeout's timer is boxed apart, and only when there is one: the execution's
     // future (what a parked execution holds) carries no timer of its own otherwise.
     let mut deadline = timeout.map(|t| Box::pin(tokio::time::sleep(t)));

@@ -24,6 +24,7 @@ mod choice;
 pub mod clock;
 mod cx;
 mod digest;
+pub mod durable;
 mod env;
 mod error;
 mod execution;
@@ -52,7 +53,7 @@ mod wait;
 #[cfg(feature = "macros")]
 pub use asl_macros::asl;
 pub use error::{names, Failure};
-pub use execution::ExecutionOptions;
+pub use execution::{Execute, ExecutionOptions};
 pub use history::{Event, History, Observer};
 pub use limits::MAX_PAYLOAD_BYTES;
 #[cfg(feature = "loader")]

@@ -80,6 +80,16 @@ pub trait Machine: Send + Sync + 'static {
         crate::cx::ctx::ALL
     }
 
+    /// The workflow's top-level `TimeoutSeconds`.
+    fn timeout_seconds(&self) -> Option<u64> {
+        None
+    }
+
+    /// The state named `name` (a restart finds where each scope was by name).
+    fn state_named(&self, name: &str) -> Option<Self::State> {
+        Self::State::from_name(name)
+    }
+
     /// Runs one state.
     fn step<'a>(&'a self, state: Self::State, input: Value, cx: &'a mut Cx) -> impl Future<Output = Step<Self::State>> + Send + 'a;
 
@@ -109,13 +119,31 @@ async fn run_from<M: Machine>(m: &M, mut now: Now<M::State>, cx: &mut Cx) -> Res
                 tokio::task::yield_now().await;
                 run_now(m, state, input, cx)
             }
-            Now::Waits(state, input) => match settle(state, m.step(state, input, cx).await, cx) {
-                Ok(Next::Go(next, output)) => run_now(m, next, output, cx),
-                Ok(Next::End(output)) => return Ok(output),
-                Err(f) => return Err(f),
-            },
+            Now::Waits(state, input) => {
+                let step = match cx.exec.journal.is_some() {
+                    false => m.step(state, input, cx).await,
+                    true => durable_step(m, state, input, cx).await,
+                };
+                match settle(state, step, cx) {
+                    Ok(Next::Go(next, output)) => run_now(m, next, output, cx),
+                    Ok(Next::End(output)) => return Ok(output),
+                    Err(f) => return Err(f),
+                }
+            }
         };
     }
+}
+
+/// [`Machine::step`] in a durable execution: what the state does is seen outside the execution,
+/// so the positions recorded so far are made durable first. Boxed: a plain execution's future
+/// (held by every parked execution) does not carry this path's state.
+fn durable_step<'a, M: Machine>(m: &'a M, state: M::State, input: Value, cx: &'a mut Cx) -> BoxFuture<'a, Step<M::State>> {
+    Box::pin(async move {
+        if let Some(j) = cx.exec.journal.clone() {
+            j.sync().await?;
+        }
+        m.step(state, input, cx).await
+    })
 }
 
 /// How far [`run_now`] got.

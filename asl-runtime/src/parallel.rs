@@ -10,18 +10,18 @@ use crate::cx::Cx;
 use crate::error::Failure;
 use crate::execution::failure_details;
 use crate::io::DataFlow;
-use crate::machine::{Flow, Started};
+use crate::durable::{self, Ended};
+use crate::machine::{start_scope, Flow, Machine, Started};
 use crate::retry::RetryState;
 
 pub use asl_syntax::spec::ParallelSpec;
 
 /// Runs a Parallel state: `branch` starts each branch at its first state.
-pub async fn run<'m, S, F>(spec: &ParallelSpec, catchers: &[Catcher<S>], branches: &[S], input: Value, cx: &mut Cx, branch: F) -> Result<Flow<S>, Failure>
-where
-    S: Copy,
-    F: Fn(S, Value, Cx) -> Started<'m>,
-{
+pub async fn run<M: Machine>(spec: &ParallelSpec, catchers: &[Catcher<M::State>], branches: &[M::State], input: Value, cx: &mut Cx, m: &M) -> Result<Flow<M::State>, Failure> {
     let mut retry = RetryState::new(&spec.retry);
+    // On a restart into this state, the branches go on from where they were (once: a retry
+    // starts them afresh).
+    let mut resuming = cx.resumed_wait.take().is_some();
     // Without a retry (which makes the arguments again) and with nothing reading the input
     // afterwards, the input moves into the arguments; the last branch takes them, the others a copy.
     let consume = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers);
@@ -34,16 +34,33 @@ where
             let mut running = FuturesUnordered::new();
             // One snapshot of the variables for all branches: they read the values from the state's start.
             let outer_vars = std::sync::Arc::new(cx.vars.clone());
+            let resume = if std::mem::take(&mut resuming) { cx.exec.resume.clone() } else { None };
+            let mut keys = Vec::with_capacity(branches.len());
             for (i, &start) in branches.iter().enumerate() {
                 let branch_input = if i + 1 == branches.len() { std::mem::take(&mut args) } else { args.clone() };
-                match branch(start, branch_input, cx.nested_in(outer_vars.clone())) {
+                let key = durable::child_key(&cx.scope, cx.state_name(), i);
+                keys.push(key.clone());
+                let (start, branch_input, child) = match durable::resume_child(resume.as_deref(), &key, m) {
+                    Some(durable::Child::Ended(Ended::Succeeded(v))) => {
+                        outputs[i] = v;
+                        continue;
+                    }
+                    Some(durable::Child::Ended(Ended::Failed(f))) => return Err(f),
+                    Some(durable::Child::At(state, p)) => {
+                        let mut child = cx.nested_in(outer_vars.clone(), key);
+                        child.resume_at(&p);
+                        (state, p.input, child)
+                    }
+                    None => (start, branch_input, cx.nested_in(outer_vars.clone(), key)),
+                };
+                match start_scope(m, start, branch_input, child) {
                     // A branch that failed without waiting fails the state before the next starts.
-                    Started::Done(r) => outputs[i] = r?,
+                    Started::Done(r) => outputs[i] = durable::ended(cx, &keys[i], r)?,
                     Started::Running(fut) => running.push(async move { (i, fut.await) }),
                 }
             }
             while let Some((i, r)) = running.next().await {
-                outputs[i] = r?;
+                outputs[i] = durable::ended(cx, &keys[i], r)?;
             }
             Ok(Value::Array(outputs))
         };
@@ -59,6 +76,9 @@ where
             }
         }
     };
+    if let Some(j) = cx.journal() {
+        j.children_done(&cx.scope, cx.state_name());
+    }
     match outcome {
         Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
         Err(f) => catch::handle(catchers, f, input, cx),

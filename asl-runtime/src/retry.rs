@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::cx::Cx;
+use crate::durable::Waiting;
 use crate::error::{names, Failure};
 
 pub use asl_syntax::spec::{Jitter, Retrier};
@@ -23,7 +24,7 @@ pub fn matches<E: AsRef<str>>(errors: &[E], f: &Failure) -> bool {
 
 /// Retry bookkeeping for one state: attempts made per retrier.
 pub struct RetryState {
-    attempts: Vec<u64>,
+    pub(crate) attempts: Vec<u64>,
 }
 
 impl RetryState {
@@ -50,9 +51,25 @@ impl RetryState {
     /// again); otherwise hands the failure back.
     pub async fn retry_or_give_up(&mut self, retriers: &[Retrier], f: Failure, cx: &mut Cx) -> Option<Failure> {
         let Some(d) = self.next_delay(retriers, &f) else { return Some(f) };
+        if cx.journal().is_some() {
+            let due = cx.clock().now() + d;
+            cx.note_waiting(&Waiting { due: Some(due), token: None, attempts: self.attempts.clone(), retry_count: cx.retry_count + 1 });
+        }
         cx.clock().sleep(d).await;
         cx.retry_count += 1;
         None
+    }
+
+    /// On a restart into the state: the attempts made before it, and the rest of the wait
+    /// before the next attempt.
+    pub(crate) async fn resume(&mut self, w: &Waiting, cx: &mut Cx) {
+        if w.attempts.len() == self.attempts.len() {
+            self.attempts.clone_from(&w.attempts);
+        }
+        cx.retry_count = w.retry_count;
+        if let Some(due) = w.due {
+            cx.clock().sleep(due.duration_since(cx.clock().now()).unwrap_or_default()).await;
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
 use crate::cx::{Cx, ExecutionInfo};
+use crate::durable::Waiting;
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::DataFlow;
@@ -69,7 +70,7 @@ where
     // loop, no supervision). The general path's future, with its timers, is boxed: inline it
     // would size every execution's future that holds a Task (moved on each `.await`, and
     // held by each parked execution), even where only the lean path runs.
-    let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.waits_for_token();
+    let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.uses_token();
     if plain {
         Either::Left(run_once(spec, catchers, input, cx, call))
     } else {
@@ -152,11 +153,19 @@ where
         && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_)))
         && catch::input_unread_after(&spec.io, catchers);
     let mut input = input;
+    // A restart into this state: the attempts made, the backoff under way, the token out.
+    let mut handed_out = None;
+    if let Some(w) = cx.resumed_wait.take() {
+        retry.resume(&w, cx).await;
+        handed_out = w.token;
+    }
     let outcome = loop {
-        if spec.waits_for_token() {
-            cx.task_token = Some(crate::ids::uuid_v4());
+        if spec.uses_token() {
+            cx.task_token = Some(handed_out.clone().unwrap_or_else(crate::ids::uuid_v4));
         }
         let token: Option<Arc<str>> = cx.task_token.as_deref().map(Into::into);
+        let attempts = retry.attempts.clone();
+        let handed_out = handed_out.take();
         let attempt = async {
             let args = if consume { spec.io.arguments_owned(std::mem::take(&mut input), cx)? } else { spec.io.arguments(&input, cx)? };
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
@@ -166,7 +175,28 @@ where
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));
-            let r = checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx);
+            // A durable engine holds the token: the task ends with the answer it gets
+            // (SendTaskSuccess / SendTaskFailure), not with the handler's result.
+            let answer = match (cx.journal(), &token) {
+                (Some(j), Some(t)) => j.answer(t, &tcx).map(|a| (j.clone(), a)),
+                _ => None,
+            };
+            let r = match answer {
+                Some((j, answer)) => {
+                    let deliver = async {
+                        // Not handed out yet: recorded and durable before anyone outside sees it.
+                        if handed_out.is_none() {
+                            let t = token.as_deref().unwrap_or_default().to_owned();
+                            j.waiting(&cx.scope, &Waiting { due: None, token: Some(t), attempts, retry_count: cx.retry_count });
+                            j.sync().await?;
+                            call(args, tcx).await?;
+                        }
+                        answer.await
+                    };
+                    checked(spec, supervise(deliver, timeout, heartbeat.zip(beat.as_deref())).await, cx)
+                }
+                None => checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx),
+            };
             record(ev, spec, &r, cx);
             r
         };

@@ -40,6 +40,11 @@ impl Vars {
         Arc::make_mut(self.local.get_or_insert_default()).insert(name.into(), value);
     }
 
+    /// The variables this scope set (not those it reads from enclosing scopes).
+    pub fn own(&self) -> serde_json::Map<String, Value> {
+        self.local.as_deref().map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+    }
+
     /// Whether this scope has set no variable.
     pub fn is_empty(&self) -> bool {
         self.local.as_ref().is_none_or(|l| l.is_empty()) && self.outer.as_ref().is_none_or(|o| o.is_empty())

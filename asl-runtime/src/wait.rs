@@ -40,11 +40,32 @@ pub async fn run(spec: &WaitSpec, input: Value, cx: &mut Cx) -> Result<Value, Fa
     // The delay is worked out first, so the state has one timer to await (a parked
     // execution's future holds one). tokio's timer directly, not `Clock::sleep`, whose
     // `async fn` layer would add its own arguments to every parked execution.
-    let delay = delay(spec, &input, &effective, cx)?;
+    let mut delay = delay(spec, &input, &effective, cx)?;
+    if cx.journal().is_some() {
+        delay = durable_delay(cx, delay);
+    }
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     spec.io.output(input, effective, cx)
+}
+
+/// In a durable execution the Wait ends at a recorded time: the one recorded before a restart,
+/// or now plus `delay`, recorded now.
+fn durable_delay(cx: &mut Cx, delay: Duration) -> Duration {
+    let now = cx.clock().now();
+    let due = match cx.resumed_wait.take().and_then(|w| w.due) {
+        Some(due) => due,
+        None => {
+            let due = now + delay;
+            cx.note_waiting(&crate::durable::Waiting { due: Some(due), ..Default::default() });
+            due
+        }
+    };
+    if let (Some(j), true) = (cx.journal(), cx.scope.is_empty()) {
+        j.parked(Some(due));
+    }
+    due.duration_since(now).unwrap_or_default()
 }
 
 fn delay(spec: &WaitSpec, input: &Value, effective: &Value, cx: &Cx) -> Result<Duration, Failure> {

@@ -90,7 +90,7 @@ impl Emitter<'_> {
         let lowered = crate::lower::lower(self.machine, &self.names.module);
         let mut variants = naming::Unique::default();
         let mut methods = naming::Unique::default();
-        methods.reserve(&["new", "with_options", "tasks", "start", "start_at", "step", "options"]);
+        methods.reserve(&["new", "with_options", "tasks", "start", "start_with", "start_at", "step", "options"]);
         let states: Vec<StateInfo> = flat
             .iter()
             .zip(&lowered.states)
@@ -277,6 +277,12 @@ impl Emitter<'_> {
                         rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
                     }
 
+                    /// Runs an execution with options of its own (its name, observer, clock, …)
+                    /// instead of the machine's.
+                    pub fn start_with(&self, input: Value, options: rt::ExecutionOptions) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+                        async move { rt::execute(self, input, &options, Self::TIMEOUT_SECONDS).await }
+                    }
+
                     /// Runs an execution entered at `state` (a top-level state) with `input`.
                     pub fn start_at(&self, state: State, input: Value) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
                         rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
@@ -297,6 +303,9 @@ impl Emitter<'_> {
                     }
                     fn context(&self) -> u8 {
                         #context
+                    }
+                    fn timeout_seconds(&self) -> Option<u64> {
+                        Self::TIMEOUT_SECONDS
                     }
 
                     async fn step(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {

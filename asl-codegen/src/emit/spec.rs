@@ -81,7 +81,7 @@ pub(super) fn body(cx: &Ctx, st: &StateSpec) -> TokenStream {
             quote! {
                 static SPEC: ast::spec::ParallelSpec = #spec;
                 #catch
-                let run = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, |start, input, cx| rt::start_scope(self, start, input, cx));
+                let run = rt::parallel::run(&SPEC, &CATCH, &[#(#starts),*], input, cx, self);
                 rt::then_next(run, #next)
             }
         }
@@ -92,7 +92,7 @@ pub(super) fn body(cx: &Ctx, st: &StateSpec) -> TokenStream {
             quote! {
                 static SPEC: ast::spec::MapSpec = #spec;
                 #catch
-                let run = rt::map::run(&SPEC, &CATCH, #start, input, cx, |start, input, cx| rt::start_scope(self, start, input, cx));
+                let run = rt::map::run(&SPEC, &CATCH, #start, input, cx, self);
                 rt::then_next(run, #next)
             }
         }

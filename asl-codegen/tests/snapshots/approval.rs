@@ -98,6 +98,17 @@ pub mod approval {
         ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
+        /// Runs an execution with options of its own (its name, observer, clock, …)
+        /// instead of the machine's.
+        pub fn start_with(
+            &self,
+            input: Value,
+            options: rt::ExecutionOptions,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            async move {
+                rt::execute(self, input, &options, Self::TIMEOUT_SECONDS).await
+            }
+        }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
         pub fn start_at(
             &self,
@@ -333,6 +344,9 @@ pub mod approval {
         }
         fn context(&self) -> u8 {
             8u8
+        }
+        fn timeout_seconds(&self) -> Option<u64> {
+            Self::TIMEOUT_SECONDS
         }
         async fn step(
             &self,

@@ -91,6 +91,17 @@ pub mod fanout {
         ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
+        /// Runs an execution with options of its own (its name, observer, clock, …)
+        /// instead of the machine's.
+        pub fn start_with(
+            &self,
+            input: Value,
+            options: rt::ExecutionOptions,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            async move {
+                rt::execute(self, input, &options, Self::TIMEOUT_SECONDS).await
+            }
+        }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
         pub fn start_at(
             &self,
@@ -191,14 +202,7 @@ pub mod fanout {
                 retry: ast::Cow::Borrowed(&[]),
             };
             static CATCH: [ast::spec::Catcher<State>; 0usize] = [];
-            let run = rt::map::run(
-                &SPEC,
-                &CATCH,
-                State::Price,
-                input,
-                cx,
-                |start, input, cx| rt::start_scope(self, start, input, cx),
-            );
+            let run = rt::map::run(&SPEC, &CATCH, State::Price, input, cx, self);
             rt::then_next(run, Some(State::Total))
         }
         /// Task state `Price`.
@@ -298,6 +302,9 @@ pub mod fanout {
         }
         fn context(&self) -> u8 {
             16u8
+        }
+        fn timeout_seconds(&self) -> Option<u64> {
+            Self::TIMEOUT_SECONDS
         }
         async fn step(
             &self,

@@ -125,6 +125,17 @@ pub mod order {
         ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
             rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
         }
+        /// Runs an execution with options of its own (its name, observer, clock, …)
+        /// instead of the machine's.
+        pub fn start_with(
+            &self,
+            input: Value,
+            options: rt::ExecutionOptions,
+        ) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
+            async move {
+                rt::execute(self, input, &options, Self::TIMEOUT_SECONDS).await
+            }
+        }
         /// Runs an execution entered at `state` (a top-level state) with `input`.
         pub fn start_at(
             &self,
@@ -332,7 +343,7 @@ pub mod order {
                 &[State::ChargeCard, State::BookCourier],
                 input,
                 cx,
-                |start, input, cx| rt::start_scope(self, start, input, cx),
+                self,
             );
             rt::then_next(run, Some(State::Done))
         }
@@ -520,6 +531,9 @@ pub mod order {
         }
         fn context(&self) -> u8 {
             0u8
+        }
+        fn timeout_seconds(&self) -> Option<u64> {
+            Self::TIMEOUT_SECONDS
         }
         async fn step(
             &self,

@@ -13,7 +13,7 @@ use super::{Handler, Handlers, LoadError};
 use crate::cx::Cx;
 use crate::error::Failure;
 use crate::execution::{execute, execute_from, ExecutionOptions};
-use crate::machine::{output_then_next, start_scope, then_next, Flow, Machine, StateId, Step};
+use crate::machine::{output_then_next, then_next, Flow, Machine, StateId, Step};
 use crate::{choice, fail, map, parallel, pass, succeed, task, wait};
 
 /// A state of a loaded machine: its index, with what the machine loop asks of every state.
@@ -186,6 +186,14 @@ impl Machine for LoadedMachine {
         self.workflow.context
     }
 
+    fn timeout_seconds(&self) -> Option<u64> {
+        self.workflow.timeout_seconds
+    }
+
+    fn state_named(&self, name: &str) -> Option<LoadedState> {
+        self.state(name)
+    }
+
     fn step<'a>(&'a self, state: LoadedState, input: Value, cx: &'a mut Cx) -> impl Future<Output = Step<LoadedState>> + Send + 'a {
         let def = &self.defs[state.index as usize];
         async move {
@@ -193,9 +201,9 @@ impl Machine for LoadedMachine {
                 Kind::Task { spec, catch, handler } => then_next(task::run(spec, catch, input, cx, |input, ctx| handler.call(input, ctx)), def.next).await,
                 Kind::Wait(spec) => output_then_next(wait::run(spec, input, cx), def.next).await,
                 Kind::Parallel { spec, catch, branches } => {
-                    then_next(parallel::run(spec, catch, branches, input, cx, |start, input, cx| start_scope(self, start, input, cx)), def.next).await
+                    then_next(parallel::run(spec, catch, branches, input, cx, self), def.next).await
                 }
-                Kind::Map { spec, catch, start } => then_next(map::run(spec, catch, *start, input, cx, |start, input, cx| start_scope(self, start, input, cx)), def.next).await,
+                Kind::Map { spec, catch, start } => then_next(map::run(spec, catch, *start, input, cx, self), def.next).await,
                 // The machine loop runs these through `step_now`; here for completeness.
                 _ => self.step_now(state, input, cx).unwrap_or_else(|_| Err(Failure::runtime("a waiting state reached the immediate path"))),
             }

@@ -21,7 +21,8 @@ use crate::cx::{ctx, Cx};
 use crate::error::{names, Failure};
 use crate::execution::failure_details;
 use crate::io::DataFlow;
-use crate::machine::{Flow, Started};
+use crate::durable::{self, Ended, Resume};
+use crate::machine::{start_scope, Flow, Machine, Started};
 use crate::retry::RetryState;
 use crate::{path, payload, template};
 
@@ -32,19 +33,19 @@ pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, Read
 use asl_syntax::spec::Dynamic;
 
 /// Runs a Map state: `iteration` starts the processor on each item.
-pub async fn run<'m, S, F>(spec: &MapSpec, catchers: &[Catcher<S>], start: S, input: Value, cx: &mut Cx, iteration: F) -> Result<Flow<S>, Failure>
-where
-    S: Copy,
-    F: Fn(S, Value, Cx) -> Started<'m>,
-{
+pub async fn run<M: Machine>(spec: &MapSpec, catchers: &[Catcher<M::State>], start: M::State, input: Value, cx: &mut Cx, m: &M) -> Result<Flow<M::State>, Failure> {
     let mut retry = RetryState::new(&spec.retry);
+    // On a restart into this state, the iterations go on from where they were (once: a retry
+    // starts them afresh).
+    let mut resuming = cx.resumed_wait.take().is_some();
     // Without an ItemSelector each iteration's input is its item: when nothing reads the
     // state's input afterwards (and no retry runs the Map again), the items move out of it
     // instead of being copied.
     let take_items = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers) && items_can_move(spec);
     let mut input = input;
     let outcome = loop {
-        match iterate(spec, start, &mut input, take_items, cx, &iteration).await {
+        let resume = if std::mem::take(&mut resuming) { cx.exec.resume.clone() } else { None };
+        match iterate(spec, start, &mut input, take_items, cx, m, resume.as_deref()).await {
             Ok(v) => {
                 cx.event("MapStateSucceeded", || Value::Object(Default::default()));
                 break Ok(v);
@@ -63,6 +64,9 @@ where
             }
         }
     };
+    if let Some(j) = cx.journal() {
+        j.children_done(&cx.scope, cx.state_name());
+    }
     match outcome {
         Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
         Err(f) => catch::handle(catchers, f, input, cx),
@@ -91,11 +95,7 @@ fn items_can_move(spec: &MapSpec) -> bool {
         && matches!(spec.tolerated_failure_percentage, None | Some(Dynamic::Lit(_)))
 }
 
-async fn iterate<'m, S, F>(spec: &MapSpec, start: S, input: &mut Value, take_items: bool, cx: &mut Cx, iteration: &F) -> Result<Value, Failure>
-where
-    S: Copy,
-    F: Fn(S, Value, Cx) -> Started<'m>,
-{
+async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value, take_items: bool, cx: &mut Cx, m: &M, resume: Option<&Resume>) -> Result<Value, Failure> {
     // The items themselves, taken out of the input (see `items_can_move`); else they are read
     // from it below, and each iteration gets a copy.
     let mut taken: Option<Vec<Value>> = None;
@@ -188,14 +188,30 @@ where
                 c.input = child_input.clone();
                 c.start = Some(cx.clock().now());
             }
-            if !spec.distributed {
+            let key = durable::child_key(&cx.scope, cx.state_name(), i);
+            let (from, child_input, resumed) = match durable::resume_child(resume, &key, m) {
+                // Ended before the restart: its outcome, without running it again.
+                Some(durable::Child::Ended(e)) => {
+                    finished = Some((i, match e {
+                        Ended::Succeeded(v) => Ok(v),
+                        Ended::Failed(f) => Err(f),
+                    }));
+                    continue;
+                }
+                Some(durable::Child::At(state, p)) => (state, p.input.clone(), Some(p)),
+                None => (start, child_input, None),
+            };
+            if !spec.distributed && resumed.is_none() {
                 cx.event("MapIterationStarted", || json!({"index": i}));
             }
             // A distributed Map's children are executions of their own: their events are not in
             // this history and they see none of this scope's variables.
-            let child = if spec.distributed { cx.detached(child_input.clone()) } else { cx.nested_in(outer_vars.clone()) };
-            match iteration(start, child_input, child) {
-                Started::Done(r) => finished = Some((i, r)),
+            let mut child = if spec.distributed { cx.detached(child_input.clone(), key.clone()) } else { cx.nested_in(outer_vars.clone(), key.clone()) };
+            if let Some(p) = &resumed {
+                child.resume_at(p);
+            }
+            match start_scope(m, from, child_input, child) {
+                Started::Done(r) => finished = Some((i, durable::ended(cx, &key, r))),
                 Started::Running(fut) => running.push(async move { (i, fut.await) }),
             }
         }
@@ -208,7 +224,10 @@ where
                 }
                 Some(f)
             }
-            None => running.next().await,
+            None => match running.next().await {
+                Some((i, r)) => Some((i, durable::ended(cx, &durable::child_key(&cx.scope, cx.state_name(), i), r))),
+                None => None,
+            },
         };
         match finished {
             Some((i, Ok(v))) => {
