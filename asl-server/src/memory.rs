@@ -317,15 +317,22 @@ fn check_logging(l: &LoggingConfiguration) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Every tag has a key (the API model leaves `key` optional; AWS rejects a tag without one).
+fn check_tag_keys(tags: &[Tag]) -> Result<(), ApiError> {
+    match tags.iter().position(|t| t.key.is_none()) {
+        Some(i) => Err(crate::validate::validation_errors(vec![format!(
+            "Value null at 'tags.{}.member.key' failed to satisfy constraint: Member must not be null",
+            i + 1
+        )])),
+        None => Ok(()),
+    }
+}
+
 fn merge_tags(tags: &mut Vec<Tag>, new: &[Tag], arn: &str) -> Result<(), ApiError> {
+    check_tag_keys(new)?;
     let mut merged = tags.clone();
-    for (i, t) in new.iter().enumerate() {
-        let Some(key) = &t.key else {
-            return Err(crate::validate::validation_errors(vec![format!(
-                "Value null at 'tags.{}.member.key' failed to satisfy constraint: Member must not be null",
-                i + 1
-            )]));
-        };
+    for t in new {
+        let Some(key) = &t.key else { continue };
         match merged.iter_mut().find(|o| o.key.as_ref() == Some(key)) {
             Some(o) => o.value = t.value.clone(),
             None => merged.push(Tag { key: Some(key.clone()), value: t.value.clone().or_else(|| Some(String::new())) }),
@@ -451,6 +458,7 @@ pub fn basic_definition_check(definition: &str, _kind: StateMachineType) -> Vec<
 impl Backend for MemoryBackend {
     async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
         arn::check_name(&input.name)?;
+        check_tag_keys(input.tags.as_deref().unwrap_or(&[]))?;
         let kind = input.r#type.unwrap_or(StateMachineType::Standard);
         self.check_definition(&input.definition, kind)?;
         let logging = input.logging_configuration.unwrap_or_else(default_logging);
@@ -799,6 +807,7 @@ impl Backend for MemoryBackend {
 
     async fn create_activity(&self, input: CreateActivityInput) -> Result<CreateActivityOutput, ApiError> {
         arn::check_name(&input.name)?;
+        check_tag_keys(input.tags.as_deref().unwrap_or(&[]))?;
         let mut st = self.state();
         // Idempotent on the name; tags of a repeated call are ignored (AWS's rule).
         if let Some(a) = st.activities.get(&input.name) {
@@ -849,6 +858,7 @@ impl Backend for MemoryBackend {
     }
 
     async fn tag_resource(&self, input: TagResourceInput) -> Result<TagResourceOutput, ApiError> {
+        check_tag_keys(&input.tags)?;
         let mut st = self.state();
         let tags = self.tags_mut(&mut st, &input.resource_arn)?;
         merge_tags(tags, &input.tags, &input.resource_arn)?;

@@ -72,6 +72,8 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         )]);
     }
     let at = if path.is_empty() { String::new() } else { format!(" at '{path}'") };
+    // Say the JSON type wanted, not the Rust one.
+    let msg = msg.replace("expected i32", "expected an integer").replace("expected i64", "expected an integer").replace("expected f64", "expected a number");
     ApiError::new(ErrorCode::SerializationException, format!("Cannot read the value{at}: {msg}"))
 }
 
