@@ -150,20 +150,18 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
             return error_response(&ApiError::new(ErrorCode::ThrottlingException, "Rate exceeded"));
         }
     }
-    let too_large = |n: Option<u64>| {
-        let size = n.map(|n| format!(" of {n} bytes")).unwrap_or_default();
-        ApiError::new(
-            ErrorCode::RequestEntityTooLargeException,
-            format!("The request body{size} is over this server's limit of {} bytes", app.max_body_bytes),
-        )
-    };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > app.max_body_bytes as u64) {
-        return error_response(&too_large(declared));
-    }
-    let bytes = match axum::body::to_bytes(body, app.max_body_bytes).await {
+    let bytes = match read_body(body, app.max_body_bytes).await {
         Ok(b) => b,
-        Err(_) => return error_response(&too_large(None)),
+        Err(size) => {
+            return error_response(&ApiError::new(
+                ErrorCode::RequestEntityTooLargeException,
+                format!(
+                    "The request body ({size} bytes{}) is over this server's limit of {} bytes",
+                    if size > DRAIN_CAP { " or more" } else { "" },
+                    app.max_body_bytes
+                ),
+            ));
+        }
     };
     // The action runs in its own task so that a panic in a backend answers InternalFailure
     // instead of dropping the connection.
@@ -178,6 +176,29 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
         )),
         Err(_) => error_response(&ApiError::new(ErrorCode::InternalFailure, "The server failed while handling this request")),
     }
+}
+
+/// Past this many bytes an oversized body is no longer read, and the connection is closed on it.
+const DRAIN_CAP: u64 = 64 << 20;
+
+/// The body, or (when it is over `max`) how many bytes were seen. An oversized body is read to
+/// its end (up to [`DRAIN_CAP`]) and dropped, not left unread: closing a socket with unread data
+/// resets the connection, and the client would lose the 413 answer to a connection error.
+async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, u64> {
+    use http_body_util::BodyExt;
+    let mut buf = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        let Ok(data) = frame.into_data() else { continue };
+        seen += data.len() as u64;
+        if seen <= max as u64 {
+            buf.extend_from_slice(&data);
+        } else if seen > DRAIN_CAP {
+            break;
+        }
+    }
+    if seen > max as u64 { Err(seen) } else { Ok(buf) }
 }
 
 pub(crate) async fn not_found() -> Response {
