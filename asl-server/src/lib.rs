@@ -226,3 +226,32 @@ impl Bound {
         axum::serve(self.listener, self.router).with_graceful_shutdown(signal).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_urls() {
+        assert_eq!("sqlite:data/x.db".parse::<DbUrl>(), Ok(DbUrl::Sqlite("data/x.db".into())));
+        assert_eq!("sqlite:///abs/x.db".parse::<DbUrl>(), Ok(DbUrl::Sqlite("/abs/x.db".into())));
+        assert_eq!("postgres://u@h/db".parse::<DbUrl>(), Ok(DbUrl::Postgres("postgres://u@h/db".into())));
+        assert!("sqlite:".parse::<DbUrl>().is_err());
+        assert!("mysql://h".parse::<DbUrl>().is_err());
+        assert_eq!(DbUrl::default().to_string(), "sqlite:asl-server.db");
+    }
+
+    #[test]
+    fn error_bodies_carry_the_namespaced_code_and_extra_members() {
+        let e = ApiError::new(ErrorCode::ResourceNotFound, "gone").with("resourceName", "arn:x");
+        let v: serde_json::Value = serde_json::from_slice(&e.body()).unwrap();
+        assert_eq!(v, serde_json::json!({"__type": "com.amazonaws.swf.service.v2.model#ResourceNotFound", "message": "gone", "resourceName": "arn:x"}));
+        assert_eq!(e.status(), 400);
+        assert_eq!(ApiError::new(ErrorCode::InternalFailure, "").status(), 500);
+        // Every code's status is a client error, except the server's own failures.
+        for c in ErrorCode::ALL {
+            let s = c.http_status();
+            assert!((400..500).contains(&s) || matches!(c, ErrorCode::InternalFailure | ErrorCode::NotImplemented), "{c:?}");
+        }
+    }
+}

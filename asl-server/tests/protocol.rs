@@ -230,6 +230,7 @@ async fn malformed_requests_get_aws_shaped_errors() {
     assert!(m.starts_with("2 validation errors detected: ") && m.contains("'name'") && m.contains("'roleArn'"), "{m}");
     let (_, c, m) = err(addr, "TagResource", json!({"resourceArn": format!("{SM}Flow"), "tags": [{"value": "v"}]})).await;
     assert_eq!(c, "ValidationException");
+    assert!(m.contains("'tags.1.member.key'"), "{m}");
     assert_eq!(err(addr, "DescribeStateMachine", json!({"stateMachineArn": "Flow"})).await.1, "InvalidArn");
     assert_eq!(err(addr, "DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:activity:A"})).await.1, "InvalidArn");
     assert_eq!(err(addr, "CreateStateMachine", json!({"name": "a b", "definition": PASS, "roleArn": ROLE})).await.1, "InvalidName");
@@ -257,4 +258,19 @@ async fn quotas_answer_aws_limit_errors() {
     ok(addr, "ListActivities", json!({})).await;
     let (status, c, _) = err(addr, "ListActivities", json!({})).await;
     assert_eq!((status, c.as_str()), (400, "ThrottlingException"));
+}
+
+#[tokio::test]
+async fn test_case_suffixes_need_the_mock_configuration_to_have_them() {
+    let mock = asl_server::MockConfig::parse(
+        r#"{"StateMachines":{"Flow":{"TestCases":{"HappyPath":{"A":"R"}}}},"MockedResponses":{"R":{"0":{"Return":1}}}}"#,
+    )
+    .unwrap();
+    let addr = start(Server::builder().mock_config(mock)).await;
+    ok(addr, "CreateStateMachine", json!({"name": "Flow", "definition": PASS, "roleArn": ROLE})).await;
+    // A known test case passes every check and reaches the (missing) engine.
+    assert_eq!(err(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Flow#HappyPath")})).await.1, "NotImplemented");
+    let (_, c, m) = err(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Flow#SadPath")})).await;
+    assert_eq!(c, "ValidationException");
+    assert!(m.contains("no test case 'SadPath' for state machine 'Flow'"), "{m}");
 }
