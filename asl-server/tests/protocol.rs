@@ -274,3 +274,14 @@ async fn test_case_suffixes_need_the_mock_configuration_to_have_them() {
     assert_eq!(c, "ValidationException");
     assert!(m.contains("no test case 'SadPath' for state machine 'Flow'"), "{m}");
 }
+
+#[tokio::test]
+async fn a_panicking_backend_answers_internal_failure_and_the_server_goes_on() {
+    use asl_server::memory::DefinitionCheck;
+    let check: DefinitionCheck = std::sync::Arc::new(|d: &str, _| if d.contains("boom") { panic!("checker bug") } else { Vec::new() });
+    let backend = asl_server::MemoryBackend::new(Default::default()).with_definition_check(check);
+    let addr = start(Server::builder().backend(backend)).await;
+    let (status, c, _) = err(addr, "CreateStateMachine", json!({"name": "a", "definition": "boom", "roleArn": ROLE})).await;
+    assert_eq!((status, c.as_str()), (500, "InternalFailure"));
+    ok(addr, "CreateStateMachine", json!({"name": "a", "definition": PASS, "roleArn": ROLE})).await;
+}
