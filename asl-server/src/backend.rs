@@ -84,6 +84,248 @@ pub trait Backend: Send + Sync + 'static {
     async fn validate_state_machine_definition(&self, input: ValidateStateMachineDefinitionInput) -> Result<ValidateStateMachineDefinitionOutput, ApiError>;
 }
 
+/// Implements the named [`Backend`] methods by forwarding to a field (any `Backend`), inside an
+/// `#[async_trait] impl Backend for …` block, so that a backend can take the actions it does not
+/// serve itself from another, e.g. an engine backend taking the state machine actions from a
+/// [`MemoryBackend`](crate::MemoryBackend):
+///
+/// ```ignore
+/// #[async_trait::async_trait]
+/// impl Backend for Engine {
+///     asl_server::forward_backend_methods!(machines: create_state_machine, describe_state_machine);
+///     async fn start_execution(&self, input: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> { … }
+/// }
+/// ```
+///
+/// The methods come out in the form `#[async_trait]` gives its own (boxed futures), as it does
+/// not look inside macro calls.
+#[macro_export]
+macro_rules! forward_backend_methods {
+    ($field:ident: $($method:ident),* $(,)?) => { $( $crate::forward_backend_methods!(@one $field $method); )* };
+    (@one $field:ident create_activity) => {
+        fn create_activity<'life0, 'async_trait>(&'life0 self, input: $crate::model::CreateActivityInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::CreateActivityOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::create_activity(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident create_state_machine) => {
+        fn create_state_machine<'life0, 'async_trait>(&'life0 self, input: $crate::model::CreateStateMachineInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::CreateStateMachineOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::create_state_machine(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident create_state_machine_alias) => {
+        fn create_state_machine_alias<'life0, 'async_trait>(&'life0 self, input: $crate::model::CreateStateMachineAliasInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::CreateStateMachineAliasOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::create_state_machine_alias(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident delete_activity) => {
+        fn delete_activity<'life0, 'async_trait>(&'life0 self, input: $crate::model::DeleteActivityInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DeleteActivityOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::delete_activity(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident delete_state_machine) => {
+        fn delete_state_machine<'life0, 'async_trait>(&'life0 self, input: $crate::model::DeleteStateMachineInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DeleteStateMachineOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::delete_state_machine(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident delete_state_machine_alias) => {
+        fn delete_state_machine_alias<'life0, 'async_trait>(&'life0 self, input: $crate::model::DeleteStateMachineAliasInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DeleteStateMachineAliasOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::delete_state_machine_alias(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident delete_state_machine_version) => {
+        fn delete_state_machine_version<'life0, 'async_trait>(&'life0 self, input: $crate::model::DeleteStateMachineVersionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DeleteStateMachineVersionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::delete_state_machine_version(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_activity) => {
+        fn describe_activity<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeActivityInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeActivityOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_activity(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_execution) => {
+        fn describe_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_map_run) => {
+        fn describe_map_run<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeMapRunInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeMapRunOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_map_run(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_state_machine) => {
+        fn describe_state_machine<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeStateMachineInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeStateMachineOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_state_machine(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_state_machine_alias) => {
+        fn describe_state_machine_alias<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeStateMachineAliasInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeStateMachineAliasOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_state_machine_alias(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident describe_state_machine_for_execution) => {
+        fn describe_state_machine_for_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::DescribeStateMachineForExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::DescribeStateMachineForExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::describe_state_machine_for_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident get_activity_task) => {
+        fn get_activity_task<'life0, 'async_trait>(&'life0 self, input: $crate::model::GetActivityTaskInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::GetActivityTaskOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::get_activity_task(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident get_execution_history) => {
+        fn get_execution_history<'life0, 'async_trait>(&'life0 self, input: $crate::model::GetExecutionHistoryInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::GetExecutionHistoryOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::get_execution_history(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_activities) => {
+        fn list_activities<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListActivitiesInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListActivitiesOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_activities(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_executions) => {
+        fn list_executions<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListExecutionsInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListExecutionsOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_executions(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_map_runs) => {
+        fn list_map_runs<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListMapRunsInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListMapRunsOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_map_runs(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_state_machine_aliases) => {
+        fn list_state_machine_aliases<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListStateMachineAliasesInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListStateMachineAliasesOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_state_machine_aliases(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_state_machine_versions) => {
+        fn list_state_machine_versions<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListStateMachineVersionsInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListStateMachineVersionsOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_state_machine_versions(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_state_machines) => {
+        fn list_state_machines<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListStateMachinesInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListStateMachinesOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_state_machines(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident list_tags_for_resource) => {
+        fn list_tags_for_resource<'life0, 'async_trait>(&'life0 self, input: $crate::model::ListTagsForResourceInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ListTagsForResourceOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::list_tags_for_resource(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident publish_state_machine_version) => {
+        fn publish_state_machine_version<'life0, 'async_trait>(&'life0 self, input: $crate::model::PublishStateMachineVersionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::PublishStateMachineVersionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::publish_state_machine_version(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident redrive_execution) => {
+        fn redrive_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::RedriveExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::RedriveExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::redrive_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident send_task_failure) => {
+        fn send_task_failure<'life0, 'async_trait>(&'life0 self, input: $crate::model::SendTaskFailureInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::SendTaskFailureOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::send_task_failure(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident send_task_heartbeat) => {
+        fn send_task_heartbeat<'life0, 'async_trait>(&'life0 self, input: $crate::model::SendTaskHeartbeatInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::SendTaskHeartbeatOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::send_task_heartbeat(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident send_task_success) => {
+        fn send_task_success<'life0, 'async_trait>(&'life0 self, input: $crate::model::SendTaskSuccessInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::SendTaskSuccessOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::send_task_success(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident start_execution) => {
+        fn start_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::StartExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::StartExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::start_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident start_sync_execution) => {
+        fn start_sync_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::StartSyncExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::StartSyncExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::start_sync_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident stop_execution) => {
+        fn stop_execution<'life0, 'async_trait>(&'life0 self, input: $crate::model::StopExecutionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::StopExecutionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::stop_execution(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident tag_resource) => {
+        fn tag_resource<'life0, 'async_trait>(&'life0 self, input: $crate::model::TagResourceInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::TagResourceOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::tag_resource(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident test_state) => {
+        fn test_state<'life0, 'async_trait>(&'life0 self, input: $crate::model::TestStateInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::TestStateOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::test_state(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident untag_resource) => {
+        fn untag_resource<'life0, 'async_trait>(&'life0 self, input: $crate::model::UntagResourceInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::UntagResourceOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::untag_resource(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident update_map_run) => {
+        fn update_map_run<'life0, 'async_trait>(&'life0 self, input: $crate::model::UpdateMapRunInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::UpdateMapRunOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::update_map_run(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident update_state_machine) => {
+        fn update_state_machine<'life0, 'async_trait>(&'life0 self, input: $crate::model::UpdateStateMachineInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::UpdateStateMachineOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::update_state_machine(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident update_state_machine_alias) => {
+        fn update_state_machine_alias<'life0, 'async_trait>(&'life0 self, input: $crate::model::UpdateStateMachineAliasInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::UpdateStateMachineAliasOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::update_state_machine_alias(&self.$field, input).await })
+        }
+    };
+    (@one $field:ident validate_state_machine_definition) => {
+        fn validate_state_machine_definition<'life0, 'async_trait>(&'life0 self, input: $crate::model::ValidateStateMachineDefinitionInput) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::ValidateStateMachineDefinitionOutput, $crate::ApiError>> + Send + 'async_trait>>
+        where 'life0: 'async_trait, Self: 'async_trait {
+            Box::pin(async move { $crate::Backend::validate_state_machine_definition(&self.$field, input).await })
+        }
+    };
+}
+
 /// Every action this server knows, as AWS names it in `X-Amz-Target`.
 pub const ACTIONS: &[&str] = &["CreateActivity", "CreateStateMachine", "CreateStateMachineAlias", "DeleteActivity", "DeleteStateMachine", "DeleteStateMachineAlias", "DeleteStateMachineVersion", "DescribeActivity", "DescribeExecution", "DescribeMapRun", "DescribeStateMachine", "DescribeStateMachineAlias", "DescribeStateMachineForExecution", "GetActivityTask", "GetExecutionHistory", "ListActivities", "ListExecutions", "ListMapRuns", "ListStateMachineAliases", "ListStateMachineVersions", "ListStateMachines", "ListTagsForResource", "PublishStateMachineVersion", "RedriveExecution", "SendTaskFailure", "SendTaskHeartbeat", "SendTaskSuccess", "StartExecution", "StartSyncExecution", "StopExecution", "TagResource", "TestState", "UntagResource", "UpdateMapRun", "UpdateStateMachine", "UpdateStateMachineAlias", "ValidateStateMachineDefinition"];
 

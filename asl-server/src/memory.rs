@@ -183,11 +183,10 @@ impl MemoryBackend {
 
     fn publish(&self, m: &mut Machine, description: Option<String>) -> Result<(String, Timestamp), ApiError> {
         // Publishing an unchanged revision again answers the version that has it (AWS does).
-        if let Some((n, v)) = m.versions.iter().next_back() {
-            if v.revision_id == m.revision_id {
+        if let Some((n, v)) = m.versions.iter().next_back()
+            && v.revision_id == m.revision_id {
                 return Ok((format!("{}:{n}", m.arn), v.creation_date));
             }
-        }
         if m.versions.len() >= self.settings.limits.max_versions_per_state_machine {
             return Err(ApiError::new(
                 ErrorCode::ServiceQuotaExceededException,
@@ -380,7 +379,7 @@ fn hex_encode(s: &str) -> String {
 }
 
 fn hex_decode(s: &str) -> Option<String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
@@ -427,11 +426,10 @@ pub fn basic_definition_check(definition: &str, _kind: StateMachineType) -> Vec<
     if states.is_empty() {
         out.push(diag("SCHEMA_VALIDATION_FAILED", "'States' must have at least one state", Some("/States")));
     }
-    if let Some(start) = start {
-        if !states.contains_key(start) {
+    if let Some(start) = start
+        && !states.contains_key(start) {
             out.push(diag("MISSING_TRANSITION_TARGET", format!("Missing 'Next' target: {start}"), Some("/StartAt")));
         }
-    }
     for (name, state) in states {
         let at = format!("/States/{name}");
         let Some(state) = state.as_object() else {
@@ -444,11 +442,10 @@ pub fn basic_definition_check(definition: &str, _kind: StateMachineType) -> Vec<
             None => out.push(diag("SCHEMA_VALIDATION_FAILED", "The field 'Type' is required", Some(&format!("{at}/Type")))),
         }
         for field in ["Next", "Default"] {
-            if let Some(target) = state.get(field).and_then(|n| n.as_str()) {
-                if !states.contains_key(target) {
+            if let Some(target) = state.get(field).and_then(|n| n.as_str())
+                && !states.contains_key(target) {
                     out.push(diag("MISSING_TRANSITION_TARGET", format!("Missing 'Next' target: {target}"), Some(&format!("{at}/{field}"))));
                 }
-            }
         }
     }
     out
@@ -661,14 +658,13 @@ impl Backend for MemoryBackend {
             return Err(ApiError::new(ErrorCode::ValidationException, "PublishStateMachineVersion takes an unqualified state machine ARN"));
         }
         let m = st.machines.get_mut(&name).expect("looked up just now");
-        if let Some(r) = &input.revision_id {
-            if *r != m.revision_id {
+        if let Some(r) = &input.revision_id
+            && *r != m.revision_id {
                 return Err(ApiError::new(
                     ErrorCode::ConflictException,
                     format!("Failed to publish the State Machine version for revision {r}. The current State Machine revision is {}.", m.revision_id),
                 ));
             }
-        }
         let (arn, creation_date) = self.publish(m, input.description)?;
         Ok(PublishStateMachineVersionOutput { creation_date, state_machine_version_arn: arn })
     }

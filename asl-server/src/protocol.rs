@@ -145,11 +145,10 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
             format!("{what}: expected X-Amz-Target: {TARGET_PREFIX}<Action>"),
         ));
     };
-    if let Some(bucket) = &app.bucket {
-        if !bucket.take() {
+    if let Some(bucket) = &app.bucket
+        && !bucket.take() {
             return error_response(&ApiError::new(ErrorCode::ThrottlingException, "Rate exceeded"));
         }
-    }
     let bytes = match read_body(body, app.max_body_bytes).await {
         Ok(b) => b,
         Err(size) => {

@@ -285,3 +285,44 @@ async fn a_panicking_backend_answers_internal_failure_and_the_server_goes_on() {
     assert_eq!((status, c.as_str()), (500, "InternalFailure"));
     ok(addr, "CreateStateMachine", json!({"name": "a", "definition": PASS, "roleArn": ROLE})).await;
 }
+
+/// A backend of its own for StartExecution, forwarding the rest to a MemoryBackend with the
+/// generated `forward_backend_methods!`: the way an engine backend takes over the execution actions.
+mod forwarding {
+    use asl_server::model::*;
+    use asl_server::{ApiError, Backend, MemoryBackend};
+
+    pub struct Engine {
+        pub machines: MemoryBackend,
+    }
+
+    #[async_trait::async_trait]
+    impl Backend for Engine {
+        asl_server::forward_backend_methods!(machines:
+            create_activity, create_state_machine, create_state_machine_alias, delete_activity, delete_state_machine,
+            delete_state_machine_alias, delete_state_machine_version, describe_activity, describe_execution, describe_map_run,
+            describe_state_machine, describe_state_machine_alias, describe_state_machine_for_execution, get_activity_task,
+            get_execution_history, list_activities, list_executions, list_map_runs, list_state_machine_aliases,
+            list_state_machine_versions, list_state_machines, list_tags_for_resource, publish_state_machine_version,
+            redrive_execution, send_task_failure, send_task_heartbeat, send_task_success, start_sync_execution,
+            stop_execution, tag_resource, test_state, untag_resource, update_map_run, update_state_machine,
+            update_state_machine_alias, validate_state_machine_definition,
+        );
+
+        async fn start_execution(&self, input: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> {
+            let m = self.machines.resolve_state_machine(&input.state_machine_arn)?;
+            let name = input.name.unwrap_or_else(|| "generated".into());
+            Ok(StartExecutionOutput { execution_arn: format!("{}:{name}", m.state_machine_arn.replace(":stateMachine:", ":execution:")), start_date: Timestamp::now() })
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_backend_can_forward_the_actions_it_does_not_serve() {
+    let engine = forwarding::Engine { machines: asl_server::MemoryBackend::new(Default::default()) };
+    let addr = start(Server::builder().backend(engine)).await;
+    ok(addr, "CreateStateMachine", json!({"name": "Flow", "definition": PASS, "roleArn": ROLE})).await;
+    let started = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Flow"), "name": "run-1"})).await;
+    assert_eq!(started["executionArn"], "arn:aws:states:us-east-1:123456789012:execution:Flow:run-1");
+    assert_eq!(err(addr, "DescribeExecution", json!({"executionArn": started["executionArn"]})).await.1, "NotImplemented");
+}
