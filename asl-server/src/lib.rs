@@ -192,7 +192,8 @@ impl ServerBuilder {
         };
         let app = Arc::new(protocol::App { backend, bucket, max_body_bytes: self.settings.max_body_bytes });
         axum::Router::new()
-            .route("/", axum::routing::post(protocol::handle))
+            // Other methods on `/` and other paths get the same JSON error as an unknown action.
+            .route("/", axum::routing::post(protocol::handle).fallback(protocol::not_found))
             .fallback(protocol::not_found)
             .with_state(app)
     }

@@ -326,3 +326,16 @@ async fn a_backend_can_forward_the_actions_it_does_not_serve() {
     assert_eq!(started["executionArn"], "arn:aws:states:us-east-1:123456789012:execution:Flow:run-1");
     assert_eq!(err(addr, "DescribeExecution", json!({"executionArn": started["executionArn"]})).await.1, "NotImplemented");
 }
+
+#[tokio::test]
+async fn other_methods_and_paths_answer_json_errors() {
+    let addr = start(Server::builder()).await;
+    for request in ["GET / HTTP/1.1", "POST /2016-11-23/statemachines HTTP/1.1"] {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(format!("{request}\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        assert!(out.starts_with("HTTP/1.1 400"), "{request}: {out}");
+        assert!(out.contains("#UnknownOperationException"), "{request}: {out}");
+    }
+}
