@@ -108,6 +108,21 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
     Ok(Arn { partition: partition.into(), region: region.into(), account: account.into(), resource })
 }
 
+/// `InvalidArn` unless `arn` is an IAM role ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`), as
+/// a state machine's `roleArn` must be. The role is not assumed or looked up.
+pub fn check_role_arn(arn: &str) -> Result<(), ApiError> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && parts[4].len() == 12
+        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && parts[5].strip_prefix("role/").is_some_and(|r| !r.is_empty());
+    if ok { Ok(()) } else { Err(invalid(arn, "Not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")) }
+}
+
 /// AWS's rule for state machine, execution and activity names: 1–80 characters, none of them
 /// whitespace, `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /`, or control characters.
 pub fn valid_name(name: &str) -> bool {
@@ -170,6 +185,14 @@ mod tests {
         ] {
             let e = parse(bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidArn, "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(check_role_arn("arn:aws:iam::123456789012:role/service-role/StepFunctions").is_ok());
+        for bad in ["r", "arn:aws:iam::123456789012:user/u", "arn:aws:iam::1234:role/r", "arn:aws:sts::123456789012:role/r", "arn:aws:iam::123456789012:role/"] {
+            assert_eq!(check_role_arn(bad).unwrap_err().code, ErrorCode::InvalidArn, "{bad}");
         }
     }
 

@@ -455,6 +455,7 @@ pub fn basic_definition_check(definition: &str, _kind: StateMachineType) -> Vec<
 impl Backend for MemoryBackend {
     async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
         arn::check_name(&input.name)?;
+        arn::check_role_arn(&input.role_arn)?;
         check_tag_keys(input.tags.as_deref().unwrap_or(&[]))?;
         let kind = input.r#type.unwrap_or(StateMachineType::Standard);
         self.check_definition(&input.definition, kind)?;
@@ -564,6 +565,9 @@ impl Backend for MemoryBackend {
             }
             m.kind
         };
+        if let Some(r) = &input.role_arn {
+            arn::check_role_arn(r)?;
+        }
         if let Some(d) = &input.definition {
             self.check_definition(d, kind)?;
         }

@@ -234,6 +234,7 @@ async fn malformed_requests_get_aws_shaped_errors() {
     assert_eq!(err(addr, "DescribeStateMachine", json!({"stateMachineArn": "Flow"})).await.1, "InvalidArn");
     assert_eq!(err(addr, "DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:activity:A"})).await.1, "InvalidArn");
     assert_eq!(err(addr, "CreateStateMachine", json!({"name": "a b", "definition": PASS, "roleArn": ROLE})).await.1, "InvalidName");
+    assert_eq!(err(addr, "CreateStateMachine", json!({"name": "a", "definition": PASS, "roleArn": "my-role"})).await.1, "InvalidArn");
     let (_, c, m) = err(addr, "CreateStateMachine", json!({"name": "a", "definition": "{\"StartAt\":\"X\",\"States\":{}}", "roleArn": ROLE})).await;
     assert_eq!(c, "InvalidDefinition");
     assert!(m.starts_with("Invalid State Machine Definition: '"), "{m}");
