@@ -59,7 +59,7 @@ class Server:
         self.dir.cleanup()
 
 
-def client(endpoint):
+def client(endpoint, **config):
     return boto3.client(
         "stepfunctions",
         endpoint_url=endpoint,
@@ -67,7 +67,7 @@ def client(endpoint):
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         # One attempt: a retry would hide what the server answered first.
-        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
     )
 
 
@@ -215,6 +215,14 @@ class Boto3(unittest.TestCase):
         self.assertIn("not wired", resp["Error"]["Message"])
         self.assertError("NotImplemented", sfn.describe_execution, executionArn=PREFIX + ":execution:Runs:one")
         self.assertError("NotImplemented", sfn.stop_execution, executionArn=PREFIX + ":execution:Runs:one")
+
+    def test_sync_actions_need_host_prefix_injection_off(self):
+        # botocore sends StartSyncExecution and TestState to "sync-" + host, which does not
+        # resolve for 127.0.0.1; with injection off they reach the server.
+        arn = self.sfn.create_state_machine(name="Quick", definition=PASS, roleArn=ROLE, type="EXPRESS")["stateMachineArn"]
+        sync = client(self.server.endpoint, inject_host_prefix=False)
+        self.assertError("NotImplemented", sync.start_sync_execution, stateMachineArn=arn, input="{}")
+        self.assertError("NotImplemented", sync.test_state, definition=json.dumps({"Type": "Pass", "End": True}), roleArn=ROLE, input="{}")
 
     def test_oversized_body(self):
         # 5 MiB of definition is over the server's 4 MiB request limit (and AWS's 1 MiB definition limit).
