@@ -228,6 +228,36 @@ impl MockConfig {
     }
 }
 
+/// One execution under a test case: counts each state's invocations (retries and Map iterations
+/// included, as Step Functions Local counts them) and answers each invocation's mock. Shared
+/// by the branches of an execution: `invoke` takes `&self`.
+#[derive(Debug)]
+pub struct MockRun<'a> {
+    config: &'a MockConfig,
+    machine: String,
+    case: String,
+    counts: std::sync::Mutex<BTreeMap<String, u64>>,
+}
+
+impl<'a> MockRun<'a> {
+    /// `None` when the configuration has no such test case for the machine.
+    pub fn new(config: &'a MockConfig, machine: &str, case: &str) -> Option<Self> {
+        config.test_case(machine, case)?;
+        Some(MockRun { config, machine: machine.into(), case: case.into(), counts: Default::default() })
+    }
+
+    /// What the next invocation of `state` answers.
+    pub fn invoke(&self, state: &str) -> Lookup<'a> {
+        let n = {
+            let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+            let c = counts.entry(state.to_string()).or_insert(0);
+            *c += 1;
+            *c - 1
+        };
+        self.config.lookup(&self.machine, &self.case, state, n).expect("the test case exists: checked in new()")
+    }
+}
+
 fn parse_response(v: &Value, at: &str) -> Result<MockedResponse, MockError> {
     let m = object(v, at)?;
     if m.is_empty() {
@@ -328,6 +358,24 @@ mod tests {
         assert_eq!(c.test_case(m, "HybridPath").unwrap().states.len(), 1);
         // A response no test case uses is still parsed and checked.
         assert!(c.mocked_responses.contains_key("LambdaMockedResourceNotReady"));
+    }
+
+    #[test]
+    fn a_run_counts_invocations_per_state() {
+        let c = MockConfig::parse(DOC_EXAMPLE).unwrap();
+        assert!(MockRun::new(&c, "LambdaSQSIntegration", "Nope").is_none());
+        let run = MockRun::new(&c, "LambdaSQSIntegration", "RetryPath").unwrap();
+        let errors: Vec<String> = (0..4)
+            .map(|_| match run.invoke("LambdaState") {
+                Lookup::Mocked(MockResult::Throw { error, .. }) => error.clone(),
+                Lookup::Mocked(MockResult::Return(_)) => "ok".into(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(errors, ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException", "ok"]);
+        // SQSState has its own count.
+        assert!(matches!(run.invoke("SQSState"), Lookup::Mocked(MockResult::Return(_))));
+        assert!(matches!(run.invoke("SQSState"), Lookup::NoEntry { invocation: 1, .. }));
     }
 
     fn error_of(v: Value) -> String {
