@@ -115,6 +115,9 @@ pub struct Settings {
     pub db: DbUrl,
     /// The Step Functions Local mock configuration (`--mock-config` or `SFN_MOCK_CONFIG`).
     pub mock_config: Option<Arc<MockConfig>>,
+    /// A Lambda-compatible endpoint (the Lambda Invoke wire API) for Lambda task resources, as
+    /// Step Functions Local's LAMBDA_ENDPOINT; for the execution engine.
+    pub lambda_endpoint: Option<String>,
     /// Requests over this many bytes answer `RequestEntityTooLargeException` (HTTP 413) unread.
     /// Default 4 MiB: room for a 1 MiB definition (the most AWS takes) after JSON escaping, and
     /// for TestState's definition plus a 256 KiB input.
@@ -129,6 +132,7 @@ impl Default for Settings {
             limits: Limits::default(),
             db: DbUrl::default(),
             mock_config: None,
+            lambda_endpoint: None,
             max_body_bytes: 4 << 20,
         }
     }
@@ -167,6 +171,10 @@ impl ServerBuilder {
     }
     pub fn mock_config(mut self, mock: MockConfig) -> Self {
         self.settings.mock_config = Some(Arc::new(mock));
+        self
+    }
+    pub fn lambda_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.settings.lambda_endpoint = Some(url.into());
         self
     }
     pub fn max_body_bytes(mut self, n: usize) -> Self {

@@ -1,6 +1,6 @@
 //! `asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://…] [--mock-config FILE]
 //!             [--region R] [--account N] [--max-api-calls-per-second N] [--max-state-machines N]
-//!             [--max-activities N] [--max-open-executions N] [--max-body-bytes N]`
+//!             [--max-activities N] [--max-open-executions N] [--max-body-bytes N] [--lambda-endpoint URL]`
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use asl_server::{DbUrl, Limits, MockConfig, Server};
 const USAGE: &str = "usage: asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://USER@HOST/DB]
                   [--mock-config FILE] [--region us-east-1] [--account 123456789012]
                   [--max-api-calls-per-second N] [--max-state-machines N] [--max-activities N]
-                  [--max-open-executions N] [--max-body-bytes N]
+                  [--max-open-executions N] [--max-body-bytes N] [--lambda-endpoint URL]
 The mock configuration is also read from $SFN_MOCK_CONFIG, else ./MockConfigFile.json if present.";
 
 struct Args {
@@ -22,6 +22,7 @@ struct Args {
     account: Option<String>,
     limits: Limits,
     max_body: Option<usize>,
+    lambda: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
         account: None,
         limits: Limits::default(),
         max_body: None,
+        lambda: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -61,6 +63,8 @@ fn parse_args() -> Result<Args, String> {
             "--max-activities" => a.limits.max_activities = num(&value)?,
             "--max-open-executions" => a.limits.max_open_executions = num(&value)?,
             "--max-body-bytes" => a.max_body = Some(num(&value)?),
+            "--lambda-endpoint" if value.starts_with("http://") || value.starts_with("https://") => a.lambda = Some(value),
+            "--lambda-endpoint" => return Err(format!("--lambda-endpoint: '{value}' is not an http:// or https:// URL")),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -99,6 +103,10 @@ async fn main() -> ExitCode {
     }
     if let Some(n) = args.max_body {
         builder = builder.max_body_bytes(n);
+    }
+    if let Some(url) = &args.lambda {
+        eprintln!("asl-server: Lambda endpoint {url} (used once the execution engine is wired in)");
+        builder = builder.lambda_endpoint(url.clone());
     }
     if let Some((path, config)) = mock {
         eprintln!("asl-server: mock configuration {} ({} state machines)", path.display(), config.state_machines.len());

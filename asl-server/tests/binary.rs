@@ -36,6 +36,7 @@ fn bad_options_exit_2_with_the_reason() {
         (vec!["--port", "http"], "--port: 'http' is not a port number"),
         (vec!["--frobnicate", "1"], "unknown option --frobnicate"),
         (vec!["--port"], "--port needs a value"),
+        (vec!["--lambda-endpoint", "localhost:3001"], "--lambda-endpoint: 'localhost:3001' is not an http:// or https:// URL"),
     ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
