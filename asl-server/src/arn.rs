@@ -57,7 +57,10 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
         return Err(invalid(arn, "Not a Step Functions ARN (arn:PARTITION:states:REGION:ACCOUNT:TYPE:NAME)"));
     }
     let (partition, region, account, kind, rest) = (parts[1], parts[3], parts[4], parts[5], parts[6]);
-    if !partition.starts_with("aws") || region.is_empty() || !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
+    if !partition.starts_with("aws")
+        || region.is_empty()
+        || !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(invalid(arn, "Bad partition, region or account"));
     }
     let name_ok = |n: &str| valid_name(n);
@@ -100,7 +103,9 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
             _ => return Err(invalid(arn, "Bad express execution ARN")),
         },
         "mapRun" => match rest.split_once('/') {
-            Some((m, r)) if name_ok(m) && !r.is_empty() => Resource::MapRun { machine: m.to_string(), rest: r.to_string() },
+            Some((m, r)) if name_ok(m) && !r.is_empty() => {
+                Resource::MapRun { machine: m.to_string(), rest: r.to_string() }
+            }
             _ => return Err(invalid(arn, "Bad map run ARN")),
         },
         _ => return Err(invalid(arn, "Unknown resource type or bad name")),
@@ -146,7 +151,11 @@ pub fn valid_alias_name(name: &str) -> bool {
 
 /// `InvalidName` unless `name` follows [`valid_name`].
 pub fn check_name(name: &str) -> Result<(), ApiError> {
-    if valid_name(name) { Ok(()) } else { Err(ApiError::new(ErrorCode::InvalidName, format!("Invalid Name: '{name}'"))) }
+    if valid_name(name) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::InvalidName, format!("Invalid Name: '{name}'")))
+    }
 }
 
 #[cfg(test)]
@@ -162,12 +171,19 @@ mod tests {
         let a = parse("arn:aws:states:us-east-1:123456789012:stateMachine:Flow:prod#HappyPath").unwrap();
         assert_eq!(
             a.resource,
-            Resource::StateMachine { name: "Flow".into(), qualifier: Some(Qualifier::Alias("prod".into())), test_case: Some("HappyPath".into()) }
+            Resource::StateMachine {
+                name: "Flow".into(),
+                qualifier: Some(Qualifier::Alias("prod".into())),
+                test_case: Some("HappyPath".into())
+            }
         );
         assert_eq!(a.base(), "arn:aws:states:us-east-1:123456789012:stateMachine:Flow");
         let a = parse("arn:aws:states:eu-west-1:123456789012:execution:Flow:run-1").unwrap();
         assert_eq!(a.resource, Resource::Execution { machine: "Flow".into(), name: "run-1".into() });
-        assert!(matches!(parse("arn:aws:states:us-east-1:123456789012:activity:Approve").unwrap().resource, Resource::Activity { .. }));
+        assert!(matches!(
+            parse("arn:aws:states:us-east-1:123456789012:activity:Approve").unwrap().resource,
+            Resource::Activity { .. }
+        ));
     }
 
     #[test]
@@ -191,7 +207,13 @@ mod tests {
     #[test]
     fn role_arns() {
         assert!(check_role_arn("arn:aws:iam::123456789012:role/service-role/StepFunctions").is_ok());
-        for bad in ["r", "arn:aws:iam::123456789012:user/u", "arn:aws:iam::1234:role/r", "arn:aws:sts::123456789012:role/r", "arn:aws:iam::123456789012:role/"] {
+        for bad in [
+            "r",
+            "arn:aws:iam::123456789012:user/u",
+            "arn:aws:iam::1234:role/r",
+            "arn:aws:sts::123456789012:role/r",
+            "arn:aws:iam::123456789012:role/",
+        ] {
             assert_eq!(check_role_arn(bad).unwrap_err().code, ErrorCode::InvalidArn, "{bad}");
         }
     }

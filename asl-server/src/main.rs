@@ -63,8 +63,12 @@ fn parse_args() -> Result<Args, String> {
             "--max-activities" => a.limits.max_activities = num(&value)?,
             "--max-open-executions" => a.limits.max_open_executions = num(&value)?,
             "--max-body-bytes" => a.max_body = Some(num(&value)?),
-            "--lambda-endpoint" if value.starts_with("http://") || value.starts_with("https://") => a.lambda = Some(value),
-            "--lambda-endpoint" => return Err(format!("--lambda-endpoint: '{value}' is not an http:// or https:// URL")),
+            "--lambda-endpoint" if value.starts_with("http://") || value.starts_with("https://") => {
+                a.lambda = Some(value)
+            }
+            "--lambda-endpoint" => {
+                return Err(format!("--lambda-endpoint: '{value}' is not an http:// or https:// URL"));
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }

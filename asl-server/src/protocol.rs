@@ -58,10 +58,14 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let member = between_ticks(rest).unwrap_or_default();
         let at = crate::validate::join(&path, &member);
-        return validation_errors(vec![format!("Value null at '{at}' failed to satisfy constraint: Member must not be null")]);
+        return validation_errors(vec![format!(
+            "Value null at '{at}' failed to satisfy constraint: Member must not be null"
+        )]);
     }
     if msg.starts_with("invalid type: null") {
-        return validation_errors(vec![format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")]);
+        return validation_errors(vec![format!(
+            "Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        )]);
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let given = between_ticks(rest).unwrap_or_default();
@@ -73,7 +77,10 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     }
     let at = if path.is_empty() { String::new() } else { format!(" at '{path}'") };
     // Say the JSON type wanted, not the Rust one.
-    let msg = msg.replace("expected i32", "expected an integer").replace("expected i64", "expected an integer").replace("expected f64", "expected a number");
+    let msg = msg
+        .replace("expected i32", "expected an integer")
+        .replace("expected i64", "expected an integer")
+        .replace("expected f64", "expected a number");
     ApiError::new(ErrorCode::SerializationException, format!("Cannot read the value{at}: {msg}"))
 }
 
@@ -139,16 +146,18 @@ fn error_response(e: &ApiError) -> Response {
 pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(action) = target.strip_prefix(TARGET_PREFIX).map(str::to_string) else {
-        let what = if target.is_empty() { "No X-Amz-Target header".to_string() } else { format!("Unknown target '{target}'") };
+        let what =
+            if target.is_empty() { "No X-Amz-Target header".to_string() } else { format!("Unknown target '{target}'") };
         return error_response(&ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("{what}: expected X-Amz-Target: {TARGET_PREFIX}<Action>"),
         ));
     };
     if let Some(bucket) = &app.bucket
-        && !bucket.take() {
-            return error_response(&ApiError::new(ErrorCode::ThrottlingException, "Rate exceeded"));
-        }
+        && !bucket.take()
+    {
+        return error_response(&ApiError::new(ErrorCode::ThrottlingException, "Rate exceeded"));
+    }
     let bytes = match read_body(body, app.max_body_bytes).await {
         Ok(b) => b,
         Err(size) => {
@@ -173,7 +182,9 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
             ErrorCode::UnknownOperationException,
             format!("Unknown operation: AWSStepFunctions.{action}"),
         )),
-        Err(_) => error_response(&ApiError::new(ErrorCode::InternalFailure, "The server failed while handling this request")),
+        Err(_) => {
+            error_response(&ApiError::new(ErrorCode::InternalFailure, "The server failed while handling this request"))
+        }
     }
 }
 
