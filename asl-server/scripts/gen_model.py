@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Generates asl-server/src/model.rs and src/backend.rs from botocore's Step Functions model
+(the `service-2.json` shipped in the botocore package on PyPI), so member names, required
+members, enums and constraints match what the AWS SDKs send and expect.
+
+    python3 -m venv /tmp/v && /tmp/v/bin/pip install botocore
+    /tmp/v/bin/python asl-server/scripts/gen_model.py > /dev/null   # writes the two files
+
+Only the shapes (names, types, constraints) are used; no documentation text is copied.
+"""
+import gzip, json, os, re, sys
+
+import botocore
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(HERE, "..", "src")
+path = os.path.join(os.path.dirname(botocore.__file__), "data", "stepfunctions", "2016-11-23", "service-2.json.gz")
+model = json.load(gzip.open(path))
+shapes = model["shapes"]
+ops = model["operations"]
+
+RUST_KEYWORDS = {"type", "match", "ref", "self", "override", "loop", "in", "fn", "mod", "use", "enum", "struct"}
+
+def snake(name):
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    s = s.lower()
+    return "r#" + s if s in RUST_KEYWORDS else s
+
+def variant(v):
+    parts = re.split(r"[^A-Za-z0-9]+", v)
+    return "".join(p[:1].upper() + p[1:].lower() if p.isupper() or p.islower() else p[:1].upper() + p[1:] for p in parts if p)
+
+def rust_type(shape_name):
+    s = shapes[shape_name]
+    t = s["type"]
+    if t == "string":
+        return shape_name if "enum" in s else "String"
+    if t == "integer":
+        return "i32"
+    if t == "long":
+        return "i64"
+    if t == "boolean":
+        return "bool"
+    if t == "float":
+        return "f64"
+    if t == "timestamp":
+        return "Timestamp"
+    if t == "list":
+        return "Vec<%s>" % rust_type(s["member"]["shape"])
+    if t == "map":
+        return "BTreeMap<String, %s>" % rust_type(s["value"]["shape"])
+    if t == "structure":
+        return shape_name
+    raise ValueError(t)
+
+def defaultable(shape_name, seen=()):
+    s = shapes[shape_name]
+    if s["type"] == "string" and "enum" in s:
+        return False
+    if s["type"] != "structure":
+        return True
+    if shape_name in seen:
+        return True
+    return all(defaultable(m["shape"], seen + (shape_name,)) for k, m in s["members"].items() if k in s.get("required", []))
+
+# Structures reachable from operation inputs get a `validate` method.
+def reach(shape_name, acc):
+    if shape_name in acc:
+        return
+    s = shapes[shape_name]
+    if s["type"] == "structure":
+        acc.add(shape_name)
+        for m in s["members"].values():
+            reach(m["shape"], acc)
+    elif s["type"] == "list":
+        reach(s["member"]["shape"], acc)
+    elif s["type"] == "map":
+        reach(s["value"]["shape"], acc)
+
+inputs = set()
+for op in ops.values():
+    reach(op["input"]["shape"], inputs)
+
+def check_code(expr, shape_name, path_expr, depth=0):
+    """Rust statements that check `expr` (a reference to a value of shape_name) against the
+    shape's constraints, pushing coral-style messages into `errs`."""
+    s = shapes[shape_name]
+    t = s["type"]
+    out = []
+    sensitive = "true" if s.get("sensitive") else "false"
+    if t == "string":
+        if "enum" in s:
+            return out
+        if "min" in s:
+            out.append("min_len(%s, %d, %s, %s, errs);" % (expr, s["min"], sensitive, path_expr))
+        if "max" in s:
+            out.append("max_len(%s, %d, %s, %s, errs);" % (expr, s["max"], sensitive, path_expr))
+    elif t in ("integer", "long", "float"):
+        if "min" in s:
+            out.append("min_num(*%s as f64, %s as f64, %s, errs);" % (expr, s["min"], path_expr))
+        if "max" in s:
+            out.append("max_num(*%s as f64, %s as f64, %s, errs);" % (expr, s["max"], path_expr))
+    elif t == "list":
+        if "min" in s:
+            out.append("min_items((%s).len(), %d, %s, errs);" % (expr, s["min"], path_expr))
+        if "max" in s:
+            out.append("max_items((%s).len(), %d, %s, errs);" % (expr, s["max"], path_expr))
+        v = "item%d" % depth
+        i = "i%d" % depth
+        inner = check_code(v, s["member"]["shape"], '&format!("{}.{}.member", %s, %s + 1)' % (path_expr, i), depth + 1)
+        if inner:
+            out.append("for (%s, %s) in (%s).iter().enumerate() {" % (i, v, expr))
+            out.extend("    " + l for l in inner)
+            out.append("}")
+    elif t == "map":
+        v = "value%d" % depth
+        k = "key%d" % depth
+        inner = check_code(v, s["value"]["shape"], '&format!("{}.{}", %s, %s)' % (path_expr, k), depth + 1)
+        if inner:
+            out.append("for (%s, %s) in (%s).iter() {" % (k, v, expr))
+            out.extend("    " + l for l in inner)
+            out.append("}")
+    elif t == "structure":
+        out.append("%s.validate_at(%s, errs);" % (expr, path_expr))
+    return out
+
+lines = []
+w = lines.append
+w("// @generated by asl-server/scripts/gen_model.py from botocore's Step Functions model")
+w("// (2016-11-23). Do not edit by hand: change the generator and run it again.")
+w("//! Request and response shapes of the Step Functions API, with AWS's member names.")
+w("#![allow(clippy::all)]")
+w("use serde::{Deserialize, Serialize};")
+w("use std::collections::BTreeMap;")
+w("use crate::validate::*;")
+w("pub use crate::timestamp::Timestamp;")
+w("")
+for name in sorted(shapes):
+    s = shapes[name]
+    if s.get("exception"):
+        continue
+    if s["type"] == "string" and "enum" in s:
+        w("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]")
+        w("pub enum %s {" % name)
+        for v in s["enum"]:
+            w('    #[serde(rename = "%s")]' % v)
+            w("    %s," % variant(v))
+        w("}")
+        w("impl %s {" % name)
+        w("    pub const ALL: &'static [&'static str] = &[%s];" % ", ".join('"%s"' % v for v in s["enum"]))
+        w("    pub fn as_str(&self) -> &'static str {")
+        w("        match self {")
+        for v in s["enum"]:
+            w('            Self::%s => "%s",' % (variant(v), v))
+        w("        }")
+        w("    }")
+        w("}")
+        w("")
+    elif s["type"] == "structure":
+        derives = ["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]
+        if defaultable(name):
+            derives.append("Default")
+        w("#[derive(%s)]" % ", ".join(derives))
+        w("pub struct %s {" % name)
+        req = set(s.get("required", []))
+        for m, ms in s["members"].items():
+            ty = rust_type(ms["shape"])
+            w('    #[serde(rename = "%s"%s)]' % (m, "" if m in req else ', default, skip_serializing_if = "Option::is_none"'))
+            w("    pub %s: %s," % (snake(m), ty if m in req else "Option<%s>" % ty))
+        w("}")
+        if name in inputs:
+            w("impl Validate for %s {" % name)
+            w("    #[allow(unused_variables)]")
+            w("    fn validate_at(&self, path: &str, errs: &mut Vec<String>) {")
+            req = set(s.get("required", []))
+            for m, ms in s["members"].items():
+                path_expr = 'join(path, "%s")' % m
+                if m in req:
+                    body = check_code("&self.%s" % snake(m), ms["shape"], "&p")
+                    if body:
+                        w("        {")
+                        w("            let p = %s;" % path_expr)
+                        for l in body:
+                            w("            " + l)
+                        w("        }")
+                else:
+                    body = check_code("v", ms["shape"], "&p")
+                    if body:
+                        w("        if let Some(v) = &self.%s {" % snake(m))
+                        w("            let p = %s;" % path_expr)
+                        for l in body:
+                            w("            " + l)
+                        w("        }")
+            w("    }")
+            w("}")
+        w("")
+open(os.path.join(SRC, "model.rs"), "w").write("\n".join(lines) + "\n")
+
+# The Backend trait and the dispatch table.
+b = []
+w = b.append
+w("// @generated by asl-server/scripts/gen_model.py: one method per Step Functions action.")
+w("//! The [`Backend`] trait the protocol layer dispatches to, one method per action.")
+w("use crate::error::ApiError;")
+w("use crate::model::*;")
+w("")
+w("/// Everything the server does behind the wire protocol. Requests arrive decoded and")
+w("/// constraint-checked (lengths, ranges, enums, required members); a method answers the")
+w("/// response shape or an [`ApiError`] carrying AWS's error code.")
+w("#[async_trait::async_trait]")
+w("pub trait Backend: Send + Sync + 'static {")
+for op in sorted(ops):
+    o = ops[op]
+    w("    /// `AWSStepFunctions.%s`" % op)
+    w("    async fn %s(&self, input: %s) -> Result<%s, ApiError>;" % (snake(op), o["input"]["shape"], o["output"]["shape"]))
+w("}")
+w("")
+w("/// Implements the named [`Backend`] methods by forwarding to a field (any `Backend`), inside an")
+w("/// `#[async_trait] impl Backend for …` block, so that a backend can take the actions it does not")
+w("/// serve itself from another, e.g. an engine backend taking the state machine actions from a")
+w("/// [`MemoryBackend`](crate::MemoryBackend):")
+w("///")
+w("/// ```ignore")
+w("/// #[async_trait::async_trait]")
+w("/// impl Backend for Engine {")
+w("///     asl_server::forward_backend_methods!(machines: create_state_machine, describe_state_machine);")
+w("///     async fn start_execution(&self, input: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> { … }")
+w("/// }")
+w("/// ```")
+w("///")
+w("/// The methods come out in the form `#[async_trait]` gives its own (boxed futures), as it does")
+w("/// not look inside macro calls.")
+w("#[macro_export]")
+w("macro_rules! forward_backend_methods {")
+w("    ($field:ident: $($method:ident),* $(,)?) => { $( $crate::forward_backend_methods!(@one $field $method); )* };")
+for op in sorted(ops):
+    o = ops[op]
+    m = snake(op)
+    w("    (@one $field:ident %s) => {" % m)
+    w("        fn %s<'life0, 'async_trait>(&'life0 self, input: $crate::model::%s) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<$crate::model::%s, $crate::ApiError>> + Send + 'async_trait>>" % (m, o["input"]["shape"], o["output"]["shape"]))
+    w("        where 'life0: 'async_trait, Self: 'async_trait {")
+    w("            Box::pin(async move { $crate::Backend::%s(&self.$field, input).await })" % m)
+    w("        }")
+    w("    };")
+w("}")
+w("")
+w("/// Every action this server knows, as AWS names it in `X-Amz-Target`.")
+w("pub const ACTIONS: &[&str] = &[%s];" % ", ".join('"%s"' % op for op in sorted(ops)))
+w("")
+w("/// Decodes `body` for `action`, checks its constraints, calls the backend and encodes the answer.")
+w("/// `None` when the action is unknown.")
+w("pub(crate) async fn dispatch(backend: &dyn Backend, action: &str, body: &[u8]) -> Option<Result<Vec<u8>, ApiError>> {")
+w("    Some(match action {")
+for op in sorted(ops):
+    o = ops[op]
+    w('        "%s" => match crate::protocol::decode::<%s>(body) {' % (op, o["input"]["shape"]))
+    w("            Ok(input) => backend.%s(input).await.map(|out| crate::protocol::encode(&out)), " % snake(op))
+    w("            Err(e) => Err(e),")
+    w("        },")
+w("        _ => return None,")
+w("    })")
+w("}")
+open(os.path.join(SRC, "backend.rs"), "w").write("\n".join(b) + "\n")

@@ -1,0 +1,326 @@
+"""boto3 and the AWS CLI against asl-server, as users drive Step Functions.
+
+Run by asl-server/tests/clients.rs (which makes the virtualenv), or by hand:
+
+    python3 -m venv /tmp/v && /tmp/v/bin/pip install boto3 awscli
+    ASL_SERVER_BIN=target/debug/asl-server /tmp/v/bin/python asl-server/tests/api/test_api.py
+
+The server is started on a free loopback port; its endpoint is read from its first stdout line.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import urllib.error
+import urllib.request
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+ROLE = "arn:aws:iam::123456789012:role/service-role/StepFunctions"
+PREFIX = "arn:aws:states:us-east-1:123456789012"
+PASS = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+SUCCEED = json.dumps({"StartAt": "B", "States": {"B": {"Type": "Succeed"}}})
+# The CLI must not read a developer's own configuration (profiles, pagers, endpoints).
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_PAGER": "",
+}
+
+
+class Server:
+    def __init__(self, *args):
+        self.dir = tempfile.TemporaryDirectory()
+        binary = os.environ["ASL_SERVER_BIN"]
+        self.proc = subprocess.Popen(
+            [binary, "--port", "0", "--db", "sqlite:" + os.path.join(self.dir.name, "db.sqlite"), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=self.dir.name,
+        )
+        line = self.proc.stdout.readline()
+        if "listening on " not in line:
+            self.proc.kill()
+            raise RuntimeError("asl-server did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.endpoint = line.split("listening on ", 1)[1].strip()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.dir.cleanup()
+
+
+def client(endpoint, **config):
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        # One attempt: a retry would hide what the server answered first.
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+    )
+
+
+def raw(endpoint, target, body, headers=None):
+    """An unsigned request with any body: what botocore's own checks would not let through."""
+    h = {"Content-Type": "application/x-amz-json-1.0"}
+    if target is not None:
+        h["X-Amz-Target"] = target
+    h.update(headers or {})
+    req = urllib.request.Request(endpoint + "/", data=body, headers=h, method="POST")
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def code_of(body):
+    """The error code as botocore reads it: `__type` after the last '#'."""
+    return body["__type"].rsplit("#", 1)[-1]
+
+
+class Boto3(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.sfn = client(cls.server.endpoint)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assertError(self, code, fn, **kwargs):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(**kwargs)
+        self.assertEqual(cm.exception.response["Error"]["Code"], code, cm.exception.response)
+        return cm.exception.response
+
+    def test_state_machine_lifecycle(self):
+        sfn = self.sfn
+        created = sfn.create_state_machine(name="Orders", definition=PASS, roleArn=ROLE, tags=[{"key": "team", "value": "core"}])
+        arn = created["stateMachineArn"]
+        self.assertEqual(arn, PREFIX + ":stateMachine:Orders")
+        # boto3 turns the epoch-seconds number into a datetime.
+        self.assertEqual(created["creationDate"].year >= 2024, True)
+
+        d = sfn.describe_state_machine(stateMachineArn=arn)
+        self.assertEqual((d["name"], d["type"], d["status"], d["definition"], d["roleArn"]), ("Orders", "STANDARD", "ACTIVE", PASS, ROLE))
+        self.assertEqual(d["loggingConfiguration"]["level"], "OFF")
+
+        u = sfn.update_state_machine(stateMachineArn=arn, definition=SUCCEED, publish=True, versionDescription="first")
+        self.assertEqual(u["stateMachineVersionArn"], arn + ":1")
+        self.assertEqual(sfn.describe_state_machine(stateMachineArn=arn)["definition"], SUCCEED)
+        self.assertEqual(sfn.describe_state_machine(stateMachineArn=arn + ":1")["description"], "first")
+        sfn.update_state_machine(stateMachineArn=arn, definition=PASS)
+        v2 = sfn.publish_state_machine_version(stateMachineArn=arn, description="second")
+        self.assertEqual(v2["stateMachineVersionArn"], arn + ":2")
+        versions = [v["stateMachineVersionArn"] for v in sfn.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"]]
+        self.assertEqual(versions, [arn + ":2", arn + ":1"])
+
+        routing = [{"stateMachineVersionArn": arn + ":2", "weight": 100}]
+        alias = sfn.create_state_machine_alias(name="live", routingConfiguration=routing, description="traffic")
+        self.assertEqual(alias["stateMachineAliasArn"], arn + ":live")
+        da = sfn.describe_state_machine_alias(stateMachineAliasArn=arn + ":live")
+        self.assertEqual((da["name"], da["routingConfiguration"]), ("live", routing))
+        self.assertError("ConflictException", sfn.delete_state_machine_version, stateMachineVersionArn=arn + ":2")
+        self.assertError(
+            "ValidationException",
+            sfn.update_state_machine_alias,
+            stateMachineAliasArn=arn + ":live",
+            routingConfiguration=[{"stateMachineVersionArn": arn + ":1", "weight": 60}],
+        )
+        sfn.update_state_machine_alias(stateMachineAliasArn=arn + ":live", routingConfiguration=[{"stateMachineVersionArn": arn + ":1", "weight": 100}])
+        aliases = sfn.list_state_machine_aliases(stateMachineArn=arn)["stateMachineAliases"]
+        self.assertEqual([a["stateMachineAliasArn"] for a in aliases], [arn + ":live"])
+        sfn.delete_state_machine_alias(stateMachineAliasArn=arn + ":live")
+        sfn.delete_state_machine_version(stateMachineVersionArn=arn + ":2")
+
+        sfn.delete_state_machine(stateMachineArn=arn)
+        self.assertError("StateMachineDoesNotExist", sfn.describe_state_machine, stateMachineArn=arn)
+
+    def test_list_state_machines_paginates(self):
+        names = ["Page%02d" % i for i in range(7)]
+        for n in names:
+            self.sfn.create_state_machine(name=n, definition=PASS, roleArn=ROLE, type="EXPRESS")
+        pages = list(self.sfn.get_paginator("list_state_machines").paginate(PaginationConfig={"PageSize": 3}))
+        listed = [m["name"] for p in pages for m in p["stateMachines"] if m["name"].startswith("Page")]
+        self.assertEqual(listed, names)
+        self.assertGreaterEqual(len(pages), 3)
+        self.assertTrue(all(m["type"] == "EXPRESS" for p in pages for m in p["stateMachines"] if m["name"].startswith("Page")))
+        self.assertError("InvalidToken", self.sfn.list_state_machines, nextToken="garbage")
+        for n in names:
+            self.sfn.delete_state_machine(stateMachineArn=PREFIX + ":stateMachine:" + n)
+
+    def test_activities(self):
+        sfn = self.sfn
+        arn = sfn.create_activity(name="Approve")["activityArn"]
+        self.assertEqual(arn, PREFIX + ":activity:Approve")
+        self.assertEqual(sfn.create_activity(name="Approve")["activityArn"], arn)
+        self.assertEqual(sfn.describe_activity(activityArn=arn)["name"], "Approve")
+        self.assertIn(arn, [a["activityArn"] for a in sfn.list_activities()["activities"]])
+        resp = self.assertError("NotImplemented", sfn.get_activity_task, activityArn=arn)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 501)
+        self.assertIn("execution engine", resp["Error"]["Message"])
+        sfn.delete_activity(activityArn=arn)
+        self.assertError("ActivityDoesNotExist", sfn.describe_activity, activityArn=arn)
+
+    def test_tags(self):
+        sfn = self.sfn
+        arn = sfn.create_activity(name="Tagged", tags=[{"key": "a", "value": "1"}])["activityArn"]
+        sfn.tag_resource(resourceArn=arn, tags=[{"key": "b", "value": "2"}, {"key": "a", "value": "3"}])
+        self.assertEqual(sfn.list_tags_for_resource(resourceArn=arn)["tags"], [{"key": "a", "value": "3"}, {"key": "b", "value": "2"}])
+        sfn.untag_resource(resourceArn=arn, tagKeys=["a"])
+        self.assertEqual(sfn.list_tags_for_resource(resourceArn=arn)["tags"], [{"key": "b", "value": "2"}])
+        self.assertError("TooManyTags", sfn.tag_resource, resourceArn=arn, tags=[{"key": "k%d" % i, "value": ""} for i in range(51)])
+        self.assertError("ResourceNotFound", sfn.list_tags_for_resource, resourceArn=PREFIX + ":activity:Nope")
+        sfn.delete_activity(activityArn=arn)
+
+    def test_modeled_errors(self):
+        sfn = self.sfn
+        # boto3's modeled exception classes match on the code: the __type parsed right.
+        with self.assertRaises(sfn.exceptions.StateMachineDoesNotExist):
+            sfn.describe_state_machine(stateMachineArn=PREFIX + ":stateMachine:Nope")
+        with self.assertRaises(sfn.exceptions.InvalidArn):
+            sfn.describe_state_machine(stateMachineArn="not-an-arn")
+        with self.assertRaises(sfn.exceptions.InvalidArn):
+            sfn.describe_execution(executionArn=PREFIX + ":activity:Approve")
+        with self.assertRaises(sfn.exceptions.InvalidName):
+            sfn.create_state_machine(name="has space", definition=PASS, roleArn=ROLE)
+        with self.assertRaises(sfn.exceptions.InvalidDefinition) as cm:
+            sfn.create_state_machine(name="Broken", definition='{"StartAt":"Nowhere","States":{"A":{"Type":"Pass","End":true}}}', roleArn=ROLE)
+        self.assertIn("/StartAt", cm.exception.response["Error"]["Message"])
+        self.assertError("ValidationException", sfn.create_state_machine, name="x" * 81, definition=PASS, roleArn=ROLE)
+        v = sfn.validate_state_machine_definition(definition="{")
+        self.assertEqual((v["result"], v["diagnostics"][0]["code"]), ("FAIL", "INVALID_JSON_DESCRIPTION"))
+
+    def test_execution_actions_say_the_engine_is_not_wired(self):
+        sfn = self.sfn
+        arn = sfn.create_state_machine(name="Runs", definition=PASS, roleArn=ROLE)["stateMachineArn"]
+        with self.assertRaises(sfn.exceptions.InvalidExecutionInput):
+            sfn.start_execution(stateMachineArn=arn, input="{not json")
+        resp = self.assertError("ValidationException", sfn.start_execution, stateMachineArn=arn, input=json.dumps({"x": "y" * (256 * 1024)}))
+        self.assertIn("262144", resp["Error"]["Message"])
+        resp = self.assertError("NotImplemented", sfn.start_execution, stateMachineArn=arn, input="{}")
+        self.assertIn("not wired", resp["Error"]["Message"])
+        self.assertError("NotImplemented", sfn.describe_execution, executionArn=PREFIX + ":execution:Runs:one")
+        self.assertError("NotImplemented", sfn.stop_execution, executionArn=PREFIX + ":execution:Runs:one")
+
+    def test_sync_actions_need_host_prefix_injection_off(self):
+        # botocore sends StartSyncExecution and TestState to "sync-" + host, which does not
+        # resolve for 127.0.0.1; with injection off they reach the server.
+        arn = self.sfn.create_state_machine(name="Quick", definition=PASS, roleArn=ROLE, type="EXPRESS")["stateMachineArn"]
+        sync = client(self.server.endpoint, inject_host_prefix=False)
+        self.assertError("NotImplemented", sync.start_sync_execution, stateMachineArn=arn, input="{}")
+        self.assertError("NotImplemented", sync.test_state, definition=json.dumps({"Type": "Pass", "End": True}), roleArn=ROLE, input="{}")
+
+    def test_oversized_body(self):
+        # 5 MiB of definition is over the server's 4 MiB request limit (and AWS's 1 MiB definition limit).
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.sfn.validate_state_machine_definition(definition="x" * (5 << 20))
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 413)
+        self.assertEqual(cm.exception.response["Error"]["Code"], "RequestEntityTooLargeException")
+
+
+class RawHttp(unittest.TestCase):
+    """Requests botocore would refuse to send."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, target, body, status, code):
+        got_status, got = raw(self.server.endpoint, target, body)
+        self.assertEqual((got_status, code_of(got)), (status, code), got)
+        self.assertIsInstance(got["message"], str)
+        return got["message"]
+
+    def test_bad_json(self):
+        self.call("AWSStepFunctions.ListStateMachines", b"{nope", 400, "SerializationException")
+        self.call("AWSStepFunctions.ListStateMachines", b'"a string"', 400, "SerializationException")
+
+    def test_unknown_action(self):
+        self.call("AWSStepFunctions.LaunchRocket", b"{}", 400, "UnknownOperationException")
+        self.call("DynamoDB_20120810.ListTables", b"{}", 400, "UnknownOperationException")
+        self.call(None, b"{}", 400, "UnknownOperationException")
+
+    def test_missing_and_mistyped_members(self):
+        m = self.call("AWSStepFunctions.CreateStateMachine", json.dumps({"name": "a", "roleArn": ROLE}).encode(), 400, "ValidationException")
+        self.assertIn("'definition'", m)
+        m = self.call("AWSStepFunctions.DescribeActivity", json.dumps({"activityArn": 7}).encode(), 400, "SerializationException")
+        self.assertIn("'activityArn'", m)
+        m = self.call("AWSStepFunctions.ListActivities", json.dumps({"maxResults": 0.5}).encode(), 400, "SerializationException")
+        m = self.call("AWSStepFunctions.CreateStateMachine", json.dumps({"name": "a", "definition": PASS, "roleArn": ROLE, "type": "SLOW"}).encode(), 400, "ValidationException")
+        self.assertIn("[STANDARD, EXPRESS]", m)
+        m = self.call("AWSStepFunctions.ListActivities", json.dumps({"maxResults": 5000}).encode(), 400, "ValidationException")
+        self.assertIn("less than or equal to 1000", m)
+
+    def test_signed_requests_are_accepted(self):
+        status, got = raw(
+            self.server.endpoint,
+            "AWSStepFunctions.ListActivities",
+            b"{}",
+            {"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=bad"},
+        )
+        self.assertEqual((status, got), (200, {"activities": []}))
+
+
+class AwsCli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.aws = os.path.join(os.path.dirname(sys.executable), "aws")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def cli(self, *args):
+        env = dict(os.environ, **CREDENTIALS)
+        return subprocess.run(
+            [self.aws, "--endpoint-url", self.server.endpoint, "--output", "json", "stepfunctions", *args],
+            capture_output=True, text=True, env=env, timeout=60,
+        )
+
+    def ok(self, *args):
+        r = self.cli(*args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout) if r.stdout.strip() else None
+
+    def test_cli_round_trip(self):
+        arn = self.ok("create-state-machine", "--name", "CliFlow", "--definition", PASS, "--role-arn", ROLE)["stateMachineArn"]
+        self.assertEqual(self.ok("describe-state-machine", "--state-machine-arn", arn)["name"], "CliFlow")
+        self.assertIn(arn, [m["stateMachineArn"] for m in self.ok("list-state-machines")["stateMachines"]])
+        act = self.ok("create-activity", "--name", "CliApprove")["activityArn"]
+        self.ok("tag-resource", "--resource-arn", act, "--tags", "key=k,value=v")
+        self.assertEqual(self.ok("list-tags-for-resource", "--resource-arn", act)["tags"], [{"key": "k", "value": "v"}])
+        self.ok("delete-activity", "--activity-arn", act)
+        self.ok("delete-state-machine", "--state-machine-arn", arn)
+
+    def test_cli_errors(self):
+        r = self.cli("describe-state-machine", "--state-machine-arn", PREFIX + ":stateMachine:Nope")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("(StateMachineDoesNotExist)", r.stderr)
+        r = self.cli("describe-activity", "--activity-arn", "arn:bad")
+        self.assertIn("(InvalidArn)", r.stderr)
+        r = self.cli("create-activity", "--name", "no/slash")
+        self.assertIn("(InvalidName)", r.stderr)
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
