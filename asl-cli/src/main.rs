@@ -57,9 +57,18 @@ enum Command {
         file: PathBuf,
     },
     /// Create a new crate with a workflow, a main using `asl!` and a test on virtual time.
+    ///
+    /// aslc is not on crates.io yet: the crate depends on asl-runtime in the aslc checkout this
+    /// `asl` was built from, unless `--path` or `--git` says otherwise.
     New {
         /// Directory to create; its last component is the crate name.
         name: PathBuf,
+        /// Take asl-runtime from this aslc checkout (the directory holding `asl-runtime/`).
+        #[arg(long, value_name = "DIR", conflicts_with = "git")]
+        path: Option<PathBuf>,
+        /// Take asl-runtime from this git repository of aslc.
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
     },
 }
 
@@ -104,18 +113,29 @@ fn main() -> ExitCode {
         Command::Check { files, format, quiet } => check(&files, format, quiet, color),
         Command::Graph { file, format, output } => graph_cmd(&file, format, output.as_deref(), color),
         Command::Expand { file } => expand(&file, color),
-        Command::New { name } => match scaffold::create(&name) {
-            Ok(()) => {
-                println!("created `{}`: cd {} && cargo test", name.display(), name.display());
-                0
-            }
-            Err(msg) => {
-                eprintln!("{}", diagnostics::headline(&msg, color));
-                USAGE
-            }
-        },
+        Command::New { name, path, git } => {
+            let source = match (path, git) {
+                (Some(dir), _) => scaffold::Source::Path(dir),
+                (_, Some(url)) => scaffold::Source::Git(url),
+                _ => scaffold::Source::Default,
+            };
+            new(&name, &source, color)
+        }
     };
     ExitCode::from(code)
+}
+
+fn new(name: &Path, source: &scaffold::Source, color: bool) -> u8 {
+    match scaffold::create(name, source) {
+        Ok(()) => {
+            println!("created `{}`: cd {} && cargo test", name.display(), name.display());
+            0
+        }
+        Err(msg) => {
+            eprintln!("{}", diagnostics::headline(&msg, color));
+            USAGE
+        }
+    }
 }
 
 /// Reads a workflow file, or prints why it cannot be read.
