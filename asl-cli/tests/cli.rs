@@ -179,3 +179,37 @@ fn new_takes_the_runtime_from_a_path_or_git() {
     assert_eq!(o.status.code(), Some(2), "--path and --git together are a usage error");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// AWS accepts a read of a variable no state assigns (the execution fails when it reaches it):
+/// `asl check` warns, `--deny warnings` makes it an error; `asl!` rejects it (tests/tests/ui).
+#[test]
+fn check_warns_about_unassigned_variables_and_deny_warnings_fails() {
+    let o = asl(&["check", "--color", "never", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "ok: asl-cli/tests/flows/unassigned-variable.json (2 states, 1 warning)\n");
+    let err = stderr(&o);
+    assert!(err.starts_with("warning: state `B` reads `$y`, which no state assigns\n --> asl-cli/tests/flows/unassigned-variable.json:6:47 (at /States/B/Output)\n"), "{err}");
+    assert!(err.contains("|                                               ^^\n"), "the caret is under `$y`: {err}");
+
+    let o = asl(&["check", "--color", "never", "--deny", "warnings", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: state `B` reads `$y`, which no state assigns\n"), "{err}");
+    assert!(err.ends_with("error: `asl-cli/tests/flows/unassigned-variable.json` is not a valid workflow: 1 error\n"), "{err}");
+
+    let o = asl(&["check", "--format", "json", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let records: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(records[0]["severity"], "warning");
+    assert!(records[0]["rendered"].as_str().unwrap().starts_with("warning: "));
+}
+
+/// AWS accepts a Task's `Credentials`; aslc cannot assume the role, and says so.
+#[test]
+fn check_accepts_credentials_and_says_they_are_not_applied() {
+    let o = asl(&["check", "--color", "never", "asl-cli/tests/flows/credentials.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with("warning: state `T`: `Credentials` is not applied when aslc runs the workflow\n"), "{err}");
+    assert!(err.contains("= help: aslc cannot assume the role locally"), "{err}");
+}

@@ -51,7 +51,7 @@ pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>
 pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
     let machine = check(text)?;
     let mut d = diagnostic::Diagnostics::default();
-    variables::check(&machine, names.lenient_variables, &mut d);
+    variables::check(&machine, text, names.lenient_variables, &mut d);
     if !d.is_empty() {
         return Err(d.into_sorted());
     }
