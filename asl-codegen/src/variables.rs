@@ -161,8 +161,10 @@ fn reads_of(st: &State, out: &mut BTreeSet<String>) {
         }
         Kind::Parallel(p) => catchers(&p.catch, out),
         Kind::Map(m) => {
-            if let Some(i) = &m.items {
-                dynamic(i, out);
+            match &m.items {
+                Some(Dynamic::Lit(t)) => template(t, out),
+                Some(d) => dynamic(d, out),
+                None => {}
             }
             if let Some(t) = &m.item_selector {
                 template(t, out);

@@ -135,9 +135,13 @@ pub(super) fn body(cx: &Ctx, st: &State) -> TokenStream {
                     let q = q.to_rust(k);
                     quote!(rt::Items::Query(#q))
                 }
-                Some(Dynamic::Lit(v)) => {
-                    let l = parse::lit_value(v).to_rust(k);
+                Some(Dynamic::Lit(Template::Lit(l))) => {
+                    let l = l.to_rust(k);
                     quote!(rt::Items::Lit(#l))
+                }
+                Some(Dynamic::Lit(t)) => {
+                    let t = t.to_rust(k);
+                    quote!(rt::Items::Template(#t))
                 }
                 Some(Dynamic::Call(_)) => unreachable!("the parser makes no intrinsic calls here"),
             };

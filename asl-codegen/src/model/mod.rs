@@ -186,8 +186,9 @@ pub enum MapMode {
 pub struct Map {
     pub processor: Scope,
     pub mode: MapMode,
-    /// `ItemsPath` (JSONPath) or `Items` (JSONata, or a literal array).
-    pub items: Option<Dynamic<serde_json::Value>>,
+    /// `ItemsPath` (JSONPath) or `Items` (JSONata, or an array, whose `{% %}` strings at any
+    /// depth are evaluated).
+    pub items: Option<Dynamic<Template>>,
     /// `ItemSelector` (or the older `Parameters`).
     pub item_selector: Option<Template>,
     pub max_concurrency: Option<Dynamic<u64>>,

@@ -471,7 +471,8 @@ impl Parser<'_> {
         } else if let Some(it) = obj.take("Items") {
             let iptr = obj.ptr("Items");
             match &it.value.value {
-                JsonValue::Array(_) => Some(Dynamic::Lit(it.value.to_value())),
+                // AWS evaluates the `{% %}` strings inside the array (at any depth).
+                JsonValue::Array(_) => self.template(&it.value, &iptr, ql).map(Dynamic::Lit),
                 JsonValue::String(s) if jsonata_body(s).is_some() => self.jsonata(&it.value, jsonata_body(s).unwrap_or(""), &iptr).map(Dynamic::Jsonata),
                 _ => {
                     self.d.error(&iptr, it.value.span, "`Items` must be an array or a JSONata expression `{% … %}`");
