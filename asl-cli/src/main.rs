@@ -211,17 +211,17 @@ fn credentials_warnings(scope: &asl_codegen::model::Scope, text: &str) -> Vec<Di
     let mut visit = vec![scope];
     while let Some(s) = visit.pop() {
         for st in &s.states {
-            if let asl_codegen::model::Kind::Task(t) = &st.kind {
-                if t.credentials.is_some() {
-                    let pointer = format!("{}/Credentials", st.pointer);
-                    let span = root.as_ref().and_then(|r| at_pointer(r, &pointer)).map_or(st.name_span, |j| j.span);
-                    out.push(Diagnostic {
-                        pointer,
-                        span,
-                        message: format!("state `{}`: `Credentials` is not applied when aslc runs the workflow", st.name),
-                        help: Some("aslc cannot assume the role locally: the Tasks method runs with whatever credentials your own code uses".into()),
-                    });
-                }
+            if let asl_codegen::model::Kind::Task(t) = &st.kind
+                && t.credentials.is_some()
+            {
+                let pointer = format!("{}/Credentials", st.pointer);
+                let span = root.as_ref().and_then(|r| at_pointer(r, &pointer)).map_or(st.name_span, |j| j.span);
+                out.push(Diagnostic {
+                    pointer,
+                    span,
+                    message: format!("state `{}`: `Credentials` is not applied when aslc runs the workflow", st.name),
+                    help: Some("aslc cannot assume the role locally: the Tasks method runs with whatever credentials your own code uses".into()),
+                });
             }
             visit.extend(st.scopes());
         }
