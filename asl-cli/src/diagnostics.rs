@@ -41,6 +41,9 @@ fn colorize_line(line: &str) -> String {
     if let Some(msg) = line.strip_prefix("error: ") {
         return headline(msg, true);
     }
+    if let Some(msg) = line.strip_prefix("warning: ") {
+        return warning(msg, true);
+    }
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
     if let Some(rest) = trimmed.strip_prefix("--> ") {
@@ -68,15 +71,31 @@ fn colorize_line(line: &str) -> String {
     line.to_owned()
 }
 
+/// Renders warnings: `SourceFile::render`'s text with `warning:` for `error:` in each headline.
+pub fn render_warnings(src: &SourceFile, warnings: &[Diagnostic]) -> String {
+    warnings.iter().map(|w| src.render(std::slice::from_ref(w)).replacen("error: ", "warning: ", 1)).collect::<Vec<_>>().join("\n")
+}
+
 /// One diagnostic as a JSON record for editors and CI. Lines and columns are 1-based; `end` is
 /// where the offending text ends (exclusive).
 pub fn record(src: &SourceFile, d: &Diagnostic) -> Value {
+    record_with(src, d, "error")
+}
+
+/// A warning's record (`severity: "warning"`, `rendered` with a `warning:` headline).
+pub fn warning_record(src: &SourceFile, d: &Diagnostic) -> Value {
+    let mut r = record_with(src, d, "warning");
+    r["rendered"] = json!(render_warnings(src, std::slice::from_ref(d)));
+    r
+}
+
+fn record_with(src: &SourceFile, d: &Diagnostic, severity: &str) -> Value {
     let index = LineIndex::new(src.text);
     let (line, column) = index.line_col(src.text, d.span.start);
     let (end_line, end_column) = index.line_col(src.text, d.span.end.max(d.span.start).min(src.text.len()));
     json!({
         "file": src.name,
-        "severity": "error",
+        "severity": severity,
         "line": line,
         "column": column,
         "end": { "line": end_line, "column": end_column },

@@ -27,7 +27,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check workflows with the compiler's own rules (exactly what `asl!` reports).
+    /// Check workflows by AWS's rules: errors for what AWS rejects or aslc cannot compile,
+    /// warnings for what AWS accepts but that fails or is ignored when run (`asl!` rejects a
+    /// read of an unassigned variable; here it is a warning).
     Check {
         /// Workflow files (ASL JSON).
         #[arg(required = true, value_name = "FLOW.json")]
@@ -38,6 +40,9 @@ enum Command {
         /// Print nothing for valid files.
         #[arg(short, long)]
         quiet: bool,
+        /// `--deny warnings`: report warnings as errors (exit 1).
+        #[arg(long, value_enum, value_name = "LINT")]
+        deny: Option<Lint>,
     },
     /// Draw the state graph.
     Graph {
@@ -85,9 +90,18 @@ enum Command {
         virtual_time: bool,
     },
     /// Create a new crate with a workflow, a main using `asl!` and a test on virtual time.
+    ///
+    /// aslc is not on crates.io yet: the crate depends on asl-runtime in the aslc checkout this
+    /// `asl` was built from, unless `--path` or `--git` says otherwise.
     New {
         /// Directory to create; its last component is the crate name.
         name: PathBuf,
+        /// Take asl-runtime from this aslc checkout (the directory holding `asl-runtime/`).
+        #[arg(long, value_name = "DIR", conflicts_with = "git")]
+        path: Option<PathBuf>,
+        /// Take asl-runtime from this git repository of aslc.
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
     },
 }
 
@@ -96,6 +110,11 @@ enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lint {
+    Warnings,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,24 +148,35 @@ fn main() -> ExitCode {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let code = match cli.command {
-        Command::Check { files, format, quiet } => check(&files, format, quiet, color),
+        Command::Check { files, format, quiet, deny } => check(&files, format, quiet, deny == Some(Lint::Warnings), color),
         Command::Graph { file, format, output } => graph_cmd(&file, format, output.as_deref(), color),
         Command::Expand { file } => expand(&file, color),
         Command::Run { file, input, input_file, tasks, history, format, virtual_time } => {
             run::run(run::Run { file, input, input_file, tasks, history, json: format == CheckFormat::Json, virtual_time }, color)
         }
-        Command::New { name } => match scaffold::create(&name) {
-            Ok(()) => {
-                println!("created `{}`: cd {} && cargo test", name.display(), name.display());
-                0
-            }
-            Err(msg) => {
-                eprintln!("{}", diagnostics::headline(&msg, color));
-                USAGE
-            }
-        },
+        Command::New { name, path, git } => {
+            let source = match (path, git) {
+                (Some(dir), _) => scaffold::Source::Path(dir),
+                (_, Some(url)) => scaffold::Source::Git(url),
+                _ => scaffold::Source::Default,
+            };
+            new(&name, &source, color)
+        }
     };
     ExitCode::from(code)
+}
+
+fn new(name: &Path, source: &scaffold::Source, color: bool) -> u8 {
+    match scaffold::create(name, source) {
+        Ok(()) => {
+            println!("created `{}`: cd {} && cargo test", name.display(), name.display());
+            0
+        }
+        Err(msg) => {
+            eprintln!("{}", diagnostics::headline(&msg, color));
+            USAGE
+        }
+    }
 }
 
 /// Reads a workflow file, or prints why it cannot be read.
@@ -176,16 +206,74 @@ fn label(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Every problem `asl!` would report for this workflow (empty when it compiles).
-fn diagnose(path: &Path, text: &str) -> Vec<Diagnostic> {
-    let name = label(path);
-    match asl_codegen::compile(&name, text, &Names::from_path(&name), None) {
-        Ok(_) => vec![],
-        Err(d) => d,
-    }
+/// What `asl check` finds in a workflow.
+struct Report {
+    /// What AWS rejects, or what aslc cannot compile.
+    errors: Vec<Diagnostic>,
+    /// What AWS accepts, but fails or is ignored when run.
+    warnings: Vec<Diagnostic>,
 }
 
-fn check(files: &[PathBuf], format: CheckFormat, quiet: bool, color: bool) -> u8 {
+/// Checks a workflow by AWS's rules. AWS accepts reads of variables no state assigns (the
+/// execution fails when it gets there), so those are warnings here, while `asl!` rejects them.
+fn diagnose(path: &Path, text: &str) -> Report {
+    let name = label(path);
+    let names = Names { lenient_variables: true, ..Names::from_path(&name) };
+    let errors = match asl_codegen::compile(&name, text, &names, None) {
+        Ok(_) => vec![],
+        Err(d) => d,
+    };
+    let mut warnings = match asl_codegen::check(text) {
+        Ok(m) => {
+            let mut w = asl_codegen::variables::unassigned(&m, text);
+            w.extend(credentials_warnings(&m.scope, text));
+            w
+        }
+        Err(_) => vec![],
+    };
+    warnings.sort_by_key(|d| (d.span.start, d.span.end));
+    Report { errors, warnings }
+}
+
+/// A Task's `Credentials` is accepted (AWS accepts it) but cannot be applied locally.
+fn credentials_warnings(scope: &asl_codegen::model::Scope, text: &str) -> Vec<Diagnostic> {
+    let root = asl_codegen::json::parse(text).ok();
+    let mut out = Vec::new();
+    let mut visit = vec![scope];
+    while let Some(s) = visit.pop() {
+        for st in &s.states {
+            if let asl_codegen::model::Kind::Task(t) = &st.kind
+                && t.credentials.is_some()
+            {
+                let pointer = format!("{}/Credentials", st.pointer);
+                let span = root.as_ref().and_then(|r| at_pointer(r, &pointer)).map_or(st.name_span, |j| j.span);
+                out.push(Diagnostic {
+                    pointer,
+                    span,
+                    message: format!("state `{}`: `Credentials` is not applied when aslc runs the workflow", st.name),
+                    help: Some("aslc cannot assume the role locally: the Tasks method runs with whatever credentials your own code uses".into()),
+                });
+            }
+            visit.extend(st.scopes());
+        }
+    }
+    out
+}
+
+fn at_pointer<'j>(root: &'j asl_codegen::json::Json, pointer: &str) -> Option<&'j asl_codegen::json::Json> {
+    pointer.split('/').skip(1).try_fold(root, |node, key| {
+        let key = key.replace("~1", "/").replace("~0", "~");
+        match node.members() {
+            Some(_) => node.get(&key),
+            None => match &node.value {
+                asl_codegen::json::JsonValue::Array(items) => items.get(key.parse::<usize>().ok()?),
+                _ => None,
+            },
+        }
+    })
+}
+
+fn check(files: &[PathBuf], format: CheckFormat, quiet: bool, deny_warnings: bool, color: bool) -> u8 {
     let mut code = 0;
     let mut records = Vec::new();
     for path in files {
@@ -200,24 +288,40 @@ fn check(files: &[PathBuf], format: CheckFormat, quiet: bool, color: bool) -> u8
                 continue;
             }
         };
-        let diags = diagnose(path, &text);
+        let Report { mut errors, mut warnings } = diagnose(path, &text);
+        if deny_warnings {
+            errors.append(&mut warnings);
+            errors.sort_by_key(|d| (d.span.start, d.span.end));
+        }
         let src = SourceFile { name: &name, text: &text };
         match format {
-            CheckFormat::Json => records.extend(diags.iter().map(|d| diagnostics::record(&src, d))),
-            CheckFormat::Human if diags.is_empty() => {
+            CheckFormat::Json => {
+                records.extend(errors.iter().map(|d| diagnostics::record(&src, d)));
+                records.extend(warnings.iter().map(|d| diagnostics::warning_record(&src, d)));
+            }
+            CheckFormat::Human if errors.is_empty() => {
+                let n = warnings.len();
+                if n > 0 {
+                    let mut err = std::io::stderr().lock();
+                    let _ = writeln!(err, "{}", diagnostics::colorize(&diagnostics::render_warnings(&src, &warnings), color));
+                }
                 if !quiet {
                     let states = asl_codegen::check(&text).map(|m| count_states(&m.scope)).unwrap_or(0);
-                    println!("ok: {name} ({states} state{})", if states == 1 { "" } else { "s" });
+                    let warned = if n == 0 { String::new() } else { format!(", {n} warning{}", if n == 1 { "" } else { "s" }) };
+                    println!("ok: {name} ({states} state{}{warned})", if states == 1 { "" } else { "s" });
                 }
             }
             CheckFormat::Human => {
                 let mut err = std::io::stderr().lock();
-                let _ = write!(err, "{}", diagnostics::colorize(&src.render(&diags), color));
-                let n = diags.len();
+                let _ = write!(err, "{}", diagnostics::colorize(&src.render(&errors), color));
+                if !warnings.is_empty() {
+                    let _ = write!(err, "\n{}", diagnostics::colorize(&diagnostics::render_warnings(&src, &warnings), color));
+                }
+                let n = errors.len();
                 let _ = writeln!(err, "\n{}", diagnostics::headline(&format!("`{name}` is not a valid workflow: {n} error{}", if n == 1 { "" } else { "s" }), color));
             }
         }
-        if !diags.is_empty() {
+        if !errors.is_empty() {
             code = code.max(INVALID);
         }
     }

@@ -136,7 +136,9 @@ fn new_scaffolds_a_crate() {
     assert!(o.status.success(), "{}", stderr(&o));
     let read = |p: &str| std::fs::read_to_string(target.join(p)).unwrap();
     let cargo = read("Cargo.toml");
-    assert!(cargo.contains("name = \"my-flows\"") && cargo.contains("asl-runtime = \"0.1\"") && cargo.contains("# asl-runtime = { path"), "{cargo}");
+    // By default, asl-runtime from the checkout this `asl` was built from.
+    let runtime = root().join("asl-runtime").canonicalize().unwrap();
+    assert!(cargo.contains("name = \"my-flows\"") && cargo.contains(&format!("asl-runtime = {{ path = {:?} }}", runtime.to_str().unwrap())), "{cargo}");
     let main = read("src/main.rs");
     assert!(main.contains("asl_runtime::asl!(\"flows/hello.json\");") && main.contains("#[tokio::test(start_paused = true)]"));
     assert!(read("README.md").starts_with("# my-flows"));
@@ -150,4 +152,64 @@ fn new_scaffolds_a_crate() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a valid crate name"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn new_takes_the_runtime_from_a_path_or_git() {
+    let dir = std::env::temp_dir().join(format!("asl-cli-new-sources-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cargo = |name: &str| std::fs::read_to_string(dir.join(name).join("Cargo.toml")).unwrap();
+
+    let o = asl(&["new", dir.join("by-git").to_str().unwrap(), "--git", "https://example.com/aslc.git"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(cargo("by-git").contains("\nasl-runtime = { git = \"https://example.com/aslc.git\" }\n"), "{}", cargo("by-git"));
+
+    let o = asl(&["new", dir.join("by-path").to_str().unwrap(), "--path", "."]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runtime = root().join("asl-runtime").canonicalize().unwrap();
+    assert!(cargo("by-path").contains(&format!("\nasl-runtime = {{ path = {:?} }}\n", runtime.to_str().unwrap())), "{}", cargo("by-path"));
+
+    // A directory that is not an aslc checkout is refused, and nothing is created.
+    let o = asl(&["new", dir.join("by-bad-path").to_str().unwrap(), "--path", "asl-cli"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`asl-cli` is not an aslc checkout: it has no asl-runtime/Cargo.toml"), "{}", stderr(&o));
+    assert!(!dir.join("by-bad-path").exists());
+    let o = asl(&["new", dir.join("both").to_str().unwrap(), "--path", ".", "--git", "https://example.com/aslc.git"]);
+    assert_eq!(o.status.code(), Some(2), "--path and --git together are a usage error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// AWS accepts a read of a variable no state assigns (the execution fails when it reaches it):
+/// `asl check` warns, `--deny warnings` makes it an error; `asl!` rejects it (tests/tests/ui).
+#[test]
+fn check_warns_about_unassigned_variables_and_deny_warnings_fails() {
+    let o = asl(&["check", "--color", "never", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "ok: asl-cli/tests/flows/unassigned-variable.json (2 states, 1 warning)\n");
+    let err = stderr(&o);
+    assert!(err.starts_with("warning: state `B` reads `$y`, which no state assigns\n --> asl-cli/tests/flows/unassigned-variable.json:6:47 (at /States/B/Output)\n"), "{err}");
+    assert!(err.contains("|                                               ^^\n"), "the caret is under `$y`: {err}");
+
+    let o = asl(&["check", "--color", "never", "--deny", "warnings", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: state `B` reads `$y`, which no state assigns\n"), "{err}");
+    assert!(err.ends_with("error: `asl-cli/tests/flows/unassigned-variable.json` is not a valid workflow: 1 error\n"), "{err}");
+
+    let o = asl(&["check", "--format", "json", "asl-cli/tests/flows/unassigned-variable.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let records: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(records[0]["severity"], "warning");
+    assert!(records[0]["rendered"].as_str().unwrap().starts_with("warning: "));
+}
+
+/// AWS accepts a Task's `Credentials`; aslc cannot assume the role, and says so.
+#[test]
+fn check_accepts_credentials_and_says_they_are_not_applied() {
+    let o = asl(&["check", "--color", "never", "asl-cli/tests/flows/credentials.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with("warning: state `T`: `Credentials` is not applied when aslc runs the workflow\n"), "{err}");
+    assert!(err.contains("= help: aslc cannot assume the role locally"), "{err}");
 }

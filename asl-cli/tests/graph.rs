@@ -86,11 +86,11 @@ fn svg_writes_to_a_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Every workflow of the conformance suite (`../shared/conformance/cases/*/definition.json`
-/// beside the workspace), in all three formats. Workflows the compiler rejects are still drawn.
+/// Every workflow of the conformance suite (`tests/conformance/corpus/cases/*/definition.json`),
+/// in all three formats. Workflows the compiler rejects are still drawn.
 #[test]
 fn every_conformance_workflow_is_drawn() {
-    let cases = root().join("../shared/conformance/cases");
+    let cases = root().join("tests/conformance/corpus/cases");
     assert!(cases.is_dir(), "no conformance cases at {}", cases.display());
     let mut n = 0;
     let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).collect();

@@ -11,7 +11,11 @@ use crate::emit::Names;
 /// ```no_run
 /// // build.rs
 /// fn main() {
-///     asl_codegen::Builder::new().compile("flows/order.json").unwrap();
+///     // The error is the rendered diagnostics: print them once and fail the build.
+///     if let Err(e) = asl_codegen::Builder::new().compile("flows/order.json") {
+///         eprintln!("{e}");
+///         std::process::exit(1);
+///     }
 /// }
 /// // src/main.rs
 /// // include!(concat!(env!("OUT_DIR"), "/order.rs"));
@@ -25,9 +29,16 @@ pub struct Builder {
     lenient_variables: bool,
 }
 
-/// A failed build: the rendered diagnostics (the same text `asl!` reports).
-#[derive(Debug)]
+/// A failed build: the rendered diagnostics (the same text `asl!` reports). `Display` and `Debug`
+/// both print that text as it is, so `eprintln!("{e}")`, `panic!("{e}")` and `.unwrap()` all
+/// show the diagnostics once and readable (not as an escaped string).
 pub struct BuildError(pub String);
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,17 +85,15 @@ impl Builder {
     }
 
     /// Compiles one file (path relative to the crate root) to `<out_dir>/<module>.rs`, emitting
-    /// `cargo:rerun-if-changed`. Diagnostics are printed and returned as the error.
+    /// `cargo:rerun-if-changed`. The error carries the rendered diagnostics; nothing is printed
+    /// here, so the caller prints them once.
     pub fn compile(&self, path: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
         let path = path.as_ref();
         println!("cargo:rerun-if-changed={}", path.display());
         let label = path.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(path).map_err(|e| BuildError(format!("error: cannot read `{label}`: {e}")))?;
         let names = self.names(&label);
-        let code = crate::generate(&label, &text, &names, None).map_err(|e| {
-            eprintln!("{e}");
-            BuildError(e)
-        })?;
+        let code = crate::generate(&label, &text, &names, None).map_err(BuildError)?;
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
             None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| BuildError("OUT_DIR is not set: call Builder::out_dir or run from a build script".into()))?),
@@ -114,5 +123,25 @@ impl Builder {
         names.task_methods = self.task_methods.clone();
         names.lenient_variables = self.lenient_variables;
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_print_as_the_rendered_diagnostics() {
+        let dir = std::env::temp_dir().join(format!("asl-build-error-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let flow = dir.join("broken.json");
+        std::fs::write(&flow, "{\n  \"StartAt\": \"Nope\",\n  \"States\": {\"A\": {\"Type\": \"Succeed\"}}\n}").unwrap();
+        let e = Builder::new().out_dir(&dir).compile(&flow).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let shown = e.to_string();
+        assert!(shown.starts_with("error: `StartAt` names `Nope`"), "{shown}");
+        assert!(shown.contains("\n  |"), "rendered over several lines: {shown}");
+        // Debug (what `.unwrap()` shows) is the same text, not a quoted, escaped string.
+        assert_eq!(format!("{e:?}"), shown);
     }
 }

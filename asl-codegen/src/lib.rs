@@ -70,7 +70,7 @@ pub fn load(text: &str, names: &Names) -> Result<asl_syntax::spec::Workflow, Vec
 fn checked(text: &str, names: &Names) -> Result<model::Machine, Vec<Diagnostic>> {
     let machine = check(text)?;
     let mut d = diagnostic::Diagnostics::default();
-    variables::check(&machine, names.lenient_variables, &mut d);
+    variables::check(&machine, text, names.lenient_variables, &mut d);
     for st in lower::flatten(&machine) {
         emit::unsupported(st, &mut d);
     }

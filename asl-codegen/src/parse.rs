@@ -14,13 +14,14 @@ use crate::model::*;
 const MAX_NAME: usize = 80;
 
 pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
-    let mut p = Parser { d, names: HashMap::new() };
+    let mut p = Parser { d, names: HashMap::new(), top: QueryLanguage::JsonPath };
     if root.members().is_none() {
         p.d.error_help("", root.span, format!("a workflow must be a JSON object, found {}", root.type_name()), "the top level is an object with `StartAt` and `States`");
         return None;
     }
     let mut obj = p.object(root, "")?;
     let ql = p.query_language(&mut obj, None).unwrap_or(QueryLanguage::JsonPath);
+    p.top = ql;
     let comment = p.string_opt(&mut obj, "Comment");
     let timeout_seconds = obj.take("TimeoutSeconds").and_then(|m| p.positive_int(m, &obj.ptr("TimeoutSeconds")));
     if let Some(m) = obj.take("Version") {
@@ -36,6 +37,8 @@ struct Parser<'d> {
     /// Every state name seen so far, across all scopes, with the pointer of its first
     /// definition: names are unique machine-wide.
     names: HashMap<String, String>,
+    /// The machine's top-level query language: when it is JSONata, no state may be JSONPath.
+    top: QueryLanguage,
 }
 
 /// An object being read; remembers which members were taken so the rest can be reported.
@@ -169,8 +172,10 @@ impl Parser<'_> {
                 return None;
             }
         };
-        if parent == Some(QueryLanguage::Jsonata) && ql == QueryLanguage::JsonPath {
-            self.d.error_help(&ptr, m.value.span, "a JSONPath state cannot appear where the query language is JSONata", "remove `QueryLanguage` here, or make the machine JSONPath (the default) and set `\"QueryLanguage\": \"JSONata\"` on the states that use JSONata");
+        // AWS's rule is about the top level only: a JSONPath state may sit in the processor of a
+        // JSONata Map (or a branch of a JSONata Parallel) of a JSONPath machine.
+        if parent.is_some() && self.top == QueryLanguage::Jsonata && ql == QueryLanguage::JsonPath {
+            self.d.error_help(&ptr, m.value.span, "a JSONPath state cannot appear in a machine whose top-level query language is JSONata", "remove `QueryLanguage` here, or make the machine JSONPath (the default) and set `\"QueryLanguage\": \"JSONata\"` on the states that use JSONata");
         }
         Some(ql)
     }
@@ -271,7 +276,7 @@ impl Parser<'_> {
         let comment = self.string_opt(&mut obj, "Comment");
 
         let next = self.transition(&mut obj, &type_name, m.value.span);
-        let io = self.io(&mut obj, ql);
+        let io = self.io(&mut obj, ql, &type_name);
         let assign = obj.take("Assign").and_then(|a| self.assign(a, &obj.ptr("Assign"), ql));
         let kind = match type_name.as_str() {
             "Pass" => Kind::Pass(Pass {
@@ -464,6 +469,26 @@ mod tests {
     fn map(processor_config: &str, extra: &str) -> String {
         format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {extra}
             "ItemProcessor": {{{processor_config} "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#)
+    }
+
+    #[test]
+    fn jsonpath_states_are_refused_only_under_a_jsonata_top_level() {
+        // A JSONata Map in a JSONPath machine: its processor may hold a JSONPath state.
+        let nested = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "QueryLanguage": "JSONata", "Items": [1], "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "QueryLanguage": "JSONPath", "Parameters": {"v.$": "$"}, "End": true}}}}}}"#;
+        assert!(messages(nested).is_empty(), "{:?}", messages(nested));
+        let top = nested.replace(r#"{"StartAt": "M","#, r#"{"QueryLanguage": "JSONata", "StartAt": "M","#);
+        assert_eq!(messages(&top), ["a JSONPath state cannot appear in a machine whose top-level query language is JSONata"]);
+    }
+
+    #[test]
+    fn pass_parameters_may_be_any_json_value() {
+        for params in [r#"[{"id.$": "$.id"}, 2]"#, r#""text""#, "7", "null"] {
+            let text = format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Parameters": {params}, "End": true}}}}}}"#);
+            assert!(messages(&text).is_empty(), "{params}: {:?}", messages(&text));
+        }
+        let task = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": [1], "End": true}}}"#;
+        assert_eq!(messages(task), ["`Parameters` must be an object, found an array"]);
     }
 
     #[test]

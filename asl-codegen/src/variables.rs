@@ -5,49 +5,101 @@
 //! `error_output__test_parallel_catch_error_PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING`).
 //!
 //! AWS itself accepts a read of a never-assigned variable and fails at run time with
-//! `States.QueryEvaluationError`; aslc reports it at build time unless the build is lenient
-//! ([`Names::lenient_variables`](crate::Names)), which keeps AWS's behaviour.
+//! `States.QueryEvaluationError`. `asl!` reports it at build time unless the build is lenient
+//! ([`Names::lenient_variables`](crate::Names)), which keeps AWS's behaviour; `asl check`, which
+//! judges definitions by AWS's rules, reports it as a warning ([`unassigned`]).
 
 use std::collections::BTreeSet;
 
 use asl_syntax::path::Root;
 use asl_syntax::template::Template;
 
-use crate::diagnostic::{closest, Diagnostics};
+use crate::diagnostic::{closest, Diagnostic};
+use crate::json::{Json, JsonValue, Span};
 use crate::model::*;
 use crate::walk::Expr;
 
-pub fn check(m: &Machine, lenient: bool, d: &mut Diagnostics) {
-    scope(&m.scope, &[], lenient, d);
+/// Reports every unassigned read as an error, unless `lenient`. `text` is the workflow's JSON,
+/// so each report can point at the read itself.
+pub fn check(m: &Machine, text: &str, lenient: bool, d: &mut crate::diagnostic::Diagnostics) {
+    if !lenient {
+        d.list.extend(unassigned(m, text));
+    }
+}
+
+/// Every read of a variable that no state of its scope (or an enclosing one) assigns. Each
+/// points at the `$name` inside the string that reads it (else at the state's name).
+pub fn unassigned(m: &Machine, text: &str) -> Vec<Diagnostic> {
+    let root = crate::json::parse(text).ok();
+    let mut out = Vec::new();
+    scope(&m.scope, &[], text, root.as_ref(), &mut out);
+    out
 }
 
 /// `outer`: the variables of the enclosing scopes (empty for the top level and for a
 /// Distributed Map's processor).
-fn scope(s: &Scope, outer: &[String], lenient: bool, d: &mut Diagnostics) {
+fn scope(s: &Scope, outer: &[String], text: &str, root: Option<&Json>, out: &mut Vec<Diagnostic>) {
     let mut assigned = BTreeSet::new();
     for st in &s.states {
         assigns(st, &mut assigned);
     }
     for st in &s.states {
-        if !lenient {
-            let mut reads = BTreeSet::new();
-            reads_of(st, &mut reads);
-            for name in reads.iter().filter(|n| !assigned.contains(*n) && !outer.contains(n)) {
-                let known = assigned.iter().map(String::as_str).chain(outer.iter().map(String::as_str));
-                let msg = format!("state `{}` reads `${name}`, which no state assigns", st.name);
-                match closest(name, known) {
-                    Some(c) => d.error_help(&st.pointer, st.name_span, msg, format!("did you mean `${c}`?")),
-                    None => d.error_help(&st.pointer, st.name_span, msg, "assign it with `Assign` in an earlier state (AWS would fail at run time with States.QueryEvaluationError)"),
-                }
-            }
+        let mut reads = BTreeSet::new();
+        reads_of(st, &mut reads);
+        for name in reads.iter().filter(|n| !assigned.contains(*n) && !outer.contains(n)) {
+            let known = assigned.iter().map(String::as_str).chain(outer.iter().map(String::as_str));
+            let message = format!("state `{}` reads `${name}`, which no state assigns", st.name);
+            let help = match closest(name, known) {
+                Some(c) => format!("did you mean `${c}`?"),
+                None => "assign it with `Assign` in an earlier state (AWS would fail at run time with States.QueryEvaluationError)".to_owned(),
+            };
+            let (pointer, span) = root
+                .and_then(|r| read_site(r, text, &st.pointer, name))
+                .unwrap_or_else(|| (st.pointer.clone(), st.name_span));
+            out.push(Diagnostic { pointer, span, message, help: Some(help) });
         }
         let visible: Vec<String> = outer.iter().cloned().chain(assigned.iter().cloned()).collect();
         match &st.kind {
-            Kind::Parallel(p) => p.branches.iter().for_each(|b| scope(b, &visible, lenient, d)),
-            Kind::Map(m) if m.mode == MapMode::Distributed => scope(&m.processor, &[], lenient, d),
-            Kind::Map(m) => scope(&m.processor, &visible, lenient, d),
+            Kind::Parallel(p) => p.branches.iter().for_each(|b| scope(b, &visible, text, root, out)),
+            Kind::Map(m) if m.mode == MapMode::Distributed => scope(&m.processor, &[], text, root, out),
+            Kind::Map(m) => scope(&m.processor, &visible, text, root, out),
             _ => {}
         }
+    }
+}
+
+/// Where the state at `pointer` first reads `$name`: the field's pointer and the span of
+/// `$name` in the source. The raw source text is searched (not the decoded string), so the span
+/// is exact even after escapes. Nested states (branches, processors) are not searched.
+fn read_site(root: &Json, text: &str, pointer: &str, name: &str) -> Option<(String, Span)> {
+    let mut node = root;
+    for key in pointer.split('/').skip(1) {
+        let key = key.replace("~1", "/").replace("~0", "~");
+        node = match &node.value {
+            JsonValue::Object(_) => node.get(&key)?,
+            JsonValue::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    find_read(node, text, pointer, &format!("${name}"), true)
+}
+
+fn find_read(node: &Json, text: &str, pointer: &str, needle: &str, state_level: bool) -> Option<(String, Span)> {
+    match &node.value {
+        JsonValue::String(_) => {
+            let raw = text.get(node.span.start..node.span.end)?;
+            let ident = |c: char| c.is_alphanumeric() || c == '_';
+            raw.match_indices(needle)
+                .find(|(i, _)| !raw[..*i].ends_with('$') && !raw[i + needle.len()..].starts_with(ident))
+                .map(|(i, _)| (pointer.to_owned(), Span { start: node.span.start + i, end: node.span.start + i + needle.len() }))
+        }
+        JsonValue::Array(items) => items.iter().enumerate().find_map(|(i, it)| find_read(it, text, &format!("{pointer}/{i}"), needle, false)),
+        JsonValue::Object(members) => members
+            .iter()
+            // The states of branches and processors are reported on their own.
+            .filter(|m| !(state_level && matches!(m.key.as_str(), "Branches" | "ItemProcessor" | "Iterator" | "Comment")))
+            .find_map(|m| find_read(&m.value, text, &format!("{pointer}/{}", crate::parse::escape_pointer(&m.key)), needle, false)),
+        _ => None,
     }
 }
 
@@ -103,6 +155,23 @@ mod tests {
     fn unassigned_reads_are_build_errors_unless_lenient() {
         assert_eq!(errors(READS_UNASSIGNED, false), ["state `B` reads `$y`, which no state assigns"]);
         assert!(errors(READS_UNASSIGNED, true).is_empty());
+    }
+
+    #[test]
+    fn an_unassigned_read_points_at_the_variable_inside_the_expression() {
+        let m = crate::check(READS_UNASSIGNED).unwrap();
+        let d = super::unassigned(&m, READS_UNASSIGNED);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].pointer, "/States/B/Output");
+        assert_eq!(&READS_UNASSIGNED[d[0].span.start..d[0].span.end], "$y");
+        // `$yy`, `$$y` and `$y` inside another name are not reads of `$y`.
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+            "A":{"Type":"Pass","Assign":{"yy":1},"Next":"B"},
+            "B":{"Type":"Pass","Comment":"$y","Output":{"a":"{% $yy %}","b":["{% $yy + $y %}"]},"End":true}}}"#;
+        let d = super::unassigned(&crate::check(text).unwrap(), text);
+        assert_eq!(d[0].pointer, "/States/B/Output/b/0");
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "$y");
+        assert_eq!(&text[d[0].span.start - 6..d[0].span.start], "$yy + ");
     }
 
     #[test]

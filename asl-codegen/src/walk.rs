@@ -66,6 +66,7 @@ pub fn expressions<'a>(st: &'a State, f: &mut dyn FnMut(Expr<'a>)) {
             match &m.items {
                 Items::Path(p) => f(Expr::Path(p)),
                 Items::Query(q) => f(Expr::Query(q)),
+                Items::Template(t) => template(t, f),
                 Items::Input | Items::Lit(_) => {}
             }
             if let Some(t) = &m.item_selector {

@@ -1,5 +1,4 @@
 //! Runs the single-rule Choice cases of the AWS conformance corpus through `choice::*`.
-//! Skipped when the corpus is not next to the checkout.
 
 use std::path::PathBuf;
 
@@ -8,11 +7,11 @@ use asl_runtime::syntax::{path::parse_path, timestamp};
 use asl_runtime::__private::{Env, Vars};
 use serde_json::Value;
 
-fn corpus() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../../shared/conformance/cases"), PathBuf::from("/work/shared/conformance/cases")]
-        .into_iter()
-        .find(|p| p.is_dir())
+/// The in-repository corpus (tests/conformance/corpus/cases).
+fn corpus() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/corpus/cases");
+    assert!(dir.is_dir(), "the conformance corpus is missing: {} is not a directory", dir.display());
+    dir
 }
 
 /// Evaluates a leaf rule; `None` for rules this test does not cover.
@@ -81,10 +80,7 @@ fn leaf(rule: &serde_json::Map<String, Value>, env: &Env) -> Option<bool> {
 
 #[test]
 fn single_rule_choice_cases_match_aws() {
-    let Some(dir) = corpus() else {
-        eprintln!("conformance corpus not found; skipping");
-        return;
-    };
+    let dir = corpus();
     let (mut checked, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let read = |f: &str| {

@@ -1,5 +1,5 @@
 //! Runs the one-Pass-state `Parameters` cases of the AWS conformance corpus through
-//! `payload::eval` (paths, intrinsics and their failures). Skipped without the corpus.
+//! `payload::eval` (paths, intrinsics and their failures).
 
 use std::path::PathBuf;
 
@@ -10,11 +10,11 @@ use asl_runtime::syntax::{Lit, Str};
 use asl_runtime::__private::{payload, Env, Vars};
 use serde_json::Value;
 
-fn corpus() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../../shared/conformance/cases"), PathBuf::from("/work/shared/conformance/cases")]
-        .into_iter()
-        .find(|p| p.is_dir())
+/// The in-repository corpus (tests/conformance/corpus/cases).
+fn corpus() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/corpus/cases");
+    assert!(dir.is_dir(), "the conformance corpus is missing: {} is not a directory", dir.display());
+    dir
 }
 
 fn lit(v: &Value) -> Lit {
@@ -56,10 +56,7 @@ fn template(v: &Value) -> Template {
 
 #[test]
 fn single_pass_parameters_cases_match_aws() {
-    let Some(dir) = corpus() else {
-        eprintln!("conformance corpus not found; skipping");
-        return;
-    };
+    let dir = corpus();
     let (mut checked, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let read = |f: &str| {

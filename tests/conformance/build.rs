@@ -9,8 +9,9 @@
 //! Generated code that rustc rejects would fail the whole crate: that is a codegen bug, which
 //! this build surfaces loudly rather than hides.
 //!
-//! Cases: `ASL_CONFORMANCE_DIR` (relative paths are taken from the workspace root), else
-//! `../shared/conformance/cases` next to the workspace root.
+//! Cases: `ASL_CONFORMANCE_DIR` (relative paths are taken from the workspace root), else the
+//! in-repository copy `tests/conformance/corpus/cases`. The directory used is passed to the crate
+//! as `ASL_CONFORMANCE_CASES`, so the ratchet can name it when it holds no cases.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,10 +22,11 @@ fn main() {
     let workspace = manifest.join("../..");
     let dir = match std::env::var_os("ASL_CONFORMANCE_DIR") {
         Some(d) => workspace.join(d),
-        None => workspace.join("../shared/conformance/cases"),
+        None => manifest.join("corpus/cases"),
     };
     let dir = dir.canonicalize().unwrap_or(dir);
     println!("cargo:rerun-if-changed={}", dir.display());
+    println!("cargo:rustc-env=ASL_CONFORMANCE_CASES={}", dir.display());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
 
     let mut cases: Vec<PathBuf> = match std::fs::read_dir(&dir) {

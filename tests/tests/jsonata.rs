@@ -35,3 +35,17 @@ async fn undefined_results_are_query_evaluation_errors() {
         Some("An error occurred while executing the state 'Price' (entered at the event id #2). The JSONata expression '$states.input.basket.qty' specified for the field 'Arguments/items' returned nothing (undefined).")
     );
 }
+
+asl_runtime::asl!("flows/nested_items.json");
+
+/// `"Items": [1, "{% $number('2') %}", 3]` gives `[1, 2, 3]`: expressions nested in the array
+/// (and in its objects and arrays) are evaluated, the other values kept as written.
+#[tokio::test]
+async fn map_items_evaluate_expressions_at_any_depth() {
+    let out = nested_items::NestedItems::new(()).start(json!({"n": 7})).await.unwrap();
+    assert_eq!(out, json!([1, 2, 3, {"n": 7, "list": [8]}, "literal %"]));
+    // An expression that fails names the field, as every JSONata field does.
+    let e = nested_items::NestedItems::new(()).start(json!({})).await.unwrap_err();
+    assert_eq!(e.error, "States.QueryEvaluationError");
+    assert!(e.cause.as_deref().unwrap().contains("specified for the field 'Items/n' returned nothing (undefined)"), "{e:?}");
+}

@@ -12,6 +12,7 @@ pub struct Greeter;
 impl hello::Tasks for Greeter {
     async fn greet(&self, input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
         let name = input["name"].as_str().unwrap_or("world");
+        println!("greet: greeting {name}; the workflow now waits 2 seconds");
         Ok(json!(format!("Hello, {name}!")))
     }
 }
@@ -19,6 +20,7 @@ impl hello::Tasks for Greeter {
 #[tokio::main]
 async fn main() {
     let flow = hello::Hello::new(Greeter);
+    println!("running flows/hello.json");
     match flow.start(json!({ "name": "Ada", "polite": true })).await {
         Ok(output) => println!("{output}"),
         Err(failure) => {
@@ -34,15 +36,15 @@ mod tests {
     use std::time::Duration;
     use tokio::time::Instant;
 
-    // Virtual time: the one-minute Wait (and any retry backoff) passes instantly, and
+    // Virtual time: the Wait (and any retry backoff) passes instantly, however long it is, and
     // `Instant` still measures exactly how long the workflow waited.
     #[tokio::test(start_paused = true)]
-    async fn greets_then_waits_a_minute() {
+    async fn greets_then_waits_two_seconds() {
         let start = Instant::now();
         let out = hello::Hello::new(Greeter).start(json!({ "name": "Ada", "polite": true })).await.unwrap();
         assert_eq!(out["greeting"], "Hello, Ada!");
         assert_eq!(out["farewell"], "Goodbye!");
-        assert!(start.elapsed() >= Duration::from_secs(60));
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
     }
 
     #[tokio::test(start_paused = true)]

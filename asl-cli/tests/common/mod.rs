@@ -177,3 +177,21 @@ pub fn check_geometry(name: &str, svg: &Svg) {
         }
     }
 }
+
+/// Runs `cargo ARGS` in the standalone crate at `dir` (not a workspace member). It gets the
+/// workspace's `Cargo.lock`, so it resolves to the versions already built here without a fresh
+/// resolution, and a target directory of its own inside this build's (the cargo running the
+/// tests holds the lock on its own), kept between runs so later runs are incremental.
+pub fn standalone_cargo(dir: &Path, args: &[&str]) -> Output {
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    }
+    // CARGO_BIN_EXE_asl is <target>/<profile>/asl.
+    let target = Path::new(env!("CARGO_BIN_EXE_asl")).parent().and_then(Path::parent).unwrap().join("standalone");
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .expect("runs cargo")
+}

@@ -154,7 +154,8 @@ pub enum MapMode {
 pub struct Map {
     pub processor: Scope,
     pub mode: MapMode,
-    /// `ItemsPath` (JSONPath) or `Items` (JSONata, or a literal array).
+    /// `ItemsPath` (JSONPath) or `Items` (JSONata, or an array, whose `{% %}` strings at any
+    /// depth are evaluated).
     pub items: asl_syntax::spec::Items,
     /// `ItemSelector` (or the older `Parameters`).
     pub item_selector: Option<Template>,

@@ -5,7 +5,9 @@ use crate::json::JsonValue;
 use crate::model::{Io, PathField, QueryLanguage, ResultPath};
 
 impl Parser<'_> {
-    pub(super) fn io(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Io {
+    /// `state_type`: a Pass state's `Parameters` may be any JSON value (AWS runs arrays and
+    /// literals there; other states take an object).
+    pub(super) fn io(&mut self, obj: &mut Obj, ql: QueryLanguage, state_type: &str) -> Io {
         let mut io = Io {
             input_path: self.path_field(obj, "InputPath"),
             output_path: self.path_field(obj, "OutputPath"),
@@ -19,7 +21,7 @@ impl Parser<'_> {
                     self.d.error(&ptr, m.value.span, format!("`Arguments` must be an object or a JSONata expression, found {}", m.value.type_name()));
                     continue;
                 }
-                if key == "Parameters" && !matches!(m.value.value, JsonValue::Object(_)) {
+                if key == "Parameters" && state_type != "Pass" && !matches!(m.value.value, JsonValue::Object(_)) {
                     self.d.error(&ptr, m.value.span, format!("`Parameters` must be an object, found {}", m.value.type_name()));
                     continue;
                 }

@@ -32,8 +32,50 @@ impl Parser<'_> {
             if let Some(body) = jsonata_body(s) {
                 return self.jsonata(&m.value, body, &ptr).map(Dynamic::Query);
             }
+            if self.malformed_jsonata(&m.value, &ptr) {
+                return None;
+            }
         }
         self.int(m, &ptr, min, what).map(Dynamic::Lit)
+    }
+
+    /// `Credentials`: `{"RoleArn": "arn:…"}`, or the role from a path (`RoleArn.$`, JSONPath) or
+    /// an expression (`"RoleArn": "{% … %}"`, JSONata), as LocalStack's grammar of AWS's has it.
+    fn credentials(&mut self, m: &crate::json::Member, ptr: &str, ql: QueryLanguage) -> Option<Template> {
+        let help = match ql {
+            QueryLanguage::JsonPath => "write `\"Credentials\": {\"RoleArn\": \"arn:aws:iam::<account>:role/<name>\"}` (or `\"RoleArn.$\": \"$.role\"`)",
+            QueryLanguage::Jsonata => "write `\"Credentials\": {\"RoleArn\": \"arn:aws:iam::<account>:role/<name>\"}` (or `\"RoleArn\": \"{% … %}\"`)",
+        };
+        let Some(members) = m.value.members() else {
+            self.d.error_help(ptr, m.value.span, format!("`Credentials` must be an object with `RoleArn`, found {}", m.value.type_name()), help);
+            return None;
+        };
+        let role = |k: &str| k == "RoleArn" || (ql == QueryLanguage::JsonPath && k == "RoleArn.$");
+        let mut ok = true;
+        for mm in members.iter().filter(|mm| !role(&mm.key)) {
+            ok = false;
+            self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mm.key)), mm.key_span, format!("unknown field `{}` in `Credentials`", mm.key), help);
+        }
+        match members.iter().filter(|mm| role(&mm.key)).count() {
+            0 if ok => {
+                self.d.error_help(ptr, m.value.span, "`Credentials` needs `RoleArn`", help);
+                return None;
+            }
+            0 => return None,
+            1 => {}
+            _ => {
+                self.d.error_help(ptr, m.value.span, "`Credentials` names the role twice", "keep one of `RoleArn` and `RoleArn.$`");
+                return None;
+            }
+        }
+        for mm in members.iter().filter(|mm| mm.key == "RoleArn") {
+            if mm.value.as_str().is_none() {
+                ok = false;
+                self.d.error_help(&format!("{ptr}/RoleArn"), mm.value.span, format!("`RoleArn` must be a string, found {}", mm.value.type_name()), help);
+            }
+        }
+        let t = self.template(&m.value, ptr, ql)?;
+        ok.then_some(t)
     }
 
     pub(super) fn task(&mut self, obj: &mut Obj, ql: QueryLanguage) -> Option<Task> {
@@ -45,6 +87,9 @@ impl Parser<'_> {
             if !r.value.starts_with("arn:") {
                 self.d.error_help(&r.pointer, r.span, format!("invalid resource `{}`", r.value), "a Task resource is an ARN: `arn:aws:states:::lambda:invoke`, `arn:aws:lambda:<region>:<account>:function:<name>`, `arn:aws:states:<region>:<account>:activity:<name>`, …");
             }
+            if let Some(problem) = lambda_function_problem(&r.value) {
+                self.d.error_help(&r.pointer, r.span, format!("invalid Lambda function ARN `{}`: {problem}", r.value), "a function ARN is `arn:aws:lambda:<region>:<account>:function:<name>`, optionally followed by `:<version>` (`:1`, `:$LATEST`) or `:<alias>` (letters, digits, `-` and `_`)");
+            }
         }
         let timeout_seconds = self.dynamic_int(obj, "TimeoutSeconds", 1, "a positive integer", ql);
         let heartbeat_seconds = self.dynamic_int(obj, "HeartbeatSeconds", 1, "a positive integer", ql);
@@ -54,7 +99,7 @@ impl Parser<'_> {
                 self.d.error(&obj.ptr("HeartbeatSeconds"), m.value.span, format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"));
             }
         }
-        let credentials = obj.take("Credentials").and_then(|m| self.template(&m.value, &obj.ptr("Credentials"), ql));
+        let credentials = obj.take("Credentials").and_then(|m| self.credentials(m, &obj.ptr("Credentials"), ql));
         let retry = self.retriers(obj);
         let catch = self.catchers(obj, ql);
         Some(Task { resource: resource?, timeout_seconds, heartbeat_seconds, credentials, retry, catch })
@@ -121,6 +166,9 @@ impl Parser<'_> {
             if ql == QueryLanguage::Jsonata {
                 if let Some(body) = jsonata_body(s) {
                     return p.jsonata(&m.value, body, &ptr).map(Text::Query);
+                }
+                if p.malformed_jsonata(&m.value, &ptr) {
+                    return None;
                 }
             }
             Some(Text::Lit(s.to_owned().into()))
@@ -206,6 +254,7 @@ impl Parser<'_> {
                     };
                     match c.value.as_str().and_then(jsonata_body).or(constant) {
                         Some(body) => self.jsonata(&c.value, body, &ptr).map(Rule::Condition),
+                        None if self.malformed_jsonata(&c.value, &ptr) => None,
                         None => {
                             self.d.error(&ptr, c.value.span, "`Condition` must be a JSONata expression string `{% … %}`");
                             None
@@ -293,7 +342,11 @@ impl Parser<'_> {
         let optr = obj.ptr(op.name());
         let v = &opm.value;
         let bad = |p: &mut Self, want: &str| {
-            p.d.error(&optr, v.span, format!("`{}` takes {want}, found {}", op.name(), v.type_name()));
+            let msg = format!("`{}` takes {want}, found {}", op.name(), v.type_name());
+            match operand_help(op, v) {
+                Some(help) => p.d.error_help(&optr, v.span, msg, help),
+                None => p.d.error(&optr, v.span, msg),
+            }
             None
         };
         let operand = match op.operand() {
@@ -420,7 +473,12 @@ impl Parser<'_> {
         } else if let Some(it) = obj.take("Items") {
             let iptr = obj.ptr("Items");
             match &it.value.value {
-                JsonValue::Array(_) => Items::Lit(super::lit_value(&it.value.to_value())),
+                // AWS evaluates the `{% %}` strings inside the array (at any depth).
+                JsonValue::Array(_) => match self.template(&it.value, &iptr, ql) {
+                    Some(Template::Lit(l)) => Items::Lit(l),
+                    Some(t) => Items::Template(t),
+                    None => Items::Input,
+                },
                 JsonValue::String(s) if jsonata_body(s).is_some() => self.jsonata(&it.value, jsonata_body(s).unwrap_or(""), &iptr).map_or(Items::Input, Items::Query),
                 _ => {
                     self.d.error(&iptr, it.value.span, "`Items` must be an array or a JSONata expression `{% … %}`");
@@ -626,6 +684,65 @@ impl Parser<'_> {
             }
         }
         out
+    }
+}
+
+/// The help for a Choice operand of the wrong type: which operators take such a value (the
+/// operator of the same comparison in the family of the value's type), or the quotes to drop.
+fn operand_help(op: Op, v: &Json) -> Option<String> {
+    let name = op.name();
+    let (family, comparison) = ["String", "Numeric", "Boolean", "Timestamp"].iter().find_map(|f| name.strip_prefix(f).map(|rest| (*f, rest)))?;
+    let sibling = |f: &str| Op::from_name(&format!("{f}{comparison}")).map(|o| o.name());
+    let takes = match family {
+        "String" => "strings",
+        "Numeric" => "numbers",
+        "Boolean" => "`true` or `false`",
+        _ => "RFC 3339 timestamp strings",
+    };
+    let text = v.as_str();
+    let (value_family, shown) = match &v.value {
+        JsonValue::Number(n) => ("Numeric", n.to_string()),
+        JsonValue::Bool(b) => ("Boolean", b.to_string()),
+        JsonValue::String(s) if asl_syntax::timestamp::parse(s).is_some() => ("Timestamp", format!("{s:?}")),
+        JsonValue::String(s) => ("String", format!("{s:?}")),
+        _ => return Some(format!("`{name}` compares {takes}")),
+    };
+    // `"5"` for a number, `"true"` for a boolean: the quotes are the mistake.
+    let unquoted = match (family, text) {
+        ("Numeric", Some(t)) if t.trim().parse::<f64>().is_ok() => Some(t.trim().to_owned()),
+        ("Boolean", Some(t @ ("true" | "false"))) => Some(t.to_owned()),
+        _ => None,
+    };
+    let mut help = format!("`{name}` compares {takes}");
+    if let Some(u) = unquoted {
+        help.push_str(&format!(": write the value without quotes, `\"{name}\": {u}`"));
+    }
+    match sibling(value_family) {
+        Some(other) if other != name => help.push_str(&format!("; to compare {}, use `\"{other}\": {shown}`", match value_family {
+            "String" => "strings",
+            "Numeric" => "numbers",
+            "Boolean" => "booleans",
+            _ => "timestamps",
+        })),
+        _ => {}
+    }
+    Some(help)
+}
+
+/// What is wrong with a Lambda function ARN's name or qualifier, as AWS (Lambda's ARN pattern
+/// `function:<name>(:($LATEST|[a-zA-Z0-9-_]+))?`) rejects it; `None` for other resources.
+fn lambda_function_problem(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() < 6 || parts[2] != "lambda" || parts[5] != "function" {
+        return None;
+    }
+    match parts.get(6..).unwrap_or(&[]) {
+        [] | [""] | ["", ..] => Some("it names no function".to_owned()),
+        [_] => None,
+        [_, ""] => Some("the version or alias after the last `:` is empty".to_owned()),
+        [_, q] if *q == "$LATEST" || q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => None,
+        [_, q] => Some(format!("`{q}` is not a version or an alias name")),
+        _ => Some("a function ARN has at most one qualifier (`:<version>` or `:<alias>`)".to_owned()),
     }
 }
 
@@ -1129,5 +1246,85 @@ mod distributed_tests {
         assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"OutputType": "CSV"}},"#), ["unknown `OutputType` `CSV`"]);
         assert_eq!(messages(r#""Label": "has space","#), ["`Label` cannot contain ` `"]);
         assert_eq!(messages(r#""Label": "a-very-long-label-that-goes-on-and-on-forever","#), ["`Label` must be 1 to 40 characters long, found 45"]);
+    }
+}
+
+#[cfg(test)]
+mod task_tests {
+    #[test]
+    fn lambda_function_arns_need_a_valid_qualifier() {
+        use super::lambda_function_problem as p;
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F"), None);
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F:1"), None);
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F:$LATEST"), None);
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F:live-v_2"), None);
+        assert_eq!(p("arn:aws:states:::lambda:invoke"), None);
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F:").as_deref(), Some("the version or alias after the last `:` is empty"));
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:F:$*#$7485").as_deref(), Some("`$*#$7485` is not a version or an alias name"));
+        assert_eq!(p("arn:aws:lambda:us-east-1:111111111111:function:").as_deref(), Some("it names no function"));
+        assert!(p("arn:aws:lambda:us-east-1:111111111111:function:F:1:2").is_some());
+    }
+
+    fn messages(task_fields: &str) -> Vec<String> {
+        let text = format!(r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", {task_fields} "End": true}}}}}}"#);
+        match crate::check(&text) {
+            Ok(_) => vec![],
+            Err(ds) => ds.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn credentials_name_a_role() {
+        assert!(messages(r#""Credentials": {"RoleArn": "arn:aws:iam::111111111111:role/R"},"#).is_empty());
+        assert!(messages(r#""Credentials": {"RoleArn.$": "$.role"},"#).is_empty());
+        assert_eq!(messages(r#""Credentials": "arn:aws:iam::111111111111:role/R","#), ["`Credentials` must be an object with `RoleArn`, found a string"]);
+        assert_eq!(messages(r#""Credentials": {},"#), ["`Credentials` needs `RoleArn`"]);
+        assert_eq!(messages(r#""Credentials": {"RoleArn": 1},"#), ["`RoleArn` must be a string, found a number"]);
+        assert_eq!(messages(r#""Credentials": {"Role": "r"},"#), ["unknown field `Role` in `Credentials`"]);
+    }
+}
+
+#[cfg(test)]
+mod jsonata_marker_tests {
+    fn messages(output: &str) -> Vec<String> {
+        let text = format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Output": {output}, "End": true}}}}}}"#);
+        match crate::check(&text) {
+            Ok(_) => vec![],
+            Err(ds) => ds.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn strings_that_open_or_close_only_one_marker_are_rejected() {
+        assert_eq!(messages(r#""{% $states.input""#), ["malformed JSONata expression: the string starts with `{%` but does not end with `%}`"]);
+        assert_eq!(messages(r#"{"a": ["$states.input %}"]}"#), ["malformed JSONata expression: the string ends with `%}` but does not start with `{%`"]);
+        assert_eq!(messages(r#""{%}""#), ["malformed JSONata expression: the string is too short to hold both `{%` and `%}`"]);
+    }
+
+    #[test]
+    fn markers_need_no_spaces_and_text_around_them_is_a_literal() {
+        // AWS's console templates write `"{%$states.context.Execution.Input.TaskToken %}"`.
+        assert!(messages(r#""{%$states.input%}""#).is_empty());
+        // Recorded by AWS (output__test_base_cases_BASE_LITERALS): kept as literal text.
+        assert!(messages(r#"" {% states.input %} ""#).is_empty());
+        assert!(messages(r#""100%""#).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod operand_tests {
+    fn help(rule: &str) -> Vec<(String, Option<String>)> {
+        let text = format!(r#"{{"StartAt": "C", "States": {{"C": {{"Type": "Choice", "Default": "D", "Choices": [{{"Variable": "$.x", {rule}, "Next": "D"}}]}}, "D": {{"Type": "Succeed"}}}}}}"#);
+        crate::check(&text).unwrap_err().into_iter().map(|d| (d.message, d.help)).collect()
+    }
+
+    #[test]
+    fn a_wrong_operand_type_names_the_operator_for_that_type() {
+        assert_eq!(help(r#""StringEquals": 200"#), [("`StringEquals` takes a string, found a number".to_owned(), Some("`StringEquals` compares strings; to compare numbers, use `\"NumericEquals\": 200`".to_owned()))]);
+        assert_eq!(help(r#""NumericLessThan": "5""#)[0].1.as_deref(), Some("`NumericLessThan` compares numbers: write the value without quotes, `\"NumericLessThan\": 5`; to compare strings, use `\"StringLessThan\": \"5\"`"));
+        assert_eq!(help(r#""NumericGreaterThan": "2026-03-14T01:59:00Z""#)[0].1.as_deref(), Some("`NumericGreaterThan` compares numbers; to compare timestamps, use `\"TimestampGreaterThan\": \"2026-03-14T01:59:00Z\"`"));
+        assert_eq!(help(r#""BooleanEquals": "true""#)[0].1.as_deref(), Some("`BooleanEquals` compares `true` or `false`: write the value without quotes, `\"BooleanEquals\": true`; to compare strings, use `\"StringEquals\": \"true\"`"));
+        // No `BooleanLessThan`: only the operator's own type is named.
+        assert_eq!(help(r#""NumericLessThan": true"#)[0].1.as_deref(), Some("`NumericLessThan` compares numbers"));
     }
 }

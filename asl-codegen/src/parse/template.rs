@@ -12,10 +12,44 @@ use crate::model::QueryLanguage;
 /// Only a string that starts with `{%` and ends with `%}` is an expression: AWS keeps
 /// `" {% x %} "` (with spaces around) as a literal string.
 pub fn jsonata_body(s: &str) -> Option<&str> {
-    s.strip_prefix("{%")?.strip_suffix("%}")
+    malformed_jsonata(s).is_none().then(|| s.strip_prefix("{%")?.strip_suffix("%}")).flatten()
+}
+
+/// Why a string of a JSONata field is neither an expression nor a literal: AWS rejects a string
+/// that starts with `{%` without ending with `%}`, or ends with `%}` without starting with `{%`.
+/// (No spaces are needed inside the markers: AWS's own console templates write `"{%$states…%}"`;
+/// a string with anything before `{%` or after `%}` is a literal, see `jsonata_body`.)
+pub fn malformed_jsonata(s: &str) -> Option<&'static str> {
+    match (s.starts_with("{%"), s.ends_with("%}")) {
+        // `"{%}"`: the two markers overlap, so neither is complete.
+        (true, true) if s.len() < 4 => Some("the string is too short to hold both `{%` and `%}`"),
+        (true, false) => Some("the string starts with `{%` but does not end with `%}`"),
+        (false, true) => Some("the string ends with `%}` but does not start with `{%`"),
+        _ => None,
+    }
+}
+
+/// What a path parser error expected at its caret, when the message does not already say.
+fn path_help(s: &str, e: &asl_syntax::SyntaxError) -> Option<String> {
+    if e.message == "a path must start with `$`" {
+        let rest = s.trim_start_matches('.');
+        return Some(if rest.is_empty() { "write `$` for the whole input".to_owned() } else { format!("a path starts at `$` (the input), `$$` (the context object) or `$name` (a variable): did you mean `$.{rest}`?") });
+    }
+    if e.message.starts_with("unexpected ") {
+        let done = s.get(..e.offset).unwrap_or(s);
+        return Some(format!("after `{done}` the path expected its next step: `.name`, `['name']`, `[0]`, `[*]`, `[0:2]`, `..name`, `[?(@.price < 10)]` or the end of the path"));
+    }
+    None
 }
 
 impl Parser<'_> {
+    /// Reports a malformed `{% %}` string of a JSONata field; true when it was one.
+    pub(super) fn malformed_jsonata(&mut self, j: &Json, ptr: &str) -> bool {
+        let Some(why) = j.as_str().and_then(malformed_jsonata) else { return false };
+        self.d.error_help(ptr, j.span, format!("malformed JSONata expression: {why}"), "an expression is `\"{% … %}\"` from the string's first character to its last; any other string is kept as literal text, but AWS rejects one that opens or closes only one marker");
+        true
+    }
+
     /// Parses a JSONPath path held in the string `j`.
     pub(super) fn path(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Path> {
         let Some(s) = j.as_str() else {
@@ -25,7 +59,11 @@ impl Parser<'_> {
         match path::parse_path(s) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.d.error(ptr, syntax_at(j.span, &e), format!("invalid path `{s}` in `{field}`: {}", e.message));
+                let msg = format!("invalid path `{s}` in `{field}`: {}", e.message);
+                match path_help(s, &e) {
+                    Some(help) => self.d.error_help(ptr, syntax_at(j.span, &e), msg, help),
+                    None => self.d.error(ptr, syntax_at(j.span, &e), msg),
+                }
                 None
             }
         }
@@ -95,6 +133,10 @@ impl Parser<'_> {
                         Template::Lit(asl_syntax::Lit::Null)
                     }
                 },
+                None if self.malformed_jsonata(j, ptr) => {
+                    *ok = false;
+                    Template::Lit(asl_syntax::Lit::Null)
+                }
                 None => Template::Lit(lit(j)),
             },
             JsonValue::Object(members) => {

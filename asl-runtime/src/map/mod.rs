@@ -117,6 +117,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
         (None, Items::Path(p)) => path::items_path(p, &cx.env(&effective))?,
         (None, Items::Query(q)) => Cow::Owned(spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Items", "array", Value::is_array))?),
         (None, Items::Lit(l)) => Cow::Owned(payload::lit(l)),
+        (None, Items::Template(t)) => Cow::Owned(spec.io.with_env(cx, input, None, |env| template::eval_jsonata(t, env, "Items"))?),
     };
     let Value::Array(items) = items.as_ref() else {
         if spec.io.jsonata {

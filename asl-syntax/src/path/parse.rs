@@ -164,6 +164,7 @@ fn parse_bracket(c: &mut Cursor) -> Result<Seg, SyntaxError> {
             c.bump();
             Seg::Wildcard
         }
+        Some('(') => parse_script_index(c)?,
         Some(q @ ('\'' | '"')) => {
             let mut names = Vec::new();
             loop {
@@ -190,6 +191,33 @@ fn parse_bracket(c: &mut Cursor) -> Result<Seg, SyntaxError> {
         return Err(c.err("expected `]`"));
     }
     Ok(seg)
+}
+
+/// Jayway's script index `(@.length-N)`, the N-th element from the end (the only script AWS's
+/// paths use: `$.list[(@.length-1)]` is the last element). It is the index `-N`.
+fn parse_script_index(c: &mut Cursor) -> Result<Seg, SyntaxError> {
+    let start = c.pos;
+    c.bump();
+    c.skip_ws();
+    if !c.eat_str("@.length") {
+        return Err(SyntaxError::new(start, "a script index must be `(@.length-N)`, the N-th element from the end"));
+    }
+    c.skip_ws();
+    if !c.eat('-') {
+        return Err(c.err("expected `-N` after `@.length` (`(@.length-1)` is the last element)"));
+    }
+    c.skip_ws();
+    let digits = c.rest().chars().take_while(char::is_ascii_digit).count();
+    let n: i64 = c.rest()[..digits].parse().map_err(|_| c.err("expected a whole number after `@.length-`"))?;
+    if n == 0 {
+        return Err(c.err("`(@.length-0)` is past the end of every array: the last element is `(@.length-1)`"));
+    }
+    c.pos += digits;
+    c.skip_ws();
+    if !c.eat(')') {
+        return Err(c.err("expected `)` to close the script index"));
+    }
+    Ok(Seg::Index(-n))
 }
 
 /// Reads a quoted name after its opening quote. Like the Jayway version AWS runs, a backslash

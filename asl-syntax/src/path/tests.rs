@@ -136,3 +136,20 @@ fn never_panics_on_odd_input() {
         let _ = parse_reference_path(s);
     }
 }
+
+#[test]
+fn script_indices_count_from_the_end() {
+    assert_eq!(segs("$.a[(@.length-1)]"), vec![f("a"), Seg::Index(-1)]);
+    assert_eq!(segs("$[( @.length - 2 )]"), vec![Seg::Index(-2)]);
+    assert!(parse_path("$.a[(@.length-1)]").unwrap().definite);
+    for bad in ["$.a[(@.length-0)]", "$.a[(@.length+1)]", "$.a[(@.size-1)]", "$.a[(@.length-1]", "$.a[(@.length-x)]"] {
+        assert!(parse_path(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_filter_may_compare_the_current_value_itself() {
+    let p = parse_path("$.list[?(@ == 'x')]").unwrap();
+    assert!(!p.definite);
+    assert!(matches!(&p.segs[1], Seg::Filter(_)));
+}

@@ -16,6 +16,8 @@ pub enum Items {
     Query(Query),
     /// A literal `Items` array.
     Lit(Lit),
+    /// An `Items` array with `{% %}` expressions inside (at any depth), evaluated in order.
+    Template(Template),
 }
 
 /// A Map state (its processor's first state and its catchers are kept apart: they name states).

@@ -214,6 +214,10 @@ impl ToRust for Items {
                 let l = l.to_rust(k);
                 quote!(#k::spec::Items::Lit(#l))
             }
+            Items::Template(t) => {
+                let t = t.to_rust(k);
+                quote!(#k::spec::Items::Template(#t))
+            }
         }
     }
 }

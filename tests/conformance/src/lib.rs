@@ -45,6 +45,24 @@ mod registry {
 
 pub use registry::CASES;
 
+/// The cases directory `build.rs` compiled `CASES` from (`ASL_CONFORMANCE_DIR`, else the
+/// in-repository corpus).
+pub const CASES_DIR: &str = env!("ASL_CONFORMANCE_CASES");
+
+/// Why a run over `cases` cases found in `dir` would be meaningless: no cases at all, said with
+/// the directory named (rather than every listed case "no longer passing").
+pub fn check_corpus(dir: &Path, cases: usize) -> Result<(), String> {
+    if cases > 0 {
+        return Ok(());
+    }
+    let why = if dir.is_dir() { "holds no case directory with a definition.json" } else { "does not exist" };
+    Err(format!(
+        "no conformance cases: {} {why}. The corpus is kept in the repository at tests/conformance/corpus/cases \
+         (refresh it with scripts/update-conformance.sh); ASL_CONFORMANCE_DIR points the runner at another one",
+        dir.display()
+    ))
+}
+
 /// Real time a case may take before it is reported as hung.
 pub const WALL_CLOCK_LIMIT: Duration = Duration::from_secs(10);
 
@@ -391,6 +409,28 @@ pub fn write_passing(outcomes: &[Outcome]) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_or_missing_corpus_is_named() {
+        let missing = Path::new("/nonexistent/conformance/cases");
+        let e = check_corpus(missing, 0).unwrap_err();
+        assert!(e.starts_with("no conformance cases: /nonexistent/conformance/cases does not exist."), "{e}");
+        let empty = std::env::temp_dir().join(format!("asl-conformance-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&empty).unwrap();
+        let e = check_corpus(&empty, 0).unwrap_err();
+        std::fs::remove_dir(&empty).unwrap();
+        assert!(e.contains("holds no case directory with a definition.json"), "{e}");
+        assert!(check_corpus(missing, 1).is_ok());
+    }
+
+    #[test]
+    fn the_in_repository_corpus_is_the_default() {
+        if std::env::var_os("ASL_CONFORMANCE_DIR").is_none() {
+            let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/cases").canonicalize().unwrap();
+            assert_eq!(Path::new(CASES_DIR), expected);
+            assert!(CASES.len() > 700, "{} cases in {CASES_DIR}", CASES.len());
+        }
+    }
 
     fn failed(error: &str, cause: Option<&str>) -> Actual {
         Actual::Failed(Failure { error: error.into(), cause: cause.map(Into::into) })

@@ -54,6 +54,11 @@ fn main() -> ExitCode {
         eprintln!("--write-passing needs a full run: drop --filter");
         return ExitCode::from(2);
     }
+    // An empty corpus would report "0 passed" and `--write-passing` would empty the ratchet.
+    if let Err(e) = asl_conformance::check_corpus(std::path::Path::new(asl_conformance::CASES_DIR), asl_conformance::CASES.len()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let mut out: Box<dyn Write> = match &jsonl {
         Some(path) => match std::fs::File::create(path) {
             Ok(f) => Box::new(std::io::BufWriter::new(f)),

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 #[test]
 fn passing_cases_keep_passing() {
+    if let Err(e) = asl_conformance::check_corpus(std::path::Path::new(asl_conformance::CASES_DIR), asl_conformance::CASES.len()) {
+        panic!("{e}");
+    }
     let outcomes = asl_conformance::run_all(None, asl_conformance::Engine::Both);
     let by_name: BTreeMap<&str, &asl_conformance::Outcome> = outcomes.iter().map(|o| (o.case, o)).collect();
     let passed = outcomes.iter().filter(|o| o.pass).count();

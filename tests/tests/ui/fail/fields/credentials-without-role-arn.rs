@@ -1,0 +1,3 @@
+asl_runtime::asl!("credentials-without-role-arn.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("lambda-arn-bad-qualifier.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("malformed-markers.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unexpected-character-in-path.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("unassigned-jsonata-variable.json");
+
+fn main() {}
