@@ -242,7 +242,6 @@ impl Store for SqliteStore {
                 }
                 results.push(r);
             }
-            tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
             tx.commit().map_err(sql_err)?;
             Ok(results)
         })
