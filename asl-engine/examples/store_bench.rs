@@ -63,14 +63,16 @@ async fn main() {
         "postgres" => {
             let conn = args.get(1).expect("a connection string");
             let schema = format!("asl_bench_{:08x}", fastrand::u32(..));
-            let opts = PostgresOptions { schema: Some(schema.clone()), pool_size: 4 };
+            let opts = PostgresOptions { schema: Some(schema.clone()), pool_size: 6 };
             let store = PostgresStore::connect_with(conn, opts).await.unwrap();
             let secs = args.get(2).map_or(3.0, |s| s.parse().unwrap());
             (Arc::new(store), secs, Some((conn.clone(), schema)))
         }
         other => panic!("unknown store {other}: sqlite or postgres"),
     };
-    let in_flight = if kind == "postgres" { 2 } else { 1 };
+    // Commits in flight at once: SQLite has one writer; PostgreSQL overlaps transactions on its
+    // pool's connections. ASL_BENCH_IN_FLIGHT overrides.
+    let in_flight = std::env::var("ASL_BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(if kind == "postgres" { 2 } else { 1 });
     for writers in [1, 100, 1000] {
         let committer = Committer::with_options(store.clone(), 4096, in_flight);
         let rate = run(store.clone(), committer, writers, secs, &format!("w{writers}")).await;

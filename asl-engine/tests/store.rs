@@ -668,9 +668,14 @@ async fn retention(s: Arc<dyn Store>) {
 }
 
 async fn committer_groups_callers(s: Arc<dyn Store>) {
-    let e = exec("c", M1, 1);
-    insert(&s, &e).await;
-    let c = Committer::new(s.clone());
+    // The default shape, and small rounds with several commits in flight.
+    committer_round(&s, Committer::new(s.clone()), "c1").await;
+    committer_round(&s, Committer::with_options(s.clone(), 16, 3), "c2").await;
+}
+
+async fn committer_round(s: &Arc<dyn Store>, c: Committer, name: &str) {
+    let e = exec(name, M1, 1);
+    insert(s, &e).await;
     let mut handles = Vec::new();
     for i in 1..=200i64 {
         let (c, arn) = (c.clone(), e.arn.clone());
