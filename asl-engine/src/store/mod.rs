@@ -428,11 +428,15 @@ pub trait Store: Send + Sync {
     fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>>;
     /// Gives up the lease; false if `owner` did not hold it.
     fn release(&self, owner: &str, arn: &str) -> StoreFuture<'_, bool> {
-        let (owner, arn) = (owner.to_string(), arn.to_string());
+        let check = Write::CheckOwner { arn: arn.into(), owner: owner.into() };
+        let release = Write::Release { arn: arn.into(), owner: owner.into() };
+        let fut = self.apply(vec![check, release]);
         Box::pin(async move {
-            let held = self.get_execution(&arn).await?.is_some_and(|e| e.owner.as_deref() == Some(&owner));
-            self.apply(vec![Write::Release { arn, owner }]).await?;
-            Ok(held)
+            match fut.await {
+                Ok(()) => Ok(true),
+                Err(StoreError::Conflict(_)) => Ok(false),
+                Err(e) => Err(e),
+            }
         })
     }
 

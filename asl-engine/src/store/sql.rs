@@ -322,11 +322,19 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
     (sql, params)
 }
 
-/// ?1 owner, ?2 now, ?3 lease until, ?4 limit. The condition is [`claimable`](super::memory)'s.
+/// ?1 owner, ?2 now, ?3 lease until, ?4 limit. The condition is the memory store's `claimable`.
+/// The inner UNION finds candidates through the three partial indexes (one per reason to run),
+/// so a poll costs the same with a million parked executions as with none (an OR over the three
+/// lets SQLite scan the whole table). The middle SELECT re-states the condition so that
+/// PostgreSQL re-checks it on each row after locking it, orders, limits and locks; SKIP LOCKED
+/// makes a concurrent claimer pass over rows being claimed instead of waiting for them.
 pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = ?3 WHERE arn IN (
-    SELECT arn FROM executions WHERE status = 'RUNNING' AND (
-        (owner IS NULL AND (runnable OR wake_at <= ?2))
-        OR (owner IS NOT NULL AND lease_until <= ?2))
+    SELECT arn FROM executions WHERE arn IN (
+            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
+            UNION SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
+            UNION SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
+        AND status = 'RUNNING'
+        AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
 
@@ -339,10 +347,13 @@ pub(crate) const CLAIM_ACTIVITY_TASK: &str = "UPDATE tasks SET status = 'STARTED
 WHERE token = (SELECT token FROM tasks WHERE activity_arn = ?1 AND status = 'SCHEDULED' ORDER BY created, token LIMIT 1 {LOCK})
 RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created";
 
-/// ?1 now, ?2 limit.
+/// ?1 now, ?2 limit. Shaped like [`CLAIM`], for the same reasons.
 pub(crate) const EXPIRE_TASKS: &str = "UPDATE tasks SET status = 'TIMED_OUT',
     error = CASE WHEN timeout_deadline <= ?1 THEN 'States.Timeout' ELSE 'States.HeartbeatTimeout' END
-WHERE token IN (SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND (timeout_deadline <= ?1 OR heartbeat_deadline <= ?1)
+WHERE token IN (SELECT token FROM tasks WHERE token IN (
+            SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND timeout_deadline IS NOT NULL AND timeout_deadline <= ?1
+            UNION SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND heartbeat_deadline IS NOT NULL AND heartbeat_deadline <= ?1)
+        AND status IN ('SCHEDULED', 'STARTED') AND (timeout_deadline <= ?1 OR heartbeat_deadline <= ?1)
     ORDER BY created, token LIMIT ?2 {LOCK})
 RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created";
 
