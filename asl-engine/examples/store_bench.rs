@@ -16,12 +16,29 @@ use std::time::{Duration, Instant};
 use asl_engine::store::*;
 use serde_json::json;
 
-async fn run(store: Arc<dyn Store>, committer: Committer, writers: usize, secs: f64, tag: &str) -> f64 {
+async fn run(
+    store: Arc<dyn Store>,
+    committer: Committer,
+    writers: usize,
+    secs: f64,
+    tag: &str,
+) -> f64 {
     let execs: Vec<Execution> = (0..writers)
-        .map(|i| Execution::new(&format!("arn:aws:states:us-east-1:1:execution:bench:{tag}-{i}"), "arn:aws:states:us-east-1:1:stateMachine:bench", &format!("{tag}-{i}"), json!({"i": i}), i as i64))
+        .map(|i| {
+            Execution::new(
+                &format!("arn:aws:states:us-east-1:1:execution:bench:{tag}-{i}"),
+                "arn:aws:states:us-east-1:1:stateMachine:bench",
+                &format!("{tag}-{i}"),
+                json!({"i": i}),
+                i as i64,
+            )
+        })
         .collect();
     for chunk in execs.chunks(500) {
-        store.apply(chunk.iter().cloned().map(Write::InsertExecution).collect()).await.unwrap();
+        store
+            .apply(chunk.iter().cloned().map(Write::InsertExecution).collect())
+            .await
+            .unwrap();
     }
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
@@ -59,11 +76,18 @@ async fn main() {
     let kind = args.first().map(String::as_str).unwrap_or("sqlite");
     let dir = tempfile::tempdir().unwrap();
     let (store, secs, schema): (Arc<dyn Store>, f64, _) = match kind {
-        "sqlite" => (Arc::new(SqliteStore::open(dir.path().join("bench.db")).unwrap()), args.get(1).map_or(3.0, |s| s.parse().unwrap()), None),
+        "sqlite" => (
+            Arc::new(SqliteStore::open(dir.path().join("bench.db")).unwrap()),
+            args.get(1).map_or(3.0, |s| s.parse().unwrap()),
+            None,
+        ),
         "postgres" => {
             let conn = args.get(1).expect("a connection string");
             let schema = format!("asl_bench_{:08x}", fastrand::u32(..));
-            let opts = PostgresOptions { schema: Some(schema.clone()), pool_size: 6 };
+            let opts = PostgresOptions {
+                schema: Some(schema.clone()),
+                pool_size: 6,
+            };
             let store = PostgresStore::connect_with(conn, opts).await.unwrap();
             let secs = args.get(2).map_or(3.0, |s| s.parse().unwrap());
             (Arc::new(store), secs, Some((conn.clone(), schema)))
@@ -72,15 +96,30 @@ async fn main() {
     };
     // Commits in flight at once: SQLite has one writer; PostgreSQL overlaps transactions on its
     // pool's connections. ASL_BENCH_IN_FLIGHT overrides.
-    let in_flight = std::env::var("ASL_BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(if kind == "postgres" { 2 } else { 1 });
+    let in_flight = std::env::var("ASL_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if kind == "postgres" { 2 } else { 1 });
     for writers in [1, 100, 1000] {
         let committer = Committer::with_options(store.clone(), 4096, in_flight);
-        let rate = run(store.clone(), committer, writers, secs, &format!("w{writers}")).await;
+        let rate = run(
+            store.clone(),
+            committer,
+            writers,
+            secs,
+            &format!("w{writers}"),
+        )
+        .await;
         println!("{kind}: {writers:>4} concurrent writers: {rate:>8.0} durable transitions/s");
     }
     if let Some((conn, schema)) = schema {
-        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+            .await
+            .unwrap();
         tokio::spawn(connection);
-        client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+        client
+            .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .unwrap();
     }
 }

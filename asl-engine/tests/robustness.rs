@@ -9,7 +9,13 @@ use serde_json::json;
 const M: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
 
 fn exec(name: &str) -> Execution {
-    Execution::new(&format!("arn:aws:states:us-east-1:123456789012:execution:m:{name}"), M, name, json!({"k": name}), 1)
+    Execution::new(
+        &format!("arn:aws:states:us-east-1:123456789012:execution:m:{name}"),
+        M,
+        name,
+        json!({"k": name}),
+        1,
+    )
 }
 
 #[tokio::test]
@@ -21,19 +27,30 @@ async fn sqlite_data_survives_reopen() {
         let s = SqliteStore::open(&path).unwrap();
         s.apply(vec![
             Write::InsertExecution(e.clone()),
-            Write::PutFrame { execution_arn: e.arn.clone(), scope: "".into(), frame: json!({"at": "Wait"}) },
+            Write::PutFrame {
+                execution_arn: e.arn.clone(),
+                scope: "".into(),
+                frame: json!({"at": "Wait"}),
+            },
         ])
         .await
         .unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.get_execution(&e.arn).await.unwrap(), Some(e.clone()));
-    assert_eq!(s.frames(&e.arn).await.unwrap(), vec![("".to_string(), json!({"at": "Wait"}))]);
+    assert_eq!(
+        s.frames(&e.arn).await.unwrap(),
+        vec![("".to_string(), json!({"at": "Wait"}))]
+    );
     // Reopening did not apply the migrations again.
     let c = rusqlite::Connection::open(&path).unwrap();
-    let versions: i64 = c.query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0)).unwrap();
+    let versions: i64 = c
+        .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(versions, 1);
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -42,7 +59,10 @@ async fn sqlite_refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     drop(SqliteStore::open(&path).unwrap());
-    rusqlite::Connection::open(&path).unwrap().execute("INSERT INTO schema_version VALUES (99)", []).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("INSERT INTO schema_version VALUES (99)", [])
+        .unwrap();
     match SqliteStore::open(&path) {
         Err(StoreError::Corrupt(m)) => assert!(m.contains("schema version 99"), "{m}"),
         Err(e) => panic!("wrong error: {e}"),
@@ -68,10 +88,24 @@ async fn bad_stored_json_is_corrupt_not_a_panic() {
     let path = dir.path().join("a.db");
     let s = SqliteStore::open(&path).unwrap();
     let e = exec("e");
-    s.apply(vec![Write::InsertExecution(e.clone())]).await.unwrap();
-    rusqlite::Connection::open(&path).unwrap().execute("UPDATE executions SET input = '{', status = 'RUNNING'", []).unwrap();
-    assert!(matches!(s.get_execution(&e.arn).await, Err(StoreError::Corrupt(_))));
-    rusqlite::Connection::open(&path).unwrap().execute("UPDATE executions SET input = '{}', status = 'SLEEPING'", []).unwrap();
+    s.apply(vec![Write::InsertExecution(e.clone())])
+        .await
+        .unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE executions SET input = '{', status = 'RUNNING'", [])
+        .unwrap();
+    assert!(matches!(
+        s.get_execution(&e.arn).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE executions SET input = '{}', status = 'SLEEPING'",
+            [],
+        )
+        .unwrap();
     match s.get_execution(&e.arn).await {
         Err(StoreError::Corrupt(m)) => assert!(m.contains("SLEEPING"), "{m}"),
         other => panic!("{other:?}"),
@@ -81,10 +115,21 @@ async fn bad_stored_json_is_corrupt_not_a_panic() {
 #[tokio::test]
 async fn postgres_unreachable_is_unavailable() {
     // Nothing listens on port 1.
-    let err = PostgresStore::connect("host=127.0.0.1 port=1 user=postgres dbname=test connect_timeout=5").await.err().expect("connected to nothing");
+    let err =
+        PostgresStore::connect("host=127.0.0.1 port=1 user=postgres dbname=test connect_timeout=5")
+            .await
+            .err()
+            .expect("connected to nothing");
     assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
     assert!(err.is_transient());
-    let bad = PostgresStore::connect_with("host=127.0.0.1", PostgresOptions { schema: Some("x; DROP TABLE y".into()), pool_size: 1 }).await;
+    let bad = PostgresStore::connect_with(
+        "host=127.0.0.1",
+        PostgresOptions {
+            schema: Some("x; DROP TABLE y".into()),
+            pool_size: 1,
+        },
+    )
+    .await;
     assert!(matches!(bad, Err(StoreError::InvalidArgument(_))));
 }
 
@@ -94,21 +139,38 @@ async fn postgres_unreachable_is_unavailable() {
 async fn postgres_connection_loss_is_transient() {
     let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
         use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "NOTICE: ASL_TEST_POSTGRES is not set: postgres_connection_loss_is_transient skipped");
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: ASL_TEST_POSTGRES is not set: postgres_connection_loss_is_transient skipped"
+        );
         return;
     };
     let schema = format!("asl_test_{:016x}", fastrand::u64(..));
     let app = schema.clone();
-    let store = PostgresStore::connect_with(&format!("{conn} application_name={app}"), PostgresOptions { schema: Some(schema.clone()), pool_size: 2 })
-        .await
-        .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}"));
+    let store = PostgresStore::connect_with(
+        &format!("{conn} application_name={app}"),
+        PostgresOptions {
+            schema: Some(schema.clone()),
+            pool_size: 2,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}"));
     let e = exec("e");
-    store.apply(vec![Write::InsertExecution(e.clone())]).await.unwrap();
+    store
+        .apply(vec![Write::InsertExecution(e.clone())])
+        .await
+        .unwrap();
 
-    let (admin, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+    let (admin, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(c);
     let killed = admin
-        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", &[&app])
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&app],
+        )
         .await
         .unwrap();
     assert!(!killed.is_empty());
@@ -126,5 +188,8 @@ async fn postgres_connection_loss_is_transient() {
         }
     };
     assert_eq!(got, Some(e));
-    admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .await
+        .unwrap();
 }

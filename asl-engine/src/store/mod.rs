@@ -227,7 +227,14 @@ pub struct Task {
 
 impl Task {
     /// A new SCHEDULED task without deadlines.
-    pub fn new(token: &str, execution_arn: &str, scope: &str, activity_arn: Option<&str>, input: Value, created: Millis) -> Self {
+    pub fn new(
+        token: &str,
+        execution_arn: &str,
+        scope: &str,
+        activity_arn: Option<&str>,
+        input: Value,
+        created: Millis,
+    ) -> Self {
         Task {
             token: token.into(),
             execution_arn: execution_arn.into(),
@@ -251,7 +258,10 @@ impl Task {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskOutcome {
     Success(Value),
-    Failure { error: Option<String>, cause: Option<String> },
+    Failure {
+        error: Option<String>,
+        cause: Option<String>,
+    },
 }
 
 /// One change; a `Vec<Write>` is committed atomically by [`Store::apply`].
@@ -268,23 +278,42 @@ pub enum Write {
     /// Insert; [`StoreError::AlreadyExists`] if the arn or (machine arn, name) is taken.
     InsertExecution(Execution),
     /// [`StoreError::NotFound`] if there is no such execution.
-    UpdateExecution { arn: String, patch: ExecutionPatch },
+    UpdateExecution {
+        arn: String,
+        patch: ExecutionPatch,
+    },
     /// Fails the batch with [`StoreError::Conflict`] unless `owner` holds the execution: put it
     /// first in every batch an owner writes, so a process that lost its lease writes nothing.
-    CheckOwner { arn: String, owner: String },
+    CheckOwner {
+        arn: String,
+        owner: String,
+    },
     /// Give up the lease (the execution parks); nothing happens if `owner` does not hold it.
-    Release { arn: String, owner: String },
+    Release {
+        arn: String,
+        owner: String,
+    },
     /// Insert or replace the frame of one scope.
-    PutFrame { execution_arn: String, scope: String, frame: Value },
+    PutFrame {
+        execution_arn: String,
+        scope: String,
+        frame: Value,
+    },
     /// Delete every frame whose scope starts with `prefix` (a plain string prefix; "" deletes all).
-    DeleteFrames { execution_arn: String, prefix: String },
+    DeleteFrames {
+        execution_arn: String,
+        prefix: String,
+    },
     /// [`StoreError::AlreadyExists`] if the event id is taken.
     AppendEvent(HistoryEvent),
     /// [`StoreError::AlreadyExists`] if the token is taken.
     InsertTask(Task),
     /// Open tasks of the execution whose scope starts with `scope_prefix` become CANCELLED (an
     /// execution stopped, a branch abandoned): their tokens then answer `TaskDoesNotExist`.
-    CancelTasks { execution_arn: String, scope_prefix: String },
+    CancelTasks {
+        execution_arn: String,
+        scope_prefix: String,
+    },
 }
 
 /// A page of results and the token for the next one (None at the end).
@@ -311,8 +340,14 @@ pub struct Purged {
 /// Why a store operation failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
-    NotFound { what: &'static str, key: String },
-    AlreadyExists { what: &'static str, key: String },
+    NotFound {
+        what: &'static str,
+        key: String,
+    },
+    AlreadyExists {
+        what: &'static str,
+        key: String,
+    },
     /// The write contradicts the stored state (another owner holds the execution). Not transient:
     /// retrying the same write fails again.
     Conflict(String),
@@ -330,7 +365,10 @@ pub enum StoreError {
     /// No task has this token (AWS's `TaskDoesNotExist`).
     TaskDoesNotExist(String),
     /// The task was already answered or cancelled; AWS answers `TaskDoesNotExist` for it too.
-    TaskFinished { token: String, status: TaskStatus },
+    TaskFinished {
+        token: String,
+        status: TaskStatus,
+    },
     /// The task's timeout or heartbeat deadline passed (AWS's `TaskTimedOut`).
     TaskTimedOut(String),
 }
@@ -347,11 +385,23 @@ impl StoreError {
             StoreError::TaskDoesNotExist(_) | StoreError::TaskFinished { .. } => "TaskDoesNotExist",
             StoreError::TaskTimedOut(_) => "TaskTimedOut",
             StoreError::InvalidArgument(_) => "InvalidToken",
-            StoreError::AlreadyExists { what: "execution", .. } => "ExecutionAlreadyExists",
-            StoreError::AlreadyExists { what: "state machine", .. } => "StateMachineAlreadyExists",
-            StoreError::NotFound { what: "execution", .. } => "ExecutionDoesNotExist",
-            StoreError::NotFound { what: "state machine", .. } => "StateMachineDoesNotExist",
-            StoreError::NotFound { what: "activity", .. } => "ActivityDoesNotExist",
+            StoreError::AlreadyExists {
+                what: "execution", ..
+            } => "ExecutionAlreadyExists",
+            StoreError::AlreadyExists {
+                what: "state machine",
+                ..
+            } => "StateMachineAlreadyExists",
+            StoreError::NotFound {
+                what: "execution", ..
+            } => "ExecutionDoesNotExist",
+            StoreError::NotFound {
+                what: "state machine",
+                ..
+            } => "StateMachineDoesNotExist",
+            StoreError::NotFound {
+                what: "activity", ..
+            } => "ActivityDoesNotExist",
             _ => return None,
         })
     }
@@ -387,7 +437,8 @@ pub trait Store: Send + Sync {
     /// Commits each group in its own savepoint inside one transaction. The outer error means
     /// nothing was committed (the transaction itself failed); otherwise each group's result says
     /// whether that group was committed or rolled back.
-    fn apply_groups(&self, groups: Vec<Vec<Write>>) -> StoreFuture<'_, Vec<Result<(), StoreError>>>;
+    fn apply_groups(&self, groups: Vec<Vec<Write>>)
+    -> StoreFuture<'_, Vec<Result<(), StoreError>>>;
 
     /// Commits one batch atomically.
     fn apply(&self, writes: Vec<Write>) -> StoreFuture<'_, ()> {
@@ -397,23 +448,42 @@ pub trait Store: Send + Sync {
 
     fn get_machine(&self, arn: &str) -> StoreFuture<'_, Option<StateMachine>>;
     /// By arn, ascending.
-    fn list_machines(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<StateMachine>>;
+    fn list_machines(
+        &self,
+        max_results: usize,
+        next_token: Option<String>,
+    ) -> StoreFuture<'_, Page<StateMachine>>;
 
     fn get_activity(&self, arn: &str) -> StoreFuture<'_, Option<Activity>>;
     /// By arn, ascending.
-    fn list_activities(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Activity>>;
+    fn list_activities(
+        &self,
+        max_results: usize,
+        next_token: Option<String>,
+    ) -> StoreFuture<'_, Page<Activity>>;
 
     fn get_execution(&self, arn: &str) -> StoreFuture<'_, Option<Execution>>;
     /// The execution of that machine with that name (for `ExecutionAlreadyExists`).
     fn find_execution(&self, machine_arn: &str, name: &str) -> StoreFuture<'_, Option<Execution>>;
     /// Newest first (start date, then arn, descending).
-    fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>>;
+    fn list_executions(
+        &self,
+        filter: ExecutionFilter,
+        max_results: usize,
+        next_token: Option<String>,
+    ) -> StoreFuture<'_, Page<Execution>>;
 
     /// All frames of an execution, by scope key, in one query.
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>>;
 
     /// A page of history (AWS's GetExecutionHistory): `max_results` 1..=1000 (0 means 100).
-    fn history(&self, execution_arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<HistoryEvent>>;
+    fn history(
+        &self,
+        execution_arn: &str,
+        reverse: bool,
+        max_results: usize,
+        next_token: Option<String>,
+    ) -> StoreFuture<'_, Page<HistoryEvent>>;
 
     /// Deletes up to `limit` executions that ended before `before`, with their history, frames
     /// and tasks. Call it again while it deletes `limit`.
@@ -423,13 +493,31 @@ pub trait Store: Send + Sync {
     /// those nobody holds that are runnable or due, and those whose owner's lease has expired
     /// (whatever their state: the new owner resumes them from their frames). Executions under a
     /// live lease, `owner`'s own included, are not returned: the holder already has them.
-    fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
+    fn claim(
+        &self,
+        owner: &str,
+        now: Millis,
+        lease_ms: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<Execution>>;
     /// Extends `owner`'s leases on `arns` to `now + lease_ms`; returns the arns it still held.
-    fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>>;
+    fn renew(
+        &self,
+        owner: &str,
+        arns: Vec<String>,
+        now: Millis,
+        lease_ms: i64,
+    ) -> StoreFuture<'_, Vec<String>>;
     /// Gives up the lease; false if `owner` did not hold it.
     fn release(&self, owner: &str, arn: &str) -> StoreFuture<'_, bool> {
-        let check = Write::CheckOwner { arn: arn.into(), owner: owner.into() };
-        let release = Write::Release { arn: arn.into(), owner: owner.into() };
+        let check = Write::CheckOwner {
+            arn: arn.into(),
+            owner: owner.into(),
+        };
+        let release = Write::Release {
+            arn: arn.into(),
+            owner: owner.into(),
+        };
         let fut = self.apply(vec![check, release]);
         Box::pin(async move {
             match fut.await {
@@ -445,7 +533,12 @@ pub trait Store: Send + Sync {
     fn tasks(&self, execution_arn: &str) -> StoreFuture<'_, Vec<Task>>;
     /// The oldest SCHEDULED task of the activity, now STARTED by `worker` (each task goes to one
     /// worker); its heartbeat deadline moves to `now + heartbeat_ms`.
-    fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>>;
+    fn claim_activity_task(
+        &self,
+        activity_arn: &str,
+        worker: &str,
+        now: Millis,
+    ) -> StoreFuture<'_, Option<Task>>;
     /// Records the answer and marks the execution runnable; the task as it now is. Errors:
     /// [`StoreError::TaskDoesNotExist`], [`StoreError::TaskFinished`], [`StoreError::TaskTimedOut`]
     /// (a deadline passed, even if the engine has not failed the task yet).
@@ -471,7 +564,11 @@ impl MachineType {
         Ok(match s {
             "STANDARD" => MachineType::Standard,
             "EXPRESS" => MachineType::Express,
-            _ => return Err(StoreError::Corrupt(format!("unknown state machine type {s:?}"))),
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "unknown state machine type {s:?}"
+                )));
+            }
         })
     }
 }
@@ -495,12 +592,19 @@ impl ExecutionStatus {
             "TIMED_OUT" => ExecutionStatus::TimedOut,
             "ABORTED" => ExecutionStatus::Aborted,
             "PENDING_REDRIVE" => ExecutionStatus::PendingRedrive,
-            _ => return Err(StoreError::Corrupt(format!("unknown execution status {s:?}"))),
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "unknown execution status {s:?}"
+                )));
+            }
         })
     }
     /// Ended: counts for retention.
     pub fn is_final(self) -> bool {
-        !matches!(self, ExecutionStatus::Running | ExecutionStatus::PendingRedrive)
+        !matches!(
+            self,
+            ExecutionStatus::Running | ExecutionStatus::PendingRedrive
+        )
     }
 }
 
@@ -533,7 +637,8 @@ pub(crate) fn json_text(v: &Value) -> String {
 }
 
 pub(crate) fn parse_json(s: &str) -> Result<Value, StoreError> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored JSON does not parse: {e}")))
+    serde_json::from_str(s)
+        .map_err(|e| StoreError::Corrupt(format!("stored JSON does not parse: {e}")))
 }
 
 pub(crate) fn page_size(max_results: usize) -> usize {
@@ -545,11 +650,16 @@ pub(crate) fn page_size(max_results: usize) -> usize {
 
 /// The error an answer or heartbeat gets for a task, if any.
 pub(crate) fn task_answer_error(task: &Task, now: Millis) -> Option<StoreError> {
-    if task.status == TaskStatus::TimedOut || task.status.is_open() && deadline_passed(task, now).is_some() {
+    if task.status == TaskStatus::TimedOut
+        || task.status.is_open() && deadline_passed(task, now).is_some()
+    {
         return Some(StoreError::TaskTimedOut(task.token.clone()));
     }
     if !task.status.is_open() {
-        return Some(StoreError::TaskFinished { token: task.token.clone(), status: task.status });
+        return Some(StoreError::TaskFinished {
+            token: task.token.clone(),
+            status: task.status,
+        });
     }
     None
 }
