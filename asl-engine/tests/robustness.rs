@@ -193,3 +193,34 @@ async fn postgres_connection_loss_is_transient() {
         .await
         .unwrap();
 }
+
+/// Two stores on one SQLite file, as two processes would have: their claims never overlap, and
+/// what one commits the other reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sqlite_stores_share_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let a = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+    let b = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+    let n = 80;
+    a.apply((0..n).map(|i| Write::InsertExecution(exec(&format!("e{i:03}")))).collect()).await.unwrap();
+    let claimer = |s: std::sync::Arc<SqliteStore>, owner: &'static str| {
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = s.claim(owner, 10, 60_000, 3).await.unwrap();
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got.into_iter().map(|e| e.arn));
+            }
+        })
+    };
+    let (x, y) = (claimer(a.clone(), "A"), claimer(b.clone(), "B"));
+    let (x, y) = (x.await.unwrap(), y.await.unwrap());
+    let all: std::collections::HashSet<_> = x.iter().chain(&y).collect();
+    assert_eq!(all.len(), x.len() + y.len(), "an execution was claimed by both");
+    assert_eq!(all.len(), n);
+    let e = b.get_execution(&x[0]).await.unwrap().unwrap();
+    assert_eq!(e.owner.as_deref(), Some("A"));
+}
