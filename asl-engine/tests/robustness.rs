@@ -203,7 +203,13 @@ async fn two_sqlite_stores_share_a_file() {
     let a = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
     let b = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
     let n = 80;
-    a.apply((0..n).map(|i| Write::InsertExecution(exec(&format!("e{i:03}")))).collect()).await.unwrap();
+    a.apply(
+        (0..n)
+            .map(|i| Write::InsertExecution(exec(&format!("e{i:03}"))))
+            .collect(),
+    )
+    .await
+    .unwrap();
     let claimer = |s: std::sync::Arc<SqliteStore>, owner: &'static str| {
         tokio::spawn(async move {
             let mut mine = Vec::new();
@@ -219,7 +225,11 @@ async fn two_sqlite_stores_share_a_file() {
     let (x, y) = (claimer(a.clone(), "A"), claimer(b.clone(), "B"));
     let (x, y) = (x.await.unwrap(), y.await.unwrap());
     let all: std::collections::HashSet<_> = x.iter().chain(&y).collect();
-    assert_eq!(all.len(), x.len() + y.len(), "an execution was claimed by both");
+    assert_eq!(
+        all.len(),
+        x.len() + y.len(),
+        "an execution was claimed by both"
+    );
     assert_eq!(all.len(), n);
     let e = b.get_execution(&x[0]).await.unwrap().unwrap();
     assert_eq!(e.owner.as_deref(), Some("A"));

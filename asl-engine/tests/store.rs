@@ -121,6 +121,7 @@ all_stores!(
     executions_crud,
     batch_is_atomic,
     groups_fail_alone,
+    writes_keep_their_order,
     list_executions_newest_first,
     history_pages_both_ways,
     frames_and_prefix_deletion,
@@ -466,6 +467,59 @@ async fn groups_fail_alone(s: Arc<dyn Store>) {
     assert_eq!(
         s.history(&e.arn, false, 0, None).await.unwrap().items.len(),
         2
+    );
+}
+
+/// Within a batch and across the groups of one transaction, later writes win (a store may send
+/// writes in bulk, but not reorder what depends on order).
+async fn writes_keep_their_order(s: Arc<dyn Store>) {
+    let e = exec("o", M1, 1);
+    insert(&s, &e).await;
+    let results = s
+        .apply_groups(vec![
+            vec![frame(&e.arn, "a", json!(1)), frame(&e.arn, "b", json!(1))],
+            vec![
+                frame(&e.arn, "a", json!(2)),
+                Write::AppendEvent(event(&e.arn, 1)),
+            ],
+            vec![
+                Write::DeleteFrames {
+                    execution_arn: e.arn.clone(),
+                    prefix: "b".into(),
+                },
+                frame(&e.arn, "b", json!(3)),
+            ],
+        ])
+        .await
+        .unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(
+        s.frames(&e.arn).await.unwrap(),
+        vec![("a".into(), json!(2)), ("b".into(), json!(3))]
+    );
+    s.apply(vec![
+        frame(&e.arn, "c", json!(1)),
+        Write::DeleteFrames {
+            execution_arn: e.arn.clone(),
+            prefix: "".into(),
+        },
+    ])
+    .await
+    .unwrap();
+    assert!(s.frames(&e.arn).await.unwrap().is_empty());
+    let patch = |n: i64| Write::UpdateExecution {
+        arn: e.arn.clone(),
+        patch: ExecutionPatch {
+            wake_at: Some(Some(n)),
+            ..Default::default()
+        },
+    };
+    s.apply_groups(vec![vec![patch(1)], vec![patch(2)]])
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_execution(&e.arn).await.unwrap().unwrap().wake_at,
+        Some(2)
     );
 }
 

@@ -292,7 +292,104 @@ impl Conn {
             .collect::<Result<Vec<()>, _>>()
             .map(drop)
     }
+
+    /// The optimistic pass of [`Store::apply_groups`]: every group's writes at once, with all
+    /// history events in one multi-row INSERT and, when nothing in the round deletes frames or
+    /// writes one frame twice, all frames in one multi-row upsert. Both only add rows to tables no
+    /// other write touches, so taking them out of order changes nothing; the rest is sent in
+    /// order, pipelined. Any failure sends the caller to the per-group pass.
+    async fn run_round(&mut self, groups: &[Vec<Write>]) -> Result<(), StoreError> {
+        let all = || groups.iter().flatten();
+        let frames_in_bulk = !all().any(|w| matches!(w, Write::DeleteFrames { .. })) && {
+            let mut keys = std::collections::HashSet::new();
+            all().all(|w| match w {
+                Write::PutFrame {
+                    execution_arn,
+                    scope,
+                    ..
+                } => keys.insert((execution_arn, scope)),
+                _ => true,
+            })
+        };
+        let mut events: (
+            Vec<&str>,
+            Vec<i64>,
+            Vec<&str>,
+            Vec<i64>,
+            Vec<i64>,
+            Vec<String>,
+        ) = Default::default();
+        let mut frames: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
+        let mut rest = Vec::new();
+        for w in all() {
+            match w {
+                Write::AppendEvent(e) => {
+                    events.0.push(&e.execution_arn);
+                    events.1.push(e.id);
+                    events.2.push(&e.event_type);
+                    events.3.push(e.timestamp);
+                    events.4.push(e.previous_id);
+                    events.5.push(json_text(&e.details));
+                }
+                Write::PutFrame {
+                    execution_arn,
+                    scope,
+                    frame,
+                } if frames_in_bulk => {
+                    frames.0.push(execution_arn);
+                    frames.1.push(scope);
+                    frames.2.push(json_text(frame));
+                }
+                w => rest.extend(sql::write_sql(w)),
+            }
+        }
+        let mut prepared = Vec::with_capacity(rest.len());
+        for s in &rest {
+            prepared.push(self.prepare(s.text()).await?);
+        }
+        let events_st = self.prepare(EVENTS_BULK).await?;
+        let frames_st = self.prepare(FRAMES_BULK).await?;
+        let client = &self.client;
+        let rest =
+            join_all(rest.iter().zip(&prepared).map(|(s, st)| async move {
+                judge(s, client.execute(st, &refs(&s.params)).await)
+            }));
+        let (e, f) = (&events, &frames);
+        let events = async {
+            if e.0.is_empty() {
+                return Ok(());
+            }
+            let params: [&(dyn ToSql + Sync); 6] = [&e.0, &e.1, &e.2, &e.3, &e.4, &e.5];
+            client
+                .execute(&events_st, &params)
+                .await
+                .map(drop)
+                .map_err(pg_err)
+        };
+        let frames = async {
+            if f.0.is_empty() {
+                return Ok(());
+            }
+            let params: [&(dyn ToSql + Sync); 3] = [&f.0, &f.1, &f.2];
+            client
+                .execute(&frames_st, &params)
+                .await
+                .map(drop)
+                .map_err(pg_err)
+        };
+        // Polled together, so all requests are written before the first answer is awaited.
+        let (rest, events, frames) = futures_util::future::join3(rest, events, frames).await;
+        rest.into_iter().collect::<Result<Vec<()>, _>>()?;
+        events.and(frames)
+    }
 }
+
+const EVENTS_BULK: &str =
+    "INSERT INTO history_events (execution_arn, id, type, timestamp, previous_id, details)
+    SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[])";
+const FRAMES_BULK: &str = "INSERT INTO frames (execution_arn, scope, frame)
+    SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
+    ON CONFLICT (execution_arn, scope) DO UPDATE SET frame = excluded.frame";
 
 fn judge(s: &Stmt, r: Result<u64, tokio_postgres::Error>) -> Result<(), StoreError> {
     match (r, &s.expect) {
@@ -389,18 +486,13 @@ impl Store for PostgresStore {
         groups: Vec<Vec<Write>>,
     ) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
         Box::pin(async move {
-            let stmts: Vec<Vec<Stmt>> = groups
-                .iter()
-                .map(|g| g.iter().flat_map(sql::write_sql).collect())
-                .collect();
             let mut c = self.conn().await?;
             // Optimistic: everything in one pipelined transaction.
             c.begin().await?;
-            let all: Vec<Stmt> = stmts.iter().flatten().cloned().collect();
-            match c.run(&all).await {
+            match c.run_round(&groups).await {
                 Ok(()) => {
                     c.commit().await?;
-                    return Ok(vec![Ok(()); stmts.len()]);
+                    return Ok(vec![Ok(()); groups.len()]);
                 }
                 Err(e) if e.is_transient() => {
                     let _ = c.rollback().await;
@@ -409,6 +501,10 @@ impl Store for PostgresStore {
                 Err(_) => c.rollback().await?,
             }
             // Something failed: again, each group in a savepoint, to find which.
+            let stmts: Vec<Vec<Stmt>> = groups
+                .iter()
+                .map(|g| g.iter().flat_map(sql::write_sql).collect())
+                .collect();
             c.begin().await?;
             let mut results = Vec::with_capacity(stmts.len());
             for group in &stmts {
