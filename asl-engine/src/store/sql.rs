@@ -96,17 +96,22 @@ pub(crate) const VERSION_TABLE: &str =
 /// the same everywhere) and `{LOCK}` its `FOR UPDATE SKIP LOCKED`; SQLite needs neither (it
 /// compares bytes, and one writer at a time holds the whole database). `{UPDATE}` locks a row
 /// read before it is changed.
-pub(crate) fn dialect(sql: &str, postgres: bool) -> String {
+pub(crate) fn dialect(sql: &str, postgres: bool) -> std::borrow::Cow<'_, str> {
     if postgres {
         to_postgres(
             &sql.replace("{C}", "COLLATE \"C\"")
                 .replace("{LOCK}", "FOR UPDATE SKIP LOCKED")
                 .replace("{UPDATE}", "FOR UPDATE"),
         )
-    } else {
+        .into()
+    } else if sql.contains('{') {
         sql.replace("{C}", "")
             .replace("{LOCK}", "")
             .replace("{UPDATE}", "")
+            .into()
+    } else {
+        // The common case, on SQLite's hot path: no copy.
+        sql.into()
     }
 }
 

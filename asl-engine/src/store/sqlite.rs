@@ -277,18 +277,37 @@ impl Store for SqliteStore {
         &self,
         groups: Vec<Vec<Write>>,
     ) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
+        // Statements (and their JSON text) are built here, on the caller's thread, so that the
+        // writer thread only runs SQL.
+        let groups: Vec<Vec<Stmt>> = groups
+            .iter()
+            .map(|g| g.iter().flat_map(sql::write_sql).collect())
+            .collect();
         self.call(true, move |c| {
+            // Optimistic: all groups straight in one transaction; a failing statement leaves
+            // SQLite's transaction usable, so only then is it redone with savepoints.
+            {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(sql_err)?;
+                if groups
+                    .iter()
+                    .flatten()
+                    .try_for_each(|s| run_stmt(&tx, s))
+                    .is_ok()
+                {
+                    tx.commit().map_err(sql_err)?;
+                    return Ok(vec![Ok(()); groups.len()]);
+                }
+            } // dropping tx rolls it back
             let mut tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(sql_err)?;
             let mut results = Vec::with_capacity(groups.len());
-            for group in groups {
+            for group in &groups {
                 // A savepoint per group: a failing group rolls back alone.
                 let sp = tx.savepoint().map_err(sql_err)?;
-                let r = group
-                    .iter()
-                    .flat_map(sql::write_sql)
-                    .try_for_each(|s| run_stmt(&sp, &s));
+                let r = group.iter().try_for_each(|s| run_stmt(&sp, s));
                 match r {
                     Ok(()) => sp.commit().map_err(sql_err)?,
                     // A database failure (disk full...) fails the whole transaction: the caller
