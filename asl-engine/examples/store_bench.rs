@@ -103,7 +103,14 @@ async fn main() {
     for writers in [1, 100, 1000] {
         let committer = Committer::with_options(store.clone(), 4096, in_flight);
         let cpu = cpu_seconds();
-        let (count, secs) = run(store.clone(), committer, writers, secs, &format!("w{writers}")).await;
+        let (count, secs) = run(
+            store.clone(),
+            committer,
+            writers,
+            secs,
+            &format!("w{writers}"),
+        )
+        .await;
         let cpu_us = (cpu_seconds() - cpu) * 1e6 / count as f64;
         println!(
             "{kind}: {writers:>4} concurrent writers: {:>8.0} durable transitions/s ({cpu_us:.0} µs of this process's CPU each)",
@@ -127,7 +134,12 @@ async fn main() {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(") ").next().unwrap_or("").split(' ').collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15 of stat; 12 and 13 after "pid (comm) ".
     (ticks(11) + ticks(12)) / 100.0
 }

@@ -231,6 +231,151 @@ async fn two_sqlite_stores_share_a_file() {
         "an execution was claimed by both"
     );
     assert_eq!(all.len(), n);
-    let e = b.get_execution(&x[0]).await.unwrap().unwrap();
-    assert_eq!(e.owner.as_deref(), Some("A"));
+    // Each store reads the other's claims.
+    for (arn, owner) in x.iter().map(|a| (a, "A")).chain(y.iter().map(|a| (a, "B"))) {
+        let other = if owner == "A" { &b } else { &a };
+        assert_eq!(
+            other
+                .get_execution(arn)
+                .await
+                .unwrap()
+                .unwrap()
+                .owner
+                .as_deref(),
+            Some(owner)
+        );
+    }
+}
+
+/// Two PostgreSQL stores (two processes, two pools) on one schema: concurrent claims and
+/// activity polls never hand out one row twice, and a dead owner's executions are taken over
+/// once its lease runs out, after which it can no longer write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_postgres_processes_share_the_work() {
+    let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: ASL_TEST_POSTGRES is not set: two_postgres_processes_share_the_work skipped"
+        );
+        return;
+    };
+    let schema = format!("asl_test_{:016x}", fastrand::u64(..));
+    let open = || {
+        let (conn, schema) = (conn.clone(), schema.clone());
+        async move {
+            PostgresStore::connect_with(
+                &conn,
+                PostgresOptions {
+                    schema: Some(schema),
+                    pool_size: 3,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| {
+                panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}")
+            })
+        }
+    };
+    // Both migrate at once: the advisory lock makes one wait for the other.
+    let (a, b) = tokio::join!(open(), open());
+    let (a, b) = (std::sync::Arc::new(a), std::sync::Arc::new(b));
+
+    let n = 120;
+    a.apply(
+        (0..n)
+            .map(|i| Write::InsertExecution(exec(&format!("e{i:03}"))))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    let act = "arn:aws:states:us-east-1:123456789012:activity:a";
+    let e0 = exec("e000");
+    b.apply(
+        (0..n)
+            .map(|i| {
+                Write::InsertTask(Task::new(
+                    &format!("t{i:03}"),
+                    &e0.arn,
+                    "",
+                    Some(act),
+                    json!(i),
+                    i as i64,
+                ))
+            })
+            .collect(),
+    )
+    .await
+    .unwrap();
+
+    let worker = |s: std::sync::Arc<PostgresStore>, owner: &'static str| {
+        tokio::spawn(async move {
+            let (mut execs, mut tasks) = (Vec::new(), Vec::new());
+            loop {
+                let got = s.claim(owner, 10, 1_000, 4).await.unwrap();
+                let task = s.claim_activity_task(act, owner, 10).await.unwrap();
+                if got.is_empty() && task.is_none() {
+                    return (execs, tasks);
+                }
+                execs.extend(got.into_iter().map(|e| e.arn));
+                tasks.extend(task.map(|t| t.token));
+            }
+        })
+    };
+    let (x, y) = (worker(a.clone(), "A"), worker(b.clone(), "B"));
+    let ((xe, xt), (ye, yt)) = (x.await.unwrap(), y.await.unwrap());
+    let execs: std::collections::HashSet<_> = xe.iter().chain(&ye).collect();
+    let tasks: std::collections::HashSet<_> = xt.iter().chain(&yt).collect();
+    assert_eq!(
+        (execs.len(), tasks.len()),
+        (n, n),
+        "something was handed out twice or not at all"
+    );
+    assert_eq!(xe.len() + ye.len(), n);
+    assert_eq!(xt.len() + yt.len(), n);
+
+    // Both die holding their leases (until 1010); a third process takes everything over once
+    // they have run out, and a dead owner that wakes up cannot write.
+    let c = open().await;
+    assert!(c.claim("C", 1_009, 1_000, 1_000).await.unwrap().is_empty());
+    assert_eq!(c.claim("C", 1_010, 1_000, 1_000).await.unwrap().len(), n);
+    let (dead, arn) = if xe.is_empty() {
+        ("B", &ye[0])
+    } else {
+        ("A", &xe[0])
+    };
+    let event = HistoryEvent {
+        execution_arn: arn.clone(),
+        id: 1,
+        event_type: "X".into(),
+        timestamp: 0,
+        previous_id: 0,
+        details: json!({}),
+    };
+    let late = a
+        .apply(vec![
+            Write::CheckOwner {
+                arn: arn.clone(),
+                owner: dead.into(),
+            },
+            Write::AppendEvent(event),
+        ])
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    assert!(
+        c.history(arn, false, 0, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    let (admin, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(c);
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .await
+        .unwrap();
 }

@@ -122,10 +122,19 @@ impl PostgresStore {
         // then reports is_closed and its calls fail with Unavailable.
         tokio::spawn(connection);
         if let Some(s) = &self.schema {
+            // IF NOT EXISTS is not atomic: two sessions creating the schema at once may see the
+            // other's insert as a duplicate key. Then it exists, which is all we want.
+            match client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
+                .await
+            {
+                Err(e)
+                    if e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+                        || e.code() == Some(&SqlState::DUPLICATE_SCHEMA) => {}
+                r => r.map_err(pg_err)?,
+            }
             client
-                .batch_execute(&format!(
-                    "CREATE SCHEMA IF NOT EXISTS {s}; SET search_path TO {s}"
-                ))
+                .batch_execute(&format!("SET search_path TO {s}"))
                 .await
                 .map_err(pg_err)?;
         }
