@@ -8,6 +8,33 @@ use serde_json::json;
 
 const M: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
 
+/// Drops a test schema when the test ends, passed or panicked.
+struct DropSchema(String, String);
+
+impl Drop for DropSchema {
+    fn drop(&mut self) {
+        let (conn, schema) = (self.0.clone(), self.1.clone());
+        // A thread of its own: this may run inside the test's runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let (client, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(c);
+                client
+                    .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .await
+                    .unwrap();
+            })
+        })
+        .join();
+    }
+}
+
 fn exec(name: &str) -> Execution {
     Execution::new(
         &format!("arn:aws:states:us-east-1:123456789012:execution:m:{name}"),
@@ -146,6 +173,7 @@ async fn postgres_connection_loss_is_transient() {
         return;
     };
     let schema = format!("asl_test_{:016x}", fastrand::u64(..));
+    let _drop = DropSchema(conn.clone(), schema.clone());
     let app = schema.clone();
     let store = PostgresStore::connect_with(
         &format!("{conn} application_name={app}"),
@@ -188,10 +216,6 @@ async fn postgres_connection_loss_is_transient() {
         }
     };
     assert_eq!(got, Some(e));
-    admin
-        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
-        .await
-        .unwrap();
 }
 
 /// Two stores on one SQLite file, as two processes would have: their claims never overlap, and
@@ -261,6 +285,7 @@ async fn two_postgres_processes_share_the_work() {
         return;
     };
     let schema = format!("asl_test_{:016x}", fastrand::u64(..));
+    let _drop = DropSchema(conn.clone(), schema.clone());
     let open = || {
         let (conn, schema) = (conn.clone(), schema.clone());
         async move {
@@ -369,13 +394,4 @@ async fn two_postgres_processes_share_the_work() {
             .items
             .is_empty()
     );
-
-    let (admin, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(c);
-    admin
-        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
-        .await
-        .unwrap();
 }

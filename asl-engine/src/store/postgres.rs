@@ -320,14 +320,7 @@ impl Conn {
                 _ => true,
             })
         };
-        let mut events: (
-            Vec<&str>,
-            Vec<i64>,
-            Vec<&str>,
-            Vec<i64>,
-            Vec<i64>,
-            Vec<String>,
-        ) = Default::default();
+        let mut events: EventColumns<'_> = Default::default();
         let mut frames: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
         let mut rest = Vec::new();
         for w in all() {
@@ -392,6 +385,16 @@ impl Conn {
         events.and(frames)
     }
 }
+
+/// The columns of a multi-row history insert.
+type EventColumns<'a> = (
+    Vec<&'a str>,
+    Vec<i64>,
+    Vec<&'a str>,
+    Vec<i64>,
+    Vec<i64>,
+    Vec<String>,
+);
 
 const EVENTS_BULK: &str =
     "INSERT INTO history_events (execution_arn, id, type, timestamp, previous_id, details)
