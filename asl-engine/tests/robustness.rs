@@ -63,7 +63,7 @@ async fn sqlite_data_survives_reopen() {
         .await
         .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open_with(&path, SqliteSync::Normal).unwrap();
     assert_eq!(s.get_execution(&e.arn).await.unwrap(), Some(e.clone()));
     assert_eq!(
         s.frames(&e.arn).await.unwrap(),

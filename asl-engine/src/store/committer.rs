@@ -32,7 +32,10 @@ impl Committer {
     }
 
     /// `in_flight` commits may run at once (PostgreSQL, with a pool of connections, gains from
-    /// 2-4: one transaction's round trips overlap another's flush).
+    /// 2-4: one transaction's round trips overlap another's flush). Two rounds in flight that
+    /// lock the same executions in opposite orders (several callers writing one execution, such
+    /// as Parallel branches) can deadlock; PostgreSQL then aborts one round, whose callers get
+    /// [`StoreError::Busy`] and retry. With `in_flight` 1 that cannot happen.
     pub fn with_options(store: Arc<dyn Store>, max_batch: usize, in_flight: usize) -> Self {
         let (queue, rx) = mpsc::unbounded_channel::<Request>();
         let rx = Arc::new(Mutex::new(rx));

@@ -60,7 +60,7 @@ mod sqlite;
 pub use committer::Committer;
 pub use memory::MemoryStore;
 pub use postgres::{PostgresOptions, PostgresStore};
-pub use sqlite::{SqliteStore, Sync as SqliteSync};
+pub use sqlite::{SqliteStore, SqliteSync};
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
@@ -539,7 +539,9 @@ pub trait Store: Send + Sync {
         worker: &str,
         now: Millis,
     ) -> StoreFuture<'_, Option<Task>>;
-    /// Records the answer and marks the execution runnable; the task as it now is. Errors:
+    /// Records the answer and marks the execution runnable (if a live process holds it, that
+    /// process sees the flag on its next read; a parked one is claimed); the task as it now is.
+    /// Errors:
     /// [`StoreError::TaskDoesNotExist`], [`StoreError::TaskFinished`], [`StoreError::TaskTimedOut`]
     /// (a deadline passed, even if the engine has not failed the task yet).
     fn answer_task(&self, token: &str, outcome: TaskOutcome, now: Millis) -> StoreFuture<'_, Task>;

@@ -20,7 +20,7 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 /// How hard a commit is made durable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sync {
+pub enum SqliteSync {
     /// `synchronous=FULL`: every commit is on disk before it returns, and survives power loss.
     Full,
     /// `synchronous=NORMAL`: survives a crash of the process (kill -9), may lose the last commits
@@ -35,17 +35,17 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating it if need be) the database file, migrating its schema; `Sync::Full`.
+    /// Opens (creating it if need be) the database file, migrating its schema; `SqliteSync::Full`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::open_with(path, Sync::Full)
+        Self::open_with(path, SqliteSync::Full)
     }
 
-    pub fn open_with(path: impl AsRef<Path>, sync: Sync) -> Result<Self, StoreError> {
+    pub fn open_with(path: impl AsRef<Path>, sync: SqliteSync) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
         let mut writer = Connection::open(&path).map_err(sql_err)?;
         let mode = match sync {
-            Sync::Full => "FULL",
-            Sync::Normal => "NORMAL",
+            SqliteSync::Full => "FULL",
+            SqliteSync::Normal => "NORMAL",
         };
         let journal: String = writer
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
