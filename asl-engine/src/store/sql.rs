@@ -455,16 +455,17 @@ pub(crate) fn list_executions_sql(
 }
 
 /// ?1 owner, ?2 now, ?3 lease until, ?4 limit. The condition is the memory store's `claimable`.
-/// The inner UNION finds candidates through the three partial indexes (one per reason to run),
-/// so a poll costs the same with a million parked executions as with none (an OR over the three
-/// lets SQLite scan the whole table). The middle SELECT re-states the condition so that
+/// The inner UNION ALL finds candidates through the three partial indexes (one per reason to
+/// run), so a poll costs the same with a million parked executions as with none (an OR over the
+/// three, or a plain UNION, lets SQLite choose a plan that scans the whole table; `IN` removes
+/// the duplicates). The middle SELECT re-states the condition so that
 /// PostgreSQL re-checks it on each row after locking it, orders, limits and locks; SKIP LOCKED
 /// makes a concurrent claimer pass over rows being claimed instead of waiting for them.
 pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = ?3 WHERE arn IN (
     SELECT arn FROM executions WHERE arn IN (
             SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
-            UNION SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
-            UNION SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
+            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
+            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
         AND status = 'RUNNING'
         AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
@@ -485,7 +486,7 @@ pub(crate) const EXPIRE_TASKS: &str = "UPDATE tasks SET status = 'TIMED_OUT',
     error = CASE WHEN timeout_deadline <= ?1 THEN 'States.Timeout' ELSE 'States.HeartbeatTimeout' END
 WHERE token IN (SELECT token FROM tasks WHERE token IN (
             SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND timeout_deadline IS NOT NULL AND timeout_deadline <= ?1
-            UNION SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND heartbeat_deadline IS NOT NULL AND heartbeat_deadline <= ?1)
+            UNION ALL SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND heartbeat_deadline IS NOT NULL AND heartbeat_deadline <= ?1)
         AND status IN ('SCHEDULED', 'STARTED') AND (timeout_deadline <= ?1 OR heartbeat_deadline <= ?1)
     ORDER BY created, token LIMIT ?2 {LOCK})
 RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created";
@@ -653,4 +654,69 @@ pub(crate) fn page<T>(mut items: Vec<T>, size: usize, token: impl Fn(&T) -> Stri
         None
     };
     Page { items, next_token }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite's plan for a statement, one line per step.
+    fn plan(c: &rusqlite::Connection, sql: &str, params: &[Val]) -> String {
+        let mut st = c
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", dialect(sql, false)))
+            .unwrap();
+        let rows = st
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    fn schema() -> rusqlite::Connection {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        for m in MIGRATIONS {
+            c.execute_batch(&dialect(m, false)).unwrap();
+        }
+        c
+    }
+
+    /// Polling must not read the parked executions or the tasks that wait for no deadline: each
+    /// reason to run is found through its partial index, and the table is never scanned.
+    #[test]
+    fn claims_and_expiry_use_the_partial_indexes() {
+        let c = schema();
+        let p = plan(&c, CLAIM, &[t("o"), i(1), i(2), i(3)]);
+        for index in ["executions_runnable", "executions_due", "executions_leased"] {
+            assert!(p.contains(index), "{index} unused:\n{p}");
+        }
+        assert!(
+            !p.lines()
+                .any(|l| l.starts_with("SCAN executions") && !l.contains("executions_runnable")),
+            "{p}"
+        );
+        let p = plan(&c, EXPIRE_TASKS, &[i(1), i(2)]);
+        for index in ["tasks_timeout", "tasks_heartbeat"] {
+            assert!(p.contains(index), "{index} unused:\n{p}");
+        }
+        let p = plan(&c, CLAIM_ACTIVITY_TASK, &[t("a"), t("w"), i(1)]);
+        assert!(p.contains("tasks_scheduled"), "{p}");
+    }
+
+    #[test]
+    fn postgres_dialect() {
+        let sql = dialect("SELECT ?1 FROM t WHERE a = ?2 ORDER BY x {LOCK}", true);
+        assert_eq!(
+            sql,
+            "SELECT $1 FROM t WHERE a = $2 ORDER BY x FOR UPDATE SKIP LOCKED"
+        );
+        assert_eq!(
+            dialect("CREATE TABLE t (a TEXT {C})", true),
+            "CREATE TABLE t (a TEXT COLLATE \"C\")"
+        );
+        assert_eq!(
+            dialect("CREATE TABLE t (a TEXT {C}) {UPDATE}", false),
+            "CREATE TABLE t (a TEXT ) "
+        );
+    }
 }
