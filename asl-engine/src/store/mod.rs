@@ -44,6 +44,49 @@
 //! cannot write over the new owner's work: its batch fails with [`StoreError::Conflict`].
 //! Activity tasks are claimed the same way ([`Store::claim_activity_task`]): each task goes to one
 //! worker.
+//!
+//! # Schema and errors
+//!
+//! Each database store creates its tables when it opens, from embedded SQL migrations recorded in
+//! a `schema_version` table (PostgreSQL migrates under an advisory lock, so processes starting
+//! together do it once); a database of a newer version than the build is refused. Every failure
+//! is a [`StoreError`]; [`StoreError::is_transient`] tells the engine what to retry (lock
+//! contention, connection lost, disk full) from what retrying cannot fix.
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//! use asl_engine::store::*;
+//! use serde_json::json;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let store: Arc<dyn Store> = Arc::new(MemoryStore::new()); // or SqliteStore::open(path)?
+//! let committer = Committer::new(store.clone());
+//! let arn = "arn:aws:states:us-east-1:123456789012:execution:m:e1";
+//! let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+//! store.apply(vec![Write::InsertExecution(Execution::new(arn, machine, "e1", json!({}), 0))]).await?;
+//!
+//! // A worker process takes it, checkpoints one transition, and parks it until a timer.
+//! let mine = store.claim("worker-1", 1_000, 30_000, 100).await?;
+//! assert_eq!(mine.len(), 1);
+//! committer
+//!     .commit(vec![
+//!         Write::CheckOwner { arn: arn.into(), owner: "worker-1".into() },
+//!         Write::PutFrame { execution_arn: arn.into(), scope: "".into(), frame: json!({"state": "Wait"}) },
+//!         Write::UpdateExecution {
+//!             arn: arn.into(),
+//!             patch: ExecutionPatch { runnable: Some(false), wake_at: Some(Some(60_000)), ..Default::default() },
+//!         },
+//!         Write::Release { arn: arn.into(), owner: "worker-1".into() },
+//!     ])
+//!     .await?;
+//! assert!(store.claim("worker-2", 59_999, 30_000, 100).await?.is_empty());
+//! assert_eq!(store.claim("worker-2", 60_000, 30_000, 100).await?.len(), 1);
+//! assert_eq!(store.frames(arn).await?, vec![("".to_string(), json!({"state": "Wait"}))]);
+//! # Ok::<(), StoreError>(())
+//! # }).unwrap();
+//! ```
 
 use std::fmt;
 use std::future::Future;
