@@ -88,6 +88,16 @@ enum Command {
         /// Skip waits and retry delays on a virtual clock (and report the virtual time taken).
         #[arg(long)]
         virtual_time: bool,
+        /// Answer Task states from a Step Functions Local mock configuration file (with
+        /// --test-case); states the test case does not mock use their --task command.
+        #[arg(long, value_name = "FILE", requires = "test_case")]
+        mock: Option<PathBuf>,
+        /// The test case of the mock configuration to run.
+        #[arg(long, value_name = "NAME", requires = "mock")]
+        test_case: Option<String>,
+        /// The state machine's name in the mock configuration (default: the file's name).
+        #[arg(long, value_name = "NAME")]
+        machine_name: Option<String>,
     },
     /// Create a new crate with a workflow, a main using `asl!` and a test on virtual time.
     ///
@@ -151,8 +161,9 @@ fn main() -> ExitCode {
         Command::Check { files, format, quiet, deny } => check(&files, format, quiet, deny == Some(Lint::Warnings), color),
         Command::Graph { file, format, output } => graph_cmd(&file, format, output.as_deref(), color),
         Command::Expand { file } => expand(&file, color),
-        Command::Run { file, input, input_file, tasks, history, format, virtual_time } => {
-            run::run(run::Run { file, input, input_file, tasks, history, json: format == CheckFormat::Json, virtual_time }, color)
+        Command::Run { file, input, input_file, tasks, history, format, virtual_time, mock, test_case, machine_name } => {
+            let mock = mock.zip(test_case);
+            run::run(run::Run { file, input, input_file, tasks, history, json: format == CheckFormat::Json, virtual_time, mock, machine_name }, color)
         }
         Command::New { name, path, git } => {
             let source = match (path, git) {

@@ -21,6 +21,10 @@ pub struct Run {
     pub history: bool,
     pub json: bool,
     pub virtual_time: bool,
+    /// A mock configuration file and the test case to run.
+    pub mock: Option<(PathBuf, String)>,
+    /// The machine's name in the mock configuration.
+    pub machine_name: Option<String>,
 }
 
 pub fn run(args: Run, color: bool) -> u8 {
@@ -30,7 +34,8 @@ pub fn run(args: Run, color: bool) -> u8 {
     };
     let name = label(&args.file);
     // AWS accepts reads of variables no state assigns (they fail at run time): so does `run`.
-    let options = LoadOptions { name: asl_codegen::Names::from_path(&name).module, label: name.clone(), lenient_variables: true };
+    let machine_name = args.machine_name.clone().unwrap_or_else(|| asl_codegen::Names::from_path(&name).module);
+    let options = LoadOptions { name: machine_name.clone(), label: name.clone(), lenient_variables: true };
     let workflow = match Workflow::load(&text, &options) {
         Ok(w) => w,
         Err(LoadError::Invalid { diagnostics: d, rendered }) => {
@@ -59,6 +64,19 @@ pub fn run(args: Run, color: bool) -> u8 {
             return fail_usage(&format!("--task takes RESOURCE=COMMAND (a resource ARN or a pattern with `*`), found `{spec}`"), color);
         };
         handlers.insert(pattern, Arc::new(Command(command.to_owned())));
+    }
+    if let Some((file, case)) = &args.mock {
+        let config = match asl_mock::mock::MockConfig::load(file) {
+            Ok(c) => c,
+            Err(e) => return fail_usage(&e.to_string(), color),
+        };
+        // One run per process: the configuration lives as long as it.
+        let config: &'static asl_mock::mock::MockConfig = Box::leak(Box::new(config));
+        let Some(run) = asl_mock::mock::MockRun::new(config, &machine_name, case) else {
+            let cases: Vec<&String> = config.state_machines.get(&machine_name).map(|c| c.keys().collect()).unwrap_or_default();
+            return fail_usage(&format!("`{}` has no test case `{case}` for the state machine `{machine_name}` (its test cases: {cases:?}; name the machine with --machine-name)", file.display()), color);
+        };
+        handlers = Handlers::new().fallback(Mocked { run: Arc::new(run), commands: handlers });
     }
     let progress = Arc::new(Progress::new(args.history));
     let options = ExecutionOptions { observer: Some(progress.clone() as Arc<dyn Observer>), ..Default::default() };
@@ -122,6 +140,30 @@ fn fail_usage(msg: &str, color: bool) -> u8 {
 
 fn seconds(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
+}
+
+/// Task states answered from a mock configuration's test case; states it does not mock go to
+/// their commands.
+struct Mocked {
+    run: Arc<asl_mock::mock::MockRun<'static>>,
+    commands: Handlers,
+}
+
+impl asl_runtime::Handler for Mocked {
+    fn call(&self, input: Value, ctx: TaskContext) -> asl_runtime::BoxFuture<'static, Result<Value, Failure>> {
+        let answer = match self.run.invoke(ctx.state_name) {
+            asl_mock::mock::Lookup::Mocked(asl_mock::mock::MockResult::Return(v)) => Ok(v.clone()),
+            asl_mock::mock::Lookup::Mocked(asl_mock::mock::MockResult::Throw { error, cause }) => Err(Failure::new(error.clone(), cause.clone())),
+            asl_mock::mock::Lookup::NoEntry { response, invocation } => {
+                Err(Failure::new("States.Runtime", format!("the mocked response `{response}` has no entry for invocation {invocation} of state `{}`", ctx.state_name)))
+            }
+            asl_mock::mock::Lookup::NotMocked => match self.commands.find(ctx.resource) {
+                Some(h) => return h.call(input, ctx),
+                None => Err(Failure::new("States.Runtime", format!("state `{}` is not mocked by the test case and no --task serves `{}`", ctx.state_name, ctx.resource))),
+            },
+        };
+        Box::pin(async move { answer })
+    }
 }
 
 /// A shell command serving a Task resource.

@@ -83,3 +83,21 @@ fn an_invalid_workflow_prints_the_build_s_diagnostics() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a valid workflow"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_step_functions_local_mock_file_answers_the_tasks() {
+    let mock = "examples/order/MockConfigFile.json";
+    let ok = asl(&["run", ORDER, "--input", INPUT, "--mock", mock, "--test-case", "HappyPath"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let out: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(out["fulfilment"], serde_json::json!([{"charged": 99.5, "receipt": "R-1"}, {"courier": "FastShip"}]));
+    // Invocation 0 throws Warehouse.Busy (retried after 1 s), invocation 1 returns; then the
+    // mocked Payment.Declined is caught.
+    let declined = asl(&["run", ORDER, "--input", INPUT, "--mock", mock, "--test-case", "Declined", "--virtual-time"]);
+    assert_eq!(declined.status.code(), Some(1));
+    let err = stderr(&declined);
+    assert!(err.contains("failed with PaymentDeclined: card declined by issuer") && err.contains("virtual time: 1.000 s"), "{err}");
+    let unknown = asl(&["run", ORDER, "--mock", mock, "--test-case", "Nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("no test case `Nope` for the state machine `order`"), "{}", stderr(&unknown));
+}
