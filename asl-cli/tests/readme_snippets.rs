@@ -54,10 +54,11 @@ fn every_readme_rust_snippet_compiles() {
         assert_eq!(found.len(), 1, "one README Rust snippet should contain {marker:?}");
         found[0].clone()
     };
-    let tour = find("#[tokio::main]");
+    let tour = find("impl order::Tasks");
     let build = find("// build.rs");
     let virtual_time = find("start_paused = true");
-    assert_eq!(rust.len(), 3, "README.md has a Rust snippet this test does not build: add it here");
+    let loaded = find("Workflow::from_json");
+    assert_eq!(rust.len(), 4, "README.md has a Rust snippet this test does not build: add it here");
 
     let order = std::fs::read_to_string(root().join("asl-cli/tests/readme/order.json")).unwrap();
     let dir = std::env::temp_dir().join(format!("asl-readme-{}", std::process::id()));
@@ -76,6 +77,16 @@ fn every_readme_rust_snippet_compiles() {
     // `cargo build` without dev-dependencies: the tour's own tokio features must be enough.
     cargo_ok(&tour_dir, &["build", "--quiet"], "the tour");
     cargo_ok(&tour_dir, &["test", "--quiet"], "the virtual-time test");
+
+    // A workflow loaded at run time: its dependencies as its first line states them, and it runs.
+    let deps = loaded.lines().next().and_then(|l| l.strip_prefix("// Cargo.toml: ")).expect("the loader snippet starts with its Cargo.toml line");
+    let tokio = deps.strip_prefix("asl-runtime, ").expect("asl-runtime first");
+    let loaded_dir = dir.join("loaded");
+    write(&loaded_dir, "Cargo.toml", &format!("{}[dependencies]\n{}{tokio}\n", package("readme-loaded"), dep("asl-runtime")));
+    write(&loaded_dir, "src/main.rs", &loaded);
+    let o = standalone_cargo(&loaded_dir, &["run", "--quiet"]);
+    assert!(o.status.success(), "the loader snippet: {}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), r#"{"greeting":"hello \"Ada\""}"#);
 
     // The build-script front end: build.rs and src/main.rs from the one snippet.
     let (build_rs, main_rs) = build.split_once("// src/main.rs\n").expect("the build.rs snippet has a `// src/main.rs` part");
