@@ -210,7 +210,7 @@ impl Cx {
         let previous = self.last_event.load(Ordering::Relaxed);
         self.last_event.store(id, Ordering::Relaxed);
         if let Some(o) = &self.exec.observer {
-            o.event(&Event { id, previous_event_id: previous, timestamp: self.exec.clock.now(), kind: kind(), details: details() });
+            o.event(&Event { execution: self.exec.id().clone(), id, previous_event_id: previous, timestamp: self.exec.clock.now(), kind: kind(), details: details() });
         }
         id
     }

@@ -10,6 +10,8 @@ use serde_json::Value;
 /// An event of an execution's history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
+    /// The execution's ARN: one observer can watch several executions.
+    pub execution: std::sync::Arc<str>,
     /// 1-based, in the order events happened in the execution.
     pub id: u64,
     /// The event before this one in the same scope (0 for the first).

@@ -102,13 +102,22 @@ impl DataFlow for Io {
             Some(t) => self.with_env(cx, &result, None, |env| payload::eval(t, env))?,
             None => result,
         };
-        self.assign(cx, &result, None)?;
+        // Assign sees the selected result; the variables change only after OutputPath, which
+        // (as AWS records it) still reads their values from before the state.
+        let assigned = match &self.assign {
+            Some(t) => Some(assignments(self, t, cx, &result, None)?),
+            None => None,
+        };
         let merged = match &self.result_path {
             ResultPath::Replace => result,
             ResultPath::Discard => input,
             ResultPath::Merge(p) => path::insert(input, p, result)?,
         };
-        self.apply_output_path(merged, cx)
+        let out = self.apply_output_path(merged, cx)?;
+        if let Some(values) = assigned {
+            set_vars(cx, values);
+        }
+        Ok(out)
     }
 
     fn apply_output_path(&self, merged: Value, cx: &Cx) -> Result<Value, Failure> {
@@ -141,10 +150,19 @@ impl DataFlow for Io {
     }
 
     fn assign_template(&self, t: &Template, cx: &mut Cx, input: &Value, result: Option<&Value>) -> Result<(), Failure> {
-        let values = if self.jsonata {
-            self.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
+        let values = assignments(self, t, cx, input, result)?;
+        set_vars(cx, values);
+        Ok(())
+    }
+}
+
+/// The values an `Assign` template gives, checked against the payload limit (not set yet).
+fn assignments(io: &Io, t: &Template, cx: &Cx, input: &Value, result: Option<&Value>) -> Result<Value, Failure> {
+    {
+        let values = if io.jsonata {
+            io.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
         } else {
-            self.with_env(cx, input, None, |env| payload::eval(t, env))?
+            io.with_env(cx, input, None, |env| payload::eval(t, env))?
         };
         if cx.too_large(&values) {
             return Err(Failure::new(
@@ -152,12 +170,16 @@ impl DataFlow for Io {
                 format!("The variables assigned by the state '{}' exceed the maximum number of bytes service limit (262144).", cx.state_name()),
             ));
         }
-        if let Value::Object(m) = values {
-            for (k, v) in m {
-                cx.vars.set(k, v);
-            }
+        Ok(values)
+    }
+}
+
+/// Sets the variables an `Assign` gave.
+fn set_vars(cx: &mut Cx, values: Value) {
+    if let Value::Object(m) = values {
+        for (k, v) in m {
+            cx.vars.set(k, v);
         }
-        Ok(())
     }
 }
 

@@ -228,11 +228,19 @@ fn seconds(s: &Option<Dynamic<u64>>, input: &Value, cx: &Cx, field: &str) -> Res
     }
 }
 
-/// The service a resource belongs to, as AWS names it in causes (`lambda` for both
-/// `arn:aws:lambda:…:function:…` and `arn:aws:states:::lambda:invoke`).
+/// What AWS's causes name a resource by: a Lambda function called by its ARN is named by that
+/// ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), an integration by its service
+/// (`lambda` for `arn:aws:states:::lambda:invoke`, as recorded in
+/// `states_errors__test_service_task_lambada_catch_state_all_data_limit_exceeded_…`).
 fn service(resource: &str) -> &str {
     let parts: Vec<&str> = resource.split(':').collect();
     match parts.as_slice() {
+        [_, _, "lambda", _, _, "function", _name] => resource,
+        [_, _, "lambda", _, _, "function", ..] => {
+            // A qualified ARN (`:alias` or `:version`): the function's own ARN.
+            let end = parts[..7].iter().map(|p| p.len() + 1).sum::<usize>() - 1;
+            &resource[..end]
+        }
         [_, _, "lambda", ..] => "lambda",
         [_, _, "states", "", "", svc, ..] => svc,
         [_, _, "states", _, _, kind, ..] => kind,
@@ -308,6 +316,14 @@ mod tests {
         let input = json!({"big": [1, 2, 3]});
         let call = |args: Value, _| async move { if fail { Err(Failure::new("E", "c")) } else { Ok(json!({"done": args["big"][2]})) } };
         futures_util::FutureExt::now_or_never(run(&SPEC, catchers, input, &mut cx, call)).expect("ready at once")
+    }
+
+    #[test]
+    fn data_limit_causes_name_a_lambda_function_by_its_arn_and_an_integration_by_its_service() {
+        assert_eq!(service("arn:aws:lambda:us-east-1:111111111111:function:Big"), "arn:aws:lambda:us-east-1:111111111111:function:Big");
+        assert_eq!(service("arn:aws:lambda:us-east-1:111111111111:function:Big:live"), "arn:aws:lambda:us-east-1:111111111111:function:Big");
+        assert_eq!(service("arn:aws:states:::lambda:invoke"), "lambda");
+        assert_eq!(service("arn:aws:states:::sqs:sendMessage"), "sqs");
     }
 
     #[test]

@@ -79,3 +79,22 @@ async fn map_records_iterations() {
     assert_eq!(&kinds[..3], ["ExecutionStarted", "MapStateEntered", "MapStateStarted"]);
     assert_eq!(&kinds[kinds.len() - 3..], ["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
 }
+
+/// Two executions started at once with their own names and one shared observer: each event
+/// says which execution it belongs to, and each execution numbers its own events from 1.
+#[tokio::test(start_paused = true)]
+async fn concurrent_executions_have_their_own_names_and_events() {
+    let history = Arc::new(History::new());
+    let flow = task::Task::new(FailTwice(Mutex::new(2)));
+    let opts = |name: &str| ExecutionOptions { name: Some(name.into()), observer: Some(history.clone()), ..Default::default() };
+    let (a, b) = tokio::join!(flow.start_with(json!({"fail": 0}), opts("first")), flow.start_with(json!({"fail": 0}), opts("second")));
+    assert!(a.is_ok() && b.is_ok());
+    let events = history.events();
+    for name in ["first", "second"] {
+        let arn = format!("arn:aws:states:us-east-1:111111111111:execution:task:{name}");
+        let ids: Vec<u64> = events.iter().filter(|e| *e.execution == *arn).map(|e| e.id).collect();
+        assert!(!ids.is_empty(), "no events for {arn}");
+        assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "{name}");
+    }
+    assert_eq!(events.iter().filter(|e| e.kind == "ExecutionStarted").count(), 2);
+}

@@ -147,3 +147,22 @@ async fn a_loaded_wait_runs_on_virtual_time() {
     assert_eq!(out, json!({"x": 1}));
     assert_eq!(started.elapsed(), Duration::from_secs(2_592_000));
 }
+
+/// A state's `Assign` is not visible to its own OutputPath (AWS's recording: `"OutputPath":
+/// "$answer"` in a state assigning `answer` gives the value from before the state), nor to its
+/// own Output in JSONata; the next state sees the new value.
+#[tokio::test]
+async fn a_state_s_own_assign_is_seen_only_after_it() {
+    let text = r#"{"StartAt":"First","States":{
+        "First":{"Type":"Pass","Assign":{"answer":"old"},"Next":"Second"},
+        "Second":{"Type":"Pass","Result":{"x":1},"Assign":{"answer":"new"},"OutputPath":"$answer","Next":"Third"},
+        "Third":{"Type":"Pass","Parameters":{"before.$":"$","now.$":"$answer"},"End":true}}}"#;
+    let out = Workflow::from_json(text).unwrap().run(json!({}), &Handlers::new()).await.unwrap();
+    assert_eq!(out, json!({"before": "old", "now": "new"}));
+    let jsonata = r#"{"QueryLanguage":"JSONata","StartAt":"First","States":{
+        "First":{"Type":"Pass","Assign":{"answer":"old"},"Next":"Second"},
+        "Second":{"Type":"Pass","Assign":{"answer":"new"},"Output":"{% $answer %}","Next":"Third"},
+        "Third":{"Type":"Pass","Output":{"before":"{% $states.input %}","now":"{% $answer %}"},"End":true}}}"#;
+    let out = Workflow::from_json(jsonata).unwrap().run(json!({}), &Handlers::new()).await.unwrap();
+    assert_eq!(out, json!({"before": "old", "now": "new"}));
+}
