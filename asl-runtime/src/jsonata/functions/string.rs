@@ -18,7 +18,7 @@ pub fn to_string(v: &Val, pretty: bool) -> JResult<String> {
         Val::Func(_) => Ok(String::new()),
         Val::Num(n) if !n.is_finite() => Err(JError::new("D3001").value(Some(v))),
         _ if has_non_finite(v) => Err(JError::new("D1001").value_text("null")),
-        _ => Ok(stringify_jsonata(v, pretty)),
+        _ => stringify_jsonata(v, pretty),
     }
 }
 

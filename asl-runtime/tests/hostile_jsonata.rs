@@ -1,0 +1,93 @@
+//! Hostile JSONata at run time: whatever an expression builds, evaluating it ends with a value
+//! or `States.QueryEvaluationError`, never an abort, in bounded time and memory. Each case runs
+//! on a plain thread with a 2 MiB stack, and in a task of a tokio runtime on such a thread (the
+//! size of a tokio worker's stack).
+
+use std::time::{Duration, Instant};
+
+use asl_runtime::error::names;
+use asl_runtime::vars::Vars;
+use asl_runtime::{Env, Failure};
+use serde_json::{json, Value};
+
+fn eval(text: &str) -> Result<Option<Value>, Failure> {
+    let expr = asl_runtime::syntax::jsonata::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let input = json!({"n": 3});
+    let vars = Vars::new();
+    asl_runtime::jsonata::eval(&expr, &Env::of(&input, &vars))
+}
+
+/// Runs `f` on a 2 MiB thread, and in a tokio task on one.
+fn everywhere(f: fn()) {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            rt.block_on(async move { tokio::spawn(async move { f() }).await.unwrap() });
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The failure of `text`, which must be AWS's JSONata error with a cause starting `code`.
+fn fails(text: &str, code: &str) -> Failure {
+    let f = eval(text).expect_err(text);
+    assert_eq!(f.error, names::QUERY_EVALUATION_ERROR, "{text}");
+    assert!(f.cause.as_deref().unwrap_or("").starts_with(code), "{text}: {:?}", f.cause);
+    f
+}
+
+/// Generous for a loaded 2-core machine running a debug build.
+const SLOW: Duration = Duration::from_secs(20);
+
+#[test]
+fn deeply_nested_values_fail_instead_of_aborting() {
+    everywhere(|| {
+        // built by a tail-recursive loop (no stack) and by $reduce: 100,000 levels
+        let f = fails("($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, {'a': $acc}) }; $f(100000, 1))", "U1001");
+        assert!(f.cause.unwrap().contains("nested deeper than 512 levels"));
+        fails("$reduce([1..100000], function($acc, $i){ {'a': $acc, 'i': $i} }, 1)", "U1001");
+        fails("$reduce([1..100000], function($acc, $i){ $spread({'a': $acc}) }, {})", "U1001");
+        // 500 levels is fine, and converts to JSON
+        let v = eval("$reduce([1..500], function($acc, $i){ {'a': $acc} }, 1)").unwrap().unwrap();
+        let mut v = &v;
+        for _ in 0..500 {
+            v = &v["a"];
+        }
+        assert_eq!(v, &json!(1));
+    });
+}
+
+#[test]
+fn memory_is_bounded() {
+    everywhere(|| {
+        let start = Instant::now();
+        // doubling a string: 2^40 bytes wanted
+        let f = fails("$reduce([1..40], function($s, $i){ $s & $s }, 'ab')", "U1001");
+        assert!(f.cause.unwrap().contains("more than 256 MiB"));
+        fails("[1..10000000].[1..10000000]", "U1001");
+        fails("$count([1..10000].([1..10000]))", "U1001");
+        // one large string shared ten thousand times: cheap to build, huge to write out
+        fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $string($map([1..10000], function(){$s})))", "U1001");
+        fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $map([1..10000], function(){$s}))", "U1001");
+        // an infinite tail-recursive loop makes a frame per call
+        fails("($f := function($n){ $f($n + 1) }; $f(0))", "U1001");
+        assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
+        // below the limits, large work still succeeds
+        assert_eq!(eval("$count([1..1000000])").unwrap(), Some(json!(1000000)));
+        assert_eq!(eval("$length($join($map([1..100000], function(){'xxxxxxxxxx'})))").unwrap(), Some(json!(1000000)));
+    });
+}
+
+#[test]
+fn arithmetic_overflow_fails_as_aws_does() {
+    let f = fails("1.79e308 * 10", "D1001");
+    assert_eq!(f.cause.as_deref(), Some("D1001: Number out of range: Infinity"));
+    fails("{'a': [-1.79e308 * 10]}", "D1001");
+    fails("1.79e308 + 1.79e308", "D1001");
+    // dividing by zero is Infinity too
+    fails("1 / 0", "D1001");
+    assert_eq!(eval("1.79e308 * 1").unwrap(), Some(json!(1.79e308)));
+}
