@@ -72,6 +72,9 @@ fn memory_is_bounded() {
         // one large string shared ten thousand times: cheap to build, huge to write out
         fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $string($map([1..10000], function(){$s})))", "U1001");
         fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $map([1..10000], function(){$s}))", "U1001");
+        fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $join($map([1..10000], function(){$s})))", "U1001");
+        fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $replace($join($map([1..100000], function(){'a'})), 'a', $s))", "U1001");
+        fails("($s := $join($map([1..100000], function(){'xxxxxxxxxx'})); $replace($join($map([1..100000], function(){'a'})), /a/, $s))", "U1001");
         // an infinite tail-recursive loop makes a frame per call
         fails("($f := function($n){ $f($n + 1) }; $f(0))", "U1001");
         assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
@@ -90,4 +93,15 @@ fn arithmetic_overflow_fails_as_aws_does() {
     // dividing by zero is Infinity too
     fails("1 / 0", "D1001");
     assert_eq!(eval("1.79e308 * 1").unwrap(), Some(json!(1.79e308)));
+}
+#[test]
+fn many_regex_matches_take_linear_time() {
+    everywhere(|| {
+        let start = Instant::now();
+        let v = eval("$replace($join($map([1..100000], function(){'é'})), /é/, 'b')").unwrap().unwrap();
+        assert_eq!(v.as_str().map(str::len), Some(100_000));
+        let v = eval("$match($join($map([1..20000], function(){'aé'})), /é/)[-1].index").unwrap();
+        assert_eq!(v, Some(json!(39_999)));
+        assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
+    });
 }

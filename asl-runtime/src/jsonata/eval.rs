@@ -93,6 +93,16 @@ impl<'a> Ev<'a> {
         Ok(())
     }
 
+    /// Fails as [`Ev::charge`] would if `bytes` more were built, without counting them: for
+    /// built-ins that can make a large value in one step (`$join` of a string shared many
+    /// times), checked before they build it; the value is counted once it is returned.
+    pub fn room_for(&self, bytes: usize) -> JResult<()> {
+        if self.built.get().saturating_add(bytes) > MAX_BUILT_BYTES {
+            return self.charge(bytes);
+        }
+        Ok(())
+    }
+
     pub fn new_frame(&self, parent: usize) -> usize {
         // frames live until the evaluation ends (closures refer to them by index); an infinite
         // tail-recursive loop makes one per call
