@@ -47,13 +47,13 @@ fn deeply_nested_values_fail_instead_of_aborting() {
     everywhere(|| {
         // built by a tail-recursive loop (no stack) and by $reduce: 100,000 levels
         let f = fails("($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, {'a': $acc}) }; $f(100000, 1))", "U1001");
-        assert!(f.cause.unwrap().contains("nested deeper than 512 levels"));
+        assert!(f.cause.unwrap().contains("nested deeper than 256 levels"));
         fails("$reduce([1..100000], function($acc, $i){ {'a': $acc, 'i': $i} }, 1)", "U1001");
         fails("$reduce([1..100000], function($acc, $i){ $spread({'a': $acc}) }, {})", "U1001");
-        // 500 levels is fine, and converts to JSON
-        let v = eval("$reduce([1..500], function($acc, $i){ {'a': $acc} }, 1)").unwrap().unwrap();
+        // 250 levels is fine, and converts to JSON
+        let v = eval("$reduce([1..250], function($acc, $i){ {'a': $acc} }, 1)").unwrap().unwrap();
         let mut v = &v;
-        for _ in 0..500 {
+        for _ in 0..250 {
             v = &v["a"];
         }
         assert_eq!(v, &json!(1));

@@ -15,8 +15,9 @@ pub type Obj<'a> = IndexMap<String, Val<'a>>;
 
 /// Deepest nesting of arrays and objects an evaluation may build (AWS states no limit; this
 /// keeps every recursive walk over a value, its conversion to JSON and its drop far inside a
-/// 2 MiB stack). Past it, evaluation fails with `States.QueryEvaluationError`.
-pub const MAX_VALUE_DEPTH: u32 = 512;
+/// 2 MiB stack; the same as a payload's, [`crate::limits::MAX_PAYLOAD_DEPTH`]). Past it,
+/// evaluation fails with `States.QueryEvaluationError`.
+pub const MAX_VALUE_DEPTH: u32 = 256;
 
 /// An object built during evaluation, with its nesting depth.
 #[derive(Clone, Default)]
