@@ -70,7 +70,8 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
     let written = args.path.value();
     let file = resolve(&args.path)?;
     let text = asl_codegen::json::read_definition(&file)
-        .map_err(|e| syn::Error::new(args.path.span(), format!("cannot read `{written}` ({}): {e}", file.display())))?;
+        // no absolute path in the message: it differs between machines
+        .map_err(|e| syn::Error::new(args.path.span(), format!("cannot read `{written}`: {e}")))?;
     let mut names = asl_codegen::Names::from_path(&written);
     if let Some(m) = &args.module {
         names.module = m.to_string();
