@@ -406,6 +406,19 @@ impl<'a> Ev<'a> {
             _ => {}
         }
         let r = self.eval(rhs, input, frame)?;
+        // the two operators that can make a large value from small operands: checked against
+        // the memory budget before it exists, so an evaluation stops short of the budget
+        // rather than allocating past it
+        match (op, &l, &r) {
+            // (a range past JSONata's own limit is its error D2014, left to `ops`)
+            (BinOp::Range, Some(Val::Num(a)), Some(Val::Num(b))) if b > a && b - a < 1e7 => {
+                self.room_for(24 * ((b - a) as usize + 1))?;
+            }
+            (BinOp::Concat, Some(a), Some(b)) => {
+                self.room_for(a.as_str().map_or(0, str::len) + b.as_str().map_or(0, str::len))?;
+            }
+            _ => {}
+        }
         super::ops::binary(op, l, r).map_err(|e| e.or_token(op.symbol()).at(pos))
     }
 
