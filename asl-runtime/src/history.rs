@@ -70,6 +70,21 @@ impl Observer for History {
     }
 }
 
+
+/// `<Type>StateEntered` / `<Type>StateExited` for a state type.
+pub fn state_event(type_name: &str, entered: bool) -> &'static str {
+    macro_rules! pick {
+        ($($t:literal),*) => {
+            match (type_name, entered) {
+                $(($t, true) => concat!($t, "StateEntered"), ($t, false) => concat!($t, "StateExited"),)*
+                (_, true) => "StateEntered",
+                (_, false) => "StateExited",
+            }
+        };
+    }
+    pick!("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,18 +100,4 @@ mod tests {
         assert_eq!(events.last().unwrap().id, 25_000);
         assert_eq!(h.left_out(), 5_000);
     }
-}
-
-/// `<Type>StateEntered` / `<Type>StateExited` for a state type.
-pub fn state_event(type_name: &str, entered: bool) -> &'static str {
-    macro_rules! pick {
-        ($($t:literal),*) => {
-            match (type_name, entered) {
-                $(($t, true) => concat!($t, "StateEntered"), ($t, false) => concat!($t, "StateExited"),)*
-                (_, true) => "StateEntered",
-                (_, false) => "StateExited",
-            }
-        };
-    }
-    pick!("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
 }
