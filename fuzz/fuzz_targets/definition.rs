@@ -18,8 +18,12 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // drawn as `asl graph` does: from what can be read, even of a broken definition
-    if let Ok(machine) = asl_codegen::check(text) {
-        let source = asl_codegen::json::parse(text).ok();
+    let source = asl_codegen::json::parse(text).ok();
+    let machine = asl_codegen::check(text).ok().or_else(|| {
+        let mut d = asl_codegen::diagnostic::Diagnostics::default();
+        source.as_ref().and_then(|root| asl_codegen::parse::machine(root, &mut d))
+    });
+    if let Some(machine) = machine {
         let g = Graph::build("fuzz", &machine, source.as_ref());
         let _ = mermaid::render(&g);
         let _ = dot::render(&g);
