@@ -156,3 +156,25 @@ fn names_that_read_alike_get_ids_quickly() {
         assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
     });
 }
+
+#[test]
+fn layout_of_long_edges_back_to_the_start_is_bounded() {
+    on_small_stack(|| {
+        // every state of an 8,000-state chain may jump back to the first: 8,000 edges spanning
+        // on average 4,000 ranks asked for 32 million virtual nodes
+        let n = 8_000;
+        let mut states = serde_json::Map::new();
+        for i in 0..n {
+            let next = if i + 1 < n { format!("S{}", i + 1) } else { "E".into() };
+            states.insert(format!("S{i}"), json!({"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "S0"}], "Default": next}));
+        }
+        states.insert("E".into(), json!({"Type": "Succeed"}));
+        let text = json!({"StartAt": "S0", "States": states}).to_string();
+        let machine = asl_codegen::check(&text).unwrap();
+        let start = Instant::now();
+        let g = Graph::build("back", &machine, None);
+        let l = layout::layout(&g);
+        assert_eq!(l.edges.len(), g.root.edges.len());
+        assert!(start.elapsed() < 2 * SLOW, "{:?}", start.elapsed());
+    });
+}
