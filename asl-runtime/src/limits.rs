@@ -94,7 +94,7 @@ fn upper_bound_within(v: &Value, limit: usize, string: fn(&str) -> isize) -> Bou
 }
 
 /// Whether `v` nests arrays and objects more than `max` deep (without recursing).
-fn deeper_than(v: &Value, max: usize) -> bool {
+pub(crate) fn deeper_than(v: &Value, max: usize) -> bool {
     let mut stack = vec![(v, 1usize)];
     while let Some((v, depth)) = stack.pop() {
         let children: Box<dyn Iterator<Item = &Value>> = match v {

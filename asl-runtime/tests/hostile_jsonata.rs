@@ -11,10 +11,13 @@ use asl_runtime::{Env, Failure};
 use serde_json::{json, Value};
 
 fn eval(text: &str) -> Result<Option<Value>, Failure> {
+    eval_with(text, &json!({"n": 3}))
+}
+
+fn eval_with(text: &str, input: &Value) -> Result<Option<Value>, Failure> {
     let expr = asl_runtime::syntax::jsonata::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    let input = json!({"n": 3});
     let vars = Vars::new();
-    asl_runtime::jsonata::eval(&expr, &Env::of(&input, &vars))
+    asl_runtime::jsonata::eval(&expr, &Env::of(input, &vars))
 }
 
 /// Runs `f` on a 2 MiB thread, and in a tokio task on one.
@@ -51,6 +54,11 @@ fn deeply_nested_values_fail_instead_of_aborting() {
         assert!(f.cause.unwrap().contains("nested deeper than 256 levels"));
         fails("$reduce([1..100000], function($acc, $i){ {'a': $acc, 'i': $i} }, 1)", "U1001");
         fails("$reduce([1..100000], function($acc, $i){ $spread({'a': $acc}) }, {})", "U1001");
+        // input nested 200 deep, wrapped in 100 more levels: over the payload's 256 when copied
+        // out as the result
+        let deep_input = (0..200).fold(json!(1), |v, _| json!({"a": v}));
+        let f = eval_with("$reduce([1..100], function($acc, $i){ {'a': $acc} }, $states.input)", &deep_input).unwrap_err();
+        assert!(f.cause.unwrap().contains("nested deeper than 256 levels"));
         // 250 levels is fine, and converts to JSON
         let v = eval("$reduce([1..250], function($acc, $i){ {'a': $acc} }, 1)").unwrap().unwrap();
         let mut v = &v;

@@ -165,7 +165,9 @@ impl<'a> Val<'a> {
     }
 
     /// Nesting depth of arrays and objects built during evaluation (input JSON counts as one
-    /// level: serde_json reads it at most 128 deep). Constant time: built values keep theirs.
+    /// level: a payload is at most `limits::MAX_PAYLOAD_DEPTH` deep, and the result's real depth
+    /// is checked where it is copied out, in [`Val::to_result_json`]). Constant time: built
+    /// values keep theirs.
     pub fn depth(&self) -> u32 {
         match self {
             Val::Arr(a) => a.depth,
@@ -319,7 +321,16 @@ impl<'a> Val<'a> {
     /// sharing one large string many times reaches without having cost much to build.
     pub fn to_result_json(&self, budget: usize) -> Result<Option<Value>, super::error::JError> {
         use super::error::JError;
-        fn walk(v: &Val, left: &mut usize, budget: usize) -> Result<Option<Value>, JError> {
+        fn walk(v: &Val, left: &mut usize, budget: usize, depth: usize) -> Result<Option<Value>, JError> {
+            // input JSON counts as one level where values are built (see `depth`): here,
+            // where it is copied into the result, its real depth counts
+            let room = crate::limits::MAX_PAYLOAD_DEPTH.saturating_sub(depth);
+            if matches!(v, Val::Json(j) if crate::limits::deeper_than(j, room)) || (room == 0 && matches!(v, Val::Arr(_) | Val::Obj(_))) {
+                return Err(JError::new("U1001").message(format!(
+                    "Expression evaluation built a value nested deeper than {} levels",
+                    crate::limits::MAX_PAYLOAD_DEPTH
+                )));
+            }
             let cost = match v {
                 Val::Str(s) => s.len(),
                 Val::Json(j) => json_size_within(j, *left),
@@ -338,18 +349,18 @@ impl<'a> Val<'a> {
                 }
                 Val::Arr(a) => {
                     if a.outer_wrapper && a.items.len() == 1 {
-                        return walk(&a.items[0], left, budget);
+                        return walk(&a.items[0], left, budget, depth);
                     }
                     let mut out = Vec::with_capacity(a.items.len());
                     for x in &a.items {
-                        out.push(walk(x, left, budget)?.unwrap_or(Value::Null));
+                        out.push(walk(x, left, budget, depth + 1)?.unwrap_or(Value::Null));
                     }
                     Value::Array(out)
                 }
                 Val::Obj(o) => {
                     let mut m = serde_json::Map::with_capacity(o.len());
                     for (k, x) in o.iter() {
-                        if let Some(j) = walk(x, left, budget)? {
+                        if let Some(j) = walk(x, left, budget, depth + 1)? {
                             m.insert(k.clone(), j);
                         }
                     }
@@ -358,7 +369,7 @@ impl<'a> Val<'a> {
                 Val::Tuples(t) => {
                     let mut out = Vec::with_capacity(t.len());
                     for x in t.iter() {
-                        out.push(walk(&x.at, left, budget)?.unwrap_or(Value::Null));
+                        out.push(walk(&x.at, left, budget, depth + 1)?.unwrap_or(Value::Null));
                     }
                     Value::Array(out)
                 }
@@ -366,7 +377,7 @@ impl<'a> Val<'a> {
             }))
         }
         let mut left = budget;
-        walk(self, &mut left, budget)
+        walk(self, &mut left, budget, 0)
     }
 
     /// Converts to JSON. Functions inside arrays and objects are dropped or nulled as
