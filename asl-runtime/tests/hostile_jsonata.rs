@@ -94,6 +94,33 @@ fn memory_is_bounded() {
 }
 
 #[test]
+fn pictures_longer_than_a_format_width_do_not_panic() {
+    // Rust's formatting width and precision must fit in a u16: these panicked
+    let zeros = "$join($map([1..70000], function(){'0'}))";
+    // (jsonata-js rounds with `toFixed`, which refuses more than 100 digits)
+    fails(&format!("$formatNumber(1, '0.' & {zeros})"), "RangeError");
+    let v = eval(&format!("$formatNumber(1, {zeros})")).unwrap().unwrap();
+    assert!(v.as_str().unwrap().ends_with("0001"));
+    let v = eval(&format!("$formatInteger(42, {zeros})")).unwrap().unwrap();
+    assert_eq!(v.as_str().map(|s| (s.len(), s.ends_with("042"))), Some((70_000, true)));
+    let v = eval(&format!("$fromMillis(0, '[Y' & {zeros} & ']')")).unwrap().unwrap();
+    assert!(v.as_str().unwrap().ends_with("01970"));
+    let v = eval(&format!("$fromMillis(0, '[Z' & {zeros} & ']', '+0130')")).unwrap().unwrap();
+    assert!(v.as_str().unwrap().ends_with("0130"), "{}", v.as_str().unwrap().len());
+}
+
+#[test]
+fn many_grouping_separators_are_refused_quickly() {
+    let start = Instant::now();
+    fails("$formatNumber(123.456, '#' & $join($map([1..100000], function(){',0'})))", "U1001");
+    fails("$formatNumber(123.456, '0.0' & $join($map([1..100000], function(){',0'})))", "RangeError");
+    assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
+    assert_eq!(eval("$formatNumber(1234567.891, '#,##0.00')").unwrap(), Some(json!("1,234,567.89")));
+    // a separator in the fraction while the integer part has more: this sliced past the end
+    assert!(eval("$formatNumber(1234567.891, '#,###,###.0,0')").unwrap().is_some());
+}
+
+#[test]
 fn arithmetic_overflow_fails_as_aws_does() {
     let f = fails("1.79e308 * 10", "D1001");
     assert_eq!(f.cause.as_deref(), Some("D1001: Number out of range: Infinity"));
