@@ -191,17 +191,17 @@ fn new(name: &Path, source: &scaffold::Source, color: bool) -> u8 {
 }
 
 /// Reads a workflow file, or prints why it cannot be read.
+/// At most AWS's 1 MB definition size is read, and a file that is not JSON is never quoted.
 fn read(path: &Path, color: bool) -> Result<String, u8> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-            eprintln!("{}", diagnostics::headline(&format!("`{}` is not UTF-8 text, so it cannot be an ASL workflow", path.display()), color));
-            INVALID
-        }),
-        Err(e) => {
-            eprintln!("{}", diagnostics::headline(&format!("cannot read `{}`: {}", path.display(), io_reason(&e)), color));
-            Err(USAGE)
-        }
+    // what cannot be opened is a usage error; what was read but cannot be a workflow is invalid
+    if let Err(e) = std::fs::metadata(path) {
+        eprintln!("{}", diagnostics::headline(&format!("cannot read `{}`: {}", path.display(), io_reason(&e)), color));
+        return Err(USAGE);
     }
+    asl_codegen::json::read_definition(path).map_err(|reason| {
+        eprintln!("{}", diagnostics::headline(&format!("cannot read `{}`: {reason}", path.display()), color));
+        if path.is_dir() { USAGE } else { INVALID }
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -213,3 +213,25 @@ fn check_accepts_credentials_and_says_they_are_not_applied() {
     assert!(err.starts_with("warning: state `T`: `Credentials` is not applied when aslc runs the workflow\n"), "{err}");
     assert!(err.contains("= help: aslc cannot assume the role locally"), "{err}");
 }
+
+/// A path that names something other than a workflow is refused without quoting it, and no
+/// more than AWS's 1 MB definition size is read from it.
+#[test]
+fn files_that_are_not_workflows_are_not_quoted_nor_read_whole() {
+    let dir = std::env::temp_dir().join(format!("asl-cli-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("passwd");
+    std::fs::write(&secret, "root:x:0:0:secret-token:/root:/bin/bash\n").unwrap();
+    let big = dir.join("big.json");
+    std::fs::write(&big, format!("[{}1]", "1,".repeat(600_000))).unwrap();
+    for (path, expected) in [
+        (secret.clone(), "it is not JSON, so it cannot be an ASL workflow (its content is not shown)".to_owned()),
+        (big.clone(), "it is 1200003 bytes, over AWS's limit of 1048576 bytes (1 MB) for a definition".to_owned()),
+        ("/dev/zero".into(), "it is more than 1048576 bytes, over AWS's limit of 1048576 bytes (1 MB) for a definition".to_owned()),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_asl")).args(["check", "--color", "never"]).arg(&path).output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(stderr(&o), format!("error: cannot read `{}`: {expected}\n", path.display()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -39,12 +39,53 @@ impl Diagnostics {
         self.list.is_empty()
     }
 
-    /// Sorted by position, so the report reads top to bottom through the file.
+    /// Sorted by position, so the report reads top to bottom through the file; past
+    /// [`MAX_REPORTED`], one last diagnostic counts the rest (a definition with thousands of
+    /// mistakes would otherwise ask for a report thousands of times its size).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.list.sort_by_key(|d| (d.span.start, d.span.end));
         self.list.dedup();
+        if self.list.len() > MAX_REPORTED {
+            let more = self.list.len() - MAX_REPORTED;
+            let first = &self.list[MAX_REPORTED];
+            let summary = Diagnostic {
+                pointer: first.pointer.clone(),
+                span: first.span,
+                message: format!("and {more} more errors, not shown (the first of them is here)"),
+                help: Some(format!("only the first {MAX_REPORTED} errors are reported")),
+            };
+            self.list.truncate(MAX_REPORTED);
+            self.list.push(summary);
+        }
         self.list
     }
+}
+
+/// Diagnostics reported for one definition; the rest are counted.
+pub const MAX_REPORTED: usize = 100;
+
+/// Characters of a long source line shown around the place a diagnostic points at.
+const WINDOW: usize = 240;
+/// Of those, how many come before the place.
+const WINDOW_BEFORE: usize = 120;
+
+/// The part of `line` shown for 1-based column `col`: the whole line when short, else a
+/// [`WINDOW`] around `col` with `…` where it was cut; and `col` within what is shown.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= WINDOW {
+        return (line.to_owned(), col);
+    }
+    let first = (col - 1).saturating_sub(WINDOW_BEFORE).min(len.saturating_sub(WINDOW));
+    let mut shown = String::new();
+    if first > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(first).take(WINDOW));
+    if first + WINDOW < len {
+        shown.push('…');
+    }
+    (shown, col - first + usize::from(first > 0))
 }
 
 /// A workflow file's text and the name it is reported under.
@@ -74,7 +115,8 @@ impl SourceFile<'_> {
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
             let _ = writeln!(out, "{pad}--> {}:{line}:{col} (at {pointer})", self.name);
-            let src = index.line_text(self.text, line);
+            let (src, col) = window(index.line_text(self.text, line), col);
+            let src = src.as_str();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{line} | {src}");
             let width = self.caret_width(d.span, src, col);
@@ -89,9 +131,10 @@ impl SourceFile<'_> {
 
     fn caret_width(&self, span: Span, line: &str, col: usize) -> usize {
         let text = self.text.get(span.start..span.end.max(span.start)).unwrap_or("");
-        let first_line = text.split('\n').next().unwrap_or("");
         let rest_of_line = line.chars().count().saturating_sub(col - 1);
-        first_line.chars().count().clamp(1, rest_of_line.max(1))
+        // a span longer than the line is cut there anyway: count no further
+        let first_line = text.split('\n').next().unwrap_or("");
+        first_line.chars().take(rest_of_line).count().clamp(1, rest_of_line.max(1))
     }
 }
 
@@ -123,9 +166,14 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let len = word.chars().count();
     let lower = word.to_lowercase();
     candidates
         .into_iter()
+        // the distance is at least the difference in length, and a suggestion must be closer
+        // than the candidate is long: a word twice as long as a candidate cannot be a typo of
+        // it, and is not compared (a 1 MB key against each name would take seconds)
+        .filter(|c| len < 2 * c.chars().count())
         .map(|c| {
             let d = edit_distance(&lower, &c.to_lowercase());
             (d, c)

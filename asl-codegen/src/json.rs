@@ -1,6 +1,7 @@
 //! A JSON parser that keeps where every value came from, so diagnostics can point at
 //! file:line:column. (serde_json forgets positions once a value is parsed.)
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// Byte range in the source text.
@@ -94,9 +95,54 @@ impl Json {
     }
 }
 
-/// Parses a whole JSON document (RFC 8259; nesting bounded to keep the stack safe).
+/// Reads a definition file for `asl!` and `asl check`: at most [`MAX_DEFINITION_BYTES`] (one
+/// byte more tells that a file is over it, so `/dev/zero` or a huge file is never read whole),
+/// UTF-8, and JSON or at least starting like a JSON object or array. The error never quotes the
+/// file: a path that names something else (`../../etc/passwd`) must not have its content shown
+/// in a diagnostic, which it would be if it were parsed as a broken definition.
+pub fn read_definition(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DEFINITION_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| match e.kind() {
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        _ => e.to_string(),
+    })?;
+    if bytes.len() > MAX_DEFINITION_BYTES {
+        let size = std::fs::metadata(path).ok().filter(|m| m.is_file()).map_or("more than 1048576 bytes".to_owned(), |m| format!("{} bytes", m.len()));
+        return Err(format!("it is {size}, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB) for a definition"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text, so it cannot be an ASL workflow".to_owned())?;
+    let starts_like_json = text.trim_start_matches([' ', '\t', '\n', '\r']).starts_with(['{', '[']);
+    if !starts_like_json && parse(&text).is_err() {
+        return Err("it is not JSON, so it cannot be an ASL workflow (its content is not shown)".to_owned());
+    }
+    Ok(text)
+}
+
+/// Members from which an object's keys are looked up in a hash map rather than scanned.
+const INDEXED_FROM: usize = 16;
+
+/// AWS's limit on the size of a state machine definition: 1 MB.
+pub const MAX_DEFINITION_BYTES: usize = 1 << 20;
+
+/// Parses a whole definition (RFC 8259 JSON, at most [`MAX_DEFINITION_BYTES`], nesting at most
+/// [`MAX_DEPTH`] deep, no key twice in an object).
 pub fn parse(text: &str) -> Result<Json, ParseError> {
-    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0 };
+    if text.len() > MAX_DEFINITION_BYTES {
+        return Err(ParseError {
+            offset: MAX_DEFINITION_BYTES,
+            message: format!(
+                "the definition is {} bytes, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB)",
+                text.len()
+            ),
+        });
+    }
+    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0, path: Vec::new() };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -106,13 +152,26 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
     Ok(v)
 }
 
-const MAX_DEPTH: usize = 512;
+/// Deepest nesting of arrays and objects: serde_json's own recursion limit, so that every
+/// payload template in a definition can also be read back by serde_json at run time. Each
+/// nested Map or Parallel state takes three levels, and every pass over the definition (and
+/// rustc over the code generated from it) recurses with the nesting.
+pub const MAX_DEPTH: usize = 128;
 
 struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
     depth: usize,
+    /// Where the value being parsed is, for messages: keys by their span (decoded only when a
+    /// message needs them), array items by index.
+    path: Vec<Step>,
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Key(Span),
+    Index(usize),
 }
 
 impl Parser<'_> {
@@ -166,6 +225,8 @@ impl Parser<'_> {
         self.enter()?;
         self.i += 1;
         let mut members = Vec::new();
+        // keys seen so far, hashed once the object is large enough for a scan to cost more
+        let mut index: Option<HashMap<String, Span>> = None;
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;
@@ -180,14 +241,39 @@ impl Parser<'_> {
             let key_start = self.i;
             let key = self.string()?;
             let key_span = Span { start: key_start, end: self.i };
+            // AWS rejects a definition with a key twice in one object; serde_json would keep
+            // the last one silently
+            let first = match &index {
+                Some(index) => index.get(&key).copied(),
+                None => members.iter().find(|m| m.key == key).map(|m| m.key_span),
+            };
+            if let Some(first) = first {
+                let (line, col) = LineIndex::new(self.text).line_col(self.text, first.start);
+                let shown = if key.chars().count() > 64 { format!("{}…", key.chars().take(64).collect::<String>()) } else { key.clone() };
+                return Err(ParseError {
+                    offset: key_start,
+                    message: format!(
+                        "duplicate key `{shown}` in the object at {} (first at line {line}, column {col}); AWS rejects a definition that names a key twice",
+                        self.pointer()
+                    ),
+                });
+            }
             self.ws();
             if self.s.get(self.i) != Some(&b':') {
                 return Err(self.err("expected `:` after object key"));
             }
             self.i += 1;
             self.ws();
+            self.path.push(Step::Key(key_span));
             let value = self.value()?;
+            self.path.pop();
+            if let Some(index) = &mut index {
+                index.insert(key.clone(), key_span);
+            }
             members.push(Member { key, key_span, value });
+            if index.is_none() && members.len() == INDEXED_FROM {
+                index = Some(members.iter().map(|m| (m.key.clone(), m.key_span)).collect());
+            }
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -202,6 +288,26 @@ impl Parser<'_> {
         Ok(JsonValue::Object(members))
     }
 
+    /// The JSON pointer of the value being parsed (`/` for the document).
+    fn pointer(&self) -> String {
+        if self.path.is_empty() {
+            return "/".into();
+        }
+        let mut out = String::new();
+        for step in &self.path {
+            out.push('/');
+            match *step {
+                Step::Index(i) => out.push_str(&i.to_string()),
+                Step::Key(span) => {
+                    let mut p = Parser { s: self.s, text: self.text, i: span.start, depth: 0, path: Vec::new() };
+                    let key = p.string().unwrap_or_default();
+                    out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+            }
+        }
+        out
+    }
+
     fn array(&mut self) -> Result<JsonValue, ParseError> {
         self.enter()?;
         self.i += 1;
@@ -214,7 +320,9 @@ impl Parser<'_> {
         }
         loop {
             self.ws();
+            self.path.push(Step::Index(items.len()));
             items.push(self.value()?);
+            self.path.pop();
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -391,5 +499,37 @@ mod tests {
         assert!(parse("\"\\ud800\"").is_err());
         assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap().as_str(), Some("😀"));
         assert!(parse(&"[".repeat(1000)).is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(parse(&deep).unwrap_err().message, "JSON nested deeper than 128 levels");
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_places() {
+        let e = parse("{\"a\": 1,\n \"b\": {\"x\": 1, \"x\": 2}}").unwrap_err();
+        assert_eq!(e.message, "duplicate key `x` in the object at /b (first at line 2, column 8); AWS rejects a definition that names a key twice");
+        assert_eq!(e.offset, 24);
+        // in a large object, found through the hash map
+        let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
+        let e = parse(&format!("{{{}, \"k57\": 0}}", keys.join(", "))).unwrap_err();
+        assert!(e.message.starts_with("duplicate key `k57` in the object at / (first at line 1, column "), "{}", e.message);
+        let e = parse(r#"[0, {"a/b": [1, {"c": 1, "c": 2}]}]"#).unwrap_err();
+        assert!(e.message.starts_with("duplicate key `c` in the object at /1/a~1b/1 (first at line 1, column 18)"), "{}", e.message);
+        // the same key in different objects is fine
+        assert!(parse("{\"a\": {\"a\": 1}, \"b\": {\"a\": 1}}").is_ok());
+    }
+
+    #[test]
+    fn definitions_over_1_mb_are_refused_with_their_size() {
+        let text = format!("[{}1]", "1,".repeat(MAX_DEFINITION_BYTES / 2));
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.message, format!("the definition is {} bytes, over AWS's limit of 1048576 bytes (1 MB)", text.len()));
+        let under = format!("[{}1]", "1,".repeat(MAX_DEFINITION_BYTES / 2 - 2));
+        assert!(parse(&under).is_ok());
     }
 }

@@ -69,8 +69,9 @@ pub fn asl(input: TokenStream) -> TokenStream {
 fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
     let written = args.path.value();
     let file = resolve(&args.path)?;
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| syn::Error::new(args.path.span(), format!("cannot read `{written}` ({}): {e}", file.display())))?;
+    let text = asl_codegen::json::read_definition(&file)
+        // no absolute path in the message: it differs between machines
+        .map_err(|e| syn::Error::new(args.path.span(), format!("cannot read `{written}`: {e}")))?;
     let mut names = asl_codegen::Names::from_path(&written);
     if let Some(m) = &args.module {
         names.module = m.to_string();

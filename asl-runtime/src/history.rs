@@ -30,16 +30,29 @@ pub trait Observer: Send + Sync {
     fn event(&self, event: &Event);
 }
 
-/// An observer that keeps the whole history in memory.
+/// AWS's quota on one execution's history: 25,000 events.
+pub const MAX_EVENTS: usize = 25_000;
+
+/// An observer that keeps an execution's history in memory: its first [`MAX_EVENTS`] events,
+/// as AWS's history holds at most that many. AWS fails an execution whose history reaches the
+/// quota; an observer cannot end an execution, so past it this one keeps memory bounded (a Map
+/// over a million items made four million events, 4.6 GB) and counts what it left out in
+/// [`History::left_out`], which a caller can treat as AWS's failure.
 #[derive(Debug, Default)]
 pub struct History {
     events: Mutex<Vec<Event>>,
+    left_out: std::sync::atomic::AtomicU64,
 }
 
 impl History {
     /// An empty history.
     pub fn new() -> Self {
         History::default()
+    }
+
+    /// Events seen past [`MAX_EVENTS`] and not kept.
+    pub fn left_out(&self) -> u64 {
+        self.left_out.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The events so far.
@@ -55,9 +68,15 @@ impl History {
 
 impl Observer for History {
     fn event(&self, event: &Event) {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).push(event.clone());
+        let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        if events.len() < MAX_EVENTS {
+            events.push(event.clone());
+        } else {
+            self.left_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
+
 
 /// `<Type>StateEntered` / `<Type>StateExited` for a state type.
 pub fn state_event(type_name: &str, entered: bool) -> &'static str {
@@ -71,4 +90,21 @@ pub fn state_event(type_name: &str, entered: bool) -> &'static str {
         };
     }
     pick!("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_at_most_aws_quota_of_events() {
+        let h = History::new();
+        for id in 1..=30_000u64 {
+            h.event(&Event { execution: "arn:x".into(), id, previous_event_id: id - 1, timestamp: SystemTime::UNIX_EPOCH, kind: "PassStateEntered", details: Value::Null });
+        }
+        let events = h.events();
+        assert_eq!(events.len(), MAX_EVENTS);
+        assert_eq!(events.last().unwrap().id, 25_000);
+        assert_eq!(h.left_out(), 5_000);
+    }
 }

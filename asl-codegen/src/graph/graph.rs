@@ -122,7 +122,7 @@ impl Graph {
     /// Works on a partly broken model too: transitions to states that are not in the model are
     /// left out.
     pub fn build(name: &str, machine: &Machine, source: Option<&Json>) -> Graph {
-        let mut b = Builder { ids: HashSet::new(), source };
+        let mut b = Builder { ids: HashSet::new(), next_suffix: HashMap::new(), source };
         let root = b.scope(&machine.scope, String::new(), String::new(), false, true);
         Graph { name: name.to_owned(), comment: machine.comment.clone(), root }
     }
@@ -145,6 +145,9 @@ impl Graph {
 
 struct Builder<'s> {
     ids: HashSet<String>,
+    /// For each id taken more than once, the next numeric suffix to try: thousands of names
+    /// that read alike (`a-1`, `a 1`, `a_1`…) would otherwise each probe every suffix before.
+    next_suffix: HashMap<String, usize>,
     source: Option<&'s Json>,
 }
 
@@ -169,9 +172,22 @@ impl Builder<'_> {
         if self.ids.insert(s.clone()) {
             return s;
         }
-        let found = (2..).map(|n| format!("{s}_{n}")).find(|c| !self.ids.contains(c)).expect("unbounded");
-        self.ids.insert(found.clone());
-        found
+        self.suffixed(&s, "_")
+    }
+
+    /// `{base}{sep}{n}` for the first free `n` from 2 on (ids are never freed, so the search
+    /// goes on where the last one for `base` stopped).
+    fn suffixed(&mut self, base: &str, sep: &str) -> String {
+        let key = format!("{base}{sep}");
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(2);
+        loop {
+            let c = format!("{key}{n}");
+            n += 1;
+            if self.ids.insert(c.clone()) {
+                self.next_suffix.insert(key, n);
+                return c;
+            }
+        }
     }
 
     fn marker(&mut self, scope_id: &str, what: &str) -> String {
@@ -179,9 +195,7 @@ impl Builder<'_> {
         if self.ids.insert(base.clone()) {
             return base;
         }
-        let found = (2..).map(|n| format!("{base}{n}")).find(|c| !self.ids.contains(c)).expect("unbounded");
-        self.ids.insert(found.clone());
-        found
+        self.suffixed(&base, "")
     }
 
     fn scope(&mut self, s: &model::Scope, id: String, label: String, boxed: bool, top: bool) -> Scope {
@@ -243,9 +257,10 @@ impl Builder<'_> {
                         _ => None,
                     });
                     let count = source_rules.map_or(c.choices.len(), |a| a.len());
+                    let by_pointer: HashMap<&str, _> = c.choices.iter().map(|b| (b.next.pointer.as_str(), b)).collect();
                     for i in 0..count {
                         let next_ptr = format!("{}/Choices/{i}/Next", st.pointer);
-                        let modelled = c.choices.iter().find(|b| b.next.pointer == next_ptr).or_else(|| source_rules.is_none().then(|| &c.choices[i]));
+                        let modelled = by_pointer.get(next_ptr.as_str()).copied().or_else(|| source_rules.is_none().then(|| &c.choices[i]));
                         let (target, text) = match modelled {
                             Some(br) => {
                                 let text = match &br.rule {

@@ -52,8 +52,10 @@ pub(super) fn hash(a: &Args) -> Result<Value, Failure> {
 pub(super) fn split(a: &Args) -> Result<Value, Failure> {
     let s = a.str(0, "input")?;
     let delims = a.str(1, "delimiter")?;
+    // a set, not a scan of the delimiter per character: a long delimiter made this quadratic
+    let delims: std::collections::HashSet<char> = delims.chars().collect();
     Ok(Value::Array(
-        s.split(|c| delims.contains(c))
+        s.split(|c| delims.contains(&c))
             .filter(|t| !t.is_empty())
             .map(|t| Value::String(t.to_owned()))
             .collect(),

@@ -326,6 +326,7 @@ pub fn validate<'a>(
                         arg
                     } else {
                         Val::Arr(Rc::new(Arr {
+                            depth: 1 + arg.depth(),
                             items: vec![arg],
                             ..Arr::default()
                         }))

@@ -13,7 +13,7 @@ use asl_syntax::jsonata::{BinOp, Expr, Kind};
 use super::error::{JError, JResult};
 use super::functions;
 use super::json;
-use super::value::{Arr, Closure, Func, Obj, Val};
+use super::value::{depth_of, Arr, Closure, Func, MAX_VALUE_DEPTH, Obj, Val};
 use crate::env::Env;
 
 pub type Res<'a> = JResult<Option<Val<'a>>>;
@@ -27,6 +27,26 @@ const MAX_DEPTH: usize = 350;
 /// tail-recursive loops, which use no stack.
 const MAX_STEPS: u64 = 10_000_000;
 
+/// Bytes an evaluation may build (strings, array items, object members, frames; counted where
+/// they are built, not where they are passed on), before it fails with U1001. AWS states no
+/// limit; without one, `$s & $s` doubled 30 times or `[1..1e7].[1..1e7]` took gigabytes and
+/// aborted the process. 256 MiB is a thousand times AWS's 256 KiB payload limit.
+pub const MAX_BUILT_BYTES: usize = 256 << 20;
+
+/// What a built value is counted as: its text, or 24 bytes per array item (a `Val`) and 64 per
+/// object member (key and slot) besides the key's text.
+fn built_bytes(v: &Val) -> usize {
+    match v {
+        Val::Str(s) => s.len(),
+        Val::Arr(a) => 24 * a.items.len(),
+        Val::Obj(o) => o.iter().map(|(k, _)| 64 + k.len()).sum(),
+        _ => 0,
+    }
+}
+
+/// What a variable frame is counted as (the frame, its variables and their vector).
+const FRAME_BYTES: usize = 256;
+
 pub struct Frame<'a> {
     vars: Vec<(&'a str, Option<Val<'a>>)>,
     parent: Option<usize>,
@@ -39,6 +59,8 @@ pub struct Ev<'a> {
     frames: RefCell<Vec<Frame<'a>>>,
     depth: Cell<usize>,
     steps: Cell<u64>,
+    /// Bytes built so far (see [`MAX_BUILT_BYTES`]).
+    built: Cell<usize>,
     /// `$now()`/`$millis()` are fixed for one evaluation.
     pub(crate) now_ms: Cell<Option<i64>>,
 }
@@ -53,11 +75,38 @@ impl<'a> Ev<'a> {
             }]),
             depth: Cell::new(0),
             steps: Cell::new(0),
+            built: Cell::new(0),
             now_ms: Cell::new(None),
         }
     }
 
+    /// Counts `bytes` more built, or fails once [`MAX_BUILT_BYTES`] are passed.
+    pub fn charge(&self, bytes: usize) -> JResult<()> {
+        let built = self.built.get().saturating_add(bytes);
+        self.built.set(built);
+        if built > MAX_BUILT_BYTES {
+            return Err(JError::new("U1001").message(format!(
+                "Expression evaluation used too much memory: it built more than {} MiB of values",
+                MAX_BUILT_BYTES >> 20
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fails as [`Ev::charge`] would if `bytes` more were built, without counting them: for
+    /// built-ins that can make a large value in one step (`$join` of a string shared many
+    /// times), checked before they build it; the value is counted once it is returned.
+    pub fn room_for(&self, bytes: usize) -> JResult<()> {
+        if self.built.get().saturating_add(bytes) > MAX_BUILT_BYTES {
+            return self.charge(bytes);
+        }
+        Ok(())
+    }
+
     pub fn new_frame(&self, parent: usize) -> usize {
+        // frames live until the evaluation ends (closures refer to them by index); an infinite
+        // tail-recursive loop makes one per call
+        self.built.set(self.built.get().saturating_add(FRAME_BYTES));
         let mut f = self.frames.borrow_mut();
         f.push(Frame {
             vars: vec![],
@@ -127,7 +176,25 @@ impl<'a> Ev<'a> {
         self.depth.set(d);
         let r = self.eval_at_depth(e, input, frame);
         self.depth.set(d - 1);
-        r
+        let v = r?;
+        if let Some(v) = &v {
+            self.check_built(e, v)?;
+        }
+        Ok(v)
+    }
+
+    /// Counts a value `e` built against the budget, and bounds its nesting.
+    fn check_built(&self, e: &Expr, v: &Val<'a>) -> JResult<()> {
+        // forms that pass values on rather than build them are not counted again
+        if !matches!(e.kind, Kind::Variable(_) | Kind::Name(_) | Kind::Path { .. } | Kind::Block(_) | Kind::Condition { .. } | Kind::Bind { .. } | Kind::Parent(_)) {
+            self.charge(built_bytes(v))?;
+        }
+        if matches!(v, Val::Arr(_) | Val::Obj(_)) && v.depth() > MAX_VALUE_DEPTH {
+            return Err(JError::new("U1001").message(format!(
+                "Expression evaluation built a value nested deeper than {MAX_VALUE_DEPTH} levels"
+            )));
+        }
+        Ok(())
     }
 
     #[inline(never)]
@@ -293,6 +360,7 @@ impl<'a> Ev<'a> {
             }
         }
         Ok(Val::Arr(Rc::new(Arr {
+            depth: depth_of(&out),
             items: out,
             cons,
             ..Arr::default()
@@ -338,6 +406,19 @@ impl<'a> Ev<'a> {
             _ => {}
         }
         let r = self.eval(rhs, input, frame)?;
+        // the two operators that can make a large value from small operands: checked against
+        // the memory budget before it exists, so an evaluation stops short of the budget
+        // rather than allocating past it
+        match (op, &l, &r) {
+            // (a range past JSONata's own limit is its error D2014, left to `ops`)
+            (BinOp::Range, Some(Val::Num(a)), Some(Val::Num(b))) if b > a && b - a < 1e7 => {
+                self.room_for(24 * ((b - a) as usize + 1))?;
+            }
+            (BinOp::Concat, Some(a), Some(b)) => {
+                self.room_for(a.as_str().map_or(0, str::len) + b.as_str().map_or(0, str::len))?;
+            }
+            _ => {}
+        }
         super::ops::binary(op, l, r).map_err(|e| e.or_token(op.symbol()).at(pos))
     }
 
@@ -459,6 +540,7 @@ fn wildcard<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
         }
     }
     Some(Val::Arr(Rc::new(Arr {
+        depth: depth_of(&out),
         items: out,
         seq,
         ..Arr::default()

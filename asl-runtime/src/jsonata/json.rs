@@ -104,9 +104,13 @@ pub fn stringify(v: &Val) -> Option<String> {
     .then_some(out)
 }
 
+/// Longest text written: a value holding one large string many times (it is shared, so it
+/// costs little to build) would otherwise be written out in full, gigabytes in one step.
+const MAX_TEXT: usize = super::eval::MAX_BUILT_BYTES;
+
 /// `$string`'s serialisation of a non-string value: `JSON.stringify` with JSONata's replacer,
-/// optionally pretty-printed with two spaces.
-pub fn stringify_jsonata(v: &Val, pretty: bool) -> String {
+/// optionally pretty-printed with two spaces. Fails (U1001) past [`MAX_TEXT`].
+pub fn stringify_jsonata(v: &Val, pretty: bool) -> super::error::JResult<String> {
     let mut out = String::new();
     write(
         &mut out,
@@ -117,7 +121,13 @@ pub fn stringify_jsonata(v: &Val, pretty: bool) -> String {
         },
         0,
     );
-    out
+    if out.len() > MAX_TEXT {
+        return Err(super::error::JError::new("U1001").message(format!(
+            "Expression evaluation used too much memory: $string would write more than {} MiB",
+            MAX_TEXT >> 20
+        )));
+    }
+    Ok(out)
 }
 
 /// Writes `v`; returns false (writing nothing) where `JSON.stringify` yields `undefined`.
@@ -154,6 +164,9 @@ fn write(out: &mut String, v: &Val, st: &Style, level: usize) -> bool {
             }
             out.push('[');
             for (i, item) in items.iter().enumerate() {
+                if out.len() > MAX_TEXT {
+                    return true; // the caller sees the length and fails
+                }
                 if i > 0 {
                     out.push(',');
                 }
@@ -170,6 +183,9 @@ fn write(out: &mut String, v: &Val, st: &Style, level: usize) -> bool {
             let mut first = true;
             out.push('{');
             for (k, item) in entries.iter() {
+                if out.len() > MAX_TEXT {
+                    return true;
+                }
                 let mark = out.len();
                 if !first {
                     out.push(',');

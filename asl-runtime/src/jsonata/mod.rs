@@ -24,6 +24,8 @@ use serde_json::Value;
 
 use asl_syntax::jsonata::Expr;
 
+use value::Val;
+
 use crate::env::Env;
 use crate::error::{Failure, names};
 
@@ -90,6 +92,7 @@ pub(crate) fn evaluate_with_context<'a>(
         let v = value::Val::from_json(v);
         if v.is_array() {
             value::Val::Arr(Rc::new(value::Arr {
+                depth: 1 + v.depth(),
                 items: vec![v],
                 seq: true,
                 outer_wrapper: true,
@@ -102,7 +105,8 @@ pub(crate) fn evaluate_with_context<'a>(
     ev.bind(0, "$", ctx.clone());
     match ev.eval(expr, &ctx, 0) {
         Ok(None) => Ok(None),
-        Ok(Some(v)) => v.to_json().map(Some).ok_or(EvalError::UnsupportedResult),
+        Ok(Some(Val::Func(_))) => Err(EvalError::UnsupportedResult),
+        Ok(Some(v)) => v.to_result_json(eval::MAX_BUILT_BYTES).map_err(EvalError::Thrown),
         Err(e) => Err(EvalError::Thrown(e)),
     }
 }
@@ -112,7 +116,8 @@ pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>) -> Result<Option<Value>, Eval
     let ev = eval::Ev::new(*env);
     match ev.eval(expr, &None, 0) {
         Ok(None) => Ok(None),
-        Ok(Some(v)) => v.to_json().map(Some).ok_or(EvalError::UnsupportedResult),
+        Ok(Some(Val::Func(_))) => Err(EvalError::UnsupportedResult),
+        Ok(Some(v)) => v.to_result_json(eval::MAX_BUILT_BYTES).map_err(EvalError::Thrown),
         Err(e) => Err(EvalError::Thrown(e)),
     }
 }

@@ -8,7 +8,7 @@ use asl_syntax::jsonata::BinOp;
 use super::error::{JError, JResult};
 use super::eval::num_operand;
 use super::functions::string::to_string;
-use super::value::{Arr, Val};
+use super::value::{depth_of, Arr, Val};
 
 /// Largest sequence `..` may allocate (jsonata-js's limit).
 pub const MAX_RANGE: f64 = 1e7;
@@ -181,6 +181,7 @@ pub fn append<'a>(a: Option<Val<'a>>, b: Option<Val<'a>>) -> Option<Val<'a>> {
                 items.push(b);
             }
             Some(Val::Arr(Rc::new(Arr {
+                depth: depth_of(&items),
                 items,
                 ..Arr::default()
             })))

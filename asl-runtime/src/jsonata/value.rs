@@ -13,6 +13,27 @@ use super::functions::Builtin;
 
 pub type Obj<'a> = IndexMap<String, Val<'a>>;
 
+/// Deepest nesting of arrays and objects an evaluation may build (AWS states no limit; this
+/// keeps every recursive walk over a value, its conversion to JSON and its drop far inside a
+/// 2 MiB stack; the same as a payload's, [`crate::limits::MAX_PAYLOAD_DEPTH`]). Past it,
+/// evaluation fails with `States.QueryEvaluationError`.
+pub const MAX_VALUE_DEPTH: u32 = 256;
+
+/// An object built during evaluation, with its nesting depth.
+#[derive(Clone, Default)]
+pub struct ObjVal<'a> {
+    pub map: Obj<'a>,
+    /// 1 + the deepest member's depth.
+    pub depth: u32,
+}
+
+impl<'a> std::ops::Deref for ObjVal<'a> {
+    type Target = Obj<'a>;
+    fn deref(&self) -> &Obj<'a> {
+        &self.map
+    }
+}
+
 #[derive(Clone)]
 pub enum Val<'a> {
     Null,
@@ -22,7 +43,7 @@ pub enum Val<'a> {
     /// Borrowed input: only strings, arrays and objects (scalars are converted on the way in).
     Json(&'a Value),
     Arr(Rc<Arr<'a>>),
-    Obj(Rc<Obj<'a>>),
+    Obj(Rc<ObjVal<'a>>),
     Func(Rc<Func<'a>>),
     /// A stream of tuples (a path carrying ancestry for `%`).
     Tuples(Rc<Vec<Tuple<'a>>>),
@@ -32,6 +53,8 @@ pub enum Val<'a> {
 #[derive(Clone, Default)]
 pub struct Arr<'a> {
     pub items: Vec<Val<'a>>,
+    /// 1 + the deepest item's depth (see [`depth_of`]); kept by every constructor.
+    pub depth: u32,
     /// A result sequence (singletons are unwrapped) rather than an array value.
     pub seq: bool,
     pub keep_singleton: bool,
@@ -122,6 +145,7 @@ impl<'a> Val<'a> {
 
     pub fn seq(items: Vec<Val<'a>>) -> Val<'a> {
         Val::Arr(Rc::new(Arr {
+            depth: depth_of(&items),
             items,
             seq: true,
             ..Arr::default()
@@ -130,13 +154,28 @@ impl<'a> Val<'a> {
 
     pub fn array(items: Vec<Val<'a>>) -> Val<'a> {
         Val::Arr(Rc::new(Arr {
+            depth: depth_of(&items),
             items,
             ..Arr::default()
         }))
     }
 
     pub fn object(o: Obj<'a>) -> Val<'a> {
-        Val::Obj(Rc::new(o))
+        Val::Obj(Rc::new(ObjVal { depth: 1 + o.values().map(Val::depth).max().unwrap_or(0), map: o }))
+    }
+
+    /// Nesting depth of arrays and objects built during evaluation (input JSON counts as one
+    /// level: a payload is at most `limits::MAX_PAYLOAD_DEPTH` deep, and the result's real depth
+    /// is checked where it is copied out, in [`Val::to_result_json`]). Constant time: built
+    /// values keep theirs.
+    pub fn depth(&self) -> u32 {
+        match self {
+            Val::Arr(a) => a.depth,
+            Val::Obj(o) => o.depth,
+            Val::Json(_) => 1,
+            Val::Tuples(t) => 1 + t.iter().map(|t| t.at.depth()).max().unwrap_or(0),
+            _ => 0,
+        }
     }
 
     pub fn as_num(&self) -> Option<f64> {
@@ -276,6 +315,71 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Converts an expression's result to JSON, as [`Val::to_json`] does, but failing where
+    /// AWS fails: on a number that is not finite (`1.79e308 * 10`; D1001, jsonata-js's error
+    /// for such numbers), and (U1001) when the JSON would be over `budget` bytes, which a value
+    /// sharing one large string many times reaches without having cost much to build.
+    pub fn to_result_json(&self, budget: usize) -> Result<Option<Value>, super::error::JError> {
+        use super::error::JError;
+        fn walk(v: &Val, left: &mut usize, budget: usize, depth: usize) -> Result<Option<Value>, JError> {
+            // input JSON counts as one level where values are built (see `depth`): here,
+            // where it is copied into the result, its real depth counts
+            let room = crate::limits::MAX_PAYLOAD_DEPTH.saturating_sub(depth);
+            if matches!(v, Val::Json(j) if crate::limits::deeper_than(j, room)) || (room == 0 && matches!(v, Val::Arr(_) | Val::Obj(_))) {
+                return Err(JError::new("U1001").message(format!(
+                    "Expression evaluation built a value nested deeper than {} levels",
+                    crate::limits::MAX_PAYLOAD_DEPTH
+                )));
+            }
+            let cost = match v {
+                Val::Str(s) => s.len(),
+                Val::Json(j) => json_size_within(j, *left),
+                _ => 8,
+            };
+            if cost > *left {
+                return Err(JError::new("U1001").message(format!(
+                    "Expression evaluation used too much memory: its result would be more than {} MiB of JSON",
+                    budget >> 20
+                )));
+            }
+            *left -= cost;
+            Ok(Some(match v {
+                Val::Num(n) if !n.is_finite() => {
+                    return Err(JError::new("D1001").value_text(super::json::js_number(*n)));
+                }
+                Val::Arr(a) => {
+                    if a.outer_wrapper && a.items.len() == 1 {
+                        return walk(&a.items[0], left, budget, depth);
+                    }
+                    let mut out = Vec::with_capacity(a.items.len());
+                    for x in &a.items {
+                        out.push(walk(x, left, budget, depth + 1)?.unwrap_or(Value::Null));
+                    }
+                    Value::Array(out)
+                }
+                Val::Obj(o) => {
+                    let mut m = serde_json::Map::with_capacity(o.len());
+                    for (k, x) in o.iter() {
+                        if let Some(j) = walk(x, left, budget, depth + 1)? {
+                            m.insert(k.clone(), j);
+                        }
+                    }
+                    Value::Object(m)
+                }
+                Val::Tuples(t) => {
+                    let mut out = Vec::with_capacity(t.len());
+                    for x in t.iter() {
+                        out.push(walk(&x.at, left, budget, depth + 1)?.unwrap_or(Value::Null));
+                    }
+                    Value::Array(out)
+                }
+                other => return Ok(other.to_json()),
+            }))
+        }
+        let mut left = budget;
+        walk(self, &mut left, budget, 0)
+    }
+
     /// Converts to JSON. Functions inside arrays and objects are dropped or nulled as
     /// `JSON.stringify` does; a function at the top returns `None`.
     pub fn to_json(&self) -> Option<Value> {
@@ -313,6 +417,40 @@ impl<'a> Val<'a> {
             ),
         })
     }
+}
+
+/// About how many bytes of JSON text `v` is (8 per scalar or bracket, plus the text of
+/// strings and keys), counting no further than just past `cap`: the cost of reading it is then
+/// at most what the caller may still spend.
+fn json_size_within(v: &Value, cap: usize) -> usize {
+    let mut size = 0usize;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        size += match v {
+            Value::String(s) => s.len(),
+            Value::Array(a) => {
+                stack.extend(a.iter());
+                8
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    size += k.len();
+                    stack.push(x);
+                }
+                8
+            }
+            _ => 8,
+        };
+        if size > cap {
+            break;
+        }
+    }
+    size
+}
+
+/// The depth of an array of `items`.
+pub fn depth_of(items: &[Val]) -> u32 {
+    1 + items.iter().map(Val::depth).max().unwrap_or(0)
 }
 
 fn tuple_to_obj<'a>(t: &Tuple<'a>) -> Val<'a> {

@@ -12,6 +12,7 @@ mod lexer;
 mod lower;
 mod node;
 mod parser;
+pub use parser::MAX_DEPTH;
 mod process;
 pub mod signature;
 #[cfg(feature = "tokens")]

@@ -13,11 +13,14 @@ pub struct Parser<'s> {
     lexer: Lexer<'s>,
     /// The current token; `None` is `(end)`.
     cur: Option<Token>,
-    /// Nesting depth, bounded so that hostile input cannot overflow the stack.
+    /// Depth of the tree being built: nesting plus the terms of operator chains (`a + b + c`
+    /// builds a tree as deep as it is long). Bounded so that no later pass over the tree, nor
+    /// rustc compiling it as a `static`, can overflow its stack.
     depth: usize,
 }
 
-const MAX_DEPTH: usize = 100;
+/// Deepest tree an expression may build: nesting levels plus chained operator terms.
+pub const MAX_DEPTH: usize = 100;
 
 /// Left binding power of an operator symbol.
 fn lbp(op: &str) -> u32 {
@@ -153,13 +156,20 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn expression(&mut self, rbp: u32) -> R<Node> {
+    /// One level deeper, or the error for an expression deeper than [`MAX_DEPTH`].
+    fn deeper(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(
-                SynErr::new(Code::S0201, self.pos()).token("(expression nested too deeply)")
-            );
+            return Err(SynErr::new(Code::S0201, self.pos()).token(format!(
+                "(expression nested or chained deeper than {MAX_DEPTH} levels)"
+            )));
         }
+        Ok(())
+    }
+
+    fn expression(&mut self, rbp: u32) -> R<Node> {
+        let entry = self.depth;
+        self.deeper()?;
         let t = self
             .cur
             .take()
@@ -167,11 +177,13 @@ impl<'s> Parser<'s> {
         self.advance(None, true)?;
         let mut left = self.nud(t)?;
         while rbp < self.cur_lbp() {
+            // each operator applied in this loop puts `left` one level deeper in the tree
+            self.deeper()?;
             let t = self.cur.take().expect("an operator with a binding power");
             self.advance(None, false)?;
             left = self.led(t, left)?;
         }
-        self.depth -= 1;
+        self.depth = entry;
         Ok(left)
     }
 

@@ -4,6 +4,8 @@
 //! Type symbols: `s` string, `n` number, `b` boolean, `l` null, `a` array, `o` object,
 //! `f` function, `m` missing (undefined); `j` any JSON value and `x` anything.
 
+use std::collections::HashSet;
+
 use super::error::{Code, SynErr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +112,13 @@ impl Signature {
             }
             pos += 1;
         }
+        // matching recurses once per parameter
+        if params.len() > super::parser::MAX_DEPTH {
+            return Err(SynErr::new(Code::S0201, 0).token(format!(
+                "(signature with more than {} parameters)",
+                super::parser::MAX_DEPTH
+            )));
+        }
         Ok(Signature { params })
     }
 
@@ -117,7 +126,7 @@ impl Signature {
     /// of `syms` it took (empty for a missing optional one).
     pub fn match_args(&self, syms: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
         let mut spans = Vec::with_capacity(self.params.len());
-        self.match_from(0, syms, 0, true, &mut spans)
+        self.match_from(0, syms, 0, true, &mut spans, &mut HashSet::new())
             .then_some(spans)
     }
 
@@ -129,7 +138,7 @@ impl Signature {
                 params: self.params[..k].to_vec(),
             };
             let mut spans = vec![];
-            if !prefix.match_from(0, syms, 0, false, &mut spans) {
+            if !prefix.match_from(0, syms, 0, false, &mut spans, &mut HashSet::new()) {
                 return good_to + 1;
             }
             good_to = spans.last().map_or(0, |s| s.end);
@@ -144,10 +153,17 @@ impl Signature {
         i: usize,
         anchored: bool,
         spans: &mut Vec<std::ops::Range<usize>>,
+        failed: &mut HashSet<(usize, usize)>,
     ) -> bool {
         let Some(param) = self.params.get(p) else {
             return !anchored || i == syms.len();
         };
+        // whether parameters from `p` on match from symbol `i` does not depend on how the
+        // earlier ones matched: remembering failures keeps optional parameters from
+        // backtracking exponentially
+        if failed.contains(&(p, i)) {
+            return false;
+        }
         let ok = |s: u8| param.accepts.as_bytes().contains(&s);
         let run = syms[i..].iter().take_while(|&&s| ok(s)).count();
         let (min, max) = match param.quant {
@@ -158,14 +174,16 @@ impl Signature {
         let mut n = run.min(max);
         loop {
             if n < min {
+                failed.insert((p, i));
                 return false;
             }
             spans.push(i..i + n);
-            if self.match_from(p + 1, syms, i + n, anchored, spans) {
+            if self.match_from(p + 1, syms, i + n, anchored, spans, failed) {
                 return true;
             }
             spans.pop();
             if n == 0 {
+                failed.insert((p, i));
                 return false;
             }
             n -= 1;

@@ -71,24 +71,31 @@ impl CmpOp {
 
 /// Parses `a || b && !(c)` up to (not including) the closing `)` of `[?(`.
 pub(super) fn parse_filter(c: &mut Cursor) -> Result<Filter, SyntaxError> {
+    let entry = c.depth;
     let mut left = parse_and(c)?;
     loop {
         c.skip_ws();
         if !c.eat_str("||") {
+            c.depth = entry;
             return Ok(left);
         }
+        // each term of the chain puts the ones before it a level deeper
+        c.deeper()?;
         let right = parse_and(c)?;
         left = Filter::Or(Ptr::new(left), Ptr::new(right));
     }
 }
 
 fn parse_and(c: &mut Cursor) -> Result<Filter, SyntaxError> {
+    let entry = c.depth;
     let mut left = parse_unary(c)?;
     loop {
         c.skip_ws();
         if !c.eat_str("&&") {
+            c.depth = entry;
             return Ok(left);
         }
+        c.deeper()?;
         let right = parse_unary(c)?;
         left = Filter::And(Ptr::new(left), Ptr::new(right));
     }
@@ -98,10 +105,15 @@ fn parse_unary(c: &mut Cursor) -> Result<Filter, SyntaxError> {
     c.skip_ws();
     if c.rest().starts_with('!') && !c.rest().starts_with("!=") {
         c.bump();
-        return Ok(Filter::Not(Ptr::new(parse_unary(c)?)));
+        c.deeper()?;
+        let f = parse_unary(c)?;
+        c.depth -= 1;
+        return Ok(Filter::Not(Ptr::new(f)));
     }
     if c.eat('(') {
+        c.deeper()?;
         let f = parse_filter(c)?;
+        c.depth -= 1;
         c.skip_ws();
         if !c.eat(')') {
             return Err(c.err("expected `)` in filter"));

@@ -9,7 +9,7 @@ mod parse;
 mod tokens;
 
 pub use filter::{CmpOp, Filter, Operand};
-pub use parse::{parse_path, parse_reference_path};
+pub use parse::{MAX_DEPTH, parse_path, parse_reference_path};
 
 use crate::{List, Ptr, Str};
 

@@ -153,7 +153,9 @@ fn parse_bracket(c: &mut Cursor) -> Result<Seg, SyntaxError> {
             if !c.eat('(') {
                 return Err(c.err("expected `(` after `[?`"));
             }
+            c.deeper()?;
             let f = parse_filter(c)?;
+            c.depth -= 1;
             c.skip_ws();
             if !c.eat(')') {
                 return Err(c.err("expected `)` to close the filter"));
@@ -281,11 +283,27 @@ fn parse_indices(c: &mut Cursor) -> Result<Seg, SyntaxError> {
 pub(super) struct Cursor<'a> {
     pub(super) src: &'a str,
     pub(super) pos: usize,
+    /// Depth of the filter tree being built: nesting plus chained `&&`/`||` terms.
+    pub(super) depth: usize,
 }
+
+/// Deepest filter tree a path may build (nested filters, parentheses, `!` and chained `&&`/`||`
+/// terms count): every later pass over the tree recurses, at build time and at run time.
+pub const MAX_DEPTH: usize = 100;
 
 impl<'a> Cursor<'a> {
     pub(super) fn new(src: &'a str) -> Self {
-        Cursor { src, pos: 0 }
+        Cursor { src, pos: 0, depth: 0 }
+    }
+    /// One level deeper, or the error for a filter deeper than [`MAX_DEPTH`].
+    pub(super) fn deeper(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(format!(
+                "filters nest or chain deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(())
     }
     pub(super) fn eof(&self) -> bool {
         self.pos >= self.src.len()

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::Args;
 use crate::jsonata::eval::{Ev, Res};
 use crate::jsonata::ops::{self, deep_equal};
-use crate::jsonata::value::{Arr, Val};
+use crate::jsonata::value::{depth_of, Arr, Val};
 
 fn numbers(a: &Args) -> Option<Vec<f64>> {
     a.get(0)
@@ -92,6 +92,7 @@ pub fn distinct<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         }
     }
     Ok(Some(Val::Arr(Rc::new(Arr {
+        depth: depth_of(&out),
         items: out,
         seq: v.is_seq(),
         ..Arr::default()

@@ -373,6 +373,15 @@ fn iso_week(y: i64, m: i64, d: i64) -> i64 {
     (thursday - days_from_civil(ty, 1, 1)) / 7 + 1
 }
 
+/// `n` (not negative) with leading zeros to `width` digits. Not `format!("{:0w$}")`: its width
+/// must fit in a u16, and a picture with more digits than that made it panic.
+fn zero_padded(n: impl std::fmt::Display, width: usize) -> String {
+    let digits = n.to_string();
+    let mut out = "0".repeat(width.saturating_sub(digits.len()));
+    out.push_str(&digits);
+    out
+}
+
 fn format_zone(m: &Marker, oh: i64, om: i64) -> String {
     let total = oh * 100 + om;
     if total == 0 && m.modifier == Some('t') {
@@ -387,15 +396,15 @@ fn format_zone(m: &Marker, oh: i64, om: i64) -> String {
     let (ah, am) = (oh.abs(), om.abs());
     let body = if m.presentation.contains(':') {
         let hw = m.presentation.split(':').next().map_or(2, |p| p.len());
-        format!("{:0hw$}:{:02}", ah, am, hw = hw)
+        format!("{}:{:02}", zero_padded(ah, hw), am)
     } else if digits.len() <= 2 {
         if am != 0 {
-            format!("{:0w$}:{:02}", ah, am, w = digits.len().max(1))
+            format!("{}:{:02}", zero_padded(ah, digits.len().max(1)), am)
         } else {
-            format!("{:0w$}", ah, w = digits.len().max(1))
+            zero_padded(ah, digits.len().max(1))
         }
     } else {
-        format!("{:0w$}", ah * 100 + am, w = digits.len())
+        zero_padded(ah * 100 + am, digits.len())
     };
     let z = format!("{sign}{body}");
     if m.component == 'z' {
@@ -486,7 +495,7 @@ pub fn format_integer(v: i64, picture: &str) -> JResult<String> {
                 .rev()
                 .position(|c| !c.is_ascii_digit() && c != '#')
                 .and_then(|i| p.chars().rev().nth(i).map(|c| (c, i)));
-            let digits = format!("{:0w$}", v.unsigned_abs(), w = mandatory);
+            let digits = zero_padded(v.unsigned_abs(), mandatory);
             let body = match sep {
                 Some((c, every)) if every > 0 => {
                     let chars: Vec<char> = digits.chars().collect();

@@ -308,15 +308,21 @@ fn validate(p: &Props, parts: &Parts) -> JResult<()> {
 fn analyse(p: &Props, parts: &Parts) -> Pic {
     let is_digit = p.digits();
     let groups = |part: &[char], to_left: bool| -> Vec<usize> {
+        // digits before each index of `part`, so that each separator's count is one lookup
+        // (counting them afresh for each separator was quadratic in the picture)
+        let mut before = Vec::with_capacity(part.len() + 1);
+        before.push(0usize);
+        for &c in part {
+            before.push(before[before.len() - 1] + usize::from(is_digit(c) || c == p.digit));
+        }
+        let total = before[part.len()];
         let mut out = vec![];
         let mut pos = index_of(part, p.grouping);
         while let Some(g) = pos {
-            let side = if to_left { &part[..g] } else { &part[g..] };
-            out.push(
-                side.iter()
-                    .filter(|&&c| is_digit(c) || c == p.digit)
-                    .count(),
-            );
+            // `g` may come from the integer part while `part` is the fraction: clamped to it,
+            // as JavaScript's `substring` does (slicing past the end panicked)
+            let at = before[g.min(part.len())];
+            out.push(if to_left { at } else { total - at });
             // jsonata-js searches the integer part for the next separator
             pos = parts
                 .integer
@@ -336,7 +342,8 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
                 if b == 0 { a } else { gcd(b, a % b) }
             }
             let factor = int_groups.iter().cloned().reduce(gcd).unwrap_or(0);
-            if factor > 0 && (1..=int_groups.len()).all(|i| int_groups.contains(&(i * factor))) {
+            let present: std::collections::HashSet<usize> = int_groups.iter().copied().collect();
+            if factor > 0 && (1..=int_groups.len()).all(|i| present.contains(&(i * factor))) {
                 factor
             } else {
                 0
@@ -386,6 +393,10 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
     }
 }
 
+/// Separators times digits that `$formatNumber` inserts at most (a few thousand separators in a
+/// number as long; real pictures have a handful).
+const MAX_GROUPING_WORK: usize = 10_000_000;
+
 pub fn format_number<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(value) = a.num(0) else {
         return Ok(None);
@@ -431,6 +442,11 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
         pics.push(neg);
     }
     let pic = if value >= 0.0 { &pics[0] } else { &pics[1] };
+    // jsonata-js rounds with JavaScript's `toFixed`, which takes at most 100 digits and throws
+    // past them (here, rounding to more digits overflowed and printed `inf`)
+    if pic.max_frac > 100 {
+        return Err(JError::new("RangeError").message("toFixed() digits argument must be between 0 and 100"));
+    }
     let adjusted = if pic.picture.contains(&p.percent) {
         value * 100.0
     } else if pic.picture.contains(&p.permille) {
@@ -461,7 +477,11 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
     let rounded = round(mantissa, pic.max_frac as i32);
     let zero = p.zero;
     let make_string = |v: f64, dp: usize| -> Vec<char> {
-        let s = format!("{:.*}", dp, v.abs());
+        // an f64's exact decimal expansion ends within 1,074 fractional digits, and a
+        // formatting precision must fit in a u16 (a longer picture made this panic): zeros
+        // written after it are the same digits
+        let mut s = format!("{:.*}", dp.min(1_100), v.abs());
+        s.extend(std::iter::repeat_n('0', dp.saturating_sub(1_100)));
         s.chars()
             .map(|c| {
                 if c.is_ascii_digit() {
@@ -495,6 +515,15 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
         s.extend(std::iter::repeat_n(zero, pad_right as usize));
     }
     let mut dec = index_of(&s, p.decimal).unwrap_or(0);
+    // each separator below is inserted into the digits (as jsonata-js does, one at a time); a
+    // picture with tens of thousands of them took seconds, so such work is refused
+    let separators = if pic.regular > 0 { dec / pic.regular } else { pic.int_groups.len() } + pic.frac_groups.len();
+    if separators.saturating_mul(s.len()) > MAX_GROUPING_WORK {
+        return Err(JError::new("U1001").message(format!(
+            "Expression evaluation timeout: the picture string places {separators} grouping separators in {} digits",
+            s.len()
+        )));
+    }
     if pic.regular > 0 {
         let groups = if dec >= 1 { (dec - 1) / pic.regular } else { 0 };
         for g in 1..=groups {

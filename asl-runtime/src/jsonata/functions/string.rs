@@ -18,7 +18,7 @@ pub fn to_string(v: &Val, pretty: bool) -> JResult<String> {
         Val::Func(_) => Ok(String::new()),
         Val::Num(n) if !n.is_finite() => Err(JError::new("D3001").value(Some(v))),
         _ if has_non_finite(v) => Err(JError::new("D1001").value_text("null")),
-        _ => Ok(stringify_jsonata(v, pretty)),
+        _ => stringify_jsonata(v, pretty),
     }
 }
 
@@ -277,6 +277,8 @@ pub fn replace<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
             if limit.is_some_and(|l| count >= l) {
                 break;
             }
+            // each match may add a long replacement
+            ev.room_for(out.len())?;
             out.push_str(&st[pos..pos + off]);
             out.push_str(&replacement);
             pos += off + pattern.len();
@@ -292,6 +294,7 @@ pub fn replace<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let mut out = String::new();
     let mut pos = 0;
     for m in &ms {
+        ev.room_for(out.len())?;
         out.push_str(&st[pos..m.start]);
         match a.get(2) {
             Some(r) if r.is_str() => out.push_str(&substitute(r.as_str().unwrap_or(""), m)),
@@ -338,14 +341,14 @@ pub fn split<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     Ok(Some(Val::array(parts.into_iter().map(Val::str).collect())))
 }
 
-pub fn join<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
+pub fn join<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(arr) = a.get(0) else { return Ok(None) };
     let sep = a.str(1).unwrap_or("");
-    let parts: Vec<String> = arr
-        .items()
-        .iter()
-        .map(|v| v.as_str().unwrap_or("").to_string())
-        .collect();
+    let items = arr.items();
+    // the parts may be one large string many times over: measured before anything is copied
+    let total = items.iter().map(|v| v.as_str().map_or(0, str::len) + sep.len()).sum();
+    ev.room_for(total)?;
+    let parts: Vec<&str> = items.iter().map(|v| v.as_str().unwrap_or("")).collect();
     s(parts.join(sep))
 }
 

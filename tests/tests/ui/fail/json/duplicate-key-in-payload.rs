@@ -1,0 +1,3 @@
+asl_runtime::asl!("duplicate-key-in-payload.json");
+
+fn main() {}

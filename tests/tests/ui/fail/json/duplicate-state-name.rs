@@ -1,0 +1,3 @@
+asl_runtime::asl!("duplicate-state-name.json");
+
+fn main() {}
