@@ -113,12 +113,24 @@ impl ExecJournal {
     fn put(&self, scope: &str, frame: Value) {
         self.push(Write::PutFrame { execution_arn: self.arn.clone(), scope: scope.to_owned(), frame });
     }
+
+    /// Hands what is recorded so far to the writer without waiting: every transition is
+    /// committed (group commit shares the fsync), so a finished branch or a Task's result is not
+    /// lost while a sibling waits.
+    fn flush(&self) {
+        let writes = self.take_pending();
+        if !writes.is_empty() {
+            let (tx, _) = oneshot::channel();
+            let _ = self.writer.send((writes, tx));
+        }
+    }
 }
 
 impl Journal for ExecJournal {
     fn entered(&self, scope: &ScopeKey, position: &Position) {
         self.positions.lock().unwrap().insert(scope.to_string(), position.clone());
         self.put(scope, position_frame(position));
+        self.flush();
     }
 
     fn waiting(&self, scope: &ScopeKey, waiting: &Waiting) {
@@ -139,17 +151,20 @@ impl Journal for ExecJournal {
             }
         }
         self.put(scope, frame);
+        self.flush();
     }
 
     fn ended(&self, scope: &ScopeKey, ended: &Ended) {
         self.positions.lock().unwrap().remove(&**scope);
         self.put(scope, ended_frame(ended));
+        self.flush();
     }
 
     fn children_done(&self, scope: &ScopeKey, state: &str) {
         let prefix = format!("{scope}/{state}#");
         self.positions.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
         self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix });
+        self.flush();
     }
 
     fn sync(&self) -> BoxFuture<'static, Result<(), Failure>> {
