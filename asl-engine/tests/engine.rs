@@ -264,3 +264,70 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was() {
         assert_eq!(h.items.iter().filter(|e| e.event_type == "ExecutionStarted").count(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let handlers = {
+        let s = sent.clone();
+        Handlers::new().fallback(move |input: Value, _: TaskContext| {
+            let s = s.clone();
+            async move {
+                s.lock().unwrap().push(input["token"].as_str().unwrap().to_owned());
+                Ok(json!({"MessageId": "m"}))
+            }
+        })
+    };
+    let first = Engine::with_options(sqlite(&dir), "first".into(), options(300));
+    first.register_definition(MACHINE, TOKEN_FLOW, &handlers).unwrap();
+    let arn = first.start(MACHINE, None, json!({})).await.unwrap();
+    let token = loop {
+        if let Some(t) = sent.lock().unwrap().first().cloned() {
+            break t;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    first.crash();
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = Engine::with_options(sqlite(&dir), "second".into(), options(300));
+    second.register_definition(MACHINE, TOKEN_FLOW, &handlers).unwrap();
+    assert_eq!(second.recover().await.unwrap(), vec![arn.clone()]);
+    // Answered from a third engine (another process, say): the resumed execution sees it.
+    let other = Engine::with_options(sqlite(&dir), "other".into(), options(300));
+    other.send_task_success(&token, json!({"ok": 1})).await.unwrap();
+    let e = finished(&second, &arn).await;
+    assert_eq!(e.status, ExecutionStatus::Succeeded);
+    assert_eq!(e.output, Some(json!({"ok": 1})));
+    // The message with the token was not sent again.
+    assert_eq!(sent.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_activity_out_at_a_crash_is_answered_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
+    sqlite(&dir)
+        .apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })])
+        .await
+        .unwrap();
+    let def = format!(r#"{{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{activity}","End":true}}}}}}"#);
+    let first = Engine::with_options(sqlite(&dir), "first".into(), options(300));
+    first.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
+    let arn = first.start(MACHINE, None, json!({"v": 2})).await.unwrap();
+    let worker = Engine::with_options(sqlite(&dir), "worker".into(), options(300));
+    let task = worker.get_activity_task(activity, "w", Duration::from_secs(10)).await.unwrap().expect("a task");
+    first.crash();
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = Engine::with_options(sqlite(&dir), "second".into(), options(300));
+    second.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
+    assert_eq!(second.recover().await.unwrap(), vec![arn.clone()]);
+    // No second task is scheduled; the worker's answer ends the execution.
+    assert!(worker.get_activity_task(activity, "w2", Duration::from_millis(300)).await.unwrap().is_none());
+    worker.send_task_failure(&task.token, Some("Denied".into()), Some("no".into())).await.unwrap();
+    let e = finished(&second, &arn).await;
+    assert_eq!(e.status, ExecutionStatus::Failed);
+    assert_eq!(e.error.as_deref(), Some("Denied"));
+}
