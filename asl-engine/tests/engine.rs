@@ -4,14 +4,56 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_engine::store::{Activity, ExecutionStatus, SqliteStore, Store, Write};
+use asl_engine::store::{Activity, ExecutionStatus, PostgresOptions, PostgresStore, SqliteStore, Store, Write};
 use asl_engine::{Engine, EngineError, EngineOptions};
 use asl_runtime::{json, Handlers, TaskContext, Value};
 
 const MACHINE: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:M";
 
-fn sqlite(dir: &tempfile::TempDir) -> Arc<dyn Store> {
-    Arc::new(SqliteStore::open(dir.path().join("asl.db")).unwrap())
+/// One database the engines of a test share: an SQLite file, or a PostgreSQL schema of its own
+/// (dropped afterwards) when `ASL_TEST_POSTGRES` is set.
+enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres { conn: String, schema: String },
+}
+
+impl Db {
+    fn sqlite() -> Self {
+        Db::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    fn postgres() -> Option<Self> {
+        let conn = std::env::var("ASL_TEST_POSTGRES").ok()?;
+        Some(Db::Postgres { conn, schema: format!("asl_engine_test_{:016x}", fastrand::u64(..)) })
+    }
+
+    async fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite(dir) => Arc::new(SqliteStore::open(dir.path().join("asl.db")).unwrap()),
+            Db::Postgres { conn, schema } => Arc::new(
+                PostgresStore::connect_with(conn, PostgresOptions { schema: Some(schema.clone()), ..Default::default() })
+                    .await
+                    .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}")),
+            ),
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Db::Postgres { conn, schema } = self {
+            let (conn, schema) = (conn.clone(), schema.clone());
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    let (client, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+                    tokio::spawn(c);
+                    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+                })
+            })
+            .join();
+        }
+    }
 }
 
 fn options(lease_ms: i64) -> EngineOptions {
@@ -29,10 +71,8 @@ async fn finished(engine: &Engine, arn: &str) -> asl_engine::store::Execution {
     panic!("{arn} did not end");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn start_describe_list_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::with_options(sqlite(&dir), "p1".into(), options(5_000));
+async fn start_describe_list_history(db: Db) {
+        let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
     let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.a"},"Next":"T"},
         "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:T","End":true}}}"#;
     let handlers = Handlers::new().fallback(|input: Value, _: TaskContext| async move { Ok(json!({"got": input})) });
@@ -66,10 +106,8 @@ async fn start_describe_list_history() {
     assert!(engine.store().frames(&arn).await.unwrap().is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_name_and_input_while_running_is_the_same_execution() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::with_options(sqlite(&dir), "p1".into(), options(5_000));
+async fn the_same_name_and_input_while_running_is_the_same_execution(db: Db) {
+        let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
     let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}"#;
     engine.register_definition(MACHINE, def, &Handlers::new()).unwrap();
     let a = engine.start(MACHINE, Some("n".into()), json!({"a": 1})).await.unwrap();
@@ -91,11 +129,9 @@ const TOKEN_FLOW: &str = r#"{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
     "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
     "Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_answered_by_another_engine() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = Engine::with_options(sqlite(&dir), "a".into(), options(5_000));
-    let b = Engine::with_options(sqlite(&dir), "b".into(), options(5_000));
+async fn a_token_answered_by_another_engine(db: Db) {
+        let a = Engine::with_options(db.open().await, "a".into(), options(5_000));
+    let b = Engine::with_options(db.open().await, "b".into(), options(5_000));
     let sent = Arc::new(Mutex::new(Vec::<String>::new()));
     let s = sent.clone();
     let handlers = Handlers::new().fallback(move |input: Value, _: TaskContext| {
@@ -138,10 +174,8 @@ async fn a_token_answered_by_another_engine() {
     assert_eq!(e.error.as_deref(), Some("Denied"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_activity_fetched_and_answered() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = sqlite(&dir);
+async fn an_activity_fetched_and_answered(db: Db) {
+        let store = db.open().await;
     let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
     store
         .apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })])
@@ -152,7 +186,7 @@ async fn an_activity_fetched_and_answered() {
         "Done":{{"Type":"Pass","End":true}}}}}}"#);
     engine.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
     let arn = engine.start(MACHINE, None, json!({"promote": "v2"})).await.unwrap();
-    let worker = Engine::with_options(sqlite(&dir), "worker".into(), options(5_000));
+    let worker = Engine::with_options(db.open().await, "worker".into(), options(5_000));
     let task = worker.get_activity_task(activity, "w1", Duration::from_secs(10)).await.unwrap().expect("a task");
     assert_eq!(task.input, json!({"promote": "v2"}));
     assert_eq!(task.execution_arn, arn);
@@ -201,13 +235,12 @@ fn counting(calls: &Arc<Mutex<Vec<String>>>) -> Handlers {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restarted_engine_resumes_where_the_dead_one_was() {
+async fn a_restarted_engine_resumes_where_the_dead_one_was(outer: Db) {
     let calls = Arc::new(Mutex::new(Vec::new()));
     // The uninterrupted run.
     let expected = {
-        let dir = tempfile::tempdir().unwrap();
-        let engine = Engine::with_options(sqlite(&dir), "p0".into(), options(5_000));
+        let tmp = Db::sqlite();
+        let engine = Engine::with_options(tmp.open().await, "p0".into(), options(5_000));
         engine.register_definition(MACHINE, FLOW, &counting(&calls)).unwrap();
         let arn = engine.start(MACHINE, None, json!({"order": 7})).await.unwrap();
         let e = finished(&engine, &arn).await;
@@ -218,8 +251,8 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was() {
     // Map (item 1's end checkpointed, items 2 and 3 running).
     for (crash_when, scope, in_map) in [("/Fan#1", "ended", false), ("/Each#1", "ended", true)] {
         calls.lock().unwrap().clear();
-        let dir = tempfile::tempdir().unwrap();
-        let first = Engine::with_options(sqlite(&dir), "first".into(), options(600));
+        let db = if matches!(outer, Db::Sqlite(_)) { Db::sqlite() } else { Db::postgres().unwrap() };
+                let first = Engine::with_options(db.open().await, "first".into(), options(600));
         first.register_definition(MACHINE, FLOW, &counting(&calls)).unwrap();
         let arn = first.start(MACHINE, Some("x".into()), json!({"order": 7})).await.unwrap();
         let crash_after = format!("{crash_when} {scope}");
@@ -239,7 +272,7 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was() {
         let before = calls.lock().unwrap().clone();
         assert_eq!(before.iter().filter(|c| *c == "C").count(), 0, "{before:?}");
 
-        let second = Engine::with_options(sqlite(&dir), "second".into(), options(600));
+        let second = Engine::with_options(db.open().await, "second".into(), options(600));
         second.register_definition(MACHINE, FLOW, &counting(&calls)).unwrap();
         // Under a live lease nothing is taken over.
         assert!(second.recover().await.unwrap().is_empty());
@@ -265,10 +298,8 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+async fn a_token_out_at_a_crash_is_answered_after_the_restart(db: Db) {
+        let sent = Arc::new(Mutex::new(Vec::<String>::new()));
     let handlers = {
         let s = sent.clone();
         Handlers::new().fallback(move |input: Value, _: TaskContext| {
@@ -279,7 +310,7 @@ async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
             }
         })
     };
-    let first = Engine::with_options(sqlite(&dir), "first".into(), options(300));
+    let first = Engine::with_options(db.open().await, "first".into(), options(300));
     first.register_definition(MACHINE, TOKEN_FLOW, &handlers).unwrap();
     let arn = first.start(MACHINE, None, json!({})).await.unwrap();
     let token = loop {
@@ -291,11 +322,11 @@ async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
     first.crash();
     drop(first);
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let second = Engine::with_options(sqlite(&dir), "second".into(), options(300));
+    let second = Engine::with_options(db.open().await, "second".into(), options(300));
     second.register_definition(MACHINE, TOKEN_FLOW, &handlers).unwrap();
     assert_eq!(second.recover().await.unwrap(), vec![arn.clone()]);
     // Answered from a third engine (another process, say): the resumed execution sees it.
-    let other = Engine::with_options(sqlite(&dir), "other".into(), options(300));
+    let other = Engine::with_options(db.open().await, "other".into(), options(300));
     other.send_task_success(&token, json!({"ok": 1})).await.unwrap();
     let e = finished(&second, &arn).await;
     assert_eq!(e.status, ExecutionStatus::Succeeded);
@@ -304,24 +335,22 @@ async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
     assert_eq!(sent.lock().unwrap().len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_activity_out_at_a_crash_is_answered_after_the_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
-    sqlite(&dir)
+async fn an_activity_out_at_a_crash_is_answered_after_the_restart(db: Db) {
+        let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
+    db.open().await
         .apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })])
         .await
         .unwrap();
     let def = format!(r#"{{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{activity}","End":true}}}}}}"#);
-    let first = Engine::with_options(sqlite(&dir), "first".into(), options(300));
+    let first = Engine::with_options(db.open().await, "first".into(), options(300));
     first.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
     let arn = first.start(MACHINE, None, json!({"v": 2})).await.unwrap();
-    let worker = Engine::with_options(sqlite(&dir), "worker".into(), options(300));
+    let worker = Engine::with_options(db.open().await, "worker".into(), options(300));
     let task = worker.get_activity_task(activity, "w", Duration::from_secs(10)).await.unwrap().expect("a task");
     first.crash();
     drop(first);
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let second = Engine::with_options(sqlite(&dir), "second".into(), options(300));
+    let second = Engine::with_options(db.open().await, "second".into(), options(300));
     second.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
     assert_eq!(second.recover().await.unwrap(), vec![arn.clone()]);
     // No second task is scheduled; the worker's answer ends the execution.
@@ -330,4 +359,76 @@ async fn an_activity_out_at_a_crash_is_answered_after_the_restart() {
     let e = finished(&second, &arn).await;
     assert_eq!(e.status, ExecutionStatus::Failed);
     assert_eq!(e.error.as_deref(), Some("Denied"));
+}
+
+mod sqlite {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn start_describe_list_history() {
+        super::start_describe_list_history(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_name_and_input_while_running_is_the_same_execution() {
+        super::the_same_name_and_input_while_running_is_the_same_execution(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_answered_by_another_engine() {
+        super::a_token_answered_by_another_engine(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_activity_fetched_and_answered() {
+        super::an_activity_fetched_and_answered(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_restarted_engine_resumes_where_the_dead_one_was() {
+        super::a_restarted_engine_resumes_where_the_dead_one_was(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
+        super::a_token_out_at_a_crash_is_answered_after_the_restart(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_activity_out_at_a_crash_is_answered_after_the_restart() {
+        super::an_activity_out_at_a_crash_is_answered_after_the_restart(Db::sqlite()).await
+    }
+}
+
+/// Run when `ASL_TEST_POSTGRES` is set (skipped otherwise).
+mod postgres {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn start_describe_list_history() {
+        let Some(db) = Db::postgres() else { return };
+        super::start_describe_list_history(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_name_and_input_while_running_is_the_same_execution() {
+        let Some(db) = Db::postgres() else { return };
+        super::the_same_name_and_input_while_running_is_the_same_execution(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_answered_by_another_engine() {
+        let Some(db) = Db::postgres() else { return };
+        super::a_token_answered_by_another_engine(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_activity_fetched_and_answered() {
+        let Some(db) = Db::postgres() else { return };
+        super::an_activity_fetched_and_answered(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_restarted_engine_resumes_where_the_dead_one_was() {
+        let Some(db) = Db::postgres() else { return };
+        super::a_restarted_engine_resumes_where_the_dead_one_was(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_out_at_a_crash_is_answered_after_the_restart() {
+        let Some(db) = Db::postgres() else { return };
+        super::a_token_out_at_a_crash_is_answered_after_the_restart(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_activity_out_at_a_crash_is_answered_after_the_restart() {
+        let Some(db) = Db::postgres() else { return };
+        super::an_activity_out_at_a_crash_is_answered_after_the_restart(db).await
+    }
 }
