@@ -123,6 +123,14 @@ async fn the_same_name_and_input_while_running_is_the_same_execution(db: Db) {
     assert_eq!(h.items[0].event_type, "ExecutionAborted");
     assert_eq!(h.items[0].details, json!({"error": "Why", "cause": "because"}));
     assert!(engine.store().frames(&a).await.unwrap().is_empty());
+
+    // The machine's TimeoutSeconds: TIMED_OUT.
+    let late = "arn:aws:states:us-east-1:111111111111:stateMachine:Late";
+    let def = r#"{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}"#;
+    engine.register_definition(late, def, &Handlers::new()).unwrap();
+    let t = engine.start(late, None, json!({})).await.unwrap();
+    let e = finished(&engine, &t).await;
+    assert_eq!(e.status, ExecutionStatus::TimedOut, "{e:?}");
 }
 
 const TOKEN_FLOW: &str = r#"{"StartAt":"Ask","States":{"Ask":{"Type":"Task",

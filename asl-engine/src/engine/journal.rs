@@ -26,6 +26,8 @@ pub(crate) struct ExecJournal {
     /// Tokens handed out by activity resources: their row is written by the activity handler.
     activity_tokens: Mutex<HashSet<String>>,
     pub(crate) last_event: AtomicU64,
+    /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
+    pub(crate) timed_out: std::sync::atomic::AtomicBool,
     writer: mpsc::UnboundedSender<Batch>,
     tokens: Arc<Tokens>,
     store: Arc<dyn Store>,
@@ -82,6 +84,7 @@ impl ExecJournal {
             known_tokens: Mutex::new(known),
             activity_tokens: Mutex::new(HashSet::new()),
             last_event: AtomicU64::new(last),
+            timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
             tokens,
             store,
@@ -185,6 +188,9 @@ impl Journal for ExecJournal {
 impl Observer for ExecJournal {
     fn event(&self, e: &Event) {
         self.last_event.fetch_max(e.id, Ordering::SeqCst);
+        if e.kind == "ExecutionTimedOut" {
+            self.timed_out.store(true, Ordering::SeqCst);
+        }
         self.push(Write::AppendEvent(HistoryEvent {
             execution_arn: self.arn.clone(),
             id: e.id as i64,

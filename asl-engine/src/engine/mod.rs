@@ -238,7 +238,8 @@ impl Engine {
                     patch.output = Some(Some(v));
                 }
                 Err(f) => {
-                    patch.status = Some(ExecutionStatus::Failed);
+                    let timed_out = j.timed_out.load(Ordering::SeqCst);
+                    patch.status = Some(if timed_out { ExecutionStatus::TimedOut } else { ExecutionStatus::Failed });
                     patch.error = Some(Some(f.error.clone()));
                     patch.cause = f.cause.clone().map(Some);
                 }
