@@ -137,23 +137,35 @@ impl Journal for ExecJournal {
     }
 
     fn waiting(&self, scope: &ScopeKey, waiting: &Waiting) {
-        let frame = {
+        let (frame, tokenless) = {
             let mut ps = self.positions.lock().unwrap();
             let Some(p) = ps.get_mut(&**scope) else { return };
             p.wait = waiting.clone();
-            position_frame(p)
+            let mut bare = p.clone();
+            bare.wait.token = None;
+            (position_frame(p), position_frame(&bare))
         };
+        let mut frame = Some(frame);
         if let Some(t) = &waiting.token {
             let new = self.known_tokens.lock().unwrap().insert(t.clone());
             let activity = self.activity_tokens.lock().unwrap().contains(t);
             self.tokens.set_scope(t, scope);
             if new && !activity {
                 // A callback token: its row exists before the handler hands it out (sync comes
-                // between). An activity task's row is written by the activity handler, with its input.
+                // between).
                 self.push(Write::InsertTask(Task::new(t, &self.arn, scope, None, Value::Null, now())));
+            } else if new {
+                // An activity task's row is written by the activity handler, which has the
+                // input, in one batch with the frame that names the token: until then the frame
+                // has no token, so a crash in between hands a new one out after the restart
+                // instead of waiting for a task that was never scheduled.
+                self.tokens.set_frame(t, frame.take().unwrap_or_default());
+                frame = Some(tokenless);
             }
         }
-        self.put(scope, frame);
+        if let Some(f) = frame {
+            self.put(scope, f);
+        }
         self.flush();
     }
 

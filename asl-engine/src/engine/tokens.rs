@@ -16,6 +16,8 @@ use crate::store::{Store, StoreError, Task, TaskOutcome, TaskStatus, Write};
 struct Waiter {
     execution_arn: String,
     scope: String,
+    /// The scope's frame naming the token (an activity's, written with its task row).
+    frame: Option<Value>,
     activity: Option<String>,
     ctx: TaskContext,
     tx: Option<oneshot::Sender<Result<Value, Failure>>>,
@@ -35,6 +37,12 @@ pub(crate) fn failure_of(t: &Task) -> Failure {
 impl Tokens {
     pub(crate) fn new(poll: Duration) -> Self {
         Tokens { waiters: Mutex::new(HashMap::new()), poll }
+    }
+
+    pub(crate) fn set_frame(&self, token: &str, frame: Value) {
+        if let Some(w) = self.waiters.lock().unwrap().get_mut(token) {
+            w.frame = Some(frame);
+        }
     }
 
     pub(crate) fn set_scope(&self, token: &str, scope: &str) {
@@ -57,7 +65,7 @@ impl Tokens {
         let (tx, mut rx) = oneshot::channel();
         self.waiters.lock().unwrap().insert(
             token.to_owned(),
-            Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), activity, ctx: ctx.clone(), tx: Some(tx), writer },
+            Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer },
         );
         let (token, poll, this) = (token.to_owned(), self.poll, self.clone());
         Box::pin(async move {
@@ -118,13 +126,18 @@ impl Tokens {
             Box::pin(async move {
                 let token = ctx.token.as_deref().ok_or_else(|| Failure::new("States.Runtime", "an activity task without a token"))?.to_owned();
                 let found = this.waiters.lock().unwrap().get(&token).map(|w| {
-                    (Task::new(&token, &w.execution_arn, &w.scope, w.activity.as_deref(), input.clone(), now()), w.writer.clone())
+                    let task = Task::new(&token, &w.execution_arn, &w.scope, w.activity.as_deref(), input.clone(), now());
+                    let mut writes = vec![Write::InsertTask(task)];
+                    if let Some(frame) = w.frame.clone() {
+                        writes.push(Write::PutFrame { execution_arn: w.execution_arn.clone(), scope: w.scope.clone(), frame });
+                    }
+                    (writes, w.writer.clone())
                 });
-                let Some((task, writer)) = found else {
+                let Some((writes, writer)) = found else {
                     return Err(Failure::new("States.Runtime", "activity resources run only under asl-engine"));
                 };
                 let (tx, rx) = oneshot::channel();
-                writer.send((vec![Write::InsertTask(task)], tx)).map_err(|_| Failure::new("States.Runtime", "the execution's writer has stopped"))?;
+                writer.send((writes, tx)).map_err(|_| Failure::new("States.Runtime", "the execution's writer has stopped"))?;
                 match rx.await {
                     Ok(Ok(())) | Ok(Err(StoreError::AlreadyExists { .. })) => Ok(Value::Null),
                     Ok(Err(e)) => Err(Failure::new("States.Runtime", format!("could not schedule the activity task: {e}"))),
