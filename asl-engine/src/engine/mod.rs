@@ -266,7 +266,7 @@ impl Engine {
 
     /// ListExecutions: newest first, by machine and status, paged.
     pub async fn list(&self, machine_arn: Option<&str>, status: Option<ExecutionStatus>, max: usize, token: Option<String>) -> Result<Page<Execution>, EngineError> {
-        let filter = ExecutionFilter { machine_arn: machine_arn.map(Into::into), status, ..Default::default() };
+        let filter = ExecutionFilter { machine_arn: machine_arn.map(Into::into), status };
         Ok(self.0.store.list_executions(filter, max, token).await?)
     }
 

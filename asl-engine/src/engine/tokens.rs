@@ -75,8 +75,8 @@ impl Tokens {
                     r = &mut rx => break r.unwrap_or_else(|_| Err(Failure::new("States.Runtime", "the task's waiter was dropped"))),
                     _ = tokio::time::sleep(poll) => {}
                 }
-                match store.get_task(&token).await {
-                    Ok(Some(t)) => match t.status {
+                if let Ok(Some(t)) = store.get_task(&token).await {
+                    match t.status {
                         TaskStatus::Succeeded => break Ok(t.output.clone().unwrap_or(Value::Null)),
                         TaskStatus::Failed | TaskStatus::TimedOut | TaskStatus::Cancelled => break Err(failure_of(&t)),
                         TaskStatus::Scheduled | TaskStatus::Started => {
@@ -86,8 +86,7 @@ impl Tokens {
                             }
                             beat = t.heartbeat_deadline;
                         }
-                    },
-                    Ok(None) | Err(_) => {}
+                    }
                 }
             };
             this.waiters.lock().unwrap().remove(&token);
