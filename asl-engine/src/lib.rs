@@ -1,3 +1,6 @@
-//! The durable execution engine for aslc workflows. For now this crate holds the storage layer
-//! ([`store`]) that the engine sits on; see that module for the data model.
+//! The durable execution engine for aslc workflows: [`engine::Engine`] runs executions that
+//! outlive the process, on the storage layer in [`store`].
+pub mod engine;
 pub mod store;
+
+pub use engine::{Engine, EngineError, EngineOptions};

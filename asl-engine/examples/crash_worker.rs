@@ -1,0 +1,135 @@
+//! A worker for the crash test (`tests/crash.rs`): it runs executions of a workflow (Parallel
+//! with a Wait, Map, Task) on an SQLite file, starting them if the file has none, resuming the
+//! others (`recover`) until every one has ended, then prints `DONE`. Each Task appends a line
+//! to a log when it completes, so the test counts the tasks that ran twice.
+//!
+//! `crash_worker <db> <log> [executions]`, or `crash_worker --plain` to print the output of an
+//! uninterrupted in-memory run.
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use asl_engine::store::{ExecutionStatus, SqliteStore, Store};
+use asl_engine::{Engine, EngineOptions};
+use asl_runtime::{json, ExecutionOptions, Handlers, TaskContext, Value, Workflow};
+
+const MACHINE: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Crash";
+const TOKENS: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Tokens";
+const ACTIVITY: &str = "arn:aws:states:us-east-1:111111111111:activity:approve";
+
+/// An activity, then a callback, then a Wait: answered by this process's own worker loop
+/// (which dies with it).
+const TOKEN_FLOW: &str = r#"{"StartAt":"Approve","States":{
+  "Approve":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:approve","ResultPath":"$.approval","Next":"Call"},
+  "Call":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"ResultPath":"$.cb","Next":"Nap"},
+  "Nap":{"Type":"Wait","Seconds":1,"End":true}}}"#;
+
+const FLOW: &str = r#"{"StartAt":"Fan","States":{
+  "Fan":{"Type":"Parallel","Branches":[
+     {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:A","Next":"Nap"},
+                              "Nap":{"Type":"Wait","Seconds":1,"Next":"A2"},
+                              "A2":{"Type":"Pass","Parameters":{"a.$":"$"},"End":true}}},
+     {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:B","End":true}}}],
+   "Next":"Each"},
+  "Each":{"Type":"Map","ItemsPath":"$[1].items","ItemProcessor":{"StartAt":"M","States":{
+     "M":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:M",
+          "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":1,"MaxAttempts":2}],"End":true}}},"Next":"C"},
+  "C":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:C","End":true}}}"#;
+
+fn handlers(log: Option<std::path::PathBuf>) -> Handlers {
+    Handlers::new().fallback(move |input: Value, ctx: TaskContext| {
+        let log = log.clone();
+        async move {
+            let name = ctx.resource.rsplit(':').next().unwrap().to_owned();
+            let out = match name.as_str() {
+                "B" => json!({"items": [3, 1, 2, 4]}),
+                "M" => {
+                    let n = input.as_u64().unwrap();
+                    tokio::time::sleep(Duration::from_millis(150 * n)).await;
+                    // Item 2 fails its first attempt: the retry count is checkpointed too.
+                    if n == 2 && ctx.retry_count == 0 {
+                        return Err(asl_runtime::Failure::new("Flaky", "first attempt"));
+                    }
+                    json!(n * 10)
+                }
+                _ => json!(name),
+            };
+            if let Some(log) = log {
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+                let key = if name == "M" { format!("{name}{input}") } else { name };
+                writeln!(f, "{} {key}", ctx.execution_name()).unwrap();
+            }
+            Ok(out)
+        }
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--plain") {
+        // The outputs of uninterrupted in-memory runs, by execution name.
+        let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4);
+        let m = Workflow::from_json(FLOW).unwrap().machine(&handlers(None), ExecutionOptions::default()).unwrap();
+        let plain = Handlers::new()
+            .on(ACTIVITY, |input: Value, _: TaskContext| async move { Ok(json!({"approved": input})) })
+            .fallback(|_: Value, _: TaskContext| async move { Ok(json!("called back")) });
+        let t = Workflow::from_json(TOKEN_FLOW).unwrap().machine(&plain, ExecutionOptions::default()).unwrap();
+        let mut out = serde_json::Map::new();
+        for i in 0..n {
+            out.insert(format!("e{i}"), m.start(json!({})).await.unwrap());
+            out.insert(format!("t{i}"), t.start(json!({"n": i})).await.unwrap());
+        }
+        println!("{}", Value::Object(out));
+        return;
+    }
+    let (db, log) = (&args[0], std::path::PathBuf::from(&args[1]));
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(4);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db).unwrap());
+    let owner = format!("worker-{}", std::process::id());
+    let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms: 400, token_poll: Duration::from_millis(100) });
+    engine.register_definition(MACHINE, FLOW, &handlers(Some(log))).unwrap();
+    let _ = store
+        .apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity {
+            arn: ACTIVITY.into(),
+            name: "approve".into(),
+            created: 0,
+            tags: json!({}),
+        })])
+        .await;
+    // The callback's handler sends nothing: the answering loop finds its task row.
+    let quiet = Handlers::new().fallback(|_: Value, _: TaskContext| async move { Ok(json!({})) });
+    engine.register_definition(TOKENS, TOKEN_FLOW, &quiet).unwrap();
+    for i in 0..n {
+        // Idempotent: the same name and input is the same execution (or taken, once it ended).
+        let _ = engine.start(MACHINE, Some(format!("e{i}")), json!({})).await;
+        let _ = engine.start(TOKENS, Some(format!("t{i}")), json!({"n": i})).await;
+    }
+    // The activity worker and the callback answerer, in this process (killed with it).
+    let answerer = engine.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Ok(Some(t)) = answerer.get_activity_task(ACTIVITY, "w", Duration::from_millis(100)).await {
+                let _ = answerer.send_task_success(&t.token, json!({"approved": t.input})).await;
+            }
+            let Ok(running) = answerer.list(Some(TOKENS), Some(ExecutionStatus::Running), 100, None).await else { continue };
+            for e in running.items {
+                for t in answerer.store().tasks(&e.arn).await.unwrap_or_default() {
+                    if t.activity_arn.is_none() && t.status.is_open() {
+                        let _ = answerer.send_task_success(&t.token, json!("called back")).await;
+                    }
+                }
+            }
+        }
+    });
+    loop {
+        engine.recover().await.unwrap();
+        let running = engine.list(None, Some(ExecutionStatus::Running), 100, None).await.unwrap();
+        if running.items.is_empty() {
+            println!("DONE");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

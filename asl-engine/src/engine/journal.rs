@@ -1,0 +1,220 @@
+//! The [`Journal`] and [`Observer`] of one execution: positions and events become frames and
+//! history rows, committed in order (each batch behind `Write::CheckOwner`) by a writer task of
+//! the execution's own.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use asl_runtime::durable::{Ended, Journal, Position, ScopeKey, Waiting};
+use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
+use tokio::sync::{mpsc, oneshot};
+
+use super::frames::{ended_frame, millis, now, position_frame};
+use super::tokens::Tokens;
+use crate::store::{Committer, HistoryEvent, Store, StoreError, Task, Write};
+
+pub(crate) type Batch = (Vec<Write>, oneshot::Sender<Result<(), StoreError>>);
+
+pub(crate) struct ExecJournal {
+    pub(crate) arn: String,
+    owner: String,
+    pending: Mutex<Vec<Write>>,
+    positions: Mutex<HashMap<String, Position>>,
+    /// Tokens whose task row exists already (handed out before a restart, or inserted here).
+    known_tokens: Mutex<HashSet<String>>,
+    /// Tokens handed out by activity resources: their row is written by the activity handler.
+    activity_tokens: Mutex<HashSet<String>>,
+    pub(crate) last_event: AtomicU64,
+    /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
+    pub(crate) timed_out: std::sync::atomic::AtomicBool,
+    writer: mpsc::UnboundedSender<Batch>,
+    tokens: Arc<Tokens>,
+    store: Arc<dyn Store>,
+}
+
+impl ExecJournal {
+    pub(crate) fn new(
+        arn: String,
+        owner: String,
+        committer: Committer,
+        store: Arc<dyn Store>,
+        tokens: Arc<Tokens>,
+        resumed: Option<&asl_runtime::durable::Resume>,
+    ) -> Arc<Self> {
+        let (writer, mut rx) = mpsc::unbounded_channel::<Batch>();
+        {
+            let (arn, owner) = (arn.clone(), owner.clone());
+            tokio::spawn(async move {
+                while let Some((mut writes, done)) = rx.recv().await {
+                    if writes.is_empty() {
+                        let _ = done.send(Ok(()));
+                        continue;
+                    }
+                    writes.insert(0, Write::CheckOwner { arn: arn.clone(), owner: owner.clone() });
+                    let mut r = committer.commit(writes.clone()).await;
+                    // Lock contention and a lost connection are retried (a few times).
+                    let mut tries = 0;
+                    while matches!(&r, Err(e) if e.is_transient()) && tries < 20 {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(50 * tries)).await;
+                        r = committer.commit(writes.clone()).await;
+                    }
+                    let _ = done.send(r);
+                }
+            });
+        }
+        let mut known = HashSet::new();
+        let mut positions = HashMap::new();
+        let mut last = 0;
+        if let Some(r) = resumed {
+            for (k, p) in &r.positions {
+                if let Some(t) = &p.wait.token {
+                    known.insert(t.clone());
+                }
+                positions.insert(k.clone(), p.clone());
+            }
+            last = r.last_event;
+        }
+        Arc::new(ExecJournal {
+            arn,
+            owner,
+            pending: Mutex::new(Vec::new()),
+            positions: Mutex::new(positions),
+            known_tokens: Mutex::new(known),
+            activity_tokens: Mutex::new(HashSet::new()),
+            last_event: AtomicU64::new(last),
+            timed_out: std::sync::atomic::AtomicBool::new(false),
+            writer,
+            tokens,
+            store,
+        })
+    }
+
+    pub(crate) fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    fn push(&self, w: Write) {
+        self.pending.lock().unwrap().push(w);
+    }
+
+    pub(crate) fn take_pending(&self) -> Vec<Write> {
+        std::mem::take(&mut *self.pending.lock().unwrap())
+    }
+
+    /// Queues `writes` after everything queued before (in order), resolving once committed.
+    pub(crate) fn commit(&self, writes: Vec<Write>) -> impl std::future::Future<Output = Result<(), StoreError>> + Send + 'static {
+        let (tx, rx) = oneshot::channel();
+        let sent = self.writer.send((writes, tx));
+        async move {
+            sent.map_err(|_| StoreError::Unavailable("the execution's writer has stopped".into()))?;
+            rx.await.map_err(|_| StoreError::Unavailable("the execution's writer has stopped".into()))?
+        }
+    }
+
+    fn put(&self, scope: &str, frame: Value) {
+        self.push(Write::PutFrame { execution_arn: self.arn.clone(), scope: scope.to_owned(), frame });
+    }
+
+    /// Hands what is recorded so far to the writer without waiting: every transition is
+    /// committed (group commit shares the fsync), so a finished branch or a Task's result is not
+    /// lost while a sibling waits.
+    fn flush(&self) {
+        let writes = self.take_pending();
+        if !writes.is_empty() {
+            let (tx, _) = oneshot::channel();
+            let _ = self.writer.send((writes, tx));
+        }
+    }
+}
+
+impl Journal for ExecJournal {
+    fn entered(&self, scope: &ScopeKey, position: &Position) {
+        self.positions.lock().unwrap().insert(scope.to_string(), position.clone());
+        self.put(scope, position_frame(position));
+        self.flush();
+    }
+
+    fn waiting(&self, scope: &ScopeKey, waiting: &Waiting) {
+        let (frame, tokenless) = {
+            let mut ps = self.positions.lock().unwrap();
+            let Some(p) = ps.get_mut(&**scope) else { return };
+            p.wait = waiting.clone();
+            let mut bare = p.clone();
+            bare.wait.token = None;
+            (position_frame(p), position_frame(&bare))
+        };
+        let mut frame = Some(frame);
+        if let Some(t) = &waiting.token {
+            let new = self.known_tokens.lock().unwrap().insert(t.clone());
+            let activity = self.activity_tokens.lock().unwrap().contains(t);
+            self.tokens.set_scope(t, scope);
+            if new && !activity {
+                // A callback token: its row exists before the handler hands it out (sync comes
+                // between).
+                self.push(Write::InsertTask(Task::new(t, &self.arn, scope, None, Value::Null, now())));
+            } else if new {
+                // An activity task's row is written by the activity handler, which has the
+                // input, in one batch with the frame that names the token: until then the frame
+                // has no token, so a crash in between hands a new one out after the restart
+                // instead of waiting for a task that was never scheduled.
+                self.tokens.set_frame(t, frame.take().unwrap_or_default());
+                frame = Some(tokenless);
+            }
+        }
+        if let Some(f) = frame {
+            self.put(scope, f);
+        }
+        self.flush();
+    }
+
+    fn ended(&self, scope: &ScopeKey, ended: &Ended) {
+        self.positions.lock().unwrap().remove(&**scope);
+        self.put(scope, ended_frame(ended));
+        self.flush();
+    }
+
+    fn children_done(&self, scope: &ScopeKey, state: &str) {
+        let prefix = format!("{scope}/{state}#");
+        self.positions.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
+        self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix });
+        self.flush();
+    }
+
+    fn sync(&self) -> BoxFuture<'static, Result<(), Failure>> {
+        let writes = self.take_pending();
+        let done = self.commit(writes);
+        Box::pin(async move { done.await.map_err(|e| Failure::new("States.Runtime", format!("checkpoint failed: {e}"))) })
+    }
+
+    fn answer(&self, token: &str, ctx: &TaskContext) -> Option<BoxFuture<'static, Result<Value, Failure>>> {
+        let activity = is_activity(ctx.resource);
+        if activity {
+            self.activity_tokens.lock().unwrap().insert(token.to_owned());
+        }
+        Some(self.tokens.wait(token, &self.arn, activity.then(|| ctx.resource.to_owned()), ctx.clone(), self.store.clone(), self.writer.clone()))
+    }
+}
+
+impl Observer for ExecJournal {
+    fn event(&self, e: &Event) {
+        self.last_event.fetch_max(e.id, Ordering::SeqCst);
+        if e.kind == "ExecutionTimedOut" {
+            self.timed_out.store(true, Ordering::SeqCst);
+        }
+        self.push(Write::AppendEvent(HistoryEvent {
+            execution_arn: self.arn.clone(),
+            id: e.id as i64,
+            event_type: e.kind.to_owned(),
+            timestamp: millis(e.timestamp),
+            previous_id: e.previous_event_id as i64,
+            details: e.details.clone(),
+        }));
+    }
+}
+
+pub(crate) fn is_activity(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(7, ':').collect();
+    matches!(parts.as_slice(), ["arn", _, "states", r, a, "activity", n] if !r.is_empty() && !a.is_empty() && !n.is_empty())
+}

@@ -1,0 +1,427 @@
+//! The execution engine: executions that outlive the process.
+//!
+//! An [`Engine`] owns executions in a [`Store`]: it starts them, runs them on tokio with a
+//! journal that checkpoints every transition (frames and history events through the
+//! [`Committer`], each batch behind `Write::CheckOwner`), holds their task tokens, and after a
+//! crash [`recover`](Engine::recover)s every RUNNING execution whose lease expired, resuming it
+//! from its frames.
+
+mod frames;
+mod journal;
+mod tokens;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::Duration;
+
+use asl_runtime::durable::{Journal, Resume};
+use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
+use tokio::task::JoinHandle;
+
+use crate::store::{
+    Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError,
+    Task, TaskOutcome, Write,
+};
+use frames::now;
+use journal::ExecJournal;
+use tokens::Tokens;
+
+/// Why an engine call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineError {
+    /// No machine registered under this ARN (`StateMachineDoesNotExist`).
+    UnknownMachine(String),
+    /// The name is taken by an execution with another input, or one that ended.
+    ExecutionAlreadyExists(String),
+    /// No such execution (`ExecutionDoesNotExist`).
+    ExecutionDoesNotExist(String),
+    /// A workflow definition that does not load.
+    InvalidDefinition(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        EngineError::Store(e)
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::UnknownMachine(a) => write!(f, "StateMachineDoesNotExist: {a}"),
+            EngineError::ExecutionAlreadyExists(a) => write!(f, "ExecutionAlreadyExists: {a}"),
+            EngineError::ExecutionDoesNotExist(a) => write!(f, "ExecutionDoesNotExist: {a}"),
+            EngineError::InvalidDefinition(m) => write!(f, "InvalidDefinition: {m}"),
+            EngineError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Tuning of an [`Engine`].
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// How long a lease lasts without renewal: another process takes a dead one's executions
+    /// over this long after its last renewal (renewed every third of it).
+    pub lease_ms: i64,
+    /// How often a waiting token's row is read for an answer written by another process.
+    pub token_poll: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500) }
+    }
+}
+
+struct Running {
+    task: JoinHandle<()>,
+    journal: Arc<ExecJournal>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    committer: Committer,
+    owner: String,
+    options: EngineOptions,
+    machines: RwLock<HashMap<String, Arc<dyn Execute>>>,
+    running: Mutex<HashMap<String, Running>>,
+    tokens: Arc<Tokens>,
+    renewer: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// The engine; cheap to clone.
+#[derive(Clone)]
+pub struct Engine(Arc<Inner>);
+
+static NAMES: AtomicU64 = AtomicU64::new(0);
+
+fn fresh_name() -> String {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let n = NAMES.fetch_add(1, Ordering::Relaxed);
+    let h = (t as u64) ^ (std::process::id() as u64).rotate_left(32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", (h >> 32) as u32, (h >> 16) as u16, (n & 0xfff) as u16, (t & 0xfff) as u16, (h ^ (t as u64 >> 12)) & 0xffff_ffff_ffff)
+}
+
+/// `arn:aws:states:R:A:execution:<machine>:<name>` from the machine's ARN.
+pub fn execution_arn(machine_arn: &str, name: &str) -> String {
+    match machine_arn.split_once(":stateMachine:") {
+        Some((head, machine)) => format!("{head}:execution:{machine}:{name}"),
+        None => format!("{machine_arn}:execution:{name}"),
+    }
+}
+
+impl Engine {
+    /// An engine owning executions as `owner` (unique per process). Must be called within tokio.
+    pub fn new(store: Arc<dyn Store>, owner: String) -> Self {
+        Self::with_options(store, owner, EngineOptions::default())
+    }
+
+    pub fn with_options(store: Arc<dyn Store>, owner: String, options: EngineOptions) -> Self {
+        let inner = Arc::new(Inner {
+            committer: Committer::new(store.clone()),
+            store,
+            owner,
+            tokens: Arc::new(Tokens::new(options.token_poll)),
+            options,
+            machines: RwLock::new(HashMap::new()),
+            running: Mutex::new(HashMap::new()),
+            renewer: Mutex::new(None),
+        });
+        let weak: Weak<Inner> = Arc::downgrade(&inner);
+        let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
+        let renewer = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let arns: Vec<String> = inner.running.lock().unwrap().keys().cloned().collect();
+                if !arns.is_empty() {
+                    let _ = inner.store.renew(&inner.owner, arns, now(), inner.options.lease_ms).await;
+                }
+            }
+        });
+        *inner.renewer.lock().unwrap() = Some(renewer);
+        Engine(inner)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.0.store
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.0.owner
+    }
+
+    /// Registers the machine that runs executions of `machine_arn`. A compiled machine must route
+    /// activity resources to [`activity_handler`](Self::activity_handler).
+    pub fn register(&self, machine_arn: &str, machine: Arc<dyn Execute>) {
+        self.0.machines.write().unwrap().insert(machine_arn.to_owned(), machine);
+    }
+
+    /// Loads `definition` and registers it with `handlers` (activity resources get the engine's
+    /// built-in handler).
+    pub fn register_definition(&self, machine_arn: &str, definition: &str, handlers: &Handlers) -> Result<(), EngineError> {
+        let wf = Workflow::from_json(definition).map_err(|e| EngineError::InvalidDefinition(e.to_string()))?;
+        let handlers = handlers.clone().on("arn:aws:states:*:*:activity:*", self.activity_handler());
+        let m = wf.machine(&handlers, ExecutionOptions::default()).map_err(|e| EngineError::InvalidDefinition(e.to_string()))?;
+        self.register(machine_arn, Arc::new(m));
+        Ok(())
+    }
+
+    /// The handler for activity resources: it schedules the task for `get_activity_task`.
+    pub fn activity_handler(&self) -> impl asl_runtime::Handler {
+        self.0.tokens.activity_handler()
+    }
+
+    /// StartExecution: a new RUNNING execution, run here; the same name with the same input
+    /// returns the running execution, otherwise `ExecutionAlreadyExists`.
+    pub async fn start(&self, machine_arn: &str, name: Option<String>, input: Value) -> Result<String, EngineError> {
+        let machine = self.machine(machine_arn)?;
+        let name = name.unwrap_or_else(fresh_name);
+        let arn = execution_arn(machine_arn, &name);
+        let same = |e: &Execution| -> Result<String, EngineError> {
+            if e.input == input && e.status == ExecutionStatus::Running {
+                Ok(e.arn.clone())
+            } else {
+                Err(EngineError::ExecutionAlreadyExists(e.arn.clone()))
+            }
+        };
+        if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
+            return same(&e);
+        }
+        let t = now();
+        let mut e = Execution::new(&arn, machine_arn, &name, input.clone(), t);
+        e.runnable = false;
+        e.owner = Some(self.0.owner.clone());
+        e.lease_until = Some(t + self.0.options.lease_ms);
+        match self.0.store.apply(vec![Write::InsertExecution(e.clone())]).await {
+            Ok(()) => {}
+            Err(StoreError::AlreadyExists { .. }) => {
+                return match self.0.store.find_execution(machine_arn, &name).await? {
+                    Some(e) => same(&e),
+                    None => Err(EngineError::ExecutionAlreadyExists(arn)),
+                };
+            }
+            Err(err) => return Err(err.into()),
+        }
+        self.spawn(machine, e, None);
+        Ok(arn)
+    }
+
+    fn machine(&self, machine_arn: &str) -> Result<Arc<dyn Execute>, EngineError> {
+        self.0.machines.read().unwrap().get(machine_arn).cloned().ok_or_else(|| EngineError::UnknownMachine(machine_arn.to_owned()))
+    }
+
+    fn spawn(&self, machine: Arc<dyn Execute>, e: Execution, resume: Option<Resume>) {
+        let inner = &self.0;
+        let journal = ExecJournal::new(e.arn.clone(), inner.owner.clone(), inner.committer.clone(), inner.store.clone(), inner.tokens.clone(), resume.as_ref());
+        let options = ExecutionOptions {
+            name: Some(e.name.clone()),
+            journal: Some(journal.clone() as Arc<dyn Journal>),
+            observer: Some(journal.clone() as Arc<dyn Observer>),
+            resume: resume.map(Arc::new),
+            ..Default::default()
+        };
+        let weak = Arc::downgrade(&self.0);
+        let j = journal.clone();
+        let arn = e.arn.clone();
+        let mut running = inner.running.lock().unwrap();
+        let task = tokio::spawn(async move {
+            let r = machine.execute(e.input.clone(), options).await;
+            let mut patch = ExecutionPatch { stop_date: Some(Some(now())), ..Default::default() };
+            match r {
+                Ok(v) => {
+                    patch.status = Some(ExecutionStatus::Succeeded);
+                    patch.output = Some(Some(v));
+                }
+                Err(f) => {
+                    let timed_out = j.timed_out.load(Ordering::SeqCst);
+                    patch.status = Some(if timed_out { ExecutionStatus::TimedOut } else { ExecutionStatus::Failed });
+                    patch.error = Some(Some(f.error.clone()));
+                    patch.cause = f.cause.clone().map(Some);
+                }
+            }
+            let mut writes = j.take_pending();
+            writes.push(Write::UpdateExecution { arn: e.arn.clone(), patch });
+            writes.push(Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: String::new() });
+            writes.push(Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: String::new() });
+            writes.push(Write::Release { arn: e.arn.clone(), owner: j.owner().to_owned() });
+            // A lost lease (Conflict) writes nothing: the new owner finishes the execution.
+            let _ = j.commit(writes).await;
+            if let Some(inner) = weak.upgrade() {
+                inner.running.lock().unwrap().remove(&e.arn);
+                inner.tokens.forget_execution(&e.arn);
+            }
+        });
+        running.insert(arn, Running { task, journal });
+    }
+
+    /// DescribeExecution.
+    pub async fn describe(&self, arn: &str) -> Result<Execution, EngineError> {
+        self.0.store.get_execution(arn).await?.ok_or_else(|| EngineError::ExecutionDoesNotExist(arn.to_owned()))
+    }
+
+    /// ListExecutions: newest first, by machine and status, paged.
+    pub async fn list(&self, machine_arn: Option<&str>, status: Option<ExecutionStatus>, max: usize, token: Option<String>) -> Result<Page<Execution>, EngineError> {
+        let filter = ExecutionFilter { machine_arn: machine_arn.map(Into::into), status };
+        Ok(self.0.store.list_executions(filter, max, token).await?)
+    }
+
+    /// GetExecutionHistory.
+    pub async fn history(&self, arn: &str, reverse: bool, max: usize, token: Option<String>) -> Result<Page<HistoryEvent>, EngineError> {
+        Ok(self.0.store.history(arn, reverse, max, token).await?)
+    }
+
+    /// Whether this engine is running `arn` now.
+    pub fn is_running_here(&self, arn: &str) -> bool {
+        self.0.running.lock().unwrap().contains_key(arn)
+    }
+
+    /// StopExecution: aborts the execution's task, appends `ExecutionAborted`, status ABORTED,
+    /// cancels its tokens.
+    pub async fn stop(&self, arn: &str, error: Option<String>, cause: Option<String>) -> Result<Execution, EngineError> {
+        let e = self.describe(arn).await?;
+        if e.status != ExecutionStatus::Running {
+            return Ok(e);
+        }
+        let local = self.0.running.lock().unwrap().remove(arn);
+        let t = now();
+        let patch = ExecutionPatch {
+            status: Some(ExecutionStatus::Aborted),
+            error: Some(error.clone()),
+            cause: Some(cause.clone()),
+            stop_date: Some(Some(t)),
+            ..Default::default()
+        };
+        let mut details = serde_json::Map::new();
+        if let Some(er) = &error {
+            details.insert("error".into(), er.clone().into());
+        }
+        if let Some(c) = &cause {
+            details.insert("cause".into(), c.clone().into());
+        }
+        let event = |last: u64| {
+            Write::AppendEvent(HistoryEvent {
+                execution_arn: arn.to_owned(),
+                id: last as i64 + 1,
+                event_type: "ExecutionAborted".into(),
+                timestamp: t,
+                previous_id: last as i64,
+                details: Value::Object(details.clone()),
+            })
+        };
+        let tail = |mut w: Vec<Write>, last: u64| {
+            w.push(event(last));
+            w.push(Write::UpdateExecution { arn: arn.to_owned(), patch: patch.clone() });
+            w.push(Write::CancelTasks { execution_arn: arn.to_owned(), scope_prefix: String::new() });
+            w.push(Write::DeleteFrames { execution_arn: arn.to_owned(), prefix: String::new() });
+            w
+        };
+        match local {
+            Some(r) => {
+                r.task.abort();
+                let _ = r.task.await;
+                self.0.tokens.forget_execution(arn);
+                let pending = r.journal.take_pending();
+                let last = r.journal.last_event.load(Ordering::SeqCst);
+                let mut w = tail(pending, last);
+                w.push(Write::Release { arn: arn.to_owned(), owner: self.0.owner.clone() });
+                r.journal.commit(w).await?;
+            }
+            None => {
+                // Held by nobody (or by a process that is gone): written directly.
+                let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
+                self.0.store.apply(tail(Vec::new(), last)).await?;
+            }
+        }
+        self.describe(arn).await
+    }
+
+    /// SendTaskSuccess.
+    pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
+        let t = self.0.store.answer_task(token, tokens::outcome_success(output), now()).await?;
+        self.0.tokens.deliver(&t);
+        Ok(())
+    }
+
+    /// SendTaskFailure.
+    pub async fn send_task_failure(&self, token: &str, error: Option<String>, cause: Option<String>) -> Result<(), EngineError> {
+        let t = self.0.store.answer_task(token, TaskOutcome::Failure { error, cause }, now()).await?;
+        self.0.tokens.deliver(&t);
+        Ok(())
+    }
+
+    /// SendTaskHeartbeat.
+    pub async fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
+        self.0.store.heartbeat(token, now()).await?;
+        self.0.tokens.heartbeat(token);
+        Ok(())
+    }
+
+    /// GetActivityTask: the oldest scheduled task of the activity, waiting up to `wait` for one.
+    pub async fn get_activity_task(&self, activity_arn: &str, worker: &str, wait: Duration) -> Result<Option<Task>, EngineError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(t) = self.0.store.claim_activity_task(activity_arn, worker, now()).await? {
+                return Ok(Some(t));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            tokio::time::sleep(Duration::from_millis(100).min(deadline - tokio::time::Instant::now())).await;
+        }
+    }
+
+    /// Takes over the RUNNING executions nobody holds (a dead process's, once its lease expired;
+    /// runnable or due ones) and resumes each from its frames. Call at startup and periodically.
+    /// Returns the ARNs resumed.
+    pub async fn recover(&self) -> Result<Vec<String>, EngineError> {
+        let _ = self.0.store.expire_tasks(now(), 1000).await;
+        let mut resumed = Vec::new();
+        loop {
+            let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, 100).await?;
+            let n = claimed.len();
+            for e in claimed {
+                let Ok(machine) = self.machine(&e.machine_arn) else {
+                    // Another process may know this machine.
+                    let _ = self.0.store.release(&self.0.owner, &e.arn).await;
+                    continue;
+                };
+                let frames = self.0.store.frames(&e.arn).await?;
+                let last = self.0.store.history(&e.arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
+                let resume = (!frames.is_empty() || last > 0).then(|| frames::resume(frames, e.input.clone(), e.start_date, last));
+                resumed.push(e.arn.clone());
+                self.spawn(machine, e, resume);
+            }
+            if n < 100 {
+                return Ok(resumed);
+            }
+        }
+    }
+
+    /// Runs [`recover`](Self::recover) every `every` in the background.
+    pub fn spawn_recovery(&self, every: Duration) -> JoinHandle<()> {
+        let weak = Arc::downgrade(&self.0);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let _ = Engine(inner).recover().await;
+            }
+        })
+    }
+
+    /// Simulates a crash: aborts every execution and the lease renewal without writing
+    /// anything; the leases expire and another engine takes the executions over.
+    pub fn crash(&self) {
+        if let Some(r) = self.0.renewer.lock().unwrap().take() {
+            r.abort();
+        }
+        for (_, r) in self.0.running.lock().unwrap().drain() {
+            r.task.abort();
+        }
+    }
+}

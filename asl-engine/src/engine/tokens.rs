@@ -1,0 +1,153 @@
+//! Task tokens: executions waiting for SendTaskSuccess / SendTaskFailure (from this process,
+//! woken at once, or from another one, seen by polling the task row), heartbeats passed on to
+//! the running Task, and the built-in handler of activity resources.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use asl_runtime::{BoxFuture, Failure, TaskContext, Value};
+use tokio::sync::{mpsc, oneshot};
+
+use super::frames::now;
+use super::journal::Batch;
+use crate::store::{Store, StoreError, Task, TaskOutcome, TaskStatus, Write};
+
+struct Waiter {
+    execution_arn: String,
+    scope: String,
+    /// The scope's frame naming the token (an activity's, written with its task row).
+    frame: Option<Value>,
+    activity: Option<String>,
+    ctx: TaskContext,
+    tx: Option<oneshot::Sender<Result<Value, Failure>>>,
+    writer: mpsc::UnboundedSender<Batch>,
+}
+
+/// The tokens this process's executions wait for.
+pub(crate) struct Tokens {
+    waiters: Mutex<HashMap<String, Waiter>>,
+    pub(crate) poll: Duration,
+}
+
+pub(crate) fn failure_of(t: &Task) -> Failure {
+    Failure { error: t.error.clone().unwrap_or_default(), cause: t.cause.clone() }
+}
+
+impl Tokens {
+    pub(crate) fn new(poll: Duration) -> Self {
+        Tokens { waiters: Mutex::new(HashMap::new()), poll }
+    }
+
+    pub(crate) fn set_frame(&self, token: &str, frame: Value) {
+        if let Some(w) = self.waiters.lock().unwrap().get_mut(token) {
+            w.frame = Some(frame);
+        }
+    }
+
+    pub(crate) fn set_scope(&self, token: &str, scope: &str) {
+        if let Some(w) = self.waiters.lock().unwrap().get_mut(token) {
+            w.scope = scope.to_owned();
+        }
+    }
+
+    /// The answer to `token`: a local SendTask* call wakes it at once; otherwise the task row
+    /// is read every `poll` (an answer from another process, a deadline passed).
+    pub(crate) fn wait(
+        self: &Arc<Self>,
+        token: &str,
+        execution_arn: &str,
+        activity: Option<String>,
+        ctx: TaskContext,
+        store: Arc<dyn Store>,
+        writer: mpsc::UnboundedSender<Batch>,
+    ) -> BoxFuture<'static, Result<Value, Failure>> {
+        let (tx, mut rx) = oneshot::channel();
+        self.waiters.lock().unwrap().insert(
+            token.to_owned(),
+            Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer },
+        );
+        let (token, poll, this) = (token.to_owned(), self.poll, self.clone());
+        Box::pin(async move {
+            let mut beat = None;
+            let r = loop {
+                tokio::select! {
+                    r = &mut rx => break r.unwrap_or_else(|_| Err(Failure::new("States.Runtime", "the task's waiter was dropped"))),
+                    _ = tokio::time::sleep(poll) => {}
+                }
+                if let Ok(Some(t)) = store.get_task(&token).await {
+                    match t.status {
+                        TaskStatus::Succeeded => break Ok(t.output.clone().unwrap_or(Value::Null)),
+                        TaskStatus::Failed | TaskStatus::TimedOut | TaskStatus::Cancelled => break Err(failure_of(&t)),
+                        TaskStatus::Scheduled | TaskStatus::Started => {
+                            // A heartbeat sent to another process moved the deadline.
+                            if t.heartbeat_deadline.is_some() && beat.is_some() && beat != t.heartbeat_deadline {
+                                ctx.heartbeat();
+                            }
+                            beat = t.heartbeat_deadline;
+                        }
+                    }
+                }
+            };
+            this.waiters.lock().unwrap().remove(&token);
+            r
+        })
+    }
+
+    /// Wakes the local waiter of an answered token, if any.
+    pub(crate) fn deliver(&self, t: &Task) {
+        let tx = self.waiters.lock().unwrap().get_mut(&t.token).and_then(|w| w.tx.take());
+        if let Some(tx) = tx {
+            let r = match t.status {
+                TaskStatus::Succeeded => Ok(t.output.clone().unwrap_or(Value::Null)),
+                _ => Err(failure_of(t)),
+            };
+            let _ = tx.send(r);
+        }
+    }
+
+    pub(crate) fn heartbeat(&self, token: &str) {
+        if let Some(w) = self.waiters.lock().unwrap().get(token) {
+            w.ctx.heartbeat();
+        }
+    }
+
+    pub(crate) fn forget_execution(&self, arn: &str) {
+        self.waiters.lock().unwrap().retain(|_, w| w.execution_arn != arn);
+    }
+
+    /// The handler of activity resources: it writes the activity task (with its input) for a
+    /// worker to fetch, and returns; the Journal's `answer` carries the waiting.
+    pub(crate) fn activity_handler(self: &Arc<Self>) -> impl Fn(Value, TaskContext) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync + 'static {
+        let this = self.clone();
+        move |input: Value, ctx: TaskContext| {
+            let this = this.clone();
+            Box::pin(async move {
+                let token = ctx.token.as_deref().ok_or_else(|| Failure::new("States.Runtime", "an activity task without a token"))?.to_owned();
+                let found = this.waiters.lock().unwrap().get(&token).map(|w| {
+                    let task = Task::new(&token, &w.execution_arn, &w.scope, w.activity.as_deref(), input.clone(), now());
+                    let mut writes = vec![Write::InsertTask(task)];
+                    if let Some(frame) = w.frame.clone() {
+                        writes.push(Write::PutFrame { execution_arn: w.execution_arn.clone(), scope: w.scope.clone(), frame });
+                    }
+                    (writes, w.writer.clone())
+                });
+                let Some((writes, writer)) = found else {
+                    return Err(Failure::new("States.Runtime", "activity resources run only under asl-engine"));
+                };
+                let (tx, rx) = oneshot::channel();
+                writer.send((writes, tx)).map_err(|_| Failure::new("States.Runtime", "the execution's writer has stopped"))?;
+                match rx.await {
+                    Ok(Ok(())) | Ok(Err(StoreError::AlreadyExists { .. })) => Ok(Value::Null),
+                    Ok(Err(e)) => Err(Failure::new("States.Runtime", format!("could not schedule the activity task: {e}"))),
+                    Err(_) => Err(Failure::new("States.Runtime", "the execution's writer has stopped")),
+                }
+            }) as BoxFuture<'static, Result<Value, Failure>>
+        }
+    }
+}
+
+/// Outcome of a send-task-* call.
+pub(crate) fn outcome_success(output: Value) -> TaskOutcome {
+    TaskOutcome::Success(output)
+}
