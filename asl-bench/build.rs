@@ -39,7 +39,10 @@ fn main() {
                 }
                 let _ = writeln!(code, "\nimpl {module}::Tasks for Stubs {{ {impls} }}");
                 // The machine is made once, as a service would; each run is one execution.
-                let _ = writeln!(code, "fn run_{module}(rt: &tokio::runtime::Runtime, input: &Value, n: usize) -> Runs {{ static FLOW: std::sync::LazyLock<{module}::Flow<Stubs>> = std::sync::LazyLock::new(|| {module}::Flow::with_options(Stubs, bench_options())); measure(rt, input, n, |i| FLOW.start(i)) }}");
+                let _ = writeln!(
+                    code,
+                    "fn run_{module}(rt: &tokio::runtime::Runtime, input: &Value, n: usize) -> Runs {{ static FLOW: std::sync::LazyLock<{module}::Flow<Stubs>> = std::sync::LazyLock::new(|| {module}::Flow::with_options(Stubs, bench_options())); measure(rt, input, n, |i| FLOW.start(i)) }}"
+                );
                 let _ = writeln!(registry, "    Workload {{ name: {name:?}, input: {input:?}, definition: {text:?}, run: Some(run_{module}), skipped: None }},");
             }
             Err(e) => {

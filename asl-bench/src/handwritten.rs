@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::{stub, Failure};
+use crate::{Failure, stub};
 
 /// The hand-written version of a workload, where there is one.
 pub fn find(name: &str) -> Option<fn(Value) -> Result<Value, Failure>> {

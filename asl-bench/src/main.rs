@@ -105,7 +105,13 @@ fn check(name: &str, input: &Value, out: &Result<Value, Failure>) -> Result<(), 
     let ok = if name.starts_with("pass_chain") {
         out["last"]["step"] == 1000 && out["last"]["v"] == input["v"]
     } else if name.starts_with("choice_loop") {
-        let n: u64 = if name.ends_with("_1k") { 1_000 } else if name.ends_with("_10k") { 10_000 } else { 100_000 };
+        let n: u64 = if name.ends_with("_1k") {
+            1_000
+        } else if name.ends_with("_10k") {
+            10_000
+        } else {
+            100_000
+        };
         out["i"] == n
     } else if name.starts_with("map_") {
         let items = input["items"].as_array().map_or(0, Vec::len);
@@ -208,8 +214,8 @@ fn main() {
 /// a current-thread runtime with paused tokio time, lets every one reach its Wait, measures the
 /// memory they hold, then lets the clock run so all wake and finish. Prints one JSON line.
 fn park(n: usize) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
     let machine = Arc::new(park_flow::Flow::new(()));
     let before = status_kib("VmRSS");
@@ -264,9 +270,7 @@ fn park(n: usize) {
 /// A `/proc/self/status` field in KiB (0 where there is no procfs).
 fn status_kib(field: &str) -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .unwrap_or(0)
+    s.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok()).unwrap_or(0)
 }
 
 /// A chain of `n` states like pass_chain's, with a Choice every 10th state (so the generated
@@ -278,14 +282,12 @@ pub fn chain_workflow(n: usize) -> String {
     for k in 0..n {
         let next = if k + 1 == n { r#""End": true"#.to_owned() } else { format!(r#""Next": "S{}""#, k + 1) };
         if k % 10 == 5 && k + 1 < n {
-            states.push(format!(
-                r#""S{k}": {{"Type": "Choice", "Choices": [{{"Variable": "$.v", "NumericGreaterThan": {k}, "Next": "S{}"}}], "Default": "S{}"}}"#,
-                k + 1,
-                k + 1
-            ));
+            states.push(format!(r#""S{k}": {{"Type": "Choice", "Choices": [{{"Variable": "$.v", "NumericGreaterThan": {k}, "Next": "S{}"}}], "Default": "S{}"}}"#, k + 1, k + 1));
         } else if tasks {
             let f = k % 10;
-            states.push(format!(r#""S{k}": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:F{f}", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
+            states.push(format!(
+                r#""S{k}": {{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:F{f}", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#
+            ));
         } else {
             states.push(format!(r#""S{k}": {{"Type": "Pass", "Parameters": {{"v.$": "$.v", "step": {k}}}, "ResultPath": "$.last", {next}}}"#));
         }

@@ -2,7 +2,7 @@
 
 use asl_codegen::json::LineIndex;
 use asl_codegen::{Diagnostic, SourceFile};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";

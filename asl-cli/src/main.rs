@@ -361,10 +361,7 @@ fn load_graph(path: &Path, text: &str, color: bool) -> Result<Graph, u8> {
             match partial {
                 Some(m) => {
                     let n = diags.len();
-                    eprintln!(
-                        "{}",
-                        diagnostics::warning(&format!("`{name}` has {n} problem{}; drawing what can be read (see `asl check {name}`)", if n == 1 { "" } else { "s" }), color)
-                    );
+                    eprintln!("{}", diagnostics::warning(&format!("`{name}` has {n} problem{}; drawing what can be read (see `asl check {name}`)", if n == 1 { "" } else { "s" }), color));
                     Ok(Graph::build(&stem, &m, root.as_ref()))
                 }
                 None => {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use asl_runtime::{Event, ExecutionOptions, Failure, Handlers, LoadError, LoadOptions, Observer, TaskContext, Value, Workflow};
 use tokio::io::AsyncWriteExt;
 
-use crate::{diagnostics, label, read, INVALID, USAGE};
+use crate::{INVALID, USAGE, diagnostics, label, read};
 
 /// What `asl run` was asked to do.
 pub struct Run {
@@ -74,7 +74,10 @@ pub fn run(args: Run, color: bool) -> u8 {
         let config: &'static asl_mock::mock::MockConfig = Box::leak(Box::new(config));
         let Some(run) = asl_mock::mock::MockRun::new(config, &machine_name, case) else {
             let cases: Vec<&String> = config.state_machines.get(&machine_name).map(|c| c.keys().collect()).unwrap_or_default();
-            return fail_usage(&format!("`{}` has no test case `{case}` for the state machine `{machine_name}` (its test cases: {cases:?}; name the machine with --machine-name)", file.display()), color);
+            return fail_usage(
+                &format!("`{}` has no test case `{case}` for the state machine `{machine_name}` (its test cases: {cases:?}; name the machine with --machine-name)", file.display()),
+                color,
+            );
         };
         handlers = Handlers::new().fallback(Mocked { run: Arc::new(run), commands: handlers });
     }
@@ -272,4 +275,3 @@ fn print_history(events: &[Event], json: bool) {
         }
     }
 }
-

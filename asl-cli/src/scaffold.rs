@@ -34,10 +34,7 @@ pub fn runtime_dependency(source: &Source) -> Result<String, String> {
         Source::Default => {
             let root = built_from();
             if !root.join("asl-runtime/Cargo.toml").is_file() {
-                return Err(format!(
-                    "this `asl` was built from {}, which no longer holds asl-runtime: pass `--path DIR` (an aslc checkout) or `--git URL`",
-                    root.display()
-                ));
+                return Err(format!("this `asl` was built from {}, which no longer holds asl-runtime: pass `--path DIR` (an aslc checkout) or `--git URL`", root.display()));
             }
             root
         }
@@ -71,10 +68,7 @@ fn toml_string(s: &str) -> String {
 
 /// Creates the crate directory, or says why not (nothing is left behind on failure).
 pub fn create(dir: &Path, source: &Source) -> Result<(), String> {
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| format!("`{}` does not end in a usable crate name", dir.display()))?;
+    let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| format!("`{}` does not end in a usable crate name", dir.display()))?;
     check_name(name)?;
     if dir.exists() {
         return Err(format!("`{}` already exists", dir.display()));
@@ -99,9 +93,7 @@ pub fn create(dir: &Path, source: &Source) -> Result<(), String> {
 fn check_name(name: &str) -> Result<(), String> {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if name.is_empty() || !ok_chars || name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!(
-            "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, not starting with a digit"
-        ));
+        return Err(format!("`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, not starting with a digit"));
     }
     Ok(())
 }
@@ -116,7 +108,7 @@ mod tests {
 
     #[test]
     fn dependency_sources() {
-        use super::{runtime_dependency, Source};
+        use super::{Source, runtime_dependency};
         let here = super::built_from();
         let line = runtime_dependency(&Source::Default).unwrap();
         let expected = here.join("asl-runtime").canonicalize().unwrap();
@@ -124,10 +116,7 @@ mod tests {
         assert_eq!(runtime_dependency(&Source::Path(here.clone())).unwrap(), line);
         let e = runtime_dependency(&Source::Path(here.join("asl-cli"))).unwrap_err();
         assert!(e.ends_with("is not an aslc checkout: it has no asl-runtime/Cargo.toml"), "{e}");
-        assert_eq!(
-            runtime_dependency(&Source::Git("https://example.com/a\"b.git".into())).unwrap(),
-            r#"asl-runtime = { git = "https://example.com/a\"b.git" }"#
-        );
+        assert_eq!(runtime_dependency(&Source::Git("https://example.com/a\"b.git".into())).unwrap(), r#"asl-runtime = { git = "https://example.com/a\"b.git" }"#);
     }
 
     #[test]

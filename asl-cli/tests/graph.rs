@@ -18,12 +18,7 @@ fn golden(name: &str, ext: &str, actual: &str) {
     assert!(expected == actual, "{} differs (run with ASL_BLESS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
 }
 
-const PICTURED: &[&str] = &[
-    "examples/order/order.json",
-    "examples/approval/approval.json",
-    "examples/fanout/fanout.json",
-    "asl-cli/tests/flows/complex.json",
-];
+const PICTURED: &[&str] = &["examples/order/order.json", "examples/approval/approval.json", "examples/fanout/fanout.json", "asl-cli/tests/flows/complex.json"];
 
 fn stem(p: &str) -> &str {
     Path::new(p).file_stem().unwrap().to_str().unwrap()

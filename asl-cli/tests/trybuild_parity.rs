@@ -33,12 +33,7 @@ fn check_matches_every_compile_error() {
             continue;
         }
         // rustc indents the continuation lines of a compile error's message by 7 spaces.
-        let body: String = recorded
-            .lines()
-            .skip(1)
-            .take_while(|l| !l.starts_with(" --> tests/"))
-            .map(|l| format!("{}\n", l.strip_prefix("       ").unwrap_or(l)))
-            .collect();
+        let body: String = recorded.lines().skip(1).take_while(|l| !l.starts_with(" --> tests/")).map(|l| format!("{}\n", l.strip_prefix("       ").unwrap_or(l))).collect();
         let dir = json.parent().unwrap();
         let name = json.file_name().unwrap().to_str().unwrap();
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_asl")).args(["check", "--color", "never", "--deny", "warnings", name]).current_dir(dir).output().unwrap();

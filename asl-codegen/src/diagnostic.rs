@@ -27,12 +27,7 @@ impl Diagnostics {
     }
 
     pub fn error_help(&mut self, pointer: &str, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.list.push(Diagnostic {
-            pointer: pointer.to_owned(),
-            span,
-            message: message.into(),
-            help: Some(help.into()),
-        });
+        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: Some(help.into()) });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -206,12 +201,7 @@ mod tests {
     fn renders_like_rustc() {
         let text = "{\n  \"StartAt\": \"Nope\"\n}";
         let src = SourceFile { name: "flow.json", text };
-        let d = Diagnostic {
-            pointer: "/StartAt".into(),
-            span: Span { start: 15, end: 21 },
-            message: "`StartAt` names `Nope`, which is not a state".into(),
-            help: Some("did you mean `Nap`?".into()),
-        };
+        let d = Diagnostic { pointer: "/StartAt".into(), span: Span { start: 15, end: 21 }, message: "`StartAt` names `Nope`, which is not a state".into(), help: Some("did you mean `Nap`?".into()) };
         let r = src.render(&[d]);
         assert_eq!(
             r,

@@ -88,9 +88,7 @@ impl Json {
             JsonValue::Number(n) => Value::Number(n.clone()),
             JsonValue::String(s) => Value::String(s.clone()),
             JsonValue::Array(a) => Value::Array(a.iter().map(Json::to_value).collect()),
-            JsonValue::Object(m) => {
-                Value::Object(m.iter().map(|m| (m.key.clone(), m.value.to_value())).collect())
-            }
+            JsonValue::Object(m) => Value::Object(m.iter().map(|m| (m.key.clone(), m.value.to_value())).collect()),
         }
     }
 }
@@ -134,13 +132,7 @@ pub const MAX_DEFINITION_BYTES: usize = 1 << 20;
 /// [`MAX_DEPTH`] deep, no key twice in an object).
 pub fn parse(text: &str) -> Result<Json, ParseError> {
     if text.len() > MAX_DEFINITION_BYTES {
-        return Err(ParseError {
-            offset: MAX_DEFINITION_BYTES,
-            message: format!(
-                "the definition is {} bytes, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB)",
-                text.len()
-            ),
-        });
+        return Err(ParseError { offset: MAX_DEFINITION_BYTES, message: format!("the definition is {} bytes, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB)", text.len()) });
     }
     let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0, path: Vec::new() };
     p.ws();
@@ -252,10 +244,7 @@ impl Parser<'_> {
                 let shown = if key.chars().count() > 64 { format!("{}…", key.chars().take(64).collect::<String>()) } else { key.clone() };
                 return Err(ParseError {
                     offset: key_start,
-                    message: format!(
-                        "duplicate key `{shown}` in the object at {} (first at line {line}, column {col}); AWS rejects a definition that names a key twice",
-                        self.pointer()
-                    ),
+                    message: format!("duplicate key `{shown}` in the object at {} (first at line {line}, column {col}); AWS rejects a definition that names a key twice", self.pointer()),
                 });
             }
             self.ws();
@@ -439,8 +428,7 @@ impl Parser<'_> {
             }
         }
         let text = &self.text[start..self.i];
-        let n: serde_json::Number = serde_json::from_str(text)
-            .map_err(|_| ParseError { offset: start, message: format!("number `{text}` is out of range") })?;
+        let n: serde_json::Number = serde_json::from_str(text).map_err(|_| ParseError { offset: start, message: format!("number `{text}` is out of range") })?;
         Ok(JsonValue::Number(n))
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use asl_syntax::path::Root;
-use asl_syntax::spec::{self, ctx, Kind as SpecKind, StateSpec, Workflow};
+use asl_syntax::spec::{self, Kind as SpecKind, StateSpec, Workflow, ctx};
 
 use crate::model::*;
 use crate::walk::{self, Expr};
@@ -72,11 +72,9 @@ fn kind(st: &State, at: &dyn Fn(&Located<String>) -> u32) -> SpecKind {
         Kind::Wait(w) => SpecKind::Wait(spec::WaitSpec { io: io(st), wait: w.clone() }),
         Kind::Succeed => SpecKind::Succeed(io(st)),
         Kind::Fail(f) => SpecKind::Fail(spec::FailSpec { error: f.error.clone(), cause: f.cause.clone(), context: reads_context(st) }),
-        Kind::Parallel(p) => SpecKind::Parallel {
-            spec: spec::ParallelSpec { io: io(st), retry: p.retry.clone().into() },
-            catch: catch(&p.catch),
-            branches: p.branches.iter().map(|b| at(&b.start_at)).collect(),
-        },
+        Kind::Parallel(p) => {
+            SpecKind::Parallel { spec: spec::ParallelSpec { io: io(st), retry: p.retry.clone().into() }, catch: catch(&p.catch), branches: p.branches.iter().map(|b| at(&b.start_at)).collect() }
+        }
         Kind::Map(m) => SpecKind::Map {
             spec: spec::MapSpec {
                 io: io(st),
@@ -175,4 +173,3 @@ fn keeps_input(st: &State) -> bool {
 fn whole_paths(st: &State) -> bool {
     matches!(st.query_language, QueryLanguage::JsonPath) && matches!(st.io.input_path, PathField::Whole) && matches!(st.io.output_path, PathField::Whole)
 }
-

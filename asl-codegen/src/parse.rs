@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use asl_syntax::{Lit, SyntaxError};
 
-use crate::diagnostic::{closest, Diagnostics};
+use crate::diagnostic::{Diagnostics, closest};
 use crate::fields;
 use crate::json::{Json, JsonValue, Member, Span};
 use crate::model::*;
@@ -175,7 +175,12 @@ impl Parser<'_> {
         // AWS's rule is about the top level only: a JSONPath state may sit in the processor of a
         // JSONata Map (or a branch of a JSONata Parallel) of a JSONPath machine.
         if parent.is_some() && self.top == QueryLanguage::Jsonata && ql == QueryLanguage::JsonPath {
-            self.d.error_help(&ptr, m.value.span, "a JSONPath state cannot appear in a machine whose top-level query language is JSONata", "remove `QueryLanguage` here, or make the machine JSONPath (the default) and set `\"QueryLanguage\": \"JSONata\"` on the states that use JSONata");
+            self.d.error_help(
+                &ptr,
+                m.value.span,
+                "a JSONPath state cannot appear in a machine whose top-level query language is JSONata",
+                "remove `QueryLanguage` here, or make the machine JSONPath (the default) and set `\"QueryLanguage\": \"JSONata\"` on the states that use JSONata",
+            );
         }
         Some(ql)
     }
@@ -218,7 +223,12 @@ impl Parser<'_> {
             self.d.error(pointer, m.key_span, format!("state name `{name}` must be 1 to {MAX_NAME} characters long"));
         }
         match self.names.get(name) {
-            Some(first) => self.d.error_help(pointer, m.key_span, format!("duplicate state name `{name}`"), format!("`{name}` is already defined at `{first}`; state names must be unique in the whole machine, including Parallel branches and Map processors")),
+            Some(first) => self.d.error_help(
+                pointer,
+                m.key_span,
+                format!("duplicate state name `{name}`"),
+                format!("`{name}` is already defined at `{first}`; state names must be unique in the whole machine, including Parallel branches and Map processors"),
+            ),
             None => {
                 self.names.insert(name.clone(), pointer.to_owned());
             }
@@ -258,7 +268,9 @@ impl Parser<'_> {
             } else if !allowed.contains(&mem.key.as_str()) && fields::STATE_TYPES.iter().any(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))) {
                 let msg = format!("field `{}` is not allowed in a {type_name} state", mem.key);
                 match mem.key.as_str() {
-                    "Next" | "End" if matches!(type_name.as_str(), "Succeed" | "Fail") => self.d.error_help(&ptr, mem.key_span, msg, format!("a {type_name} state ends the execution; remove `{}`", mem.key)),
+                    "Next" | "End" if matches!(type_name.as_str(), "Succeed" | "Fail") => {
+                        self.d.error_help(&ptr, mem.key_span, msg, format!("a {type_name} state ends the execution; remove `{}`", mem.key))
+                    }
                     "Next" | "End" if type_name == "Choice" => self.d.error_help(&ptr, mem.key_span, msg, "a Choice state moves on through its rules' `Next` and its `Default`"),
                     _ => {
                         let owners: Vec<&str> = fields::STATE_TYPES.iter().copied().filter(|t| fields::state_fields(t).is_some_and(|f| f.contains(&mem.key.as_str()))).collect();
@@ -279,9 +291,7 @@ impl Parser<'_> {
         let io = self.io(&mut obj, ql, &type_name);
         let assign = obj.take("Assign").and_then(|a| self.assign(a, &obj.ptr("Assign"), ql));
         let kind = match type_name.as_str() {
-            "Pass" => Kind::Pass(Pass {
-                result: obj.take("Result").map(|r| r.value.to_value()),
-            }),
+            "Pass" => Kind::Pass(Pass { result: obj.take("Result").map(|r| r.value.to_value()) }),
             "Task" => Kind::Task(self.task(&mut obj, ql)?),
             "Choice" => Kind::Choice(self.choice(&mut obj, ql)?),
             "Wait" => Kind::Wait(self.wait(&mut obj, ql)?),
@@ -292,7 +302,8 @@ impl Parser<'_> {
             _ => unreachable!("state_fields accepted the type"),
         };
         // Anything left is either reported above (wrong type/language) or truly unknown.
-        let leftover: Vec<bool> = obj.members.iter().zip(&obj.taken).map(|(mem, t)| *t || fields::STATE_TYPES.iter().any(|ty| fields::state_fields(ty).is_some_and(|f| f.contains(&mem.key.as_str())))).collect();
+        let leftover: Vec<bool> =
+            obj.members.iter().zip(&obj.taken).map(|(mem, t)| *t || fields::STATE_TYPES.iter().any(|ty| fields::state_fields(ty).is_some_and(|f| f.contains(&mem.key.as_str())))).collect();
         obj.taken = leftover;
         self.unknown_fields(&obj, &known, &format!("{type_name} state `{name}`"));
         Some(State { name: name.clone(), name_span: m.key_span, pointer: pointer.to_owned(), comment, query_language: ql, next, io, assign, kind })
@@ -409,15 +420,19 @@ mod tests {
     fn a_missing_start_at_suggests_the_first_state() {
         let r = report(r#"{"States": {"Hello": {"Type": "Succeed"}}}"#);
         assert_eq!(r, [("missing required field `StartAt`".to_owned(), Some("name the state to run first, e.g. `\"StartAt\": \"Hello\"`".to_owned()))]);
-        let m = messages(r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
-            "Branches": [{"States": {"A": {"Type": "Succeed"}}}]}}}"#);
+        let m = messages(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+            "Branches": [{"States": {"A": {"Type": "Succeed"}}}]}}}"#,
+        );
         assert_eq!(m, ["missing required field `StartAt` in a Parallel branch"]);
     }
 
     #[test]
     fn a_duplicate_name_points_at_the_first() {
-        let r = report(r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Next": "A",
-            "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}]}, "A": {"Type": "Succeed"}}}"#);
+        let r = report(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Next": "A",
+            "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}]}, "A": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(r[0].0, "duplicate state name `A`");
         assert!(r[0].1.as_deref().unwrap().starts_with("`A` is already defined at `/States/P/Branches/0/States/A`"), "{r:?}");
     }
@@ -453,22 +468,30 @@ mod tests {
     #[test]
     fn choice_rules_report_one_error_each() {
         // A misspelt operator: the suggestion only, not also "needs an operator".
-        let m = messages(r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
-            "Choices": [{"Variable": "$.x", "StringEqual": "a", "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        let m = messages(
+            r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Variable": "$.x", "StringEqual": "a", "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["unknown field `StringEqual` in a Choice rule"]);
         // `Not` with a list.
-        let m = messages(r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
-            "Choices": [{"Not": [{"Variable": "$.x", "IsNull": true}], "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        let m = messages(
+            r#"{"StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Not": [{"Variable": "$.x", "IsNull": true}], "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["`Not` must be a single rule object, found an array"]);
         // A JSONPath rule in a JSONata Choice.
-        let m = messages(r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
-            "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#);
+        let m = messages(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Default": "D",
+            "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "D"}]}, "D": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["`Variable` is not used in a JSONata Choice rule"]);
     }
 
     fn map(processor_config: &str, extra: &str) -> String {
-        format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {extra}
-            "ItemProcessor": {{{processor_config} "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#)
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, {extra}
+            "ItemProcessor": {{{processor_config} "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        )
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::{closest, Diagnostics};
+use crate::diagnostic::{Diagnostics, closest};
 use crate::model::{Located, Machine, Scope, State};
 
 pub fn machine(m: &Machine, d: &mut Diagnostics) {
@@ -77,7 +77,12 @@ fn scope(s: &Scope, home: &HashMap<&str, &str>, parse_errors: &[String], d: &mut
             return true;
         }
         if home.contains_key(target.value.as_str()) {
-            d.error_help(&target.pointer, target.span, format!("{what} names `{}`, which is in another scope", target.value), "transitions cannot cross into or out of a Parallel branch or a Map processor");
+            d.error_help(
+                &target.pointer,
+                target.span,
+                format!("{what} names `{}`, which is in another scope", target.value),
+                "transitions cannot cross into or out of a Parallel branch or a Map processor",
+            );
         } else {
             match closest(&target.value, names.iter().copied()) {
                 Some(c) => d.error_help(&target.pointer, target.span, format!("{what} names `{}`, which is not a state", target.value), format!("did you mean `{c}`?")),
@@ -119,7 +124,12 @@ fn scope(s: &Scope, home: &HashMap<&str, &str>, parse_errors: &[String], d: &mut
     }
     for st in &s.states {
         if !seen.contains(st.name.as_str()) {
-            d.error_help(&st.pointer, st.name_span, format!("state `{}` is unreachable", st.name), format!("no transition leads to it from `StartAt` (`{}`); remove it or add a `Next` to it", s.start_at.value));
+            d.error_help(
+                &st.pointer,
+                st.name_span,
+                format!("state `{}` is unreachable", st.name),
+                format!("no transition leads to it from `StartAt` (`{}`); remove it or add a `Next` to it", s.start_at.value),
+            );
         }
     }
     if !can_end {
@@ -138,17 +148,21 @@ mod tests {
 
     #[test]
     fn a_misspelt_next_is_the_only_error() {
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Pass", "Next": "Bb"},
-            "B": {"Type": "Succeed"}}}"#);
+            "B": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["state `A`: `Next` names `Bb`, which is not a state"]);
     }
 
     #[test]
     fn a_state_that_failed_to_parse_still_exists() {
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Wait", "Next": "B"},
-            "B": {"Type": "Succeed"}}}"#);
+            "B": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["a Wait state needs exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`"]);
         let m = messages(r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "End": true}}}"#);
         assert_eq!(m.len(), 1, "{m:?}");
@@ -156,36 +170,47 @@ mod tests {
 
     #[test]
     fn a_broken_catcher_or_rule_hides_reachability() {
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:F",
                   "Catch": [{"ErrorEquals": ["States.ALL"]}], "End": true},
-            "B": {"Type": "Fail"}}}"#);
+            "B": {"Type": "Fail"}}}"#,
+        );
         assert_eq!(m, ["a catcher needs `Next`"]);
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": 1, "Next": "B"}], "Default": "C"},
-            "B": {"Type": "Succeed"}, "C": {"Type": "Succeed"}}}"#);
+            "B": {"Type": "Succeed"}, "C": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["`StringEquals` takes a string, found a number"]);
     }
 
     #[test]
     fn unrelated_errors_keep_reachability() {
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Pass", "Comment": 1, "End": true},
-            "B": {"Type": "Succeed"}}}"#);
+            "B": {"Type": "Succeed"}}}"#,
+        );
         assert_eq!(m, ["`Comment` must be a string, found a number", "state `B` is unreachable"]);
     }
 
     #[test]
     fn transitions_are_named_by_kind() {
-        let m = messages(r#"{"StartAt": "A", "States": {
+        let m = messages(
+            r#"{"StartAt": "A", "States": {
             "A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:F",
                   "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}], "Next": "C"},
-            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "Nope"}], "Default": "Nah"}}}"#);
-        assert_eq!(m, [
-            "state `A`: catcher `Next` names `Oops`, which is not a state",
-            "state `C`: Choice rule `Next` names `Nope`, which is not a state",
-            "state `C`: `Default` names `Nah`, which is not a state",
-        ]);
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "Nope"}], "Default": "Nah"}}}"#,
+        );
+        assert_eq!(
+            m,
+            [
+                "state `A`: catcher `Next` names `Oops`, which is not a state",
+                "state `C`: Choice rule `Next` names `Nope`, which is not a state",
+                "state `C`: `Default` names `Nah`, which is not a state",
+            ]
+        );
     }
 
     #[test]

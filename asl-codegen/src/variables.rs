@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use asl_syntax::path::Root;
 use asl_syntax::template::Template;
 
-use crate::diagnostic::{closest, Diagnostic};
+use crate::diagnostic::{Diagnostic, closest};
 use crate::json::{Json, JsonValue, Span};
 use crate::model::*;
 use crate::walk::Expr;
@@ -53,9 +53,7 @@ fn scope(s: &Scope, outer: &[String], text: &str, root: Option<&Json>, out: &mut
                 Some(c) => format!("did you mean `${c}`?"),
                 None => "assign it with `Assign` in an earlier state (AWS would fail at run time with States.QueryEvaluationError)".to_owned(),
             };
-            let (pointer, span) = root
-                .and_then(|r| read_site(r, text, &st.pointer, name))
-                .unwrap_or_else(|| (st.pointer.clone(), st.name_span));
+            let (pointer, span) = root.and_then(|r| read_site(r, text, &st.pointer, name)).unwrap_or_else(|| (st.pointer.clone(), st.name_span));
             out.push(Diagnostic { pointer, span, message, help: Some(help) });
         }
         let visible: Vec<String> = outer.iter().cloned().chain(assigned.iter().cloned()).collect();
@@ -116,9 +114,7 @@ fn assigns(st: &State, out: &mut BTreeSet<String>) {
     add(&st.assign);
     match &st.kind {
         Kind::Choice(c) => c.choices.iter().for_each(|b| add(&b.assign)),
-        Kind::Task(Task { catch, .. }) | Kind::Parallel(Parallel { catch, .. }) | Kind::Map(Map { catch, .. }) => {
-            catch.iter().for_each(|c| add(&c.assign))
-        }
+        Kind::Task(Task { catch, .. }) | Kind::Parallel(Parallel { catch, .. }) | Kind::Map(Map { catch, .. }) => catch.iter().for_each(|c| add(&c.assign)),
         _ => {}
     }
 }

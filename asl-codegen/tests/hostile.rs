@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use asl_codegen::diagnostic::MAX_REPORTED;
-use asl_codegen::graph::{layout, Graph};
 use asl_codegen::SourceFile;
+use asl_codegen::diagnostic::MAX_REPORTED;
+use asl_codegen::graph::{Graph, layout};
 use serde_json::json;
 
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {

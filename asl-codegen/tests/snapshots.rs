@@ -3,11 +3,7 @@
 
 use std::path::Path;
 
-const EXAMPLES: &[(&str, &str)] = &[
-    ("order/order.json", "order.rs"),
-    ("approval/approval.json", "approval.rs"),
-    ("fanout/fanout.json", "fanout.rs"),
-];
+const EXAMPLES: &[(&str, &str)] = &[("order/order.json", "order.rs"), ("approval/approval.json", "approval.rs"), ("fanout/fanout.json", "fanout.rs")];
 
 #[test]
 fn generated_code_matches_snapshots() {

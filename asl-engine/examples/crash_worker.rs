@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use asl_engine::store::{ExecutionStatus, SqliteStore, Store};
 use asl_engine::{Engine, EngineOptions};
-use asl_runtime::{json, ExecutionOptions, Handlers, TaskContext, Value, Workflow};
+use asl_runtime::{ExecutionOptions, Handlers, TaskContext, Value, Workflow, json};
 
 const MACHINE: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Crash";
 const TOKENS: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Tokens";
@@ -72,9 +72,8 @@ async fn main() {
         // The outputs of uninterrupted in-memory runs, by execution name.
         let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4);
         let m = Workflow::from_json(FLOW).unwrap().machine(&handlers(None), ExecutionOptions::default()).unwrap();
-        let plain = Handlers::new()
-            .on(ACTIVITY, |input: Value, _: TaskContext| async move { Ok(json!({"approved": input})) })
-            .fallback(|_: Value, _: TaskContext| async move { Ok(json!("called back")) });
+        let plain =
+            Handlers::new().on(ACTIVITY, |input: Value, _: TaskContext| async move { Ok(json!({"approved": input})) }).fallback(|_: Value, _: TaskContext| async move { Ok(json!("called back")) });
         let t = Workflow::from_json(TOKEN_FLOW).unwrap().machine(&plain, ExecutionOptions::default()).unwrap();
         let mut out = serde_json::Map::new();
         for i in 0..n {
@@ -90,14 +89,7 @@ async fn main() {
     let owner = format!("worker-{}", std::process::id());
     let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms: 400, token_poll: Duration::from_millis(100) });
     engine.register_definition(MACHINE, FLOW, &handlers(Some(log))).unwrap();
-    let _ = store
-        .apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity {
-            arn: ACTIVITY.into(),
-            name: "approve".into(),
-            created: 0,
-            tags: json!({}),
-        })])
-        .await;
+    let _ = store.apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity { arn: ACTIVITY.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await;
     // The callback's handler sends nothing: the answering loop finds its task row.
     let quiet = Handlers::new().fallback(|_: Value, _: TaskContext| async move { Ok(json!({})) });
     engine.register_definition(TOKENS, TOKEN_FLOW, &quiet).unwrap();

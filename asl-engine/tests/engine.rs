@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use asl_engine::store::{Activity, ExecutionStatus, PostgresOptions, PostgresStore, SqliteStore, Store, Write};
 use asl_engine::{Engine, EngineError, EngineOptions};
-use asl_runtime::{json, Handlers, TaskContext, Value};
+use asl_runtime::{Handlers, TaskContext, Value, json};
 
 const MACHINE: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:M";
 
@@ -79,7 +79,7 @@ async fn finished(engine: &Engine, arn: &str) -> asl_engine::store::Execution {
 }
 
 async fn start_describe_list_history(db: Db) {
-        let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
+    let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
     let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.a"},"Next":"T"},
         "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:T","End":true}}}"#;
     let handlers = Handlers::new().fallback(|input: Value, _: TaskContext| async move { Ok(json!({"got": input})) });
@@ -114,7 +114,7 @@ async fn start_describe_list_history(db: Db) {
 }
 
 async fn the_same_name_and_input_while_running_is_the_same_execution(db: Db) {
-        let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
+    let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
     let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}"#;
     engine.register_definition(MACHINE, def, &Handlers::new()).unwrap();
     let a = engine.start(MACHINE, Some("n".into()), json!({"a": 1})).await.unwrap();
@@ -145,7 +145,7 @@ const TOKEN_FLOW: &str = r#"{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
     "Parameters":{"token.$":"$$.Task.Token"},"End":true}}}"#;
 
 async fn a_token_answered_by_another_engine(db: Db) {
-        let a = Engine::with_options(db.open().await, "a".into(), options(5_000));
+    let a = Engine::with_options(db.open().await, "a".into(), options(5_000));
     let b = Engine::with_options(db.open().await, "b".into(), options(5_000));
     let sent = Arc::new(Mutex::new(Vec::<String>::new()));
     let s = sent.clone();
@@ -190,15 +190,14 @@ async fn a_token_answered_by_another_engine(db: Db) {
 }
 
 async fn an_activity_fetched_and_answered(db: Db) {
-        let store = db.open().await;
+    let store = db.open().await;
     let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
-    store
-        .apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })])
-        .await
-        .unwrap();
+    store.apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await.unwrap();
     let engine = Engine::with_options(store, "p".into(), options(5_000));
-    let def = format!(r#"{{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{activity}","Next":"Done"}},
-        "Done":{{"Type":"Pass","End":true}}}}}}"#);
+    let def = format!(
+        r#"{{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{activity}","Next":"Done"}},
+        "Done":{{"Type":"Pass","End":true}}}}}}"#
+    );
     engine.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
     let arn = engine.start(MACHINE, None, json!({"promote": "v2"})).await.unwrap();
     let worker = Engine::with_options(db.open().await, "worker".into(), options(5_000));
@@ -267,7 +266,7 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was(outer: Db) {
     for (crash_when, scope, in_map) in [("/Fan#1", "ended", false), ("/Each#1", "ended", true)] {
         calls.lock().unwrap().clear();
         let db = if matches!(outer, Db::Sqlite(_)) { Db::sqlite() } else { Db::postgres().unwrap() };
-                let first = Engine::with_options(db.open().await, "first".into(), options(600));
+        let first = Engine::with_options(db.open().await, "first".into(), options(600));
         first.register_definition(MACHINE, FLOW, &counting(&calls)).unwrap();
         let arn = first.start(MACHINE, Some("x".into()), json!({"order": 7})).await.unwrap();
         let crash_after = format!("{crash_when} {scope}");
@@ -314,7 +313,7 @@ async fn a_restarted_engine_resumes_where_the_dead_one_was(outer: Db) {
 }
 
 async fn a_token_out_at_a_crash_is_answered_after_the_restart(db: Db) {
-        let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
     let handlers = {
         let s = sent.clone();
         Handlers::new().fallback(move |input: Value, _: TaskContext| {
@@ -351,11 +350,8 @@ async fn a_token_out_at_a_crash_is_answered_after_the_restart(db: Db) {
 }
 
 async fn an_activity_out_at_a_crash_is_answered_after_the_restart(db: Db) {
-        let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
-    db.open().await
-        .apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })])
-        .await
-        .unwrap();
+    let activity = "arn:aws:states:us-east-1:111111111111:activity:approve";
+    db.open().await.apply(vec![Write::InsertActivity(Activity { arn: activity.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await.unwrap();
     let def = format!(r#"{{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{activity}","End":true}}}}}}"#);
     let first = Engine::with_options(db.open().await, "first".into(), options(300));
     first.register_definition(MACHINE, &def, &Handlers::new()).unwrap();

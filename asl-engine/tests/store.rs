@@ -24,19 +24,11 @@ mod fixture {
             // this may run inside the test's runtime.
             if let Some((conn, schema)) = self.schema.take() {
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                     rt.block_on(async {
-                        let (client, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
-                            .await
-                            .unwrap();
+                        let (client, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
                         tokio::spawn(c);
-                        client
-                            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                            .await
-                            .unwrap();
+                        client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.unwrap();
                     })
                 })
                 .join();
@@ -45,21 +37,13 @@ mod fixture {
     }
 
     pub async fn memory() -> Option<Fixture> {
-        Some(Fixture {
-            store: Arc::new(MemoryStore::new()),
-            _dir: None,
-            schema: None,
-        })
+        Some(Fixture { store: Arc::new(MemoryStore::new()), _dir: None, schema: None })
     }
 
     pub async fn sqlite() -> Option<Fixture> {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("asl.db")).unwrap();
-        Some(Fixture {
-            store: Arc::new(store),
-            _dir: Some(dir),
-            schema: None,
-        })
+        Some(Fixture { store: Arc::new(store), _dir: Some(dir), schema: None })
     }
 
     pub async fn postgres() -> Option<Fixture> {
@@ -68,28 +52,15 @@ mod fixture {
             static NOTICE: std::sync::Once = std::sync::Once::new();
             NOTICE.call_once(|| {
                 use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "NOTICE: ASL_TEST_POSTGRES is not set: the PostgreSQL store tests are skipped"
-                );
+                let _ = writeln!(std::io::stderr(), "NOTICE: ASL_TEST_POSTGRES is not set: the PostgreSQL store tests are skipped");
             });
             return None;
         };
         let schema = format!("asl_test_{:016x}", fastrand::u64(..));
-        let store = PostgresStore::connect_with(
-            &conn,
-            PostgresOptions {
-                schema: Some(schema.clone()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}"));
-        Some(Fixture {
-            store: Arc::new(store),
-            _dir: None,
-            schema: Some((conn, schema)),
-        })
+        let store = PostgresStore::connect_with(&conn, PostgresOptions { schema: Some(schema.clone()), ..Default::default() })
+            .await
+            .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}"));
+        Some(Fixture { store: Arc::new(store), _dir: None, schema: Some((conn, schema)) })
     }
 }
 
@@ -153,139 +124,73 @@ const M1: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:one";
 const M2: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:two";
 
 fn exec(name: &str, machine: &str, start: Millis) -> Execution {
-    let arn = format!(
-        "{}:{name}",
-        machine.replace(":stateMachine:", ":execution:")
-    );
+    let arn = format!("{}:{name}", machine.replace(":stateMachine:", ":execution:"));
     Execution::new(&arn, machine, name, json!({"n": name}), start)
 }
 
 fn event(arn: &str, id: i64) -> HistoryEvent {
-    HistoryEvent {
-        execution_arn: arn.into(),
-        id,
-        event_type: "PassStateEntered".into(),
-        timestamp: 1000 + id,
-        previous_id: id - 1,
-        details: json!({"name": "P", "id": id}),
-    }
+    HistoryEvent { execution_arn: arn.into(), id, event_type: "PassStateEntered".into(), timestamp: 1000 + id, previous_id: id - 1, details: json!({"name": "P", "id": id}) }
 }
 
 fn frame(arn: &str, scope: &str, v: Value) -> Write {
-    Write::PutFrame {
-        execution_arn: arn.into(),
-        scope: scope.into(),
-        frame: v,
-    }
+    Write::PutFrame { execution_arn: arn.into(), scope: scope.into(), frame: v }
 }
 
 async fn insert(s: &Arc<dyn Store>, e: &Execution) {
-    s.apply(vec![Write::InsertExecution(e.clone())])
-        .await
-        .unwrap();
+    s.apply(vec![Write::InsertExecution(e.clone())]).await.unwrap();
 }
 
 async fn machines_crud(s: Arc<dyn Store>) {
     let a = machine(&format!("{M1}a"));
-    s.apply(vec![Write::InsertMachine(a.clone())])
-        .await
-        .unwrap();
+    s.apply(vec![Write::InsertMachine(a.clone())]).await.unwrap();
     assert_eq!(s.get_machine(&a.arn).await.unwrap(), Some(a.clone()));
-    let dup = s
-        .apply(vec![Write::InsertMachine(a.clone())])
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            dup,
-            StoreError::AlreadyExists {
-                what: "state machine",
-                ..
-            }
-        ),
-        "{dup}"
-    );
+    let dup = s.apply(vec![Write::InsertMachine(a.clone())]).await.unwrap_err();
+    assert!(matches!(dup, StoreError::AlreadyExists { what: "state machine", .. }), "{dup}");
     assert_eq!(dup.aws_code(), Some("StateMachineAlreadyExists"));
 
     let mut b = a.clone();
     b.definition = "{}".into();
     b.machine_type = MachineType::Express;
     b.attributes = json!({"version": 2, "z": 1, "a": 0});
-    s.apply(vec![Write::UpdateMachine(b.clone())])
-        .await
-        .unwrap();
+    s.apply(vec![Write::UpdateMachine(b.clone())]).await.unwrap();
     assert_eq!(s.get_machine(&a.arn).await.unwrap(), Some(b.clone()));
-    let missing = s
-        .apply(vec![Write::UpdateMachine(machine(M2))])
-        .await
-        .unwrap_err();
+    let missing = s.apply(vec![Write::UpdateMachine(machine(M2))]).await.unwrap_err();
     assert!(matches!(missing, StoreError::NotFound { .. }), "{missing}");
 
     for n in ["c", "b", "d"] {
-        s.apply(vec![Write::InsertMachine(machine(&format!("{M1}{n}")))])
-            .await
-            .unwrap();
+        s.apply(vec![Write::InsertMachine(machine(&format!("{M1}{n}")))]).await.unwrap();
     }
     let p1 = s.list_machines(3, None).await.unwrap();
     let names: Vec<_> = p1.items.iter().map(|m| m.arn.clone()).collect();
-    assert_eq!(
-        names,
-        [format!("{M1}a"), format!("{M1}b"), format!("{M1}c")]
-    );
+    assert_eq!(names, [format!("{M1}a"), format!("{M1}b"), format!("{M1}c")]);
     let p2 = s.list_machines(3, p1.next_token).await.unwrap();
     assert_eq!(p2.items.len(), 1);
     assert_eq!(p2.items[0].arn, format!("{M1}d"));
     assert_eq!(p2.next_token, None);
 
-    s.apply(vec![Write::DeleteMachine(a.arn.clone())])
-        .await
-        .unwrap();
+    s.apply(vec![Write::DeleteMachine(a.arn.clone())]).await.unwrap();
     assert_eq!(s.get_machine(&a.arn).await.unwrap(), None);
 }
 
 async fn activities_crud(s: Arc<dyn Store>) {
     let arn = |n: &str| format!("arn:aws:states:us-east-1:123456789012:activity:{n}");
     for n in ["x", "y", "z"] {
-        let a = Activity {
-            arn: arn(n),
-            name: n.into(),
-            created: 5,
-            tags: json!([{"key": "k", "value": n}]),
-        };
+        let a = Activity { arn: arn(n), name: n.into(), created: 5, tags: json!([{"key": "k", "value": n}]) };
         s.apply(vec![Write::InsertActivity(a)]).await.unwrap();
     }
     let got = s.get_activity(&arn("y")).await.unwrap().unwrap();
     assert_eq!(got.name, "y");
     assert_eq!(got.tags, json!([{"key": "k", "value": "y"}]));
-    let dup = Activity {
-        arn: arn("y"),
-        name: "y".into(),
-        created: 6,
-        tags: json!([]),
-    };
-    assert!(matches!(
-        s.apply(vec![Write::InsertActivity(dup)]).await,
-        Err(StoreError::AlreadyExists { .. })
-    ));
+    let dup = Activity { arn: arn("y"), name: "y".into(), created: 6, tags: json!([]) };
+    assert!(matches!(s.apply(vec![Write::InsertActivity(dup)]).await, Err(StoreError::AlreadyExists { .. })));
     let p = s.list_activities(2, None).await.unwrap();
-    assert_eq!(
-        p.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
-        ["x", "y"]
-    );
+    assert_eq!(p.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["x", "y"]);
     let p = s.list_activities(2, p.next_token).await.unwrap();
-    assert_eq!(
-        p.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
-        ["z"]
-    );
+    assert_eq!(p.items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["z"]);
     assert!(p.next_token.is_none());
-    s.apply(vec![Write::DeleteActivity(arn("x"))])
-        .await
-        .unwrap();
+    s.apply(vec![Write::DeleteActivity(arn("x"))]).await.unwrap();
     assert!(s.get_activity(&arn("x")).await.unwrap().is_none());
-    assert!(matches!(
-        s.list_activities(2, Some("m:zzz".into())).await,
-        Err(StoreError::InvalidArgument(_))
-    ));
+    assert!(matches!(s.list_activities(2, Some("m:zzz".into())).await, Err(StoreError::InvalidArgument(_))));
 }
 
 async fn executions_crud(s: Arc<dyn Store>) {
@@ -295,20 +200,14 @@ async fn executions_crud(s: Arc<dyn Store>) {
     insert(&s, &e).await;
     let got = s.get_execution(&e.arn).await.unwrap().unwrap();
     assert_eq!(got, e);
-    assert_eq!(
-        got.input.to_string(),
-        r#"{"zeta":1,"alpha":[1,{"y":2,"b":3}]}"#
-    );
+    assert_eq!(got.input.to_string(), r#"{"zeta":1,"alpha":[1,{"y":2,"b":3}]}"#);
     assert_eq!(s.find_execution(M1, "e1").await.unwrap(), Some(e.clone()));
     assert_eq!(s.find_execution(M2, "e1").await.unwrap(), None);
 
     // The same name under another arn: AWS's ExecutionAlreadyExists.
     let mut same_name = exec("e1", M1, 200);
     same_name.arn.push_str("-other");
-    let err = s
-        .apply(vec![Write::InsertExecution(same_name)])
-        .await
-        .unwrap_err();
+    let err = s.apply(vec![Write::InsertExecution(same_name)]).await.unwrap_err();
     assert_eq!(err.aws_code(), Some("ExecutionAlreadyExists"), "{err}");
 
     let patch = ExecutionPatch {
@@ -320,25 +219,10 @@ async fn executions_crud(s: Arc<dyn Store>) {
         runnable: Some(false),
         ..Default::default()
     };
-    s.apply(vec![Write::UpdateExecution {
-        arn: e.arn.clone(),
-        patch,
-    }])
-    .await
-    .unwrap();
+    s.apply(vec![Write::UpdateExecution { arn: e.arn.clone(), patch }]).await.unwrap();
     let got = s.get_execution(&e.arn).await.unwrap().unwrap();
-    assert_eq!(
-        (got.status, got.error.as_deref(), got.cause.as_deref()),
-        (
-            ExecutionStatus::Failed,
-            Some("States.TaskFailed"),
-            Some("boom")
-        )
-    );
-    assert_eq!(
-        (got.stop_date, got.wake_at, got.runnable),
-        (Some(150), Some(999), false)
-    );
+    assert_eq!((got.status, got.error.as_deref(), got.cause.as_deref()), (ExecutionStatus::Failed, Some("States.TaskFailed"), Some("boom")));
+    assert_eq!((got.stop_date, got.wake_at, got.runnable), (Some(150), Some(999), false));
 
     // A redrive clears error and stop date and counts.
     let patch = ExecutionPatch {
@@ -352,80 +236,35 @@ async fn executions_crud(s: Arc<dyn Store>) {
         output: Some(Some(json!({"done": true}))),
         runnable: Some(true),
     };
-    s.apply(vec![Write::UpdateExecution {
-        arn: e.arn.clone(),
-        patch,
-    }])
-    .await
-    .unwrap();
+    s.apply(vec![Write::UpdateExecution { arn: e.arn.clone(), patch }]).await.unwrap();
     let got = s.get_execution(&e.arn).await.unwrap().unwrap();
-    assert_eq!(
-        (got.error, got.cause, got.stop_date, got.wake_at),
-        (None, None, None, None)
-    );
-    assert_eq!(
-        (got.redrive_count, got.redrive_date, got.output),
-        (1, Some(160), Some(json!({"done": true})))
-    );
+    assert_eq!((got.error, got.cause, got.stop_date, got.wake_at), (None, None, None, None));
+    assert_eq!((got.redrive_count, got.redrive_date, got.output), (1, Some(160), Some(json!({"done": true}))));
 
-    let err = s
-        .apply(vec![Write::UpdateExecution {
-            arn: "arn:nope".into(),
-            patch: ExecutionPatch::default(),
-        }])
-        .await
-        .unwrap_err();
+    let err = s.apply(vec![Write::UpdateExecution { arn: "arn:nope".into(), patch: ExecutionPatch::default() }]).await.unwrap_err();
     assert_eq!(err.aws_code(), Some("ExecutionDoesNotExist"), "{err}");
 }
 
 async fn batch_is_atomic(s: Arc<dyn Store>) {
     let e = exec("a", M1, 1);
     insert(&s, &e).await;
-    s.apply(vec![Write::AppendEvent(event(&e.arn, 1))])
-        .await
-        .unwrap();
+    s.apply(vec![Write::AppendEvent(event(&e.arn, 1))]).await.unwrap();
     // Frame, a new event and an execution update, then an event id that is taken: nothing stays.
     let r = s
         .apply(vec![
             frame(&e.arn, "", json!({"at": "P"})),
             Write::AppendEvent(event(&e.arn, 2)),
-            Write::UpdateExecution {
-                arn: e.arn.clone(),
-                patch: ExecutionPatch {
-                    runnable: Some(false),
-                    ..Default::default()
-                },
-            },
+            Write::UpdateExecution { arn: e.arn.clone(), patch: ExecutionPatch { runnable: Some(false), ..Default::default() } },
             Write::AppendEvent(event(&e.arn, 1)),
         ])
         .await;
-    assert!(
-        matches!(
-            r,
-            Err(StoreError::AlreadyExists {
-                what: "history event",
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(StoreError::AlreadyExists { what: "history event", .. })), "{r:?}");
     assert!(s.frames(&e.arn).await.unwrap().is_empty());
-    assert_eq!(
-        s.history(&e.arn, false, 0, None).await.unwrap().items.len(),
-        1
-    );
+    assert_eq!(s.history(&e.arn, false, 0, None).await.unwrap().items.len(), 1);
     assert!(s.get_execution(&e.arn).await.unwrap().unwrap().runnable);
 
     // A batch failing on a missing row rolls back too.
-    let r = s
-        .apply(vec![
-            frame(&e.arn, "", json!(1)),
-            Write::UpdateExecution {
-                arn: "arn:missing".into(),
-                patch: ExecutionPatch::default(),
-            },
-        ])
-        .await;
+    let r = s.apply(vec![frame(&e.arn, "", json!(1)), Write::UpdateExecution { arn: "arn:missing".into(), patch: ExecutionPatch::default() }]).await;
     assert!(matches!(r, Err(StoreError::NotFound { .. })), "{r:?}");
     assert!(s.frames(&e.arn).await.unwrap().is_empty());
 }
@@ -434,40 +273,16 @@ async fn groups_fail_alone(s: Arc<dyn Store>) {
     let e = exec("g", M1, 1);
     insert(&s, &e).await;
     let groups = vec![
-        vec![
-            frame(&e.arn, "a", json!(1)),
-            Write::AppendEvent(event(&e.arn, 1)),
-        ],
-        vec![
-            frame(&e.arn, "b", json!(2)),
-            Write::CheckOwner {
-                arn: e.arn.clone(),
-                owner: "nobody".into(),
-            },
-        ],
-        vec![
-            frame(&e.arn, "c", json!(3)),
-            Write::AppendEvent(event(&e.arn, 2)),
-        ],
+        vec![frame(&e.arn, "a", json!(1)), Write::AppendEvent(event(&e.arn, 1))],
+        vec![frame(&e.arn, "b", json!(2)), Write::CheckOwner { arn: e.arn.clone(), owner: "nobody".into() }],
+        vec![frame(&e.arn, "c", json!(3)), Write::AppendEvent(event(&e.arn, 2))],
     ];
     let results = s.apply_groups(groups).await.unwrap();
     assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
-    assert!(
-        matches!(results[1], Err(StoreError::Conflict(_))),
-        "{results:?}"
-    );
-    let scopes: Vec<String> = s
-        .frames(&e.arn)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.0)
-        .collect();
+    assert!(matches!(results[1], Err(StoreError::Conflict(_))), "{results:?}");
+    let scopes: Vec<String> = s.frames(&e.arn).await.unwrap().into_iter().map(|f| f.0).collect();
     assert_eq!(scopes, ["a", "c"]);
-    assert_eq!(
-        s.history(&e.arn, false, 0, None).await.unwrap().items.len(),
-        2
-    );
+    assert_eq!(s.history(&e.arn, false, 0, None).await.unwrap().items.len(), 2);
 }
 
 /// Within a batch and across the groups of one transaction, later writes win (a store may send
@@ -478,49 +293,18 @@ async fn writes_keep_their_order(s: Arc<dyn Store>) {
     let results = s
         .apply_groups(vec![
             vec![frame(&e.arn, "a", json!(1)), frame(&e.arn, "b", json!(1))],
-            vec![
-                frame(&e.arn, "a", json!(2)),
-                Write::AppendEvent(event(&e.arn, 1)),
-            ],
-            vec![
-                Write::DeleteFrames {
-                    execution_arn: e.arn.clone(),
-                    prefix: "b".into(),
-                },
-                frame(&e.arn, "b", json!(3)),
-            ],
+            vec![frame(&e.arn, "a", json!(2)), Write::AppendEvent(event(&e.arn, 1))],
+            vec![Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: "b".into() }, frame(&e.arn, "b", json!(3))],
         ])
         .await
         .unwrap();
     assert!(results.iter().all(Result::is_ok), "{results:?}");
-    assert_eq!(
-        s.frames(&e.arn).await.unwrap(),
-        vec![("a".into(), json!(2)), ("b".into(), json!(3))]
-    );
-    s.apply(vec![
-        frame(&e.arn, "c", json!(1)),
-        Write::DeleteFrames {
-            execution_arn: e.arn.clone(),
-            prefix: "".into(),
-        },
-    ])
-    .await
-    .unwrap();
+    assert_eq!(s.frames(&e.arn).await.unwrap(), vec![("a".into(), json!(2)), ("b".into(), json!(3))]);
+    s.apply(vec![frame(&e.arn, "c", json!(1)), Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: "".into() }]).await.unwrap();
     assert!(s.frames(&e.arn).await.unwrap().is_empty());
-    let patch = |n: i64| Write::UpdateExecution {
-        arn: e.arn.clone(),
-        patch: ExecutionPatch {
-            wake_at: Some(Some(n)),
-            ..Default::default()
-        },
-    };
-    s.apply_groups(vec![vec![patch(1)], vec![patch(2)]])
-        .await
-        .unwrap();
-    assert_eq!(
-        s.get_execution(&e.arn).await.unwrap().unwrap().wake_at,
-        Some(2)
-    );
+    let patch = |n: i64| Write::UpdateExecution { arn: e.arn.clone(), patch: ExecutionPatch { wake_at: Some(Some(n)), ..Default::default() } };
+    s.apply_groups(vec![vec![patch(1)], vec![patch(2)]]).await.unwrap();
+    assert_eq!(s.get_execution(&e.arn).await.unwrap().unwrap().wake_at, Some(2));
 }
 
 async fn list_executions_newest_first(s: Arc<dyn Store>) {
@@ -551,10 +335,7 @@ async fn list_executions_newest_first(s: Arc<dyn Store>) {
         async move {
             let (mut out, mut token) = (Vec::new(), None);
             loop {
-                let p = s
-                    .list_executions(filter.clone(), size, token)
-                    .await
-                    .unwrap();
+                let p = s.list_executions(filter.clone(), size, token).await.unwrap();
                 assert!(p.items.len() <= size);
                 out.extend(p.items.into_iter().map(|e| e.arn));
                 match p.next_token {
@@ -564,71 +345,26 @@ async fn list_executions_newest_first(s: Arc<dyn Store>) {
             }
         }
     };
-    assert_eq!(
-        collect(ExecutionFilter::default(), 2).await,
-        newest_first(all.clone())
-    );
-    assert_eq!(
-        collect(ExecutionFilter::default(), 100).await,
-        newest_first(all.clone())
-    );
-    let m1 = ExecutionFilter {
-        machine_arn: Some(M1.into()),
-        status: None,
-    };
-    assert_eq!(
-        collect(m1, 3).await,
-        newest_first(
-            all.iter()
-                .filter(|e| e.machine_arn == M1)
-                .cloned()
-                .collect()
-        )
-    );
-    let m1_succeeded = ExecutionFilter {
-        machine_arn: Some(M1.into()),
-        status: Some(ExecutionStatus::Succeeded),
-    };
-    let want = newest_first(
-        all.iter()
-            .filter(|e| e.machine_arn == M1 && e.status == ExecutionStatus::Succeeded)
-            .cloned()
-            .collect(),
-    );
+    assert_eq!(collect(ExecutionFilter::default(), 2).await, newest_first(all.clone()));
+    assert_eq!(collect(ExecutionFilter::default(), 100).await, newest_first(all.clone()));
+    let m1 = ExecutionFilter { machine_arn: Some(M1.into()), status: None };
+    assert_eq!(collect(m1, 3).await, newest_first(all.iter().filter(|e| e.machine_arn == M1).cloned().collect()));
+    let m1_succeeded = ExecutionFilter { machine_arn: Some(M1.into()), status: Some(ExecutionStatus::Succeeded) };
+    let want = newest_first(all.iter().filter(|e| e.machine_arn == M1 && e.status == ExecutionStatus::Succeeded).cloned().collect());
     assert_eq!(want.len(), 2);
     assert_eq!(collect(m1_succeeded, 1).await, want);
-    let running = ExecutionFilter {
-        machine_arn: None,
-        status: Some(ExecutionStatus::Running),
-    };
+    let running = ExecutionFilter { machine_arn: None, status: Some(ExecutionStatus::Running) };
     assert_eq!(collect(running, 2).await.len(), 3);
-    let bad = s
-        .list_executions(ExecutionFilter::default(), 2, Some("h:3".into()))
-        .await;
-    assert!(
-        matches!(bad, Err(StoreError::InvalidArgument(_))),
-        "{bad:?}"
-    );
+    let bad = s.list_executions(ExecutionFilter::default(), 2, Some("h:3".into())).await;
+    assert!(matches!(bad, Err(StoreError::InvalidArgument(_))), "{bad:?}");
 }
 
 async fn history_pages_both_ways(s: Arc<dyn Store>) {
     let (a, b) = (exec("h1", M1, 1), exec("h2", M1, 2));
     insert(&s, &a).await;
     insert(&s, &b).await;
-    s.apply(
-        (1..=25)
-            .map(|i| Write::AppendEvent(event(&a.arn, i)))
-            .collect(),
-    )
-    .await
-    .unwrap();
-    s.apply(
-        (1..=3)
-            .map(|i| Write::AppendEvent(event(&b.arn, i)))
-            .collect(),
-    )
-    .await
-    .unwrap();
+    s.apply((1..=25).map(|i| Write::AppendEvent(event(&a.arn, i))).collect()).await.unwrap();
+    s.apply((1..=3).map(|i| Write::AppendEvent(event(&b.arn, i))).collect()).await.unwrap();
 
     let mut ids = Vec::new();
     let mut token = None;
@@ -643,17 +379,11 @@ async fn history_pages_both_ways(s: Arc<dyn Store>) {
     assert_eq!(ids, (1..=25).collect::<Vec<_>>());
 
     let p = s.history(&a.arn, true, 10, None).await.unwrap();
-    assert_eq!(
-        p.items.iter().map(|e| e.id).collect::<Vec<_>>(),
-        (16..=25).rev().collect::<Vec<_>>()
-    );
+    assert_eq!(p.items.iter().map(|e| e.id).collect::<Vec<_>>(), (16..=25).rev().collect::<Vec<_>>());
     let p = s.history(&a.arn, true, 10, p.next_token).await.unwrap();
     assert_eq!(p.items[0].id, 15);
     let p = s.history(&a.arn, true, 10, p.next_token).await.unwrap();
-    assert_eq!(
-        p.items.iter().map(|e| e.id).collect::<Vec<_>>(),
-        (1..=5).rev().collect::<Vec<_>>()
-    );
+    assert_eq!(p.items.iter().map(|e| e.id).collect::<Vec<_>>(), (1..=5).rev().collect::<Vec<_>>());
     assert!(p.next_token.is_none());
 
     let all = s.history(&a.arn, false, 0, None).await.unwrap();
@@ -661,17 +391,8 @@ async fn history_pages_both_ways(s: Arc<dyn Store>) {
     assert_eq!(all.items[4], event(&a.arn, 5));
     assert!(all.next_token.is_none());
     // A page of exactly what is left has no next token.
-    assert!(
-        s.history(&b.arn, false, 3, None)
-            .await
-            .unwrap()
-            .next_token
-            .is_none()
-    );
-    assert!(matches!(
-        s.history(&a.arn, false, 10, Some("bogus".into())).await,
-        Err(StoreError::InvalidArgument(_))
-    ));
+    assert!(s.history(&b.arn, false, 3, None).await.unwrap().next_token.is_none());
+    assert!(matches!(s.history(&a.arn, false, 10, Some("bogus".into())).await, Err(StoreError::InvalidArgument(_))));
 }
 
 async fn frames_and_prefix_deletion(s: Arc<dyn Store>) {
@@ -687,61 +408,19 @@ async fn frames_and_prefix_deletion(s: Arc<dyn Store>) {
     ])
     .await
     .unwrap();
-    s.apply(vec![frame(&a.arn, "p0/1", json!("branch 1 again"))])
-        .await
-        .unwrap();
+    s.apply(vec![frame(&a.arn, "p0/1", json!("branch 1 again"))]).await.unwrap();
     let got = s.frames(&a.arn).await.unwrap();
-    assert_eq!(
-        got,
-        vec![
-            ("".to_string(), json!({"root": 1})),
-            ("p0/0".to_string(), json!("branch 0")),
-            ("p0/1".to_string(), json!("branch 1 again")),
-            ("p1".to_string(), json!("other")),
-        ]
-    );
-    s.apply(vec![Write::DeleteFrames {
-        execution_arn: a.arn.clone(),
-        prefix: "p0/".into(),
-    }])
-    .await
-    .unwrap();
-    let scopes: Vec<String> = s
-        .frames(&a.arn)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.0)
-        .collect();
+    assert_eq!(got, vec![("".to_string(), json!({"root": 1})), ("p0/0".to_string(), json!("branch 0")), ("p0/1".to_string(), json!("branch 1 again")), ("p1".to_string(), json!("other")),]);
+    s.apply(vec![Write::DeleteFrames { execution_arn: a.arn.clone(), prefix: "p0/".into() }]).await.unwrap();
+    let scopes: Vec<String> = s.frames(&a.arn).await.unwrap().into_iter().map(|f| f.0).collect();
     assert_eq!(scopes, ["", "p1"]);
     assert_eq!(s.frames(&b.arn).await.unwrap().len(), 1);
     // A prefix with LIKE's wildcards in it is still a plain prefix.
-    s.apply(vec![
-        frame(&a.arn, "x_1", json!(1)),
-        frame(&a.arn, "xa1", json!(2)),
-    ])
-    .await
-    .unwrap();
-    s.apply(vec![Write::DeleteFrames {
-        execution_arn: a.arn.clone(),
-        prefix: "x_".into(),
-    }])
-    .await
-    .unwrap();
-    let scopes: Vec<String> = s
-        .frames(&a.arn)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.0)
-        .collect();
+    s.apply(vec![frame(&a.arn, "x_1", json!(1)), frame(&a.arn, "xa1", json!(2))]).await.unwrap();
+    s.apply(vec![Write::DeleteFrames { execution_arn: a.arn.clone(), prefix: "x_".into() }]).await.unwrap();
+    let scopes: Vec<String> = s.frames(&a.arn).await.unwrap().into_iter().map(|f| f.0).collect();
     assert_eq!(scopes, ["", "p1", "xa1"]);
-    s.apply(vec![Write::DeleteFrames {
-        execution_arn: a.arn.clone(),
-        prefix: "".into(),
-    }])
-    .await
-    .unwrap();
+    s.apply(vec![Write::DeleteFrames { execution_arn: a.arn.clone(), prefix: "".into() }]).await.unwrap();
     assert!(s.frames(&a.arn).await.unwrap().is_empty());
 }
 
@@ -763,71 +442,28 @@ async fn claims_and_leases(s: Arc<dyn Store>) {
     let arns = |v: Vec<Execution>| v.into_iter().map(|e| e.arn).collect::<Vec<_>>();
 
     let got = s.claim("A", 1_000, 500, 10).await.unwrap();
-    assert!(
-        got.iter()
-            .all(|e| e.owner.as_deref() == Some("A") && e.lease_until == Some(1_500))
-    );
+    assert!(got.iter().all(|e| e.owner.as_deref() == Some("A") && e.lease_until == Some(1_500)));
     assert_eq!(arns(got), [runnable.arn.clone(), due.arn.clone()]);
-    assert!(
-        s.claim("B", 1_100, 500, 10).await.unwrap().is_empty(),
-        "B took A's live leases"
-    );
+    assert!(s.claim("B", 1_100, 500, 10).await.unwrap().is_empty(), "B took A's live leases");
 
     // A writes while it holds them; once B takes over after the lease ran out, A cannot.
-    let check = |owner: &str| Write::CheckOwner {
-        arn: runnable.arn.clone(),
-        owner: owner.into(),
-    };
-    s.apply(vec![check("A"), frame(&runnable.arn, "", json!("A"))])
-        .await
-        .unwrap();
-    assert_eq!(
-        s.renew(
-            "A",
-            vec![runnable.arn.clone(), due.arn.clone(), later.arn.clone()],
-            1_200,
-            500
-        )
-        .await
-        .unwrap()
-        .len(),
-        2
-    );
-    assert!(
-        s.claim("B", 1_600, 500, 10).await.unwrap().is_empty(),
-        "renewed leases were taken"
-    );
+    let check = |owner: &str| Write::CheckOwner { arn: runnable.arn.clone(), owner: owner.into() };
+    s.apply(vec![check("A"), frame(&runnable.arn, "", json!("A"))]).await.unwrap();
+    assert_eq!(s.renew("A", vec![runnable.arn.clone(), due.arn.clone(), later.arn.clone()], 1_200, 500).await.unwrap().len(), 2);
+    assert!(s.claim("B", 1_600, 500, 10).await.unwrap().is_empty(), "renewed leases were taken");
     let taken = s.claim("B", 1_700, 500, 10).await.unwrap();
     assert_eq!(arns(taken), [runnable.arn.clone(), due.arn.clone()]);
-    let err = s
-        .apply(vec![check("A"), frame(&runnable.arn, "", json!("A late"))])
-        .await
-        .unwrap_err();
+    let err = s.apply(vec![check("A"), frame(&runnable.arn, "", json!("A late"))]).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
     assert!(!err.is_transient());
     assert_eq!(s.frames(&runnable.arn).await.unwrap()[0].1, json!("A"));
-    assert!(
-        s.renew("A", vec![runnable.arn.clone()], 1_800, 500)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.renew("A", vec![runnable.arn.clone()], 1_800, 500).await.unwrap().is_empty());
 
     // Parking: release, and nothing to do means nobody claims it; a timer makes it claimable.
     s.apply(vec![
         check("B"),
-        Write::UpdateExecution {
-            arn: runnable.arn.clone(),
-            patch: ExecutionPatch {
-                runnable: Some(false),
-                wake_at: Some(Some(3_000)),
-                ..Default::default()
-            },
-        },
-        Write::Release {
-            arn: runnable.arn.clone(),
-            owner: "B".into(),
-        },
+        Write::UpdateExecution { arn: runnable.arn.clone(), patch: ExecutionPatch { runnable: Some(false), wake_at: Some(Some(3_000)), ..Default::default() } },
+        Write::Release { arn: runnable.arn.clone(), owner: "B".into() },
     ])
     .await
     .unwrap();
@@ -836,36 +472,18 @@ async fn claims_and_leases(s: Arc<dyn Store>) {
     let e = s.get_execution(&runnable.arn).await.unwrap().unwrap();
     assert_eq!((e.owner, e.lease_until), (None, None));
     // due is still due (wake_at 900) and unowned now; runnable sleeps until 3000.
-    assert_eq!(
-        arns(s.claim("C", 2_000, 500, 10).await.unwrap()),
-        [due.arn.clone()]
-    );
+    assert_eq!(arns(s.claim("C", 2_000, 500, 10).await.unwrap()), [due.arn.clone()]);
     // At 3000 runnable's timer is due and C's lease (until 2500) has run out.
-    assert_eq!(
-        arns(s.claim("D", 3_000, 500, 10).await.unwrap()),
-        [runnable.arn.clone(), due.arn.clone()]
-    );
+    assert_eq!(arns(s.claim("D", 3_000, 500, 10).await.unwrap()), [runnable.arn.clone(), due.arn.clone()]);
     // At 5000 three are claimable (later's timer too); limit 1 takes the oldest.
-    assert_eq!(
-        arns(s.claim("E", 5_000, 500, 1).await.unwrap()),
-        vec![runnable.arn.clone()]
-    );
+    assert_eq!(arns(s.claim("E", 5_000, 500, 1).await.unwrap()), vec![runnable.arn.clone()]);
     // E's own live lease is not handed out again.
-    assert_eq!(
-        arns(s.claim("E", 5_000, 500, 5).await.unwrap()),
-        [later.arn.clone(), due.arn.clone()]
-    );
+    assert_eq!(arns(s.claim("E", 5_000, 500, 5).await.unwrap()), [later.arn.clone(), due.arn.clone()]);
 }
 
 async fn concurrent_claims_never_overlap(s: Arc<dyn Store>) {
     let n = 60;
-    s.apply(
-        (0..n)
-            .map(|i| Write::InsertExecution(exec(&format!("c{i:03}"), M1, i)))
-            .collect(),
-    )
-    .await
-    .unwrap();
+    s.apply((0..n).map(|i| Write::InsertExecution(exec(&format!("c{i:03}"), M1, i))).collect()).await.unwrap();
     let claimer = |owner: &'static str| {
         let s = s.clone();
         tokio::spawn(async move {
@@ -885,24 +503,13 @@ async fn concurrent_claims_never_overlap(s: Arc<dyn Store>) {
     let (a, b) = (a.await.unwrap(), b.await.unwrap());
     // Each claim takes only unowned rows, so a row claimed by A is never claimed again by B.
     let all: HashSet<_> = a.iter().chain(&b).collect();
-    assert_eq!(
-        all.len(),
-        a.len() + b.len(),
-        "an execution was claimed twice"
-    );
+    assert_eq!(all.len(), a.len() + b.len(), "an execution was claimed twice");
     assert_eq!(all.len(), n as usize);
 }
 
 fn activity_task(token: &str, activity: Option<&str>, created: Millis) -> Task {
     let e = exec("t", M1, 1);
-    Task::new(
-        token,
-        &e.arn,
-        &format!("scope-{token}"),
-        activity,
-        json!({"token": token}),
-        created,
-    )
+    Task::new(token, &e.arn, &format!("scope-{token}"), activity, json!({"token": token}), created)
 }
 
 const ACT: &str = "arn:aws:states:us-east-1:123456789012:activity:approve";
@@ -911,23 +518,14 @@ const ACT2: &str = "arn:aws:states:us-east-1:123456789012:activity:other";
 async fn activity_tasks_go_to_one_worker(s: Arc<dyn Store>) {
     insert(&s, &exec("t", M1, 1)).await;
     let n = 40;
-    let mut writes: Vec<Write> = (0..n)
-        .map(|i| Write::InsertTask(activity_task(&format!("tok{i:03}"), Some(ACT), 100 + i)))
-        .collect();
+    let mut writes: Vec<Write> = (0..n).map(|i| Write::InsertTask(activity_task(&format!("tok{i:03}"), Some(ACT), 100 + i))).collect();
     writes.push(Write::InsertTask(activity_task("elsewhere", Some(ACT2), 1)));
     writes.push(Write::InsertTask(activity_task("callback", None, 1)));
     s.apply(writes).await.unwrap();
 
     // Oldest first.
-    let first = s
-        .claim_activity_task(ACT, "w0", 500)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (first.token.as_str(), first.status, first.worker.as_deref()),
-        ("tok000", TaskStatus::Started, Some("w0"))
-    );
+    let first = s.claim_activity_task(ACT, "w0", 500).await.unwrap().unwrap();
+    assert_eq!((first.token.as_str(), first.status, first.worker.as_deref()), ("tok000", TaskStatus::Started, Some("w0")));
     assert_eq!(first.input, json!({"token": "tok000"}));
 
     let worker = |name: &'static str| {
@@ -947,14 +545,8 @@ async fn activity_tasks_go_to_one_worker(s: Arc<dyn Store>) {
     assert_eq!(all.len(), a.len() + b.len(), "a task went to two workers");
     assert_eq!(all.len(), n as usize - 1);
     assert!(!all.contains("elsewhere") && !all.contains("callback"));
-    assert_eq!(
-        s.get_task("elsewhere").await.unwrap().unwrap().status,
-        TaskStatus::Scheduled
-    );
-    assert_eq!(
-        s.tasks(&first.execution_arn).await.unwrap().len(),
-        n as usize + 2
-    );
+    assert_eq!(s.get_task("elsewhere").await.unwrap().unwrap().status, TaskStatus::Scheduled);
+    assert_eq!(s.tasks(&first.execution_arn).await.unwrap().len(), n as usize + 2);
 }
 
 async fn token_answers_and_errors(s: Arc<dyn Store>) {
@@ -968,150 +560,46 @@ async fn token_answers_and_errors(s: Arc<dyn Store>) {
     let mut late = activity_task("late", None, 3);
     late.timeout_deadline = Some(50);
     let doomed = activity_task("doomed", None, 4);
-    s.apply(
-        [cb, act, late, doomed]
-            .into_iter()
-            .map(Write::InsertTask)
-            .collect(),
-    )
-    .await
-    .unwrap();
+    s.apply([cb, act, late, doomed].into_iter().map(Write::InsertTask).collect()).await.unwrap();
 
-    let unknown = s
-        .answer_task("nope", TaskOutcome::Success(json!(1)), 10)
-        .await
-        .unwrap_err();
+    let unknown = s.answer_task("nope", TaskOutcome::Success(json!(1)), 10).await.unwrap_err();
     assert_eq!(unknown, StoreError::TaskDoesNotExist("nope".into()));
     assert_eq!(unknown.aws_code(), Some("TaskDoesNotExist"));
 
-    let t = s
-        .answer_task("cb", TaskOutcome::Success(json!({"ok": true})), 10)
-        .await
-        .unwrap();
-    assert_eq!(
-        (t.status, t.output),
-        (TaskStatus::Succeeded, Some(json!({"ok": true})))
-    );
-    assert_eq!(
-        s.get_task("cb").await.unwrap().unwrap().status,
-        TaskStatus::Succeeded
-    );
-    assert!(
-        s.get_execution(&e.arn).await.unwrap().unwrap().runnable,
-        "an answer makes the execution runnable"
-    );
-    let again = s
-        .answer_task("cb", TaskOutcome::Success(json!(2)), 11)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        again,
-        StoreError::TaskFinished {
-            token: "cb".into(),
-            status: TaskStatus::Succeeded
-        }
-    );
+    let t = s.answer_task("cb", TaskOutcome::Success(json!({"ok": true})), 10).await.unwrap();
+    assert_eq!((t.status, t.output), (TaskStatus::Succeeded, Some(json!({"ok": true}))));
+    assert_eq!(s.get_task("cb").await.unwrap().unwrap().status, TaskStatus::Succeeded);
+    assert!(s.get_execution(&e.arn).await.unwrap().unwrap().runnable, "an answer makes the execution runnable");
+    let again = s.answer_task("cb", TaskOutcome::Success(json!(2)), 11).await.unwrap_err();
+    assert_eq!(again, StoreError::TaskFinished { token: "cb".into(), status: TaskStatus::Succeeded });
     assert_eq!(again.aws_code(), Some("TaskDoesNotExist"));
-    assert!(matches!(
-        s.heartbeat("cb", 12).await,
-        Err(StoreError::TaskFinished { .. })
-    ));
+    assert!(matches!(s.heartbeat("cb", 12).await, Err(StoreError::TaskFinished { .. })));
 
-    let late_err = s
-        .answer_task("late", TaskOutcome::Success(json!(1)), 50)
-        .await
-        .unwrap_err();
+    let late_err = s.answer_task("late", TaskOutcome::Success(json!(1)), 50).await.unwrap_err();
     assert_eq!(late_err, StoreError::TaskTimedOut("late".into()));
     assert_eq!(late_err.aws_code(), Some("TaskTimedOut"));
 
     // Heartbeats keep an activity task alive; missing one times it out.
-    let t = s
-        .claim_activity_task(ACT, "w", 1_000)
-        .await
-        .unwrap()
-        .unwrap();
+    let t = s.claim_activity_task(ACT, "w", 1_000).await.unwrap().unwrap();
     assert_eq!(t.heartbeat_deadline, Some(1_100));
-    assert_eq!(
-        s.heartbeat("act", 1_050).await.unwrap().heartbeat_deadline,
-        Some(1_150)
-    );
-    assert_eq!(
-        s.get_task("act").await.unwrap().unwrap().heartbeat_deadline,
-        Some(1_150)
-    );
-    assert_eq!(
-        s.heartbeat("act", 1_150).await.unwrap_err(),
-        StoreError::TaskTimedOut("act".into())
-    );
-    assert_eq!(
-        s.answer_task("act", TaskOutcome::Success(json!(1)), 1_200)
-            .await
-            .unwrap_err(),
-        StoreError::TaskTimedOut("act".into())
-    );
+    assert_eq!(s.heartbeat("act", 1_050).await.unwrap().heartbeat_deadline, Some(1_150));
+    assert_eq!(s.get_task("act").await.unwrap().unwrap().heartbeat_deadline, Some(1_150));
+    assert_eq!(s.heartbeat("act", 1_150).await.unwrap_err(), StoreError::TaskTimedOut("act".into()));
+    assert_eq!(s.answer_task("act", TaskOutcome::Success(json!(1)), 1_200).await.unwrap_err(), StoreError::TaskTimedOut("act".into()));
 
     // A stopped execution cancels its tokens.
-    s.apply(vec![Write::CancelTasks {
-        execution_arn: e.arn.clone(),
-        scope_prefix: "".into(),
-    }])
-    .await
-    .unwrap();
-    let err = s
-        .answer_task(
-            "doomed",
-            TaskOutcome::Failure {
-                error: Some("E".into()),
-                cause: None,
-            },
-            20,
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err,
-        StoreError::TaskFinished {
-            token: "doomed".into(),
-            status: TaskStatus::Cancelled
-        }
-    );
+    s.apply(vec![Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: "".into() }]).await.unwrap();
+    let err = s.answer_task("doomed", TaskOutcome::Failure { error: Some("E".into()), cause: None }, 20).await.unwrap_err();
+    assert_eq!(err, StoreError::TaskFinished { token: "doomed".into(), status: TaskStatus::Cancelled });
     // Only open tasks are cancelled.
-    assert_eq!(
-        s.get_task("cb").await.unwrap().unwrap().status,
-        TaskStatus::Succeeded
-    );
+    assert_eq!(s.get_task("cb").await.unwrap().unwrap().status, TaskStatus::Succeeded);
 
     let f = Task::new("fail", &e.arn, "s", None, json!(null), 9);
     s.apply(vec![Write::InsertTask(f)]).await.unwrap();
-    let t = s
-        .answer_task(
-            "fail",
-            TaskOutcome::Failure {
-                error: Some("Denied".into()),
-                cause: Some("no".into()),
-            },
-            30,
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        (t.status, t.error.as_deref(), t.cause.as_deref()),
-        (TaskStatus::Failed, Some("Denied"), Some("no"))
-    );
-    let dup = s
-        .apply(vec![Write::InsertTask(Task::new(
-            "fail",
-            &e.arn,
-            "s",
-            None,
-            json!(null),
-            9,
-        ))])
-        .await;
-    assert!(matches!(
-        dup,
-        Err(StoreError::AlreadyExists { what: "task", .. })
-    ));
+    let t = s.answer_task("fail", TaskOutcome::Failure { error: Some("Denied".into()), cause: Some("no".into()) }, 30).await.unwrap();
+    assert_eq!((t.status, t.error.as_deref(), t.cause.as_deref()), (TaskStatus::Failed, Some("Denied"), Some("no")));
+    let dup = s.apply(vec![Write::InsertTask(Task::new("fail", &e.arn, "s", None, json!(null), 9))]).await;
+    assert!(matches!(dup, Err(StoreError::AlreadyExists { what: "task", .. })));
 }
 
 async fn expired_tasks(s: Arc<dyn Store>) {
@@ -1128,42 +616,16 @@ async fn expired_tasks(s: Arc<dyn Store>) {
     let mut d = activity_task("answered", None, 0);
     d.timeout_deadline = Some(10);
     d.status = TaskStatus::Succeeded;
-    s.apply([a, b, c, d].into_iter().map(Write::InsertTask).collect())
-        .await
-        .unwrap();
+    s.apply([a, b, c, d].into_iter().map(Write::InsertTask).collect()).await.unwrap();
 
     assert!(s.expire_tasks(80, 10).await.unwrap().is_empty());
     let got = s.expire_tasks(100, 10).await.unwrap();
-    let got: Vec<_> = got
-        .iter()
-        .map(|t| (t.token.as_str(), t.status, t.error.as_deref()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("timeout", TaskStatus::TimedOut, Some("States.Timeout")),
-            (
-                "heartbeat",
-                TaskStatus::TimedOut,
-                Some("States.HeartbeatTimeout")
-            )
-        ]
-    );
+    let got: Vec<_> = got.iter().map(|t| (t.token.as_str(), t.status, t.error.as_deref())).collect();
+    assert_eq!(got, [("timeout", TaskStatus::TimedOut, Some("States.Timeout")), ("heartbeat", TaskStatus::TimedOut, Some("States.HeartbeatTimeout"))]);
     assert!(s.get_execution(&e.arn).await.unwrap().unwrap().runnable);
-    assert!(
-        s.expire_tasks(100, 10).await.unwrap().is_empty(),
-        "expired tasks are handed out once"
-    );
-    assert_eq!(
-        s.get_task("fine").await.unwrap().unwrap().status,
-        TaskStatus::Scheduled
-    );
-    assert_eq!(
-        s.answer_task("timeout", TaskOutcome::Success(json!(1)), 101)
-            .await
-            .unwrap_err(),
-        StoreError::TaskTimedOut("timeout".into())
-    );
+    assert!(s.expire_tasks(100, 10).await.unwrap().is_empty(), "expired tasks are handed out once");
+    assert_eq!(s.get_task("fine").await.unwrap().unwrap().status, TaskStatus::Scheduled);
+    assert_eq!(s.answer_task("timeout", TaskOutcome::Success(json!(1)), 101).await.unwrap_err(), StoreError::TaskTimedOut("timeout".into()));
 }
 
 async fn retention(s: Arc<dyn Store>) {
@@ -1184,61 +646,24 @@ async fn retention(s: Arc<dyn Store>) {
             Write::AppendEvent(event(&e.arn, 1)),
             Write::AppendEvent(event(&e.arn, 2)),
             frame(&e.arn, "", json!(1)),
-            Write::InsertTask(Task::new(
-                &format!("tok-{}", e.name),
-                &e.arn,
-                "",
-                None,
-                json!(null),
-                1,
-            )),
+            Write::InsertTask(Task::new(&format!("tok-{}", e.name), &e.arn, "", None, json!(null), 1)),
         ])
         .await
         .unwrap();
     }
     let cutoff = 50 * day;
-    assert_eq!(
-        s.purge(cutoff, 1).await.unwrap(),
-        Purged {
-            executions: 1,
-            events: 2
-        }
-    );
-    assert_eq!(
-        s.purge(cutoff, 10).await.unwrap(),
-        Purged {
-            executions: 1,
-            events: 2
-        }
-    );
+    assert_eq!(s.purge(cutoff, 1).await.unwrap(), Purged { executions: 1, events: 2 });
+    assert_eq!(s.purge(cutoff, 10).await.unwrap(), Purged { executions: 1, events: 2 });
     assert_eq!(s.purge(cutoff, 10).await.unwrap(), Purged::default());
     for gone in [&old, &old2] {
         assert!(s.get_execution(&gone.arn).await.unwrap().is_none());
-        assert!(
-            s.history(&gone.arn, false, 0, None)
-                .await
-                .unwrap()
-                .items
-                .is_empty()
-        );
+        assert!(s.history(&gone.arn, false, 0, None).await.unwrap().items.is_empty());
         assert!(s.frames(&gone.arn).await.unwrap().is_empty());
-        assert!(
-            s.get_task(&format!("tok-{}", gone.name))
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(s.get_task(&format!("tok-{}", gone.name)).await.unwrap().is_none());
     }
     for kept in [&recent, &running] {
         assert!(s.get_execution(&kept.arn).await.unwrap().is_some());
-        assert_eq!(
-            s.history(&kept.arn, false, 0, None)
-                .await
-                .unwrap()
-                .items
-                .len(),
-            2
-        );
+        assert_eq!(s.history(&kept.arn, false, 0, None).await.unwrap().items.len(), 2);
     }
 }
 
@@ -1257,11 +682,7 @@ async fn committer_round(s: &Arc<dyn Store>, c: Committer, name: &str) {
         handles.push(tokio::spawn(async move {
             // Caller 100 writes an event id another caller also writes: only its batch fails.
             let id = if i == 100 { 99 } else { i };
-            c.commit(vec![
-                frame(&arn, &format!("s{i:03}"), json!(i)),
-                Write::AppendEvent(event(&arn, id)),
-            ])
-            .await
+            c.commit(vec![frame(&arn, &format!("s{i:03}"), json!(i)), Write::AppendEvent(event(&arn, id))]).await
         }));
     }
     let mut failed = 0;
@@ -1273,12 +694,5 @@ async fn committer_round(s: &Arc<dyn Store>, c: Committer, name: &str) {
     }
     assert_eq!(failed, 1);
     assert_eq!(s.frames(&e.arn).await.unwrap().len(), 199);
-    assert_eq!(
-        s.history(&e.arn, false, 1000, None)
-            .await
-            .unwrap()
-            .items
-            .len(),
-        199
-    );
+    assert_eq!(s.history(&e.arn, false, 1000, None).await.unwrap().items.len(), 199);
 }

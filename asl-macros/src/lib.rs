@@ -118,6 +118,9 @@ fn resolve(lit: &LitStr) -> syn::Result<PathBuf> {
         Some(p) if p.exists() => Ok(p),
         // No absolute directory in the message: it would differ between machines (and break
         // the UI test's blessed output).
-        _ => Err(syn::Error::new(lit.span(), format!("workflow file `{}` not found; the path is relative to the crate root (where Cargo.toml is) or to the directory of the file calling `asl!`", lit.value()))),
+        _ => Err(syn::Error::new(
+            lit.span(),
+            format!("workflow file `{}` not found; the path is relative to the crate root (where Cargo.toml is) or to the directory of the file calling `asl!`", lit.value()),
+        )),
     }
 }

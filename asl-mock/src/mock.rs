@@ -99,8 +99,7 @@ fn err(at: &str, message: impl Into<String>) -> MockError {
 /// `a.b`, quoting keys that are not plain identifiers (`"1-2"`, names with spaces).
 fn child(at: &str, key: &str) -> String {
     let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let key =
-        if plain && !key.starts_with(|c: char| c.is_ascii_digit()) { key.to_string() } else { format!("{key:?}") };
+    let key = if plain && !key.starts_with(|c: char| c.is_ascii_digit()) { key.to_string() } else { format!("{key:?}") };
     if at.is_empty() { key } else { format!("{at}.{key}") }
 }
 
@@ -195,14 +194,9 @@ impl MockConfig {
                 let mut tc = TestCase::default();
                 for (state, rv) in object(cv, &case_at)? {
                     let state_at = child(&case_at, state);
-                    let response = rv.as_str().ok_or_else(|| {
-                        err(&state_at, format!("expected the name of a mocked response, found {}", kind(rv)))
-                    })?;
+                    let response = rv.as_str().ok_or_else(|| err(&state_at, format!("expected the name of a mocked response, found {}", kind(rv))))?;
                     if !config.mocked_responses.contains_key(response) {
-                        return Err(err(
-                            &state_at,
-                            format!("mocked response '{response}' is not defined in MockedResponses"),
-                        ));
+                        return Err(err(&state_at, format!("mocked response '{response}' is not defined in MockedResponses")));
                     }
                     tc.states.insert(state.clone(), response.to_string());
                 }
@@ -268,9 +262,7 @@ fn parse_response(v: &Value, at: &str) -> Result<MockedResponse, MockError> {
     let mut ranges: Vec<(u64, u64, MockResult, String)> = Vec::new();
     for (key, entry) in m {
         let entry_at = child(at, key);
-        let (lo, hi) = parse_range(key).ok_or_else(|| {
-            err(&entry_at, "an invocation key is a number (\"0\") or an inclusive range (\"1-3\") from low to high")
-        })?;
+        let (lo, hi) = parse_range(key).ok_or_else(|| err(&entry_at, "an invocation key is a number (\"0\") or an inclusive range (\"1-3\") from low to high"))?;
         if let Some((_, _, _, other)) = ranges.iter().find(|(a, b, _, _)| lo <= *b && *a <= hi) {
             return Err(err(&entry_at, format!("invocations {lo}-{hi} overlap the entry \"{other}\"")));
         }
@@ -344,8 +336,7 @@ mod tests {
     fn documented_example_answers_each_invocation() {
         let c = MockConfig::parse(DOC_EXAMPLE).unwrap();
         let m = "LambdaSQSIntegration";
-        let hello =
-            MockResult::Return(json!({"StatusCode":200,"Payload":{"StatusCode":200,"body":"Hello from Lambda!"}}));
+        let hello = MockResult::Return(json!({"StatusCode":200,"Payload":{"StatusCode":200,"body":"Hello from Lambda!"}}));
         assert_eq!(c.lookup(m, "HappyPath", "LambdaState", 0), Some(Lookup::Mocked(&hello)));
         // RetryPath: a ResourceNotReady, two timeouts, then success; a fifth call has no entry.
         let not_ready = throw("Lambda.ResourceNotReadyException", "Lambda resource is not ready.");
@@ -354,10 +345,7 @@ mod tests {
         assert_eq!(c.lookup(m, "RetryPath", "LambdaState", 1), Some(Lookup::Mocked(&timeout)));
         assert_eq!(c.lookup(m, "RetryPath", "LambdaState", 2), Some(Lookup::Mocked(&timeout)));
         assert_eq!(c.lookup(m, "RetryPath", "LambdaState", 3), Some(Lookup::Mocked(&hello)));
-        assert_eq!(
-            c.lookup(m, "RetryPath", "LambdaState", 4),
-            Some(Lookup::NoEntry { response: "MockedLambdaRetry", invocation: 4 })
-        );
+        assert_eq!(c.lookup(m, "RetryPath", "LambdaState", 4), Some(Lookup::NoEntry { response: "MockedLambdaRetry", invocation: 4 }));
         // HybridPath mocks LambdaState only: SQSState makes its real call.
         assert_eq!(c.lookup(m, "HybridPath", "SQSState", 0), Some(Lookup::NotMocked));
         assert_eq!(c.lookup(m, "NoSuchCase", "SQSState", 0), None);
@@ -379,10 +367,7 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(
-            errors,
-            ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException", "ok"]
-        );
+        assert_eq!(errors, ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException", "ok"]);
         // SQSState has its own count.
         assert!(matches!(run.invoke("SQSState"), Lookup::Mocked(MockResult::Return(_))));
         assert!(matches!(run.invoke("SQSState"), Lookup::NoEntry { invocation: 1, .. }));
@@ -395,54 +380,21 @@ mod tests {
     #[test]
     fn mistakes_are_named_with_their_place() {
         let base = |responses: Value| json!({"StateMachines": {}, "MockedResponses": responses});
-        assert_eq!(
-            error_of(base(json!({"R": {"1-2": {"Throw": {"Error": "E"}}}}))),
-            "at MockedResponses.R.\"1-2\".Throw: missing field Cause (a Throw has an Error and a Cause, both strings)"
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {"0": {"Throw": {"Error": "E", "Cause": 3}}}}))),
-            "at MockedResponses.R.\"0\".Throw.Cause: expected a string, found a number"
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {"0-2": {"Return": 1}, "2": {"Return": 2}}}))),
-            "at MockedResponses.R.\"2\": invocations 2-2 overlap the entry \"0-2\""
-        );
-        assert!(
-            error_of(base(json!({"R": {"3-1": {"Return": 1}}})))
-                .starts_with("at MockedResponses.R.\"3-1\": an invocation key")
-        );
-        assert!(
-            error_of(base(json!({"R": {"first": {"Return": 1}}})))
-                .starts_with("at MockedResponses.R.first: an invocation key")
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {"0": {"Return": 1, "Throw": {}}}}))),
-            "at MockedResponses.R.\"0\": has both Return and Throw: an entry has exactly one"
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {"0": {}}}))),
-            "at MockedResponses.R.\"0\": needs a Return or a Throw field"
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {"0": {"Return": 1, "Retrun": 2}}}))),
-            "at MockedResponses.R.\"0\".Retrun: unknown field: expected Return or Throw"
-        );
-        assert_eq!(
-            error_of(base(json!({"R": {}}))),
-            "at MockedResponses.R: a mocked response needs at least one invocation entry such as \"0\""
-        );
+        assert_eq!(error_of(base(json!({"R": {"1-2": {"Throw": {"Error": "E"}}}}))), "at MockedResponses.R.\"1-2\".Throw: missing field Cause (a Throw has an Error and a Cause, both strings)");
+        assert_eq!(error_of(base(json!({"R": {"0": {"Throw": {"Error": "E", "Cause": 3}}}}))), "at MockedResponses.R.\"0\".Throw.Cause: expected a string, found a number");
+        assert_eq!(error_of(base(json!({"R": {"0-2": {"Return": 1}, "2": {"Return": 2}}}))), "at MockedResponses.R.\"2\": invocations 2-2 overlap the entry \"0-2\"");
+        assert!(error_of(base(json!({"R": {"3-1": {"Return": 1}}}))).starts_with("at MockedResponses.R.\"3-1\": an invocation key"));
+        assert!(error_of(base(json!({"R": {"first": {"Return": 1}}}))).starts_with("at MockedResponses.R.first: an invocation key"));
+        assert_eq!(error_of(base(json!({"R": {"0": {"Return": 1, "Throw": {}}}}))), "at MockedResponses.R.\"0\": has both Return and Throw: an entry has exactly one");
+        assert_eq!(error_of(base(json!({"R": {"0": {}}}))), "at MockedResponses.R.\"0\": needs a Return or a Throw field");
+        assert_eq!(error_of(base(json!({"R": {"0": {"Return": 1, "Retrun": 2}}}))), "at MockedResponses.R.\"0\".Retrun: unknown field: expected Return or Throw");
+        assert_eq!(error_of(base(json!({"R": {}}))), "at MockedResponses.R: a mocked response needs at least one invocation entry such as \"0\"");
         assert_eq!(
             error_of(json!({"StateMachines": {"M": {"TestCases": {"T": {"S": "Missing"}}}}, "MockedResponses": {}})),
             "at StateMachines.M.TestCases.T.S: mocked response 'Missing' is not defined in MockedResponses"
         );
-        assert_eq!(
-            error_of(json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}})),
-            "at StateMachines.M.TestCase: unknown field: expected TestCases"
-        );
-        assert_eq!(
-            error_of(json!({"StateMachines": {}, "MockedResponse": {}})),
-            "at MockedResponse: unknown field: expected StateMachines or MockedResponses"
-        );
+        assert_eq!(error_of(json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}})), "at StateMachines.M.TestCase: unknown field: expected TestCases");
+        assert_eq!(error_of(json!({"StateMachines": {}, "MockedResponse": {}})), "at MockedResponse: unknown field: expected StateMachines or MockedResponses");
         assert_eq!(error_of(json!({"StateMachines": {}})), "missing field MockedResponses");
         assert_eq!(error_of(json!([])), "expected an object, found an array");
         assert!(MockConfig::parse("{").unwrap_err().to_string().starts_with("not valid JSON"));

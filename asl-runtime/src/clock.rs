@@ -52,7 +52,6 @@ impl Clock {
             tokio::time::sleep(d).await
         }
     }
-
 }
 
 /// RFC 3339 in UTC with milliseconds, as AWS writes timestamps: `2024-11-15T16:16:35.123Z`.

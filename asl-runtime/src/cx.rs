@@ -7,11 +7,11 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::clock::{format_timestamp, Clock};
-use crate::env::Env;
-use crate::error::{names, Failure};
-use crate::history::{state_event, Event, Observer};
+use crate::clock::{Clock, format_timestamp};
 use crate::durable::{Journal, Position, Resume, ScopeKey, Waiting};
+use crate::env::Env;
+use crate::error::{Failure, names};
+use crate::history::{Event, Observer, state_event};
 use crate::vars::Vars;
 
 /// The top-level parts of the context object, as a bit set: generated code passes the parts a
@@ -301,30 +301,30 @@ impl Cx {
         let e = &self.exec;
         let mut root = Map::new();
         if parts & ctx::EXECUTION != 0 {
-        let mut execution = Map::new();
-        execution.insert("Id".into(), e.id().as_ref().into());
-        execution.insert("Input".into(), e.input.as_deref().cloned().unwrap_or_default());
-        execution.insert("Name".into(), e.name().into());
-        execution.insert("RoleArn".into(), e.role_arn.as_ref().into());
-        execution.insert("StartTime".into(), format_timestamp(e.start_time).into());
-        execution.insert("RedriveCount".into(), 0.into());
-        root.insert("Execution".into(), Value::Object(execution));
+            let mut execution = Map::new();
+            execution.insert("Id".into(), e.id().as_ref().into());
+            execution.insert("Input".into(), e.input.as_deref().cloned().unwrap_or_default());
+            execution.insert("Name".into(), e.name().into());
+            execution.insert("RoleArn".into(), e.role_arn.as_ref().into());
+            execution.insert("StartTime".into(), format_timestamp(e.start_time).into());
+            execution.insert("RedriveCount".into(), 0.into());
+            root.insert("Execution".into(), Value::Object(execution));
         }
         if parts & ctx::STATE != 0 {
-        let mut state = Map::new();
-        state.insert("EnteredTime".into(), format_timestamp(self.entered_time()).into());
-        state.insert("Name".into(), self.state_name.into());
-        // Only states that retry have a RetryCount (AWS's recordings of Pass states have none).
-        if matches!(self.state_type, "Task" | "Parallel" | "Map") {
-            state.insert("RetryCount".into(), self.retry_count.into());
-        }
-        root.insert("State".into(), Value::Object(state));
+            let mut state = Map::new();
+            state.insert("EnteredTime".into(), format_timestamp(self.entered_time()).into());
+            state.insert("Name".into(), self.state_name.into());
+            // Only states that retry have a RetryCount (AWS's recordings of Pass states have none).
+            if matches!(self.state_type, "Task" | "Parallel" | "Map") {
+                state.insert("RetryCount".into(), self.retry_count.into());
+            }
+            root.insert("State".into(), Value::Object(state));
         }
         if parts & ctx::STATE_MACHINE != 0 {
-        let mut machine = Map::new();
-        machine.insert("Id".into(), e.state_machine_id.as_ref().into());
-        machine.insert("Name".into(), e.state_machine_name.as_ref().into());
-        root.insert("StateMachine".into(), Value::Object(machine));
+            let mut machine = Map::new();
+            machine.insert("Id".into(), e.state_machine_id.as_ref().into());
+            machine.insert("Name".into(), e.state_machine_name.as_ref().into());
+            root.insert("StateMachine".into(), Value::Object(machine));
         }
         if let (Some(t), true) = (&self.task_token, parts & ctx::TASK != 0) {
             let mut task = Map::new();

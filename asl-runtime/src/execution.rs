@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::clock::Clock;
-use crate::cx::{ctx, Cx, ExecutionInfo};
+use crate::cx::{Cx, ExecutionInfo, ctx};
 use crate::durable::{Journal, Resume};
+use crate::error::{Failure, names};
 use crate::history::Observer;
+use crate::machine::{BoxFuture, Machine, run_scope};
 use std::sync::atomic::AtomicU64;
-use crate::error::{names, Failure};
-use crate::machine::{run_scope, BoxFuture, Machine};
 
 /// How an execution is identified and observed. The defaults follow AWS's shapes in region
 /// `us-east-1`, account `111111111111`, with a random UUID as the name.

@@ -77,7 +77,6 @@ impl Observer for History {
     }
 }
 
-
 /// `<Type>StateEntered` / `<Type>StateExited` for a state type.
 pub fn state_event(type_name: &str, entered: bool) -> &'static str {
     macro_rules! pick {

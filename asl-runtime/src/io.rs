@@ -159,11 +159,7 @@ impl DataFlow for Io {
 /// The values an `Assign` template gives, checked against the payload limit (not set yet).
 fn assignments(io: &Io, t: &Template, cx: &Cx, input: &Value, result: Option<&Value>) -> Result<Value, Failure> {
     {
-        let values = if io.jsonata {
-            io.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))?
-        } else {
-            io.with_env(cx, input, None, |env| payload::eval(t, env))?
-        };
+        let values = if io.jsonata { io.with_env(cx, input, result, |env| template::eval_jsonata(t, env, "Assign"))? } else { io.with_env(cx, input, None, |env| payload::eval(t, env))? };
         if cx.too_large(&values) {
             return Err(Failure::new(
                 crate::error::names::DATA_LIMIT_EXCEEDED,

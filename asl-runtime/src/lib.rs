@@ -52,16 +52,16 @@ mod wait;
 
 #[cfg(feature = "macros")]
 pub use asl_macros::asl;
-pub use error::{names, Failure};
+pub(crate) use env::Env;
+pub use error::{Failure, names};
 pub use execution::{Execute, ExecutionOptions};
 pub use history::{Event, History, Observer};
 pub use limits::MAX_PAYLOAD_BYTES;
 #[cfg(feature = "loader")]
 pub use loader::{Handler, Handlers, LoadError, LoadOptions, LoadedMachine, LoadedState, Workflow};
 pub use machine::{BoxFuture, Machine, StateId};
-pub use serde_json::{json, Value};
+pub use serde_json::{Value, json};
 pub use task::TaskContext;
-pub(crate) use env::Env;
 #[cfg(test)]
 pub(crate) use vars::Vars;
 
@@ -70,13 +70,13 @@ pub(crate) use vars::Vars;
 #[allow(missing_docs)]
 pub mod __private {
     pub use crate::catch::Catcher;
-    pub use crate::cx::{ctx, Cx};
+    pub use crate::cx::{Cx, ctx};
     pub use crate::env::Env;
-    pub use crate::error::{names, Failure};
-    pub use crate::execution::{execute, execute_from, ExecutionOptions};
+    pub use crate::error::{Failure, names};
+    pub use crate::execution::{ExecutionOptions, execute, execute_from};
     pub use crate::fail::{FailSpec, Text};
     pub use crate::io::{DataFlow, Io, PathField, ResultPath};
-    pub use crate::machine::{output_then_next, run_scope, start_scope, then_next, BoxFuture, Flow, Machine, Next, StateId, Started, Step};
+    pub use crate::machine::{BoxFuture, Flow, Machine, Next, Started, StateId, Step, output_then_next, run_scope, start_scope, then_next};
     pub use crate::map::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
     pub use crate::parallel::ParallelSpec;
     pub use crate::pass::PassSpec;

@@ -199,10 +199,7 @@ fn settle<S: StateId>(state: S, step: Step<S>, cx: &mut Cx) -> Step<S> {
 
 /// A state's output over AWS's payload limit (256 KiB).
 fn output_too_large(state: &str) -> Failure {
-    Failure::new(
-        crate::error::names::DATA_LIMIT_EXCEEDED,
-        format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
-    )
+    Failure::new(crate::error::names::DATA_LIMIT_EXCEEDED, format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."))
 }
 
 /// A waiting state's future (Task, Parallel, Map) mapped to its transition. A combinator, not

@@ -7,11 +7,11 @@ use serde_json::Value;
 
 use crate::catch::{self, Catcher};
 use crate::cx::Cx;
+use crate::durable::{self, Ended};
 use crate::error::Failure;
 use crate::execution::failure_details;
 use crate::io::DataFlow;
-use crate::durable::{self, Ended};
-use crate::machine::{start_scope, Flow, Machine, Started};
+use crate::machine::{Flow, Machine, Started, start_scope};
 use crate::retry::RetryState;
 
 pub use asl_syntax::spec::ParallelSpec;

@@ -5,9 +5,9 @@ use serde_json::Value;
 use crate::cx::Cx;
 use crate::error::Failure;
 use crate::io::{DataFlow, PathField, ResultPath};
+use crate::{path, payload};
 #[cfg(test)]
 use {crate::io::Io, asl_syntax::Lit};
-use crate::{path, payload};
 
 pub use asl_syntax::spec::PassSpec;
 

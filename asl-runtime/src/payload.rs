@@ -1,8 +1,8 @@
 //! Payload templates in JSONPath states (`Parameters`, `ResultSelector`, `ItemSelector`,
 //! `Assign`): literals are copied, `key.$` members are filled from a path or an intrinsic call.
 
-use asl_syntax::{Lit, Str};
 use asl_syntax::template::Template;
+use asl_syntax::{Lit, Str};
 use serde_json::{Map, Value};
 
 use crate::path::select;
@@ -72,19 +72,13 @@ fn eval_member(t: &Template, env: &Env, key: &str) -> Result<Value, Failure> {
             }
             Ok(Value::Object(out))
         }
-        Template::Array(items) => items
-            .iter()
-            .map(|i| eval_member(i, env, key))
-            .collect::<Result<_, _>>()
-            .map(Value::Array),
+        Template::Array(items) => items.iter().map(|i| eval_member(i, env, key)).collect::<Result<_, _>>().map(Value::Array),
         Template::Path(p) => match select(p, env) {
             Some(v) => Ok(v.into_owned()),
             None => Err(crate::path::fields::not_found(p, env, &format!("{key}.$"))),
         },
         Template::Call(c) => intrinsics::call_in_member(c, env, key),
-        Template::Jsonata(_) => Err(Failure::runtime(
-            "a JSONata template cannot be evaluated as a JSONPath payload template",
-        )),
+        Template::Jsonata(_) => Err(Failure::runtime("a JSONata template cannot be evaluated as a JSONPath payload template")),
     }
 }
 
@@ -155,9 +149,7 @@ pub fn lit(l: &Lit) -> Value {
         Lit::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Lit::Str(s) => Value::String(s.to_string()),
         Lit::Array(items) => Value::Array(items.iter().map(lit).collect()),
-        Lit::Object(members) => {
-            Value::Object(members.iter().map(|(k, v)| (k.to_string(), lit(v))).collect())
-        }
+        Lit::Object(members) => Value::Object(members.iter().map(|(k, v)| (k.to_string(), lit(v))).collect()),
     }
 }
 
@@ -171,9 +163,7 @@ mod tests {
     use crate::Vars;
 
     fn obj(members: Vec<(&str, Template)>) -> Template {
-        Template::Object(
-            members.into_iter().map(|(k, v)| (k.to_owned().into(), v)).collect::<Vec<_>>().into(),
-        )
+        Template::Object(members.into_iter().map(|(k, v)| (k.to_owned().into(), v)).collect::<Vec<_>>().into())
     }
 
     #[test]
@@ -182,30 +172,15 @@ mod tests {
             ("z", Template::Lit(Lit::Int(1))),
             ("value", Template::Path(parse_path("$.a").unwrap())),
             ("ctx", Template::Path(parse_path("$$.Execution.Name").unwrap())),
-            (
-                "nested",
-                obj(vec![("f", Template::Call(parse_call("States.Format('<{}>', $.a)").unwrap()))]),
-            ),
-            (
-                "list",
-                Template::Array(
-                    vec![
-                        Template::Lit(Lit::Str("x".into())),
-                        Template::Path(parse_path("$.b[*]").unwrap()),
-                    ]
-                    .into(),
-                ),
-            ),
+            ("nested", obj(vec![("f", Template::Call(parse_call("States.Format('<{}>', $.a)").unwrap()))])),
+            ("list", Template::Array(vec![Template::Lit(Lit::Str("x".into())), Template::Path(parse_path("$.b[*]").unwrap())].into())),
         ]);
         let input = json!({"a": "A", "b": [1, 2]});
         let ctx = json!({"Execution": {"Name": "run"}});
         let vars = Vars::new();
         let env = Env { context: &ctx, ..Env::of(&input, &vars) };
         let out = eval(&t, &env).unwrap();
-        assert_eq!(
-            serde_json::to_string(&out).unwrap(),
-            r#"{"z":1,"value":"A","ctx":"run","nested":{"f":"<A>"},"list":["x",[1,2]]}"#
-        );
+        assert_eq!(serde_json::to_string(&out).unwrap(), r#"{"z":1,"value":"A","ctx":"run","nested":{"f":"<A>"},"list":["x",[1,2]]}"#);
     }
 
     #[test]
@@ -236,12 +211,7 @@ mod tests {
         let vars = Vars::new();
         let err = eval(&t, &Env::of(&input, &vars)).unwrap_err();
         assert_eq!(err.error, "States.Runtime");
-        assert_eq!(
-            err.cause.as_deref(),
-            Some(
-                r#"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#
-            )
-        );
+        assert_eq!(err.cause.as_deref(), Some(r#"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#));
         let t = obj(vec![("value", Template::Call(parse_call("States.Array($.x)").unwrap()))]);
         let err = eval(&t, &Env::of(&input, &vars)).unwrap_err();
         assert!(err.cause.unwrap().contains("specified for the field 'value.$'"));
@@ -249,15 +219,7 @@ mod tests {
 
     #[test]
     fn literals() {
-        let l = Lit::Object(
-            vec![(
-                "a".into(),
-                Lit::Array(
-                    vec![Lit::Null, Lit::Bool(true), Lit::UInt(u64::MAX), Lit::Float(1.5)].into(),
-                ),
-            )]
-            .into(),
-        );
+        let l = Lit::Object(vec![("a".into(), Lit::Array(vec![Lit::Null, Lit::Bool(true), Lit::UInt(u64::MAX), Lit::Float(1.5)].into()))].into());
         assert_eq!(lit(&l), json!({"a": [null, true, u64::MAX, 1.5]}));
     }
 }

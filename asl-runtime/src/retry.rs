@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::cx::Cx;
 use crate::durable::Waiting;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 
 pub use asl_syntax::spec::{Jitter, Retrier};
 
@@ -15,11 +15,10 @@ pub use asl_syntax::spec::{Jitter, Retrier};
 /// `states_errors__…_catch_state_all_data_limit_exceeded_on_large_utf8_response`).
 pub fn matches<E: AsRef<str>>(errors: &[E], f: &Failure) -> bool {
     let terminal = f.error == names::RUNTIME;
-    errors.iter().map(AsRef::as_ref).any(|e| {
-        e == f.error
-            || (e == names::ALL && !terminal)
-            || (e == names::TASK_FAILED && !terminal && f.error != names::TIMEOUT && f.error != names::HEARTBEAT_TIMEOUT)
-    })
+    errors
+        .iter()
+        .map(AsRef::as_ref)
+        .any(|e| e == f.error || (e == names::ALL && !terminal) || (e == names::TASK_FAILED && !terminal && f.error != names::TIMEOUT && f.error != names::HEARTBEAT_TIMEOUT))
 }
 
 /// Retry bookkeeping for one state: attempts made per retrier.
@@ -92,7 +91,14 @@ pub fn delay(r: &Retrier, n: u64) -> Duration {
 mod tests {
     use super::*;
 
-    const R: Retrier = Retrier { errors: std::borrow::Cow::Borrowed(&[std::borrow::Cow::Borrowed("States.ALL")]), interval_seconds: 2, max_attempts: 3, backoff_rate: 2.0, max_delay_seconds: None, jitter: Jitter::None };
+    const R: Retrier = Retrier {
+        errors: std::borrow::Cow::Borrowed(&[std::borrow::Cow::Borrowed("States.ALL")]),
+        interval_seconds: 2,
+        max_attempts: 3,
+        backoff_rate: 2.0,
+        max_delay_seconds: None,
+        jitter: Jitter::None,
+    };
 
     #[test]
     fn exponential_backoff_then_exhausted() {

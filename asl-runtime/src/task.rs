@@ -7,18 +7,18 @@ use std::time::Duration;
 
 use asl_syntax::spec::Dynamic;
 use futures_util::future::Either;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use crate::catch::{self, Catcher};
 use crate::cx::{Cx, ExecutionInfo};
 use crate::durable::Waiting;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 use crate::execution::failure_details;
 use crate::io::DataFlow;
 use crate::machine::Flow;
-use crate::{path, template};
 use crate::retry::RetryState;
+use crate::{path, template};
 
 pub use asl_syntax::spec::TaskSpec;
 
@@ -71,11 +71,7 @@ where
     // would size every execution's future that holds a Task (moved on each `.await`, and
     // held by each parked execution), even where only the lean path runs.
     let plain = spec.retry.is_empty() && spec.timeout.is_none() && spec.heartbeat.is_none() && !spec.uses_token();
-    if plain {
-        Either::Left(run_once(spec, catchers, input, cx, call))
-    } else {
-        Either::Right(Box::pin(run_general(spec, catchers, input, cx, call)))
-    }
+    if plain { Either::Left(run_once(spec, catchers, input, cx, call)) } else { Either::Right(Box::pin(run_general(spec, catchers, input, cx, call))) }
 }
 
 /// A Task with one attempt, no timeout, no heartbeat and no task token.
@@ -86,11 +82,7 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let consume = catch::input_unread_after(&spec.io, catchers);
-    let (args, input) = if consume {
-        (spec.io.arguments_owned(input, cx), Value::Null)
-    } else {
-        (spec.io.arguments(&input, cx), input)
-    };
+    let (args, input) = if consume { (spec.io.arguments_owned(input, cx), Value::Null) } else { (spec.io.arguments(&input, cx), input) };
     let args = match args {
         Ok(args) => args,
         Err(f) => return catch::handle(catchers, f, input, cx),
@@ -148,10 +140,8 @@ where
 {
     let mut retry = RetryState::new(&spec.retry);
     // A retry makes the arguments again, and the timeouts' paths read the input.
-    let consume = spec.retry.is_empty()
-        && matches!(spec.timeout, None | Some(Dynamic::Lit(_)))
-        && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_)))
-        && catch::input_unread_after(&spec.io, catchers);
+    let consume =
+        spec.retry.is_empty() && matches!(spec.timeout, None | Some(Dynamic::Lit(_))) && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_))) && catch::input_unread_after(&spec.io, catchers);
     let mut input = input;
     // A restart into this state: the attempts made, the backoff under way, the token out.
     let mut handed_out = None;
@@ -258,7 +248,8 @@ struct Events {
 }
 
 impl Events {
-    const LAMBDA: Events = Events { scheduled: "LambdaFunctionScheduled", started: "LambdaFunctionStarted", succeeded: "LambdaFunctionSucceeded", failed: "LambdaFunctionFailed", timed_out: "LambdaFunctionTimedOut" };
+    const LAMBDA: Events =
+        Events { scheduled: "LambdaFunctionScheduled", started: "LambdaFunctionStarted", succeeded: "LambdaFunctionSucceeded", failed: "LambdaFunctionFailed", timed_out: "LambdaFunctionTimedOut" };
     const TASK: Events = Events { scheduled: "TaskScheduled", started: "TaskStarted", succeeded: "TaskSucceeded", failed: "TaskFailed", timed_out: "TaskTimedOut" };
 
     /// A reference, not a copy: it is held across the handler's `.await`.
@@ -302,8 +293,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::io::{Io, ResultPath};
     use crate::ExecutionOptions;
+    use crate::io::{Io, ResultPath};
 
     const SPEC: TaskSpec = TaskSpec { io: Io::PLAIN, resource: "arn:aws:lambda:us-east-1:1:function:F", timeout: None, heartbeat: None, retry: std::borrow::Cow::Borrowed(&[]) };
 

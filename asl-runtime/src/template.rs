@@ -4,8 +4,8 @@
 use asl_syntax::template::{Query, Template};
 use serde_json::{Map, Value};
 
-use crate::error::{names, Failure};
-use crate::{jsonata, payload, Env};
+use crate::error::{Failure, names};
+use crate::{Env, jsonata, payload};
 
 /// Evaluates one expression; `field` names the field in AWS's causes (`Output`,
 /// `Arguments/FunctionName`, `Condition`, …). Undefined is an error, as on AWS.

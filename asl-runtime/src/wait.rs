@@ -7,7 +7,7 @@ use serde_json::Value;
 use asl_syntax::timestamp::Timestamp;
 
 use crate::cx::Cx;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 use crate::io::{DataFlow, PathField, ResultPath};
 use crate::{path, template};
 
@@ -93,7 +93,8 @@ fn delay(spec: &WaitSpec, input: &Value, effective: &Value, cx: &Cx) -> Result<D
         WaitFor::TimestampQuery(q) => {
             let v = spec.io.with_env(cx, input, None, |env| template::query_typed(q, env, "Timestamp", "string", Value::is_string))?;
             let text = v.as_str().unwrap_or_default();
-            let at = asl_syntax::timestamp::parse(text).ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}")))?;
+            let at = asl_syntax::timestamp::parse(text)
+                .ok_or_else(|| Failure::new(names::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}")))?;
             until(cx, system_time(&at))
         }
         WaitFor::TimestampPath(p) => {

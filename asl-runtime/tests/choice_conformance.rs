@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use asl_runtime::__private::choice::*;
-use asl_runtime::syntax::{path::parse_path, timestamp};
 use asl_runtime::__private::{Env, Vars};
+use asl_runtime::syntax::{path::parse_path, timestamp};
 use serde_json::Value;
 
 /// The in-repository corpus (tests/conformance/corpus/cases).
@@ -17,9 +17,7 @@ fn corpus() -> PathBuf {
 /// Evaluates a leaf rule; `None` for rules this test does not cover.
 fn leaf(rule: &serde_json::Map<String, Value>, env: &Env) -> Option<bool> {
     let var = parse_path(rule.get("Variable")?.as_str()?).ok()?;
-    let (op, arg) = rule
-        .iter()
-        .find(|(k, _)| !matches!(k.as_str(), "Variable" | "Next" | "Comment" | "Assign"))?;
+    let (op, arg) = rule.iter().find(|(k, _)| !matches!(k.as_str(), "Variable" | "Next" | "Comment" | "Assign"))?;
     if op == "IsPresent" {
         return Some(is_present(&var, env) == arg.as_bool()?);
     }
@@ -63,12 +61,8 @@ fn leaf(rule: &serde_json::Map<String, Value>, env: &Env) -> Option<bool> {
         "TimestampEquals" => timestamp_equals(&v, &timestamp::parse(arg.as_str()?)?),
         "TimestampLessThan" => timestamp_less_than(&v, &timestamp::parse(arg.as_str()?)?),
         "TimestampGreaterThan" => timestamp_greater_than(&v, &timestamp::parse(arg.as_str()?)?),
-        "TimestampLessThanEquals" => {
-            timestamp_less_than_equals(&v, &timestamp::parse(arg.as_str()?)?)
-        }
-        "TimestampGreaterThanEquals" => {
-            timestamp_greater_than_equals(&v, &timestamp::parse(arg.as_str()?)?)
-        }
+        "TimestampLessThanEquals" => timestamp_less_than_equals(&v, &timestamp::parse(arg.as_str()?)?),
+        "TimestampGreaterThanEquals" => timestamp_greater_than_equals(&v, &timestamp::parse(arg.as_str()?)?),
         "IsNull" => is_null(&v) == arg.as_bool()?,
         "IsNumeric" => is_numeric(&v) == arg.as_bool()?,
         "IsString" => is_string(&v) == arg.as_bool()?,
@@ -83,14 +77,8 @@ fn single_rule_choice_cases_match_aws() {
     let dir = corpus();
     let (mut checked, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let read = |f: &str| {
-            std::fs::read_to_string(entry.path().join(f))
-                .ok()
-                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-        };
-        let (Some(def), Some(input), Some(expected)) =
-            (read("definition.json"), read("input.json"), read("expected.json"))
-        else {
+        let read = |f: &str| std::fs::read_to_string(entry.path().join(f)).ok().and_then(|s| serde_json::from_str::<Value>(&s).ok());
+        let (Some(def), Some(input), Some(expected)) = (read("definition.json"), read("input.json"), read("expected.json")) else {
             continue;
         };
         let states = &def["States"];
@@ -99,9 +87,7 @@ fn single_rule_choice_cases_match_aws() {
             continue;
         }
         let Some(rules) = start["Choices"].as_array() else { continue };
-        let (Some(rule), Some(default)) =
-            (rules.first().and_then(Value::as_object), start["Default"].as_str())
-        else {
+        let (Some(rule), Some(default)) = (rules.first().and_then(Value::as_object), start["Default"].as_str()) else {
             continue;
         };
         if rules.len() != 1 {
@@ -112,10 +98,7 @@ fn single_rule_choice_cases_match_aws() {
         let Some(matched) = leaf(rule, &env) else { continue };
         let next = if matched { rule["Next"].as_str().unwrap_or_default() } else { default };
         let target = &states[next];
-        if target["Type"] != "Pass"
-            || target.get("Result").is_none()
-            || expected.get("output").is_none()
-        {
+        if target["Type"] != "Pass" || target.get("Result").is_none() || expected.get("output").is_none() {
             continue;
         }
         checked += 1;
@@ -123,11 +106,7 @@ fn single_rule_choice_cases_match_aws() {
             failures.push(entry.file_name().to_string_lossy().into_owned());
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} cases disagree with AWS: {failures:?}",
-        failures.len()
-    );
+    assert!(failures.is_empty(), "{} of {checked} cases disagree with AWS: {failures:?}", failures.len());
     assert!(checked > 300, "only {checked} cases checked");
     eprintln!("{checked} Choice cases agree with AWS");
 }

@@ -2,9 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use asl_runtime::__private::Vars;
 use asl_runtime::__private::Env;
-use serde_json::{json, Value};
+use asl_runtime::__private::Vars;
+use serde_json::{Value, json};
 
 fn call(text: &str, input: &Value) -> Value {
     let call = asl_runtime::syntax::intrinsic::parse_call(text).unwrap();

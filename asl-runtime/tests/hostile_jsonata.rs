@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use asl_runtime::names;
+use asl_runtime::__private::Env;
 use asl_runtime::__private::Vars;
 use asl_runtime::Failure;
-use asl_runtime::__private::Env;
-use serde_json::{json, Value};
+use asl_runtime::names;
+use serde_json::{Value, json};
 
 fn eval(text: &str) -> Result<Option<Value>, Failure> {
     eval_with(text, &json!({"n": 3}))

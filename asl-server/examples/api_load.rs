@@ -11,11 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 const ARN: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:Load";
 
 fn request(action: &str, body: &str) -> Vec<u8> {
-    format!(
-        "POST / HTTP/1.1\r\nHost: l\r\nX-Amz-Target: AWSStepFunctions.{action}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
+    format!("POST / HTTP/1.1\r\nHost: l\r\nX-Amz-Target: AWSStepFunctions.{action}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
 
 /// Reads one response; answers its status.
@@ -86,11 +82,5 @@ async fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     let total = clients * per_client;
-    println!(
-        "{action}: {total} requests from {clients} clients in {secs:.2}s: {:.0} requests/s (2xx {}, 4xx {}, 5xx {})",
-        total as f64 / secs,
-        statuses[2],
-        statuses[4],
-        statuses[5]
-    );
+    println!("{action}: {total} requests from {clients} clients in {secs:.2}s: {:.0} requests/s (2xx {}, 4xx {}, 5xx {})", total as f64 / secs, statuses[2], statuses[4], statuses[5]);
 }

@@ -57,10 +57,7 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
         return Err(invalid(arn, "Not a Step Functions ARN (arn:PARTITION:states:REGION:ACCOUNT:TYPE:NAME)"));
     }
     let (partition, region, account, kind, rest) = (parts[1], parts[3], parts[4], parts[5], parts[6]);
-    if !partition.starts_with("aws")
-        || region.is_empty()
-        || !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if !partition.starts_with("aws") || region.is_empty() || !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
         return Err(invalid(arn, "Bad partition, region or account"));
     }
     let name_ok = |n: &str| valid_name(n);
@@ -75,9 +72,7 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
             let name = it.next().unwrap_or("");
             let qualifier = match it.next() {
                 None => None,
-                Some(q) if !q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()) => {
-                    Some(Qualifier::Version(q.parse().map_err(|_| invalid(arn, "Version number out of range"))?))
-                }
+                Some(q) if !q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()) => Some(Qualifier::Version(q.parse().map_err(|_| invalid(arn, "Version number out of range"))?)),
                 Some(q) if valid_alias_name(q) => Some(Qualifier::Alias(q.to_string())),
                 Some(_) => return Err(invalid(arn, "Bad version or alias qualifier")),
             };
@@ -90,22 +85,16 @@ pub fn parse(arn: &str) -> Result<Arn, ApiError> {
         "execution" => {
             let segs: Vec<&str> = rest.split(':').collect();
             match segs.as_slice() {
-                [m, n] | [m, _, n] if name_ok(m) && name_ok(n) => {
-                    Resource::Execution { machine: m.to_string(), name: n.to_string() }
-                }
+                [m, n] | [m, _, n] if name_ok(m) && name_ok(n) => Resource::Execution { machine: m.to_string(), name: n.to_string() },
                 _ => return Err(invalid(arn, "Bad execution ARN (execution:MACHINE:NAME)")),
             }
         }
         "express" => match rest.split(':').collect::<Vec<_>>().as_slice() {
-            [m, n, id] if name_ok(m) && name_ok(n) && !id.is_empty() => {
-                Resource::Express { machine: m.to_string(), name: n.to_string(), id: id.to_string() }
-            }
+            [m, n, id] if name_ok(m) && name_ok(n) && !id.is_empty() => Resource::Express { machine: m.to_string(), name: n.to_string(), id: id.to_string() },
             _ => return Err(invalid(arn, "Bad express execution ARN")),
         },
         "mapRun" => match rest.split_once('/') {
-            Some((m, r)) if name_ok(m) && !r.is_empty() => {
-                Resource::MapRun { machine: m.to_string(), rest: r.to_string() }
-            }
+            Some((m, r)) if name_ok(m) && !r.is_empty() => Resource::MapRun { machine: m.to_string(), rest: r.to_string() },
             _ => return Err(invalid(arn, "Bad map run ARN")),
         },
         _ => return Err(invalid(arn, "Unknown resource type or bad name")),
@@ -132,30 +121,18 @@ pub fn check_role_arn(arn: &str) -> Result<(), ApiError> {
 /// whitespace, `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /`, or control characters.
 pub fn valid_name(name: &str) -> bool {
     let n = name.chars().count();
-    (1..=80).contains(&n)
-        && !name.chars().any(|c| {
-            c.is_whitespace()
-                || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
-                || (c as u32) <= 0x1f
-                || (0x7f..=0x9f).contains(&(c as u32))
-        })
+    (1..=80).contains(&n) && !name.chars().any(|c| c.is_whitespace() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c) || (c as u32) <= 0x1f || (0x7f..=0x9f).contains(&(c as u32)))
 }
 
 /// Alias names (AWS's CharacterRestrictedName): `[a-zA-Z0-9_.-]`, 1–80 long, not all digits
 /// (an all-digit qualifier is a version).
 pub fn valid_alias_name(name: &str) -> bool {
-    (1..=80).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
-        && name.bytes().any(|b| !b.is_ascii_digit())
+    (1..=80).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') && name.bytes().any(|b| !b.is_ascii_digit())
 }
 
 /// `InvalidName` unless `name` follows [`valid_name`].
 pub fn check_name(name: &str) -> Result<(), ApiError> {
-    if valid_name(name) {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::InvalidName, format!("Invalid Name: '{name}'")))
-    }
+    if valid_name(name) { Ok(()) } else { Err(ApiError::new(ErrorCode::InvalidName, format!("Invalid Name: '{name}'"))) }
 }
 
 #[cfg(test)]
@@ -169,21 +146,11 @@ mod tests {
         let a = parse("arn:aws:states:us-east-1:123456789012:stateMachine:Flow:3").unwrap();
         assert!(matches!(a.resource, Resource::StateMachine { qualifier: Some(Qualifier::Version(3)), .. }));
         let a = parse("arn:aws:states:us-east-1:123456789012:stateMachine:Flow:prod#HappyPath").unwrap();
-        assert_eq!(
-            a.resource,
-            Resource::StateMachine {
-                name: "Flow".into(),
-                qualifier: Some(Qualifier::Alias("prod".into())),
-                test_case: Some("HappyPath".into())
-            }
-        );
+        assert_eq!(a.resource, Resource::StateMachine { name: "Flow".into(), qualifier: Some(Qualifier::Alias("prod".into())), test_case: Some("HappyPath".into()) });
         assert_eq!(a.base(), "arn:aws:states:us-east-1:123456789012:stateMachine:Flow");
         let a = parse("arn:aws:states:eu-west-1:123456789012:execution:Flow:run-1").unwrap();
         assert_eq!(a.resource, Resource::Execution { machine: "Flow".into(), name: "run-1".into() });
-        assert!(matches!(
-            parse("arn:aws:states:us-east-1:123456789012:activity:Approve").unwrap().resource,
-            Resource::Activity { .. }
-        ));
+        assert!(matches!(parse("arn:aws:states:us-east-1:123456789012:activity:Approve").unwrap().resource, Resource::Activity { .. }));
     }
 
     #[test]
@@ -207,13 +174,7 @@ mod tests {
     #[test]
     fn role_arns() {
         assert!(check_role_arn("arn:aws:iam::123456789012:role/service-role/StepFunctions").is_ok());
-        for bad in [
-            "r",
-            "arn:aws:iam::123456789012:user/u",
-            "arn:aws:iam::1234:role/r",
-            "arn:aws:sts::123456789012:role/r",
-            "arn:aws:iam::123456789012:role/",
-        ] {
+        for bad in ["r", "arn:aws:iam::123456789012:user/u", "arn:aws:iam::1234:role/r", "arn:aws:sts::123456789012:role/r", "arn:aws:iam::123456789012:role/"] {
             assert_eq!(check_role_arn(bad).unwrap_err().code, ErrorCode::InvalidArn, "{bad}");
         }
     }

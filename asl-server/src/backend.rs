@@ -327,158 +327,196 @@ macro_rules! forward_backend_methods {
 }
 
 /// Every action this server knows, as AWS names it in `X-Amz-Target`.
-pub const ACTIONS: &[&str] = &["CreateActivity", "CreateStateMachine", "CreateStateMachineAlias", "DeleteActivity", "DeleteStateMachine", "DeleteStateMachineAlias", "DeleteStateMachineVersion", "DescribeActivity", "DescribeExecution", "DescribeMapRun", "DescribeStateMachine", "DescribeStateMachineAlias", "DescribeStateMachineForExecution", "GetActivityTask", "GetExecutionHistory", "ListActivities", "ListExecutions", "ListMapRuns", "ListStateMachineAliases", "ListStateMachineVersions", "ListStateMachines", "ListTagsForResource", "PublishStateMachineVersion", "RedriveExecution", "SendTaskFailure", "SendTaskHeartbeat", "SendTaskSuccess", "StartExecution", "StartSyncExecution", "StopExecution", "TagResource", "TestState", "UntagResource", "UpdateMapRun", "UpdateStateMachine", "UpdateStateMachineAlias", "ValidateStateMachineDefinition"];
+pub const ACTIONS: &[&str] = &[
+    "CreateActivity",
+    "CreateStateMachine",
+    "CreateStateMachineAlias",
+    "DeleteActivity",
+    "DeleteStateMachine",
+    "DeleteStateMachineAlias",
+    "DeleteStateMachineVersion",
+    "DescribeActivity",
+    "DescribeExecution",
+    "DescribeMapRun",
+    "DescribeStateMachine",
+    "DescribeStateMachineAlias",
+    "DescribeStateMachineForExecution",
+    "GetActivityTask",
+    "GetExecutionHistory",
+    "ListActivities",
+    "ListExecutions",
+    "ListMapRuns",
+    "ListStateMachineAliases",
+    "ListStateMachineVersions",
+    "ListStateMachines",
+    "ListTagsForResource",
+    "PublishStateMachineVersion",
+    "RedriveExecution",
+    "SendTaskFailure",
+    "SendTaskHeartbeat",
+    "SendTaskSuccess",
+    "StartExecution",
+    "StartSyncExecution",
+    "StopExecution",
+    "TagResource",
+    "TestState",
+    "UntagResource",
+    "UpdateMapRun",
+    "UpdateStateMachine",
+    "UpdateStateMachineAlias",
+    "ValidateStateMachineDefinition",
+];
 
 /// Decodes `body` for `action`, checks its constraints, calls the backend and encodes the answer.
 /// `None` when the action is unknown.
 pub(crate) async fn dispatch(backend: &dyn Backend, action: &str, body: &[u8]) -> Option<Result<Vec<u8>, ApiError>> {
     Some(match action {
         "CreateActivity" => match crate::protocol::decode::<CreateActivityInput>(body) {
-            Ok(input) => backend.create_activity(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.create_activity(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "CreateStateMachine" => match crate::protocol::decode::<CreateStateMachineInput>(body) {
-            Ok(input) => backend.create_state_machine(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.create_state_machine(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "CreateStateMachineAlias" => match crate::protocol::decode::<CreateStateMachineAliasInput>(body) {
-            Ok(input) => backend.create_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.create_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DeleteActivity" => match crate::protocol::decode::<DeleteActivityInput>(body) {
-            Ok(input) => backend.delete_activity(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.delete_activity(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DeleteStateMachine" => match crate::protocol::decode::<DeleteStateMachineInput>(body) {
-            Ok(input) => backend.delete_state_machine(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.delete_state_machine(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DeleteStateMachineAlias" => match crate::protocol::decode::<DeleteStateMachineAliasInput>(body) {
-            Ok(input) => backend.delete_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.delete_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DeleteStateMachineVersion" => match crate::protocol::decode::<DeleteStateMachineVersionInput>(body) {
-            Ok(input) => backend.delete_state_machine_version(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.delete_state_machine_version(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeActivity" => match crate::protocol::decode::<DescribeActivityInput>(body) {
-            Ok(input) => backend.describe_activity(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_activity(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeExecution" => match crate::protocol::decode::<DescribeExecutionInput>(body) {
-            Ok(input) => backend.describe_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeMapRun" => match crate::protocol::decode::<DescribeMapRunInput>(body) {
-            Ok(input) => backend.describe_map_run(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_map_run(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeStateMachine" => match crate::protocol::decode::<DescribeStateMachineInput>(body) {
-            Ok(input) => backend.describe_state_machine(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_state_machine(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeStateMachineAlias" => match crate::protocol::decode::<DescribeStateMachineAliasInput>(body) {
-            Ok(input) => backend.describe_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "DescribeStateMachineForExecution" => match crate::protocol::decode::<DescribeStateMachineForExecutionInput>(body) {
-            Ok(input) => backend.describe_state_machine_for_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.describe_state_machine_for_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "GetActivityTask" => match crate::protocol::decode::<GetActivityTaskInput>(body) {
-            Ok(input) => backend.get_activity_task(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.get_activity_task(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "GetExecutionHistory" => match crate::protocol::decode::<GetExecutionHistoryInput>(body) {
-            Ok(input) => backend.get_execution_history(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.get_execution_history(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListActivities" => match crate::protocol::decode::<ListActivitiesInput>(body) {
-            Ok(input) => backend.list_activities(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_activities(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListExecutions" => match crate::protocol::decode::<ListExecutionsInput>(body) {
-            Ok(input) => backend.list_executions(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_executions(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListMapRuns" => match crate::protocol::decode::<ListMapRunsInput>(body) {
-            Ok(input) => backend.list_map_runs(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_map_runs(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListStateMachineAliases" => match crate::protocol::decode::<ListStateMachineAliasesInput>(body) {
-            Ok(input) => backend.list_state_machine_aliases(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_state_machine_aliases(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListStateMachineVersions" => match crate::protocol::decode::<ListStateMachineVersionsInput>(body) {
-            Ok(input) => backend.list_state_machine_versions(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_state_machine_versions(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListStateMachines" => match crate::protocol::decode::<ListStateMachinesInput>(body) {
-            Ok(input) => backend.list_state_machines(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_state_machines(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ListTagsForResource" => match crate::protocol::decode::<ListTagsForResourceInput>(body) {
-            Ok(input) => backend.list_tags_for_resource(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.list_tags_for_resource(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "PublishStateMachineVersion" => match crate::protocol::decode::<PublishStateMachineVersionInput>(body) {
-            Ok(input) => backend.publish_state_machine_version(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.publish_state_machine_version(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "RedriveExecution" => match crate::protocol::decode::<RedriveExecutionInput>(body) {
-            Ok(input) => backend.redrive_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.redrive_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "SendTaskFailure" => match crate::protocol::decode::<SendTaskFailureInput>(body) {
-            Ok(input) => backend.send_task_failure(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.send_task_failure(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "SendTaskHeartbeat" => match crate::protocol::decode::<SendTaskHeartbeatInput>(body) {
-            Ok(input) => backend.send_task_heartbeat(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.send_task_heartbeat(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "SendTaskSuccess" => match crate::protocol::decode::<SendTaskSuccessInput>(body) {
-            Ok(input) => backend.send_task_success(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.send_task_success(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "StartExecution" => match crate::protocol::decode::<StartExecutionInput>(body) {
-            Ok(input) => backend.start_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.start_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "StartSyncExecution" => match crate::protocol::decode::<StartSyncExecutionInput>(body) {
-            Ok(input) => backend.start_sync_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.start_sync_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "StopExecution" => match crate::protocol::decode::<StopExecutionInput>(body) {
-            Ok(input) => backend.stop_execution(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.stop_execution(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "TagResource" => match crate::protocol::decode::<TagResourceInput>(body) {
-            Ok(input) => backend.tag_resource(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.tag_resource(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "TestState" => match crate::protocol::decode::<TestStateInput>(body) {
-            Ok(input) => backend.test_state(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.test_state(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "UntagResource" => match crate::protocol::decode::<UntagResourceInput>(body) {
-            Ok(input) => backend.untag_resource(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.untag_resource(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "UpdateMapRun" => match crate::protocol::decode::<UpdateMapRunInput>(body) {
-            Ok(input) => backend.update_map_run(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.update_map_run(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "UpdateStateMachine" => match crate::protocol::decode::<UpdateStateMachineInput>(body) {
-            Ok(input) => backend.update_state_machine(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.update_state_machine(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "UpdateStateMachineAlias" => match crate::protocol::decode::<UpdateStateMachineAliasInput>(body) {
-            Ok(input) => backend.update_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.update_state_machine_alias(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         "ValidateStateMachineDefinition" => match crate::protocol::decode::<ValidateStateMachineDefinitionInput>(body) {
-            Ok(input) => backend.validate_state_machine_definition(input).await.map(|out| crate::protocol::encode(&out)), 
+            Ok(input) => backend.validate_state_machine_definition(input).await.map(|out| crate::protocol::encode(&out)),
             Err(e) => Err(e),
         },
         _ => return None,

@@ -98,10 +98,7 @@ impl ApiError {
 
     /// The answer of an action whose backend part is missing, naming what is missing.
     pub fn not_wired(action: &str, needs: &str) -> Self {
-        ApiError::new(
-            ErrorCode::NotImplemented,
-            format!("{action} is not available yet: it needs {needs}, which is not wired into this asl-server"),
-        )
+        ApiError::new(ErrorCode::NotImplemented, format!("{action} is not available yet: it needs {needs}, which is not wired into this asl-server"))
     }
 
     pub fn status(&self) -> u16 {

@@ -16,14 +16,7 @@ pub fn uuid_like(a: u64, b: u64) -> String {
     h2.write_u64(x);
     h2.write_u64(b ^ 0x9e37_79b9_7f4a_7c15);
     let y = h2.finish();
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        x >> 32,
-        (x >> 16) & 0xffff,
-        x & 0xfff,
-        (y >> 48) & 0x3fff | 0x8000,
-        y & 0xffff_ffff_ffff
-    )
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", x >> 32, (x >> 16) & 0xffff, x & 0xfff, (y >> 48) & 0x3fff | 0x8000, y & 0xffff_ffff_ffff)
 }
 
 /// A fresh UUID-shaped id.

@@ -126,15 +126,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            region: "us-east-1".into(),
-            account: "123456789012".into(),
-            limits: Limits::default(),
-            db: DbUrl::default(),
-            mock_config: None,
-            lambda_endpoint: None,
-            max_body_bytes: 4 << 20,
-        }
+        Settings { region: "us-east-1".into(), account: "123456789012".into(), limits: Limits::default(), db: DbUrl::default(), mock_config: None, lambda_endpoint: None, max_body_bytes: 4 << 20 }
     }
 }
 
@@ -193,9 +185,7 @@ impl ServerBuilder {
     /// The axum router serving the API (to mount in a larger app, or to serve by hand).
     pub fn router(self) -> axum::Router {
         let limits = &self.settings.limits;
-        let bucket = limits
-            .api_calls_per_second
-            .map(|rate| protocol::Bucket::new(rate, limits.api_burst.unwrap_or(rate.max(1.0))));
+        let bucket = limits.api_calls_per_second.map(|rate| protocol::Bucket::new(rate, limits.api_burst.unwrap_or(rate.max(1.0))));
         let backend = match self.backend {
             Some(b) => b,
             None => Arc::new(MemoryBackend::new(self.settings.clone())),
@@ -233,10 +223,7 @@ impl Bound {
     pub async fn serve(self) -> std::io::Result<()> {
         axum::serve(self.listener, self.router).await
     }
-    pub async fn serve_with_shutdown(
-        self,
-        signal: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn serve_with_shutdown(self, signal: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         axum::serve(self.listener, self.router).with_graceful_shutdown(signal).await
     }
 }
@@ -259,19 +246,13 @@ mod tests {
     fn error_bodies_carry_the_namespaced_code_and_extra_members() {
         let e = ApiError::new(ErrorCode::ResourceNotFound, "gone").with("resourceName", "arn:x");
         let v: serde_json::Value = serde_json::from_slice(&e.body()).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"__type": "com.amazonaws.swf.service.v2.model#ResourceNotFound", "message": "gone", "resourceName": "arn:x"})
-        );
+        assert_eq!(v, serde_json::json!({"__type": "com.amazonaws.swf.service.v2.model#ResourceNotFound", "message": "gone", "resourceName": "arn:x"}));
         assert_eq!(e.status(), 400);
         assert_eq!(ApiError::new(ErrorCode::InternalFailure, "").status(), 500);
         // Every code's status is a client error, except the server's own failures.
         for c in ErrorCode::ALL {
             let s = c.http_status();
-            assert!(
-                (400..500).contains(&s) || matches!(c, ErrorCode::InternalFailure | ErrorCode::NotImplemented),
-                "{c:?}"
-            );
+            assert!((400..500).contains(&s) || matches!(c, ErrorCode::InternalFailure | ErrorCode::NotImplemented), "{c:?}");
         }
     }
 }

@@ -26,17 +26,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut a = Args {
-        host: IpAddr::from([127, 0, 0, 1]),
-        port: 8083,
-        db: DbUrl::default(),
-        mock: None,
-        region: None,
-        account: None,
-        limits: Limits::default(),
-        max_body: None,
-        lambda: None,
-    };
+    let mut a = Args { host: IpAddr::from([127, 0, 0, 1]), port: 8083, db: DbUrl::default(), mock: None, region: None, account: None, limits: Limits::default(), max_body: None, lambda: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
@@ -63,9 +53,7 @@ fn parse_args() -> Result<Args, String> {
             "--max-activities" => a.limits.max_activities = num(&value)?,
             "--max-open-executions" => a.limits.max_open_executions = num(&value)?,
             "--max-body-bytes" => a.max_body = Some(num(&value)?),
-            "--lambda-endpoint" if value.starts_with("http://") || value.starts_with("https://") => {
-                a.lambda = Some(value)
-            }
+            "--lambda-endpoint" if value.starts_with("http://") || value.starts_with("https://") => a.lambda = Some(value),
             "--lambda-endpoint" => {
                 return Err(format!("--lambda-endpoint: '{value}' is not an http:// or https:// URL"));
             }
@@ -125,10 +113,7 @@ async fn main() -> ExitCode {
     };
     // The one line on stdout: tools (and the tests) read the endpoint from it.
     println!("asl-server listening on http://{}", bound.local_addr());
-    eprintln!(
-        "asl-server: database {} (not used yet: the in-memory backend keeps state until exit; executions need the engine)",
-        args.db
-    );
+    eprintln!("asl-server: database {} (not used yet: the in-memory backend keeps state until exit; executions need the engine)", args.db);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

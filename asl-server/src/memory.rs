@@ -14,8 +14,7 @@ use crate::{Backend, Settings};
 /// Checks a definition, answering AWS's diagnostics (empty when it is valid). The default,
 /// [`basic_definition_check`], checks the top-level structure only; the run-time loader of
 /// definitions replaces it with full validation.
-pub type DefinitionCheck =
-    Arc<dyn Fn(&str, StateMachineType) -> Vec<ValidateStateMachineDefinitionDiagnostic> + Send + Sync>;
+pub type DefinitionCheck = Arc<dyn Fn(&str, StateMachineType) -> Vec<ValidateStateMachineDefinitionDiagnostic> + Send + Sync>;
 
 /// The most tags a resource has (AWS's quota).
 pub const MAX_TAGS: usize = 50;
@@ -126,10 +125,7 @@ impl MemoryBackend {
         };
         match st.machines.get(name) {
             Some(m) if m.arn == parsed.base() => Ok((m, parsed)),
-            _ => Err(ApiError::new(
-                ErrorCode::StateMachineDoesNotExist,
-                format!("State Machine Does Not Exist: '{arn}'"),
-            )),
+            _ => Err(ApiError::new(ErrorCode::StateMachineDoesNotExist, format!("State Machine Does Not Exist: '{arn}'"))),
         }
     }
 
@@ -178,14 +174,7 @@ impl MemoryBackend {
                 None => format!("{}: {}", d.code, d.message),
             })
             .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::new(
-                ErrorCode::InvalidDefinition,
-                format!("Invalid State Machine Definition: '{}'", errors.join(", ")),
-            ))
-        }
+        if errors.is_empty() { Ok(()) } else { Err(ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{}'", errors.join(", ")))) }
     }
 
     fn publish(&self, m: &mut Machine, description: Option<String>) -> Result<(String, Timestamp), ApiError> {
@@ -196,25 +185,18 @@ impl MemoryBackend {
             return Ok((format!("{}:{n}", m.arn), v.creation_date));
         }
         if m.versions.len() >= self.settings.limits.max_versions_per_state_machine {
-            return Err(ApiError::new(
-                ErrorCode::ServiceQuotaExceededException,
-                format!("The state machine has {} versions, the most allowed: delete one first", m.versions.len()),
-            ));
+            return Err(ApiError::new(ErrorCode::ServiceQuotaExceededException, format!("The state machine has {} versions, the most allowed: delete one first", m.versions.len())));
         }
         m.last_version += 1;
         let now = Timestamp::now();
-        let v =
-            Version { config: m.config.clone(), revision_id: m.revision_id.clone(), description, creation_date: now };
+        let v = Version { config: m.config.clone(), revision_id: m.revision_id.clone(), description, creation_date: now };
         m.versions.insert(m.last_version, v);
         Ok((format!("{}:{}", m.arn, m.last_version), now))
     }
 
     /// The version numbers a routing configuration names, checked against the machine.
     fn check_routing(&self, m: &Machine, routing: &[RoutingConfigurationListItem]) -> Result<(), ApiError> {
-        let bad = |msg: String| {
-            ApiError::new(ErrorCode::ValidationException, msg)
-                .with("reason", ValidationExceptionReason::InvalidRoutingConfiguration.as_str())
-        };
+        let bad = |msg: String| ApiError::new(ErrorCode::ValidationException, msg).with("reason", ValidationExceptionReason::InvalidRoutingConfiguration.as_str());
         let mut seen = Vec::new();
         for r in routing {
             let parsed = arn::parse(&r.state_machine_version_arn)?;
@@ -242,9 +224,7 @@ impl MemoryBackend {
     fn tags_mut<'s>(&self, st: &'s mut State, arn: &str) -> Result<&'s mut Vec<Tag>, ApiError> {
         let parsed = arn::parse(arn)?;
         let found = match &parsed.resource {
-            Resource::StateMachine { name, qualifier: None, test_case: None } => {
-                st.machines.get_mut(name).filter(|m| m.arn == arn).map(|m| &mut m.tags)
-            }
+            Resource::StateMachine { name, qualifier: None, test_case: None } => st.machines.get_mut(name).filter(|m| m.arn == arn).map(|m| &mut m.tags),
             Resource::Activity { name } => st.activities.get_mut(name).filter(|a| a.arn == arn).map(|a| &mut a.tags),
             _ => return Err(wrong_kind(arn, "a state machine or an activity (versions and aliases have no tags)")),
         };
@@ -278,10 +258,7 @@ fn name_of(arn: &str) -> &str {
 }
 
 fn wrong_kind(arn: &str, wanted: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidArn,
-        format!("Invalid Arn: 'Resource type not valid in this context: {arn}' (expected {wanted})"),
-    )
+    ApiError::new(ErrorCode::InvalidArn, format!("Invalid Arn: 'Resource type not valid in this context: {arn}' (expected {wanted})"))
 }
 
 fn resource_not_found(arn: &str) -> ApiError {
@@ -318,16 +295,10 @@ fn check_logging(l: &LoggingConfiguration) -> Result<(), ApiError> {
     let level = l.level.unwrap_or(LogLevel::Off);
     let destinations = l.destinations.as_ref().map_or(0, Vec::len);
     if level != LogLevel::Off && destinations == 0 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidLoggingConfiguration,
-            "Invalid Logging Configuration: Must specify exactly one Log Destination if logging level is not OFF.",
-        ));
+        return Err(ApiError::new(ErrorCode::InvalidLoggingConfiguration, "Invalid Logging Configuration: Must specify exactly one Log Destination if logging level is not OFF."));
     }
     if destinations > 1 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidLoggingConfiguration,
-            "Invalid Logging Configuration: Must specify exactly one Log Destination.",
-        ));
+        return Err(ApiError::new(ErrorCode::InvalidLoggingConfiguration, "Invalid Logging Configuration: Must specify exactly one Log Destination."));
     }
     Ok(())
 }
@@ -335,10 +306,7 @@ fn check_logging(l: &LoggingConfiguration) -> Result<(), ApiError> {
 /// Every tag has a key (the API model leaves `key` optional; AWS rejects a tag without one).
 fn check_tag_keys(tags: &[Tag]) -> Result<(), ApiError> {
     match tags.iter().position(|t| t.key.is_none()) {
-        Some(i) => Err(crate::validate::validation_errors(vec![format!(
-            "Value null at 'tags.{}.member.key' failed to satisfy constraint: Member must not be null",
-            i + 1
-        )])),
+        Some(i) => Err(crate::validate::validation_errors(vec![format!("Value null at 'tags.{}.member.key' failed to satisfy constraint: Member must not be null", i + 1)])),
         None => Ok(()),
     }
 }
@@ -354,8 +322,7 @@ fn merge_tags(tags: &mut Vec<Tag>, new: &[Tag], arn: &str) -> Result<(), ApiErro
         }
     }
     if merged.len() > MAX_TAGS {
-        return Err(ApiError::new(ErrorCode::TooManyTags, format!("Too many tags: a resource has at most {MAX_TAGS}"))
-            .with("resourceName", arn));
+        return Err(ApiError::new(ErrorCode::TooManyTags, format!("Too many tags: a resource has at most {MAX_TAGS}")).with("resourceName", arn));
     }
     *tags = merged;
     Ok(())
@@ -364,12 +331,7 @@ fn merge_tags(tags: &mut Vec<Tag>, new: &[Tag], arn: &str) -> Result<(), ApiErro
 /// One page of `items` (in listing order, each with its sort key). The page token is the key of
 /// the last item returned, hex-encoded together with `listing` so that a token only works for
 /// the listing that issued it.
-fn paginate<T>(
-    items: Vec<(String, T)>,
-    listing: &str,
-    max_results: Option<i32>,
-    token: Option<&str>,
-) -> Result<(Vec<T>, Option<String>), ApiError> {
+fn paginate<T>(items: Vec<(String, T)>, listing: &str, max_results: Option<i32>, token: Option<&str>) -> Result<(Vec<T>, Option<String>), ApiError> {
     let after = match token {
         None => None,
         Some(t) => {
@@ -404,8 +366,7 @@ fn hex_decode(s: &str) -> Option<String> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    let bytes: Option<Vec<u8>> =
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
+    let bytes: Option<Vec<u8>> = (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
     String::from_utf8(bytes?).ok()
 }
 
@@ -415,22 +376,14 @@ fn version_key(v: u64) -> String {
 }
 
 fn diag(code: &str, message: impl Into<String>, location: Option<&str>) -> ValidateStateMachineDefinitionDiagnostic {
-    ValidateStateMachineDefinitionDiagnostic {
-        severity: ValidateStateMachineDefinitionSeverity::Error,
-        code: code.to_string(),
-        message: message.into(),
-        location: location.map(str::to_string),
-    }
+    ValidateStateMachineDefinitionDiagnostic { severity: ValidateStateMachineDefinitionSeverity::Error, code: code.to_string(), message: message.into(), location: location.map(str::to_string) }
 }
 
 /// The top-level structure of a definition: JSON, an object, `StartAt` naming one of `States`,
 /// each state an object with a known `Type` and its `Next`/`Default` naming a state. States
 /// inside Parallel branches and Map processors are not looked into: the run-time loader does
 /// the full validation.
-pub fn basic_definition_check(
-    definition: &str,
-    _kind: StateMachineType,
-) -> Vec<ValidateStateMachineDefinitionDiagnostic> {
+pub fn basic_definition_check(definition: &str, _kind: StateMachineType) -> Vec<ValidateStateMachineDefinitionDiagnostic> {
     const TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
     let mut out = Vec::new();
     let v: serde_json::Value = match serde_json::from_str(definition) {
@@ -443,18 +396,10 @@ pub fn basic_definition_check(
     let start = top.get("StartAt").and_then(|s| s.as_str());
     let states = top.get("States").and_then(|s| s.as_object());
     if start.is_none() {
-        out.push(diag(
-            "SCHEMA_VALIDATION_FAILED",
-            "The field 'StartAt' is required and must be a string",
-            Some("/StartAt"),
-        ));
+        out.push(diag("SCHEMA_VALIDATION_FAILED", "The field 'StartAt' is required and must be a string", Some("/StartAt")));
     }
     let Some(states) = states else {
-        out.push(diag(
-            "SCHEMA_VALIDATION_FAILED",
-            "The field 'States' is required and must be an object",
-            Some("/States"),
-        ));
+        out.push(diag("SCHEMA_VALIDATION_FAILED", "The field 'States' is required and must be an object", Some("/States")));
         return out;
     };
     if states.is_empty() {
@@ -473,24 +418,14 @@ pub fn basic_definition_check(
         };
         match state.get("Type").and_then(|t| t.as_str()) {
             Some(t) if TYPES.contains(&t) => {}
-            Some(t) => out.push(diag(
-                "SCHEMA_VALIDATION_FAILED",
-                format!("'{t}' is not a state type"),
-                Some(&format!("{at}/Type")),
-            )),
-            None => {
-                out.push(diag("SCHEMA_VALIDATION_FAILED", "The field 'Type' is required", Some(&format!("{at}/Type"))))
-            }
+            Some(t) => out.push(diag("SCHEMA_VALIDATION_FAILED", format!("'{t}' is not a state type"), Some(&format!("{at}/Type")))),
+            None => out.push(diag("SCHEMA_VALIDATION_FAILED", "The field 'Type' is required", Some(&format!("{at}/Type")))),
         }
         for field in ["Next", "Default"] {
             if let Some(target) = state.get(field).and_then(|n| n.as_str())
                 && !states.contains_key(target)
             {
-                out.push(diag(
-                    "MISSING_TRANSITION_TARGET",
-                    format!("Missing 'Next' target: {target}"),
-                    Some(&format!("{at}/{field}")),
-                ));
+                out.push(diag("MISSING_TRANSITION_TARGET", format!("Missing 'Next' target: {target}"), Some(&format!("{at}/{field}"))));
             }
         }
     }
@@ -518,78 +453,41 @@ impl Backend for MemoryBackend {
         if let Some(m) = st.machines.get_mut(&input.name) {
             // Idempotent on name, definition, type and configurations; role and tags are ignored (AWS's rule).
             let c = &m.config;
-            let same = c.definition == config.definition
-                && m.kind == kind
-                && c.logging == config.logging
-                && c.tracing == config.tracing
-                && c.encryption == config.encryption;
+            let same = c.definition == config.definition && m.kind == kind && c.logging == config.logging && c.tracing == config.tracing && c.encryption == config.encryption;
             if !same {
-                return Err(ApiError::new(
-                    ErrorCode::StateMachineAlreadyExists,
-                    format!("State Machine Already Exists: '{}'", m.arn),
-                ));
+                return Err(ApiError::new(ErrorCode::StateMachineAlreadyExists, format!("State Machine Already Exists: '{}'", m.arn)));
             }
-            let version =
-                if input.publish == Some(true) { Some(self.publish(m, input.version_description)?.0) } else { None };
-            return Ok(CreateStateMachineOutput {
-                state_machine_arn: m.arn.clone(),
-                creation_date: m.creation_date,
-                state_machine_version_arn: version,
-            });
+            let version = if input.publish == Some(true) { Some(self.publish(m, input.version_description)?.0) } else { None };
+            return Ok(CreateStateMachineOutput { state_machine_arn: m.arn.clone(), creation_date: m.creation_date, state_machine_version_arn: version });
         }
         if st.machines.len() >= self.settings.limits.max_state_machines {
             return Err(ApiError::new(
                 ErrorCode::StateMachineLimitExceeded,
-                format!(
-                    "State machine limit exceeded: this server holds at most {} state machines",
-                    self.settings.limits.max_state_machines
-                ),
+                format!("State machine limit exceeded: this server holds at most {} state machines", self.settings.limits.max_state_machines),
             ));
         }
         let arn = format!("{}:stateMachine:{}", self.prefix(), input.name);
         let mut tags = Vec::new();
         merge_tags(&mut tags, input.tags.as_deref().unwrap_or(&[]), &arn)?;
         let now = Timestamp::now();
-        let mut m = Machine {
-            arn: arn.clone(),
-            kind,
-            creation_date: now,
-            config,
-            revision_id: crate::ids::new_id(),
-            tags,
-            versions: BTreeMap::new(),
-            last_version: 0,
-            aliases: BTreeMap::new(),
-        };
-        let version =
-            if input.publish == Some(true) { Some(self.publish(&mut m, input.version_description)?.0) } else { None };
+        let mut m = Machine { arn: arn.clone(), kind, creation_date: now, config, revision_id: crate::ids::new_id(), tags, versions: BTreeMap::new(), last_version: 0, aliases: BTreeMap::new() };
+        let version = if input.publish == Some(true) { Some(self.publish(&mut m, input.version_description)?.0) } else { None };
         st.machines.insert(input.name, m);
         Ok(CreateStateMachineOutput { state_machine_arn: arn, creation_date: now, state_machine_version_arn: version })
     }
 
-    async fn describe_state_machine(
-        &self,
-        input: DescribeStateMachineInput,
-    ) -> Result<DescribeStateMachineOutput, ApiError> {
+    async fn describe_state_machine(&self, input: DescribeStateMachineInput) -> Result<DescribeStateMachineOutput, ApiError> {
         let st = self.state();
         let (m, parsed) = self.machine(&st, &input.state_machine_arn)?;
         let Resource::StateMachine { name, qualifier, .. } = parsed.resource else { unreachable!() };
         let (arn, config, revision, description, created) = match qualifier {
             None => (m.arn.clone(), &m.config, &m.revision_id, None, m.creation_date),
             Some(Qualifier::Version(n)) => {
-                let v = m.versions.get(&n).ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::StateMachineDoesNotExist,
-                        format!("State Machine Does Not Exist: '{}'", input.state_machine_arn),
-                    )
-                })?;
+                let v = m.versions.get(&n).ok_or_else(|| ApiError::new(ErrorCode::StateMachineDoesNotExist, format!("State Machine Does Not Exist: '{}'", input.state_machine_arn)))?;
                 (format!("{}:{n}", m.arn), &v.config, &v.revision_id, v.description.clone(), v.creation_date)
             }
             Some(Qualifier::Alias(_)) => {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationException,
-                    "DescribeStateMachine takes a state machine or version ARN, not an alias ARN: use DescribeStateMachineAlias",
-                ));
+                return Err(ApiError::new(ErrorCode::ValidationException, "DescribeStateMachine takes a state machine or version ARN, not an alias ARN: use DescribeStateMachineAlias"));
             }
         };
         Ok(DescribeStateMachineOutput {
@@ -611,31 +509,20 @@ impl Backend for MemoryBackend {
     }
 
     async fn update_state_machine(&self, input: UpdateStateMachineInput) -> Result<UpdateStateMachineOutput, ApiError> {
-        if input.definition.is_none()
-            && input.role_arn.is_none()
-            && input.logging_configuration.is_none()
-            && input.tracing_configuration.is_none()
-            && input.encryption_configuration.is_none()
-        {
+        if input.definition.is_none() && input.role_arn.is_none() && input.logging_configuration.is_none() && input.tracing_configuration.is_none() && input.encryption_configuration.is_none() {
             return Err(ApiError::new(
                 ErrorCode::MissingRequiredParameter,
                 "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be given",
             ));
         }
         if input.publish != Some(true) && input.version_description.is_some() {
-            return Err(ApiError::new(
-                ErrorCode::ValidationException,
-                "versionDescription can only be set when publish is true",
-            ));
+            return Err(ApiError::new(ErrorCode::ValidationException, "versionDescription can only be set when publish is true"));
         }
         let kind = {
             let st = self.state();
             let (m, parsed) = self.machine(&st, &input.state_machine_arn)?;
             if !matches!(parsed.resource, Resource::StateMachine { qualifier: None, test_case: None, .. }) {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationException,
-                    "UpdateStateMachine takes an unqualified state machine ARN, not a version or alias ARN",
-                ));
+                return Err(ApiError::new(ErrorCode::ValidationException, "UpdateStateMachine takes an unqualified state machine ARN, not a version or alias ARN"));
             }
             m.kind
         };
@@ -668,21 +555,12 @@ impl Backend for MemoryBackend {
         if let Some(e) = input.encryption_configuration {
             c.encryption = Some(e);
         }
-        let changed = before.definition != c.definition
-            || before.role_arn != c.role_arn
-            || before.logging != c.logging
-            || before.tracing != c.tracing
-            || before.encryption != c.encryption;
+        let changed = before.definition != c.definition || before.role_arn != c.role_arn || before.logging != c.logging || before.tracing != c.tracing || before.encryption != c.encryption;
         if changed {
             m.revision_id = crate::ids::new_id();
         }
-        let version =
-            if input.publish == Some(true) { Some(self.publish(m, input.version_description)?.0) } else { None };
-        Ok(UpdateStateMachineOutput {
-            update_date: Timestamp::now(),
-            revision_id: Some(m.revision_id.clone()),
-            state_machine_version_arn: version,
-        })
+        let version = if input.publish == Some(true) { Some(self.publish(m, input.version_description)?.0) } else { None };
+        Ok(UpdateStateMachineOutput { update_date: Timestamp::now(), revision_id: Some(m.revision_id.clone()), state_machine_version_arn: version })
     }
 
     async fn delete_state_machine(&self, input: DeleteStateMachineInput) -> Result<DeleteStateMachineOutput, ApiError> {
@@ -706,37 +584,18 @@ impl Backend for MemoryBackend {
 
     async fn list_state_machines(&self, input: ListStateMachinesInput) -> Result<ListStateMachinesOutput, ApiError> {
         let st = self.state();
-        let items = st
-            .machines
-            .iter()
-            .map(|(name, m)| {
-                (
-                    name.clone(),
-                    StateMachineListItem {
-                        state_machine_arn: m.arn.clone(),
-                        name: name.clone(),
-                        r#type: m.kind,
-                        creation_date: m.creation_date,
-                    },
-                )
-            })
-            .collect();
-        let (state_machines, next_token) =
-            paginate(items, "stateMachines", input.max_results, input.next_token.as_deref())?;
+        let items =
+            st.machines.iter().map(|(name, m)| (name.clone(), StateMachineListItem { state_machine_arn: m.arn.clone(), name: name.clone(), r#type: m.kind, creation_date: m.creation_date })).collect();
+        let (state_machines, next_token) = paginate(items, "stateMachines", input.max_results, input.next_token.as_deref())?;
         Ok(ListStateMachinesOutput { state_machines, next_token })
     }
 
-    async fn validate_state_machine_definition(
-        &self,
-        input: ValidateStateMachineDefinitionInput,
-    ) -> Result<ValidateStateMachineDefinitionOutput, ApiError> {
+    async fn validate_state_machine_definition(&self, input: ValidateStateMachineDefinitionInput) -> Result<ValidateStateMachineDefinitionOutput, ApiError> {
         let kind = input.r#type.unwrap_or(StateMachineType::Standard);
         let mut diagnostics = (self.check)(&input.definition, kind);
         let failed = diagnostics.iter().any(|d| d.severity == ValidateStateMachineDefinitionSeverity::Error);
         // `severity: ERROR` (the default) leaves warnings out; `WARNING` keeps both.
-        if input.severity.unwrap_or(ValidateStateMachineDefinitionSeverity::Error)
-            == ValidateStateMachineDefinitionSeverity::Error
-        {
+        if input.severity.unwrap_or(ValidateStateMachineDefinitionSeverity::Error) == ValidateStateMachineDefinitionSeverity::Error {
             diagnostics.retain(|d| d.severity == ValidateStateMachineDefinitionSeverity::Error);
         }
         let max = match input.max_results {
@@ -746,73 +605,38 @@ impl Backend for MemoryBackend {
         let truncated = diagnostics.len() > max;
         diagnostics.truncate(max);
         Ok(ValidateStateMachineDefinitionOutput {
-            result: if failed {
-                ValidateStateMachineDefinitionResultCode::Fail
-            } else {
-                ValidateStateMachineDefinitionResultCode::Ok
-            },
+            result: if failed { ValidateStateMachineDefinitionResultCode::Fail } else { ValidateStateMachineDefinitionResultCode::Ok },
             diagnostics,
             truncated: Some(truncated),
         })
     }
 
-    async fn publish_state_machine_version(
-        &self,
-        input: PublishStateMachineVersionInput,
-    ) -> Result<PublishStateMachineVersionOutput, ApiError> {
+    async fn publish_state_machine_version(&self, input: PublishStateMachineVersionInput) -> Result<PublishStateMachineVersionOutput, ApiError> {
         let mut st = self.state();
         let (name, parsed) = self.machine_name(&st, &input.state_machine_arn)?;
         if !matches!(parsed.resource, Resource::StateMachine { qualifier: None, .. }) {
-            return Err(ApiError::new(
-                ErrorCode::ValidationException,
-                "PublishStateMachineVersion takes an unqualified state machine ARN",
-            ));
+            return Err(ApiError::new(ErrorCode::ValidationException, "PublishStateMachineVersion takes an unqualified state machine ARN"));
         }
         let m = st.machines.get_mut(&name).expect("looked up just now");
         if let Some(r) = &input.revision_id
             && *r != m.revision_id
         {
-            return Err(ApiError::new(
-                ErrorCode::ConflictException,
-                format!(
-                    "Failed to publish the State Machine version for revision {r}. The current State Machine revision is {}.",
-                    m.revision_id
-                ),
-            ));
+            return Err(ApiError::new(ErrorCode::ConflictException, format!("Failed to publish the State Machine version for revision {r}. The current State Machine revision is {}.", m.revision_id)));
         }
         let (arn, creation_date) = self.publish(m, input.description)?;
         Ok(PublishStateMachineVersionOutput { creation_date, state_machine_version_arn: arn })
     }
 
-    async fn list_state_machine_versions(
-        &self,
-        input: ListStateMachineVersionsInput,
-    ) -> Result<ListStateMachineVersionsOutput, ApiError> {
+    async fn list_state_machine_versions(&self, input: ListStateMachineVersionsInput) -> Result<ListStateMachineVersionsOutput, ApiError> {
         let st = self.state();
         let (m, _) = self.machine(&st, &input.state_machine_arn)?;
-        let items = m
-            .versions
-            .iter()
-            .rev()
-            .map(|(n, v)| {
-                (
-                    version_key(*n),
-                    StateMachineVersionListItem {
-                        state_machine_version_arn: format!("{}:{n}", m.arn),
-                        creation_date: v.creation_date,
-                    },
-                )
-            })
-            .collect();
-        let (state_machine_versions, next_token) =
-            paginate(items, &format!("versions {}", m.arn), input.max_results, input.next_token.as_deref())?;
+        let items =
+            m.versions.iter().rev().map(|(n, v)| (version_key(*n), StateMachineVersionListItem { state_machine_version_arn: format!("{}:{n}", m.arn), creation_date: v.creation_date })).collect();
+        let (state_machine_versions, next_token) = paginate(items, &format!("versions {}", m.arn), input.max_results, input.next_token.as_deref())?;
         Ok(ListStateMachineVersionsOutput { state_machine_versions, next_token })
     }
 
-    async fn delete_state_machine_version(
-        &self,
-        input: DeleteStateMachineVersionInput,
-    ) -> Result<DeleteStateMachineVersionOutput, ApiError> {
+    async fn delete_state_machine_version(&self, input: DeleteStateMachineVersionInput) -> Result<DeleteStateMachineVersionOutput, ApiError> {
         let parsed = arn::parse(&input.state_machine_version_arn)?;
         let Resource::StateMachine { name, qualifier: Some(Qualifier::Version(v)), .. } = &parsed.resource else {
             return Err(wrong_kind(&input.state_machine_version_arn, "a state machine version"));
@@ -821,35 +645,18 @@ impl Backend for MemoryBackend {
         let Some(m) = st.machines.get_mut(name).filter(|m| m.arn == parsed.base()) else {
             return Ok(DeleteStateMachineVersionOutput {});
         };
-        if let Some((alias, _)) = m
-            .aliases
-            .iter()
-            .find(|(_, a)| a.routing.iter().any(|r| r.state_machine_version_arn == input.state_machine_version_arn))
-        {
-            return Err(ApiError::new(
-                ErrorCode::ConflictException,
-                format!("Version {v} is routed to by alias '{alias}': update or delete the alias first"),
-            ));
+        if let Some((alias, _)) = m.aliases.iter().find(|(_, a)| a.routing.iter().any(|r| r.state_machine_version_arn == input.state_machine_version_arn)) {
+            return Err(ApiError::new(ErrorCode::ConflictException, format!("Version {v} is routed to by alias '{alias}': update or delete the alias first")));
         }
         m.versions.remove(v);
         Ok(DeleteStateMachineVersionOutput {})
     }
 
-    async fn create_state_machine_alias(
-        &self,
-        input: CreateStateMachineAliasInput,
-    ) -> Result<CreateStateMachineAliasOutput, ApiError> {
+    async fn create_state_machine_alias(&self, input: CreateStateMachineAliasInput) -> Result<CreateStateMachineAliasOutput, ApiError> {
         if !arn::valid_alias_name(&input.name) {
-            return Err(ApiError::new(
-                ErrorCode::ValidationException,
-                format!(
-                    "Invalid alias name '{}': use 1 to 80 of A-Z a-z 0-9 _ - . with at least one that is not a digit",
-                    input.name
-                ),
-            ));
+            return Err(ApiError::new(ErrorCode::ValidationException, format!("Invalid alias name '{}': use 1 to 80 of A-Z a-z 0-9 _ - . with at least one that is not a digit", input.name)));
         }
-        let first =
-            input.routing_configuration.first().map(|r| r.state_machine_version_arn.clone()).unwrap_or_default();
+        let first = input.routing_configuration.first().map(|r| r.state_machine_version_arn.clone()).unwrap_or_default();
         let machine_arn = arn::parse(&first)?.base();
         let mut st = self.state();
         let (name, _) = self.machine_name(&st, &machine_arn)?;
@@ -858,39 +665,19 @@ impl Backend for MemoryBackend {
         let alias_arn = format!("{}:{}", m.arn, input.name);
         if let Some(a) = m.aliases.get(&input.name) {
             if a.routing == input.routing_configuration && a.description == input.description {
-                return Ok(CreateStateMachineAliasOutput {
-                    state_machine_alias_arn: alias_arn,
-                    creation_date: a.creation_date,
-                });
+                return Ok(CreateStateMachineAliasOutput { state_machine_alias_arn: alias_arn, creation_date: a.creation_date });
             }
-            return Err(ApiError::new(
-                ErrorCode::ConflictException,
-                format!("Alias '{alias_arn}' exists with another configuration"),
-            ));
+            return Err(ApiError::new(ErrorCode::ConflictException, format!("Alias '{alias_arn}' exists with another configuration")));
         }
         if m.aliases.len() >= self.settings.limits.max_aliases_per_state_machine {
-            return Err(ApiError::new(
-                ErrorCode::ServiceQuotaExceededException,
-                format!("The state machine has {} aliases, the most allowed", m.aliases.len()),
-            ));
+            return Err(ApiError::new(ErrorCode::ServiceQuotaExceededException, format!("The state machine has {} aliases, the most allowed", m.aliases.len())));
         }
         let now = Timestamp::now();
-        m.aliases.insert(
-            input.name,
-            Alias {
-                description: input.description,
-                routing: input.routing_configuration,
-                creation_date: now,
-                update_date: now,
-            },
-        );
+        m.aliases.insert(input.name, Alias { description: input.description, routing: input.routing_configuration, creation_date: now, update_date: now });
         Ok(CreateStateMachineAliasOutput { state_machine_alias_arn: alias_arn, creation_date: now })
     }
 
-    async fn describe_state_machine_alias(
-        &self,
-        input: DescribeStateMachineAliasInput,
-    ) -> Result<DescribeStateMachineAliasOutput, ApiError> {
+    async fn describe_state_machine_alias(&self, input: DescribeStateMachineAliasInput) -> Result<DescribeStateMachineAliasOutput, ApiError> {
         let st = self.state();
         let (m, parsed) = self.machine(&st, &input.state_machine_alias_arn).map_err(|e| match e.code {
             ErrorCode::StateMachineDoesNotExist => resource_not_found(&input.state_machine_alias_arn),
@@ -910,15 +697,9 @@ impl Backend for MemoryBackend {
         })
     }
 
-    async fn update_state_machine_alias(
-        &self,
-        input: UpdateStateMachineAliasInput,
-    ) -> Result<UpdateStateMachineAliasOutput, ApiError> {
+    async fn update_state_machine_alias(&self, input: UpdateStateMachineAliasInput) -> Result<UpdateStateMachineAliasOutput, ApiError> {
         if input.description.is_none() && input.routing_configuration.is_none() {
-            return Err(ApiError::new(
-                ErrorCode::MissingRequiredParameter,
-                "Either the description or the routingConfiguration must be given",
-            ));
+            return Err(ApiError::new(ErrorCode::MissingRequiredParameter, "Either the description or the routingConfiguration must be given"));
         }
         let mut st = self.state();
         let (name, parsed) = self.machine_name(&st, &input.state_machine_alias_arn).map_err(|e| match e.code {
@@ -943,44 +724,24 @@ impl Backend for MemoryBackend {
         Ok(UpdateStateMachineAliasOutput { update_date: a.update_date })
     }
 
-    async fn delete_state_machine_alias(
-        &self,
-        input: DeleteStateMachineAliasInput,
-    ) -> Result<DeleteStateMachineAliasOutput, ApiError> {
+    async fn delete_state_machine_alias(&self, input: DeleteStateMachineAliasInput) -> Result<DeleteStateMachineAliasOutput, ApiError> {
         let parsed = arn::parse(&input.state_machine_alias_arn)?;
         let Resource::StateMachine { name, qualifier: Some(Qualifier::Alias(alias)), .. } = &parsed.resource else {
             return Err(wrong_kind(&input.state_machine_alias_arn, "a state machine alias"));
         };
         let mut st = self.state();
-        let removed =
-            st.machines.get_mut(name).filter(|m| m.arn == parsed.base()).and_then(|m| m.aliases.remove(alias));
+        let removed = st.machines.get_mut(name).filter(|m| m.arn == parsed.base()).and_then(|m| m.aliases.remove(alias));
         match removed {
             Some(_) => Ok(DeleteStateMachineAliasOutput {}),
             None => Err(resource_not_found(&input.state_machine_alias_arn)),
         }
     }
 
-    async fn list_state_machine_aliases(
-        &self,
-        input: ListStateMachineAliasesInput,
-    ) -> Result<ListStateMachineAliasesOutput, ApiError> {
+    async fn list_state_machine_aliases(&self, input: ListStateMachineAliasesInput) -> Result<ListStateMachineAliasesOutput, ApiError> {
         let st = self.state();
         let (m, _) = self.machine(&st, &input.state_machine_arn)?;
-        let items = m
-            .aliases
-            .iter()
-            .map(|(n, a)| {
-                (
-                    n.clone(),
-                    StateMachineAliasListItem {
-                        state_machine_alias_arn: format!("{}:{n}", m.arn),
-                        creation_date: a.creation_date,
-                    },
-                )
-            })
-            .collect();
-        let (state_machine_aliases, next_token) =
-            paginate(items, &format!("aliases {}", m.arn), input.max_results, input.next_token.as_deref())?;
+        let items = m.aliases.iter().map(|(n, a)| (n.clone(), StateMachineAliasListItem { state_machine_alias_arn: format!("{}:{n}", m.arn), creation_date: a.creation_date })).collect();
+        let (state_machine_aliases, next_token) = paginate(items, &format!("aliases {}", m.arn), input.max_results, input.next_token.as_deref())?;
         Ok(ListStateMachineAliasesOutput { state_machine_aliases, next_token })
     }
 
@@ -993,22 +754,13 @@ impl Backend for MemoryBackend {
             return Ok(CreateActivityOutput { activity_arn: a.arn.clone(), creation_date: a.creation_date });
         }
         if st.activities.len() >= self.settings.limits.max_activities {
-            return Err(ApiError::new(
-                ErrorCode::ActivityLimitExceeded,
-                format!(
-                    "Activity limit exceeded: this server holds at most {} activities",
-                    self.settings.limits.max_activities
-                ),
-            ));
+            return Err(ApiError::new(ErrorCode::ActivityLimitExceeded, format!("Activity limit exceeded: this server holds at most {} activities", self.settings.limits.max_activities)));
         }
         let arn = format!("{}:activity:{}", self.prefix(), input.name);
         let mut tags = Vec::new();
         merge_tags(&mut tags, input.tags.as_deref().unwrap_or(&[]), &arn)?;
         let now = Timestamp::now();
-        st.activities.insert(
-            input.name,
-            Activity { arn: arn.clone(), creation_date: now, encryption: input.encryption_configuration, tags },
-        );
+        st.activities.insert(input.name, Activity { arn: arn.clone(), creation_date: now, encryption: input.encryption_configuration, tags });
         Ok(CreateActivityOutput { activity_arn: arn, creation_date: now })
     }
 
@@ -1016,33 +768,13 @@ impl Backend for MemoryBackend {
         self.activity_exists(&input.activity_arn)?;
         let st = self.state();
         let name = name_of(&input.activity_arn);
-        let a = st.activities.get(name).ok_or_else(|| {
-            ApiError::new(ErrorCode::ActivityDoesNotExist, format!("Activity Does Not Exist: '{}'", input.activity_arn))
-        })?;
-        Ok(DescribeActivityOutput {
-            activity_arn: a.arn.clone(),
-            name: name.to_string(),
-            creation_date: a.creation_date,
-            encryption_configuration: a.encryption.clone(),
-        })
+        let a = st.activities.get(name).ok_or_else(|| ApiError::new(ErrorCode::ActivityDoesNotExist, format!("Activity Does Not Exist: '{}'", input.activity_arn)))?;
+        Ok(DescribeActivityOutput { activity_arn: a.arn.clone(), name: name.to_string(), creation_date: a.creation_date, encryption_configuration: a.encryption.clone() })
     }
 
     async fn list_activities(&self, input: ListActivitiesInput) -> Result<ListActivitiesOutput, ApiError> {
         let st = self.state();
-        let items = st
-            .activities
-            .iter()
-            .map(|(name, a)| {
-                (
-                    name.clone(),
-                    ActivityListItem {
-                        activity_arn: a.arn.clone(),
-                        name: name.clone(),
-                        creation_date: a.creation_date,
-                    },
-                )
-            })
-            .collect();
+        let items = st.activities.iter().map(|(name, a)| (name.clone(), ActivityListItem { activity_arn: a.arn.clone(), name: name.clone(), creation_date: a.creation_date })).collect();
         let (activities, next_token) = paginate(items, "activities", input.max_results, input.next_token.as_deref())?;
         Ok(ListActivitiesOutput { activities, next_token })
     }
@@ -1075,10 +807,7 @@ impl Backend for MemoryBackend {
         Ok(UntagResourceOutput {})
     }
 
-    async fn list_tags_for_resource(
-        &self,
-        input: ListTagsForResourceInput,
-    ) -> Result<ListTagsForResourceOutput, ApiError> {
+    async fn list_tags_for_resource(&self, input: ListTagsForResourceInput) -> Result<ListTagsForResourceOutput, ApiError> {
         let mut st = self.state();
         let tags = self.tags_mut(&mut st, &input.resource_arn)?;
         Ok(ListTagsForResourceOutput { tags: Some(tags.clone()) })
@@ -1107,10 +836,7 @@ impl Backend for MemoryBackend {
         }
         let resolved = self.resolve_state_machine(&input.state_machine_arn)?;
         if resolved.kind != StateMachineType::Express {
-            return Err(ApiError::new(
-                ErrorCode::StateMachineTypeNotSupported,
-                "StartSyncExecution runs EXPRESS state machines only",
-            ));
+            return Err(ApiError::new(ErrorCode::StateMachineTypeNotSupported, "StartSyncExecution runs EXPRESS state machines only"));
         }
         check_test_case(&self.settings, &resolved)?;
         Err(Self::not_wired("StartSyncExecution"))
@@ -1124,17 +850,11 @@ impl Backend for MemoryBackend {
         Self::execution_action("DescribeExecution", &input.execution_arn)
     }
 
-    async fn describe_state_machine_for_execution(
-        &self,
-        input: DescribeStateMachineForExecutionInput,
-    ) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
+    async fn describe_state_machine_for_execution(&self, input: DescribeStateMachineForExecutionInput) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
         Self::execution_action("DescribeStateMachineForExecution", &input.execution_arn)
     }
 
-    async fn get_execution_history(
-        &self,
-        input: GetExecutionHistoryInput,
-    ) -> Result<GetExecutionHistoryOutput, ApiError> {
+    async fn get_execution_history(&self, input: GetExecutionHistoryInput) -> Result<GetExecutionHistoryOutput, ApiError> {
         Self::execution_action("GetExecutionHistory", &input.execution_arn)
     }
 
@@ -1154,11 +874,8 @@ impl Backend for MemoryBackend {
                 }
             }
             _ => {
-                return Err(ApiError::new(
-                    ErrorCode::ValidationException,
-                    "Exactly one of stateMachineArn and mapRunArn must be given",
-                )
-                .with("reason", ValidationExceptionReason::MissingRequiredParameter.as_str()));
+                return Err(ApiError::new(ErrorCode::ValidationException, "Exactly one of stateMachineArn and mapRunArn must be given")
+                    .with("reason", ValidationExceptionReason::MissingRequiredParameter.as_str()));
             }
         }
         Err(Self::not_wired("ListExecutions"))
@@ -1212,27 +929,17 @@ impl Backend for MemoryBackend {
 
 /// `InvalidExecutionInput` unless the input is JSON.
 fn check_execution_input(input: &str) -> Result<(), ApiError> {
-    serde_json::from_str::<serde_json::Value>(input).map(drop).map_err(|e| {
-        ApiError::new(ErrorCode::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'"))
-    })
+    serde_json::from_str::<serde_json::Value>(input).map(drop).map_err(|e| ApiError::new(ErrorCode::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'")))
 }
 
 /// A `#TestCase` suffix needs a mock configuration that has that test case for the machine.
 fn check_test_case(settings: &Settings, m: &ResolvedMachine) -> Result<(), ApiError> {
     let Some(case) = &m.test_case else { return Ok(()) };
     let Some(mock) = &settings.mock_config else {
-        return Err(ApiError::new(
-            ErrorCode::ValidationException,
-            format!(
-                "Test case '{case}' asked for, but this server has no mock configuration (--mock-config FILE or SFN_MOCK_CONFIG)"
-            ),
-        ));
+        return Err(ApiError::new(ErrorCode::ValidationException, format!("Test case '{case}' asked for, but this server has no mock configuration (--mock-config FILE or SFN_MOCK_CONFIG)")));
     };
     if mock.test_case(&m.name, case).is_none() {
-        return Err(ApiError::new(
-            ErrorCode::ValidationException,
-            format!("The mock configuration has no test case '{case}' for state machine '{}'", m.name),
-        ));
+        return Err(ApiError::new(ErrorCode::ValidationException, format!("The mock configuration has no test case '{case}' for state machine '{}'", m.name)));
     }
     Ok(())
 }
@@ -1260,23 +967,12 @@ mod tests {
     fn basic_check_finds_structural_errors() {
         let ok = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#;
         assert!(basic_definition_check(ok, StateMachineType::Standard).is_empty());
-        let codes = |d: &str| {
-            basic_definition_check(d, StateMachineType::Standard)
-                .into_iter()
-                .map(|d| (d.code, d.location))
-                .collect::<Vec<_>>()
-        };
+        let codes = |d: &str| basic_definition_check(d, StateMachineType::Standard).into_iter().map(|d| (d.code, d.location)).collect::<Vec<_>>();
         assert_eq!(codes("{"), vec![("INVALID_JSON_DESCRIPTION".into(), None)]);
         assert_eq!(
             codes(r#"{"StartAt":"X","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}"#),
-            vec![
-                ("MISSING_TRANSITION_TARGET".into(), Some("/StartAt".into())),
-                ("MISSING_TRANSITION_TARGET".into(), Some("/States/A/Next".into()))
-            ]
+            vec![("MISSING_TRANSITION_TARGET".into(), Some("/StartAt".into())), ("MISSING_TRANSITION_TARGET".into(), Some("/States/A/Next".into()))]
         );
-        assert_eq!(
-            codes(r#"{"StartAt":"A","States":{"A":{"Type":"Sleep"}}}"#),
-            vec![("SCHEMA_VALIDATION_FAILED".into(), Some("/States/A/Type".into()))]
-        );
+        assert_eq!(codes(r#"{"StartAt":"A","States":{"A":{"Type":"Sleep"}}}"#), vec![("SCHEMA_VALIDATION_FAILED".into(), Some("/States/A/Type".into()))]);
     }
 }

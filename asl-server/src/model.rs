@@ -2,10 +2,10 @@
 // (2016-11-23). Do not edit by hand: change the generator and run it again.
 //! Request and response shapes of the Step Functions API, with AWS's member names.
 #![allow(clippy::all)]
+pub use crate::timestamp::Timestamp;
+use crate::validate::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use crate::validate::*;
-pub use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ActivityFailedEventDetails {
@@ -276,8 +276,7 @@ impl Validate for DeleteActivityInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DeleteActivityOutput {
-}
+pub struct DeleteActivityOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteStateMachineAliasInput {
@@ -296,8 +295,7 @@ impl Validate for DeleteStateMachineAliasInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DeleteStateMachineAliasOutput {
-}
+pub struct DeleteStateMachineAliasOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteStateMachineInput {
@@ -316,8 +314,7 @@ impl Validate for DeleteStateMachineInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DeleteStateMachineOutput {
-}
+pub struct DeleteStateMachineOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteStateMachineVersionInput {
@@ -336,8 +333,7 @@ impl Validate for DeleteStateMachineVersionInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DeleteStateMachineVersionOutput {
-}
+pub struct DeleteStateMachineVersionOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeActivityInput {
@@ -1094,7 +1090,70 @@ pub enum HistoryEventType {
     EvaluationFailed,
 }
 impl HistoryEventType {
-    pub const ALL: &'static [&'static str] = &["ActivityFailed", "ActivityScheduled", "ActivityScheduleFailed", "ActivityStarted", "ActivitySucceeded", "ActivityTimedOut", "ChoiceStateEntered", "ChoiceStateExited", "ExecutionAborted", "ExecutionFailed", "ExecutionStarted", "ExecutionSucceeded", "ExecutionTimedOut", "FailStateEntered", "LambdaFunctionFailed", "LambdaFunctionScheduled", "LambdaFunctionScheduleFailed", "LambdaFunctionStarted", "LambdaFunctionStartFailed", "LambdaFunctionSucceeded", "LambdaFunctionTimedOut", "MapIterationAborted", "MapIterationFailed", "MapIterationStarted", "MapIterationSucceeded", "MapStateAborted", "MapStateEntered", "MapStateExited", "MapStateFailed", "MapStateStarted", "MapStateSucceeded", "ParallelStateAborted", "ParallelStateEntered", "ParallelStateExited", "ParallelStateFailed", "ParallelStateStarted", "ParallelStateSucceeded", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskStartFailed", "TaskStateAborted", "TaskStateEntered", "TaskStateExited", "TaskSubmitFailed", "TaskSubmitted", "TaskSucceeded", "TaskTimedOut", "WaitStateAborted", "WaitStateEntered", "WaitStateExited", "MapRunAborted", "MapRunFailed", "MapRunStarted", "MapRunSucceeded", "ExecutionRedriven", "MapRunRedriven", "EvaluationFailed"];
+    pub const ALL: &'static [&'static str] = &[
+        "ActivityFailed",
+        "ActivityScheduled",
+        "ActivityScheduleFailed",
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "ActivityTimedOut",
+        "ChoiceStateEntered",
+        "ChoiceStateExited",
+        "ExecutionAborted",
+        "ExecutionFailed",
+        "ExecutionStarted",
+        "ExecutionSucceeded",
+        "ExecutionTimedOut",
+        "FailStateEntered",
+        "LambdaFunctionFailed",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStarted",
+        "LambdaFunctionStartFailed",
+        "LambdaFunctionSucceeded",
+        "LambdaFunctionTimedOut",
+        "MapIterationAborted",
+        "MapIterationFailed",
+        "MapIterationStarted",
+        "MapIterationSucceeded",
+        "MapStateAborted",
+        "MapStateEntered",
+        "MapStateExited",
+        "MapStateFailed",
+        "MapStateStarted",
+        "MapStateSucceeded",
+        "ParallelStateAborted",
+        "ParallelStateEntered",
+        "ParallelStateExited",
+        "ParallelStateFailed",
+        "ParallelStateStarted",
+        "ParallelStateSucceeded",
+        "PassStateEntered",
+        "PassStateExited",
+        "SucceedStateEntered",
+        "SucceedStateExited",
+        "TaskFailed",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskStartFailed",
+        "TaskStateAborted",
+        "TaskStateEntered",
+        "TaskStateExited",
+        "TaskSubmitFailed",
+        "TaskSubmitted",
+        "TaskSucceeded",
+        "TaskTimedOut",
+        "WaitStateAborted",
+        "WaitStateEntered",
+        "WaitStateExited",
+        "MapRunAborted",
+        "MapRunFailed",
+        "MapRunStarted",
+        "MapRunSucceeded",
+        "ExecutionRedriven",
+        "MapRunRedriven",
+        "EvaluationFailed",
+    ];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::ActivityFailed => "ActivityFailed",
@@ -1966,8 +2025,7 @@ impl Validate for SendTaskFailureInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct SendTaskFailureOutput {
-}
+pub struct SendTaskFailureOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SendTaskHeartbeatInput {
@@ -1986,8 +2044,7 @@ impl Validate for SendTaskHeartbeatInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct SendTaskHeartbeatOutput {
-}
+pub struct SendTaskHeartbeatOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SendTaskSuccessInput {
@@ -2012,8 +2069,7 @@ impl Validate for SendTaskSuccessInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct SendTaskSuccessOutput {
-}
+pub struct SendTaskSuccessOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct StartExecutionInput {
@@ -2319,8 +2375,7 @@ impl Validate for TagResourceInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TagResourceOutput {
-}
+pub struct TagResourceOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TaskCredentials {
@@ -2570,8 +2625,7 @@ pub struct TracingConfiguration {
 }
 impl Validate for TracingConfiguration {
     #[allow(unused_variables)]
-    fn validate_at(&self, path: &str, errs: &mut Vec<String>) {
-    }
+    fn validate_at(&self, path: &str, errs: &mut Vec<String>) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -2600,8 +2654,7 @@ impl Validate for UntagResourceInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct UntagResourceOutput {
-}
+pub struct UntagResourceOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateMapRunInput {
@@ -2639,8 +2692,7 @@ impl Validate for UpdateMapRunInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct UpdateMapRunOutput {
-}
+pub struct UpdateMapRunOutput {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateStateMachineAliasInput {
@@ -2851,4 +2903,3 @@ impl ValidationExceptionReason {
         }
     }
 }
-

@@ -29,9 +29,7 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 pub(crate) fn decode<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
     // The CLI sends `{}` for actions without parameters, but an empty body means the same.
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(ErrorCode::SerializationException, format!("The request body is not valid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::new(ErrorCode::SerializationException, format!("The request body is not valid JSON: {e}")))?;
     if !value.is_object() {
         return Err(ApiError::new(ErrorCode::SerializationException, "The request body must be a JSON object"));
     }
@@ -58,29 +56,19 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let member = between_ticks(rest).unwrap_or_default();
         let at = crate::validate::join(&path, &member);
-        return validation_errors(vec![format!(
-            "Value null at '{at}' failed to satisfy constraint: Member must not be null"
-        )]);
+        return validation_errors(vec![format!("Value null at '{at}' failed to satisfy constraint: Member must not be null")]);
     }
     if msg.starts_with("invalid type: null") {
-        return validation_errors(vec![format!(
-            "Value null at '{path}' failed to satisfy constraint: Member must not be null"
-        )]);
+        return validation_errors(vec![format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")]);
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let given = between_ticks(rest).unwrap_or_default();
         let allowed: Vec<&str> = rest.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
-        return validation_errors(vec![format!(
-            "Value '{given}' at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-            allowed.join(", ")
-        )]);
+        return validation_errors(vec![format!("Value '{given}' at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{}]", allowed.join(", "))]);
     }
     let at = if path.is_empty() { String::new() } else { format!(" at '{path}'") };
     // Say the JSON type wanted, not the Rust one.
-    let msg = msg
-        .replace("expected i32", "expected an integer")
-        .replace("expected i64", "expected an integer")
-        .replace("expected f64", "expected a number");
+    let msg = msg.replace("expected i32", "expected an integer").replace("expected i64", "expected an integer").replace("expected f64", "expected a number");
     ApiError::new(ErrorCode::SerializationException, format!("Cannot read the value{at}: {msg}"))
 }
 
@@ -146,12 +134,8 @@ fn error_response(e: &ApiError) -> Response {
 pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(action) = target.strip_prefix(TARGET_PREFIX).map(str::to_string) else {
-        let what =
-            if target.is_empty() { "No X-Amz-Target header".to_string() } else { format!("Unknown target '{target}'") };
-        return error_response(&ApiError::new(
-            ErrorCode::UnknownOperationException,
-            format!("{what}: expected X-Amz-Target: {TARGET_PREFIX}<Action>"),
-        ));
+        let what = if target.is_empty() { "No X-Amz-Target header".to_string() } else { format!("Unknown target '{target}'") };
+        return error_response(&ApiError::new(ErrorCode::UnknownOperationException, format!("{what}: expected X-Amz-Target: {TARGET_PREFIX}<Action>")));
     };
     if let Some(bucket) = &app.bucket
         && !bucket.take()
@@ -163,11 +147,7 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
         Err(size) => {
             return error_response(&ApiError::new(
                 ErrorCode::RequestEntityTooLargeException,
-                format!(
-                    "The request body ({size} bytes{}) is over this server's limit of {} bytes",
-                    if size > DRAIN_CAP { " or more" } else { "" },
-                    app.max_body_bytes
-                ),
+                format!("The request body ({size} bytes{}) is over this server's limit of {} bytes", if size > DRAIN_CAP { " or more" } else { "" }, app.max_body_bytes),
             ));
         }
     };
@@ -178,13 +158,8 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, headers: HeaderMap, body
     match task.await {
         Ok(Ok(Ok(out))) => respond(200, out),
         Ok(Ok(Err(e))) => error_response(&e),
-        Ok(Err(action)) => error_response(&ApiError::new(
-            ErrorCode::UnknownOperationException,
-            format!("Unknown operation: AWSStepFunctions.{action}"),
-        )),
-        Err(_) => {
-            error_response(&ApiError::new(ErrorCode::InternalFailure, "The server failed while handling this request"))
-        }
+        Ok(Err(action)) => error_response(&ApiError::new(ErrorCode::UnknownOperationException, format!("Unknown operation: AWSStepFunctions.{action}"))),
+        Err(_) => error_response(&ApiError::new(ErrorCode::InternalFailure, "The server failed while handling this request")),
     }
 }
 
@@ -212,8 +187,5 @@ async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, u64> {
 }
 
 pub(crate) async fn not_found() -> Response {
-    error_response(&ApiError::new(
-        ErrorCode::UnknownOperationException,
-        "The Step Functions API is served as POST / with an X-Amz-Target header",
-    ))
+    error_response(&ApiError::new(ErrorCode::UnknownOperationException, "The Step Functions API is served as POST / with an X-Amz-Target header"))
 }

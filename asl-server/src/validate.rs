@@ -35,18 +35,14 @@ fn value(v: &str, sensitive: bool) -> String {
 pub fn min_len(v: &str, min: usize, sensitive: bool, path: &str, errs: &mut Vec<String>) {
     if v.chars().count() < min {
         let v = value(v, sensitive);
-        errs.push(format!(
-            "{v} at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-        ));
+        errs.push(format!("{v} at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"));
     }
 }
 
 pub fn max_len(v: &str, max: usize, sensitive: bool, path: &str, errs: &mut Vec<String>) {
     if v.chars().count() > max {
         let v = value(v, sensitive);
-        errs.push(format!(
-            "{v} at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-        ));
+        errs.push(format!("{v} at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"));
     }
 }
 
@@ -58,24 +54,18 @@ pub fn min_num(v: f64, min: f64, path: &str, errs: &mut Vec<String>) {
 
 pub fn max_num(v: f64, max: f64, path: &str, errs: &mut Vec<String>) {
     if v > max {
-        errs.push(format!(
-            "Value '{v}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"
-        ));
+        errs.push(format!("Value '{v}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"));
     }
 }
 
 pub fn min_items(n: usize, min: usize, path: &str, errs: &mut Vec<String>) {
     if n < min {
-        errs.push(format!(
-            "Value at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"
-        ));
+        errs.push(format!("Value at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {min}"));
     }
 }
 
 pub fn max_items(n: usize, max: usize, path: &str, errs: &mut Vec<String>) {
     if n > max {
-        errs.push(format!(
-            "Value at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"
-        ));
+        errs.push(format!("Value at '{path}' failed to satisfy constraint: Member must have length less than or equal to {max}"));
     }
 }

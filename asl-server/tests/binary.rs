@@ -7,8 +7,7 @@ use std::process::{Command, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_asl-server");
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("asl-server-binary-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("asl-server-binary-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
@@ -25,13 +24,8 @@ fn endpoint_of(cmd: &mut Command) -> String {
 
 #[test]
 fn prints_the_endpoint_it_listens_on() {
-    let line = endpoint_of(
-        Command::new(BIN)
-            .args(["--port", "0", "--db", &format!("sqlite:{}", tmp("db.sqlite").display())])
-            .env_remove("SFN_MOCK_CONFIG"),
-    );
-    let endpoint =
-        line.trim().strip_prefix("asl-server listening on http://127.0.0.1:").unwrap_or_else(|| panic!("{line:?}"));
+    let line = endpoint_of(Command::new(BIN).args(["--port", "0", "--db", &format!("sqlite:{}", tmp("db.sqlite").display())]).env_remove("SFN_MOCK_CONFIG"));
+    let endpoint = line.trim().strip_prefix("asl-server listening on http://127.0.0.1:").unwrap_or_else(|| panic!("{line:?}"));
     assert!(endpoint.parse::<u16>().unwrap() > 0);
 }
 
@@ -42,10 +36,7 @@ fn bad_options_exit_2_with_the_reason() {
         (vec!["--port", "http"], "--port: 'http' is not a port number"),
         (vec!["--frobnicate", "1"], "unknown option --frobnicate"),
         (vec!["--port"], "--port needs a value"),
-        (
-            vec!["--lambda-endpoint", "localhost:3001"],
-            "--lambda-endpoint: 'localhost:3001' is not an http:// or https:// URL",
-        ),
+        (vec!["--lambda-endpoint", "localhost:3001"], "--lambda-endpoint: 'localhost:3001' is not an http:// or https:// URL"),
     ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -61,10 +52,7 @@ fn a_broken_mock_configuration_stops_the_server_naming_the_place() {
     let out = Command::new(BIN).args(["--port", "0", "--mock-config"]).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(&format!("{}: at MockedResponses.R.\"0\".Throw: missing field Cause", file.display())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("{}: at MockedResponses.R.\"0\".Throw: missing field Cause", file.display())), "{err}");
 
     // The same through Step Functions Local's environment variable.
     let out = Command::new(BIN).args(["--port", "0"]).env("SFN_MOCK_CONFIG", &file).output().unwrap();
@@ -75,13 +63,7 @@ fn a_broken_mock_configuration_stops_the_server_naming_the_place() {
 fn a_good_mock_configuration_is_announced() {
     let file = tmp("MockConfigFile.json");
     std::fs::write(&file, r#"{"StateMachines":{"M":{"TestCases":{"T":{"S":"R"}}}},"MockedResponses":{"R":{"0-1":{"Return":{"ok":true}}}}}"#).unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--port", "0"])
-        .env("SFN_MOCK_CONFIG", &file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Command::new(BIN).args(["--port", "0"]).env("SFN_MOCK_CONFIG", &file).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
     child.kill().unwrap();

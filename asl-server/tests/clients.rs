@@ -39,10 +39,7 @@ fn venv() -> Result<PathBuf, String> {
     if !out.status.success() {
         return Err(format!("python3 -m venv failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "boto3", "awscli"])
-        .output()
-        .map_err(|e| e.to_string())?;
+    let out = Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "boto3", "awscli"]).output().map_err(|e| e.to_string())?;
     if !out.status.success() || !ready(&python) {
         return Err(format!("pip install boto3 awscli failed: {}", String::from_utf8_lossy(&out.stderr)));
     }

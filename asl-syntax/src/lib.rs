@@ -11,17 +11,17 @@ pub mod intrinsic;
 pub mod jsonata;
 pub mod lit;
 pub mod path;
-pub mod template;
 pub mod ptr;
 pub mod spec;
+pub mod template;
 pub mod timestamp;
 #[cfg(feature = "tokens")]
 pub mod tokens;
 
 pub use intern::intern;
 pub use lit::Lit;
-pub use std::borrow::Cow;
 pub use ptr::{List, Ptr, Str};
+pub use std::borrow::Cow;
 #[cfg(feature = "tokens")]
 pub use tokens::ToRust;
 

@@ -6,12 +6,7 @@
 use asl_syntax::{intrinsic, jsonata, path};
 
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .unwrap();
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
 }
 
 /// `n` terms joined by `op`: `a + a + …`.
@@ -22,17 +17,10 @@ fn chain(op: &str, n: usize) -> String {
 #[test]
 fn jsonata_operator_chains_are_bounded() {
     on_small_stack(|| {
-        for op in [
-            " and ", " or ", " + ", " - ", " * ", " & ", " ~> ", " = ", " ?: ", " ?? ", ".", " < ",
-            " in ",
-        ] {
+        for op in [" and ", " or ", " + ", " - ", " * ", " & ", " ~> ", " = ", " ?: ", " ?? ", ".", " < ", " in "] {
             let long = chain(op, 20_000);
             let err = jsonata::parse(&long).unwrap_err();
-            assert!(
-                err.message.contains(&format!("deeper than {} levels", jsonata::MAX_DEPTH)),
-                "{op:?}: {}",
-                err.message
-            );
+            assert!(err.message.contains(&format!("deeper than {} levels", jsonata::MAX_DEPTH)), "{op:?}: {}", err.message);
             // a chain under the limit parses (and goes through the post-processing pass)
             let ok = chain(op, jsonata::MAX_DEPTH / 2);
             assert!(jsonata::parse(&ok).is_ok() || op == " ~> ", "{op:?}");
@@ -59,8 +47,7 @@ fn jsonata_signatures_are_bounded_and_match_in_polynomial_time() {
         assert!(err.message.contains("more than"), "{}", err.message);
         // 60 optional parameters that can never match a string: without remembering failures
         // the backtracking tries every subset of them (2^60)
-        let sig = jsonata::signature::Signature::parse(&format!("<{}s>", "n?".repeat(60)))
-            .unwrap();
+        let sig = jsonata::signature::Signature::parse(&format!("<{}s>", "n?".repeat(60))).unwrap();
         let start = std::time::Instant::now();
         assert!(sig.match_args(&[b'n'; 30].iter().chain([b'b'].iter()).copied().collect::<Vec<_>>()).is_none());
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
@@ -79,11 +66,7 @@ fn jsonpath_filters_are_bounded() {
         ];
         for text in cases {
             let err = path::parse_path(&text).unwrap_err();
-            assert!(
-                err.message.contains(&format!("deeper than {} levels", path::MAX_DEPTH)),
-                "{}",
-                err.message
-            );
+            assert!(err.message.contains(&format!("deeper than {} levels", path::MAX_DEPTH)), "{}", err.message);
         }
         let ok = format!("$[?({})]", vec!["@.a"; path::MAX_DEPTH / 2].join(" && "));
         assert!(path::parse_path(&ok).is_ok());

@@ -14,13 +14,7 @@ fn assert_expr(tokens: proc_macro2::TokenStream) {
 #[test]
 fn paths_emit_expressions() {
     let k = quote!(::asl_runtime::syntax);
-    for p in [
-        "$",
-        "$$.Execution.Input",
-        "$v.a[0]",
-        "$['a','b'][1:-1][-2:][:3][0,1].*..x..[?(@.a < -1.5 && (@.b == 'x' || !@.c) && @.d in [1, {'k': null}] && @.e >= $.min)]",
-        "$.a.length()",
-    ] {
+    for p in ["$", "$$.Execution.Input", "$v.a[0]", "$['a','b'][1:-1][-2:][:3][0,1].*..x..[?(@.a < -1.5 && (@.b == 'x' || !@.c) && @.d in [1, {'k': null}] && @.e >= $.min)]", "$.a.length()"] {
         assert_expr(parse_path(p).unwrap().to_rust(&k));
     }
 }
@@ -28,11 +22,7 @@ fn paths_emit_expressions() {
 #[test]
 fn calls_emit_expressions() {
     let k = quote!(crate::syntax);
-    for c in [
-        "States.Format('a {} b', $.x, States.MathAdd(1, -2), 'y', 1.5, true, null)",
-        "States.UUID()",
-        "States.Hash($.d, 'SHA-256')",
-    ] {
+    for c in ["States.Format('a {} b', $.x, States.MathAdd(1, -2), 'y', 1.5, true, null)", "States.UUID()", "States.Hash($.d, 'SHA-256')"] {
         assert_expr(parse_call(c).unwrap().to_rust(&k));
     }
 }

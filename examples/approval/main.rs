@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use asl_runtime::{json, Failure, TaskContext, Value};
+use asl_runtime::{Failure, TaskContext, Value, json};
 use tokio::sync::{mpsc, oneshot};
 
 asl_runtime::asl!("approval/approval.json");
@@ -37,11 +37,7 @@ async fn main() {
     tokio::spawn(async move {
         while let Some((token, request)) = requests.recv().await {
             let amount = request["amount"].as_f64().unwrap_or(0.0);
-            let answer = if amount <= 1000.0 {
-                json!({"approved": true, "by": "alice"})
-            } else {
-                json!({"approved": false, "reason": format!("{amount} is over the limit")})
-            };
+            let answer = if amount <= 1000.0 { json!({"approved": true, "by": "alice"}) } else { json!({"approved": false, "reason": format!("{amount} is over the limit")}) };
             println!("reviewer answers {answer} for token {}…", &token[..8]);
             if let Some(tx) = reviewer_inbox.waiting.lock().unwrap().remove(&token) {
                 let _ = tx.send(answer);

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use asl_runtime::{json, Failure, TaskContext, Value};
+use asl_runtime::{Failure, TaskContext, Value, json};
 
 include!(concat!(env!("OUT_DIR"), "/fanout.rs"));
 

@@ -1,6 +1,6 @@
 //! The order pipeline, end to end: `cargo run --example order`.
 
-use asl_runtime::{json, Failure, TaskContext, Value};
+use asl_runtime::{Failure, TaskContext, Value, json};
 
 asl_runtime::asl!("order/order.json");
 

@@ -73,11 +73,7 @@ fn compile(case: &Path, name: &str, n: usize, out: &Path) -> Result<String, Stri
 
     let mut code = format!("\n// {name}\ninclude!({:?});\n\nimpl {module}::Tasks for Stubs {{\n", file.to_string_lossy());
     for (arn, method) in asl_codegen::emit::task_methods(&machine, &names) {
-        writeln!(
-            code,
-            "    async fn {method}(&self, input: Value, ctx: TaskContext) -> Result<Value, Failure> {{\n        self.call({arn:?}, input, ctx).await\n    }}"
-        )
-        .unwrap();
+        writeln!(code, "    async fn {method}(&self, input: Value, ctx: TaskContext) -> Result<Value, Failure> {{\n        self.call({arn:?}, input, ctx).await\n    }}").unwrap();
     }
     write!(
         code,

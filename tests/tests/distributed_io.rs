@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use asl_runtime::{json, ExecutionOptions, Failure, TaskContext, Value};
+use asl_runtime::{ExecutionOptions, Failure, TaskContext, Value, json};
 
 asl_runtime::asl!("flows/csv_batches.json");
 asl_runtime::asl!("flows/list_objects.json");
@@ -47,11 +47,7 @@ fn read_json(p: &Path) -> Value {
 #[tokio::test]
 async fn reads_a_csv_batches_and_writes_the_results() {
     let root = s3_root();
-    std::fs::write(
-        root.join("in/orders/today.csv"),
-        "sku,qty,note\nKB-1,2,\"fragile, handle with care\"\nKB-2,3,\nBAD,1,\"say \"\"no\"\"\"\nKB-4,4,x\nKB-5,5,y\nKB-6,6,past MaxItems\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("in/orders/today.csv"), "sku,qty,note\nKB-1,2,\"fragile, handle with care\"\nKB-2,3,\nBAD,1,\"say \"\"no\"\"\"\nKB-4,4,x\nKB-5,5,y\nKB-6,6,past MaxItems\n").unwrap();
     let flow = csv_batches::CsvBatches::with_options(Shop, options(&root));
     let out = flow.start(json!({"key": "orders/today.csv", "max": 5, "run": "r7"})).await.unwrap();
 
@@ -78,10 +74,7 @@ async fn reads_a_csv_batches_and_writes_the_results() {
     let outputs: Vec<Value> = succeeded.iter().map(|r| serde_json::from_str(r["Output"].as_str().unwrap()).unwrap()).collect();
     assert_eq!(outputs, [json!({"run": "r7", "lines": 2, "qty": 5}), json!({"run": "r7", "lines": 1, "qty": 5})]);
     let first_input: Value = serde_json::from_str(succeeded[0]["Input"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        first_input,
-        json!({"BatchInput": {"run": "r7"}, "Items": [{"sku": "KB-1", "qty": 2, "note": "fragile, handle with care"}, {"sku": "KB-2", "qty": 3, "note": ""}]})
-    );
+    assert_eq!(first_input, json!({"BatchInput": {"run": "r7"}, "Items": [{"sku": "KB-1", "qty": 2, "note": "fragile, handle with care"}, {"sku": "KB-2", "qty": 3, "note": ""}]}));
     for r in succeeded {
         assert_eq!(r["Status"], "SUCCEEDED");
         assert!(r["ExecutionArn"].as_str().unwrap().starts_with("arn:aws:states:us-east-1:111111111111:execution:csv_batches/totals:"));

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asl_runtime::durable::{Ended, Journal, Position, Resume, ScopeKey, Waiting};
-use asl_runtime::{json, BoxFuture, Event, ExecutionOptions, Failure, Handlers, Observer, TaskContext, Value, Workflow};
+use asl_runtime::{BoxFuture, Event, ExecutionOptions, Failure, Handlers, Observer, TaskContext, Value, Workflow, json};
 
 /// A journal in memory, with the last event id seen.
 #[derive(Default)]

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use asl_runtime::{json, ExecutionOptions, Failure, History, TaskContext, Value};
+use asl_runtime::{ExecutionOptions, Failure, History, TaskContext, Value, json};
 
 asl_runtime::asl!("flows/task.json");
 asl_runtime::asl!("flows/runtime_error.json");
@@ -36,11 +36,18 @@ async fn task_with_retries_records_each_attempt() {
         [
             "ExecutionStarted",
             "TaskStateEntered",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
             "TaskStateExited",
-            "SucceedStateEntered", "SucceedStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
             "ExecutionSucceeded",
         ]
     );

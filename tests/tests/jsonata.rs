@@ -1,6 +1,6 @@
 //! A JSONata workflow: Arguments, Output, Assign, Condition, expression Wait and Fail fields.
 
-use asl_runtime::{json, Failure, TaskContext, Value};
+use asl_runtime::{Failure, TaskContext, Value, json};
 use tokio::time::Instant;
 
 asl_runtime::asl!("flows/jsonata.json");
@@ -32,7 +32,9 @@ async fn undefined_results_are_query_evaluation_errors() {
     assert_eq!(e.error, "States.QueryEvaluationError");
     assert_eq!(
         e.cause.as_deref(),
-        Some("An error occurred while executing the state 'Price' (entered at the event id #2). The JSONata expression '$states.input.basket.qty' specified for the field 'Arguments/items' returned nothing (undefined).")
+        Some(
+            "An error occurred while executing the state 'Price' (entered at the event id #2). The JSONata expression '$states.input.basket.qty' specified for the field 'Arguments/items' returned nothing (undefined)."
+        )
     );
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_runtime::{json, ExecutionOptions, Failure, Handlers, History, LoadError, LoadOptions, Observer, TaskContext, Value, Workflow};
+use asl_runtime::{ExecutionOptions, Failure, Handlers, History, LoadError, LoadOptions, Observer, TaskContext, Value, Workflow, json};
 use tokio::time::Instant;
 
 asl_runtime::asl!("flows/task.json");
@@ -121,12 +121,7 @@ fn the_loader_refuses_every_compile_fail_workflow_with_the_build_s_message() {
             continue;
         }
         // rustc indents the continuation lines of a compile error's message by 7 spaces.
-        let body: String = recorded
-            .lines()
-            .skip(1)
-            .take_while(|l| !l.starts_with(" --> tests/"))
-            .map(|l| format!("{}\n", l.strip_prefix("       ").unwrap_or(l)))
-            .collect();
+        let body: String = recorded.lines().skip(1).take_while(|l| !l.starts_with(" --> tests/")).map(|l| format!("{}\n", l.strip_prefix("       ").unwrap_or(l))).collect();
         let label = json.file_name().unwrap().to_str().unwrap().to_owned();
         let text = std::fs::read_to_string(&json).unwrap();
         let err = match Workflow::load(&text, &LoadOptions { label, ..Default::default() }) {

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_runtime::{json, Failure, TaskContext, Value};
+use asl_runtime::{Failure, TaskContext, Value, json};
 use tokio::time::Instant;
 
 asl_runtime::asl!("flows/pass.json");

@@ -48,10 +48,7 @@ impl Box2 {
     pub fn on_border(&self, (px, py): (f64, f64)) -> bool {
         let e = 0.6;
         let inside = px >= self.x - e && px <= self.x + self.w + e && py >= self.y - e && py <= self.y + self.h + e;
-        let near = [(px - self.x).abs(), (px - self.x - self.w).abs(), (py - self.y).abs(), (py - self.y - self.h).abs()]
-            .into_iter()
-            .fold(f64::INFINITY, f64::min)
-            < e;
+        let near = [(px - self.x).abs(), (px - self.x - self.w).abs(), (py - self.y).abs(), (py - self.y - self.h).abs()].into_iter().fold(f64::INFINITY, f64::min) < e;
         inside && near
     }
 }
@@ -188,10 +185,5 @@ pub fn standalone_cargo(dir: &Path, args: &[&str]) -> Output {
     }
     // CARGO_BIN_EXE_asl is <target>/<profile>/asl.
     let target = Path::new(env!("CARGO_BIN_EXE_asl")).parent().and_then(Path::parent).unwrap().join("standalone");
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .expect("runs cargo")
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())).args(args).current_dir(dir).env("CARGO_TARGET_DIR", target).output().expect("runs cargo")
 }

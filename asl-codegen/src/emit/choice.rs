@@ -1,13 +1,13 @@
 //! Choice states: the rules compiled to Rust boolean expressions over build-time-parsed paths,
 //! picking a branch of the state's lowered spec (run by `rt::choice::run`).
 
-use asl_syntax::spec::{ChoiceSpec, Compare, Op, Operand, OperandKind, Rule};
 use asl_syntax::ToRust;
+use asl_syntax::spec::{ChoiceSpec, Compare, Op, Operand, OperandKind, Rule};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::spec::StateTok;
 use super::Ctx;
+use super::spec::StateTok;
 
 pub(super) fn body(cx: &Ctx, spec: &ChoiceSpec<u32>, rules: &[Rule]) -> TokenStream {
     let mut statics = Vec::new();

@@ -152,9 +152,11 @@ impl Emitter<'_> {
                 fn #m(&self, input: Value, ctx: rt::TaskContext) -> impl Future<Output = Result<Value, rt::Failure>> + Send;
             }
         });
-        let unit_tasks = cx.tasks.is_empty().then(|| quote! {
-            /// This workflow has no Task states: `()` is its task set.
-            impl Tasks for () {}
+        let unit_tasks = cx.tasks.is_empty().then(|| {
+            quote! {
+                /// This workflow has no Task states: `()` is its task set.
+                impl Tasks for () {}
+            }
         });
         // `step` awaits every state that waits. rustc's work on one `async fn` grows faster than
         // its number of await points, so past STEP_GROUP of them `step` awaits one `async fn` per
@@ -168,11 +170,7 @@ impl Emitter<'_> {
             .map(|s| {
                 let v = &s.variant;
                 let m = &s.method;
-                if suspends(s.state) {
-                    quote!(State::#v => self.#m(input, cx).await,)
-                } else {
-                    quote!(State::#v => self.#m(input, cx),)
-                }
+                if suspends(s.state) { quote!(State::#v => self.#m(input, cx).await,) } else { quote!(State::#v => self.#m(input, cx),) }
             })
             .collect();
         let mut group_fns = Vec::new();
@@ -209,7 +207,11 @@ impl Emitter<'_> {
             }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
-        let track = self.track_file.as_ref().map(|f| quote!(const _: &[u8] = include_bytes!(#f);));
+        let track = self.track_file.as_ref().map(|f| {
+            quote!(
+                const _: &[u8] = include_bytes!(#f);
+            )
+        });
 
         quote! {
             #[doc = #doc]

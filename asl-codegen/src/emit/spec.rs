@@ -1,11 +1,11 @@
 //! The body of each state's method: its lowered spec as a `static`, and one runtime call.
 
-use asl_syntax::spec::{Kind, StateSpec};
 use asl_syntax::ToRust;
+use asl_syntax::spec::{Kind, StateSpec};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{choice, Ctx};
+use super::{Ctx, choice};
 
 /// A state named in a spec, written as the generated `State` value.
 #[derive(Clone)]

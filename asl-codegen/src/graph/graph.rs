@@ -151,10 +151,7 @@ struct Builder<'s> {
     source: Option<&'s Json>,
 }
 
-const RESERVED: &[&str] = &[
-    "end", "graph", "subgraph", "flowchart", "style", "class", "classdef", "click", "direction", "default", "linkstyle",
-    "call", "href", "node", "edge", "digraph", "strict",
-];
+const RESERVED: &[&str] = &["end", "graph", "subgraph", "flowchart", "style", "class", "classdef", "click", "direction", "default", "linkstyle", "call", "href", "node", "edge", "digraph", "strict"];
 
 impl Builder<'_> {
     fn id(&mut self, base: &str) -> String {
@@ -280,9 +277,7 @@ impl Builder<'_> {
                         add(&d.value, EdgeKind::Default, Some("Default".into()));
                     }
                 }
-                Kind::Task(model::Task { catch, .. })
-                | Kind::Parallel(model::Parallel { catch, .. })
-                | Kind::Map(model::Map { catch, .. }) => {
+                Kind::Task(model::Task { catch, .. }) | Kind::Parallel(model::Parallel { catch, .. }) | Kind::Map(model::Map { catch, .. }) => {
                     for c in catch {
                         add(&c.next.value, EdgeKind::Catch, Some(shorten(&c.errors.join(", "))));
                     }

@@ -498,11 +498,7 @@ fn scope<'g>(s: &'g Scope, top: bool, depth: usize) -> Sub<'g> {
                 .iter()
                 .map(|&v| {
                     let count = ups[v].len() + downs[v].len();
-                    if count == 0 {
-                        x[v]
-                    } else {
-                        ups[v].iter().chain(&downs[v]).map(|&u| x[u] + items[u].anchor).sum::<f64>() / count as f64 - items[v].anchor
-                    }
+                    if count == 0 { x[v] } else { ups[v].iter().chain(&downs[v]).map(|&u| x[u] + items[u].anchor).sum::<f64>() / count as f64 - items[v].anchor }
                 })
                 .collect();
             let weights: Vec<f64> = layer.iter().map(|&v| if items[v].node.is_some() { 1.0 } else { 2.0 }).collect();

@@ -6,14 +6,14 @@
 //! in its own module: [`mermaid`], [`dot`] and [`svg`] (which uses the layered layout of
 //! [`layout`]; no Graphviz needed).
 
+pub mod dot;
 #[allow(clippy::module_inception)]
 mod graph;
-pub mod dot;
 pub mod layout;
 pub mod mermaid;
 pub mod svg;
 
-pub use graph::{rule_text, Edge, EdgeKind, Graph, Node, NodeKind, Scope, StateType};
+pub use graph::{Edge, EdgeKind, Graph, Node, NodeKind, Scope, StateType, rule_text};
 
 #[cfg(test)]
 mod tests {
@@ -39,10 +39,7 @@ mod tests {
                 {"Variable":"$.y","StringEqualsPath":"$.z","Next":"A"}
             ],"Default":"A"},"A":{"Type":"Succeed"}}}"#,
         );
-        assert_eq!(
-            labels(&g),
-            ["$.n > 10", "$.kind == \"gift\"", "and($.a <= 1.5, not(present($.b)))", "$.x != null", "$.y == $.z", "Default"]
-        );
+        assert_eq!(labels(&g), ["$.n > 10", "$.kind == \"gift\"", "and($.a <= 1.5, not(present($.b)))", "$.x != null", "$.y == $.z", "Default"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::layout::{self, EdgeRoute, NodeBox, CAPTION_SIZE, LABEL_SIZE, NAME_SIZE};
+use super::layout::{self, CAPTION_SIZE, EdgeRoute, LABEL_SIZE, NAME_SIZE, NodeBox};
 use super::{EdgeKind, Graph, NodeKind, StateType};
 
 const FONT: &str = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
@@ -17,10 +17,7 @@ pub fn render(g: &Graph) -> String {
     let l = layout::layout(g);
     let mut out = String::new();
     let (w, h) = (l.width.ceil(), l.height.ceil());
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}">"#
-    );
+    let _ = writeln!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}">"#);
     let _ = writeln!(out, "<title>{}</title>", esc(&g.name));
     out.push_str(concat!(
         "<defs>\n",
@@ -40,7 +37,13 @@ pub fn render(g: &Graph) -> String {
         let _ = writeln!(
             out,
             r##"<g class="branch"><rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="#ffffff" stroke="#90a4ae" stroke-dasharray="4 3"/><text x="{}" y="{}" font-size="{LABEL_SIZE}" fill="#607d8b">{}</text></g>"##,
-            f(r.x), f(r.y), f(r.w), f(r.h), f(r.x + 8.0), f(r.y + 14.0), esc(&b.scope.label)
+            f(r.x),
+            f(r.y),
+            f(r.w),
+            f(r.h),
+            f(r.x + 8.0),
+            f(r.y + 14.0),
+            esc(&b.scope.label)
         );
     }
     // Edges under the boxes, labels over the edges.
@@ -57,7 +60,13 @@ pub fn render(g: &Graph) -> String {
             let _ = writeln!(
                 out,
                 r##"<g class="label"><rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#ffffff" fill-opacity="0.9"/><text x="{}" y="{}" font-family="{MONO}" font-size="{LABEL_SIZE}" fill="{color}">{}</text></g>"##,
-                f(r.x - 2.0), f(r.y), f(r.w + 4.0), f(r.h), f(r.x), f(r.y + r.h - 4.0), esc(text)
+                f(r.x - 2.0),
+                f(r.y),
+                f(r.w + 4.0),
+                f(r.h),
+                f(r.x),
+                f(r.y + r.h - 4.0),
+                esc(text)
             );
         }
     }
@@ -75,9 +84,18 @@ fn frame(n: &NodeBox, out: &mut String) {
     let _ = writeln!(
         out,
         r##"<g class="state compound {}"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="#1565c0" stroke-width="1.4"/><text x="{}" y="{}" font-size="{NAME_SIZE}" font-weight="bold" fill="#0d47a1">{}</text><text x="{}" y="{}" font-size="{CAPTION_SIZE}" fill="#5c7fa8">{ty}</text></g>"##,
-        ty.to_lowercase(), n.node.id, f(r.x), f(r.y), f(r.w), f(r.h),
+        ty.to_lowercase(),
+        n.node.id,
+        f(r.x),
+        f(r.y),
+        f(r.w),
+        f(r.h),
         if n.depth.is_multiple_of(2) { "#f3f8fe" } else { "#e8f1fc" },
-        f(r.x + 12.0), f(r.y + 20.0), esc(&n.node.name), f(r.x + 12.0 + name_w + 8.0), f(r.y + 20.0)
+        f(r.x + 12.0),
+        f(r.y + 20.0),
+        esc(&n.node.name),
+        f(r.x + 12.0 + name_w + 8.0),
+        f(r.y + 20.0)
     );
 }
 
@@ -88,21 +106,34 @@ fn node(n: &NodeBox, out: &mut String) {
             let _ = writeln!(
                 out,
                 r##"<g class="marker"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#37474f"/><text x="{}" y="{}" font-size="12" font-weight="bold" fill="#ffffff" text-anchor="middle">{}</text></g>"##,
-                n.node.id, f(r.x), f(r.y), f(r.w), f(r.h), f(r.h / 2.0), f(r.cx()), f(r.cy() + 4.0), n.node.name
+                n.node.id,
+                f(r.x),
+                f(r.y),
+                f(r.w),
+                f(r.h),
+                f(r.h / 2.0),
+                f(r.cx()),
+                f(r.cy() + 4.0),
+                n.node.name
             );
         }
         NodeKind::Start => {
-            let _ = writeln!(
-                out,
-                r##"<g class="marker"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#546e7a"/></g>"##,
-                n.node.id, f(r.x), f(r.y), f(r.w), f(r.h), f(r.h / 2.0)
-            );
+            let _ =
+                writeln!(out, r##"<g class="marker"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#546e7a"/></g>"##, n.node.id, f(r.x), f(r.y), f(r.w), f(r.h), f(r.h / 2.0));
         }
         NodeKind::End => {
             let _ = writeln!(
                 out,
                 r##"<g class="marker"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="{}" fill="#ffffff" stroke="#546e7a" stroke-width="1.5"/><circle cx="{}" cy="{}" r="{}" fill="#546e7a"/></g>"##,
-                n.node.id, f(r.x), f(r.y), f(r.w), f(r.h), f(r.h / 2.0), f(r.cx()), f(r.cy()), f(r.h / 2.0 - 3.5)
+                n.node.id,
+                f(r.x),
+                f(r.y),
+                f(r.w),
+                f(r.h),
+                f(r.h / 2.0),
+                f(r.cx()),
+                f(r.cy()),
+                f(r.h / 2.0 - 3.5)
             );
         }
         NodeKind::State(ty) => {
@@ -119,8 +150,18 @@ fn node(n: &NodeBox, out: &mut String) {
             let _ = writeln!(
                 out,
                 r##"<g class="state {}"><rect data-node="{}" x="{}" y="{}" width="{}" height="{}" rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="1.4"/><text x="{}" y="{}" font-size="{NAME_SIZE}" font-weight="bold" fill="#263238" text-anchor="middle">{}</text><text x="{}" y="{}" font-size="{CAPTION_SIZE}" fill="#607d8b" text-anchor="middle">{}</text></g>"##,
-                ty.name().to_lowercase(), n.node.id, f(r.x), f(r.y), f(r.w), f(r.h),
-                f(r.cx()), f(r.y + 19.0), esc(&n.node.name), f(r.cx()), f(r.y + 34.0), ty.name()
+                ty.name().to_lowercase(),
+                n.node.id,
+                f(r.x),
+                f(r.y),
+                f(r.w),
+                f(r.h),
+                f(r.cx()),
+                f(r.y + 19.0),
+                esc(&n.node.name),
+                f(r.cx()),
+                f(r.y + 34.0),
+                ty.name()
             );
         }
     }
@@ -149,10 +190,7 @@ fn edge(e: &EdgeRoute, from: &str, to: &str, out: &mut String) {
         }
     }
     let kind = format!("{:?}", e.edge.kind).to_lowercase();
-    let _ = writeln!(
-        out,
-        r#"<path class="edge {kind}" data-from="{from}" data-to="{to}" d="{d}" fill="none" stroke="{stroke}" stroke-width="1.4"{extra} marker-end="url(#{marker})"/>"#
-    );
+    let _ = writeln!(out, r#"<path class="edge {kind}" data-from="{from}" data-to="{to}" d="{d}" fill="none" stroke="{stroke}" stroke-width="1.4"{extra} marker-end="url(#{marker})"/>"#);
 }
 
 /// A coordinate with at most one decimal.

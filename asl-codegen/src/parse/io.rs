@@ -8,12 +8,7 @@ impl Parser<'_> {
     /// `state_type`: a Pass state's `Parameters` may be any JSON value (AWS runs arrays and
     /// literals there; other states take an object).
     pub(super) fn io(&mut self, obj: &mut Obj, ql: QueryLanguage, state_type: &str) -> Io {
-        let mut io = Io {
-            input_path: self.path_field(obj, "InputPath"),
-            output_path: self.path_field(obj, "OutputPath"),
-            result_path: self.result_path(obj, "ResultPath"),
-            ..Io::default()
-        };
+        let mut io = Io { input_path: self.path_field(obj, "InputPath"), output_path: self.path_field(obj, "OutputPath"), result_path: self.result_path(obj, "ResultPath"), ..Io::default() };
         for key in ["Parameters", "Arguments"] {
             if let Some(m) = obj.take(key) {
                 let ptr = obj.ptr(key);
@@ -61,7 +56,12 @@ impl Parser<'_> {
             JsonValue::String(s) if s == "$" => ResultPath::Replace,
             JsonValue::String(_) => match self.reference_path(&m.value, &ptr, key) {
                 Some(p) if p.root != asl_syntax::path::Root::Input => {
-                    self.d.error_help(&ptr, m.value.span, format!("`{key}` must be a path into the state's data, starting with `$.` or `$[`"), "the result is written into the state's input; the context object (`$$`) and variables (`$name`) cannot be written");
+                    self.d.error_help(
+                        &ptr,
+                        m.value.span,
+                        format!("`{key}` must be a path into the state's data, starting with `$.` or `$[`"),
+                        "the result is written into the state's input; the context object (`$$`) and variables (`$name`) cannot be written",
+                    );
                     ResultPath::Replace
                 }
                 Some(p) => ResultPath::Merge(p),

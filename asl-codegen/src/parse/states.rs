@@ -4,8 +4,8 @@ use asl_syntax::spec::{Items, Text};
 use asl_syntax::template::Template;
 
 use super::template::jsonata_body;
-use crate::diagnostic::closest;
 use super::{Obj, Parser};
+use crate::diagnostic::closest;
 use crate::json::{Json, JsonValue, Member};
 use crate::model::*;
 
@@ -20,7 +20,12 @@ impl Parser<'_> {
         let lit = obj.take(key);
         let path = obj.take(&path_key);
         if let (Some(_), Some(p)) = (lit, path) {
-            self.d.error_help(&obj.ptr(&path_key), p.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
+            self.d.error_help(
+                &obj.ptr(&path_key),
+                p.key_span,
+                format!("`{key}` and `{path_key}` cannot both be set"),
+                format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"),
+            );
             return None;
         }
         if let Some(p) = path {
@@ -85,10 +90,20 @@ impl Parser<'_> {
         }
         if let Some(r) = &resource {
             if !r.value.starts_with("arn:") {
-                self.d.error_help(&r.pointer, r.span, format!("invalid resource `{}`", r.value), "a Task resource is an ARN: `arn:aws:states:::lambda:invoke`, `arn:aws:lambda:<region>:<account>:function:<name>`, `arn:aws:states:<region>:<account>:activity:<name>`, …");
+                self.d.error_help(
+                    &r.pointer,
+                    r.span,
+                    format!("invalid resource `{}`", r.value),
+                    "a Task resource is an ARN: `arn:aws:states:::lambda:invoke`, `arn:aws:lambda:<region>:<account>:function:<name>`, `arn:aws:states:<region>:<account>:activity:<name>`, …",
+                );
             }
             if let Some(problem) = lambda_function_problem(&r.value) {
-                self.d.error_help(&r.pointer, r.span, format!("invalid Lambda function ARN `{}`: {problem}", r.value), "a function ARN is `arn:aws:lambda:<region>:<account>:function:<name>`, optionally followed by `:<version>` (`:1`, `:$LATEST`) or `:<alias>` (letters, digits, `-` and `_`)");
+                self.d.error_help(
+                    &r.pointer,
+                    r.span,
+                    format!("invalid Lambda function ARN `{}`: {problem}", r.value),
+                    "a function ARN is `arn:aws:lambda:<region>:<account>:function:<name>`, optionally followed by `:<version>` (`:1`, `:$LATEST`) or `:<alias>` (letters, digits, `-` and `_`)",
+                );
             }
         }
         let timeout_seconds = self.dynamic_int(obj, "TimeoutSeconds", 1, "a positive integer", ql);
@@ -111,7 +126,10 @@ impl Parser<'_> {
             let msg = if present.is_empty() {
                 "a Wait state needs exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`".to_owned()
             } else {
-                format!("a Wait state takes exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`, found {}", present.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and "))
+                format!(
+                    "a Wait state takes exactly one of `Seconds`, `Timestamp`, `SecondsPath` or `TimestampPath`, found {}",
+                    present.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ")
+                )
             };
             // Point at the second field when there are two or more, else at the state.
             match present.get(1).and_then(|k| obj.members.iter().find(|m| m.key == *k)) {
@@ -142,7 +160,12 @@ impl Parser<'_> {
             }
         }
         let Some(at) = asl_syntax::timestamp::parse(s) else {
-            self.d.error_help(&ptr, m.value.span, format!("`Timestamp` must be an RFC 3339 timestamp, found `{s}`"), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+            self.d.error_help(
+                &ptr,
+                m.value.span,
+                format!("`Timestamp` must be an RFC 3339 timestamp, found `{s}`"),
+                "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)",
+            );
             return None;
         };
         Some(Wait::Timestamp(at))
@@ -154,7 +177,12 @@ impl Parser<'_> {
             let lit = obj.take(key);
             let path = obj.take(&path_key);
             if let (Some(_), Some(pm)) = (lit, path) {
-                p.d.error_help(&obj.ptr(&path_key), pm.key_span, format!("`{key}` and `{path_key}` cannot both be set"), format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"));
+                p.d.error_help(
+                    &obj.ptr(&path_key),
+                    pm.key_span,
+                    format!("`{key}` and `{path_key}` cannot both be set"),
+                    format!("keep `{key}` for a fixed value or `{path_key}` to read it from the input"),
+                );
                 return None;
             }
             if let Some(pm) = path {
@@ -232,8 +260,14 @@ impl Parser<'_> {
                 // A JSONPath rule in a JSONata state: one error for the rule, not one per field.
                 None if obj.has("Variable") || obj.members.iter().any(|m| Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())) => {
                     let first = obj.members.iter().find(|m| m.key == "Variable" || Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())).expect("checked");
-                    self.d.error_help(&obj.ptr(&first.key), first.key_span, format!("`{}` is not used in a JSONata Choice rule", first.key), "a JSONata rule tests `\"Condition\": \"{% … %}\"`; or set `\"QueryLanguage\": \"JSONPath\"` on the state to keep JSONPath rules");
-                    let keys: Vec<String> = obj.members.iter().filter(|m| m.key == "Variable" || Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())).map(|m| m.key.clone()).collect();
+                    self.d.error_help(
+                        &obj.ptr(&first.key),
+                        first.key_span,
+                        format!("`{}` is not used in a JSONata Choice rule", first.key),
+                        "a JSONata rule tests `\"Condition\": \"{% … %}\"`; or set `\"QueryLanguage\": \"JSONPath\"` on the state to keep JSONPath rules",
+                    );
+                    let keys: Vec<String> =
+                        obj.members.iter().filter(|m| m.key == "Variable" || Op::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())).map(|m| m.key.clone()).collect();
                     for k in keys {
                         obj.take(&k);
                     }
@@ -270,7 +304,8 @@ impl Parser<'_> {
         for combinator in ["And", "Or", "Not"] {
             if let Some(m) = obj.take(combinator) {
                 let ptr = obj.ptr(combinator);
-                let others: Vec<&Member> = obj.members.iter().filter(|mm| Op::from_name(&mm.key).is_some() || mm.key == "Variable" || ["And", "Or", "Not"].contains(&mm.key.as_str()) && mm.key != combinator).collect();
+                let others: Vec<&Member> =
+                    obj.members.iter().filter(|mm| Op::from_name(&mm.key).is_some() || mm.key == "Variable" || ["And", "Or", "Not"].contains(&mm.key.as_str()) && mm.key != combinator).collect();
                 if let Some(o) = others.first() {
                     self.d.error(&obj.ptr(&o.key), o.key_span, format!("a Choice rule with `{combinator}` cannot also have `{}`", o.key));
                 }
@@ -279,7 +314,11 @@ impl Parser<'_> {
                 }
                 let rule = if combinator == "Not" {
                     if m.value.members().is_none() {
-                        let help = if matches!(m.value.value, JsonValue::Array(_)) { "`Not` negates one rule; to combine several, wrap them: `\"Not\": {\"Or\": [...]}`" } else { "write `\"Not\": {\"Variable\": ..., \"<operator>\": ...}`" };
+                        let help = if matches!(m.value.value, JsonValue::Array(_)) {
+                            "`Not` negates one rule; to combine several, wrap them: `\"Not\": {\"Or\": [...]}`"
+                        } else {
+                            "write `\"Not\": {\"Variable\": ..., \"<operator>\": ...}`"
+                        };
                         self.d.error_help(&ptr, m.value.span, format!("`Not` must be a single rule object, found {}", m.value.type_name()), help);
                         return None;
                     }
@@ -325,7 +364,12 @@ impl Parser<'_> {
         let (op, opm) = match ops.as_slice() {
             [] if misspelt_op => return None,
             [] => {
-                self.d.error_help(&obj.pointer, obj.span, "a Choice rule needs a comparison operator (or `And`, `Or`, `Not`)", "for example `\"StringEquals\": \"done\"` or `\"NumericGreaterThan\": 10`");
+                self.d.error_help(
+                    &obj.pointer,
+                    obj.span,
+                    "a Choice rule needs a comparison operator (or `And`, `Or`, `Not`)",
+                    "for example `\"StringEquals\": \"done\"` or `\"NumericGreaterThan\": 10`",
+                );
                 return None;
             }
             [one] => *one,
@@ -365,7 +409,12 @@ impl Parser<'_> {
             OperandKind::Timestamp => match v.as_str() {
                 Some(s) if let Some(at) = asl_syntax::timestamp::parse(s) => Some(Operand::Timestamp { at, text: s.to_owned().into() }),
                 Some(s) => {
-                    self.d.error_help(&optr, v.span, format!("`{}` takes an RFC 3339 timestamp, found `{s}`", op.name()), "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)");
+                    self.d.error_help(
+                        &optr,
+                        v.span,
+                        format!("`{}` takes an RFC 3339 timestamp, found `{s}`", op.name()),
+                        "write it like `2026-03-14T01:59:00Z` (uppercase `T`, and `Z` or a numeric offset)",
+                    );
                     None
                 }
                 None => bad(self, "a timestamp string"),
@@ -455,7 +504,12 @@ impl Parser<'_> {
                         Some(other) => self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{other}`"), "use `STANDARD` or `EXPRESS`"),
                     },
                     None if mode == MapMode::Distributed => {
-                        self.d.error_help(&cptr, pc.value.span, "a DISTRIBUTED Map needs `ExecutionType` in `ProcessorConfig`", "add `\"ExecutionType\": \"STANDARD\"` or `\"ExecutionType\": \"EXPRESS\"`");
+                        self.d.error_help(
+                            &cptr,
+                            pc.value.span,
+                            "a DISTRIBUTED Map needs `ExecutionType` in `ProcessorConfig`",
+                            "add `\"ExecutionType\": \"STANDARD\"` or `\"ExecutionType\": \"EXPRESS\"`",
+                        );
                     }
                     None => {}
                 }
@@ -490,7 +544,12 @@ impl Parser<'_> {
         };
         let item_selector = match (obj.take("ItemSelector"), obj.take("Parameters")) {
             (Some(_), Some(p)) => {
-                self.d.error_help(&obj.ptr("Parameters"), p.key_span, "`ItemSelector` and `Parameters` cannot both be set", "`Parameters` is the older name of `ItemSelector` in a Map state; keep `ItemSelector`");
+                self.d.error_help(
+                    &obj.ptr("Parameters"),
+                    p.key_span,
+                    "`ItemSelector` and `Parameters` cannot both be set",
+                    "`Parameters` is the older name of `ItemSelector` in a Map state; keep `ItemSelector`",
+                );
                 None
             }
             (Some(s), None) => self.template(&s.value, &obj.ptr("ItemSelector"), ql),
@@ -501,7 +560,12 @@ impl Parser<'_> {
         let tolerated_failure_count = self.dynamic_int(obj, "ToleratedFailureCount", 0, "a non-negative integer", ql);
         let tolerated_failure_percentage = match (obj.take("ToleratedFailurePercentage"), obj.take("ToleratedFailurePercentagePath")) {
             (Some(_), Some(p)) => {
-                self.d.error_help(&obj.ptr("ToleratedFailurePercentagePath"), p.key_span, "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set", "keep `ToleratedFailurePercentage` for a fixed value or `ToleratedFailurePercentagePath` to read it from the input");
+                self.d.error_help(
+                    &obj.ptr("ToleratedFailurePercentagePath"),
+                    p.key_span,
+                    "`ToleratedFailurePercentage` and `ToleratedFailurePercentagePath` cannot both be set",
+                    "keep `ToleratedFailurePercentage` for a fixed value or `ToleratedFailurePercentagePath` to read it from the input",
+                );
                 None
             }
             (None, Some(p)) => self.path(&p.value, &obj.ptr("ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath").map(Dynamic::Path),
@@ -533,7 +597,12 @@ impl Parser<'_> {
         if obj.has("ItemReader") && mode == MapMode::Distributed {
             for k in ["ItemsPath", "Items"] {
                 if let Some(m) = obj.members.iter().find(|m| m.key == k) {
-                    self.d.error_help(&obj.ptr(k), m.key_span, format!("`{k}` cannot be used with `ItemReader`"), format!("the items come from the `ItemReader`; remove `{k}` (use `ItemSelector` to reshape each item)"));
+                    self.d.error_help(
+                        &obj.ptr(k),
+                        m.key_span,
+                        format!("`{k}` cannot be used with `ItemReader`"),
+                        format!("the items come from the `ItemReader`; remove `{k}` (use `ItemSelector` to reshape each item)"),
+                    );
                 }
             }
         }
@@ -543,7 +612,12 @@ impl Parser<'_> {
             // (`base_evaluate_expressions__test_base_map_TOLERATED_FAILURE_COUNT`).
             const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter"];
             for m in obj.members.iter().filter(|m| DISTRIBUTED_ONLY.contains(&m.key.as_str())) {
-                self.d.error_help(&obj.ptr(&m.key), m.key_span, format!("`{}` is only allowed in a DISTRIBUTED Map", m.key), format!("set `\"ProcessorConfig\": {{\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}}` in `{key}`"));
+                self.d.error_help(
+                    &obj.ptr(&m.key),
+                    m.key_span,
+                    format!("`{}` is only allowed in a DISTRIBUTED Map", m.key),
+                    format!("set `\"ProcessorConfig\": {{\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}}` in `{key}`"),
+                );
             }
         }
         let retry = self.retriers(obj);
@@ -571,10 +645,20 @@ impl Parser<'_> {
             match it.as_str() {
                 Some(s) => {
                     if s == "States.ALL" && items.len() > 1 {
-                        self.d.error_help(&format!("{ptr}/{i}"), it.span, "`States.ALL` must appear alone in `ErrorEquals`", "`States.ALL` already matches every error: remove the other names, or give them their own retrier or catcher before this one");
+                        self.d.error_help(
+                            &format!("{ptr}/{i}"),
+                            it.span,
+                            "`States.ALL` must appear alone in `ErrorEquals`",
+                            "`States.ALL` already matches every error: remove the other names, or give them their own retrier or catcher before this one",
+                        );
                     }
                     if s == "States.ALL" && !is_last {
-                        self.d.error_help(&format!("{ptr}/{i}"), it.span, format!("a {what} with `States.ALL` must be the last one"), format!("move this {what} to the end: later ones can never match"));
+                        self.d.error_help(
+                            &format!("{ptr}/{i}"),
+                            it.span,
+                            format!("a {what} with `States.ALL` must be the last one"),
+                            format!("move this {what} to the end: later ones can never match"),
+                        );
                     }
                     out.push(s.to_owned());
                 }
@@ -718,12 +802,15 @@ fn operand_help(op: Op, v: &Json) -> Option<String> {
         help.push_str(&format!(": write the value without quotes, `\"{name}\": {u}`"));
     }
     match sibling(value_family) {
-        Some(other) if other != name => help.push_str(&format!("; to compare {}, use `\"{other}\": {shown}`", match value_family {
-            "String" => "strings",
-            "Numeric" => "numbers",
-            "Boolean" => "booleans",
-            _ => "timestamps",
-        })),
+        Some(other) if other != name => help.push_str(&format!(
+            "; to compare {}, use `\"{other}\": {shown}`",
+            match value_family {
+                "String" => "strings",
+                "Numeric" => "numbers",
+                "Boolean" => "booleans",
+                _ => "timestamps",
+            }
+        )),
         _ => {}
     }
     Some(help)
@@ -762,7 +849,8 @@ const MAX_BATCH_BYTES: u64 = 262_144;
 impl Parser<'_> {
     fn item_reader(&mut self, m: &Member, ptr: &str, ql: QueryLanguage) -> Option<ItemReader> {
         let mut o = self.object(&m.value, ptr)?;
-        const RESOURCES: &str = "`arn:aws:states:::s3:getObject` (the items are in one JSON, JSON Lines or CSV object) or `arn:aws:states:::s3:listObjectsV2` (the items are the objects under a prefix)";
+        const RESOURCES: &str =
+            "`arn:aws:states:::s3:getObject` (the items are in one JSON, JSON Lines or CSV object) or `arn:aws:states:::s3:listObjectsV2` (the items are the objects under a prefix)";
         let resource = self.located_string(&mut o, "Resource");
         let api = match &resource {
             None => {
@@ -817,7 +905,12 @@ impl Parser<'_> {
                             Some(_) => {
                                 for k in ["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ItemsPointer"] {
                                     if let Some(mm) = co.take(k) {
-                                        self.d.error_help(&co.ptr(k), mm.key_span, format!("`{k}` is not used with `s3:listObjectsV2`"), "the items are the objects under the prefix; `ReaderConfig` takes only `MaxItems` here");
+                                        self.d.error_help(
+                                            &co.ptr(k),
+                                            mm.key_span,
+                                            format!("`{k}` is not used with `s3:listObjectsV2`"),
+                                            "the items are the objects under the prefix; `ReaderConfig` takes only `MaxItems` here",
+                                        );
                                     }
                                 }
                             }
@@ -833,7 +926,12 @@ impl Parser<'_> {
                     None => config_ok = false,
                 }
             }
-            None if get => self.d.error_help(ptr, m.key_span, "an `ItemReader` with `s3:getObject` needs `ReaderConfig` with `InputType`", "add `\"ReaderConfig\": {\"InputType\": \"JSON\"}` (or `JSONL`, or `CSV` with `\"CSVHeaderLocation\": \"FIRST_ROW\"`)"),
+            None if get => self.d.error_help(
+                ptr,
+                m.key_span,
+                "an `ItemReader` with `s3:getObject` needs `ReaderConfig` with `InputType`",
+                "add `\"ReaderConfig\": {\"InputType\": \"JSON\"}` (or `JSONL`, or `CSV` with `\"CSVHeaderLocation\": \"FIRST_ROW\"`)",
+            ),
             None => {}
         }
         self.unknown_fields(&o, &["Resource", "Parameters", "Arguments", "ReaderConfig"], "`ItemReader`");
@@ -854,7 +952,12 @@ impl Parser<'_> {
         let input_type = match self.string(it, &iptr)? {
             t @ ("JSON" | "JSONL" | "CSV") => t,
             t @ ("PARQUET" | "MANIFEST") => {
-                self.d.error_help(&iptr, it.value.span, format!("`InputType` `{t}` is not supported by aslc"), "aslc reads `JSON`, `JSONL` and `CSV` objects from a local directory; see the support table in aslc's README");
+                self.d.error_help(
+                    &iptr,
+                    it.value.span,
+                    format!("`InputType` `{t}` is not supported by aslc"),
+                    "aslc reads `JSON`, `JSONL` and `CSV` objects from a local directory; see the support table in aslc's README",
+                );
                 return None;
             }
             other => {
@@ -928,7 +1031,12 @@ impl Parser<'_> {
                         })
                     }
                     (Some(_), Some(h)) => {
-                        self.d.error_help(&co.ptr("CSVHeaders"), h.key_span, "`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`", "set `\"CSVHeaderLocation\": \"GIVEN\"`, or remove `CSVHeaders` to read the names from the first row");
+                        self.d.error_help(
+                            &co.ptr("CSVHeaders"),
+                            h.key_span,
+                            "`CSVHeaders` is only used with `\"CSVHeaderLocation\": \"GIVEN\"`",
+                            "set `\"CSVHeaderLocation\": \"GIVEN\"`, or remove `CSVHeaders` to read the names from the first row",
+                        );
                         Err(())
                     }
                     (None, _) => Err(()),
@@ -969,7 +1077,12 @@ impl Parser<'_> {
         }
         let need = required.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and ");
         let Some(p) = o.take(key) else {
-            self.d.error_help(&o.pointer, owner.key_span, format!("`{what}` needs `{key}` with {need}"), format!("e.g. `\"{key}\": {{\"Bucket\": \"my-bucket\", \"{}\": \"…\"}}`", required.get(1).or(allowed.get(1)).unwrap_or(&"Key")));
+            self.d.error_help(
+                &o.pointer,
+                owner.key_span,
+                format!("`{what}` needs `{key}` with {need}"),
+                format!("e.g. `\"{key}\": {{\"Bucket\": \"my-bucket\", \"{}\": \"…\"}}`", required.get(1).or(allowed.get(1)).unwrap_or(&"Key")),
+            );
             return None;
         };
         let pptr = o.ptr(key);
@@ -1035,7 +1148,12 @@ impl Parser<'_> {
         let mut ok = true;
         if !has_items && !has_bytes {
             ok = false;
-            self.d.error_help(ptr, m.key_span, "an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`", "e.g. `\"ItemBatcher\": {\"MaxItemsPerBatch\": 100}`; the `…Path` forms read the value from the input");
+            self.d.error_help(
+                ptr,
+                m.key_span,
+                "an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`",
+                "e.g. `\"ItemBatcher\": {\"MaxItemsPerBatch\": 100}`; the `…Path` forms read the value from the input",
+            );
         }
         let max_items_per_batch = self.dynamic_int(&mut o, "MaxItemsPerBatch", 1, "a positive integer", ql);
         ok &= !has_items || max_items_per_batch.is_some();
@@ -1045,7 +1163,12 @@ impl Parser<'_> {
             if n > MAX_BATCH_BYTES {
                 ok = false;
                 let mm = o.members.iter().find(|mm| mm.key == "MaxInputBytesPerBatch").expect("taken above");
-                self.d.error_help(&o.ptr("MaxInputBytesPerBatch"), mm.value.span, format!("`MaxInputBytesPerBatch` must be at most {MAX_BATCH_BYTES} (256 KiB), found `{n}`"), "a batch is one child execution's input, which is limited to 256 KiB");
+                self.d.error_help(
+                    &o.ptr("MaxInputBytesPerBatch"),
+                    mm.value.span,
+                    format!("`MaxInputBytesPerBatch` must be at most {MAX_BATCH_BYTES} (256 KiB), found `{n}`"),
+                    "a batch is one child execution's input, which is limited to 256 KiB",
+                );
             }
         }
         let batch_input = match o.take("BatchInput") {
@@ -1054,7 +1177,12 @@ impl Parser<'_> {
                 let bptr = o.ptr("BatchInput");
                 let is_expr = ql == QueryLanguage::Jsonata && b.value.as_str().and_then(jsonata_body).is_some();
                 if b.value.members().is_none() && !is_expr {
-                    self.d.error_help(&bptr, b.value.span, format!("`BatchInput` must be an object, found {}", b.value.type_name()), "`BatchInput` is added to every batch as `\"BatchInput\": {…}` next to `\"Items\"`");
+                    self.d.error_help(
+                        &bptr,
+                        b.value.span,
+                        format!("`BatchInput` must be an object, found {}", b.value.type_name()),
+                        "`BatchInput` is added to every batch as `\"BatchInput\": {…}` next to `\"Items\"`",
+                    );
                     ok = false;
                     None
                 } else {
@@ -1213,7 +1341,10 @@ mod distributed_tests {
         // Every problem once, none reported as an unknown field.
         assert_eq!(r(r#"{"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVDelimiter": "PIPES"}"#), ["`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`", "unknown `CSVDelimiter` `PIPES`"]);
         assert_eq!(r(r#"{"InputType": "PARQUET", "CSVDelimiter": "PIPE"}"#), ["`InputType` `PARQUET` is not supported by aslc"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Keys": "k"}},"#), ["unknown field `Keys` in the `Parameters` of `ItemReader`"]);
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Keys": "k"}},"#),
+            ["unknown field `Keys` in the `Parameters` of `ItemReader`"]
+        );
         let m = report(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"}, "Parameters": {"Bucket": "b", "Key": "k"}},"#, "JSONPath");
         assert_eq!(m[0].0, "/States/M/ItemReader/ReaderConfig/InputType");
     }
@@ -1222,12 +1353,30 @@ mod distributed_tests {
     fn reader_resource_and_parameters() {
         assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObjects", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ItemReader` resource `arn:aws:states:::s3:getObjects`"]);
         assert_eq!(messages(r#""ItemReader": {"Parameters": {"Bucket": "b"}},"#), ["an `ItemReader` needs `Resource`"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Key": "k"}},"#), ["unknown field `Key` in the `Parameters` of `ItemReader`"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b"}},"#), ["`Parameters` of `ItemReader` needs `Key`"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key.$": "oops"}},"#), ["the value of `Key.$` must be a path (starting with `$`) or an intrinsic function call, found `oops`"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b"}},"#), ["field `Arguments` is not allowed in the `ItemReader` of a JSONPath state"]);
-        assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "CSV"}, "Parameters": {"Bucket": "b"}},"#), ["`InputType` is not used with `s3:listObjectsV2`"]);
-        assert_eq!(messages(r#""ItemsPath": "$.x", "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},"#), ["`ItemsPath` cannot be used with `ItemReader`"]);
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Key": "k"}},"#),
+            ["unknown field `Key` in the `Parameters` of `ItemReader`"]
+        );
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b"}},"#),
+            ["`Parameters` of `ItemReader` needs `Key`"]
+        );
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key.$": "oops"}},"#),
+            ["the value of `Key.$` must be a path (starting with `$`) or an intrinsic function call, found `oops`"]
+        );
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b"}},"#),
+            ["field `Arguments` is not allowed in the `ItemReader` of a JSONPath state"]
+        );
+        assert_eq!(
+            messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "CSV"}, "Parameters": {"Bucket": "b"}},"#),
+            ["`InputType` is not used with `s3:listObjectsV2`"]
+        );
+        assert_eq!(
+            messages(r#""ItemsPath": "$.x", "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},"#),
+            ["`ItemsPath` cannot be used with `ItemReader`"]
+        );
         assert_eq!(messages(r#""ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}, "Extra": 1},"#), ["unknown field `Extra` in `ItemReader`"]);
     }
 
@@ -1237,11 +1386,17 @@ mod distributed_tests {
         assert_eq!(messages(r#""ItemBatcher": {"MaxInputBytesPerBatch": 300000},"#), ["`MaxInputBytesPerBatch` must be at most 262144 (256 KiB), found `300000`"]);
         assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": [1]},"#), ["`BatchInput` must be an object, found an array"]);
         assert_eq!(messages(r#""ItemBatcher": {"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"},"#), ["`MaxItemsPerBatch` and `MaxItemsPerBatchPath` cannot both be set"]);
-        assert_eq!(report(r#""ItemBatcher": {"MaxItemsPerBatchPath": "$.n"},"#, "JSONata").into_iter().map(|(_, m)| m).collect::<Vec<_>>(), ["field `MaxItemsPerBatchPath` is not allowed in a JSONata state"]);
+        assert_eq!(
+            report(r#""ItemBatcher": {"MaxItemsPerBatchPath": "$.n"},"#, "JSONata").into_iter().map(|(_, m)| m).collect::<Vec<_>>(),
+            ["field `MaxItemsPerBatchPath` is not allowed in a JSONata state"]
+        );
         assert_eq!(messages(r#""ResultWriter": {},"#), ["a `ResultWriter` cannot be empty"]);
         assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"},"#), ["`ResultWriter` needs `Parameters` with `Bucket`"]);
         assert_eq!(messages(r#""ResultWriter": {"Parameters": {"Bucket": "b"}},"#), ["a `ResultWriter` with `Parameters` needs `Resource`"]);
-        assert_eq!(messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}},"#), ["unsupported `ResultWriter` resource `arn:aws:states:::s3:getObject`"]);
+        assert_eq!(
+            messages(r#""ResultWriter": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}},"#),
+            ["unsupported `ResultWriter` resource `arn:aws:states:::s3:getObject`"]
+        );
         assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"Transformation": "FLAT"}},"#), ["unknown `Transformation` `FLAT`"]);
         assert_eq!(messages(r#""ResultWriter": {"WriterConfig": {"OutputType": "CSV"}},"#), ["unknown `OutputType` `CSV`"]);
         assert_eq!(messages(r#""Label": "has space","#), ["`Label` cannot contain ` `"]);
@@ -1320,10 +1475,22 @@ mod operand_tests {
 
     #[test]
     fn a_wrong_operand_type_names_the_operator_for_that_type() {
-        assert_eq!(help(r#""StringEquals": 200"#), [("`StringEquals` takes a string, found a number".to_owned(), Some("`StringEquals` compares strings; to compare numbers, use `\"NumericEquals\": 200`".to_owned()))]);
-        assert_eq!(help(r#""NumericLessThan": "5""#)[0].1.as_deref(), Some("`NumericLessThan` compares numbers: write the value without quotes, `\"NumericLessThan\": 5`; to compare strings, use `\"StringLessThan\": \"5\"`"));
-        assert_eq!(help(r#""NumericGreaterThan": "2026-03-14T01:59:00Z""#)[0].1.as_deref(), Some("`NumericGreaterThan` compares numbers; to compare timestamps, use `\"TimestampGreaterThan\": \"2026-03-14T01:59:00Z\"`"));
-        assert_eq!(help(r#""BooleanEquals": "true""#)[0].1.as_deref(), Some("`BooleanEquals` compares `true` or `false`: write the value without quotes, `\"BooleanEquals\": true`; to compare strings, use `\"StringEquals\": \"true\"`"));
+        assert_eq!(
+            help(r#""StringEquals": 200"#),
+            [("`StringEquals` takes a string, found a number".to_owned(), Some("`StringEquals` compares strings; to compare numbers, use `\"NumericEquals\": 200`".to_owned()))]
+        );
+        assert_eq!(
+            help(r#""NumericLessThan": "5""#)[0].1.as_deref(),
+            Some("`NumericLessThan` compares numbers: write the value without quotes, `\"NumericLessThan\": 5`; to compare strings, use `\"StringLessThan\": \"5\"`")
+        );
+        assert_eq!(
+            help(r#""NumericGreaterThan": "2026-03-14T01:59:00Z""#)[0].1.as_deref(),
+            Some("`NumericGreaterThan` compares numbers; to compare timestamps, use `\"TimestampGreaterThan\": \"2026-03-14T01:59:00Z\"`")
+        );
+        assert_eq!(
+            help(r#""BooleanEquals": "true""#)[0].1.as_deref(),
+            Some("`BooleanEquals` compares `true` or `false`: write the value without quotes, `\"BooleanEquals\": true`; to compare strings, use `\"StringEquals\": \"true\"`")
+        );
         // No `BooleanLessThan`: only the operator's own type is named.
         assert_eq!(help(r#""NumericLessThan": true"#)[0].1.as_deref(), Some("`NumericLessThan` compares numbers"));
     }

@@ -2,9 +2,9 @@
 
 use asl_syntax::path::Path;
 use asl_syntax::template::{Query, Template};
-use asl_syntax::{intrinsic, jsonata, path, Ptr};
+use asl_syntax::{Ptr, intrinsic, jsonata, path};
 
-use super::{lit, syntax_at, Parser};
+use super::{Parser, lit, syntax_at};
 use crate::json::{Json, JsonValue};
 use crate::model::QueryLanguage;
 
@@ -33,7 +33,11 @@ pub fn malformed_jsonata(s: &str) -> Option<&'static str> {
 fn path_help(s: &str, e: &asl_syntax::SyntaxError) -> Option<String> {
     if e.message == "a path must start with `$`" {
         let rest = s.trim_start_matches('.');
-        return Some(if rest.is_empty() { "write `$` for the whole input".to_owned() } else { format!("a path starts at `$` (the input), `$$` (the context object) or `$name` (a variable): did you mean `$.{rest}`?") });
+        return Some(if rest.is_empty() {
+            "write `$` for the whole input".to_owned()
+        } else {
+            format!("a path starts at `$` (the input), `$$` (the context object) or `$name` (a variable): did you mean `$.{rest}`?")
+        });
     }
     if e.message.starts_with("unexpected ") {
         let done = s.get(..e.offset).unwrap_or(s);
@@ -46,7 +50,12 @@ impl Parser<'_> {
     /// Reports a malformed `{% %}` string of a JSONata field; true when it was one.
     pub(super) fn malformed_jsonata(&mut self, j: &Json, ptr: &str) -> bool {
         let Some(why) = j.as_str().and_then(malformed_jsonata) else { return false };
-        self.d.error_help(ptr, j.span, format!("malformed JSONata expression: {why}"), "an expression is `\"{% … %}\"` from the string's first character to its last; any other string is kept as literal text, but AWS rejects one that opens or closes only one marker");
+        self.d.error_help(
+            ptr,
+            j.span,
+            format!("malformed JSONata expression: {why}"),
+            "an expression is `\"{% … %}\"` from the string's first character to its last; any other string is kept as literal text, but AWS rejects one that opens or closes only one marker",
+        );
         true
     }
 
@@ -74,7 +83,12 @@ impl Parser<'_> {
         match path::parse_reference_path(s) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.d.error_help(ptr, syntax_at(j.span, &e), format!("invalid reference path `{s}` in `{field}`: {}", e.message), "a reference path names one node: `$`, `$.a.b`, `$.list[0]`, with no wildcards or filters");
+                self.d.error_help(
+                    ptr,
+                    syntax_at(j.span, &e),
+                    format!("invalid reference path `{s}` in `{field}`: {}", e.message),
+                    "a reference path names one node: `$`, `$.a.b`, `$.list[0]`, with no wildcards or filters",
+                );
                 None
             }
         }
@@ -96,7 +110,11 @@ impl Parser<'_> {
     /// A path or an intrinsic call: the value of a `key.$` field (and of `ErrorPath`/`CausePath`).
     pub(super) fn path_or_call(&mut self, j: &Json, ptr: &str, field: &str) -> Option<Template> {
         let Some(s) = j.as_str() else {
-            let help = if field.ends_with(".$") { format!("to use the value literally, remove `.$` from the key: `\"{}\"`", field.trim_end_matches(".$")) } else { "write a path such as `$.order.id`".to_owned() };
+            let help = if field.ends_with(".$") {
+                format!("to use the value literally, remove `.$` from the key: `\"{}\"`", field.trim_end_matches(".$"))
+            } else {
+                "write a path such as `$.order.id`".to_owned()
+            };
             self.d.error_help(ptr, j.span, format!("the value of `{field}` must be a path or an intrinsic function call string, found {}", j.type_name()), help);
             return None;
         };
@@ -110,7 +128,12 @@ impl Parser<'_> {
             };
         }
         if !s.starts_with('$') {
-            self.d.error_help(ptr, j.span, format!("the value of `{field}` must be a path (starting with `$`) or an intrinsic function call, found `{s}`"), format!("to use the string literally, remove `.$` from the key"));
+            self.d.error_help(
+                ptr,
+                j.span,
+                format!("the value of `{field}` must be a path (starting with `$`) or an intrinsic function call, found `{s}`"),
+                format!("to use the string literally, remove `.$` from the key"),
+            );
             return None;
         }
         self.path(j, ptr, field).map(Template::Path)
@@ -182,7 +205,12 @@ impl Parser<'_> {
             let name = mem.key.strip_suffix(".$").unwrap_or(&mem.key);
             if !is_variable_name(name) {
                 ok = false;
-                self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mem.key)), mem.key_span, format!("invalid variable name `{name}`"), "a variable name starts with a letter or `_` and holds letters, digits and `_`");
+                self.d.error_help(
+                    &format!("{ptr}/{}", super::escape_pointer(&mem.key)),
+                    mem.key_span,
+                    format!("invalid variable name `{name}`"),
+                    "a variable name starts with a letter or `_` and holds letters, digits and `_`",
+                );
             }
         }
         let t = self.template(&m.value, ptr, ql)?;

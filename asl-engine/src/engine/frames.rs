@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use asl_runtime::durable::{Ended, Position, Resume, Waiting};
 use asl_runtime::Failure;
-use serde_json::{json, Map, Value};
+use asl_runtime::durable::{Ended, Position, Resume, Waiting};
+use serde_json::{Map, Value, json};
 
 use crate::store::Millis;
 
@@ -53,10 +53,7 @@ fn parse(v: &Value) -> Option<Frame> {
         return Some(Frame::Ended(if kind == "ok" {
             Ended::Succeeded(v.get("output").cloned().unwrap_or(Value::Null))
         } else {
-            Ended::Failed(Failure {
-                error: v.get("error").and_then(Value::as_str).unwrap_or("States.Runtime").to_owned(),
-                cause: v.get("cause").and_then(Value::as_str).map(str::to_owned),
-            })
+            Ended::Failed(Failure { error: v.get("error").and_then(Value::as_str).unwrap_or("States.Runtime").to_owned(), cause: v.get("cause").and_then(Value::as_str).map(str::to_owned) })
         }));
     }
     let w = v.get("wait").cloned().unwrap_or(Value::Null);
@@ -68,11 +65,7 @@ fn parse(v: &Value) -> Option<Frame> {
         wait: Waiting {
             due: w.get("due").and_then(Value::as_i64).map(from_millis),
             token: w.get("token").and_then(Value::as_str).map(str::to_owned),
-            attempts: w
-                .get("attempts")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_u64).collect())
-                .unwrap_or_default(),
+            attempts: w.get("attempts").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default(),
             retry_count: w.get("retry_count").and_then(Value::as_u64).unwrap_or(0) as u32,
         },
     }))
@@ -80,12 +73,7 @@ fn parse(v: &Value) -> Option<Frame> {
 
 /// The [`Resume`] of an execution from its frames, input, start date and last event id.
 pub(crate) fn resume(frames: Vec<(String, Value)>, input: Value, start: Millis, last_event: u64) -> Resume {
-    let mut r = Resume {
-        last_event,
-        execution_input: input,
-        start_time: Some(from_millis(start)),
-        ..Default::default()
-    };
+    let mut r = Resume { last_event, execution_input: input, start_time: Some(from_millis(start)), ..Default::default() };
     for (scope, v) in frames {
         match parse(&v) {
             Some(Frame::At(p)) => {

@@ -34,14 +34,7 @@ pub(crate) struct ExecJournal {
 }
 
 impl ExecJournal {
-    pub(crate) fn new(
-        arn: String,
-        owner: String,
-        committer: Committer,
-        store: Arc<dyn Store>,
-        tokens: Arc<Tokens>,
-        resumed: Option<&asl_runtime::durable::Resume>,
-    ) -> Arc<Self> {
+    pub(crate) fn new(arn: String, owner: String, committer: Committer, store: Arc<dyn Store>, tokens: Arc<Tokens>, resumed: Option<&asl_runtime::durable::Resume>) -> Arc<Self> {
         let (writer, mut rx) = mpsc::unbounded_channel::<Batch>();
         {
             let (arn, owner) = (arn.clone(), owner.clone());

@@ -19,10 +19,7 @@ use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
 use tokio::task::JoinHandle;
 
-use crate::store::{
-    Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError,
-    Task, TaskOutcome, Write,
-};
+use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::ExecJournal;
 use tokens::Tokens;
@@ -183,11 +180,7 @@ impl Engine {
         let name = name.unwrap_or_else(fresh_name);
         let arn = execution_arn(machine_arn, &name);
         let same = |e: &Execution| -> Result<String, EngineError> {
-            if e.input == input && e.status == ExecutionStatus::Running {
-                Ok(e.arn.clone())
-            } else {
-                Err(EngineError::ExecutionAlreadyExists(e.arn.clone()))
-            }
+            if e.input == input && e.status == ExecutionStatus::Running { Ok(e.arn.clone()) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
         };
         if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
             return same(&e);
@@ -289,13 +282,7 @@ impl Engine {
         }
         let local = self.0.running.lock().unwrap().remove(arn);
         let t = now();
-        let patch = ExecutionPatch {
-            status: Some(ExecutionStatus::Aborted),
-            error: Some(error.clone()),
-            cause: Some(cause.clone()),
-            stop_date: Some(Some(t)),
-            ..Default::default()
-        };
+        let patch = ExecutionPatch { status: Some(ExecutionStatus::Aborted), error: Some(error.clone()), cause: Some(cause.clone()), stop_date: Some(Some(t)), ..Default::default() };
         let mut details = serde_json::Map::new();
         if let Some(er) = &error {
             details.insert("error".into(), er.clone().into());

@@ -63,10 +63,7 @@ impl Tokens {
         writer: mpsc::UnboundedSender<Batch>,
     ) -> BoxFuture<'static, Result<Value, Failure>> {
         let (tx, mut rx) = oneshot::channel();
-        self.waiters.lock().unwrap().insert(
-            token.to_owned(),
-            Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer },
-        );
+        self.waiters.lock().unwrap().insert(token.to_owned(), Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer });
         let (token, poll, this) = (token.to_owned(), self.poll, self.clone());
         Box::pin(async move {
             let mut beat = None;

@@ -46,17 +46,10 @@ impl Committer {
                 loop {
                     // Gathering under the lock, committing outside it: the next loop gathers
                     // while this one commits.
-                    if rx
-                        .lock()
-                        .await
-                        .recv_many(&mut round, max_batch.max(1))
-                        .await
-                        == 0
-                    {
+                    if rx.lock().await.recv_many(&mut round, max_batch.max(1)).await == 0 {
                         return; // every Committer is gone
                     }
-                    let (groups, waiters): (Vec<_>, Vec<_>) =
-                        round.drain(..).map(|r| (r.writes, r.done)).unzip();
+                    let (groups, waiters): (Vec<_>, Vec<_>) = round.drain(..).map(|r| (r.writes, r.done)).unzip();
                     match store.apply_groups(groups).await {
                         Ok(results) => {
                             for (done, r) in waiters.into_iter().zip(results) {
@@ -79,9 +72,7 @@ impl Committer {
     pub async fn commit(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
         let stopped = || StoreError::Unavailable("the committer has stopped".into());
-        self.queue
-            .send(Request { writes, done })
-            .map_err(|_| stopped())?;
+        self.queue.send(Request { writes, done }).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }

@@ -28,13 +28,7 @@ enum Undo {
 }
 
 /// Sets `map[key] = new` (or removes it) and logs the old value.
-fn set<K: Ord + Clone, V>(
-    map: &mut BTreeMap<K, V>,
-    key: K,
-    new: Option<V>,
-    undo: &mut Vec<Undo>,
-    wrap: fn(K, Option<V>) -> Undo,
-) {
+fn set<K: Ord + Clone, V>(map: &mut BTreeMap<K, V>, key: K, new: Option<V>, undo: &mut Vec<Undo>, wrap: fn(K, Option<V>) -> Undo) {
     let old = match new {
         Some(v) => map.insert(key.clone(), v),
         None => map.remove(&key),
@@ -66,79 +60,34 @@ impl Tables {
         match w {
             Write::InsertMachine(m) => {
                 if self.machines.contains_key(&m.arn) {
-                    return Err(StoreError::AlreadyExists {
-                        what: "state machine",
-                        key: m.arn,
-                    });
+                    return Err(StoreError::AlreadyExists { what: "state machine", key: m.arn });
                 }
-                set(
-                    &mut self.machines,
-                    m.arn.clone(),
-                    Some(m),
-                    undo,
-                    Undo::Machine,
-                );
+                set(&mut self.machines, m.arn.clone(), Some(m), undo, Undo::Machine);
             }
             Write::UpdateMachine(m) => {
                 if !self.machines.contains_key(&m.arn) {
-                    return Err(StoreError::NotFound {
-                        what: "state machine",
-                        key: m.arn,
-                    });
+                    return Err(StoreError::NotFound { what: "state machine", key: m.arn });
                 }
-                set(
-                    &mut self.machines,
-                    m.arn.clone(),
-                    Some(m),
-                    undo,
-                    Undo::Machine,
-                );
+                set(&mut self.machines, m.arn.clone(), Some(m), undo, Undo::Machine);
             }
             Write::DeleteMachine(arn) => set(&mut self.machines, arn, None, undo, Undo::Machine),
             Write::InsertActivity(a) => {
                 if self.activities.contains_key(&a.arn) {
-                    return Err(StoreError::AlreadyExists {
-                        what: "activity",
-                        key: a.arn,
-                    });
+                    return Err(StoreError::AlreadyExists { what: "activity", key: a.arn });
                 }
-                set(
-                    &mut self.activities,
-                    a.arn.clone(),
-                    Some(a),
-                    undo,
-                    Undo::Activity,
-                );
+                set(&mut self.activities, a.arn.clone(), Some(a), undo, Undo::Activity);
             }
-            Write::DeleteActivity(arn) => {
-                set(&mut self.activities, arn, None, undo, Undo::Activity)
-            }
+            Write::DeleteActivity(arn) => set(&mut self.activities, arn, None, undo, Undo::Activity),
             Write::InsertExecution(e) => {
-                let taken = self.executions.contains_key(&e.arn)
-                    || self
-                        .executions
-                        .values()
-                        .any(|x| x.machine_arn == e.machine_arn && x.name == e.name);
+                let taken = self.executions.contains_key(&e.arn) || self.executions.values().any(|x| x.machine_arn == e.machine_arn && x.name == e.name);
                 if taken {
-                    return Err(StoreError::AlreadyExists {
-                        what: "execution",
-                        key: e.arn,
-                    });
+                    return Err(StoreError::AlreadyExists { what: "execution", key: e.arn });
                 }
-                set(
-                    &mut self.executions,
-                    e.arn.clone(),
-                    Some(e),
-                    undo,
-                    Undo::Execution,
-                );
+                set(&mut self.executions, e.arn.clone(), Some(e), undo, Undo::Execution);
             }
             Write::UpdateExecution { arn, patch } => {
                 let Some(mut e) = self.executions.get(&arn).cloned() else {
-                    return Err(StoreError::NotFound {
-                        what: "execution",
-                        key: arn,
-                    });
+                    return Err(StoreError::NotFound { what: "execution", key: arn });
                 };
                 let p = patch;
                 if let Some(v) = p.status {
@@ -171,43 +120,21 @@ impl Tables {
                 set(&mut self.executions, arn, Some(e), undo, Undo::Execution);
             }
             Write::CheckOwner { arn, owner } => {
-                let held = self
-                    .executions
-                    .get(&arn)
-                    .is_some_and(|e| e.owner.as_deref() == Some(&owner));
+                let held = self.executions.get(&arn).is_some_and(|e| e.owner.as_deref() == Some(&owner));
                 if !held {
-                    return Err(StoreError::Conflict(format!(
-                        "{owner} does not hold execution {arn}"
-                    )));
+                    return Err(StoreError::Conflict(format!("{owner} does not hold execution {arn}")));
                 }
             }
             Write::Release { arn, owner } => {
-                if let Some(e) = self
-                    .executions
-                    .get(&arn)
-                    .filter(|e| e.owner.as_deref() == Some(&owner))
-                {
+                if let Some(e) = self.executions.get(&arn).filter(|e| e.owner.as_deref() == Some(&owner)) {
                     let mut e = e.clone();
                     e.owner = None;
                     e.lease_until = None;
                     set(&mut self.executions, arn, Some(e), undo, Undo::Execution);
                 }
             }
-            Write::PutFrame {
-                execution_arn,
-                scope,
-                frame,
-            } => set(
-                &mut self.frames,
-                (execution_arn, scope),
-                Some(frame),
-                undo,
-                Undo::Frame,
-            ),
-            Write::DeleteFrames {
-                execution_arn,
-                prefix,
-            } => {
+            Write::PutFrame { execution_arn, scope, frame } => set(&mut self.frames, (execution_arn, scope), Some(frame), undo, Undo::Frame),
+            Write::DeleteFrames { execution_arn, prefix } => {
                 let keys: Vec<_> = self
                     .frames
                     .range((execution_arn.clone(), String::new())..)
@@ -222,36 +149,18 @@ impl Tables {
             Write::AppendEvent(ev) => {
                 let key = (ev.execution_arn.clone(), ev.id);
                 if self.events.contains_key(&key) {
-                    return Err(StoreError::AlreadyExists {
-                        what: "history event",
-                        key: format!("{} #{}", key.0, key.1),
-                    });
+                    return Err(StoreError::AlreadyExists { what: "history event", key: format!("{} #{}", key.0, key.1) });
                 }
                 set(&mut self.events, key, Some(ev), undo, Undo::Event);
             }
             Write::InsertTask(t) => {
                 if self.tasks.contains_key(&t.token) {
-                    return Err(StoreError::AlreadyExists {
-                        what: "task",
-                        key: t.token,
-                    });
+                    return Err(StoreError::AlreadyExists { what: "task", key: t.token });
                 }
                 set(&mut self.tasks, t.token.clone(), Some(t), undo, Undo::Task);
             }
-            Write::CancelTasks {
-                execution_arn,
-                scope_prefix,
-            } => {
-                let hit: Vec<Task> = self
-                    .tasks
-                    .values()
-                    .filter(|t| {
-                        t.execution_arn == execution_arn
-                            && t.scope.starts_with(&scope_prefix)
-                            && t.status.is_open()
-                    })
-                    .cloned()
-                    .collect();
+            Write::CancelTasks { execution_arn, scope_prefix } => {
+                let hit: Vec<Task> = self.tasks.values().filter(|t| t.execution_arn == execution_arn && t.scope.starts_with(&scope_prefix) && t.status.is_open()).cloned().collect();
                 for mut t in hit {
                     t.status = TaskStatus::Cancelled;
                     set(&mut self.tasks, t.token.clone(), Some(t), undo, Undo::Task);
@@ -288,11 +197,7 @@ fn ready<'a, T: Send + 'a>(r: Result<T, StoreError>) -> StoreFuture<'a, T> {
     Box::pin(std::future::ready(r))
 }
 
-fn paginate<T: Clone>(
-    items: impl Iterator<Item = T>,
-    size: usize,
-    token: impl Fn(&T) -> String,
-) -> Page<T> {
+fn paginate<T: Clone>(items: impl Iterator<Item = T>, size: usize, token: impl Fn(&T) -> String) -> Page<T> {
     let mut items: Vec<T> = items.take(size + 1).collect();
     let next_token = if items.len() > size {
         items.truncate(size);
@@ -304,10 +209,7 @@ fn paginate<T: Clone>(
 }
 
 impl Store for MemoryStore {
-    fn apply_groups(
-        &self,
-        groups: Vec<Vec<Write>>,
-    ) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
+    fn apply_groups(&self, groups: Vec<Vec<Write>>) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
         let mut t = self.lock();
         let results = groups
             .into_iter()
@@ -327,56 +229,28 @@ impl Store for MemoryStore {
         ready(Ok(self.lock().machines.get(arn).cloned()))
     }
 
-    fn list_machines(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<StateMachine>> {
+    fn list_machines(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<StateMachine>> {
         let t = self.lock();
-        let after = match next_token
-            .as_deref()
-            .map(|k| read_token("m", k))
-            .transpose()
-        {
+        let after = match next_token.as_deref().map(|k| read_token("m", k)).transpose() {
             Ok(a) => a.map(str::to_string),
             Err(e) => return ready(Err(e)),
         };
-        let it = t
-            .machines
-            .values()
-            .filter(|m| after.as_ref().is_none_or(|a| m.arn > *a))
-            .cloned();
-        ready(Ok(paginate(it, page_size(max_results), |m| {
-            make_token("m", &m.arn)
-        })))
+        let it = t.machines.values().filter(|m| after.as_ref().is_none_or(|a| m.arn > *a)).cloned();
+        ready(Ok(paginate(it, page_size(max_results), |m| make_token("m", &m.arn))))
     }
 
     fn get_activity(&self, arn: &str) -> StoreFuture<'_, Option<Activity>> {
         ready(Ok(self.lock().activities.get(arn).cloned()))
     }
 
-    fn list_activities(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Activity>> {
+    fn list_activities(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Activity>> {
         let t = self.lock();
-        let after = match next_token
-            .as_deref()
-            .map(|k| read_token("a", k))
-            .transpose()
-        {
+        let after = match next_token.as_deref().map(|k| read_token("a", k)).transpose() {
             Ok(a) => a.map(str::to_string),
             Err(e) => return ready(Err(e)),
         };
-        let it = t
-            .activities
-            .values()
-            .filter(|a| after.as_ref().is_none_or(|x| a.arn > *x))
-            .cloned();
-        ready(Ok(paginate(it, page_size(max_results), |a| {
-            make_token("a", &a.arn)
-        })))
+        let it = t.activities.values().filter(|a| after.as_ref().is_none_or(|x| a.arn > *x)).cloned();
+        ready(Ok(paginate(it, page_size(max_results), |a| make_token("a", &a.arn))))
     }
 
     fn get_execution(&self, arn: &str) -> StoreFuture<'_, Option<Execution>> {
@@ -385,19 +259,10 @@ impl Store for MemoryStore {
 
     fn find_execution(&self, machine_arn: &str, name: &str) -> StoreFuture<'_, Option<Execution>> {
         let t = self.lock();
-        ready(Ok(t
-            .executions
-            .values()
-            .find(|e| e.machine_arn == machine_arn && e.name == name)
-            .cloned()))
+        ready(Ok(t.executions.values().find(|e| e.machine_arn == machine_arn && e.name == name).cloned()))
     }
 
-    fn list_executions(
-        &self,
-        filter: ExecutionFilter,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Execution>> {
+    fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>> {
         let after = match next_token.as_deref().map(read_execution_token).transpose() {
             Ok(a) => a,
             Err(e) => return ready(Err(e)),
@@ -406,87 +271,40 @@ impl Store for MemoryStore {
         let mut all: Vec<&Execution> = t
             .executions
             .values()
-            .filter(|e| {
-                filter
-                    .machine_arn
-                    .as_ref()
-                    .is_none_or(|m| e.machine_arn == *m)
-            })
+            .filter(|e| filter.machine_arn.as_ref().is_none_or(|m| e.machine_arn == *m))
             .filter(|e| filter.status.is_none_or(|s| e.status == s))
-            .filter(|e| {
-                after
-                    .as_ref()
-                    .is_none_or(|(s, a)| (e.start_date, &e.arn) < (*s, a))
-            })
+            .filter(|e| after.as_ref().is_none_or(|(s, a)| (e.start_date, &e.arn) < (*s, a)))
             .collect();
         all.sort_by(|a, b| (b.start_date, &b.arn).cmp(&(a.start_date, &a.arn)));
-        ready(Ok(paginate(
-            all.into_iter().cloned(),
-            page_size(max_results),
-            execution_token,
-        )))
+        ready(Ok(paginate(all.into_iter().cloned(), page_size(max_results), execution_token)))
     }
 
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>> {
         let t = self.lock();
-        let v = t
-            .frames
-            .range((execution_arn.to_string(), String::new())..)
-            .take_while(|((arn, _), _)| arn == execution_arn)
-            .map(|((_, scope), f)| (scope.clone(), f.clone()))
-            .collect();
+        let v = t.frames.range((execution_arn.to_string(), String::new())..).take_while(|((arn, _), _)| arn == execution_arn).map(|((_, scope), f)| (scope.clone(), f.clone())).collect();
         ready(Ok(v))
     }
 
-    fn history(
-        &self,
-        execution_arn: &str,
-        reverse: bool,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<HistoryEvent>> {
+    fn history(&self, execution_arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<HistoryEvent>> {
         let after = match next_token.as_deref().map(read_event_token).transpose() {
             Ok(a) => a,
             Err(e) => return ready(Err(e)),
         };
         let t = self.lock();
-        let range = t
-            .events
-            .range((execution_arn.to_string(), i64::MIN)..=(execution_arn.to_string(), i64::MAX));
+        let range = t.events.range((execution_arn.to_string(), i64::MIN)..=(execution_arn.to_string(), i64::MAX));
         let token = |e: &HistoryEvent| make_token("h", &e.id.to_string());
         let size = page_size(max_results);
         let page = if reverse {
-            paginate(
-                range
-                    .rev()
-                    .map(|(_, e)| e)
-                    .filter(|e| after.is_none_or(|a| e.id < a))
-                    .cloned(),
-                size,
-                token,
-            )
+            paginate(range.rev().map(|(_, e)| e).filter(|e| after.is_none_or(|a| e.id < a)).cloned(), size, token)
         } else {
-            paginate(
-                range
-                    .map(|(_, e)| e)
-                    .filter(|e| after.is_none_or(|a| e.id > a))
-                    .cloned(),
-                size,
-                token,
-            )
+            paginate(range.map(|(_, e)| e).filter(|e| after.is_none_or(|a| e.id > a)).cloned(), size, token)
         };
         ready(Ok(page))
     }
 
     fn purge(&self, before: Millis, limit: usize) -> StoreFuture<'_, Purged> {
         let mut t = self.lock();
-        let arns: Vec<String> = t
-            .executions
-            .values()
-            .filter(|e| e.status.is_final() && e.stop_date.is_some_and(|d| d < before))
-            .map(|e| e.arn.clone())
-            .take(limit)
-            .collect();
+        let arns: Vec<String> = t.executions.values().filter(|e| e.status.is_final() && e.stop_date.is_some_and(|d| d < before)).map(|e| e.arn.clone()).take(limit).collect();
         let mut purged = Purged::default();
         for arn in arns {
             t.executions.remove(&arn);
@@ -500,20 +318,9 @@ impl Store for MemoryStore {
         ready(Ok(purged))
     }
 
-    fn claim(
-        &self,
-        owner: &str,
-        now: Millis,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreFuture<'_, Vec<Execution>> {
+    fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
         let mut t = self.lock();
-        let mut picked: Vec<Execution> = t
-            .executions
-            .values()
-            .filter(|e| claimable(e, now))
-            .cloned()
-            .collect();
+        let mut picked: Vec<Execution> = t.executions.values().filter(|e| claimable(e, now)).cloned().collect();
         picked.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
         picked.truncate(limit);
         let out = picked
@@ -528,21 +335,11 @@ impl Store for MemoryStore {
         ready(Ok(out))
     }
 
-    fn renew(
-        &self,
-        owner: &str,
-        arns: Vec<String>,
-        now: Millis,
-        lease_ms: i64,
-    ) -> StoreFuture<'_, Vec<String>> {
+    fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>> {
         let mut t = self.lock();
         let mut kept = Vec::new();
         for arn in arns {
-            if let Some(e) = t
-                .executions
-                .get_mut(&arn)
-                .filter(|e| e.owner.as_deref() == Some(owner))
-            {
+            if let Some(e) = t.executions.get_mut(&arn).filter(|e| e.owner.as_deref() == Some(owner)) {
                 e.lease_until = Some(now + lease_ms);
                 kept.push(arn);
             }
@@ -556,29 +353,17 @@ impl Store for MemoryStore {
 
     fn tasks(&self, execution_arn: &str) -> StoreFuture<'_, Vec<Task>> {
         let t = self.lock();
-        let mut v: Vec<Task> = t
-            .tasks
-            .values()
-            .filter(|x| x.execution_arn == execution_arn)
-            .cloned()
-            .collect();
+        let mut v: Vec<Task> = t.tasks.values().filter(|x| x.execution_arn == execution_arn).cloned().collect();
         v.sort_by(|a, b| (a.created, &a.token).cmp(&(b.created, &b.token)));
         ready(Ok(v))
     }
 
-    fn claim_activity_task(
-        &self,
-        activity_arn: &str,
-        worker: &str,
-        now: Millis,
-    ) -> StoreFuture<'_, Option<Task>> {
+    fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>> {
         let mut t = self.lock();
         let oldest = t
             .tasks
             .values()
-            .filter(|x| {
-                x.activity_arn.as_deref() == Some(activity_arn) && x.status == TaskStatus::Scheduled
-            })
+            .filter(|x| x.activity_arn.as_deref() == Some(activity_arn) && x.status == TaskStatus::Scheduled)
             .min_by(|a, b| (a.created, &a.token).cmp(&(b.created, &b.token)))
             .map(|x| x.token.clone());
         let Some(token) = oldest else {
@@ -635,12 +420,7 @@ impl Store for MemoryStore {
 
     fn expire_tasks(&self, now: Millis, limit: usize) -> StoreFuture<'_, Vec<Task>> {
         let mut t = self.lock();
-        let mut expired: Vec<Task> = t
-            .tasks
-            .values()
-            .filter(|x| x.status.is_open() && deadline_passed(x, now).is_some())
-            .cloned()
-            .collect();
+        let mut expired: Vec<Task> = t.tasks.values().filter(|x| x.status.is_open() && deadline_passed(x, now).is_some()).cloned().collect();
         expired.sort_by(|a, b| (a.created, &a.token).cmp(&(b.created, &b.token)));
         expired.truncate(limit);
         for task in &mut expired {

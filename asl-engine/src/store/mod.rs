@@ -270,14 +270,7 @@ pub struct Task {
 
 impl Task {
     /// A new SCHEDULED task without deadlines.
-    pub fn new(
-        token: &str,
-        execution_arn: &str,
-        scope: &str,
-        activity_arn: Option<&str>,
-        input: Value,
-        created: Millis,
-    ) -> Self {
+    pub fn new(token: &str, execution_arn: &str, scope: &str, activity_arn: Option<&str>, input: Value, created: Millis) -> Self {
         Task {
             token: token.into(),
             execution_arn: execution_arn.into(),
@@ -301,10 +294,7 @@ impl Task {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskOutcome {
     Success(Value),
-    Failure {
-        error: Option<String>,
-        cause: Option<String>,
-    },
+    Failure { error: Option<String>, cause: Option<String> },
 }
 
 /// One change; a `Vec<Write>` is committed atomically by [`Store::apply`].
@@ -428,23 +418,11 @@ impl StoreError {
             StoreError::TaskDoesNotExist(_) | StoreError::TaskFinished { .. } => "TaskDoesNotExist",
             StoreError::TaskTimedOut(_) => "TaskTimedOut",
             StoreError::InvalidArgument(_) => "InvalidToken",
-            StoreError::AlreadyExists {
-                what: "execution", ..
-            } => "ExecutionAlreadyExists",
-            StoreError::AlreadyExists {
-                what: "state machine",
-                ..
-            } => "StateMachineAlreadyExists",
-            StoreError::NotFound {
-                what: "execution", ..
-            } => "ExecutionDoesNotExist",
-            StoreError::NotFound {
-                what: "state machine",
-                ..
-            } => "StateMachineDoesNotExist",
-            StoreError::NotFound {
-                what: "activity", ..
-            } => "ActivityDoesNotExist",
+            StoreError::AlreadyExists { what: "execution", .. } => "ExecutionAlreadyExists",
+            StoreError::AlreadyExists { what: "state machine", .. } => "StateMachineAlreadyExists",
+            StoreError::NotFound { what: "execution", .. } => "ExecutionDoesNotExist",
+            StoreError::NotFound { what: "state machine", .. } => "StateMachineDoesNotExist",
+            StoreError::NotFound { what: "activity", .. } => "ActivityDoesNotExist",
             _ => return None,
         })
     }
@@ -480,8 +458,7 @@ pub trait Store: Send + Sync {
     /// Commits each group in its own savepoint inside one transaction. The outer error means
     /// nothing was committed (the transaction itself failed); otherwise each group's result says
     /// whether that group was committed or rolled back.
-    fn apply_groups(&self, groups: Vec<Vec<Write>>)
-    -> StoreFuture<'_, Vec<Result<(), StoreError>>>;
+    fn apply_groups(&self, groups: Vec<Vec<Write>>) -> StoreFuture<'_, Vec<Result<(), StoreError>>>;
 
     /// Commits one batch atomically.
     fn apply(&self, writes: Vec<Write>) -> StoreFuture<'_, ()> {
@@ -491,42 +468,23 @@ pub trait Store: Send + Sync {
 
     fn get_machine(&self, arn: &str) -> StoreFuture<'_, Option<StateMachine>>;
     /// By arn, ascending.
-    fn list_machines(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<StateMachine>>;
+    fn list_machines(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<StateMachine>>;
 
     fn get_activity(&self, arn: &str) -> StoreFuture<'_, Option<Activity>>;
     /// By arn, ascending.
-    fn list_activities(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Activity>>;
+    fn list_activities(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Activity>>;
 
     fn get_execution(&self, arn: &str) -> StoreFuture<'_, Option<Execution>>;
     /// The execution of that machine with that name (for `ExecutionAlreadyExists`).
     fn find_execution(&self, machine_arn: &str, name: &str) -> StoreFuture<'_, Option<Execution>>;
     /// Newest first (start date, then arn, descending).
-    fn list_executions(
-        &self,
-        filter: ExecutionFilter,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Execution>>;
+    fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>>;
 
     /// All frames of an execution, by scope key, in one query.
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>>;
 
     /// A page of history (AWS's GetExecutionHistory): `max_results` 1..=1000 (0 means 100).
-    fn history(
-        &self,
-        execution_arn: &str,
-        reverse: bool,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<HistoryEvent>>;
+    fn history(&self, execution_arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<HistoryEvent>>;
 
     /// Deletes up to `limit` executions that ended before `before`, with their history, frames
     /// and tasks. Call it again while it deletes `limit`.
@@ -536,31 +494,13 @@ pub trait Store: Send + Sync {
     /// those nobody holds that are runnable or due, and those whose owner's lease has expired
     /// (whatever their state: the new owner resumes them from their frames). Executions under a
     /// live lease, `owner`'s own included, are not returned: the holder already has them.
-    fn claim(
-        &self,
-        owner: &str,
-        now: Millis,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreFuture<'_, Vec<Execution>>;
+    fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
     /// Extends `owner`'s leases on `arns` to `now + lease_ms`; returns the arns it still held.
-    fn renew(
-        &self,
-        owner: &str,
-        arns: Vec<String>,
-        now: Millis,
-        lease_ms: i64,
-    ) -> StoreFuture<'_, Vec<String>>;
+    fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>>;
     /// Gives up the lease; false if `owner` did not hold it.
     fn release(&self, owner: &str, arn: &str) -> StoreFuture<'_, bool> {
-        let check = Write::CheckOwner {
-            arn: arn.into(),
-            owner: owner.into(),
-        };
-        let release = Write::Release {
-            arn: arn.into(),
-            owner: owner.into(),
-        };
+        let check = Write::CheckOwner { arn: arn.into(), owner: owner.into() };
+        let release = Write::Release { arn: arn.into(), owner: owner.into() };
         let fut = self.apply(vec![check, release]);
         Box::pin(async move {
             match fut.await {
@@ -576,12 +516,7 @@ pub trait Store: Send + Sync {
     fn tasks(&self, execution_arn: &str) -> StoreFuture<'_, Vec<Task>>;
     /// The oldest SCHEDULED task of the activity, now STARTED by `worker` (each task goes to one
     /// worker); its heartbeat deadline moves to `now + heartbeat_ms`.
-    fn claim_activity_task(
-        &self,
-        activity_arn: &str,
-        worker: &str,
-        now: Millis,
-    ) -> StoreFuture<'_, Option<Task>>;
+    fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>>;
     /// Records the answer and marks the execution runnable (if a live process holds it, that
     /// process sees the flag on its next read; a parked one is claimed); the task as it now is.
     /// Errors:
@@ -610,9 +545,7 @@ impl MachineType {
             "STANDARD" => MachineType::Standard,
             "EXPRESS" => MachineType::Express,
             _ => {
-                return Err(StoreError::Corrupt(format!(
-                    "unknown state machine type {s:?}"
-                )));
+                return Err(StoreError::Corrupt(format!("unknown state machine type {s:?}")));
             }
         })
     }
@@ -638,18 +571,13 @@ impl ExecutionStatus {
             "ABORTED" => ExecutionStatus::Aborted,
             "PENDING_REDRIVE" => ExecutionStatus::PendingRedrive,
             _ => {
-                return Err(StoreError::Corrupt(format!(
-                    "unknown execution status {s:?}"
-                )));
+                return Err(StoreError::Corrupt(format!("unknown execution status {s:?}")));
             }
         })
     }
     /// Ended: counts for retention.
     pub fn is_final(self) -> bool {
-        !matches!(
-            self,
-            ExecutionStatus::Running | ExecutionStatus::PendingRedrive
-        )
+        !matches!(self, ExecutionStatus::Running | ExecutionStatus::PendingRedrive)
     }
 }
 
@@ -682,8 +610,7 @@ pub(crate) fn json_text(v: &Value) -> String {
 }
 
 pub(crate) fn parse_json(s: &str) -> Result<Value, StoreError> {
-    serde_json::from_str(s)
-        .map_err(|e| StoreError::Corrupt(format!("stored JSON does not parse: {e}")))
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored JSON does not parse: {e}")))
 }
 
 pub(crate) fn page_size(max_results: usize) -> usize {
@@ -695,16 +622,11 @@ pub(crate) fn page_size(max_results: usize) -> usize {
 
 /// The error an answer or heartbeat gets for a task, if any.
 pub(crate) fn task_answer_error(task: &Task, now: Millis) -> Option<StoreError> {
-    if task.status == TaskStatus::TimedOut
-        || task.status.is_open() && deadline_passed(task, now).is_some()
-    {
+    if task.status == TaskStatus::TimedOut || task.status.is_open() && deadline_passed(task, now).is_some() {
         return Some(StoreError::TaskTimedOut(task.token.clone()));
     }
     if !task.status.is_open() {
-        return Some(StoreError::TaskFinished {
-            token: task.token.clone(),
-            status: task.status,
-        });
+        return Some(StoreError::TaskFinished { token: task.token.clone(), status: task.status });
     }
     None
 }
@@ -727,10 +649,7 @@ pub(crate) fn make_token(kind: &str, payload: &str) -> String {
 }
 
 pub(crate) fn read_token<'a>(kind: &str, token: &'a str) -> Result<&'a str, StoreError> {
-    token
-        .strip_prefix(kind)
-        .and_then(|t| t.strip_prefix(':'))
-        .ok_or_else(|| StoreError::InvalidArgument(format!("invalid pagination token {token:?}")))
+    token.strip_prefix(kind).and_then(|t| t.strip_prefix(':')).ok_or_else(|| StoreError::InvalidArgument(format!("invalid pagination token {token:?}")))
 }
 
 /// An execution list token holds the last (start date, arn) shown.
@@ -746,7 +665,5 @@ pub(crate) fn read_execution_token(token: &str) -> Result<(Millis, String), Stor
 }
 
 pub(crate) fn read_event_token(token: &str) -> Result<i64, StoreError> {
-    read_token("h", token)?
-        .parse()
-        .map_err(|_| StoreError::InvalidArgument(format!("invalid pagination token {token:?}")))
+    read_token("h", token)?.parse().map_err(|_| StoreError::InvalidArgument(format!("invalid pagination token {token:?}")))
 }

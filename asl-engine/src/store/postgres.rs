@@ -31,10 +31,7 @@ pub struct PostgresOptions {
 
 impl Default for PostgresOptions {
     fn default() -> Self {
-        PostgresOptions {
-            schema: None,
-            pool_size: 4,
-        }
+        PostgresOptions { schema: None, pool_size: 4 }
     }
 }
 
@@ -66,11 +63,7 @@ impl Drop for Lease<'_> {
             && !c.in_tx
             && !c.client.is_closed()
         {
-            self.store
-                .idle
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(c);
+            self.store.idle.lock().unwrap_or_else(|p| p.into_inner()).push(c);
         }
     }
 }
@@ -96,22 +89,13 @@ impl PostgresStore {
     }
 
     pub async fn connect_with(conn: &str, options: PostgresOptions) -> Result<Self, StoreError> {
-        let config: Config = conn.parse().map_err(|e| {
-            StoreError::InvalidArgument(format!("bad PostgreSQL connection string: {e}"))
-        })?;
+        let config: Config = conn.parse().map_err(|e| StoreError::InvalidArgument(format!("bad PostgreSQL connection string: {e}")))?;
         if let Some(s) = &options.schema
             && (s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         {
-            return Err(StoreError::InvalidArgument(format!(
-                "schema name {s:?}: use letters, digits and _"
-            )));
+            return Err(StoreError::InvalidArgument(format!("schema name {s:?}: use letters, digits and _")));
         }
-        let store = PostgresStore {
-            config,
-            schema: options.schema,
-            idle: Mutex::new(Vec::new()),
-            permits: Semaphore::new(options.pool_size.max(1)),
-        };
+        let store = PostgresStore { config, schema: options.schema, idle: Mutex::new(Vec::new()), permits: Semaphore::new(options.pool_size.max(1)) };
         store.migrate().await?;
         Ok(store)
     }
@@ -124,33 +108,17 @@ impl PostgresStore {
         if let Some(s) = &self.schema {
             // IF NOT EXISTS is not atomic: two sessions creating the schema at once may see the
             // other's insert as a duplicate key. Then it exists, which is all we want.
-            match client
-                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
-                .await
-            {
-                Err(e)
-                    if e.code() == Some(&SqlState::UNIQUE_VIOLATION)
-                        || e.code() == Some(&SqlState::DUPLICATE_SCHEMA) => {}
+            match client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}")).await {
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) || e.code() == Some(&SqlState::DUPLICATE_SCHEMA) => {}
                 r => r.map_err(pg_err)?,
             }
-            client
-                .batch_execute(&format!("SET search_path TO {s}"))
-                .await
-                .map_err(pg_err)?;
+            client.batch_execute(&format!("SET search_path TO {s}")).await.map_err(pg_err)?;
         }
-        Ok(Conn {
-            client,
-            statements: HashMap::new(),
-            in_tx: false,
-        })
+        Ok(Conn { client, statements: HashMap::new(), in_tx: false })
     }
 
     async fn conn(&self) -> Result<Lease<'_>, StoreError> {
-        let permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
+        let permit = self.permits.acquire().await.map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
         let idle = {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
             idle.retain(|c| !c.client.is_closed());
@@ -160,48 +128,21 @@ impl PostgresStore {
             Some(c) => c,
             None => self.open().await?,
         };
-        Ok(Lease {
-            conn: Some(conn),
-            store: self,
-            _permit: permit,
-        })
+        Ok(Lease { conn: Some(conn), store: self, _permit: permit })
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut c = self.conn().await?;
         c.begin().await?;
         // Processes starting together migrate one at a time.
-        c.client
-            .batch_execute(&format!(
-                "SELECT pg_advisory_xact_lock(hashtext(current_schema())); {}",
-                sql::VERSION_TABLE
-            ))
-            .await
-            .map_err(pg_err)?;
-        let have: i64 = c
-            .client
-            .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
-            .await
-            .map_err(pg_err)?
-            .get(0);
+        c.client.batch_execute(&format!("SELECT pg_advisory_xact_lock(hashtext(current_schema())); {}", sql::VERSION_TABLE)).await.map_err(pg_err)?;
+        let have: i64 = c.client.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).await.map_err(pg_err)?.get(0);
         if have > sql::MIGRATIONS.len() as i64 {
-            return Err(StoreError::Corrupt(format!(
-                "the database has schema version {have}, newer than this build knows ({})",
-                sql::MIGRATIONS.len()
-            )));
+            return Err(StoreError::Corrupt(format!("the database has schema version {have}, newer than this build knows ({})", sql::MIGRATIONS.len())));
         }
         for (n, m) in sql::MIGRATIONS.iter().enumerate().skip(have as usize) {
-            c.client
-                .batch_execute(&sql::dialect(m, true))
-                .await
-                .map_err(pg_err)?;
-            c.client
-                .execute(
-                    "INSERT INTO schema_version (version) VALUES ($1)",
-                    &[&(n as i64 + 1)],
-                )
-                .await
-                .map_err(pg_err)?;
+            c.client.batch_execute(&sql::dialect(m, true)).await.map_err(pg_err)?;
+            c.client.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(n as i64 + 1)]).await.map_err(pg_err)?;
         }
         c.commit().await
     }
@@ -220,10 +161,7 @@ impl Conn {
     }
 
     async fn rollback(&mut self) -> Result<(), StoreError> {
-        self.client
-            .batch_execute("ROLLBACK")
-            .await
-            .map_err(pg_err)?;
+        self.client.batch_execute("ROLLBACK").await.map_err(pg_err)?;
         self.in_tx = false;
         Ok(())
     }
@@ -232,43 +170,24 @@ impl Conn {
         if let Some(s) = self.statements.get(text) {
             return Ok(s.clone());
         }
-        let s = self
-            .client
-            .prepare(&sql::dialect(text, true))
-            .await
-            .map_err(pg_err)?;
+        let s = self.client.prepare(&sql::dialect(text, true)).await.map_err(pg_err)?;
         self.statements.insert(text.to_string(), s.clone());
         Ok(s)
     }
 
-    async fn query<T>(
-        &mut self,
-        text: &str,
-        params: &[Val],
-        decode: impl Fn(&dyn sql::Row) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
+    async fn query<T>(&mut self, text: &str, params: &[Val], decode: impl Fn(&dyn sql::Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
         let st = self.prepare(text).await?;
-        let rows = self
-            .client
-            .query(&st, &refs(params))
-            .await
-            .map_err(pg_err)?;
+        let rows = self.client.query(&st, &refs(params)).await.map_err(pg_err)?;
         rows.iter().map(|r| decode(r)).collect()
     }
 
     async fn execute(&mut self, text: &str, params: &[Val]) -> Result<u64, StoreError> {
         let st = self.prepare(text).await?;
-        self.client
-            .execute(&st, &refs(params))
-            .await
-            .map_err(pg_err)
+        self.client.execute(&st, &refs(params)).await.map_err(pg_err)
     }
 
     /// Runs `f` in a transaction, rolled back if it fails.
-    async fn in_transaction<T>(
-        &mut self,
-        f: impl AsyncFnOnce(&mut Conn) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    async fn in_transaction<T>(&mut self, f: impl AsyncFnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.begin().await?;
         match f(self).await {
             Ok(v) => {
@@ -296,10 +215,7 @@ impl Conn {
         }))
         .await;
         // The first error is the cause; later ones only say the transaction was aborted.
-        results
-            .into_iter()
-            .collect::<Result<Vec<()>, _>>()
-            .map(drop)
+        results.into_iter().collect::<Result<Vec<()>, _>>().map(drop)
     }
 
     /// The optimistic pass of [`Store::apply_groups`]: every group's writes at once, with all
@@ -312,11 +228,7 @@ impl Conn {
         let frames_in_bulk = !all().any(|w| matches!(w, Write::DeleteFrames { .. })) && {
             let mut keys = std::collections::HashSet::new();
             all().all(|w| match w {
-                Write::PutFrame {
-                    execution_arn,
-                    scope,
-                    ..
-                } => keys.insert((execution_arn, scope)),
+                Write::PutFrame { execution_arn, scope, .. } => keys.insert((execution_arn, scope)),
                 _ => true,
             })
         };
@@ -333,11 +245,7 @@ impl Conn {
                     events.4.push(e.previous_id);
                     events.5.push(json_text(&e.details));
                 }
-                Write::PutFrame {
-                    execution_arn,
-                    scope,
-                    frame,
-                } if frames_in_bulk => {
+                Write::PutFrame { execution_arn, scope, frame } if frames_in_bulk => {
                     frames.0.push(execution_arn);
                     frames.1.push(scope);
                     frames.2.push(json_text(frame));
@@ -352,32 +260,21 @@ impl Conn {
         let events_st = self.prepare(EVENTS_BULK).await?;
         let frames_st = self.prepare(FRAMES_BULK).await?;
         let client = &self.client;
-        let rest =
-            join_all(rest.iter().zip(&prepared).map(|(s, st)| async move {
-                judge(s, client.execute(st, &refs(&s.params)).await)
-            }));
+        let rest = join_all(rest.iter().zip(&prepared).map(|(s, st)| async move { judge(s, client.execute(st, &refs(&s.params)).await) }));
         let (e, f) = (&events, &frames);
         let events = async {
             if e.0.is_empty() {
                 return Ok(());
             }
             let params: [&(dyn ToSql + Sync); 6] = [&e.0, &e.1, &e.2, &e.3, &e.4, &e.5];
-            client
-                .execute(&events_st, &params)
-                .await
-                .map(drop)
-                .map_err(pg_err)
+            client.execute(&events_st, &params).await.map(drop).map_err(pg_err)
         };
         let frames = async {
             if f.0.is_empty() {
                 return Ok(());
             }
             let params: [&(dyn ToSql + Sync); 3] = [&f.0, &f.1, &f.2];
-            client
-                .execute(&frames_st, &params)
-                .await
-                .map(drop)
-                .map_err(pg_err)
+            client.execute(&frames_st, &params).await.map(drop).map_err(pg_err)
         };
         // Polled together, so all requests are written before the first answer is awaited.
         let (rest, events, frames) = futures_util::future::join3(rest, events, frames).await;
@@ -387,17 +284,9 @@ impl Conn {
 }
 
 /// The columns of a multi-row history insert.
-type EventColumns<'a> = (
-    Vec<&'a str>,
-    Vec<i64>,
-    Vec<&'a str>,
-    Vec<i64>,
-    Vec<i64>,
-    Vec<String>,
-);
+type EventColumns<'a> = (Vec<&'a str>, Vec<i64>, Vec<&'a str>, Vec<i64>, Vec<i64>, Vec<String>);
 
-const EVENTS_BULK: &str =
-    "INSERT INTO history_events (execution_arn, id, type, timestamp, previous_id, details)
+const EVENTS_BULK: &str = "INSERT INTO history_events (execution_arn, id, type, timestamp, previous_id, details)
     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[])";
 const FRAMES_BULK: &str = "INSERT INTO frames (execution_arn, scope, frame)
     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
@@ -405,9 +294,7 @@ const FRAMES_BULK: &str = "INSERT INTO frames (execution_arn, scope, frame)
 
 fn judge(s: &Stmt, r: Result<u64, tokio_postgres::Error>) -> Result<(), StoreError> {
     match (r, &s.expect) {
-        (Err(e), Expect::Unique(err)) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-            Err(err.clone())
-        }
+        (Err(e), Expect::Unique(err)) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(err.clone()),
         (Err(e), _) => Err(pg_err(e)),
         (Ok(0), Expect::Rows(err)) => Err(err.clone()),
         (Ok(_), _) => Ok(()),
@@ -419,11 +306,7 @@ fn refs(params: &[Val]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 impl ToSql for Val {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         // Each value checks its own type against the column's: a mismatch is an error, not
         // garbage bytes.
         match self {
@@ -442,16 +325,13 @@ impl ToSql for Val {
 
 impl sql::Row for tokio_postgres::Row {
     fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        self.try_get(i)
-            .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+        self.try_get(i).map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
     }
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        self.try_get(i)
-            .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+        self.try_get(i).map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
     }
     fn boolean(&self, i: usize) -> Result<bool, StoreError> {
-        self.try_get(i)
-            .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+        self.try_get(i).map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
     }
 }
 
@@ -464,14 +344,9 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
     let msg = format!("PostgreSQL: {} ({})", db.message(), db.code().code());
     let code = db.code();
     let class = &code.code()[..2];
-    if *code == SqlState::T_R_SERIALIZATION_FAILURE
-        || *code == SqlState::T_R_DEADLOCK_DETECTED
-        || *code == SqlState::LOCK_NOT_AVAILABLE
-    {
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED || *code == SqlState::LOCK_NOT_AVAILABLE {
         StoreError::Busy(msg)
-    } else if matches!(class, "08" | "53" | "57" | "58")
-        || *code == SqlState::READ_ONLY_SQL_TRANSACTION
-    {
+    } else if matches!(class, "08" | "53" | "57" | "58") || *code == SqlState::READ_ONLY_SQL_TRANSACTION {
         // connection exception, insufficient resources (disk full, too many connections),
         // operator intervention (shutdown, restart), system error (I/O).
         StoreError::Unavailable(msg)
@@ -493,10 +368,7 @@ fn int(n: i64) -> Val {
 }
 
 impl Store for PostgresStore {
-    fn apply_groups(
-        &self,
-        groups: Vec<Vec<Write>>,
-    ) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
+    fn apply_groups(&self, groups: Vec<Vec<Write>>) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
         Box::pin(async move {
             let mut c = self.conn().await?;
             // Optimistic: everything in one pipelined transaction.
@@ -513,33 +385,19 @@ impl Store for PostgresStore {
                 Err(_) => c.rollback().await?,
             }
             // Something failed: again, each group in a savepoint, to find which.
-            let stmts: Vec<Vec<Stmt>> = groups
-                .iter()
-                .map(|g| g.iter().flat_map(sql::write_sql).collect())
-                .collect();
+            let stmts: Vec<Vec<Stmt>> = groups.iter().map(|g| g.iter().flat_map(sql::write_sql).collect()).collect();
             c.begin().await?;
             let mut results = Vec::with_capacity(stmts.len());
             for group in &stmts {
-                c.client
-                    .batch_execute("SAVEPOINT g")
-                    .await
-                    .map_err(pg_err)?;
+                c.client.batch_execute("SAVEPOINT g").await.map_err(pg_err)?;
                 let r = c.run(group).await;
                 match &r {
-                    Ok(()) => c
-                        .client
-                        .batch_execute("RELEASE SAVEPOINT g")
-                        .await
-                        .map_err(pg_err)?,
+                    Ok(()) => c.client.batch_execute("RELEASE SAVEPOINT g").await.map_err(pg_err)?,
                     Err(e) if e.is_transient() => {
                         let _ = c.rollback().await;
                         return Err(e.clone());
                     }
-                    Err(_) => c
-                        .client
-                        .batch_execute("ROLLBACK TO SAVEPOINT g; RELEASE SAVEPOINT g")
-                        .await
-                        .map_err(pg_err)?,
+                    Err(_) => c.client.batch_execute("ROLLBACK TO SAVEPOINT g; RELEASE SAVEPOINT g").await.map_err(pg_err)?,
                 }
                 results.push(r);
             }
@@ -550,122 +408,48 @@ impl Store for PostgresStore {
 
     fn get_machine(&self, arn: &str) -> StoreFuture<'_, Option<StateMachine>> {
         let p = [text(arn)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::GET_MACHINE, &p, sql::machine)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::GET_MACHINE, &p, sql::machine).await?.pop()) })
     }
 
-    fn list_machines(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<StateMachine>> {
+    fn list_machines(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<StateMachine>> {
         Box::pin(async move {
-            let after = next_token
-                .as_deref()
-                .map(|k| read_token("m", k))
-                .transpose()?
-                .unwrap_or("")
-                .to_string();
+            let after = next_token.as_deref().map(|k| read_token("m", k)).transpose()?.unwrap_or("").to_string();
             let size = page_size(max_results);
-            let rows = self
-                .conn()
-                .await?
-                .query(
-                    sql::LIST_MACHINES,
-                    &[text(&after), int(size as i64 + 1)],
-                    sql::machine,
-                )
-                .await?;
+            let rows = self.conn().await?.query(sql::LIST_MACHINES, &[text(&after), int(size as i64 + 1)], sql::machine).await?;
             Ok(sql::page(rows, size, |m| make_token("m", &m.arn)))
         })
     }
 
     fn get_activity(&self, arn: &str) -> StoreFuture<'_, Option<Activity>> {
         let p = [text(arn)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::GET_ACTIVITY, &p, sql::activity)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::GET_ACTIVITY, &p, sql::activity).await?.pop()) })
     }
 
-    fn list_activities(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Activity>> {
+    fn list_activities(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Activity>> {
         Box::pin(async move {
-            let after = next_token
-                .as_deref()
-                .map(|k| read_token("a", k))
-                .transpose()?
-                .unwrap_or("")
-                .to_string();
+            let after = next_token.as_deref().map(|k| read_token("a", k)).transpose()?.unwrap_or("").to_string();
             let size = page_size(max_results);
-            let rows = self
-                .conn()
-                .await?
-                .query(
-                    sql::LIST_ACTIVITIES,
-                    &[text(&after), int(size as i64 + 1)],
-                    sql::activity,
-                )
-                .await?;
+            let rows = self.conn().await?.query(sql::LIST_ACTIVITIES, &[text(&after), int(size as i64 + 1)], sql::activity).await?;
             Ok(sql::page(rows, size, |a| make_token("a", &a.arn)))
         })
     }
 
     fn get_execution(&self, arn: &str) -> StoreFuture<'_, Option<Execution>> {
         let p = [text(arn)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::GET_EXECUTION, &p, sql::execution)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::GET_EXECUTION, &p, sql::execution).await?.pop()) })
     }
 
     fn find_execution(&self, machine_arn: &str, name: &str) -> StoreFuture<'_, Option<Execution>> {
         let p = [text(machine_arn), text(name)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::FIND_EXECUTION, &p, sql::execution)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::FIND_EXECUTION, &p, sql::execution).await?.pop()) })
     }
 
-    fn list_executions(
-        &self,
-        filter: ExecutionFilter,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Execution>> {
+    fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>> {
         Box::pin(async move {
-            let after = next_token
-                .as_deref()
-                .map(read_execution_token)
-                .transpose()?;
+            let after = next_token.as_deref().map(read_execution_token).transpose()?;
             let size = page_size(max_results);
             let (q, p) = sql::list_executions_sql(&filter, after, size);
-            Ok(sql::page(
-                self.conn().await?.query(&q, &p, sql::execution).await?,
-                size,
-                execution_token,
-            ))
+            Ok(sql::page(self.conn().await?.query(&q, &p, sql::execution).await?, size, execution_token))
         })
     }
 
@@ -674,34 +458,14 @@ impl Store for PostgresStore {
         Box::pin(async move { self.conn().await?.query(sql::FRAMES, &p, sql::frame).await })
     }
 
-    fn history(
-        &self,
-        execution_arn: &str,
-        reverse: bool,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<HistoryEvent>> {
+    fn history(&self, execution_arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<HistoryEvent>> {
         let arn = execution_arn.to_string();
         Box::pin(async move {
             let after = next_token.as_deref().map(read_event_token).transpose()?;
             let size = page_size(max_results);
-            let (q, from) = if reverse {
-                (sql::HISTORY_REVERSE, i64::MAX)
-            } else {
-                (sql::HISTORY_FORWARD, i64::MIN)
-            };
-            let rows = self
-                .conn()
-                .await?
-                .query(
-                    q,
-                    &[text(&arn), int(after.unwrap_or(from)), int(size as i64 + 1)],
-                    sql::event,
-                )
-                .await?;
-            Ok(sql::page(rows, size, |e| {
-                make_token("h", &e.id.to_string())
-            }))
+            let (q, from) = if reverse { (sql::HISTORY_REVERSE, i64::MAX) } else { (sql::HISTORY_FORWARD, i64::MIN) };
+            let rows = self.conn().await?.query(q, &[text(&arn), int(after.unwrap_or(from)), int(size as i64 + 1)], sql::event).await?;
+            Ok(sql::page(rows, size, |e| make_token("h", &e.id.to_string())))
         })
     }
 
@@ -709,11 +473,7 @@ impl Store for PostgresStore {
         Box::pin(async move {
             let mut c = self.conn().await?;
             c.in_transaction(async |c: &mut Conn| {
-                let arns = c
-                    .query(sql::PURGE_PICK, &[int(before), int(limit as i64)], |r| {
-                        r.req_text(0)
-                    })
-                    .await?;
+                let arns = c.query(sql::PURGE_PICK, &[int(before), int(limit as i64)], |r| r.req_text(0)).await?;
                 let mut purged = Purged::default();
                 for arn in arns {
                     let p = [text(&arn)];
@@ -728,49 +488,25 @@ impl Store for PostgresStore {
         })
     }
 
-    fn claim(
-        &self,
-        owner: &str,
-        now: Millis,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreFuture<'_, Vec<Execution>> {
-        let p = [
-            text(owner),
-            int(now),
-            int(now + lease_ms),
-            int(limit as i64),
-        ];
+    fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
+        let p = [text(owner), int(now), int(now + lease_ms), int(limit as i64)];
         Box::pin(async move {
             // One statement: the candidate rows are locked FOR UPDATE SKIP LOCKED (a concurrent
             // claimer skips them) and re-checked after locking, then leased.
-            let mut v = self
-                .conn()
-                .await?
-                .query(sql::CLAIM, &p, sql::execution)
-                .await?;
+            let mut v = self.conn().await?.query(sql::CLAIM, &p, sql::execution).await?;
             v.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
             Ok(v)
         })
     }
 
-    fn renew(
-        &self,
-        owner: &str,
-        arns: Vec<String>,
-        now: Millis,
-        lease_ms: i64,
-    ) -> StoreFuture<'_, Vec<String>> {
+    fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>> {
         let owner = owner.to_string();
         Box::pin(async move {
             let mut c = self.conn().await?;
             c.in_transaction(async |c: &mut Conn| {
                 let mut kept = Vec::new();
                 for arn in arns {
-                    if c.execute(sql::RENEW, &[text(&owner), text(&arn), int(now + lease_ms)])
-                        .await?
-                        == 1
-                    {
+                    if c.execute(sql::RENEW, &[text(&owner), text(&arn), int(now + lease_ms)]).await? == 1 {
                         kept.push(arn);
                     }
                 }
@@ -782,41 +518,17 @@ impl Store for PostgresStore {
 
     fn get_task(&self, token: &str) -> StoreFuture<'_, Option<Task>> {
         let p = [text(token)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::GET_TASK, &p, sql::task)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::GET_TASK, &p, sql::task).await?.pop()) })
     }
 
     fn tasks(&self, execution_arn: &str) -> StoreFuture<'_, Vec<Task>> {
         let p = [text(execution_arn)];
-        Box::pin(async move {
-            self.conn()
-                .await?
-                .query(sql::EXECUTION_TASKS, &p, sql::task)
-                .await
-        })
+        Box::pin(async move { self.conn().await?.query(sql::EXECUTION_TASKS, &p, sql::task).await })
     }
 
-    fn claim_activity_task(
-        &self,
-        activity_arn: &str,
-        worker: &str,
-        now: Millis,
-    ) -> StoreFuture<'_, Option<Task>> {
+    fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>> {
         let p = [text(activity_arn), text(worker), int(now)];
-        Box::pin(async move {
-            Ok(self
-                .conn()
-                .await?
-                .query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task)
-                .await?
-                .pop())
-        })
+        Box::pin(async move { Ok(self.conn().await?.query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task).await?.pop()) })
     }
 
     fn answer_task(&self, token: &str, outcome: TaskOutcome, now: Millis) -> StoreFuture<'_, Task> {
@@ -833,12 +545,9 @@ impl Store for PostgresStore {
         Box::pin(async move {
             let mut c = self.conn().await?;
             c.in_transaction(async |c: &mut Conn| {
-                let mut v = c
-                    .query(sql::EXPIRE_TASKS, &[int(now), int(limit as i64)], sql::task)
-                    .await?;
+                let mut v = c.query(sql::EXPIRE_TASKS, &[int(now), int(limit as i64)], sql::task).await?;
                 for t in &v {
-                    c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)])
-                        .await?;
+                    c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)]).await?;
                 }
                 v.sort_by(|a, b| (a.created, &a.token).cmp(&(b.created, &b.token)));
                 Ok(v)
@@ -849,25 +558,14 @@ impl Store for PostgresStore {
 }
 
 /// An answer (`Some`) or a heartbeat (`None`): the task row is locked while it is judged.
-async fn answer(
-    c: &mut Conn,
-    token: &str,
-    outcome: Option<TaskOutcome>,
-    now: Millis,
-) -> Result<Task, StoreError> {
+async fn answer(c: &mut Conn, token: &str, outcome: Option<TaskOutcome>, now: Millis) -> Result<Task, StoreError> {
     c.in_transaction(async |c: &mut Conn| {
-        let task = c
-            .query(sql::GET_TASK_FOR_UPDATE, &[text(token)], sql::task)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::TaskDoesNotExist(token.to_string()))?;
+        let task = c.query(sql::GET_TASK_FOR_UPDATE, &[text(token)], sql::task).await?.pop().ok_or_else(|| StoreError::TaskDoesNotExist(token.to_string()))?;
         let is_answer = outcome.is_some();
         let task = sql::answered(task, outcome, now)?;
-        c.execute(sql::UPDATE_TASK, &sql::update_task_params(&task))
-            .await?;
+        c.execute(sql::UPDATE_TASK, &sql::update_task_params(&task)).await?;
         if is_answer {
-            c.execute(sql::MARK_RUNNABLE, &[text(&task.execution_arn)])
-                .await?;
+            c.execute(sql::MARK_RUNNABLE, &[text(&task.execution_arn)]).await?;
         }
         Ok(task)
     })

@@ -89,8 +89,7 @@ CREATE INDEX tasks_timeout ON tasks (timeout_deadline) WHERE status IN ('SCHEDUL
 CREATE INDEX tasks_heartbeat ON tasks (heartbeat_deadline) WHERE status IN ('SCHEDULED', 'STARTED');
 "#];
 
-pub(crate) const VERSION_TABLE: &str =
-    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
+pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
 
 /// The SQL for one dialect: `{C}` becomes PostgreSQL's byte-order collation (so that arns sort
 /// the same everywhere) and `{LOCK}` its `FOR UPDATE SKIP LOCKED`; SQLite needs neither (it
@@ -98,17 +97,9 @@ pub(crate) const VERSION_TABLE: &str =
 /// read before it is changed.
 pub(crate) fn dialect(sql: &str, postgres: bool) -> std::borrow::Cow<'_, str> {
     if postgres {
-        to_postgres(
-            &sql.replace("{C}", "COLLATE \"C\"")
-                .replace("{LOCK}", "FOR UPDATE SKIP LOCKED")
-                .replace("{UPDATE}", "FOR UPDATE"),
-        )
-        .into()
+        to_postgres(&sql.replace("{C}", "COLLATE \"C\"").replace("{LOCK}", "FOR UPDATE SKIP LOCKED").replace("{UPDATE}", "FOR UPDATE")).into()
     } else if sql.contains('{') {
-        sql.replace("{C}", "")
-            .replace("{LOCK}", "")
-            .replace("{UPDATE}", "")
-            .into()
+        sql.replace("{C}", "").replace("{LOCK}", "").replace("{UPDATE}", "").into()
     } else {
         // The common case, on SQLite's hot path: no copy.
         sql.into()
@@ -169,12 +160,7 @@ pub(crate) struct Stmt {
 
 impl Stmt {
     fn new(sql: &'static str, params: Vec<Val>, expect: Expect) -> Self {
-        Stmt {
-            sql,
-            dynamic: None,
-            params,
-            expect,
-        }
+        Stmt { sql, dynamic: None, params, expect }
     }
     /// The SQL text (before [`dialect`]).
     pub fn text(&self) -> &str {
@@ -183,18 +169,7 @@ impl Stmt {
 }
 
 pub(crate) fn machine_params(m: &StateMachine) -> Vec<Val> {
-    vec![
-        t(&m.arn),
-        t(&m.name),
-        t(m.machine_type.as_str()),
-        t(&m.definition),
-        t(&m.role_arn),
-        i(m.created),
-        t(&m.revision_id),
-        t(&m.status),
-        j(&m.tags),
-        j(&m.attributes),
-    ]
+    vec![t(&m.arn), t(&m.name), t(m.machine_type.as_str()), t(&m.definition), t(&m.role_arn), i(m.created), t(&m.revision_id), t(&m.status), j(&m.tags), j(&m.attributes)]
 }
 
 pub(crate) fn execution_params(e: &Execution) -> Vec<Val> {
@@ -244,44 +219,24 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
         Write::InsertMachine(m) => vec![Stmt::new(
             "INSERT INTO state_machines (arn, name, type, definition, role_arn, created, revision_id, status, tags, attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             machine_params(m),
-            Unique(StoreError::AlreadyExists {
-                what: "state machine",
-                key: m.arn.clone(),
-            }),
+            Unique(StoreError::AlreadyExists { what: "state machine", key: m.arn.clone() }),
         )],
         Write::UpdateMachine(m) => vec![Stmt::new(
             "UPDATE state_machines SET name = ?2, type = ?3, definition = ?4, role_arn = ?5, created = ?6, revision_id = ?7, status = ?8, tags = ?9, attributes = ?10 WHERE arn = ?1",
             machine_params(m),
-            Rows(StoreError::NotFound {
-                what: "state machine",
-                key: m.arn.clone(),
-            }),
+            Rows(StoreError::NotFound { what: "state machine", key: m.arn.clone() }),
         )],
-        Write::DeleteMachine(arn) => vec![Stmt::new(
-            "DELETE FROM state_machines WHERE arn = ?1",
-            vec![t(arn)],
-            Any,
-        )],
+        Write::DeleteMachine(arn) => vec![Stmt::new("DELETE FROM state_machines WHERE arn = ?1", vec![t(arn)], Any)],
         Write::InsertActivity(a) => vec![Stmt::new(
             "INSERT INTO activities (arn, name, created, tags) VALUES (?1, ?2, ?3, ?4)",
             vec![t(&a.arn), t(&a.name), i(a.created), j(&a.tags)],
-            Unique(StoreError::AlreadyExists {
-                what: "activity",
-                key: a.arn.clone(),
-            }),
+            Unique(StoreError::AlreadyExists { what: "activity", key: a.arn.clone() }),
         )],
-        Write::DeleteActivity(arn) => vec![Stmt::new(
-            "DELETE FROM activities WHERE arn = ?1",
-            vec![t(arn)],
-            Any,
-        )],
+        Write::DeleteActivity(arn) => vec![Stmt::new("DELETE FROM activities WHERE arn = ?1", vec![t(arn)], Any)],
         Write::InsertExecution(e) => vec![Stmt::new(
             "INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             execution_params(e),
-            Unique(StoreError::AlreadyExists {
-                what: "execution",
-                key: e.arn.clone(),
-            }),
+            Unique(StoreError::AlreadyExists { what: "execution", key: e.arn.clone() }),
         )],
         Write::UpdateExecution { arn, patch } => {
             let mut sets = Vec::new();
@@ -319,79 +274,32 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
                 set("runnable", Val::Bool(v))
             }
             // An empty patch still checks that the execution exists.
-            let sets = if sets.is_empty() {
-                "arn = arn".to_string()
-            } else {
-                sets.join(", ")
-            };
-            vec![Stmt {
-                sql: "",
-                dynamic: Some(format!("UPDATE executions SET {sets} WHERE arn = ?1")),
-                params,
-                expect: Rows(StoreError::NotFound {
-                    what: "execution",
-                    key: arn.clone(),
-                }),
-            }]
+            let sets = if sets.is_empty() { "arn = arn".to_string() } else { sets.join(", ") };
+            vec![Stmt { sql: "", dynamic: Some(format!("UPDATE executions SET {sets} WHERE arn = ?1")), params, expect: Rows(StoreError::NotFound { what: "execution", key: arn.clone() }) }]
         }
         // A no-op update: on PostgreSQL it also locks the row until commit, so no claim can take
         // the execution between this check and the rest of the batch.
-        Write::CheckOwner { arn, owner } => vec![Stmt::new(
-            "UPDATE executions SET owner = owner WHERE arn = ?1 AND owner = ?2",
-            vec![t(arn), t(owner)],
-            Rows(StoreError::Conflict(format!(
-                "{owner} does not hold execution {arn}"
-            ))),
-        )],
-        Write::Release { arn, owner } => vec![Stmt::new(
-            "UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = ?1 AND owner = ?2",
-            vec![t(arn), t(owner)],
-            Any,
-        )],
-        Write::PutFrame {
-            execution_arn,
-            scope,
-            frame,
-        } => vec![Stmt::new(
+        Write::CheckOwner { arn, owner } => {
+            vec![Stmt::new("UPDATE executions SET owner = owner WHERE arn = ?1 AND owner = ?2", vec![t(arn), t(owner)], Rows(StoreError::Conflict(format!("{owner} does not hold execution {arn}"))))]
+        }
+        Write::Release { arn, owner } => vec![Stmt::new("UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = ?1 AND owner = ?2", vec![t(arn), t(owner)], Any)],
+        Write::PutFrame { execution_arn, scope, frame } => vec![Stmt::new(
             "INSERT INTO frames (execution_arn, scope, frame) VALUES (?1, ?2, ?3) ON CONFLICT (execution_arn, scope) DO UPDATE SET frame = excluded.frame",
             vec![t(execution_arn), t(scope), j(frame)],
             Any,
         )],
-        Write::DeleteFrames {
-            execution_arn,
-            prefix,
-        } => vec![Stmt::new(
-            "DELETE FROM frames WHERE execution_arn = ?1 AND substr(scope, 1, length(?2)) = ?2",
-            vec![t(execution_arn), t(prefix)],
-            Any,
-        )],
+        Write::DeleteFrames { execution_arn, prefix } => vec![Stmt::new("DELETE FROM frames WHERE execution_arn = ?1 AND substr(scope, 1, length(?2)) = ?2", vec![t(execution_arn), t(prefix)], Any)],
         Write::AppendEvent(ev) => vec![Stmt::new(
             "INSERT INTO history_events (execution_arn, id, type, timestamp, previous_id, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            vec![
-                t(&ev.execution_arn),
-                i(ev.id),
-                t(&ev.event_type),
-                i(ev.timestamp),
-                i(ev.previous_id),
-                j(&ev.details),
-            ],
-            Unique(StoreError::AlreadyExists {
-                what: "history event",
-                key: format!("{} #{}", ev.execution_arn, ev.id),
-            }),
+            vec![t(&ev.execution_arn), i(ev.id), t(&ev.event_type), i(ev.timestamp), i(ev.previous_id), j(&ev.details)],
+            Unique(StoreError::AlreadyExists { what: "history event", key: format!("{} #{}", ev.execution_arn, ev.id) }),
         )],
         Write::InsertTask(x) => vec![Stmt::new(
             "INSERT INTO tasks (token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             task_params(x),
-            Unique(StoreError::AlreadyExists {
-                what: "task",
-                key: x.token.clone(),
-            }),
+            Unique(StoreError::AlreadyExists { what: "task", key: x.token.clone() }),
         )],
-        Write::CancelTasks {
-            execution_arn,
-            scope_prefix,
-        } => vec![Stmt::new(
+        Write::CancelTasks { execution_arn, scope_prefix } => vec![Stmt::new(
             "UPDATE tasks SET status = 'CANCELLED' WHERE execution_arn = ?1 AND substr(scope, 1, length(?2)) = ?2 AND status IN ('SCHEDULED', 'STARTED')",
             vec![t(execution_arn), t(scope_prefix)],
             Any,
@@ -403,26 +311,22 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
 
 pub(crate) const GET_MACHINE: &str = "SELECT arn, name, type, definition, role_arn, created, revision_id, status, tags, attributes FROM state_machines WHERE arn = ?1";
 pub(crate) const LIST_MACHINES: &str = "SELECT arn, name, type, definition, role_arn, created, revision_id, status, tags, attributes FROM state_machines WHERE arn > ?1 ORDER BY arn LIMIT ?2";
-pub(crate) const GET_ACTIVITY: &str =
-    "SELECT arn, name, created, tags FROM activities WHERE arn = ?1";
-pub(crate) const LIST_ACTIVITIES: &str =
-    "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
-pub(crate) const GET_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE arn = ?1";
+pub(crate) const GET_ACTIVITY: &str = "SELECT arn, name, created, tags FROM activities WHERE arn = ?1";
+pub(crate) const LIST_ACTIVITIES: &str = "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
+pub(crate) const GET_EXECUTION: &str =
+    "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE arn = ?1";
 pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE machine_arn = ?1 AND name = ?2";
-pub(crate) const FRAMES: &str =
-    "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
+pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
-pub(crate) const GET_TASK: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1";
-pub(crate) const GET_TASK_FOR_UPDATE: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1 {UPDATE}";
+pub(crate) const GET_TASK: &str =
+    "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1";
+pub(crate) const GET_TASK_FOR_UPDATE: &str =
+    "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1 {UPDATE}";
 pub(crate) const EXECUTION_TASKS: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE execution_arn = ?1 ORDER BY created, token";
 
 /// The list query for a filter, and its parameters; `LIMIT` is `size + 1` to see if there is more.
-pub(crate) fn list_executions_sql(
-    filter: &ExecutionFilter,
-    after: Option<(Millis, String)>,
-    size: usize,
-) -> (String, Vec<Val>) {
+pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Millis, String)>, size: usize) -> (String, Vec<Val>) {
     let mut conds = Vec::new();
     let mut params = Vec::new();
     if let Some(m) = &filter.machine_arn {
@@ -437,20 +341,11 @@ pub(crate) fn list_executions_sql(
         params.push(i(start));
         params.push(t(&arn));
         let (a, b) = (params.len() - 1, params.len());
-        conds.push(format!(
-            "(start_date < ?{a} OR (start_date = ?{a} AND arn < ?{b}))"
-        ));
+        conds.push(format!("(start_date < ?{a} OR (start_date = ?{a} AND arn < ?{b}))"));
     }
     params.push(i(size as i64 + 1));
-    let cond = if conds.is_empty() {
-        "TRUE".to_string()
-    } else {
-        conds.join(" AND ")
-    };
-    let sql = format!(
-        "SELECT {EXECUTION_COLS} FROM executions WHERE {cond} ORDER BY start_date DESC, arn DESC LIMIT ?{}",
-        params.len()
-    );
+    let cond = if conds.is_empty() { "TRUE".to_string() } else { conds.join(" AND ") };
+    let sql = format!("SELECT {EXECUTION_COLS} FROM executions WHERE {cond} ORDER BY start_date DESC, arn DESC LIMIT ?{}", params.len());
     (sql, params)
 }
 
@@ -472,8 +367,7 @@ pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = 
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
 
 /// ?1 owner, ?2 arn, ?3 lease until.
-pub(crate) const RENEW: &str =
-    "UPDATE executions SET lease_until = ?3 WHERE arn = ?2 AND owner = ?1";
+pub(crate) const RENEW: &str = "UPDATE executions SET lease_until = ?3 WHERE arn = ?2 AND owner = ?1";
 
 /// ?1 activity, ?2 worker, ?3 now.
 pub(crate) const CLAIM_ACTIVITY_TASK: &str = "UPDATE tasks SET status = 'STARTED', worker = ?2,
@@ -497,22 +391,11 @@ pub(crate) const MARK_RUNNABLE: &str = "UPDATE executions SET runnable = TRUE WH
 pub(crate) const UPDATE_TASK: &str = "UPDATE tasks SET status = ?2, output = ?3, error = ?4, cause = ?5, heartbeat_deadline = ?6 WHERE token = ?1";
 
 pub(crate) fn update_task_params(x: &Task) -> Vec<Val> {
-    vec![
-        t(&x.token),
-        t(x.status.as_str()),
-        oj(&x.output),
-        ot(&x.error),
-        ot(&x.cause),
-        oi(x.heartbeat_deadline),
-    ]
+    vec![t(&x.token), t(x.status.as_str()), oj(&x.output), ot(&x.error), ot(&x.cause), oi(x.heartbeat_deadline)]
 }
 
 /// Applies an answer or a heartbeat to a task read under lock; the task as it becomes.
-pub(crate) fn answered(
-    mut task: Task,
-    outcome: Option<TaskOutcome>,
-    now: Millis,
-) -> Result<Task, StoreError> {
+pub(crate) fn answered(mut task: Task, outcome: Option<TaskOutcome>, now: Millis) -> Result<Task, StoreError> {
     if let Some(err) = task_answer_error(&task, now) {
         return Err(err);
     }
@@ -551,12 +434,10 @@ pub(crate) trait Row {
     fn boolean(&self, i: usize) -> Result<bool, StoreError>;
 
     fn req_text(&self, i: usize) -> Result<String, StoreError> {
-        self.text(i)?
-            .ok_or_else(|| StoreError::Corrupt(format!("column {i} is NULL")))
+        self.text(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i} is NULL")))
     }
     fn req_int(&self, i: usize) -> Result<i64, StoreError> {
-        self.int(i)?
-            .ok_or_else(|| StoreError::Corrupt(format!("column {i} is NULL")))
+        self.int(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i} is NULL")))
     }
     fn json(&self, i: usize) -> Result<Value, StoreError> {
         parse_json(&self.req_text(i)?)
@@ -582,12 +463,7 @@ pub(crate) fn machine(r: &dyn Row) -> Result<StateMachine, StoreError> {
 }
 
 pub(crate) fn activity(r: &dyn Row) -> Result<Activity, StoreError> {
-    Ok(Activity {
-        arn: r.req_text(0)?,
-        name: r.req_text(1)?,
-        created: r.req_int(2)?,
-        tags: r.json(3)?,
-    })
+    Ok(Activity { arn: r.req_text(0)?, name: r.req_text(1)?, created: r.req_int(2)?, tags: r.json(3)? })
 }
 
 pub(crate) fn execution(r: &dyn Row) -> Result<Execution, StoreError> {
@@ -612,14 +488,7 @@ pub(crate) fn execution(r: &dyn Row) -> Result<Execution, StoreError> {
 }
 
 pub(crate) fn event(r: &dyn Row) -> Result<HistoryEvent, StoreError> {
-    Ok(HistoryEvent {
-        execution_arn: r.req_text(0)?,
-        id: r.req_int(1)?,
-        event_type: r.req_text(2)?,
-        timestamp: r.req_int(3)?,
-        previous_id: r.req_int(4)?,
-        details: r.json(5)?,
-    })
+    Ok(HistoryEvent { execution_arn: r.req_text(0)?, id: r.req_int(1)?, event_type: r.req_text(2)?, timestamp: r.req_int(3)?, previous_id: r.req_int(4)?, details: r.json(5)? })
 }
 
 pub(crate) fn task(r: &dyn Row) -> Result<Task, StoreError> {
@@ -662,14 +531,8 @@ mod tests {
 
     /// SQLite's plan for a statement, one line per step.
     fn plan(c: &rusqlite::Connection, sql: &str, params: &[Val]) -> String {
-        let mut st = c
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", dialect(sql, false)))
-            .unwrap();
-        let rows = st
-            .query_map(rusqlite::params_from_iter(params), |r| {
-                r.get::<_, String>(3)
-            })
-            .unwrap();
+        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {}", dialect(sql, false))).unwrap();
+        let rows = st.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
         rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
     }
 
@@ -690,11 +553,7 @@ mod tests {
         for index in ["executions_runnable", "executions_due", "executions_leased"] {
             assert!(p.contains(index), "{index} unused:\n{p}");
         }
-        assert!(
-            !p.lines()
-                .any(|l| l.starts_with("SCAN executions") && !l.contains("executions_runnable")),
-            "{p}"
-        );
+        assert!(!p.lines().any(|l| l.starts_with("SCAN executions") && !l.contains("executions_runnable")), "{p}");
         let p = plan(&c, EXPIRE_TASKS, &[i(1), i(2)]);
         for index in ["tasks_timeout", "tasks_heartbeat"] {
             assert!(p.contains(index), "{index} unused:\n{p}");
@@ -706,17 +565,8 @@ mod tests {
     #[test]
     fn postgres_dialect() {
         let sql = dialect("SELECT ?1 FROM t WHERE a = ?2 ORDER BY x {LOCK}", true);
-        assert_eq!(
-            sql,
-            "SELECT $1 FROM t WHERE a = $2 ORDER BY x FOR UPDATE SKIP LOCKED"
-        );
-        assert_eq!(
-            dialect("CREATE TABLE t (a TEXT {C})", true),
-            "CREATE TABLE t (a TEXT COLLATE \"C\")"
-        );
-        assert_eq!(
-            dialect("CREATE TABLE t (a TEXT {C}) {UPDATE}", false),
-            "CREATE TABLE t (a TEXT ) "
-        );
+        assert_eq!(sql, "SELECT $1 FROM t WHERE a = $2 ORDER BY x FOR UPDATE SKIP LOCKED");
+        assert_eq!(dialect("CREATE TABLE t (a TEXT {C})", true), "CREATE TABLE t (a TEXT COLLATE \"C\")");
+        assert_eq!(dialect("CREATE TABLE t (a TEXT {C}) {UPDATE}", false), "CREATE TABLE t (a TEXT ) ");
     }
 }

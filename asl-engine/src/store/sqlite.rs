@@ -47,38 +47,17 @@ impl SqliteStore {
             SqliteSync::Full => "FULL",
             SqliteSync::Normal => "NORMAL",
         };
-        let journal: String = writer
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(sql_err)?;
+        let journal: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sql_err)?;
         if !journal.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Unavailable(format!(
-                "{}: cannot use WAL mode (journal mode {journal})",
-                path.display()
-            )));
+            return Err(StoreError::Unavailable(format!("{}: cannot use WAL mode (journal mode {journal})", path.display())));
         }
-        writer
-            .execute_batch(&format!(
-                "PRAGMA synchronous = {mode}; PRAGMA foreign_keys = OFF;"
-            ))
-            .map_err(sql_err)?;
+        writer.execute_batch(&format!("PRAGMA synchronous = {mode}; PRAGMA foreign_keys = OFF;")).map_err(sql_err)?;
         // Another process writing the same file waits for its lock instead of failing at once.
-        writer
-            .busy_timeout(Duration::from_secs(5))
-            .map_err(sql_err)?;
+        writer.busy_timeout(Duration::from_secs(5)).map_err(sql_err)?;
         migrate(&mut writer)?;
-        let reader = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(sql_err)?;
-        reader
-            .busy_timeout(Duration::from_secs(5))
-            .map_err(sql_err)?;
-        Ok(SqliteStore {
-            writer: spawn(writer, "asl-sqlite-writer")?,
-            reader: spawn(reader, "asl-sqlite-reader")?,
-            path,
-        })
+        let reader = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(sql_err)?;
+        reader.busy_timeout(Duration::from_secs(5)).map_err(sql_err)?;
+        Ok(SqliteStore { writer: spawn(writer, "asl-sqlite-writer")?, reader: spawn(reader, "asl-sqlite-reader")?, path })
     }
 
     pub fn path(&self) -> &Path {
@@ -86,44 +65,27 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the writer (`write`) or reader thread.
-    fn call<T: Send + 'static>(
-        &self,
-        write: bool,
-        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> StoreFuture<'_, T> {
+    fn call<T: Send + 'static>(&self, write: bool, f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static) -> StoreFuture<'_, T> {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |c| {
             let _ = tx.send(f(c));
         });
-        let sent = if write {
-            self.writer.send(job)
-        } else {
-            self.reader.send(job)
-        };
+        let sent = if write { self.writer.send(job) } else { self.reader.send(job) };
         Box::pin(async move {
             sent.map_err(|_| StoreError::Unavailable("the SQLite thread has stopped".into()))?;
-            rx.await
-                .map_err(|_| StoreError::Unavailable("the SQLite thread has stopped".into()))?
+            rx.await.map_err(|_| StoreError::Unavailable("the SQLite thread has stopped".into()))?
         })
     }
 
-    fn read<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> StoreFuture<'_, T> {
+    fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static) -> StoreFuture<'_, T> {
         self.call(false, move |c| f(c))
     }
 
     /// One IMMEDIATE transaction on the writer: it takes the write lock at once, so it never has to
     /// upgrade a read lock halfway (which could fail with SQLITE_BUSY against another process).
-    fn transaction<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
-    ) -> StoreFuture<'_, T> {
+    fn transaction<T: Send + 'static>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static) -> StoreFuture<'_, T> {
         self.call(true, move |c| {
-            let tx = c
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(sql_err)?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql_err)?;
             let out = f(&tx)?;
             tx.commit().map_err(sql_err)?;
             Ok(out)
@@ -146,30 +108,15 @@ fn spawn(mut conn: Connection, name: &str) -> Result<mpsc::Sender<Job>, StoreErr
 }
 
 fn migrate(c: &mut Connection) -> Result<(), StoreError> {
-    let tx = c
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(sql_err)?;
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql_err)?;
     tx.execute_batch(sql::VERSION_TABLE).map_err(sql_err)?;
-    let have: i64 = tx
-        .query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(sql_err)?;
+    let have: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(sql_err)?;
     if have > sql::MIGRATIONS.len() as i64 {
-        return Err(StoreError::Corrupt(format!(
-            "the database has schema version {have}, newer than this build knows ({})",
-            sql::MIGRATIONS.len()
-        )));
+        return Err(StoreError::Corrupt(format!("the database has schema version {have}, newer than this build knows ({})", sql::MIGRATIONS.len())));
     }
     for (n, m) in sql::MIGRATIONS.iter().enumerate().skip(have as usize) {
         tx.execute_batch(&sql::dialect(m, false)).map_err(sql_err)?;
-        tx.execute(
-            "INSERT INTO schema_version (version) VALUES (?1)",
-            [n as i64 + 1],
-        )
-        .map_err(sql_err)?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [n as i64 + 1]).map_err(sql_err)?;
     }
     tx.commit().map_err(sql_err)
 }
@@ -227,18 +174,9 @@ fn is_unique(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
 }
 
-fn query<T>(
-    c: &Connection,
-    sql: &str,
-    params: &[Val],
-    decode: impl Fn(&dyn sql::Row) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    let mut st = c
-        .prepare_cached(&sql::dialect(sql, false))
-        .map_err(sql_err)?;
-    let mut rows = st
-        .query(rusqlite::params_from_iter(params))
-        .map_err(sql_err)?;
+fn query<T>(c: &Connection, sql: &str, params: &[Val], decode: impl Fn(&dyn sql::Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+    let mut st = c.prepare_cached(&sql::dialect(sql, false)).map_err(sql_err)?;
+    let mut rows = st.query(rusqlite::params_from_iter(params)).map_err(sql_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(sql_err)? {
         out.push(decode(r)?);
@@ -247,15 +185,11 @@ fn query<T>(
 }
 
 fn execute(c: &Connection, sql: &str, params: &[Val]) -> Result<usize, StoreError> {
-    c.prepare_cached(&sql::dialect(sql, false))
-        .and_then(|mut st| st.execute(rusqlite::params_from_iter(params)))
-        .map_err(sql_err)
+    c.prepare_cached(&sql::dialect(sql, false)).and_then(|mut st| st.execute(rusqlite::params_from_iter(params))).map_err(sql_err)
 }
 
 fn run_stmt(c: &Connection, s: &Stmt) -> Result<(), StoreError> {
-    let n = c
-        .prepare_cached(&sql::dialect(s.text(), false))
-        .and_then(|mut st| st.execute(rusqlite::params_from_iter(&s.params)));
+    let n = c.prepare_cached(&sql::dialect(s.text(), false)).and_then(|mut st| st.execute(rusqlite::params_from_iter(&s.params)));
     match (n, &s.expect) {
         (Err(e), Expect::Unique(err)) if is_unique(&e) => Err(err.clone()),
         (Err(e), _) => Err(sql_err(e)),
@@ -273,36 +207,21 @@ fn int(n: i64) -> Val {
 }
 
 impl Store for SqliteStore {
-    fn apply_groups(
-        &self,
-        groups: Vec<Vec<Write>>,
-    ) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
+    fn apply_groups(&self, groups: Vec<Vec<Write>>) -> StoreFuture<'_, Vec<Result<(), StoreError>>> {
         // Statements (and their JSON text) are built here, on the caller's thread, so that the
         // writer thread only runs SQL.
-        let groups: Vec<Vec<Stmt>> = groups
-            .iter()
-            .map(|g| g.iter().flat_map(sql::write_sql).collect())
-            .collect();
+        let groups: Vec<Vec<Stmt>> = groups.iter().map(|g| g.iter().flat_map(sql::write_sql).collect()).collect();
         self.call(true, move |c| {
             // Optimistic: all groups straight in one transaction; a failing statement leaves
             // SQLite's transaction usable, so only then is it redone with savepoints.
             {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(sql_err)?;
-                if groups
-                    .iter()
-                    .flatten()
-                    .try_for_each(|s| run_stmt(&tx, s))
-                    .is_ok()
-                {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql_err)?;
+                if groups.iter().flatten().try_for_each(|s| run_stmt(&tx, s)).is_ok() {
                     tx.commit().map_err(sql_err)?;
                     return Ok(vec![Ok(()); groups.len()]);
                 }
             } // dropping tx rolls it back
-            let mut tx = c
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(sql_err)?;
+            let mut tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql_err)?;
             let mut results = Vec::with_capacity(groups.len());
             for group in &groups {
                 // A savepoint per group: a failing group rolls back alone.
@@ -327,25 +246,11 @@ impl Store for SqliteStore {
         self.read(move |c| Ok(query(c, sql::GET_MACHINE, &[text(&arn)], sql::machine)?.pop()))
     }
 
-    fn list_machines(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<StateMachine>> {
+    fn list_machines(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<StateMachine>> {
         self.read(move |c| {
-            let after = next_token
-                .as_deref()
-                .map(|k| read_token("m", k))
-                .transpose()?
-                .unwrap_or("")
-                .to_string();
+            let after = next_token.as_deref().map(|k| read_token("m", k)).transpose()?.unwrap_or("").to_string();
             let size = page_size(max_results);
-            let rows = query(
-                c,
-                sql::LIST_MACHINES,
-                &[text(&after), int(size as i64 + 1)],
-                sql::machine,
-            )?;
+            let rows = query(c, sql::LIST_MACHINES, &[text(&after), int(size as i64 + 1)], sql::machine)?;
             Ok(sql::page(rows, size, |m| make_token("m", &m.arn)))
         })
     }
@@ -355,25 +260,11 @@ impl Store for SqliteStore {
         self.read(move |c| Ok(query(c, sql::GET_ACTIVITY, &[text(&arn)], sql::activity)?.pop()))
     }
 
-    fn list_activities(
-        &self,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Activity>> {
+    fn list_activities(&self, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Activity>> {
         self.read(move |c| {
-            let after = next_token
-                .as_deref()
-                .map(|k| read_token("a", k))
-                .transpose()?
-                .unwrap_or("")
-                .to_string();
+            let after = next_token.as_deref().map(|k| read_token("a", k)).transpose()?.unwrap_or("").to_string();
             let size = page_size(max_results);
-            let rows = query(
-                c,
-                sql::LIST_ACTIVITIES,
-                &[text(&after), int(size as i64 + 1)],
-                sql::activity,
-            )?;
+            let rows = query(c, sql::LIST_ACTIVITIES, &[text(&after), int(size as i64 + 1)], sql::activity)?;
             Ok(sql::page(rows, size, |a| make_token("a", &a.arn)))
         })
     }
@@ -388,24 +279,12 @@ impl Store for SqliteStore {
         self.read(move |c| Ok(query(c, sql::FIND_EXECUTION, &p, sql::execution)?.pop()))
     }
 
-    fn list_executions(
-        &self,
-        filter: ExecutionFilter,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<Execution>> {
+    fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>> {
         self.read(move |c| {
-            let after = next_token
-                .as_deref()
-                .map(read_execution_token)
-                .transpose()?;
+            let after = next_token.as_deref().map(read_execution_token).transpose()?;
             let size = page_size(max_results);
             let (q, p) = sql::list_executions_sql(&filter, after, size);
-            Ok(sql::page(
-                query(c, &q, &p, sql::execution)?,
-                size,
-                execution_token,
-            ))
+            Ok(sql::page(query(c, &q, &p, sql::execution)?, size, execution_token))
         })
     }
 
@@ -414,42 +293,20 @@ impl Store for SqliteStore {
         self.read(move |c| query(c, sql::FRAMES, &[text(&arn)], sql::frame))
     }
 
-    fn history(
-        &self,
-        execution_arn: &str,
-        reverse: bool,
-        max_results: usize,
-        next_token: Option<String>,
-    ) -> StoreFuture<'_, Page<HistoryEvent>> {
+    fn history(&self, execution_arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<HistoryEvent>> {
         let arn = execution_arn.to_string();
         self.read(move |c| {
             let after = next_token.as_deref().map(read_event_token).transpose()?;
             let size = page_size(max_results);
-            let (q, from) = if reverse {
-                (sql::HISTORY_REVERSE, i64::MAX)
-            } else {
-                (sql::HISTORY_FORWARD, i64::MIN)
-            };
-            let rows = query(
-                c,
-                q,
-                &[text(&arn), int(after.unwrap_or(from)), int(size as i64 + 1)],
-                sql::event,
-            )?;
-            Ok(sql::page(rows, size, |e| {
-                make_token("h", &e.id.to_string())
-            }))
+            let (q, from) = if reverse { (sql::HISTORY_REVERSE, i64::MAX) } else { (sql::HISTORY_FORWARD, i64::MIN) };
+            let rows = query(c, q, &[text(&arn), int(after.unwrap_or(from)), int(size as i64 + 1)], sql::event)?;
+            Ok(sql::page(rows, size, |e| make_token("h", &e.id.to_string())))
         })
     }
 
     fn purge(&self, before: Millis, limit: usize) -> StoreFuture<'_, Purged> {
         self.transaction(move |tx| {
-            let arns = query(
-                tx,
-                sql::PURGE_PICK,
-                &[int(before), int(limit as i64)],
-                |r| r.req_text(0),
-            )?;
+            let arns = query(tx, sql::PURGE_PICK, &[int(before), int(limit as i64)], |r| r.req_text(0))?;
             let mut purged = Purged::default();
             for arn in arns {
                 let p = [text(&arn)];
@@ -462,19 +319,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn claim(
-        &self,
-        owner: &str,
-        now: Millis,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreFuture<'_, Vec<Execution>> {
-        let p = [
-            text(owner),
-            int(now),
-            int(now + lease_ms),
-            int(limit as i64),
-        ];
+    fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
+        let p = [text(owner), int(now), int(now + lease_ms), int(limit as i64)];
         self.transaction(move |tx| {
             let mut v = query(tx, sql::CLAIM, &p, sql::execution)?;
             v.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
@@ -482,23 +328,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn renew(
-        &self,
-        owner: &str,
-        arns: Vec<String>,
-        now: Millis,
-        lease_ms: i64,
-    ) -> StoreFuture<'_, Vec<String>> {
+    fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>> {
         let owner = owner.to_string();
         self.transaction(move |tx| {
             let mut kept = Vec::new();
             for arn in arns {
-                if execute(
-                    tx,
-                    sql::RENEW,
-                    &[text(&owner), text(&arn), int(now + lease_ms)],
-                )? == 1
-                {
+                if execute(tx, sql::RENEW, &[text(&owner), text(&arn), int(now + lease_ms)])? == 1 {
                     kept.push(arn);
                 }
             }
@@ -516,12 +351,7 @@ impl Store for SqliteStore {
         self.read(move |c| query(c, sql::EXECUTION_TASKS, &[text(&arn)], sql::task))
     }
 
-    fn claim_activity_task(
-        &self,
-        activity_arn: &str,
-        worker: &str,
-        now: Millis,
-    ) -> StoreFuture<'_, Option<Task>> {
+    fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>> {
         let p = [text(activity_arn), text(worker), int(now)];
         self.transaction(move |tx| Ok(query(tx, sql::CLAIM_ACTIVITY_TASK, &p, sql::task)?.pop()))
     }
@@ -538,12 +368,7 @@ impl Store for SqliteStore {
 
     fn expire_tasks(&self, now: Millis, limit: usize) -> StoreFuture<'_, Vec<Task>> {
         self.transaction(move |tx| {
-            let mut v = query(
-                tx,
-                sql::EXPIRE_TASKS,
-                &[int(now), int(limit as i64)],
-                sql::task,
-            )?;
+            let mut v = query(tx, sql::EXPIRE_TASKS, &[int(now), int(limit as i64)], sql::task)?;
             for t in &v {
                 execute(tx, sql::MARK_RUNNABLE, &[text(&t.execution_arn)])?;
             }
@@ -554,15 +379,8 @@ impl Store for SqliteStore {
 }
 
 /// An answer (`Some`) or a heartbeat (`None`) inside the writer's transaction.
-fn answer(
-    tx: &Connection,
-    token: &str,
-    outcome: Option<TaskOutcome>,
-    now: Millis,
-) -> Result<Task, StoreError> {
-    let task = query(tx, sql::GET_TASK_FOR_UPDATE, &[text(token)], sql::task)?
-        .pop()
-        .ok_or_else(|| StoreError::TaskDoesNotExist(token.to_string()))?;
+fn answer(tx: &Connection, token: &str, outcome: Option<TaskOutcome>, now: Millis) -> Result<Task, StoreError> {
+    let task = query(tx, sql::GET_TASK_FOR_UPDATE, &[text(token)], sql::task)?.pop().ok_or_else(|| StoreError::TaskDoesNotExist(token.to_string()))?;
     let is_answer = outcome.is_some();
     let task = sql::answered(task, outcome, now)?;
     execute(tx, sql::UPDATE_TASK, &sql::update_task_params(&task))?;

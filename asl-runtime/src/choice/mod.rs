@@ -34,23 +34,13 @@ use crate::{Env, Failure};
 /// `IsPresent`; AWS's cause (as reported from AWS executions; not in the corpus):
 /// `Invalid path '$.x': The choice state's condition path references an invalid value.`
 pub fn variable<'v>(path: &Path, env: &Env<'v>) -> Result<Cow<'v, Value>, Failure> {
-    select(path, env).ok_or_else(|| {
-        Failure::runtime(format!(
-            "Invalid path '{}': The choice state's condition path references an invalid value.",
-            path.text
-        ))
-    })
+    select(path, env).ok_or_else(|| Failure::runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", path.text)))
 }
 
 /// Reads the operand of a `…Path` operator (e.g. `StringEqualsPath`). No AWS text is known for
 /// a missing operand; this mirrors the `Variable` wording.
 pub fn operand<'v>(path: &Path, env: &Env<'v>) -> Result<Cow<'v, Value>, Failure> {
-    select(path, env).ok_or_else(|| {
-        Failure::runtime(format!(
-            "Invalid path '{}': The choice state's comparison path references an invalid value.",
-            path.text
-        ))
-    })
+    select(path, env).ok_or_else(|| Failure::runtime(format!("Invalid path '{}': The choice state's comparison path references an invalid value.", path.text)))
 }
 
 /// `IsPresent`: whether `Variable` finds a node (a present `null` counts).

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cx::Cx;
 use crate::env::Env;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 use crate::io::DataFlow;
 use crate::machine::{Next, Step};
 use crate::template;
@@ -52,8 +52,5 @@ pub fn run<S: Copy>(spec: &ChoiceSpec<S>, input: Value, cx: &mut Cx, pick: impl 
 
 /// No rule matched and there is no `Default`.
 fn no_match<S: Clone>(spec: &ChoiceSpec<S>) -> Failure {
-    Failure::new(
-        names::NO_CHOICE_MATCHED,
-        format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", spec.name),
-    )
+    Failure::new(names::NO_CHOICE_MATCHED, format!("An error occurred while executing the state '{}'. No Choice rule matched and no Default state was specified.", spec.name))
 }

@@ -50,10 +50,7 @@ fn numbers() {
     assert!(!numeric_equals(&json!("1"), 1.0));
     assert!(!numeric_equals(&json!(true), 1.0));
     assert!(!numeric_equals(&Value::Null, 0.0));
-    assert!(
-        numeric_equals(&json!(9_007_199_254_740_993_i64), 9_007_199_254_740_992.0)
-            == (9_007_199_254_740_993_i64 == 9_007_199_254_740_992)
-    );
+    assert!(numeric_equals(&json!(9_007_199_254_740_993_i64), 9_007_199_254_740_992.0) == (9_007_199_254_740_993_i64 == 9_007_199_254_740_992));
     assert!(numeric_less_than(&json!(0), 1.0));
     assert!(!numeric_less_than(&json!(0.0), 0.0));
     assert!(numeric_less_than_equals(&json!(1), 1.0));
@@ -87,33 +84,15 @@ fn timestamps() {
     assert!(timestamp_greater_than(&json!("2012-10-09T19:00:56Z"), &t));
     assert!(timestamp_less_than_equals(&json!("2012-10-09T19:00:55Z"), &t));
     assert!(timestamp_greater_than_equals(&json!("2012-10-09T19:00:55Z"), &t));
-    assert!(timestamp_equals_path(
-        &json!("2012-10-09T19:00:55Z"),
-        &json!("2012-10-09T19:00:55.000Z")
-    ));
-    assert!(!timestamp_less_than_path(
-        &json!("2012-10-09T19:00:56Z"),
-        &json!("2012-10-09T19:00:55Z")
-    ));
+    assert!(timestamp_equals_path(&json!("2012-10-09T19:00:55Z"), &json!("2012-10-09T19:00:55.000Z")));
+    assert!(!timestamp_less_than_path(&json!("2012-10-09T19:00:56Z"), &json!("2012-10-09T19:00:55Z")));
     assert!(!timestamp_equals_path(&json!("x"), &json!("x")));
 }
 
 #[test]
 fn type_tests() {
-    let all = [
-        json!(null),
-        json!(""),
-        json!("2012-10-09T19:00:55Z"),
-        json!(0),
-        json!(1.1),
-        json!(true),
-        json!([]),
-        json!({}),
-    ];
-    let names: Vec<_> = all
-        .iter()
-        .map(|v| [is_null(v), is_string(v), is_numeric(v), is_boolean(v), is_timestamp(v)])
-        .collect();
+    let all = [json!(null), json!(""), json!("2012-10-09T19:00:55Z"), json!(0), json!(1.1), json!(true), json!([]), json!({})];
+    let names: Vec<_> = all.iter().map(|v| [is_null(v), is_string(v), is_numeric(v), is_boolean(v), is_timestamp(v)]).collect();
     assert_eq!(
         names,
         vec![
@@ -143,13 +122,7 @@ fn variables_and_presence() {
     assert_eq!(*variable(&p("$.b"), &env).unwrap(), json!(1));
     let err = variable(&p("$.z"), &env).unwrap_err();
     assert_eq!(err.error, "States.Runtime");
-    assert_eq!(
-        err.cause.as_deref(),
-        Some("Invalid path '$.z': The choice state's condition path references an invalid value.")
-    );
+    assert_eq!(err.cause.as_deref(), Some("Invalid path '$.z': The choice state's condition path references an invalid value."));
     let err = operand(&p("$.y"), &env).unwrap_err();
-    assert_eq!(
-        err.cause.as_deref(),
-        Some("Invalid path '$.y': The choice state's comparison path references an invalid value.")
-    );
+    assert_eq!(err.cause.as_deref(), Some("Invalid path '$.y': The choice state's comparison path references an invalid value."));
 }

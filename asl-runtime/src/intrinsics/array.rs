@@ -30,12 +30,9 @@ pub(super) fn range(a: &Args) -> Result<Value, Failure> {
         return Err(a.fail("the step must not be 0"));
     }
     let span = i128::from(end) - i128::from(start);
-    let count =
-        if (span >= 0) == (step > 0) || span == 0 { span / i128::from(step) + 1 } else { 0 };
+    let count = if (span >= 0) == (step > 0) || span == 0 { span / i128::from(step) + 1 } else { 0 };
     if count > i128::from(MAX_RANGE_ITEMS) {
-        return Err(a.fail(format_args!(
-            "the range has {count} items; at most {MAX_RANGE_ITEMS} are allowed"
-        )));
+        return Err(a.fail(format_args!("the range has {count} items; at most {MAX_RANGE_ITEMS} are allowed")));
     }
     Ok(Value::Array((0..count as i64).map(|i| Value::from(start + i * step)).collect()))
 }
@@ -43,9 +40,7 @@ pub(super) fn range(a: &Args) -> Result<Value, Failure> {
 pub(super) fn get_item(a: &Args) -> Result<Value, Failure> {
     let arr = a.array(0, "first argument")?;
     let i = a.int(1, "index")?;
-    usize::try_from(i).ok().and_then(|i| arr.get(i)).cloned().ok_or_else(|| {
-        a.fail(format_args!("the index {i} is out of bounds for an array of length {}", arr.len()))
-    })
+    usize::try_from(i).ok().and_then(|i| arr.get(i)).cloned().ok_or_else(|| a.fail(format_args!("the index {i} is out of bounds for an array of length {}", arr.len())))
 }
 
 pub(super) fn length(a: &Args) -> Result<Value, Failure> {

@@ -5,15 +5,14 @@ use std::fmt::Write;
 use asl_syntax::intrinsic::{Arg, Call, Func};
 use serde_json::Value;
 
-use super::{arg, failure, Field};
+use super::{Field, arg, failure};
 use crate::{Env, Failure};
 
 /// Fills the `{}` placeholders of the template with the other arguments. Strings are inserted
 /// bare, other scalars as JSON; objects and arrays as Java's `Map`/`List` `toString()`, which is
 /// what AWS prints (case `generic__test_context_json_path`: `{Id=arn:…, Name=…}`).
 pub(super) fn format(call: &Call, env: &Env, field: Option<Field>) -> Result<Value, Failure> {
-    let (first, rest) =
-        call.args.split_first().ok_or_else(|| failure(Func::Format, "a template is required"))?;
+    let (first, rest) = call.args.split_first().ok_or_else(|| failure(Func::Format, "a template is required"))?;
     let runtime_pieces;
     let pieces: Vec<&str> = match first {
         Arg::Template(p) => p.iter().map(|s| &**s).collect(),
@@ -27,14 +26,7 @@ pub(super) fn format(call: &Call, env: &Env, field: Option<Field>) -> Result<Val
         }
     };
     if pieces.len() != rest.len() + 1 {
-        return Err(failure(
-            Func::Format,
-            format_args!(
-                "the template has {} placeholder(s) but {} argument(s) were given",
-                pieces.len() - 1,
-                rest.len()
-            ),
-        ));
+        return Err(failure(Func::Format, format_args!("the template has {} placeholder(s) but {} argument(s) were given", pieces.len() - 1, rest.len())));
     }
     let mut out = String::from(pieces[0]);
     for (a, piece) in rest.iter().zip(&pieces[1..]) {

@@ -33,15 +33,9 @@ pub(super) fn json_merge(a: Args) -> Result<Value, Failure> {
     }
     let mut vals = a.vals.into_iter();
     let (Some(first), Some(second)) = (vals.next(), vals.next()) else {
-        return Err(super::failure(
-            asl_syntax::intrinsic::Func::JsonMerge,
-            "three arguments are required",
-        ));
+        return Err(super::failure(asl_syntax::intrinsic::Func::JsonMerge, "three arguments are required"));
     };
-    let (Value::Object(mut base), Value::Object(over)) = (first.into_owned(), second.into_owned())
-    else {
-        unreachable!("checked above")
-    };
+    let (Value::Object(mut base), Value::Object(over)) = (first.into_owned(), second.into_owned()) else { unreachable!("checked above") };
     base.extend(over);
     Ok(Value::Object(base))
 }

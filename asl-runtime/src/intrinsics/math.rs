@@ -19,15 +19,13 @@ fn rounded(a: &Args, i: usize, what: &str) -> Result<i64, Failure> {
 }
 
 fn int32(a: &Args, n: i64, what: &str) -> Result<i32, Failure> {
-    i32::try_from(n)
-        .map_err(|_| a.fail(format_args!("the {what} {n} is outside the 32-bit integer range")))
+    i32::try_from(n).map_err(|_| a.fail(format_args!("the {what} {n} is outside the 32-bit integer range")))
 }
 
 pub(super) fn add(a: &Args) -> Result<Value, Failure> {
     let x = int32(a, rounded(a, 0, "first argument")?, "first argument")?;
     let y = int32(a, rounded(a, 1, "second argument")?, "second argument")?;
-    let sum =
-        x.checked_add(y).ok_or_else(|| a.fail("the sum is outside the 32-bit integer range"))?;
+    let sum = x.checked_add(y).ok_or_else(|| a.fail("the sum is outside the 32-bit integer range"))?;
     Ok(Value::from(sum))
 }
 

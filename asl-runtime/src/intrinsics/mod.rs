@@ -102,13 +102,7 @@ fn arg<'v>(a: &Arg, env: &Env<'v>, field: Option<Field>) -> Result<Cow<'v, Value
         Arg::Lit(l) => Ok(Cow::Owned(lit(l))),
         Arg::Path(p) => match field {
             Some(field) => field_path(p, env, field),
-            None => select(p, env).ok_or_else(|| {
-                Failure::runtime(format!(
-                    "The JSONPath '{}' could not be found in the input '{}'",
-                    p.text,
-                    crate::path::compact(env.input)
-                ))
-            }),
+            None => select(p, env).ok_or_else(|| Failure::runtime(format!("The JSONPath '{}' could not be found in the input '{}'", p.text, crate::path::compact(env.input)))),
         },
         Arg::Call(c) => eval(c, env, field).map(Cow::Owned),
         // Only the first argument of Format is a template, and Format reads it itself.
@@ -171,11 +165,7 @@ impl Args<'_> {
     /// An integer argument; integral floats (`2.0`) count.
     fn int(&self, i: usize, what: &str) -> Result<i64, Failure> {
         let v = self.get(i);
-        v.as_i64()
-            .or_else(|| {
-                v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)
-            })
-            .ok_or_else(|| self.fail(format_args!("the {what} must be an integer")))
+        v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)).ok_or_else(|| self.fail(format_args!("the {what} must be an integer")))
     }
 }
 

@@ -14,23 +14,16 @@ use super::value::{Arr, Closure, Func, Val};
 impl<'a> Ev<'a> {
     /// `procedure(args)`; with `context` (from `~>`) the context is the first argument.
     #[inline(never)]
-    pub(crate) fn call(
-        &self,
-        procedure: &'a Expr,
-        args: &'a [Expr],
-        pos: usize,
-        input: &Option<Val<'a>>,
-        frame: usize,
-        context: Option<Option<Val<'a>>>,
-    ) -> Res<'a> {
+    pub(crate) fn call(&self, procedure: &'a Expr, args: &'a [Expr], pos: usize, input: &Option<Val<'a>>, frame: usize, context: Option<Option<Val<'a>>>) -> Res<'a> {
         let proc = self.eval(procedure, input, frame)?;
         let name = proc_name(procedure);
         if proc.is_none()
             && let Kind::Path { steps, .. } = &procedure.kind
-                && let Kind::Name(n) = &steps[0].kind
-                    && self.lookup(frame, n).is_some() {
-                        return Err(JError::new("T1005").token(&**n).at(pos));
-                    }
+            && let Kind::Name(n) = &steps[0].kind
+            && self.lookup(frame, n).is_some()
+        {
+            return Err(JError::new("T1005").token(&**n).at(pos));
+        }
         let mut evaluated = Vec::with_capacity(args.len() + 1);
         if let Some(c) = context {
             evaluated.push(c);
@@ -39,20 +32,12 @@ impl<'a> Ev<'a> {
             evaluated.push(self.eval(a, input, frame)?);
         }
         let proc = proc.unwrap_or(Val::Null);
-        self.apply(&proc, evaluated, input, frame, name)
-            .map_err(|e| e.or_token(name.unwrap_or("")).at(pos))
+        self.apply(&proc, evaluated, input, frame, name).map_err(|e| e.or_token(name.unwrap_or("")).at(pos))
     }
 
     /// Applies a function value, running the trampoline for tail calls.
     #[inline(never)]
-    pub fn apply(
-        &self,
-        proc: &Val<'a>,
-        args: Vec<Option<Val<'a>>>,
-        input: &Option<Val<'a>>,
-        frame: usize,
-        name: Option<&'a str>,
-    ) -> Res<'a> {
+    pub fn apply(&self, proc: &Val<'a>, args: Vec<Option<Val<'a>>>, input: &Option<Val<'a>>, frame: usize, name: Option<&'a str>) -> Res<'a> {
         let mut result = self.apply_inner(proc, args, input, frame, name)?;
         loop {
             let Some(Val::Func(f)) = &result else { break };
@@ -60,50 +45,29 @@ impl<'a> Ev<'a> {
             if !c.def.thunk {
                 break;
             }
-            let Kind::Call {
-                procedure, args, ..
-            } = &c.def.body.kind
-            else {
+            let Kind::Call { procedure, args, .. } = &c.def.body.kind else {
                 break;
             };
-            let next = self
-                .eval(procedure, &c.input, c.frame)?
-                .unwrap_or(Val::Null);
+            let next = self.eval(procedure, &c.input, c.frame)?.unwrap_or(Val::Null);
             let mut evaluated = Vec::with_capacity(args.len());
             for a in args.iter() {
                 evaluated.push(self.eval(a, &c.input, c.frame)?);
             }
             let next_name = proc_name(procedure);
-            result = self
-                .apply_inner(&next, evaluated, input, frame, next_name)
-                .map_err(|e| e.or_token(next_name.unwrap_or("")))?;
+            result = self.apply_inner(&next, evaluated, input, frame, next_name).map_err(|e| e.or_token(next_name.unwrap_or("")))?;
         }
         Ok(result)
     }
 
     #[inline(never)]
-    fn apply_inner(
-        &self,
-        proc: &Val<'a>,
-        args: Vec<Option<Val<'a>>>,
-        input: &Option<Val<'a>>,
-        frame: usize,
-        name: Option<&'a str>,
-    ) -> Res<'a> {
+    fn apply_inner(&self, proc: &Val<'a>, args: Vec<Option<Val<'a>>>, input: &Option<Val<'a>>, frame: usize, name: Option<&'a str>) -> Res<'a> {
         let Val::Func(f) = proc else {
             return Err(JError::new("T1006"));
         };
         match &**f {
             Func::Builtin(b) => {
                 let args = validate(functions::signature(b), args, input)?;
-                (b.f)(
-                    self,
-                    Args {
-                        v: args,
-                        input: input.clone(),
-                        frame,
-                    },
-                )
+                (b.f)(self, Args { v: args, input: input.clone(), frame })
             }
             Func::Lambda(c) => {
                 let args = match &c.def.signature {
@@ -121,19 +85,9 @@ impl<'a> Ev<'a> {
             }
             Func::PartialBuiltin(b, bound) => {
                 let mut supplied = args.into_iter();
-                let full: Vec<Option<Val<'a>>> = bound
-                    .iter()
-                    .map(|a| a.clone().unwrap_or_else(|| supplied.next().flatten()))
-                    .collect();
+                let full: Vec<Option<Val<'a>>> = bound.iter().map(|a| a.clone().unwrap_or_else(|| supplied.next().flatten())).collect();
                 let full = validate(functions::signature(b), full, &None)?;
-                (b.f)(
-                    self,
-                    Args {
-                        v: full,
-                        input: None,
-                        frame,
-                    },
-                )
+                (b.f)(self, Args { v: full, input: None, frame })
             }
             Func::Regex(r) => {
                 let s = args.first().cloned().flatten();
@@ -156,14 +110,7 @@ impl<'a> Ev<'a> {
 
     /// `f(?, x)`: binds the supplied arguments and returns a function of the `?` ones.
     #[inline(never)]
-    pub(crate) fn partial(
-        &self,
-        procedure: &'a Expr,
-        args: &'a [Expr],
-        pos: usize,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Res<'a> {
+    pub(crate) fn partial(&self, procedure: &'a Expr, args: &'a [Expr], pos: usize, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let mut evaluated: Vec<Option<Option<Val<'a>>>> = Vec::with_capacity(args.len());
         for a in args {
             evaluated.push(match a.kind {
@@ -185,20 +132,12 @@ impl<'a> Ev<'a> {
                             None => self.bind(env, p, None),
                         }
                     }
-                    Func::Lambda(Closure {
-                        def: c.def,
-                        params: unbound,
-                        input: c.input.clone(),
-                        frame: env,
-                    })
+                    Func::Lambda(Closure { def: c.def, params: unbound, input: c.input.clone(), frame: env })
                 }
                 Func::Builtin(b) => Func::PartialBuiltin(b, evaluated),
                 Func::PartialBuiltin(b, bound) => {
                     let mut supplied = evaluated.into_iter();
-                    let merged = bound
-                        .iter()
-                        .map(|a| a.clone().or_else(|| supplied.next().flatten_placeholder()))
-                        .collect();
+                    let merged = bound.iter().map(|a| a.clone().or_else(|| supplied.next().flatten_placeholder())).collect();
                     Func::PartialBuiltin(b, merged)
                 }
                 _ => return Err(JError::new("T1008").token(name).at(pos)),
@@ -206,9 +145,10 @@ impl<'a> Ev<'a> {
             None => {
                 if let Kind::Path { steps, .. } = &procedure.kind
                     && let Kind::Name(n) = &steps[0].kind
-                        && self.lookup(frame, n).is_some() {
-                            return Err(JError::new("T1007").token(&**n).at(pos));
-                        }
+                    && self.lookup(frame, n).is_some()
+                {
+                    return Err(JError::new("T1007").token(&**n).at(pos));
+                }
                 Err(JError::new("T1008").token(name).at(pos))
             }
             Some(_) => Err(JError::new("T1008").token(name).at(pos)),
@@ -256,20 +196,11 @@ fn proc_name(procedure: &Expr) -> Option<&str> {
 
 /// Checks the arguments against a signature, substituting the context for a missing `-`
 /// argument and wrapping non-arrays given for `a` parameters (jsonata-js's `validate`).
-pub fn validate<'a>(
-    sig: &Signature,
-    args: Vec<Option<Val<'a>>>,
-    context: &Option<Val<'a>>,
-) -> JResult<Vec<Option<Val<'a>>>> {
-    let syms: Vec<u8> = args
-        .iter()
-        .map(|a| a.as_ref().map_or(b'm', |v| v.sym()))
-        .collect();
+pub fn validate<'a>(sig: &Signature, args: Vec<Option<Val<'a>>>, context: &Option<Val<'a>>) -> JResult<Vec<Option<Val<'a>>>> {
+    let syms: Vec<u8> = args.iter().map(|a| a.as_ref().map_or(b'm', |v| v.sym())).collect();
     let Some(spans) = sig.match_args(&syms) else {
         let at = sig.failing_arg(&syms);
-        return Err(JError::new("T0410")
-            .index(at)
-            .value(args.get(at - 1).cloned().flatten().as_ref()));
+        return Err(JError::new("T0410").index(at).value(args.get(at - 1).cloned().flatten().as_ref()));
     };
     let mut out = Vec::with_capacity(sig.params.len());
     let mut idx = 0;
@@ -302,8 +233,7 @@ pub fn validate<'a>(
                             let items = arg.items();
                             items.first().is_none_or(|first| {
                                 let t = first.sym();
-                                sub.as_bytes().first() == Some(&t)
-                                    && items.iter().all(|i| i.sym() == t)
+                                sub.as_bytes().first() == Some(&t) && items.iter().all(|i| i.sym() == t)
                             })
                         };
                         if !ok {
@@ -316,21 +246,10 @@ pub fn validate<'a>(
                                 "s" => "strings",
                                 _ => "values",
                             };
-                            return Err(JError::new("T0412")
-                                .value(Some(&arg))
-                                .index(idx + 1)
-                                .message(ty));
+                            return Err(JError::new("T0412").value(Some(&arg)).index(idx + 1).message(ty));
                         }
                     }
-                    out.push(Some(if s == b'a' {
-                        arg
-                    } else {
-                        Val::Arr(Rc::new(Arr {
-                            depth: 1 + arg.depth(),
-                            items: vec![arg],
-                            ..Arr::default()
-                        }))
-                    }));
+                    out.push(Some(if s == b'a' { arg } else { Val::Arr(Rc::new(Arr { depth: 1 + arg.depth(), items: vec![arg], ..Arr::default() })) }));
                 }
             } else {
                 out.push(arg);

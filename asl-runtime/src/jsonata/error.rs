@@ -35,15 +35,7 @@ impl std::ops::Deref for JError {
 impl JError {
     /// An error with JSONata's error `code` (`T2001`, …).
     pub fn new(code: &'static str) -> Self {
-        JError(Box::new(ErrorData {
-            code,
-            token: None,
-            value: None,
-            value2: None,
-            index: None,
-            message: None,
-            position: 0,
-        }))
+        JError(Box::new(ErrorData { code, token: None, value: None, value2: None, index: None, message: None, position: 0 }))
     }
 
     /// The token the message names.
@@ -115,9 +107,7 @@ impl JError {
         };
         let value = q(&self.value);
         let value2 = q(&self.value2);
-        let index = self
-            .index
-            .map_or("undefined".to_string(), |i| i.to_string());
+        let index = self.index.map_or("undefined".to_string(), |i| i.to_string());
         let message = self.message.clone().unwrap_or_default();
         match self.code {
             "T0410" => format!("Argument {index} of function {token} does not match function signature"),
@@ -129,15 +119,10 @@ impl JError {
             "D1004" => "Regular expression matches zero length string".into(),
             "T1005" => format!("Attempted to invoke a non-function. Did you mean ${}?", self.token.clone().unwrap_or_default()),
             "T1006" => "Attempted to invoke a non-function".into(),
-            "T1007" => format!(
-                "Attempted to partially apply a non-function. Did you mean ${}?",
-                self.token.clone().unwrap_or_default()
-            ),
+            "T1007" => format!("Attempted to partially apply a non-function. Did you mean ${}?", self.token.clone().unwrap_or_default()),
             "T1008" => "Attempted to partially apply a non-function".into(),
             "D1009" => format!("Multiple key definitions evaluate to same key: {value}"),
-            "T1010" => format!(
-                "The matcher function argument passed to function {token} does not return the correct object structure"
-            ),
+            "T1010" => format!("The matcher function argument passed to function {token} does not return the correct object structure"),
             "T2001" => format!("The left side of the {token} operator must evaluate to a number"),
             "T2002" => format!("The right side of the {token} operator must evaluate to a number"),
             "T2003" => "The left side of the range operator (..) must evaluate to an integer".into(),
@@ -145,18 +130,12 @@ impl JError {
             "T2006" => "The right side of the function application operator ~> must be a function".into(),
             "T2007" => format!("Type mismatch when comparing values {value} and {value2} in order-by clause"),
             "T2008" => "The expressions within an order-by clause must evaluate to numeric or string values".into(),
-            "T2009" => format!(
-                "The values {value} and {value2} either side of operator {token} must be of the same data type"
-            ),
+            "T2009" => format!("The values {value} and {value2} either side of operator {token} must be of the same data type"),
             "T2010" => format!("The expressions either side of operator {token} must evaluate to numeric or string values"),
             "T2011" => format!("The insert/update clause of the transform expression must evaluate to an object: {value}"),
-            "T2012" => format!(
-                "The delete clause of the transform expression must evaluate to a string or array of strings: {value}"
-            ),
+            "T2012" => format!("The delete clause of the transform expression must evaluate to a string or array of strings: {value}"),
             "T2013" => "The transform expression clones the input object using the $clone() function.  This has been overridden in the current scope by a non-function.".into(),
-            "D2014" => format!(
-                "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate {value}."
-            ),
+            "D2014" => format!("The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate {value}."),
             "D3001" => "Attempting to invoke string function on Infinity or NaN".into(),
             "D3010" => "Second argument of replace function cannot be an empty string".into(),
             "D3011" => "Fourth argument of replace function must evaluate to a positive number".into(),
@@ -166,10 +145,10 @@ impl JError {
             "D3040" => "Third argument of match function must evaluate to a positive number".into(),
             "D3050" => "The second argument of reduce function must be a function with at least two arguments".into(),
             "D3060" => format!("The sqrt function cannot be applied to a negative number: {value}"),
-            "D3061" => format!(
-                "The power function has resulted in a value that cannot be represented as a JSON number: base={value}, exponent={value2}"
-            ),
-            "D3070" => "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function".into(),
+            "D3061" => format!("The power function has resulted in a value that cannot be represented as a JSON number: base={value}, exponent={value2}"),
+            "D3070" => {
+                "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function".into()
+            }
             "D3080" => "The picture string must only contain a maximum of two sub-pictures".into(),
             "D3081" => "The sub-picture must not contain more than one instance of the 'decimal-separator' character".into(),
             "D3082" => "The sub-picture must not contain more than one instance of the 'percent' character".into(),
@@ -186,14 +165,10 @@ impl JError {
             "D3093" => "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'".into(),
             "D3100" => format!("The radix of the formatBase function must be between 2 and 36.  It was given {value}"),
             "D3110" => format!("The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {value}"),
-            "D3130" => format!(
-                "Formatting or parsing an integer as a sequence starting with {value} is not supported by this implementation"
-            ),
+            "D3130" => format!("Formatting or parsing an integer as a sequence starting with {value} is not supported by this implementation"),
             "D3131" => "In a decimal digit pattern, all digits must be from the same decimal group".into(),
             "D3132" => format!("Unknown component specifier {value} in date/time picture string"),
-            "D3133" => format!(
-                "The 'name' modifier can only be applied to months and days in the date/time picture string, not {value}"
-            ),
+            "D3133" => format!("The 'name' modifier can only be applied to months and days in the date/time picture string, not {value}"),
             "D3134" => "The timezone integer format specifier cannot have more than four digits".into(),
             "D3135" => "No matching closing bracket ']' in date/time picture string".into(),
             "D3136" => "The date/time picture string is missing specifiers required to parse the timestamp".into(),

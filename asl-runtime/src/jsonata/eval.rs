@@ -13,7 +13,7 @@ use asl_syntax::jsonata::{BinOp, Expr, Kind};
 use super::error::{JError, JResult};
 use super::functions;
 use super::json;
-use super::value::{depth_of, Arr, Closure, Func, MAX_VALUE_DEPTH, Obj, Val};
+use super::value::{Arr, Closure, Func, MAX_VALUE_DEPTH, Obj, Val, depth_of};
 use crate::env::Env;
 
 pub type Res<'a> = JResult<Option<Val<'a>>>;
@@ -67,17 +67,7 @@ pub struct Ev<'a> {
 
 impl<'a> Ev<'a> {
     pub fn new(env: Env<'a>) -> Self {
-        Ev {
-            env,
-            frames: RefCell::new(vec![Frame {
-                vars: vec![],
-                parent: None,
-            }]),
-            depth: Cell::new(0),
-            steps: Cell::new(0),
-            built: Cell::new(0),
-            now_ms: Cell::new(None),
-        }
+        Ev { env, frames: RefCell::new(vec![Frame { vars: vec![], parent: None }]), depth: Cell::new(0), steps: Cell::new(0), built: Cell::new(0), now_ms: Cell::new(None) }
     }
 
     /// Counts `bytes` more built, or fails once [`MAX_BUILT_BYTES`] are passed.
@@ -85,10 +75,7 @@ impl<'a> Ev<'a> {
         let built = self.built.get().saturating_add(bytes);
         self.built.set(built);
         if built > MAX_BUILT_BYTES {
-            return Err(JError::new("U1001").message(format!(
-                "Expression evaluation used too much memory: it built more than {} MiB of values",
-                MAX_BUILT_BYTES >> 20
-            )));
+            return Err(JError::new("U1001").message(format!("Expression evaluation used too much memory: it built more than {} MiB of values", MAX_BUILT_BYTES >> 20)));
         }
         Ok(())
     }
@@ -108,10 +95,7 @@ impl<'a> Ev<'a> {
         // tail-recursive loop makes one per call
         self.built.set(self.built.get().saturating_add(FRAME_BYTES));
         let mut f = self.frames.borrow_mut();
-        f.push(Frame {
-            vars: vec![],
-            parent: Some(parent),
-        });
+        f.push(Frame { vars: vec![], parent: Some(parent) });
         f.len() - 1
     }
 
@@ -163,14 +147,11 @@ impl<'a> Ev<'a> {
     pub fn eval(&self, e: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let d = self.depth.get() + 1;
         if d > MAX_DEPTH {
-            return Err(JError::new("U1001").message(
-                "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
-            ));
+            return Err(JError::new("U1001").message("Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."));
         }
         let steps = self.steps.get() + 1;
         if steps > MAX_STEPS {
-            return Err(JError::new("U1001")
-                .message("Expression evaluation timeout: Check for infinite loop"));
+            return Err(JError::new("U1001").message("Expression evaluation timeout: Check for infinite loop"));
         }
         self.steps.set(steps);
         self.depth.set(d);
@@ -190,9 +171,7 @@ impl<'a> Ev<'a> {
             self.charge(built_bytes(v))?;
         }
         if matches!(v, Val::Arr(_) | Val::Obj(_)) && v.depth() > MAX_VALUE_DEPTH {
-            return Err(JError::new("U1001").message(format!(
-                "Expression evaluation built a value nested deeper than {MAX_VALUE_DEPTH} levels"
-            )));
+            return Err(JError::new("U1001").message(format!("Expression evaluation built a value nested deeper than {MAX_VALUE_DEPTH} levels")));
         }
         Ok(())
     }
@@ -225,25 +204,13 @@ impl<'a> Ev<'a> {
             Kind::Wildcard => Ok(wildcard(input.as_ref())),
             Kind::Descendant => Ok(descendants(input.as_ref())),
             Kind::Parent(label) => Ok(self.lookup(frame, label)),
-            Kind::Condition {
-                cond,
-                then,
-                otherwise,
-            } => self.condition(cond, then, otherwise.as_deref(), input, frame),
+            Kind::Condition { cond, then, otherwise } => self.condition(cond, then, otherwise.as_deref(), input, frame),
             Kind::Block(exprs) => self.block(exprs, input, frame),
             Kind::Bind { name, value } => self.bind_expr(name, value, input, frame),
             Kind::Regex(r) => Ok(Some(Val::Func(Rc::new(Func::Regex(r))))),
             Kind::Variable(name) => Ok(self.variable(name, input, frame)),
-            Kind::Call {
-                procedure,
-                args,
-                partial: false,
-            } => self.call(procedure, args, e.pos, input, frame, None),
-            Kind::Call {
-                procedure,
-                args,
-                partial: true,
-            } => self.partial(procedure, args, e.pos, input, frame),
+            Kind::Call { procedure, args, partial: false } => self.call(procedure, args, e.pos, input, frame, None),
+            Kind::Call { procedure, args, partial: true } => self.partial(procedure, args, e.pos, input, frame),
             Kind::Placeholder => Ok(None),
             Kind::Lambda(def) => Ok(Some(self.lambda(def, input, frame))),
             Kind::Apply { lhs, rhs } => self.apply_expr(lhs, rhs, e.pos, input, frame),
@@ -253,14 +220,7 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn condition(
-        &self,
-        cond: &'a Expr,
-        then: &'a Expr,
-        otherwise: Option<&'a Expr>,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Res<'a> {
+    fn condition(&self, cond: &'a Expr, then: &'a Expr, otherwise: Option<&'a Expr>, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let c = self.eval(cond, input, frame)?;
         if truthy(c.as_ref()) == Some(true) {
             self.eval(then, input, frame)
@@ -282,13 +242,7 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn bind_expr(
-        &self,
-        name: &'a str,
-        value: &'a Expr,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Res<'a> {
+    fn bind_expr(&self, name: &'a str, value: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let v = self.eval(value, input, frame)?;
         self.bind(frame, name, v.clone());
         Ok(v)
@@ -307,18 +261,8 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn lambda(
-        &self,
-        def: &'a asl_syntax::jsonata::Lambda,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Val<'a> {
-        Val::Func(Rc::new(Func::Lambda(Closure {
-            def,
-            params: def.params.iter().map(|p| &**p).collect(),
-            input: input.clone(),
-            frame,
-        })))
+    fn lambda(&self, def: &'a asl_syntax::jsonata::Lambda, input: &Option<Val<'a>>, frame: usize) -> Val<'a> {
+        Val::Func(Rc::new(Func::Lambda(Closure { def, params: def.params.iter().map(|p| &**p).collect(), input: input.clone(), frame })))
     }
 
     #[inline(never)]
@@ -340,13 +284,7 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn array(
-        &self,
-        items: &'a [Expr],
-        cons: bool,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> JResult<Val<'a>> {
+    fn array(&self, items: &'a [Expr], cons: bool, input: &Option<Val<'a>>, frame: usize) -> JResult<Val<'a>> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             if let Some(v) = self.eval(item, input, frame)? {
@@ -359,49 +297,26 @@ impl<'a> Ev<'a> {
                 }
             }
         }
-        Ok(Val::Arr(Rc::new(Arr {
-            depth: depth_of(&out),
-            items: out,
-            cons,
-            ..Arr::default()
-        })))
+        Ok(Val::Arr(Rc::new(Arr { depth: depth_of(&out), items: out, cons, ..Arr::default() })))
     }
 
     #[inline(never)]
-    fn binary(
-        &self,
-        op: BinOp,
-        lhs: &'a Expr,
-        rhs: &'a Expr,
-        pos: usize,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Res<'a> {
+    fn binary(&self, op: BinOp, lhs: &'a Expr, rhs: &'a Expr, pos: usize, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let l = self.eval(lhs, input, frame)?;
         match op {
             BinOp::And => {
-                let b = truthy(l.as_ref()) == Some(true)
-                    && truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
+                let b = truthy(l.as_ref()) == Some(true) && truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
                 return Ok(Some(Val::Bool(b)));
             }
             BinOp::Or => {
-                let b = truthy(l.as_ref()) == Some(true)
-                    || truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
+                let b = truthy(l.as_ref()) == Some(true) || truthy(self.eval(rhs, input, frame)?.as_ref()) == Some(true);
                 return Ok(Some(Val::Bool(b)));
             }
             BinOp::Elvis => {
-                return if truthy(l.as_ref()) == Some(true) {
-                    Ok(l)
-                } else {
-                    self.eval(rhs, input, frame)
-                };
+                return if truthy(l.as_ref()) == Some(true) { Ok(l) } else { self.eval(rhs, input, frame) };
             }
             BinOp::Coalesce => {
-                return if l.is_some() {
-                    Ok(l)
-                } else {
-                    self.eval(rhs, input, frame)
-                };
+                return if l.is_some() { Ok(l) } else { self.eval(rhs, input, frame) };
             }
             _ => {}
         }
@@ -423,21 +338,9 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn apply_expr(
-        &self,
-        lhs: &'a Expr,
-        rhs: &'a Expr,
-        pos: usize,
-        input: &Option<Val<'a>>,
-        frame: usize,
-    ) -> Res<'a> {
+    fn apply_expr(&self, lhs: &'a Expr, rhs: &'a Expr, pos: usize, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
         let l = self.eval(lhs, input, frame)?;
-        if let Kind::Call {
-            procedure,
-            args,
-            partial: false,
-        } = &rhs.kind
-        {
+        if let Kind::Call { procedure, args, partial: false } = &rhs.kind {
             return self.call(procedure, args, rhs.pos, input, frame, Some(l));
         }
         let f = self.eval(rhs, input, frame)?;
@@ -525,9 +428,11 @@ pub fn lookup_field<'a>(input: Option<&Val<'a>>, key: &str) -> Option<Val<'a>> {
 fn wildcard<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
     let mut input = input?.clone();
     if let Val::Arr(a) = &input
-        && a.outer_wrapper && !a.items.is_empty() {
-            input = a.items[0].clone();
-        }
+        && a.outer_wrapper
+        && !a.items.is_empty()
+    {
+        input = a.items[0].clone();
+    }
     // `fn.append` turns the result into a plain array once an array value is appended
     let mut out = vec![];
     let mut seq = true;
@@ -539,12 +444,7 @@ fn wildcard<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
             out.push(v);
         }
     }
-    Some(Val::Arr(Rc::new(Arr {
-        depth: depth_of(&out),
-        items: out,
-        seq,
-        ..Arr::default()
-    })))
+    Some(Val::Arr(Rc::new(Arr { depth: depth_of(&out), items: out, seq, ..Arr::default() })))
 }
 
 pub fn flatten<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
@@ -561,11 +461,7 @@ fn descendants<'a>(input: Option<&Val<'a>>) -> Option<Val<'a>> {
     let input = input?;
     let mut out = vec![];
     recurse_descendants(input, &mut out);
-    if out.len() == 1 {
-        out.pop()
-    } else {
-        Some(Val::seq(out))
-    }
+    if out.len() == 1 { out.pop() } else { Some(Val::seq(out)) }
 }
 
 fn recurse_descendants<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {

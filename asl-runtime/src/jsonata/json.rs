@@ -12,11 +12,7 @@ pub fn js_number(n: f64) -> String {
         return "NaN".into();
     }
     if n.is_infinite() {
-        return if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     if n == 0.0 {
         return "0".into();
@@ -92,16 +88,7 @@ struct Style {
 /// `JSON.stringify(v)`; `None` for a function (which stringifies to `undefined`).
 pub fn stringify(v: &Val) -> Option<String> {
     let mut out = String::new();
-    write(
-        &mut out,
-        v,
-        &Style {
-            jsonata: false,
-            indent: 0,
-        },
-        0,
-    )
-    .then_some(out)
+    write(&mut out, v, &Style { jsonata: false, indent: 0 }, 0).then_some(out)
 }
 
 /// Longest text written: a value holding one large string many times (it is shared, so it
@@ -112,20 +99,9 @@ const MAX_TEXT: usize = super::eval::MAX_BUILT_BYTES;
 /// optionally pretty-printed with two spaces. Fails (U1001) past [`MAX_TEXT`].
 pub fn stringify_jsonata(v: &Val, pretty: bool) -> super::error::JResult<String> {
     let mut out = String::new();
-    write(
-        &mut out,
-        v,
-        &Style {
-            jsonata: true,
-            indent: if pretty { 2 } else { 0 },
-        },
-        0,
-    );
+    write(&mut out, v, &Style { jsonata: true, indent: if pretty { 2 } else { 0 } }, 0);
     if out.len() > MAX_TEXT {
-        return Err(super::error::JError::new("U1001").message(format!(
-            "Expression evaluation used too much memory: $string would write more than {} MiB",
-            MAX_TEXT >> 20
-        )));
+        return Err(super::error::JError::new("U1001").message(format!("Expression evaluation used too much memory: $string would write more than {} MiB", MAX_TEXT >> 20)));
     }
     Ok(out)
 }
@@ -153,9 +129,7 @@ fn write(out: &mut String, v: &Val, st: &Style, level: usize) -> bool {
         Val::Json(serde_json::Value::String(s)) => write_json_str(out, s),
         _ if v.is_array() => {
             let items = match v {
-                Val::Arr(a) if a.outer_wrapper && a.items.len() == 1 && level == 0 => {
-                    a.items[0].items()
-                }
+                Val::Arr(a) if a.outer_wrapper && a.items.len() == 1 && level == 0 => a.items[0].items(),
                 _ => v.items(),
             };
             if items.is_empty() {

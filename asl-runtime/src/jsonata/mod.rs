@@ -55,10 +55,7 @@ impl EvalError {
     /// threw an error during evaluation. T1006: Attempted to invoke a non-function` (the caller
     /// prefixes the state part, "An error occurred while executing the state …").
     pub fn describe(&self, text: &str, field: &str) -> String {
-        format!(
-            "The JSONata expression '{text}' specified for the field '{field}' {}",
-            self.outcome()
-        )
+        format!("The JSONata expression '{text}' specified for the field '{field}' {}", self.outcome())
     }
 }
 
@@ -73,34 +70,18 @@ impl std::fmt::Display for EvalError {
 
 /// AWS's text for an expression that yields undefined.
 pub fn undefined_cause(text: &str, field: &str) -> String {
-    format!(
-        "The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined)."
-    )
+    format!("The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined).")
 }
 
 /// Evaluates with a context value `$` (the reference test suite's input document), as
 /// jsonata-js's `evaluate(input)` does: an array input is wrapped so that it stays one value.
 #[cfg(test)]
-pub(crate) fn evaluate_with_context<'a>(
-    expr: &'a Expr,
-    env: &Env<'a>,
-    input: Option<&'a Value>,
-) -> Result<Option<Value>, EvalError> {
+pub(crate) fn evaluate_with_context<'a>(expr: &'a Expr, env: &Env<'a>, input: Option<&'a Value>) -> Result<Option<Value>, EvalError> {
     use std::rc::Rc;
     let ev = eval::Ev::new(*env);
     let ctx = input.map(|v| {
         let v = value::Val::from_json(v);
-        if v.is_array() {
-            value::Val::Arr(Rc::new(value::Arr {
-                depth: 1 + v.depth(),
-                items: vec![v],
-                seq: true,
-                outer_wrapper: true,
-                ..Default::default()
-            }))
-        } else {
-            v
-        }
+        if v.is_array() { value::Val::Arr(Rc::new(value::Arr { depth: 1 + v.depth(), items: vec![v], seq: true, outer_wrapper: true, ..Default::default() })) } else { v }
     });
     ev.bind(0, "$", ctx.clone());
     match ev.eval(expr, &ctx, 0) {

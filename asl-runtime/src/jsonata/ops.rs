@@ -8,7 +8,7 @@ use asl_syntax::jsonata::BinOp;
 use super::error::{JError, JResult};
 use super::eval::num_operand;
 use super::functions::string::to_string;
-use super::value::{depth_of, Arr, Val};
+use super::value::{Arr, Val, depth_of};
 
 /// Largest sequence `..` may allocate (jsonata-js's limit).
 pub const MAX_RANGE: f64 = 1e7;
@@ -41,11 +41,7 @@ pub fn binary<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<
             let (Some(l), Some(r)) = (&l, &r) else {
                 return Ok(Some(Val::Bool(false)));
             };
-            let found = if r.is_array() {
-                r.items().iter().any(|x| strict_equal(x, l))
-            } else {
-                strict_equal(r, l)
-            };
+            let found = if r.is_array() { r.items().iter().any(|x| strict_equal(x, l)) } else { strict_equal(r, l) };
             Ok(Some(Val::Bool(found)))
         }
         And | Or | Elvis | Coalesce => unreachable!("handled by the evaluator"),
@@ -110,13 +106,15 @@ fn compare<'a>(op: BinOp, l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Opt
 fn range<'a>(l: Option<Val<'a>>, r: Option<Val<'a>>) -> JResult<Option<Val<'a>>> {
     let int = |v: &Val| matches!(v, Val::Num(n) if n.is_finite() && n.fract() == 0.0);
     if let Some(v) = &l
-        && !int(v) {
-            return Err(JError::new("T2003").value(Some(v)));
-        }
+        && !int(v)
+    {
+        return Err(JError::new("T2003").value(Some(v)));
+    }
     if let Some(v) = &r
-        && !int(v) {
-            return Err(JError::new("T2004").value(Some(v)));
-        }
+        && !int(v)
+    {
+        return Err(JError::new("T2004").value(Some(v)));
+    }
     let (Some(Val::Num(a)), Some(Val::Num(b))) = (l, r) else {
         return Ok(None);
     };
@@ -145,9 +143,7 @@ pub fn deep_equal(a: &Val, b: &Val) -> bool {
         }
         _ if a.is_object() && b.is_object() => {
             let (x, y) = (a.entries(), b.entries());
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| b.get(k).is_some_and(|w| deep_equal(v, &w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| deep_equal(v, &w)))
         }
         _ => false,
     }
@@ -180,11 +176,7 @@ pub fn append<'a>(a: Option<Val<'a>>, b: Option<Val<'a>>) -> Option<Val<'a>> {
             } else {
                 items.push(b);
             }
-            Some(Val::Arr(Rc::new(Arr {
-                depth: depth_of(&items),
-                items,
-                ..Arr::default()
-            })))
+            Some(Val::Arr(Rc::new(Arr { depth: depth_of(&items), items, ..Arr::default() })))
         }
     }
 }

@@ -22,13 +22,7 @@ enum Items<'a> {
 impl<'a> Ev<'a> {
     #[inline(never)]
     pub(crate) fn path(&self, e: &'a Expr, input: &Option<Val<'a>>, frame: usize) -> Res<'a> {
-        let Kind::Path {
-            steps,
-            keep_singleton_array,
-        } = &e.kind
-        else {
-            unreachable!()
-        };
+        let Kind::Path { steps, keep_singleton_array } = &e.kind else { unreachable!() };
         let first_is_var = matches!(steps[0].kind, Kind::Variable(_));
         let mut inputs: Vec<Option<Val<'a>>> = match input {
             Some(v) if v.is_array() && !first_is_var => v.items().into_iter().map(Some).collect(),
@@ -64,18 +58,16 @@ impl<'a> Ev<'a> {
         let mut tuple_stream = None;
         if is_tuple {
             let t = Rc::new(tuples.unwrap_or_default());
-            result = Some(if e.tuple {
-                Val::Tuples(t.clone())
-            } else {
-                Val::seq(t.iter().map(|t| t.at.clone()).collect())
-            });
+            result = Some(if e.tuple { Val::Tuples(t.clone()) } else { Val::seq(t.iter().map(|t| t.at.clone()).collect()) });
             tuple_stream = Some(Val::Tuples(t));
         }
         if *keep_singleton_array {
             if let Some(Val::Arr(a)) = &result
-                && a.cons && !a.seq {
-                    result = Some(Val::seq(vec![Val::Arr(a.clone())]));
-                }
+                && a.cons
+                && !a.seq
+            {
+                result = Some(Val::seq(vec![Val::Arr(a.clone())]));
+            }
             if let Some(Val::Arr(a)) = &mut result {
                 Rc::make_mut(a).keep_singleton = true;
             }
@@ -87,19 +79,9 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn step(
-        &self,
-        step: &'a Expr,
-        inputs: &[Option<Val<'a>>],
-        frame: usize,
-        last: bool,
-    ) -> JResult<Val<'a>> {
+    fn step(&self, step: &'a Expr, inputs: &[Option<Val<'a>>], frame: usize, last: bool) -> JResult<Val<'a>> {
         if matches!(step.kind, Kind::Sort(_)) {
-            let mut r = self.sort(
-                step,
-                Val::seq(inputs.iter().flatten().cloned().collect()),
-                frame,
-            )?;
+            let mut r = self.sort(step, Val::seq(inputs.iter().flatten().cloned().collect()), frame)?;
             for stage in step.stages.iter() {
                 if let Stage::Filter(f) = stage {
                     r = self.filter(f, Some(r), frame)?;
@@ -142,28 +124,15 @@ impl<'a> Ev<'a> {
     }
 
     #[inline(never)]
-    fn tuple_step(
-        &self,
-        step: &'a Expr,
-        inputs: &[Option<Val<'a>>],
-        tuples: Option<Vec<Tuple<'a>>>,
-        frame: usize,
-    ) -> JResult<Vec<Tuple<'a>>> {
+    fn tuple_step(&self, step: &'a Expr, inputs: &[Option<Val<'a>>], tuples: Option<Vec<Tuple<'a>>>, frame: usize) -> JResult<Vec<Tuple<'a>>> {
         if matches!(step.kind, Kind::Sort(_)) {
             let mut result = match tuples {
                 Some(t) => self.sort_tuples(step, t, frame)?,
                 None => {
-                    let sorted = self.sort(
-                        step,
-                        Val::seq(inputs.iter().flatten().cloned().collect()),
-                        frame,
-                    )?;
+                    let sorted = self.sort(step, Val::seq(inputs.iter().flatten().cloned().collect()), frame)?;
                     let mut out = vec![];
                     for (i, v) in sorted.items().into_iter().enumerate() {
-                        let mut t = Tuple {
-                            at: v,
-                            binds: vec![],
-                        };
+                        let mut t = Tuple { at: v, binds: vec![] };
                         if let Some(ix) = &step.index {
                             t.set(ix, Val::Num(i as f64));
                         }
@@ -179,14 +148,7 @@ impl<'a> Ev<'a> {
         }
         let tuples = match tuples {
             Some(t) => t,
-            None => inputs
-                .iter()
-                .flatten()
-                .map(|v| Tuple {
-                    at: v.clone(),
-                    binds: vec![],
-                })
-                .collect(),
+            None => inputs.iter().flatten().map(|v| Tuple { at: v.clone(), binds: vec![] }).collect(),
         };
         let mut result = vec![];
         for tuple in &tuples {
@@ -205,11 +167,7 @@ impl<'a> Ev<'a> {
                 }
                 continue;
             }
-            let items = if res.is_array() {
-                res.items()
-            } else {
-                vec![res]
-            };
+            let items = if res.is_array() { res.items() } else { vec![res] };
             for (bb, r) in items.into_iter().enumerate() {
                 let mut t = tuple.clone();
                 match &step.focus {
@@ -231,12 +189,7 @@ impl<'a> Ev<'a> {
         Ok(result)
     }
 
-    fn stages(
-        &self,
-        stages: &'a [Stage],
-        mut tuples: Vec<Tuple<'a>>,
-        frame: usize,
-    ) -> JResult<Vec<Tuple<'a>>> {
+    fn stages(&self, stages: &'a [Stage], mut tuples: Vec<Tuple<'a>>, frame: usize) -> JResult<Vec<Tuple<'a>>> {
         for stage in stages {
             match stage {
                 Stage::Filter(f) => tuples = self.filter_tuples(f, tuples, frame)?,
@@ -253,12 +206,7 @@ impl<'a> Ev<'a> {
     /// A predicate `[…]` over a value: an index (numbers count from the end when negative) or a
     /// condition per item. Always returns an array (usually a sequence).
     #[inline(never)]
-    pub(crate) fn filter(
-        &self,
-        pred: &'a Expr,
-        input: Option<Val<'a>>,
-        frame: usize,
-    ) -> JResult<Val<'a>> {
+    pub(crate) fn filter(&self, pred: &'a Expr, input: Option<Val<'a>>, frame: usize) -> JResult<Val<'a>> {
         if let Some(Val::Tuples(t)) = &input {
             let t = self.filter_tuples(pred, (**t).clone(), frame)?;
             return Ok(Val::Tuples(Rc::new(t)));
@@ -288,16 +236,9 @@ impl<'a> Ev<'a> {
         Ok(Val::seq(results))
     }
 
-    fn filter_tuples(
-        &self,
-        pred: &'a Expr,
-        tuples: Vec<Tuple<'a>>,
-        frame: usize,
-    ) -> JResult<Vec<Tuple<'a>>> {
+    fn filter_tuples(&self, pred: &'a Expr, tuples: Vec<Tuple<'a>>, frame: usize) -> JResult<Vec<Tuple<'a>>> {
         if let Kind::Num(n) = pred.kind {
-            return Ok(resolve_index(n, tuples.len())
-                .map(|i| vec![tuples[i].clone()])
-                .unwrap_or_default());
+            return Ok(resolve_index(n, tuples.len()).map(|i| vec![tuples[i].clone()]).unwrap_or_default());
         }
         let mut out = vec![];
         let len = tuples.len();
@@ -314,26 +255,13 @@ impl<'a> Ev<'a> {
     /// Order-by `^(…)` over a sequence.
     pub(crate) fn sort(&self, step: &'a Expr, input: Val<'a>, frame: usize) -> JResult<Val<'a>> {
         let items = input.items();
-        let keys = self.sort_keys(
-            step,
-            items.iter().map(|v| (Some(v.clone()), frame)).collect(),
-        )?;
+        let keys = self.sort_keys(step, items.iter().map(|v| (Some(v.clone()), frame)).collect())?;
         let order = sorted_order(step, &keys)?;
-        Ok(Val::seq(
-            order.into_iter().map(|i| items[i].clone()).collect(),
-        ))
+        Ok(Val::seq(order.into_iter().map(|i| items[i].clone()).collect()))
     }
 
-    fn sort_tuples(
-        &self,
-        step: &'a Expr,
-        tuples: Vec<Tuple<'a>>,
-        frame: usize,
-    ) -> JResult<Vec<Tuple<'a>>> {
-        let ctx = tuples
-            .iter()
-            .map(|t| (Some(t.at.clone()), self.frame_from_tuple(frame, t)))
-            .collect();
+    fn sort_tuples(&self, step: &'a Expr, tuples: Vec<Tuple<'a>>, frame: usize) -> JResult<Vec<Tuple<'a>>> {
+        let ctx = tuples.iter().map(|t| (Some(t.at.clone()), self.frame_from_tuple(frame, t))).collect();
         let keys = self.sort_keys(step, ctx)?;
         let order = sorted_order(step, &keys)?;
         Ok(order.into_iter().map(|i| tuples[i].clone()).collect())
@@ -341,14 +269,8 @@ impl<'a> Ev<'a> {
 
     /// The value of each sort term for each item (jsonata-js evaluates them per comparison; the
     /// results are the same).
-    fn sort_keys(
-        &self,
-        step: &'a Expr,
-        ctx: Vec<(Option<Val<'a>>, usize)>,
-    ) -> JResult<Vec<Vec<Option<Val<'a>>>>> {
-        let Kind::Sort(terms) = &step.kind else {
-            unreachable!()
-        };
+    fn sort_keys(&self, step: &'a Expr, ctx: Vec<(Option<Val<'a>>, usize)>) -> JResult<Vec<Vec<Option<Val<'a>>>>> {
+        let Kind::Sort(terms) = &step.kind else { unreachable!() };
         let mut keys = Vec::with_capacity(ctx.len());
         for (input, frame) in &ctx {
             let mut k = Vec::with_capacity(terms.len());
@@ -363,22 +285,17 @@ impl<'a> Ev<'a> {
     /// Group-by (and object constructors): evaluates the key expressions per item, then each
     /// value expression once per key over the items grouped under it.
     #[inline(never)]
-    pub(crate) fn group(
-        &self,
-        pairs: &'a [(Expr, Expr)],
-        pos: usize,
-        input: Option<Val<'a>>,
-        frame: usize,
-    ) -> JResult<Val<'a>> {
+    pub(crate) fn group(&self, pairs: &'a [(Expr, Expr)], pos: usize, input: Option<Val<'a>>, frame: usize) -> JResult<Val<'a>> {
         let mut items = match input {
             Some(Val::Tuples(t)) => Items::Tuples((*t).clone()),
             Some(v) if v.is_array() => Items::Plain(v.items().into_iter().map(Some).collect()),
             other => Items::Plain(vec![other]),
         };
         if let Items::Plain(p) = &mut items
-            && p.is_empty() {
-                p.push(None);
-            }
+            && p.is_empty()
+        {
+            p.push(None);
+        }
         // key -> (items grouped under it, index of the pair that produced the key)
         let mut groups: IndexMap<String, (Items<'a>, usize)> = IndexMap::new();
         let count = match &items {
@@ -402,9 +319,7 @@ impl<'a> Ev<'a> {
                 match groups.get_mut(&key) {
                     Some((data, idx)) => {
                         if *idx != pi {
-                            return Err(JError::new("D1009")
-                                .value(Some(&Val::str(key.as_str())))
-                                .at(pos));
+                            return Err(JError::new("D1009").value(Some(&Val::str(key.as_str()))).at(pos));
                         }
                         match (data, &items) {
                             (Items::Plain(d), Items::Plain(p)) => d.push(p[i].clone()),
@@ -448,11 +363,7 @@ fn reduce_tuples<'a>(tuples: Vec<Tuple<'a>>) -> (Option<Val<'a>>, Vec<(&'a str, 
     let mut at: Option<Val<'a>> = None;
     let mut binds: Vec<(&'a str, Option<Val<'a>>)> = vec![];
     for (i, t) in tuples.into_iter().enumerate() {
-        at = if i == 0 {
-            Some(t.at)
-        } else {
-            append(at, Some(t.at))
-        };
+        at = if i == 0 { Some(t.at) } else { append(at, Some(t.at)) };
         for (n, v) in t.binds {
             match binds.iter_mut().find(|(m, _)| *m == n) {
                 Some(slot) => slot.1 = append(slot.1.take(), Some(v)),
@@ -482,10 +393,7 @@ fn keep_item(res: Option<&Val>, index: usize, len: usize) -> usize {
         _ => None,
     };
     match numbers {
-        Some(ns) => ns
-            .into_iter()
-            .filter(|&n| resolve_index(n, len) == Some(index))
-            .count(),
+        Some(ns) => ns.into_iter().filter(|&n| resolve_index(n, len) == Some(index)).count(),
         None => usize::from(truthy(Some(res)) == Some(true)),
     }
 }
@@ -493,9 +401,7 @@ fn keep_item(res: Option<&Val>, index: usize, len: usize) -> usize {
 /// A stable merge sort of item positions by the sort keys (undefined last), checking the key
 /// types as jsonata-js does when it compares them.
 fn sorted_order<'a>(step: &Expr, keys: &[Vec<Option<Val<'a>>>]) -> JResult<Vec<usize>> {
-    let Kind::Sort(terms) = &step.kind else {
-        unreachable!()
-    };
+    let Kind::Sort(terms) = &step.kind else { unreachable!() };
     let mut order: Vec<usize> = (0..keys.len()).collect();
     if keys.len() <= 1 {
         return Ok(order);
@@ -512,10 +418,7 @@ fn sorted_order<'a>(step: &Expr, keys: &[Vec<Option<Val<'a>>>]) -> JResult<Vec<u
             match kind {
                 None => kind = Some((this, v.clone())),
                 Some((k0, ref v0)) if k0 != this => {
-                    return Err(JError::new("T2007")
-                        .value(Some(v0))
-                        .value2(Some(v))
-                        .at(step.pos));
+                    return Err(JError::new("T2007").value(Some(v0)).value2(Some(v)).at(step.pos));
                 }
                 _ => {}
             }

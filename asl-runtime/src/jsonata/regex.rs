@@ -20,23 +20,10 @@ pub fn compile(lit: &RegexLit) -> JResult<Regex> {
     if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return Ok(re);
     }
-    let re = regex::RegexBuilder::new(&translate(&lit.pattern))
-        .case_insensitive(lit.flags.contains('i'))
-        .multi_line(lit.flags.contains('m'))
-        .build()
-        .map_err(|e| {
-            let msg = e
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            JError::new("U1002").message(format!(
-                "Unsupported regular expression /{}/: {msg}",
-                lit.pattern
-            ))
-        })?;
+    let re = regex::RegexBuilder::new(&translate(&lit.pattern)).case_insensitive(lit.flags.contains('i')).multi_line(lit.flags.contains('m')).build().map_err(|e| {
+        let msg = e.to_string().lines().last().unwrap_or("").trim().to_string();
+        JError::new("U1002").message(format!("Unsupported regular expression /{}/: {msg}", lit.pattern))
+    })?;
     CACHE.with(|c| c.borrow_mut().insert(key, re.clone()));
     Ok(re)
 }
@@ -107,21 +94,13 @@ impl Match {
         let mut o = Obj::new();
         o.insert("match".into(), Val::str(self.text.as_str()));
         o.insert("start".into(), Val::Num(self.index16 as f64));
-        o.insert(
-            "end".into(),
-            Val::Num((self.index16 + self.text.encode_utf16().count()) as f64),
-        );
+        o.insert("end".into(), Val::Num((self.index16 + self.text.encode_utf16().count()) as f64));
         o.insert("groups".into(), self.groups_val());
         Val::object(o)
     }
 
     pub fn groups_val<'a>(&self) -> Val<'a> {
-        Val::array(
-            self.groups
-                .iter()
-                .map(|g| g.as_deref().map_or(Val::Null, Val::str))
-                .collect(),
-        )
+        Val::array(self.groups.iter().map(|g| g.as_deref().map_or(Val::Null, Val::str)).collect())
     }
 }
 
@@ -139,11 +118,7 @@ fn first_match_after(re: &Regex, s: &str, from: usize, from16: usize) -> Option<
         text: m.as_str().to_string(),
         start: m.start(),
         end: m.end(),
-        groups: caps
-            .iter()
-            .skip(1)
-            .map(|g| g.map(|g| g.as_str().to_string()))
-            .collect(),
+        groups: caps.iter().skip(1).map(|g| g.map(|g| g.as_str().to_string())).collect(),
         index16: from16 + s[from..m.start()].encode_utf16().count(),
     })
 }

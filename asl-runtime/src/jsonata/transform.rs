@@ -26,14 +26,7 @@ struct Edit<'a> {
 
 impl<'a> Ev<'a> {
     pub(crate) fn transform(&self, e: &'a Expr, obj: Option<Val<'a>>, frame: usize) -> Res<'a> {
-        let Kind::Transform {
-            pattern,
-            update,
-            delete,
-        } = &e.kind
-        else {
-            unreachable!()
-        };
+        let Kind::Transform { pattern, update, delete } = &e.kind else { unreachable!() };
         let Some(obj) = obj else { return Ok(None) };
         if !matches!(self.lookup(frame, "clone"), Some(Val::Func(_))) {
             return Err(JError::new("T2013").at(e.pos));
@@ -49,29 +42,21 @@ impl<'a> Ev<'a> {
             let ctx = Some(m.clone());
             let upd = self.eval(update, &ctx, frame)?;
             if let Some(u) = &upd
-                && !u.is_object() {
-                    return Err(JError::new("T2011").value(Some(u)).at(update.pos));
-                }
+                && !u.is_object()
+            {
+                return Err(JError::new("T2011").value(Some(u)).at(update.pos));
+            }
             let mut del = vec![];
             if let Some(d) = delete
-                && let Some(dv) = self.eval(d, &ctx, frame)? {
-                    let items = if dv.is_array() {
-                        dv.items()
-                    } else {
-                        vec![dv.clone()]
-                    };
-                    if items.iter().any(|x| !x.is_str()) {
-                        return Err(JError::new("T2012").value(Some(&dv)).at(d.pos));
-                    }
-                    del = items
-                        .iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect();
+                && let Some(dv) = self.eval(d, &ctx, frame)?
+            {
+                let items = if dv.is_array() { dv.items() } else { vec![dv.clone()] };
+                if items.iter().any(|x| !x.is_str()) {
+                    return Err(JError::new("T2012").value(Some(&dv)).at(d.pos));
                 }
-            let entry = edits.entry(id).or_insert(Edit {
-                update: None,
-                delete: vec![],
-            });
+                del = items.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
+            }
+            let entry = edits.entry(id).or_insert(Edit { update: None, delete: vec![] });
             if upd.is_some() {
                 entry.update = upd;
             }
@@ -86,12 +71,7 @@ fn rebuild<'a>(v: &Val<'a>, edits: &HashMap<usize, Edit<'a>>, depth: usize) -> V
         return v.clone();
     }
     if v.is_array() {
-        return Val::array(
-            v.items()
-                .iter()
-                .map(|x| rebuild(x, edits, depth + 1))
-                .collect(),
-        );
+        return Val::array(v.items().iter().map(|x| rebuild(x, edits, depth + 1)).collect());
     }
     if !v.is_object() {
         return v.clone();

@@ -131,11 +131,7 @@ impl<'a> Val<'a> {
             Value::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
             Value::String(s) => Val::Str(s.into()),
             Value::Array(a) => Val::array(a.into_iter().map(Val::from_value).collect()),
-            Value::Object(m) => Val::object(
-                m.into_iter()
-                    .map(|(k, v)| (k, Val::from_value(v)))
-                    .collect(),
-            ),
+            Value::Object(m) => Val::object(m.into_iter().map(|(k, v)| (k, Val::from_value(v))).collect()),
         }
     }
 
@@ -144,20 +140,11 @@ impl<'a> Val<'a> {
     }
 
     pub fn seq(items: Vec<Val<'a>>) -> Val<'a> {
-        Val::Arr(Rc::new(Arr {
-            depth: depth_of(&items),
-            items,
-            seq: true,
-            ..Arr::default()
-        }))
+        Val::Arr(Rc::new(Arr { depth: depth_of(&items), items, seq: true, ..Arr::default() }))
     }
 
     pub fn array(items: Vec<Val<'a>>) -> Val<'a> {
-        Val::Arr(Rc::new(Arr {
-            depth: depth_of(&items),
-            items,
-            ..Arr::default()
-        }))
+        Val::Arr(Rc::new(Arr { depth: depth_of(&items), items, ..Arr::default() }))
     }
 
     pub fn object(o: Obj<'a>) -> Val<'a> {
@@ -198,10 +185,7 @@ impl<'a> Val<'a> {
     }
 
     pub fn is_array(&self) -> bool {
-        matches!(
-            self,
-            Val::Arr(_) | Val::Json(Value::Array(_)) | Val::Tuples(_)
-        )
+        matches!(self, Val::Arr(_) | Val::Json(Value::Array(_)) | Val::Tuples(_))
     }
 
     pub fn is_seq(&self) -> bool {
@@ -265,10 +249,7 @@ impl<'a> Val<'a> {
     pub fn entries(&self) -> Vec<(String, Val<'a>)> {
         match self {
             Val::Obj(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            Val::Json(Value::Object(m)) => m
-                .iter()
-                .map(|(k, v)| (k.clone(), Val::from_json(v)))
-                .collect(),
+            Val::Json(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect(),
             _ => vec![],
         }
     }
@@ -326,10 +307,7 @@ impl<'a> Val<'a> {
             // where it is copied into the result, its real depth counts
             let room = crate::limits::MAX_PAYLOAD_DEPTH.saturating_sub(depth);
             if matches!(v, Val::Json(j) if crate::limits::deeper_than(j, room)) || (room == 0 && matches!(v, Val::Arr(_) | Val::Obj(_))) {
-                return Err(JError::new("U1001").message(format!(
-                    "Expression evaluation built a value nested deeper than {} levels",
-                    crate::limits::MAX_PAYLOAD_DEPTH
-                )));
+                return Err(JError::new("U1001").message(format!("Expression evaluation built a value nested deeper than {} levels", crate::limits::MAX_PAYLOAD_DEPTH)));
             }
             let cost = match v {
                 Val::Str(s) => s.len(),
@@ -337,10 +315,7 @@ impl<'a> Val<'a> {
                 _ => 8,
             };
             if cost > *left {
-                return Err(JError::new("U1001").message(format!(
-                    "Expression evaluation used too much memory: its result would be more than {} MiB of JSON",
-                    budget >> 20
-                )));
+                return Err(JError::new("U1001").message(format!("Expression evaluation used too much memory: its result would be more than {} MiB of JSON", budget >> 20)));
             }
             *left -= cost;
             Ok(Some(match v {
@@ -393,12 +368,7 @@ impl<'a> Val<'a> {
                 if a.outer_wrapper && a.items.len() == 1 {
                     return a.items[0].to_json();
                 }
-                Value::Array(
-                    a.items
-                        .iter()
-                        .map(|v| v.to_json().unwrap_or(Value::Null))
-                        .collect(),
-                )
+                Value::Array(a.items.iter().map(|v| v.to_json().unwrap_or(Value::Null)).collect())
             }
             Val::Obj(o) => {
                 let mut m = serde_json::Map::with_capacity(o.len());
@@ -410,11 +380,7 @@ impl<'a> Val<'a> {
                 Value::Object(m)
             }
             Val::Func(_) => return None,
-            Val::Tuples(t) => Value::Array(
-                t.iter()
-                    .map(|x| x.at.to_json().unwrap_or(Value::Null))
-                    .collect(),
-            ),
+            Val::Tuples(t) => Value::Array(t.iter().map(|x| x.at.to_json().unwrap_or(Value::Null)).collect()),
         })
     }
 }

@@ -65,11 +65,7 @@ impl Handlers {
 
     /// The handler for `resource`, if any.
     pub fn find(&self, resource: &str) -> Option<Arc<dyn Handler>> {
-        self.exact
-            .get(resource)
-            .or_else(|| self.patterns.iter().find(|(p, _)| glob(p, resource)).map(|(_, h)| h))
-            .or(self.fallback.as_ref())
-            .cloned()
+        self.exact.get(resource).or_else(|| self.patterns.iter().find(|(p, _)| glob(p, resource)).map(|(_, h)| h)).or(self.fallback.as_ref()).cloned()
     }
 }
 

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::{Handler, Handlers, LoadError};
 use crate::cx::Cx;
 use crate::error::Failure;
-use crate::execution::{execute, execute_from, ExecutionOptions};
-use crate::machine::{output_then_next, then_next, Flow, Machine, StateId, Step};
+use crate::execution::{ExecutionOptions, execute, execute_from};
+use crate::machine::{Flow, Machine, StateId, Step, output_then_next, then_next};
 use crate::{choice, fail, map, parallel, pass, succeed, task, wait};
 
 /// A state of a loaded machine: its index, with what the machine loop asks of every state.
@@ -98,12 +98,7 @@ pub struct LoadedMachine {
 
 impl LoadedMachine {
     pub(super) fn new(workflow: Arc<spec::Workflow>, handlers: &Handlers, options: ExecutionOptions) -> Result<Self, LoadError> {
-        let ids: Vec<LoadedState> = workflow
-            .states
-            .iter()
-            .enumerate()
-            .map(|(i, s)| LoadedState { index: i as u32, name: s.name, type_name: s.type_name, keeps_input: s.keeps_input })
-            .collect();
+        let ids: Vec<LoadedState> = workflow.states.iter().enumerate().map(|(i, s)| LoadedState { index: i as u32, name: s.name, type_name: s.type_name, keeps_input: s.keeps_input }).collect();
         let id = |i: u32| ids[i as usize];
         let catch = |cs: &[Catcher<u32>]| cs.iter().map(|c| c.clone().map_next(id)).collect();
         let mut missing: Vec<String> = Vec::new();
@@ -200,9 +195,7 @@ impl Machine for LoadedMachine {
             match &def.kind {
                 Kind::Task { spec, catch, handler } => then_next(task::run(spec, catch, input, cx, |input, ctx| handler.call(input, ctx)), def.next).await,
                 Kind::Wait(spec) => output_then_next(wait::run(spec, input, cx), def.next).await,
-                Kind::Parallel { spec, catch, branches } => {
-                    then_next(parallel::run(spec, catch, branches, input, cx, self), def.next).await
-                }
+                Kind::Parallel { spec, catch, branches } => then_next(parallel::run(spec, catch, branches, input, cx, self), def.next).await,
                 Kind::Map { spec, catch, start } => then_next(map::run(spec, catch, *start, input, cx, self), def.next).await,
                 // The machine loop runs these through `step_now`; here for completeness.
                 _ => self.step_now(state, input, cx).unwrap_or_else(|_| Err(Failure::runtime("a waiting state reached the immediate path"))),

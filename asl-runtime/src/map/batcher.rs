@@ -3,10 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{eval_count, eval_field, BatcherSpec, MapSpec};
-use asl_syntax::spec::Dynamic;
+use super::{BatcherSpec, MapSpec, eval_count, eval_field};
 use crate::cx::Cx;
 use crate::error::Failure;
+use asl_syntax::spec::Dynamic;
 
 /// AWS's ceiling on a batch (a child execution's input).
 pub const MAX_BATCH_BYTES: u64 = 262_144;
@@ -58,9 +58,7 @@ pub fn batches(items: Vec<Value>, max_items: Option<u64>, max_bytes: Option<u64>
         let len = if max_bytes.is_some() { json_len(&item) } else { 0 };
         if let Some(limit) = max_bytes {
             if (empty + len) as u64 > limit {
-                return Err(Failure::runtime(format!(
-                    "The item at index {i} is {len} bytes of JSON: a batch holding only it would exceed MaxInputBytesPerBatch ({limit} bytes)"
-                )));
+                return Err(Failure::runtime(format!("The item at index {i} is {len} bytes of JSON: a batch holding only it would exceed MaxInputBytesPerBatch ({limit} bytes)")));
             }
         }
         let grown = size + len + usize::from(!current.is_empty());

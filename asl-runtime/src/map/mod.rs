@@ -14,23 +14,23 @@ use std::borrow::Cow;
 use asl_syntax::template::Template;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::catch::{self, Catcher};
-use crate::cx::{ctx, Cx};
-use crate::error::{names, Failure};
+use crate::cx::{Cx, ctx};
+use crate::durable::{self, Ended, Resume};
+use crate::error::{Failure, names};
 use crate::execution::failure_details;
 use crate::io::DataFlow;
-use crate::durable::{self, Ended, Resume};
-use crate::machine::{start_scope, Flow, Machine, Started};
+use crate::machine::{Flow, Machine, Started, start_scope};
 use crate::retry::RetryState;
 use crate::{path, payload, template};
 
 /// Iterations in flight when `MaxConcurrency` is 0 ("no limit"): bounds memory for huge arrays.
 pub const UNBOUNDED_CONCURRENCY: usize = 10_000;
 
-pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
 use asl_syntax::spec::Dynamic;
+pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, ReaderSpec, Source, Transformation, WriterSpec};
 
 /// Runs a Map state: `iteration` starts the processor on each item.
 pub async fn run<M: Machine>(spec: &MapSpec, catchers: &[Catcher<M::State>], start: M::State, input: Value, cx: &mut Cx, m: &M) -> Result<Flow<M::State>, Failure> {
@@ -123,7 +123,10 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
         if spec.io.jsonata {
             return Err(Failure::new(names::QUERY_EVALUATION_ERROR, format!("Map state input must be an array but was: {}", items.as_ref())));
         }
-        let path = match &spec.items { Items::Path(p) => &*p.text, _ => "$" };
+        let path = match &spec.items {
+            Items::Path(p) => &*p.text,
+            _ => "$",
+        };
         return Err(Failure::runtime(format!("Item path {path} in the input '{}' did not resolve to a JSON array", effective)));
     };
     let limit = match &spec.max_concurrency {
@@ -193,10 +196,13 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
             let (from, child_input, resumed) = match durable::resume_child(resume, &key, m) {
                 // Ended before the restart: its outcome, without running it again.
                 Some(durable::Child::Ended(e)) => {
-                    finished = Some((i, match e {
-                        Ended::Succeeded(v) => Ok(v),
-                        Ended::Failed(f) => Err(f),
-                    }));
+                    finished = Some((
+                        i,
+                        match e {
+                            Ended::Succeeded(v) => Ok(v),
+                            Ended::Failed(f) => Err(f),
+                        },
+                    ));
                     continue;
                 }
                 Some(durable::Child::At(state, p)) => (state, p.input.clone(), Some(p)),
@@ -303,11 +309,7 @@ fn select(spec: &MapSpec, cx: &Cx, effective: &Value, i: usize, item: &Value) ->
     if by_env {
         env.map_item = Some((i, item));
     }
-    if spec.io.jsonata {
-        template::eval_jsonata(selector, &env, "ItemSelector")
-    } else {
-        payload::eval(selector, &env)
-    }
+    if spec.io.jsonata { template::eval_jsonata(selector, &env, "ItemSelector") } else { payload::eval(selector, &env) }
 }
 
 /// Evaluates a reader's, batcher's or writer's template with the state's input (JSONPath: the

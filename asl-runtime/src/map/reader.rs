@@ -8,9 +8,9 @@ use std::time::UNIX_EPOCH;
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 
-use super::{eval_count, eval_field, Format, MapSpec, ReaderSpec, Source};
+use super::{Format, MapSpec, ReaderSpec, Source, eval_count, eval_field};
 use crate::cx::Cx;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 
 /// The directory standing in for S3: `ExecutionOptions::s3_root`, else `$ASL_S3_ROOT`, else
 /// `./s3`.

@@ -7,14 +7,14 @@
 use std::path::Path as FsPath;
 use std::time::SystemTime;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::reader::{bucket_dir, object_path, s3_root};
-use super::{eval_field, MapSpec};
+use super::{MapSpec, eval_field};
 use super::{OutputType, Transformation, WriterSpec};
 use crate::clock::format_timestamp;
 use crate::cx::Cx;
-use crate::error::{names, Failure};
+use crate::error::{Failure, names};
 
 /// What happened to one child execution (an item, or a batch).
 #[derive(Debug)]
@@ -144,8 +144,7 @@ pub(crate) fn finish(w: &WriterSpec, spec: &MapSpec, children: &[Child], run: &M
         Some(v) => Err(Failure::new(names::RESULT_WRITER_FAILED, format!("The ResultWriter parameter '{name}' must be a string, but was: {v}"))),
     };
     let (bucket, prefix) = (text("Bucket")?, text("Prefix")?);
-    write(&s3_root(cx), bucket, prefix, run, children, w.transformation.unwrap_or(Transformation::None), w.output_type)
-        .map_err(|e| Failure::new(names::RESULT_WRITER_FAILED, e))
+    write(&s3_root(cx), bucket, prefix, run, children, w.transformation.unwrap_or(Transformation::None), w.output_type).map_err(|e| Failure::new(names::RESULT_WRITER_FAILED, e))
 }
 
 /// Writes the result files and the manifest; returns AWS's `ResultWriterDetails` object.
@@ -176,11 +175,14 @@ pub fn write(root: &FsPath, bucket: &str, prefix: &str, run: &MapRun, children: 
             let results = transform(of_status, t, run);
             let bytes = match output_type {
                 OutputType::Json => serde_json::to_vec(&results).expect("JSON values serialize"),
-                OutputType::Jsonl => results.iter().flat_map(|r| {
-                    let mut line = serde_json::to_vec(r).expect("JSON values serialize");
-                    line.push(b'\n');
-                    line
-                }).collect(),
+                OutputType::Jsonl => results
+                    .iter()
+                    .flat_map(|r| {
+                        let mut line = serde_json::to_vec(r).expect("JSON values serialize");
+                        line.push(b'\n');
+                        line
+                    })
+                    .collect(),
             };
             let key = format!("{base}/{st}_0.{ext}");
             put(&key, &bytes)?;

@@ -52,10 +52,7 @@ pub(super) fn explain(path: &Path, root: Option<&Value>) -> String {
                 },
                 Value::Null => return format!("The path {} is null", prefix(i)),
                 other => {
-                    return format!(
-                        "Filter: [{idx}] can only be applied to arrays. Current context is: {}",
-                        compact(other)
-                    );
+                    return format!("Filter: [{idx}] can only be applied to arrays. Current context is: {}", compact(other));
                 }
             },
             _ => break,
@@ -69,9 +66,7 @@ fn java_class(v: &Value) -> &'static str {
         Value::Null => "null",
         Value::Bool(_) => "java.lang.Boolean",
         Value::String(_) => "java.lang.String",
-        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {
-            "java.lang.Integer"
-        }
+        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => "java.lang.Integer",
         Value::Number(n) if n.is_i64() || n.is_u64() => "java.lang.Long",
         Value::Number(_) => "java.lang.Double",
         Value::Array(_) => "net.minidev.json.JSONArray",

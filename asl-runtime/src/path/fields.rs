@@ -81,11 +81,7 @@ pub fn field_path<'v>(path: &Path, env: &Env<'v>, field: impl std::fmt::Display)
 }
 
 pub(crate) fn not_found(path: &Path, env: &Env, field: impl std::fmt::Display) -> Failure {
-    Failure::runtime(format!(
-        "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
-        path.text,
-        compact(env.input)
-    ))
+    Failure::runtime(format!("The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'", path.text, compact(env.input)))
 }
 
 /// How AWS prints a referenced value in these causes: strings bare, anything else as JSON.
@@ -99,13 +95,7 @@ pub fn value_text(v: &Value) -> String {
 /// Wait `SecondsPath`: a non-negative integer number of seconds.
 pub fn seconds_path(path: &Path, env: &Env) -> Result<u64, Failure> {
     let v = field_path(path, env, "SecondsPath")?;
-    let fail = |what: &str| {
-        Failure::runtime(format!(
-            "The SecondsPath parameter {what}: {} == {}",
-            path.text,
-            value_text(&v)
-        ))
-    };
+    let fail = |what: &str| Failure::runtime(format!("The SecondsPath parameter {what}: {} == {}", path.text, value_text(&v)));
     let n = as_integer(&v).ok_or_else(|| fail("cannot be parsed as a long value"))?;
     u64::try_from(n).map_err(|_| fail("references a negative value"))
 }
@@ -113,39 +103,25 @@ pub fn seconds_path(path: &Path, env: &Env) -> Result<u64, Failure> {
 /// Wait `TimestampPath`: an AWS timestamp string.
 pub fn timestamp_path(path: &Path, env: &Env) -> Result<Timestamp, Failure> {
     let v = field_path(path, env, "TimestampPath")?;
-    v.as_str().and_then(timestamp::parse).ok_or_else(|| {
-        Failure::runtime(format!(
-            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
-            path.text,
-            value_text(&v)
-        ))
-    })
+    v.as_str()
+        .and_then(timestamp::parse)
+        .ok_or_else(|| Failure::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}", path.text, value_text(&v))))
 }
 
 /// An integer-valued `…Path` field (`MaxConcurrencyPath`, `ToleratedFailureCountPath`,
 /// `MaxItemsPath`, …); `field` is the field name. Range checks are the caller's.
 pub fn integer_path(path: &Path, env: &Env, field: &str) -> Result<i64, Failure> {
     let v = field_path(path, env, field)?;
-    as_integer(&v).ok_or_else(|| {
-        Failure::runtime(format!(
-            "The {field} field refers to value \"{}\" which is not a valid integer: {}",
-            value_text(&v),
-            path.text
-        ))
-    })
+    as_integer(&v).ok_or_else(|| Failure::runtime(format!("The {field} field refers to value \"{}\" which is not a valid integer: {}", value_text(&v), path.text)))
 }
 
 /// A float-valued `…Path` field (`ToleratedFailurePercentagePath`).
 pub fn float_path(path: &Path, env: &Env, field: &str) -> Result<f64, Failure> {
     let v = field_path(path, env, field)?;
     // Numeric strings are coerced, as for integers.
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(|| {
-        Failure::runtime(format!(
-            "The {field} field refers to value \"{}\" which is not a valid float: {}",
-            value_text(&v),
-            path.text
-        ))
-    })
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        .ok_or_else(|| Failure::runtime(format!("The {field} field refers to value \"{}\" which is not a valid float: {}", value_text(&v), path.text)))
 }
 
 /// An integral JSON number (`3`, `3.0`), as Java's long parsing accepts it.

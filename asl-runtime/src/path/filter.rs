@@ -58,15 +58,9 @@ fn compare(l: Option<&Value>, op: CmpOp, r: Option<&Value>) -> bool {
         CmpOp::Gt => order(l, r) == Some(Ordering::Greater),
         CmpOp::Ge => matches!(order(l, r), Some(Ordering::Greater | Ordering::Equal)),
         CmpOp::In => r.as_array().is_some_and(|a| a.iter().any(|x| loose_eq(l, x))),
-        CmpOp::SubsetOf => {
-            both_arrays(l, r, |l, r| l.iter().all(|x| r.iter().any(|y| loose_eq(x, y))))
-        }
-        CmpOp::AnyOf => {
-            both_arrays(l, r, |l, r| l.iter().any(|x| r.iter().any(|y| loose_eq(x, y))))
-        }
-        CmpOp::NoneOf => {
-            both_arrays(l, r, |l, r| !l.iter().any(|x| r.iter().any(|y| loose_eq(x, y))))
-        }
+        CmpOp::SubsetOf => both_arrays(l, r, |l, r| l.iter().all(|x| r.iter().any(|y| loose_eq(x, y)))),
+        CmpOp::AnyOf => both_arrays(l, r, |l, r| l.iter().any(|x| r.iter().any(|y| loose_eq(x, y)))),
+        CmpOp::NoneOf => both_arrays(l, r, |l, r| !l.iter().any(|x| r.iter().any(|y| loose_eq(x, y)))),
         CmpOp::Contains => match (l, r) {
             (Value::String(s), Value::String(t)) => s.contains(t.as_str()),
             (Value::Array(a), x) => a.iter().any(|y| loose_eq(x, y)),
@@ -104,9 +98,7 @@ fn both_arrays(l: &Value, r: &Value, f: impl Fn(&[Value], &[Value]) -> bool) -> 
 fn loose_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(_), Value::Number(_)) => num_cmp(l, r) == Some(Ordering::Equal),
-        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
-            s.trim().parse::<f64>().ok().zip(n.as_f64()).is_some_and(|(a, b)| a == b)
-        }
+        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => s.trim().parse::<f64>().ok().zip(n.as_f64()).is_some_and(|(a, b)| a == b),
         _ => l == r,
     }
 }

@@ -40,8 +40,7 @@ pub fn insert(mut target: Value, path: &Path, value: Value) -> Result<Value, Fai
     if let Err(step) = check(&target, &path.segs) {
         return Err(Failure::new(REFERENCE_PATH_CONFLICT, unable_to_apply(&step, &target)));
     }
-    place(&mut target, &path.segs, value)
-        .map_err(|step| Failure::new(REFERENCE_PATH_CONFLICT, step))?;
+    place(&mut target, &path.segs, value).map_err(|step| Failure::new(REFERENCE_PATH_CONFLICT, step))?;
     Ok(target)
 }
 
@@ -68,9 +67,7 @@ fn check(target: &Value, segs: &[Seg]) -> Result<(), String> {
             (Seg::Field(_), None) => None,
             (Seg::Field(name), Some(Value::Object(o))) => o.get(&**name),
             (Seg::Field(name), Some(_)) => return Err(name.to_string()),
-            (Seg::Index(idx), Some(Value::Array(a))) => {
-                Some(super::select::index(a, *idx).ok_or_else(|| idx.to_string())?)
-            }
+            (Seg::Index(idx), Some(Value::Array(a))) => Some(super::select::index(a, *idx).ok_or_else(|| idx.to_string())?),
             (Seg::Index(idx), _) => return Err(idx.to_string()),
             (other, _) => return Err(format!("{other:?}")),
         };

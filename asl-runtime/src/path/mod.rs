@@ -14,10 +14,7 @@ mod select;
 #[cfg(test)]
 mod tests;
 
-pub use fields::{
-    field_path, float_path, input_path, integer_path, items_path, seconds_path, timestamp_path,
-    value_text,
-};
+pub use fields::{field_path, float_path, input_path, integer_path, items_path, seconds_path, timestamp_path, value_text};
 pub(crate) use filter::num_cmp;
 pub use insert::{REFERENCE_PATH_CONFLICT, insert, slot_mut};
 pub use select::{select, select_in};

@@ -75,21 +75,13 @@ const SCAN_MEMBERS: usize = 8;
 /// `obj[name]`.
 #[inline]
 pub(crate) fn member<'v>(obj: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    if obj.len() <= SCAN_MEMBERS {
-        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        obj.get(name)
-    }
+    if obj.len() <= SCAN_MEMBERS { obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v) } else { obj.get(name) }
 }
 
 /// `&mut obj[name]`.
 #[inline]
 pub(crate) fn member_mut<'v>(obj: &'v mut Map<String, Value>, name: &str) -> Option<&'v mut Value> {
-    if obj.len() <= SCAN_MEMBERS {
-        obj.iter_mut().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        obj.get_mut(name)
-    }
+    if obj.len() <= SCAN_MEMBERS { obj.iter_mut().find(|(k, _)| k.as_str() == name).map(|(_, v)| v) } else { obj.get_mut(name) }
 }
 
 pub(super) fn index(arr: &[Value], i: i64) -> Option<&Value> {

@@ -100,29 +100,14 @@ fn filters() {
     assert_eq!(titles("$.store.book[?(@.isbn)].title"), json!(["Moby Dick", "LOTR"]));
     assert_eq!(titles("$.store.book[?(!@.isbn)].title"), json!(["Sayings", "Sword"]));
     assert_eq!(titles("$.store.book[?(@.price > $.expensive)].title"), json!(["Sword", "LOTR"]));
-    assert_eq!(
-        titles("$.store.book[?(@.category == 'fiction' && @.price <= 12.99)].title"),
-        json!(["Sword", "Moby Dick"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.price < 9 || @.author == \"Tolkien\")].title"),
-        json!(["Sayings", "Moby Dick", "LOTR"])
-    );
+    assert_eq!(titles("$.store.book[?(@.category == 'fiction' && @.price <= 12.99)].title"), json!(["Sword", "Moby Dick"]));
+    assert_eq!(titles("$.store.book[?(@.price < 9 || @.author == \"Tolkien\")].title"), json!(["Sayings", "Moby Dick", "LOTR"]));
     assert_eq!(titles("$.store.book[?(@.category != 'fiction')].title"), json!(["Sayings"]));
     // A missing member is unequal to everything and not ordered.
-    assert_eq!(
-        titles("$.store.book[?(@.isbn != '0-553')].title"),
-        json!(["Sayings", "Sword", "LOTR"])
-    );
+    assert_eq!(titles("$.store.book[?(@.isbn != '0-553')].title"), json!(["Sayings", "Sword", "LOTR"]));
     assert_eq!(titles("$.store.book[?(@.isbn > 'a')].title"), json!([]));
-    assert_eq!(
-        titles("$.store.book[?(@.author in ['Rees', 'Waugh'])].title"),
-        json!(["Sayings", "Sword"])
-    );
-    assert_eq!(
-        titles("$.store.book[?(@.author nin ['Rees', 'Waugh'])].title"),
-        json!(["Moby Dick", "LOTR"])
-    );
+    assert_eq!(titles("$.store.book[?(@.author in ['Rees', 'Waugh'])].title"), json!(["Sayings", "Sword"]));
+    assert_eq!(titles("$.store.book[?(@.author nin ['Rees', 'Waugh'])].title"), json!(["Moby Dick", "LOTR"]));
     assert_eq!(titles("$.store.book[?(@.title size 4)].author"), json!(["Tolkien"]));
     assert_eq!(titles("$..book[?(@.price > 20)].author"), json!(["Tolkien"]));
     // A type mismatch is false, not an error.
@@ -191,22 +176,10 @@ fn insert_result_path() {
     assert_eq!(insert(json!({"a": 1}), &rp("$"), json!(5)).unwrap(), json!(5));
     assert_eq!(insert(json!({"a": 1}), &rp("$.b"), json!(5)).unwrap(), json!({"a": 1, "b": 5}));
     assert_eq!(insert(json!({"a": 1}), &rp("$.a"), json!(5)).unwrap(), json!({"a": 5}));
-    assert_eq!(
-        insert(json!({}), &rp("$.x.y.z"), json!(true)).unwrap(),
-        json!({"x": {"y": {"z": true}}})
-    );
-    assert_eq!(
-        insert(json!({"x": {"k": 0}}), &rp("$.x.y"), json!(1)).unwrap(),
-        json!({"x": {"k": 0, "y": 1}})
-    );
-    assert_eq!(
-        insert(json!({"l": [1, 2]}), &rp("$.l[1]"), json!(9)).unwrap(),
-        json!({"l": [1, 9]})
-    );
-    assert_eq!(
-        insert(json!({"l": [{}, {}]}), &rp("$.l[-1].a"), json!(9)).unwrap(),
-        json!({"l": [{}, {"a": 9}]})
-    );
+    assert_eq!(insert(json!({}), &rp("$.x.y.z"), json!(true)).unwrap(), json!({"x": {"y": {"z": true}}}));
+    assert_eq!(insert(json!({"x": {"k": 0}}), &rp("$.x.y"), json!(1)).unwrap(), json!({"x": {"k": 0, "y": 1}}));
+    assert_eq!(insert(json!({"l": [1, 2]}), &rp("$.l[1]"), json!(9)).unwrap(), json!({"l": [1, 9]}));
+    assert_eq!(insert(json!({"l": [{}, {}]}), &rp("$.l[-1].a"), json!(9)).unwrap(), json!({"l": [{}, {"a": 9}]}));
     // Key order is kept when a member is replaced.
     let out = insert(json!({"a": 1, "b": 2}), &rp("$.a"), json!(3)).unwrap();
     assert_eq!(serde_json::to_string(&out).unwrap(), r#"{"a":3,"b":2}"#);
@@ -229,15 +202,9 @@ fn input_path_failure_matches_aws() {
     let env = Env::of(&input, &vars);
     let err = input_path(&parse_path("$.NoSuchInputPath").unwrap(), &env).unwrap_err();
     assert_eq!(err.error, "States.Runtime");
-    assert_eq!(
-        err.cause.as_deref(),
-        Some("Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']")
-    );
+    assert_eq!(err.cause.as_deref(), Some("Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"));
     let err = input_path(&parse_path("$.a.b").unwrap(), &env).unwrap_err();
-    assert_eq!(
-        err.cause.as_deref(),
-        Some("Invalid path '$.a.b' : Missing property in path $['a']")
-    );
+    assert_eq!(err.cause.as_deref(), Some("Invalid path '$.a.b' : Missing property in path $['a']"));
     assert_eq!(*input_path(&parse_path("$.x[*]").unwrap(), &env).unwrap(), json!([]));
 }
 
@@ -248,12 +215,7 @@ fn field_path_failure_matches_aws() {
     let env = Env::of(&input, &vars);
     let err = field_path(&parse_path("$.ErrorX").unwrap(), &env, "ErrorPath").unwrap_err();
     assert_eq!(err.error, "States.Runtime");
-    assert_eq!(
-        err.cause.as_deref(),
-        Some(
-            r#"The JSONPath '$.ErrorX' specified for the field 'ErrorPath' could not be found in the input '{"Error":"e","Cause":"c"}'"#
-        )
-    );
+    assert_eq!(err.cause.as_deref(), Some(r#"The JSONPath '$.ErrorX' specified for the field 'ErrorPath' could not be found in the input '{"Error":"e","Cause":"c"}'"#));
 }
 
 #[test]
@@ -263,10 +225,7 @@ fn items_path_failure() {
     let env = Env::of(&input, &vars);
     let err = items_path(&parse_path("$.discovery.objects").unwrap(), &env).unwrap_err();
     assert_eq!(err.error, REFERENCE_PATH_CONFLICT);
-    assert_eq!(
-        err.cause.as_deref(),
-        Some(r#"Unable to apply step "objects" to input {"discovery":{"statusCode":500}}"#)
-    );
+    assert_eq!(err.cause.as_deref(), Some(r#"Unable to apply step "objects" to input {"discovery":{"statusCode":500}}"#));
 }
 
 #[test]
@@ -279,14 +238,8 @@ fn wait_and_map_path_values_match_aws() {
     fn cause<T>(r: Result<T, crate::Failure>) -> String {
         r.map(|_| ()).unwrap_err().cause.unwrap()
     }
-    assert_eq!(
-        cause(seconds_path(&p("$.input.waitSeconds"), &env)),
-        "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1"
-    );
-    assert_eq!(
-        cause(seconds_path(&p("$.input.half"), &env)),
-        "The SecondsPath parameter cannot be parsed as a long value: $.input.half == 1.5"
-    );
+    assert_eq!(cause(seconds_path(&p("$.input.waitSeconds"), &env)), "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1");
+    assert_eq!(cause(seconds_path(&p("$.input.half"), &env)), "The SecondsPath parameter cannot be parsed as a long value: $.input.half == 1.5");
     assert_eq!(seconds_path(&p("$.input.ok"), &env).unwrap(), 3);
     assert_eq!(seconds_path(&p("$.input.whole"), &env).unwrap(), 2);
     assert_eq!(
@@ -303,8 +256,5 @@ fn wait_and_map_path_values_match_aws() {
         r#"The ToleratedFailurePercentagePath field refers to value "NoNumber" which is not a valid float: $.NoNumber"#
     );
     assert_eq!(float_path(&p("$.pct"), &env, "ToleratedFailurePercentagePath").unwrap(), 12.5);
-    assert!(
-        cause(seconds_path(&p("$.missing"), &env))
-            .starts_with("The JSONPath '$.missing' specified for the field 'SecondsPath'")
-    );
+    assert!(cause(seconds_path(&p("$.missing"), &env)).starts_with("The JSONPath '$.missing' specified for the field 'SecondsPath'"));
 }

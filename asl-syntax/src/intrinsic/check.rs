@@ -30,13 +30,7 @@ pub(super) fn check_args(func: Func, args: &[Arg]) -> Result<(), String> {
     for (i, arg) in args.iter().enumerate() {
         let Arg::Lit(lit) = arg else { continue };
         let want = param(func, i);
-        let ok = matches!(
-            (want, lit),
-            (Want::Any, _)
-                | (Want::Str, Lit::Str(_))
-                | (Want::Num, Lit::Int(_) | Lit::UInt(_) | Lit::Float(_))
-                | (Want::Bool, Lit::Bool(_))
-        );
+        let ok = matches!((want, lit), (Want::Any, _) | (Want::Str, Lit::Str(_)) | (Want::Num, Lit::Int(_) | Lit::UInt(_) | Lit::Float(_)) | (Want::Bool, Lit::Bool(_)));
         if !ok {
             let what = match want {
                 Want::Str => "a string",
@@ -56,9 +50,7 @@ fn param(func: Func, i: usize) -> Want {
     match (func, i) {
         (Func::Format, 0) => Want::Str,
         (Func::Format | Func::Array, _) => Want::Any,
-        (Func::StringToJson | Func::Base64Encode | Func::Base64Decode | Func::StringSplit, _) => {
-            Want::Str
-        }
+        (Func::StringToJson | Func::Base64Encode | Func::Base64Decode | Func::StringSplit, _) => Want::Str,
         (Func::JsonToString, _) => Want::NoLiteral,
         (Func::ArrayPartition | Func::ArrayContains | Func::ArrayGetItem, 0) => Want::NoLiteral,
         (Func::ArrayPartition | Func::ArrayGetItem, _) => Want::Num,
@@ -76,18 +68,9 @@ fn param(func: Func, i: usize) -> Want {
 /// Value checks that only make sense for literals of the right type.
 fn check_value(func: Func, i: usize, lit: &Lit) -> Result<(), String> {
     match (func, i, lit) {
-        (Func::Hash, 1, Lit::Str(alg)) if !super::HASH_ALGORITHMS.contains(&&**alg) => {
-            Err(format!(
-                "argument 2 of States.Hash must be one of {}",
-                super::HASH_ALGORITHMS.join(", ")
-            ))
-        }
-        (Func::ArrayRange, 2, Lit::Int(0)) => {
-            Err("the step of States.ArrayRange must not be 0".into())
-        }
-        (Func::ArrayPartition, 1, Lit::Int(n)) if *n <= 0 => {
-            Err("the chunk size of States.ArrayPartition must be greater than 0".into())
-        }
+        (Func::Hash, 1, Lit::Str(alg)) if !super::HASH_ALGORITHMS.contains(&&**alg) => Err(format!("argument 2 of States.Hash must be one of {}", super::HASH_ALGORITHMS.join(", "))),
+        (Func::ArrayRange, 2, Lit::Int(0)) => Err("the step of States.ArrayRange must not be 0".into()),
+        (Func::ArrayPartition, 1, Lit::Int(n)) if *n <= 0 => Err("the chunk size of States.ArrayPartition must be greater than 0".into()),
         _ => Ok(()),
     }
 }

@@ -92,18 +92,8 @@ impl Func {
             Func::Format => (1, None),
             Func::Array => (0, None),
             Func::Uuid => (0, Some(0)),
-            Func::StringToJson
-            | Func::JsonToString
-            | Func::ArrayLength
-            | Func::ArrayUnique
-            | Func::Base64Encode
-            | Func::Base64Decode => (1, Some(1)),
-            Func::ArrayPartition
-            | Func::ArrayContains
-            | Func::ArrayGetItem
-            | Func::Hash
-            | Func::MathAdd
-            | Func::StringSplit => (2, Some(2)),
+            Func::StringToJson | Func::JsonToString | Func::ArrayLength | Func::ArrayUnique | Func::Base64Encode | Func::Base64Decode => (1, Some(1)),
+            Func::ArrayPartition | Func::ArrayContains | Func::ArrayGetItem | Func::Hash | Func::MathAdd | Func::StringSplit => (2, Some(2)),
             Func::ArrayRange | Func::JsonMerge => (3, Some(3)),
             Func::MathRandom => (2, Some(3)),
         }

@@ -62,14 +62,9 @@ impl Parser<'_> {
             return Err(self.err(format!("intrinsic functions nest at most {MAX_DEPTH} deep")));
         }
         let start = self.pos;
-        let name_len = self
-            .rest()
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
-            .unwrap_or(self.rest().len());
+        let name_len = self.rest().find(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).unwrap_or(self.rest().len());
         let name = &self.src[start..start + name_len];
-        let func = Func::from_name(name).ok_or_else(|| {
-            SyntaxError::new(start, format!("unknown intrinsic function `{name}`"))
-        })?;
+        let func = Func::from_name(name).ok_or_else(|| SyntaxError::new(start, format!("unknown intrinsic function `{name}`")))?;
         self.pos += name_len;
         self.skip_ws();
         if !self.eat('(') {
@@ -111,19 +106,14 @@ impl Parser<'_> {
                 let start = self.pos;
                 let end = path_end(self.src, start);
                 let text = self.src[start..end].trim_end();
-                let path =
-                    parse_path(text).map_err(|e| SyntaxError::new(start + e.offset, e.message))?;
+                let path = parse_path(text).map_err(|e| SyntaxError::new(start + e.offset, e.message))?;
                 self.pos = end;
                 Ok(Arg::Path(path))
             }
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
-            Some(_) if self.rest().starts_with("States.") => {
-                Ok(Arg::Call(Ptr::new(self.call(depth + 1)?)))
-            }
+            Some(_) if self.rest().starts_with("States.") => Ok(Arg::Call(Ptr::new(self.call(depth + 1)?))),
             _ => {
-                for (word, lit) in
-                    [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)]
-                {
+                for (word, lit) in [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)] {
                     if self.rest().starts_with(word) {
                         self.pos += word.len();
                         return Ok(Arg::Lit(lit));
@@ -166,10 +156,7 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Arg, SyntaxError> {
         let start = self.pos;
-        let len = self
-            .rest()
-            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
-            .unwrap_or(self.rest().len());
+        let len = self.rest().find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))).unwrap_or(self.rest().len());
         let text = &self.src[start..start + len];
         self.pos += len;
         let bad = || SyntaxError::new(start, format!("invalid number `{text}`"));
@@ -177,11 +164,7 @@ impl Parser<'_> {
         let lit = if is_int {
             match text.parse::<i64>() {
                 Ok(i) => Lit::Int(i),
-                Err(_) => text
-                    .parse::<u64>()
-                    .map(Lit::UInt)
-                    .or_else(|_| text.parse::<f64>().map(Lit::Float))
-                    .map_err(|_| bad())?,
+                Err(_) => text.parse::<u64>().map(Lit::UInt).or_else(|_| text.parse::<f64>().map(Lit::Float)).map_err(|_| bad())?,
             }
         } else {
             match text.parse::<f64>() {

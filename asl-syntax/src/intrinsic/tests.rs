@@ -22,34 +22,18 @@ fn shapes() {
 fn literals_and_escapes() {
     assert_eq!(
         args("States.Array('a', 1, -2.5, true, false, null)"),
-        vec![
-            s("a"),
-            Arg::Lit(Lit::Int(1)),
-            Arg::Lit(Lit::Float(-2.5)),
-            Arg::Lit(Lit::Bool(true)),
-            Arg::Lit(Lit::Bool(false)),
-            Arg::Lit(Lit::Null)
-        ]
+        vec![s("a"), Arg::Lit(Lit::Int(1)), Arg::Lit(Lit::Float(-2.5)), Arg::Lit(Lit::Bool(true)), Arg::Lit(Lit::Bool(false)), Arg::Lit(Lit::Null)]
     );
-    assert_eq!(
-        args(r"States.Array('it\'s', 'a\\b', '\{x\}', 'a\nb', '{}')"),
-        vec![s("it's"), s(r"a\b"), s("{x}"), s(r"a\nb"), s("{}")]
-    );
+    assert_eq!(args(r"States.Array('it\'s', 'a\\b', '\{x\}', 'a\nb', '{}')"), vec![s("it's"), s(r"a\b"), s("{x}"), s(r"a\nb"), s("{}")]);
     // A raw newline inside the literal (as in AWS's escape-sequence test).
     assert_eq!(args("States.StringSplit('Hello\nWorld', '\n')"), vec![s("Hello\nWorld"), s("\n")]);
-    assert_eq!(
-        args("States.StringToJson('{\"a\": \"x \\\"y\\\"\"}')"),
-        vec![s(r#"{"a": "x \"y\""}"#)]
-    );
+    assert_eq!(args("States.StringToJson('{\"a\": \"x \\\"y\\\"\"}')"), vec![s(r#"{"a": "x \"y\""}"#)]);
 }
 
 #[test]
 fn format_templates_are_pre_split() {
     let a = args(r"States.Format('Hello {}, \{literal\} {}!', $.a, $.b)");
-    assert_eq!(
-        a[0],
-        Arg::Template(vec!["Hello ".into(), ", {literal} ".into(), "!".into()].into())
-    );
+    assert_eq!(a[0], Arg::Template(vec!["Hello ".into(), ", {literal} ".into(), "!".into()].into()));
     assert_eq!(a.len(), 3);
     // A template from a path is split at run time.
     assert!(matches!(args("States.Format($.t, $$.Map.Item.Value)")[0], Arg::Path(_)));
@@ -102,25 +86,12 @@ fn build_time_errors() {
     }
     assert!(parse_call("States.MathRandom(1, 2)").is_ok());
     assert!(parse_call("States.MathRandom(1, 2, 3)").is_ok());
-    assert!(
-        parse_call("States.JsonMerge(States.StringToJson('{}'), $$.Execution.Input.x, false)")
-            .is_ok()
-    );
+    assert!(parse_call("States.JsonMerge(States.StringToJson('{}'), $$.Execution.Input.x, false)").is_ok());
 }
 
 #[test]
 fn never_panics() {
-    for t in [
-        "",
-        "States.",
-        "States.Format('",
-        "States.Format('\\",
-        "States.Array($",
-        "States.Array($[",
-        "States.Array(-)",
-        "States.Array(é)",
-        "States.Format('{', '}')",
-    ] {
+    for t in ["", "States.", "States.Format('", "States.Format('\\", "States.Array($", "States.Array($[", "States.Array(-)", "States.Array(é)", "States.Format('{', '}')"] {
         let _ = parse_call(t);
     }
 }

@@ -125,10 +125,7 @@ fn walk_ctx(e: &Expr, reads: &mut bool) {
     if let Kind::Path { steps, .. } = &e.kind {
         // `$states.input…`, `$states.result…`, `$states.errorOutput…` do not touch the context
         if let [first, second, rest @ ..] = &steps[..] {
-            let plain_states = matches!(&first.kind, Kind::Variable(v) if v == "states")
-                && first.predicate.is_empty()
-                && first.stages.is_empty()
-                && first.group.is_none();
+            let plain_states = matches!(&first.kind, Kind::Variable(v) if v == "states") && first.predicate.is_empty() && first.stages.is_empty() && first.group.is_none();
             if plain_states && matches!(&second.kind, Kind::Name(n) if n != "context") {
                 visit_annotations(first, reads);
                 for s in std::iter::once(second).chain(rest) {
@@ -183,11 +180,7 @@ pub(crate) fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(k);
             f(v);
         }),
-        Kind::Condition {
-            cond,
-            then,
-            otherwise,
-        } => {
+        Kind::Condition { cond, then, otherwise } => {
             f(cond);
             f(then);
             if let Some(o) = otherwise {
@@ -195,18 +188,12 @@ pub(crate) fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         Kind::Bind { value, .. } => f(value),
-        Kind::Call {
-            procedure, args, ..
-        } => {
+        Kind::Call { procedure, args, .. } => {
             f(procedure);
             args.iter().for_each(&mut *f);
         }
         Kind::Lambda(l) => f(&l.body),
-        Kind::Transform {
-            pattern,
-            update,
-            delete,
-        } => {
+        Kind::Transform { pattern, update, delete } => {
             f(pattern);
             f(update);
             if let Some(d) = delete {
@@ -214,17 +201,7 @@ pub(crate) fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         Kind::Sort(terms) => terms.iter().for_each(|t| f(&t.expr)),
-        Kind::Name(_)
-        | Kind::Str(_)
-        | Kind::Num(_)
-        | Kind::Bool(_)
-        | Kind::Null
-        | Kind::Wildcard
-        | Kind::Descendant
-        | Kind::Parent(_)
-        | Kind::Regex(_)
-        | Kind::Variable(_)
-        | Kind::Placeholder => {}
+        Kind::Name(_) | Kind::Str(_) | Kind::Num(_) | Kind::Bool(_) | Kind::Null | Kind::Wildcard | Kind::Descendant | Kind::Parent(_) | Kind::Regex(_) | Kind::Variable(_) | Kind::Placeholder => {}
     }
     e.predicate.iter().for_each(&mut *f);
     for s in e.stages.iter() {

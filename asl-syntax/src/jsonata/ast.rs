@@ -194,18 +194,6 @@ pub struct Regex {
 impl Expr {
     /// A node without annotations.
     pub fn new(kind: Kind, pos: usize) -> Expr {
-        Expr {
-            kind,
-            pos,
-            keep_array: false,
-            predicate: List::Borrowed(&[]),
-            stages: List::Borrowed(&[]),
-            group: None,
-            focus: None,
-            index: None,
-            tuple: false,
-            ancestor: None,
-            consarray: false,
-        }
+        Expr { kind, pos, keep_array: false, predicate: List::Borrowed(&[]), stages: List::Borrowed(&[]), group: None, focus: None, index: None, tuple: false, ancestor: None, consarray: false }
     }
 }

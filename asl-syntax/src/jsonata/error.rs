@@ -42,12 +42,7 @@ pub struct SynErr {
 
 impl SynErr {
     pub fn new(code: Code, pos: usize) -> Self {
-        SynErr {
-            code,
-            pos,
-            token: None,
-            value: None,
-        }
+        SynErr { code, pos, token: None, value: None }
     }
     pub fn token(mut self, t: impl Into<String>) -> Self {
         self.token = Some(t.into());
@@ -75,23 +70,15 @@ impl SynErr {
             Code::S0203 => format!("Expected {v} before end of expression"),
             Code::S0204 => format!("Unknown operator: {t}"),
             Code::S0207 => "Unexpected end of expression".into(),
-            Code::S0208 => format!(
-                "Parameter {raw_v} of function definition must be a variable name (start with $)"
-            ),
+            Code::S0208 => format!("Parameter {raw_v} of function definition must be a variable name (start with $)"),
             Code::S0209 => "A predicate cannot follow a grouping expression in a step".into(),
             Code::S0210 => "Each step can only have one grouping expression".into(),
             Code::S0211 => format!("The symbol {t} cannot be used as a unary operator"),
             Code::S0212 => "The left side of := must be a variable name (start with $)".into(),
-            Code::S0213 => format!(
-                "The literal value {raw_v} cannot be used as a step within a path expression"
-            ),
+            Code::S0213 => format!("The literal value {raw_v} cannot be used as a step within a path expression"),
             Code::S0214 => format!("The right side of {t} must be a variable name (start with $)"),
-            Code::S0215 => {
-                "A context variable binding must precede any predicates on a step".into()
-            }
-            Code::S0216 => {
-                "A context variable binding must precede the 'order-by' clause on a step".into()
-            }
+            Code::S0215 => "A context variable binding must precede any predicates on a step".into(),
+            Code::S0216 => "A context variable binding must precede the 'order-by' clause on a step".into(),
             Code::S0217 => "The object representing the 'parent' cannot be derived from this expression".to_string(),
             Code::S0301 => "Empty regular expressions are not allowed".into(),
             Code::S0302 => "No terminating / in regular expression".into(),

@@ -26,10 +26,7 @@ pub struct Token {
 /// Characters that are (or start) operators and so end a name.
 const OPERATOR_CHARS: &str = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
-const SINGLE_OPS: [&str; 26] = [
-    ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|",
-    "=", "<", ">", "^", "&", "!", "~",
-];
+const SINGLE_OPS: [&str; 26] = [".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "^", "&", "!", "~"];
 
 fn is_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}')
@@ -119,12 +116,7 @@ impl<'s> Lexer<'s> {
             };
         }
         // a name or a variable: up to whitespace or an operator character
-        let len = self
-            .rest()
-            .char_indices()
-            .skip(1)
-            .find(|&(_, ch)| is_ws(ch) || OPERATOR_CHARS.contains(ch))
-            .map_or(self.rest().len(), |(i, _)| i);
+        let len = self.rest().char_indices().skip(1).find(|&(_, ch)| is_ws(ch) || OPERATOR_CHARS.contains(ch)).map_or(self.rest().len(), |(i, _)| i);
         let text = &self.rest()[..len];
         self.pos += len;
         if let Some(var) = text.strip_prefix('$') {
@@ -147,10 +139,7 @@ impl<'s> Lexer<'s> {
         while let Some(c) = self.peek() {
             self.pos += c.len_utf8();
             if c == quote {
-                return Ok(Some(Token {
-                    tok: Tok::Str(s),
-                    pos: start,
-                }));
+                return Ok(Some(Token { tok: Tok::Str(s), pos: start }));
             }
             if c != '\\' {
                 s.push(c);
@@ -166,28 +155,23 @@ impl<'s> Lexer<'s> {
                 'r' => s.push('\r'),
                 't' => s.push('\t'),
                 'u' => {
-                    let hex = self
-                        .rest()
-                        .get(..4)
-                        .filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
+                    let hex = self.rest().get(..4).filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
                     let Some(hex) = hex else {
                         return Err(SynErr::new(Code::S0104, self.pos - 1));
                     };
                     let mut unit = u16::from_str_radix(hex, 16).unwrap_or(0xfffd);
                     self.pos += 4;
                     // a surrogate pair written as two escapes
-                    if (0xd800..0xdc00).contains(&unit) && self.rest().starts_with("\\u")
-                        && let Some(lo) = self
-                            .rest()
-                            .get(2..6)
-                            .and_then(|h| u16::from_str_radix(h, 16).ok())
-                            && (0xdc00..0xe000).contains(&lo) {
-                                self.pos += 6;
-                                let cp =
-                                    0x10000 + ((unit as u32 - 0xd800) << 10) + (lo as u32 - 0xdc00);
-                                s.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
-                                continue;
-                            }
+                    if (0xd800..0xdc00).contains(&unit)
+                        && self.rest().starts_with("\\u")
+                        && let Some(lo) = self.rest().get(2..6).and_then(|h| u16::from_str_radix(h, 16).ok())
+                        && (0xdc00..0xe000).contains(&lo)
+                    {
+                        self.pos += 6;
+                        let cp = 0x10000 + ((unit as u32 - 0xd800) << 10) + (lo as u32 - 0xdc00);
+                        s.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        continue;
+                    }
                     if (0xd800..0xe000).contains(&unit) {
                         unit = 0xfffd; // a lone surrogate cannot be held in a Rust string
                     }
@@ -228,13 +212,7 @@ impl<'s> Lexer<'s> {
                 }
                 let flags = self.src[fstart..i].to_string();
                 self.pos = i;
-                return Ok(Some(Token {
-                    tok: Tok::Regex {
-                        pattern: pattern.to_string(),
-                        flags,
-                    },
-                    pos: start,
-                }));
+                return Ok(Some(Token { tok: Tok::Regex { pattern: pattern.to_string(), flags }, pos: start }));
             }
             let prev_backslash = i > 0 && bytes[i - 1] == b'\\';
             if matches!(c, b'(' | b'[' | b'{') && !prev_backslash {
@@ -318,17 +296,8 @@ mod tests {
         );
         assert_eq!(toks("`a b`"), vec![Tok::Name("a b".into())]);
         assert_eq!(toks("$$"), vec![Tok::Variable("$".into())]);
-        assert_eq!(
-            toks("/ab[/]c/i"),
-            vec![Tok::Regex {
-                pattern: "ab[/]c".into(),
-                flags: "i".into()
-            }]
-        );
-        assert_eq!(
-            toks("1 / 2"),
-            vec![Tok::Num(1.0), Tok::Op("/"), Tok::Num(2.0)]
-        );
+        assert_eq!(toks("/ab[/]c/i"), vec![Tok::Regex { pattern: "ab[/]c".into(), flags: "i".into() }]);
+        assert_eq!(toks("1 / 2"), vec![Tok::Num(1.0), Tok::Op("/"), Tok::Num(2.0)]);
         assert_eq!(toks("'\\ud83d\\ude00'"), vec![Tok::Str("😀".into())]);
     }
 

@@ -113,11 +113,7 @@ pub enum T {
 
 impl Node {
     pub fn new(t: T, pos: usize) -> Node {
-        Node {
-            t,
-            pos,
-            ..Node::default()
-        }
+        Node { t, pos, ..Node::default() }
     }
 
     /// jsonata-js's `type` of the node, for error messages.

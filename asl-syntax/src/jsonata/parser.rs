@@ -81,12 +81,7 @@ fn tok_text(t: &Tok) -> String {
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str) -> Self {
-        Parser {
-            src,
-            lexer: Lexer::new(src),
-            cur: None,
-            depth: 0,
-        }
+        Parser { src, lexer: Lexer::new(src), cur: None, depth: 0 }
     }
 
     /// Parses the whole text.
@@ -103,17 +98,9 @@ impl<'s> Parser<'s> {
     fn id(&self) -> &'static str {
         match &self.cur {
             None => "(end)",
-            Some(Token {
-                tok: Tok::Op(o), ..
-            }) => o,
-            Some(Token {
-                tok: Tok::Name(_) | Tok::Variable(_),
-                ..
-            }) => "(name)",
-            Some(Token {
-                tok: Tok::Regex { .. },
-                ..
-            }) => "(regex)",
+            Some(Token { tok: Tok::Op(o), .. }) => o,
+            Some(Token { tok: Tok::Name(_) | Tok::Variable(_), .. }) => "(name)",
+            Some(Token { tok: Tok::Regex { .. }, .. }) => "(regex)",
             Some(_) => "(literal)",
         }
     }
@@ -124,34 +111,27 @@ impl<'s> Parser<'s> {
 
     fn advance(&mut self, expect: Option<&str>, infix: bool) -> R<()> {
         if let Some(id) = expect
-            && self.id() != id {
-                let code = if self.cur.is_none() {
-                    Code::S0203
-                } else {
-                    Code::S0202
-                };
-                let mut e = SynErr::new(code, self.pos()).value(id);
-                if let Some(t) = &self.cur {
-                    e = e.token(tok_text(&t.tok));
-                }
-                return Err(e);
+            && self.id() != id
+        {
+            let code = if self.cur.is_none() { Code::S0203 } else { Code::S0202 };
+            let mut e = SynErr::new(code, self.pos()).value(id);
+            if let Some(t) = &self.cur {
+                e = e.token(tok_text(&t.tok));
             }
+            return Err(e);
+        }
         self.cur = self.lexer.next(infix)?;
-        if let Some(Token {
-            tok: Tok::Op(op),
-            pos,
-        }) = &self.cur
-            && !known_op(op) {
-                return Err(SynErr::new(Code::S0204, *pos).token(*op));
-            }
+        if let Some(Token { tok: Tok::Op(op), pos }) = &self.cur
+            && !known_op(op)
+        {
+            return Err(SynErr::new(Code::S0204, *pos).token(*op));
+        }
         Ok(())
     }
 
     fn cur_lbp(&self) -> u32 {
         match &self.cur {
-            Some(Token {
-                tok: Tok::Op(o), ..
-            }) => lbp(o),
+            Some(Token { tok: Tok::Op(o), .. }) => lbp(o),
             _ => 0,
         }
     }
@@ -160,9 +140,7 @@ impl<'s> Parser<'s> {
     fn deeper(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(SynErr::new(Code::S0201, self.pos()).token(format!(
-                "(expression nested or chained deeper than {MAX_DEPTH} levels)"
-            )));
+            return Err(SynErr::new(Code::S0201, self.pos()).token(format!("(expression nested or chained deeper than {MAX_DEPTH} levels)")));
         }
         Ok(())
     }
@@ -170,10 +148,7 @@ impl<'s> Parser<'s> {
     fn expression(&mut self, rbp: u32) -> R<Node> {
         let entry = self.depth;
         self.deeper()?;
-        let t = self
-            .cur
-            .take()
-            .ok_or_else(|| SynErr::new(Code::S0207, self.src.len()))?;
+        let t = self.cur.take().ok_or_else(|| SynErr::new(Code::S0207, self.src.len()))?;
         self.advance(None, true)?;
         let mut left = self.nud(t)?;
         while rbp < self.cur_lbp() {
@@ -236,14 +211,7 @@ impl<'s> Parser<'s> {
                     let rpos = self.pos();
                     self.advance(Some(".."), false)?;
                     let rhs = self.expression(0)?;
-                    item = Node::new(
-                        T::Binary {
-                            op: BinOp::Range,
-                            lhs: Box::new(item),
-                            rhs: Box::new(rhs),
-                        },
-                        rpos,
-                    );
+                    item = Node::new(T::Binary { op: BinOp::Range, lhs: Box::new(item), rhs: Box::new(rhs) }, rpos);
                 }
                 items.push(item);
                 if self.id() != "," {
@@ -267,14 +235,7 @@ impl<'s> Parser<'s> {
             delete = Some(Box::new(self.expression(0)?));
         }
         self.advance(Some("|"), false)?;
-        Ok(Node::new(
-            T::Transform {
-                pattern,
-                update,
-                delete,
-            },
-            pos,
-        ))
+        Ok(Node::new(T::Transform { pattern, update, delete }, pos))
     }
 
     #[inline(never)]
@@ -299,19 +260,8 @@ impl<'s> Parser<'s> {
     #[inline(never)]
     fn led(&mut self, t: Token, left: Node) -> R<Node> {
         let pos = t.pos;
-        let Tok::Op(op) = t.tok else {
-            unreachable!("only operators have a binding power")
-        };
-        let infix = |op, lhs, rhs| {
-            Ok(Node::new(
-                T::Infix {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                pos,
-            ))
-        };
+        let Tok::Op(op) = t.tok else { unreachable!("only operators have a binding power") };
+        let infix = |op, lhs, rhs| Ok(Node::new(T::Infix { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, pos));
         match op {
             "(" => self.call(left, pos),
             "[" => {
@@ -349,23 +299,11 @@ impl<'s> Parser<'s> {
                     self.advance(Some(","), false)?;
                 }
                 self.advance(Some(")"), false)?;
-                Ok(Node::new(
-                    T::OrderBy {
-                        lhs: Box::new(left),
-                        terms,
-                    },
-                    pos,
-                ))
+                Ok(Node::new(T::OrderBy { lhs: Box::new(left), terms }, pos))
             }
             "{" => {
                 let pairs = self.object_pairs()?;
-                Ok(Node::new(
-                    T::GroupBy {
-                        lhs: Box::new(left),
-                        pairs,
-                    },
-                    pos,
-                ))
+                Ok(Node::new(T::GroupBy { lhs: Box::new(left), pairs }, pos))
             }
             ":=" => {
                 if !matches!(left.t, T::Variable(_)) {
@@ -388,14 +326,7 @@ impl<'s> Parser<'s> {
                     self.advance(Some(":"), false)?;
                     otherwise = Some(Box::new(self.expression(0)?));
                 }
-                Ok(Node::new(
-                    T::Condition {
-                        cond: Box::new(left),
-                        then,
-                        otherwise,
-                    },
-                    pos,
-                ))
+                Ok(Node::new(T::Condition { cond: Box::new(left), then, otherwise }, pos))
             }
             "." | "~>" => {
                 let rhs = self.expression(lbp(op))?;
@@ -404,14 +335,7 @@ impl<'s> Parser<'s> {
             _ => {
                 let bop = binop(op).expect("every other operator with a binding power is binary");
                 let rhs = self.expression(lbp(op))?;
-                Ok(Node::new(
-                    T::Binary {
-                        op: bop,
-                        lhs: Box::new(left),
-                        rhs: Box::new(rhs),
-                    },
-                    pos,
-                ))
+                Ok(Node::new(T::Binary { op: bop, lhs: Box::new(left), rhs: Box::new(rhs) }, pos))
             }
         }
     }
@@ -439,14 +363,7 @@ impl<'s> Parser<'s> {
         self.advance(Some(")"), true)?;
         let is_lambda = matches!(&left.t, T::Name(n) if n == "function" || n == "λ");
         if !is_lambda {
-            return Ok(Node::new(
-                T::Call {
-                    procedure: Box::new(left),
-                    args,
-                    partial,
-                },
-                pos,
-            ));
+            return Ok(Node::new(T::Call { procedure: Box::new(left), args, partial }, pos));
         }
         let mut params = vec![];
         for (i, a) in args.into_iter().enumerate() {
@@ -457,9 +374,7 @@ impl<'s> Parser<'s> {
                         T::Name(n) | T::Str(n) => n,
                         _ => String::new(),
                     };
-                    return Err(SynErr::new(Code::S0208, a.pos)
-                        .token(tok)
-                        .value((i + 1).to_string()));
+                    return Err(SynErr::new(Code::S0208, a.pos).token(tok).value((i + 1).to_string()));
                 }
             }
         }
@@ -477,10 +392,7 @@ impl<'s> Parser<'s> {
             }
             let end = self.pos() + 1;
             self.advance(Some(">"), false)?;
-            let text: String = self.src[start..end.min(self.src.len())]
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
+            let text: String = self.src[start..end.min(self.src.len())].chars().filter(|c| !c.is_whitespace()).collect();
             super::signature::Signature::parse(&text).map_err(|mut e| {
                 e.pos += start;
                 e
@@ -490,14 +402,6 @@ impl<'s> Parser<'s> {
         self.advance(Some("{"), false)?;
         let body = Box::new(self.expression(0)?);
         self.advance(Some("}"), false)?;
-        Ok(Node::new(
-            T::Lambda {
-                params,
-                signature,
-                body,
-                thunk: false,
-            },
-            pos,
-        ))
+        Ok(Node::new(T::Lambda { params, signature, body, thunk: false }, pos))
     }
 }

@@ -50,27 +50,10 @@ impl Processor {
             T::Neg(e) => self.neg(e, pos, keep_array)?,
             T::Array(items) => self.array(items, pos, keep_array)?,
             T::Object(pairs) => self.object(pairs, pos, keep_array)?,
-            T::Call {
-                procedure,
-                args,
-                partial,
-            } => self.call(procedure, args, partial, pos, keep_array)?,
-            T::Lambda {
-                params,
-                signature,
-                body,
-                thunk,
-            } => self.lambda(params, signature, body, thunk, pos, keep_array)?,
-            T::Condition {
-                cond,
-                then,
-                otherwise,
-            } => self.condition(cond, then, otherwise, pos, keep_array)?,
-            T::Transform {
-                pattern,
-                update,
-                delete,
-            } => self.transform(pattern, update, delete, pos, keep_array)?,
+            T::Call { procedure, args, partial } => self.call(procedure, args, partial, pos, keep_array)?,
+            T::Lambda { params, signature, body, thunk } => self.lambda(params, signature, body, thunk, pos, keep_array)?,
+            T::Condition { cond, then, otherwise } => self.condition(cond, then, otherwise, pos, keep_array)?,
+            T::Transform { pattern, update, delete } => self.transform(pattern, update, delete, pos, keep_array)?,
             T::Block(exprs) => self.block(exprs, pos, keep_array)?,
             T::Name(n) => {
                 let mut step = Node::new(T::Name(n), pos);
@@ -90,14 +73,7 @@ impl Processor {
                 return self.process(n);
             }
             T::Op(_) | T::Placeholder => Node::new(T::Placeholder, pos),
-            t @ (T::Str(_)
-            | T::Num(_)
-            | T::Bool(_)
-            | T::Null
-            | T::Regex { .. }
-            | T::Wildcard
-            | T::Descendant
-            | T::Variable(_)) => Node::new(t, pos),
+            t @ (T::Str(_) | T::Num(_) | T::Bool(_) | T::Null | T::Regex { .. } | T::Wildcard | T::Descendant | T::Variable(_)) => Node::new(t, pos),
             T::Path { .. } | T::Sort(_) | T::Bind { .. } | T::Apply { .. } | T::Parent(_) => {
                 unreachable!("already processed")
             }
@@ -110,13 +86,7 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn predicate_step(
-        &mut self,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn predicate_step(&mut self, lhs: Box<Node>, rhs: Box<Node>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let mut result = self.process(*lhs)?;
             let is_path = matches!(result.t, T::Path { .. });
@@ -136,9 +106,7 @@ impl Processor {
             }
             push_ancestry(&mut step.seeking_parent, ancestry_of(&predicate));
             if is_path {
-                step.stages
-                    .get_or_insert_with(Vec::new)
-                    .push(StageN::Filter(predicate));
+                step.stages.get_or_insert_with(Vec::new).push(StageN::Filter(predicate));
             } else {
                 step.predicate.get_or_insert_with(Vec::new).push(predicate);
             }
@@ -148,22 +116,13 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn group_by(
-        &mut self,
-        lhs: Box<Node>,
-        pairs: Vec<(Node, Node)>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn group_by(&mut self, lhs: Box<Node>, pairs: Vec<(Node, Node)>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let mut result = self.process(*lhs)?;
             if result.group.is_some() {
                 return Err(SynErr::new(Code::S0210, pos));
             }
-            let pairs = pairs
-                .into_iter()
-                .map(|(k, v)| Ok((self.process(k)?, self.process(v)?)))
-                .collect::<R<Vec<_>>>()?;
+            let pairs = pairs.into_iter().map(|(k, v)| Ok((self.process(k)?, self.process(v)?))).collect::<R<Vec<_>>>()?;
             result.group = Some((pairs, pos));
             result
         })
@@ -171,13 +130,7 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn order_by(
-        &mut self,
-        lhs: Box<Node>,
-        terms: Vec<(bool, Node)>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn order_by(&mut self, lhs: Box<Node>, terms: Vec<(bool, Node)>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let mut result = self.process(*lhs)?;
             if !matches!(result.t, T::Path { .. }) {
@@ -201,16 +154,11 @@ impl Processor {
     #[allow(unused_variables)]
     fn bind(&mut self, lhs: Box<Node>, rhs: Box<Node>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
-            let T::Variable(name) = lhs.t else {
-                unreachable!("checked by the parser")
-            };
+            let T::Variable(name) = lhs.t else { unreachable!("checked by the parser") };
             let value = self.process(*rhs)?;
             let mut result = Node::new(T::Null, pos);
             push_ancestry(&mut result.seeking_parent, ancestry_of(&value));
-            result.t = T::Bind {
-                name,
-                value: Box::new(value),
-            };
+            result.t = T::Bind { name, value: Box::new(value) };
             result
         })
     }
@@ -219,9 +167,7 @@ impl Processor {
     #[allow(unused_variables)]
     fn focus(&mut self, lhs: Box<Node>, rhs: Box<Node>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
-            let T::Variable(name) = rhs.t else {
-                unreachable!("checked by the parser")
-            };
+            let T::Variable(name) = rhs.t else { unreachable!("checked by the parser") };
             let mut result = self.process(*lhs)?;
             let step = last_step(&mut result);
             if step.stages.is_some() || step.predicate.is_some() {
@@ -241,17 +187,9 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn index_bind(
-        &mut self,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn index_bind(&mut self, lhs: Box<Node>, rhs: Box<Node>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
-            let T::Variable(name) = rhs.t else {
-                unreachable!("checked by the parser")
-            };
+            let T::Variable(name) = rhs.t else { unreachable!("checked by the parser") };
             let mut result = self.process(*lhs)?;
             if !matches!(result.t, T::Path { .. }) {
                 if let Some(pred) = result.predicate.take() {
@@ -276,13 +214,7 @@ impl Processor {
             let lhs = self.process(*lhs)?;
             let rhs = self.process(*rhs)?;
             let keep = lhs.keep_array || rhs.keep_array;
-            let mut result = Node::new(
-                T::Apply {
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                pos,
-            );
+            let mut result = Node::new(T::Apply { lhs: Box::new(lhs), rhs: Box::new(rhs) }, pos);
             result.keep_array = keep;
             result
         })
@@ -290,25 +222,14 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn binary(
-        &mut self,
-        op: super::ast::BinOp,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn binary(&mut self, op: super::ast::BinOp, lhs: Box<Node>, rhs: Box<Node>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let lhs = self.process(*lhs)?;
             let rhs = self.process(*rhs)?;
             let mut result = Node::new(T::Null, pos);
             push_ancestry(&mut result.seeking_parent, ancestry_of(&lhs));
             push_ancestry(&mut result.seeking_parent, ancestry_of(&rhs));
-            result.t = T::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-            };
+            result.t = T::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) };
             result
         })
     }
@@ -365,14 +286,7 @@ impl Processor {
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn call(
-        &mut self,
-        procedure: Box<Node>,
-        args: Vec<Node>,
-        partial: bool,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn call(&mut self, procedure: Box<Node>, args: Vec<Node>, partial: bool, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let mut result = Node::new(T::Null, pos);
             let mut out = vec![];
@@ -382,50 +296,23 @@ impl Processor {
                 out.push(a);
             }
             let procedure = Box::new(self.process(*procedure)?);
-            result.t = T::Call {
-                procedure,
-                args: out,
-                partial,
-            };
+            result.t = T::Call { procedure, args: out, partial };
             result
         })
     }
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn lambda(
-        &mut self,
-        params: Vec<String>,
-        signature: Option<String>,
-        body: Box<Node>,
-        thunk: bool,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn lambda(&mut self, params: Vec<String>, signature: Option<String>, body: Box<Node>, thunk: bool, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let body = tail_call_optimize(self.process(*body)?);
-            Node::new(
-                T::Lambda {
-                    params,
-                    signature,
-                    body: Box::new(body),
-                    thunk,
-                },
-                pos,
-            )
+            Node::new(T::Lambda { params, signature, body: Box::new(body), thunk }, pos)
         })
     }
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn condition(
-        &mut self,
-        cond: Box<Node>,
-        then: Box<Node>,
-        otherwise: Option<Box<Node>>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn condition(&mut self, cond: Box<Node>, then: Box<Node>, otherwise: Option<Box<Node>>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let mut result = Node::new(T::Null, pos);
             let cond = self.process(*cond)?;
@@ -440,25 +327,14 @@ impl Processor {
                 }
                 None => None,
             };
-            result.t = T::Condition {
-                cond: Box::new(cond),
-                then: Box::new(then),
-                otherwise,
-            };
+            result.t = T::Condition { cond: Box::new(cond), then: Box::new(then), otherwise };
             result
         })
     }
 
     #[inline(never)]
     #[allow(unused_variables)]
-    fn transform(
-        &mut self,
-        pattern: Box<Node>,
-        update: Box<Node>,
-        delete: Option<Box<Node>>,
-        pos: usize,
-        keep_array: bool,
-    ) -> R<Node> {
+    fn transform(&mut self, pattern: Box<Node>, update: Box<Node>, delete: Option<Box<Node>>, pos: usize, keep_array: bool) -> R<Node> {
         Ok({
             let pattern = Box::new(self.process(*pattern)?);
             let update = Box::new(self.process(*update)?);
@@ -466,14 +342,7 @@ impl Processor {
                 Some(d) => Some(Box::new(self.process(*d)?)),
                 None => None,
             };
-            Node::new(
-                T::Transform {
-                    pattern,
-                    update,
-                    delete,
-                },
-                pos,
-            )
+            Node::new(T::Transform { pattern, update, delete }, pos)
         })
     }
 
@@ -503,16 +372,8 @@ impl Processor {
     #[inline(never)]
     fn dot(&mut self, lhs: Node, rhs: Node, pos: usize) -> R<Node> {
         let lstep = self.process(lhs)?;
-        let parent_slot = if let T::Parent(s) = lstep.t {
-            Some(s)
-        } else {
-            None
-        };
-        let mut result = if matches!(lstep.t, T::Path { .. }) {
-            lstep
-        } else {
-            path(vec![lstep], pos)
-        };
+        let parent_slot = if let T::Parent(s) = lstep.t { Some(s) } else { None };
+        let mut result = if matches!(lstep.t, T::Path { .. }) { lstep } else { path(vec![lstep], pos) };
         if let Some(s) = parent_slot {
             result.seeking_parent = Some(vec![s]);
         }
@@ -539,13 +400,15 @@ impl Processor {
         }
         let keep = steps.iter().any(|s| s.keep_array);
         if let Some(first) = steps.first_mut()
-            && matches!(first.t, T::Array(_)) {
-                first.consarray = true;
-            }
+            && matches!(first.t, T::Array(_))
+        {
+            first.consarray = true;
+        }
         if let Some(last) = steps.last_mut()
-            && matches!(last.t, T::Array(_)) {
-                last.consarray = true;
-            }
+            && matches!(last.t, T::Array(_))
+        {
+            last.consarray = true;
+        }
         if keep {
             result.keep_singleton_array = true;
         }
@@ -609,10 +472,7 @@ impl Processor {
                 let mut i = index as usize;
                 index -= 1;
                 // contiguous steps that bind the focus are skipped together
-                while index >= 0
-                    && steps[i].focus.is_some()
-                    && steps[index as usize].focus.is_some()
-                {
+                while index >= 0 && steps[i].focus.is_some() && steps[index as usize].focus.is_some() {
                     i = index as usize;
                     index -= 1;
                 }
@@ -636,21 +496,13 @@ fn steps_mut(path: &mut Node) -> &mut Vec<Node> {
 
 /// The step that predicates and bindings attach to: the last step of a path, or the node itself.
 fn last_step(node: &mut Node) -> &mut Node {
-    if matches!(node.t, T::Path { .. }) {
-        steps_mut(node).last_mut().expect("paths have steps")
-    } else {
-        node
-    }
+    if matches!(node.t, T::Path { .. }) { steps_mut(node).last_mut().expect("paths have steps") } else { node }
 }
 
 /// The parent slots a processed node is still looking for (`seekingParent`, plus its own slot
 /// if it is a `%`), or `None` when it looks for none.
 fn ancestry_of(value: &Node) -> Option<Vec<usize>> {
-    let parent = if let T::Parent(s) = value.t {
-        Some(s)
-    } else {
-        None
-    };
+    let parent = if let T::Parent(s) = value.t { Some(s) } else { None };
     if value.seeking_parent.is_none() && parent.is_none() {
         return None;
     }
@@ -670,40 +522,18 @@ fn tail_call_optimize(expr: Node) -> Node {
     match expr.t {
         T::Call { partial: false, .. } if expr.predicate.is_none() => {
             let pos = expr.pos;
-            Node::new(
-                T::Lambda {
-                    params: vec![],
-                    signature: None,
-                    body: Box::new(expr),
-                    thunk: true,
-                },
-                pos,
-            )
+            Node::new(T::Lambda { params: vec![], signature: None, body: Box::new(expr), thunk: true }, pos)
         }
-        T::Condition {
-            cond,
-            then,
-            otherwise,
-        } => {
+        T::Condition { cond, then, otherwise } => {
             let then = Box::new(tail_call_optimize(*then));
             let otherwise = otherwise.map(|e| Box::new(tail_call_optimize(*e)));
-            Node {
-                t: T::Condition {
-                    cond,
-                    then,
-                    otherwise,
-                },
-                ..expr
-            }
+            Node { t: T::Condition { cond, then, otherwise }, ..expr }
         }
         T::Block(mut exprs) => {
             if let Some(last) = exprs.pop() {
                 exprs.push(tail_call_optimize(last));
             }
-            Node {
-                t: T::Block(exprs),
-                ..expr
-            }
+            Node { t: T::Block(exprs), ..expr }
         }
         _ => expr,
     }

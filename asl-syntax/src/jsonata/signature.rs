@@ -39,13 +39,7 @@ impl Signature {
         let chars: Vec<char> = sig.chars().collect();
         let mut params: Vec<Param> = vec![];
         let mut pos = 1;
-        let new = |ty: &str, accepts: &str| Param {
-            ty: ty.into(),
-            accepts: accepts.into(),
-            quant: Quant::One,
-            context: false,
-            subtype: None,
-        };
+        let new = |ty: &str, accepts: &str| Param { ty: ty.into(), accepts: accepts.into(), quant: Quant::One, context: false, subtype: None };
         let closing = |start: usize, open: char, close: char| {
             let mut depth = 1;
             let mut p = start;
@@ -114,10 +108,7 @@ impl Signature {
         }
         // matching recurses once per parameter
         if params.len() > super::parser::MAX_DEPTH {
-            return Err(SynErr::new(Code::S0201, 0).token(format!(
-                "(signature with more than {} parameters)",
-                super::parser::MAX_DEPTH
-            )));
+            return Err(SynErr::new(Code::S0201, 0).token(format!("(signature with more than {} parameters)", super::parser::MAX_DEPTH)));
         }
         Ok(Signature { params })
     }
@@ -126,17 +117,14 @@ impl Signature {
     /// of `syms` it took (empty for a missing optional one).
     pub fn match_args(&self, syms: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
         let mut spans = Vec::with_capacity(self.params.len());
-        self.match_from(0, syms, 0, true, &mut spans, &mut HashSet::new())
-            .then_some(spans)
+        self.match_from(0, syms, 0, true, &mut spans, &mut HashSet::new()).then_some(spans)
     }
 
     /// Where matching fails (the 1-based argument position jsonata-js reports in T0410).
     pub fn failing_arg(&self, syms: &[u8]) -> usize {
         let mut good_to = 0;
         for k in 1..=self.params.len() {
-            let prefix = Signature {
-                params: self.params[..k].to_vec(),
-            };
+            let prefix = Signature { params: self.params[..k].to_vec() };
             let mut spans = vec![];
             if !prefix.match_from(0, syms, 0, false, &mut spans, &mut HashSet::new()) {
                 return good_to + 1;
@@ -146,15 +134,7 @@ impl Signature {
         good_to + 1
     }
 
-    fn match_from(
-        &self,
-        p: usize,
-        syms: &[u8],
-        i: usize,
-        anchored: bool,
-        spans: &mut Vec<std::ops::Range<usize>>,
-        failed: &mut HashSet<(usize, usize)>,
-    ) -> bool {
+    fn match_from(&self, p: usize, syms: &[u8], i: usize, anchored: bool, spans: &mut Vec<std::ops::Range<usize>>, failed: &mut HashSet<(usize, usize)>) -> bool {
         let Some(param) = self.params.get(p) else {
             return !anchored || i == syms.len();
         };

@@ -11,9 +11,7 @@ fn err(s: &str) -> String {
 #[test]
 fn paths_flatten_to_steps() {
     let e = p("a.b[0].c");
-    let Kind::Path { steps, .. } = &e.kind else {
-        panic!("{e:?}")
-    };
+    let Kind::Path { steps, .. } = &e.kind else { panic!("{e:?}") };
     assert_eq!(steps.len(), 3);
     assert_eq!(steps[1].stages.len(), 1);
     assert!(matches!(&steps[2].kind, Kind::Name(n) if n == "c"));
@@ -22,30 +20,12 @@ fn paths_flatten_to_steps() {
 #[test]
 fn literals_and_operators() {
     assert_eq!(p("-1").kind, Kind::Num(-1.0));
-    assert!(matches!(
-        p("1 + 2 * 3").kind,
-        Kind::Binary { op: BinOp::Add, .. }
-    ));
-    assert!(matches!(
-        p("a and b or c").kind,
-        Kind::Binary { op: BinOp::Or, .. }
-    ));
+    assert!(matches!(p("1 + 2 * 3").kind, Kind::Binary { op: BinOp::Add, .. }));
+    assert!(matches!(p("a and b or c").kind, Kind::Binary { op: BinOp::Or, .. }));
     assert!(matches!(p("$x := 1").kind, Kind::Bind { .. }));
     assert!(matches!(p("a ~> $f()").kind, Kind::Apply { .. }));
-    assert!(matches!(
-        p("a ?: b").kind,
-        Kind::Binary {
-            op: BinOp::Elvis,
-            ..
-        }
-    ));
-    assert!(matches!(
-        p("a ?? b").kind,
-        Kind::Binary {
-            op: BinOp::Coalesce,
-            ..
-        }
-    ));
+    assert!(matches!(p("a ?: b").kind, Kind::Binary { op: BinOp::Elvis, .. }));
+    assert!(matches!(p("a ?? b").kind, Kind::Binary { op: BinOp::Coalesce, .. }));
     assert!(matches!(p("a ? b : c").kind, Kind::Condition { .. }));
     assert!(matches!(p("/ab/i").kind, Kind::Regex(_)));
     assert!(matches!(p("|a|{}|").kind, Kind::Transform { .. }));
@@ -56,34 +36,22 @@ fn lambdas_and_tail_calls() {
     let e = p("function($n, $acc){ $n = 0 ? $acc : $f($n - 1, $acc * $n) }");
     let Kind::Lambda(l) = &e.kind else { panic!() };
     assert_eq!(l.params.len(), 2);
-    let Kind::Condition {
-        otherwise: Some(o), ..
-    } = &l.body.kind
-    else {
-        panic!()
-    };
+    let Kind::Condition { otherwise: Some(o), .. } = &l.body.kind else { panic!() };
     assert!(matches!(&o.kind, Kind::Lambda(t) if t.thunk));
     let e = p("λ($x)<n:n>{$x}");
     let Kind::Lambda(l) = &e.kind else { panic!() };
     assert_eq!(l.signature.as_deref(), Some("<n:n>"));
-    assert!(matches!(
-        p("$f(?, 2)").kind,
-        Kind::Call { partial: true, .. }
-    ));
+    assert!(matches!(p("$f(?, 2)").kind, Kind::Call { partial: true, .. }));
 }
 
 #[test]
 fn bindings_and_parents() {
     let e = p("a@$x.b#$i");
-    let Kind::Path { steps, .. } = &e.kind else {
-        panic!()
-    };
+    let Kind::Path { steps, .. } = &e.kind else { panic!() };
     assert_eq!(steps[0].focus.as_deref(), Some("x"));
     assert_eq!(steps[1].index.as_deref(), Some("i"));
     let e = p("a.b.%.c");
-    let Kind::Path { steps, .. } = &e.kind else {
-        panic!()
-    };
+    let Kind::Path { steps, .. } = &e.kind else { panic!() };
     assert_eq!(steps[1].ancestor.as_deref(), Some("!0"));
     assert!(matches!(&steps[2].kind, Kind::Parent(l) if l == "!0"));
 }

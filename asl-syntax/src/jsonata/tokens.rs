@@ -47,10 +47,7 @@ impl ToRust for Kind {
     fn to_rust(&self, k: &TokenStream) -> TokenStream {
         let p = quote!(#k::jsonata::Kind);
         match self {
-            Kind::Path {
-                steps,
-                keep_singleton_array,
-            } => {
+            Kind::Path { steps, keep_singleton_array } => {
                 let steps = steps.to_rust(k);
                 quote!(#p::Path { steps: #steps, keep_singleton_array: #keep_singleton_array })
             }
@@ -90,11 +87,7 @@ impl ToRust for Kind {
                 let l = l.to_rust(k);
                 quote!(#p::Parent(#l))
             }
-            Kind::Condition {
-                cond,
-                then,
-                otherwise,
-            } => {
+            Kind::Condition { cond, then, otherwise } => {
                 let (c, t, o) = (cond.to_rust(k), then.to_rust(k), otherwise.to_rust(k));
                 quote!(#p::Condition { cond: #c, then: #t, otherwise: #o })
             }
@@ -114,11 +107,7 @@ impl ToRust for Kind {
                 let v = v.to_rust(k);
                 quote!(#p::Variable(#v))
             }
-            Kind::Call {
-                procedure,
-                args,
-                partial,
-            } => {
+            Kind::Call { procedure, args, partial } => {
                 let (pr, a) = (procedure.to_rust(k), args.to_rust(k));
                 quote!(#p::Call { procedure: #pr, args: #a, partial: #partial })
             }
@@ -131,11 +120,7 @@ impl ToRust for Kind {
                 let (l, r) = (lhs.to_rust(k), rhs.to_rust(k));
                 quote!(#p::Apply { lhs: #l, rhs: #r })
             }
-            Kind::Transform {
-                pattern,
-                update,
-                delete,
-            } => {
+            Kind::Transform { pattern, update, delete } => {
                 let (a, b, c) = (pattern.to_rust(k), update.to_rust(k), delete.to_rust(k));
                 quote!(#p::Transform { pattern: #a, update: #b, delete: #c })
             }

@@ -225,9 +225,7 @@ fn parse_lit(c: &mut Cursor) -> Result<Lit, SyntaxError> {
         }
         Some(ch) if ch == '-' || ch.is_ascii_digit() => parse_number(c),
         _ => {
-            for (word, lit) in
-                [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)]
-            {
+            for (word, lit) in [("true", Lit::Bool(true)), ("false", Lit::Bool(false)), ("null", Lit::Null)] {
                 if c.eat_str(word) {
                     return Ok(lit);
                 }

@@ -80,12 +80,7 @@ pub fn segs_definite(segs: &[Seg]) -> bool {
 impl Path {
     /// `$`, the whole input.
     pub const fn input() -> Path {
-        Path {
-            text: Str::Borrowed("$"),
-            root: Root::Input,
-            segs: List::Borrowed(&[]),
-            definite: true,
-        }
+        Path { text: Str::Borrowed("$"), root: Root::Input, segs: List::Borrowed(&[]), definite: true }
     }
 
     /// Whether this is the bare root `$` (no steps).

@@ -34,10 +34,7 @@ pub fn parse_reference_path(text: &str) -> Result<Path, SyntaxError> {
             Seg::Length => "functions",
             _ => "multiple names or indices",
         };
-        return Err(SyntaxError::new(
-            0,
-            format!("a reference path must name a single node: {what} are not allowed"),
-        ));
+        return Err(SyntaxError::new(0, format!("a reference path must name a single node: {what} are not allowed")));
     }
     Ok(path)
 }
@@ -96,10 +93,7 @@ pub(super) fn parse_segs(c: &mut Cursor, in_filter: bool) -> Result<Vec<Seg>, Sy
         } else {
             break;
         }
-        if matches!(segs.last(), Some(Seg::Length))
-            && !c.eof()
-            && matches!(c.peek(), Some('.' | '['))
-        {
+        if matches!(segs.last(), Some(Seg::Length)) && !c.eof() && matches!(c.peek(), Some('.' | '[')) {
             return Err(c.err("`length()` must be the last step of a path"));
         }
     }
@@ -109,21 +103,14 @@ pub(super) fn parse_segs(c: &mut Cursor, in_filter: bool) -> Result<Vec<Seg>, Sy
 fn parse_dot_name(c: &mut Cursor, in_filter: bool) -> Result<Seg, SyntaxError> {
     let start = c.pos;
     while let Some(ch) = c.peek() {
-        let stop = matches!(ch, '.' | '[' | '(' | ' ')
-            || (in_filter
-                && (ch.is_whitespace()
-                    || matches!(ch, ')' | '=' | '!' | '<' | '>' | '&' | '|' | ',' | ']')));
+        let stop = matches!(ch, '.' | '[' | '(' | ' ') || (in_filter && (ch.is_whitespace() || matches!(ch, ')' | '=' | '!' | '<' | '>' | '&' | '|' | ',' | ']')));
         if stop {
             break;
         }
         c.bump();
     }
     if c.pos == start {
-        return Err(c.err(if c.peek() == Some(' ') {
-            "use bracket notation ['my prop'] for names with blanks"
-        } else {
-            "expected a name after `.`"
-        }));
+        return Err(c.err(if c.peek() == Some(' ') { "use bracket notation ['my prop'] for names with blanks" } else { "expected a name after `.`" }));
     }
     let name = &c.src[start..c.pos];
     if c.peek() == Some('(') {
@@ -180,11 +167,7 @@ fn parse_bracket(c: &mut Cursor) -> Result<Seg, SyntaxError> {
                     break;
                 }
             }
-            if names.len() == 1 {
-                Seg::Field(names.pop().unwrap_or_default().into())
-            } else {
-                Seg::Fields(names.into_iter().map(Into::into).collect::<Vec<_>>().into())
-            }
+            if names.len() == 1 { Seg::Field(names.pop().unwrap_or_default().into()) } else { Seg::Fields(names.into_iter().map(Into::into).collect::<Vec<_>>().into()) }
         }
         _ => parse_indices(c)?,
     };
@@ -247,14 +230,8 @@ fn parse_indices(c: &mut Cursor) -> Result<Seg, SyntaxError> {
     let start = c.pos;
     let end = c.src[start..].find(']').map(|i| start + i).ok_or_else(|| c.err("expected `]`"))?;
     let body = &c.src[start..end];
-    let int = |s: &str| -> Result<i64, SyntaxError> {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| SyntaxError::new(start, format!("invalid array index `{}`", s.trim())))
-    };
-    let opt = |s: &str| -> Result<Option<i64>, SyntaxError> {
-        if s.trim().is_empty() { Ok(None) } else { int(s).map(Some) }
-    };
+    let int = |s: &str| -> Result<i64, SyntaxError> { s.trim().parse::<i64>().map_err(|_| SyntaxError::new(start, format!("invalid array index `{}`", s.trim()))) };
+    let opt = |s: &str| -> Result<Option<i64>, SyntaxError> { if s.trim().is_empty() { Ok(None) } else { int(s).map(Some) } };
     let seg = if body.contains(':') {
         let mut parts = body.split(':');
         let from = opt(parts.next().unwrap_or(""))?;
@@ -269,11 +246,7 @@ fn parse_indices(c: &mut Cursor) -> Result<Seg, SyntaxError> {
         Seg::Slice(from, to)
     } else {
         let mut idx = body.split(',').map(int).collect::<Result<Vec<_>, _>>()?;
-        if idx.len() == 1 {
-            Seg::Index(idx.pop().unwrap_or_default())
-        } else {
-            Seg::Indices(idx.into())
-        }
+        if idx.len() == 1 { Seg::Index(idx.pop().unwrap_or_default()) } else { Seg::Indices(idx.into()) }
     };
     c.pos = end;
     Ok(seg)
@@ -299,9 +272,7 @@ impl<'a> Cursor<'a> {
     pub(super) fn deeper(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err(format!(
-                "filters nest or chain deeper than {MAX_DEPTH} levels"
-            )));
+            return Err(self.err(format!("filters nest or chain deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }

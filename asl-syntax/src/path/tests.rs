@@ -74,14 +74,9 @@ fn definiteness() {
 fn filters() {
     let p = parse_path("$.book[?(@.price < 10 && @.cat == 'x' || !(@.isbn))]").unwrap();
     let Seg::Filter(flt) = &p.segs[1] else { panic!() };
-    let cmp = |path: &str, op, lit| {
-        Filter::Cmp(Operand::Current(vec![f(path)].into()), op, Operand::Lit(lit))
-    };
+    let cmp = |path: &str, op, lit| Filter::Cmp(Operand::Current(vec![f(path)].into()), op, Operand::Lit(lit));
     let expected = Filter::Or(
-        Ptr::new(Filter::And(
-            Ptr::new(cmp("price", CmpOp::Lt, Lit::Int(10))),
-            Ptr::new(cmp("cat", CmpOp::Eq, Lit::Str("x".into()))),
-        )),
+        Ptr::new(Filter::And(Ptr::new(cmp("price", CmpOp::Lt, Lit::Int(10))), Ptr::new(cmp("cat", CmpOp::Eq, Lit::Str("x".into()))))),
         Ptr::new(Filter::Not(Ptr::new(Filter::Exists(Operand::Current(vec![f("isbn")].into()))))),
     );
     assert_eq!(**flt, expected);
@@ -107,31 +102,12 @@ fn reference_paths() {
 #[test]
 fn jayway_rendering() {
     assert_eq!(parse_path("$.NoSuchInputPath").unwrap().jayway_string(), "$['NoSuchInputPath']");
-    assert_eq!(
-        parse_path("$.a[0][1:2]..b[*]").unwrap().jayway_string(),
-        "$['a'][0][1:2]..['b'][*]"
-    );
+    assert_eq!(parse_path("$.a[0][1:2]..b[*]").unwrap().jayway_string(), "$['a'][0][1:2]..['b'][*]");
 }
 
 #[test]
 fn never_panics_on_odd_input() {
-    for s in [
-        "",
-        "$",
-        "$[",
-        "$[?(",
-        "$[?(@",
-        "$['",
-        "$..",
-        "$.a.",
-        "$[']",
-        "$[ ]",
-        "$[?(@.a == 'x)]",
-        "$é.a",
-        "$.é",
-        "$[-]",
-        "$[:]",
-    ] {
+    for s in ["", "$", "$[", "$[?(", "$[?(@", "$['", "$..", "$.a.", "$[']", "$[ ]", "$[?(@.a == 'x)]", "$é.a", "$.é", "$[-]", "$[:]"] {
         let _ = parse_path(s);
         let _ = parse_reference_path(s);
     }

@@ -69,7 +69,10 @@ pub enum Operand {
     Number(f64),
     Bool(bool),
     /// A literal timestamp, parsed at build time (`text` as written, for messages and pictures).
-    Timestamp { at: Timestamp, text: Str },
+    Timestamp {
+        at: Timestamp,
+        text: Str,
+    },
     Path(Path),
 }
 

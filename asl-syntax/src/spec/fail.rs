@@ -1,5 +1,5 @@
-use crate::template::{Query, Template};
 use crate::Str;
+use crate::template::{Query, Template};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Text {

@@ -64,10 +64,15 @@ pub enum Source {
 /// `ReaderConfig.InputType` with its options.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Format {
-    Json { items_pointer: Option<Str> },
+    Json {
+        items_pointer: Option<Str>,
+    },
     Jsonl,
     /// `headers`: `CSVHeaders` (`CSVHeaderLocation: GIVEN`); None: the first row.
-    Csv { headers: Option<List<Str>>, delimiter: u8 },
+    Csv {
+        headers: Option<List<Str>>,
+        delimiter: u8,
+    },
 }
 
 /// `ItemBatcher`.

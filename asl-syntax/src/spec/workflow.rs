@@ -1,7 +1,7 @@
 //! A whole lowered workflow, as a loaded machine holds it: every scope's states in one list,
 //! transitions as indices into it.
 
-use super::{Catcher, ChoiceSpec, Rule, FailSpec, Io, MapSpec, ParallelSpec, PassSpec, TaskSpec, WaitSpec};
+use super::{Catcher, ChoiceSpec, FailSpec, Io, MapSpec, ParallelSpec, PassSpec, Rule, TaskSpec, WaitSpec};
 
 #[derive(Clone, Debug)]
 pub struct Workflow {
@@ -42,16 +42,30 @@ pub struct StateSpec {
 #[derive(Clone, Debug)]
 pub enum Kind {
     Pass(PassSpec),
-    Task { spec: TaskSpec, catch: Vec<Catcher<u32>> },
+    Task {
+        spec: TaskSpec,
+        catch: Vec<Catcher<u32>>,
+    },
     /// `rules`: one per branch, in order.
-    Choice { spec: ChoiceSpec<u32>, rules: Vec<Rule> },
+    Choice {
+        spec: ChoiceSpec<u32>,
+        rules: Vec<Rule>,
+    },
     Wait(WaitSpec),
     Succeed(Io),
     Fail(FailSpec),
     /// `branches`: each branch's first state.
-    Parallel { spec: ParallelSpec, catch: Vec<Catcher<u32>>, branches: Vec<u32> },
+    Parallel {
+        spec: ParallelSpec,
+        catch: Vec<Catcher<u32>>,
+        branches: Vec<u32>,
+    },
     /// `start`: the item processor's first state.
-    Map { spec: MapSpec, catch: Vec<Catcher<u32>>, start: u32 },
+    Map {
+        spec: MapSpec,
+        catch: Vec<Catcher<u32>>,
+        start: u32,
+    },
 }
 
 impl Kind {

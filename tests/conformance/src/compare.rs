@@ -108,11 +108,7 @@ fn numbers_equal(e: &serde_json::Number, a: &serde_json::Number) -> bool {
 }
 
 fn child(path: &str, key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        format!("{path}.{key}")
-    } else {
-        format!("{path}[{key:?}]")
-    }
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { format!("{path}.{key}") } else { format!("{path}[{key:?}]") }
 }
 
 /// A value in a message, cut to a readable length.

@@ -10,7 +10,7 @@ pub mod stubs;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, SystemTime};
 
 use asl_runtime::clock::Clock;
@@ -178,7 +178,13 @@ fn disagreement(case: &Case, compiled: &Outcome, loaded: &Outcome) -> Option<Str
         None => "no outcome".to_owned(),
     };
     if compiled.pass != loaded.pass {
-        return Some(format!("engines disagree: compiled {} ({}), loaded {} ({})", if compiled.pass { "passes" } else { "fails" }, compiled.detail, if loaded.pass { "passes" } else { "fails" }, loaded.detail));
+        return Some(format!(
+            "engines disagree: compiled {} ({}), loaded {} ({})",
+            if compiled.pass { "passes" } else { "fails" },
+            compiled.detail,
+            if loaded.pass { "passes" } else { "fails" },
+            loaded.detail
+        ));
     }
     if nondeterministic {
         if brief(&compiled.actual) != brief(&loaded.actual) {
@@ -280,12 +286,7 @@ fn compare_history(expected: &Value, actual: &[&str]) -> Option<Result<(), Strin
         return Some(Ok(()));
     }
     let at = recorded.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(recorded.len().min(actual.len()));
-    Some(Err(format!(
-        "history differs at event {}: recorded {:?}, got {:?}",
-        at + 1,
-        recorded.get(at).copied().unwrap_or("(end)"),
-        actual.get(at).copied().unwrap_or("(end)")
-    )))
+    Some(Err(format!("history differs at event {}: recorded {:?}, got {:?}", at + 1, recorded.get(at).copied().unwrap_or("(end)"), actual.get(at).copied().unwrap_or("(end)"))))
 }
 
 /// Runs a compiled case on its own thread, on a current-thread tokio runtime with time paused
@@ -315,10 +316,7 @@ fn execute(name: &str, run: Runner, stubs: Stubs, input: Value, recorded: Option
         Ok(r) => Ok(r),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("hung: no outcome after {:?} of real time", limit)),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(match thread.join() {
-            Err(panic) => format!(
-                "panicked: {}",
-                panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)")
-            ),
+            Err(panic) => format!("panicked: {}", panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)")),
             Ok(()) => "ended without an outcome".into(),
         }),
     }
@@ -368,13 +366,16 @@ pub fn compare(expected: &Value, nondeterministic: bool, actual: &Actual) -> Res
                 Actual::Succeeded(_) => "SUCCEEDED",
                 Actual::Failed(_) => "FAILED",
             };
-            return Err(format!("expected {status}{}, got {got}", match status {
-                "FAILED" => {
-                    let recorded: serde_json::Map<String, Value> = ["error", "cause"].iter().filter_map(|k| Some((k.to_string(), expected.get(*k)?.clone()))).collect();
-                    format!(" with {}", compare::short(&Value::Object(recorded)))
+            return Err(format!(
+                "expected {status}{}, got {got}",
+                match status {
+                    "FAILED" => {
+                        let recorded: serde_json::Map<String, Value> = ["error", "cause"].iter().filter_map(|k| Some((k.to_string(), expected.get(*k)?.clone()))).collect();
+                        format!(" with {}", compare::short(&Value::Object(recorded)))
+                    }
+                    _ => String::new(),
                 }
-                _ => String::new(),
-            }));
+            ));
         }
         (status, _) => return Err(format!("unsupported expected status {status:?}")),
     }

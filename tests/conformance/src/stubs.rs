@@ -66,7 +66,6 @@ pub struct Stubs {
     problems: Mutex<Vec<String>>,
 }
 
-
 /// What a function invocation gave back.
 enum Invocation {
     /// The raw response payload.
@@ -162,11 +161,7 @@ impl Stubs {
                 tokio::time::sleep(Duration::from_secs(60)).await;
                 Invocation::Returned(event.to_string())
             }
-            Handler::RaiseException => raised(
-                "Some exception was raised.",
-                "Exception",
-                "  File \"/var/task/handler.py\", line 2, in handler\n    raise Exception(\"Some exception was raised.\")\n",
-            ),
+            Handler::RaiseException => raised("Some exception was raised.", "Exception", "  File \"/var/task/handler.py\", line 2, in handler\n    raise Exception(\"Some exception was raised.\")\n"),
             Handler::RaiseCustomException => raised("", "CustomException", "  File \"/var/task/handler.py\", line 9, in handler\n    raise CustomException()\n"),
             Handler::ReturnBytesStr => Invocation::Returned("\"HelloWorld!\"".into()),
             Handler::Echo => Invocation::Returned(r#"{"Return": "HelloWorld"}"#.into()),
@@ -217,12 +212,7 @@ fn arn_matches(pattern: &str, arn: &str) -> bool {
             if text.strip_prefix(token).is_some_and(|t| arn_matches(rest, t)) {
                 return true;
             }
-            text.char_indices()
-                .map(|(i, _)| i)
-                .skip(1)
-                .chain(std::iter::once(text.len()))
-                .take_while(|&i| !text[..i].contains(['<', '>']))
-                .any(|i| i > 0 && arn_matches(rest, &text[i..]))
+            text.char_indices().map(|(i, _)| i).skip(1).chain(std::iter::once(text.len())).take_while(|&i| !text[..i].contains(['<', '>'])).any(|i| i > 0 && arn_matches(rest, &text[i..]))
         }
     }
 }
@@ -248,10 +238,7 @@ fn not_found(arn: &str) -> Failure {
     let qualified = if arn.match_indices(':').count() >= 7 { arn.to_owned() } else { format!("{arn}:$LATEST") };
     Failure::new(
         "Lambda.ResourceNotFoundException",
-        format!(
-            "Function not found: {qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: {}; Proxy: null)",
-            request_id()
-        ),
+        format!("Function not found: {qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: {}; Proxy: null)", request_id()),
     )
 }
 
@@ -318,14 +305,7 @@ fn http_date(t: SystemTime) -> String {
     let (y, m, d) = asl_runtime::clock::civil_from_days(days);
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!(
-        "{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[m as usize - 1],
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", WEEKDAYS[days.rem_euclid(7) as usize], MONTHS[m as usize - 1], rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII
@@ -449,7 +429,8 @@ mod tests {
         let s = stubs(F, "raise_custom_exception.py");
         let f = run(s.dispatch(F, json!({}))).unwrap_err();
         assert_eq!(f.error, "CustomException");
-        let expected = r#"{"errorMessage": "", "errorType": "CustomException", "requestId": "<uuid:1>", "stackTrace": ["  File \"/var/task/handler.py\", line 9, in handler\n    raise CustomException()\n"]}"#;
+        let expected =
+            r#"{"errorMessage": "", "errorType": "CustomException", "requestId": "<uuid:1>", "stackTrace": ["  File \"/var/task/handler.py\", line 9, in handler\n    raise CustomException()\n"]}"#;
         assert!(Matcher::new().text(expected, f.cause.as_deref().unwrap()), "{:?}", f.cause);
     }
 

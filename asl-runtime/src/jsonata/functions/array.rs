@@ -5,11 +5,10 @@ use std::rc::Rc;
 use super::Args;
 use crate::jsonata::eval::{Ev, Res};
 use crate::jsonata::ops::{self, deep_equal};
-use crate::jsonata::value::{depth_of, Arr, Val};
+use crate::jsonata::value::{Arr, Val, depth_of};
 
 fn numbers(a: &Args) -> Option<Vec<f64>> {
-    a.get(0)
-        .map(|v| v.items().iter().filter_map(|x| x.as_num()).collect())
+    a.get(0).map(|v| v.items().iter().filter_map(|x| x.as_num()).collect())
 }
 
 pub fn sum<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
@@ -21,37 +20,21 @@ pub fn count<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 pub fn max<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    Ok(numbers(&a)
-        .filter(|ns| !ns.is_empty())
-        .map(|ns| Val::Num(ns.into_iter().fold(f64::NEG_INFINITY, f64::max))))
+    Ok(numbers(&a).filter(|ns| !ns.is_empty()).map(|ns| Val::Num(ns.into_iter().fold(f64::NEG_INFINITY, f64::max))))
 }
 
 pub fn min<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    Ok(numbers(&a)
-        .filter(|ns| !ns.is_empty())
-        .map(|ns| Val::Num(ns.into_iter().fold(f64::INFINITY, f64::min))))
+    Ok(numbers(&a).filter(|ns| !ns.is_empty()).map(|ns| Val::Num(ns.into_iter().fold(f64::INFINITY, f64::min))))
 }
 
 pub fn average<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    Ok(numbers(&a)
-        .filter(|ns| !ns.is_empty())
-        .map(|ns| Val::Num(ns.iter().sum::<f64>() / ns.len() as f64)))
+    Ok(numbers(&a).filter(|ns| !ns.is_empty()).map(|ns| Val::Num(ns.iter().sum::<f64>() / ns.len() as f64)))
 }
 
 pub fn zip<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let arrays: Vec<Vec<Val<'a>>> =
-        a.v.iter()
-            .map(|x| {
-                x.as_ref()
-                    .filter(|v| v.is_array())
-                    .map(|v| v.items())
-                    .unwrap_or_default()
-            })
-            .collect();
+    let arrays: Vec<Vec<Val<'a>>> = a.v.iter().map(|x| x.as_ref().filter(|v| v.is_array()).map(|v| v.items()).unwrap_or_default()).collect();
     let len = arrays.iter().map(|x| x.len()).min().unwrap_or(0);
-    let out = (0..len)
-        .map(|i| Val::array(arrays.iter().map(|x| x[i].clone()).collect()))
-        .collect();
+    let out = (0..len).map(|i| Val::array(arrays.iter().map(|x| x[i].clone()).collect())).collect();
     Ok(Some(Val::array(out)))
 }
 
@@ -91,10 +74,5 @@ pub fn distinct<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
             out.push(item);
         }
     }
-    Ok(Some(Val::Arr(Rc::new(Arr {
-        depth: depth_of(&out),
-        items: out,
-        seq: v.is_seq(),
-        ..Arr::default()
-    }))))
+    Ok(Some(Val::Arr(Rc::new(Arr { depth: depth_of(&out), items: out, seq: v.is_seq(), ..Arr::default() }))))
 }

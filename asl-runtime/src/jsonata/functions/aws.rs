@@ -1,7 +1,6 @@
 //! The functions AWS Step Functions adds to JSONata: `$partition`, `$range`, `$hash`,
 //! `$random([seed])`, `$uuid` and `$parse`.
 
-
 use super::Args;
 use crate::jsonata::error::JError;
 use crate::jsonata::eval::{Ev, Res};
@@ -26,16 +25,10 @@ pub fn partition<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(arr) = a.get(0) else { return Ok(None) };
     let size = a.num(1).unwrap_or(0.0);
     if !(size >= 1.0) || size.fract() != 0.0 {
-        return Err(fail(format!(
-            "The size argument of $partition must be a positive integer, but was: {}",
-            crate::jsonata::json::js_number(size)
-        )));
+        return Err(fail(format!("The size argument of $partition must be a positive integer, but was: {}", crate::jsonata::json::js_number(size))));
     }
     let items = arr.items();
-    let chunks = items
-        .chunks(size as usize)
-        .map(|c| Val::array(c.to_vec()))
-        .collect();
+    let chunks = items.chunks(size as usize).map(|c| Val::array(c.to_vec())).collect();
     Ok(Some(Val::array(chunks)))
 }
 
@@ -46,18 +39,13 @@ pub fn range<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     };
     let step = a.num(2).unwrap_or(1.0);
     if step == 0.0 || !step.is_finite() {
-        return Err(fail(format!(
-            "The step argument of $range must be a non-zero number, but was: {}",
-            crate::jsonata::json::js_number(step)
-        )));
+        return Err(fail(format!("The step argument of $range must be a non-zero number, but was: {}", crate::jsonata::json::js_number(step))));
     }
     let count = ((end - start) / step).floor() + 1.0;
     if count > MAX_RANGE {
         return Err(JError::new("D2014").value_text(crate::jsonata::json::js_number(count)));
     }
-    let items = (0..count.max(0.0) as u64)
-        .map(|i| Val::Num(start + i as f64 * step))
-        .collect();
+    let items = (0..count.max(0.0) as u64).map(|i| Val::Num(start + i as f64 * step)).collect();
     Ok(Some(Val::seq(items)))
 }
 
@@ -67,9 +55,7 @@ pub fn hash<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let alg = a.str(1).unwrap_or("SHA-256");
     match crate::digest::hex_digest(alg, s.as_bytes()) {
         Some(hex) => Ok(Some(Val::str(hex))),
-        None => Err(fail(format!(
-            "The hash algorithm '{alg}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-        ))),
+        None => Err(fail(format!("The hash algorithm '{alg}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"))),
     }
 }
 
@@ -82,8 +68,6 @@ pub fn parse<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(s) = a.str(0) else { return Ok(None) };
     match serde_json::from_str::<serde_json::Value>(s) {
         Ok(v) => Ok(Some(Val::from_value(v))),
-        Err(e) => Err(fail(format!(
-            "Unable to parse the argument of $parse as JSON: {e}"
-        ))),
+        Err(e) => Err(fail(format!("Unable to parse the argument of $parse as JSON: {e}"))),
     }
 }

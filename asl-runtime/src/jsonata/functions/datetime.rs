@@ -14,38 +14,15 @@ use crate::jsonata::error::{JError, JResult};
 use crate::jsonata::eval::{Ev, Res};
 use crate::jsonata::value::Val;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const ISO_PICTURE: &str = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
 
 fn now_ms(ev: &Ev) -> i64 {
     if let Some(t) = ev.now_ms.get() {
         return t;
     }
-    let t = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
+    let t = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     ev.now_ms.set(Some(t));
     t
 }
@@ -103,9 +80,7 @@ pub fn parse_iso(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let t = s.get(from..from + len)?;
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse().ok())?
+        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
     };
     let year = num(0, 4)?;
     let mut i = 4;
@@ -131,10 +106,7 @@ pub fn parse_iso(s: &str) -> Option<f64> {
             i += 3;
         }
         if b.get(i) == Some(&b'.') {
-            let digits: String = s[i + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
+            let digits: String = s[i + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
             if digits.is_empty() {
                 return None;
             }
@@ -149,22 +121,12 @@ pub fn parse_iso(s: &str) -> Option<f64> {
         Some(b'Z') if i + 1 == b.len() => {}
         Some(&c @ (b'+' | b'-')) => {
             let oh = num(i + 1, 2)?;
-            let om = if b.get(i + 3) == Some(&b':') {
-                num(i + 4, 2)?
-            } else {
-                num(i + 3, 2)?
-            };
+            let om = if b.get(i + 3) == Some(&b':') { num(i + 4, 2)? } else { num(i + 3, 2)? };
             offset = (oh * 60 + om) * if c == b'+' { 1 } else { -1 };
         }
         _ => return None,
     }
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || h > 24
-        || mi > 59
-        || sec > 59
-    {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || h > 24 || mi > 59 || sec > 59 {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -248,9 +210,7 @@ fn marker(body: &str) -> JResult<Marker> {
         Some((p, w)) => (p.to_string(), Some(w.to_string())),
         None => (rest, None),
     };
-    let max_width = width
-        .and_then(|w| w.split_once('-').map(|(_, m)| m.to_string()).or(Some(w)))
-        .and_then(|m| m.parse().ok());
+    let max_width = width.and_then(|w| w.split_once('-').map(|(_, m)| m.to_string()).or(Some(w))).and_then(|m| m.parse().ok());
     let mut presentation = pres;
     let mut modifier = None;
     if let Some(last) = presentation.chars().last() {
@@ -279,12 +239,7 @@ fn marker(body: &str) -> JResult<Marker> {
             _ => "1".into(),
         };
     }
-    Ok(Marker {
-        component,
-        presentation,
-        modifier,
-        max_width,
-    })
+    Ok(Marker { component, presentation, modifier, max_width })
 }
 
 /// Formats milliseconds since the epoch with a picture (ISO 8601 when none) in a time zone
@@ -293,10 +248,7 @@ pub fn format_datetime(ms: f64, picture: Option<&str>, timezone: Option<&str>) -
     let (oh, om) = match timezone {
         Some(tz) => {
             let off: i64 = tz.trim_start_matches('+').parse().unwrap_or(0);
-            (
-                off.div_euclid(100) + if off < 0 && off % 100 != 0 { 1 } else { 0 },
-                off % 100,
-            )
+            (off.div_euclid(100) + if off < 0 && off % 100 != 0 { 1 } else { 0 }, off % 100)
         }
         None => (0, 0),
     };
@@ -305,12 +257,7 @@ pub fn format_datetime(ms: f64, picture: Option<&str>, timezone: Option<&str>) -
     let days = local.div_euclid(86_400_000);
     let tod = local.rem_euclid(86_400_000);
     let (y, mo, d) = civil_from_days(days);
-    let (h, mi, s, f) = (
-        tod / 3_600_000,
-        tod / 60_000 % 60,
-        tod / 1000 % 60,
-        tod % 1000,
-    );
+    let (h, mi, s, f) = (tod / 3_600_000, tod / 60_000 % 60, tod / 1000 % 60, tod % 1000);
     let dow = (days + 3).rem_euclid(7) + 1; // 1 = Monday
     let parts = analyse(picture.unwrap_or(ISO_PICTURE))?;
     let mut out = String::new();
@@ -338,11 +285,7 @@ pub fn format_datetime(ms: f64, picture: Option<&str>, timezone: Option<&str>) -
                     'x' => mo,
                     'P' => {
                         let ampm = if h < 12 { "am" } else { "pm" };
-                        out.push_str(&if m.presentation == "N" {
-                            ampm.to_uppercase()
-                        } else {
-                            ampm.to_string()
-                        });
+                        out.push_str(&if m.presentation == "N" { ampm.to_uppercase() } else { ampm.to_string() });
                         continue;
                     }
                     'Z' | 'z' => {
@@ -387,31 +330,19 @@ fn format_zone(m: &Marker, oh: i64, om: i64) -> String {
     if total == 0 && m.modifier == Some('t') {
         return "Z".into();
     }
-    let digits: String = m
-        .presentation
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .collect();
+    let digits: String = m.presentation.chars().filter(|c| c.is_ascii_digit()).collect();
     let sign = if total >= 0 { "+" } else { "-" };
     let (ah, am) = (oh.abs(), om.abs());
     let body = if m.presentation.contains(':') {
         let hw = m.presentation.split(':').next().map_or(2, |p| p.len());
         format!("{}:{:02}", zero_padded(ah, hw), am)
     } else if digits.len() <= 2 {
-        if am != 0 {
-            format!("{}:{:02}", zero_padded(ah, digits.len().max(1)), am)
-        } else {
-            zero_padded(ah, digits.len().max(1))
-        }
+        if am != 0 { format!("{}:{:02}", zero_padded(ah, digits.len().max(1)), am) } else { zero_padded(ah, digits.len().max(1)) }
     } else {
         zero_padded(ah * 100 + am, digits.len())
     };
     let z = format!("{sign}{body}");
-    if m.component == 'z' {
-        format!("GMT{z}")
-    } else {
-        z
-    }
+    if m.component == 'z' { format!("GMT{z}") } else { z }
 }
 
 fn format_component(m: &Marker, v: i64) -> JResult<String> {
@@ -435,14 +366,7 @@ fn format_component(m: &Marker, v: i64) -> JResult<String> {
             c => Err(JError::new("D3133").value_text(format!("\"{c}\""))),
         };
     }
-    let v = if m.component == 'Y'
-        && p.chars().filter(|c| c.is_ascii_digit()).count() == 2
-        && p.len() == 2
-    {
-        v % 100
-    } else {
-        v
-    };
+    let v = if m.component == 'Y' && p.chars().filter(|c| c.is_ascii_digit()).count() == 2 && p.len() == 2 { v % 100 } else { v };
     if m.component == 'f' {
         // fractional seconds: the digits are significant from the left
         let w = p.chars().filter(|c| c.is_ascii_digit()).count().max(1);
@@ -483,18 +407,10 @@ pub fn format_integer(v: i64, picture: &str) -> JResult<String> {
         "a" => letters(v, 'a'),
         "W" => words(v).to_uppercase(),
         "w" => words(v),
-        "Ww" => words(v)
-            .split(' ')
-            .map(capitalise)
-            .collect::<Vec<_>>()
-            .join(" "),
+        "Ww" => words(v).split(' ').map(capitalise).collect::<Vec<_>>().join(" "),
         _ => {
             let mandatory = p.chars().filter(|c| c.is_ascii_digit()).count().max(1);
-            let sep: Option<(char, usize)> = p
-                .chars()
-                .rev()
-                .position(|c| !c.is_ascii_digit() && c != '#')
-                .and_then(|i| p.chars().rev().nth(i).map(|c| (c, i)));
+            let sep: Option<(char, usize)> = p.chars().rev().position(|c| !c.is_ascii_digit() && c != '#').and_then(|i| p.chars().rev().nth(i).map(|c| (c, i)));
             let digits = zero_padded(v.unsigned_abs(), mandatory);
             let body = match sep {
                 Some((c, every)) if every > 0 => {
@@ -513,36 +429,16 @@ pub fn format_integer(v: i64, picture: &str) -> JResult<String> {
             if v < 0 { format!("-{body}") } else { body }
         }
     };
-    Ok(if ordinal {
-        format!("{out}{}", ordinal_suffix(v))
-    } else {
-        out
-    })
+    Ok(if ordinal { format!("{out}{}", ordinal_suffix(v)) } else { out })
 }
 
 fn capitalise(w: &str) -> String {
     let mut c = w.chars();
-    c.next().map_or(String::new(), |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
+    c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
 fn roman(mut v: i64) -> String {
-    const R: [(i64, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
+    const R: [(i64, &str); 13] = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
     let mut s = String::new();
     for (n, r) in R {
         while v >= n {
@@ -564,58 +460,23 @@ fn letters(mut v: i64, base: char) -> String {
 }
 
 fn words(v: i64) -> String {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = [
-        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
+    const ONES: [&str; 20] =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
     fn w(v: i64, top: bool) -> String {
         match v {
             0..=19 => ONES[v as usize].to_string(),
             20..=99 => {
                 let t = TENS[(v / 10) as usize];
-                if v % 10 == 0 {
-                    t.to_string()
-                } else {
-                    format!("{t}-{}", ONES[(v % 10) as usize])
-                }
+                if v % 10 == 0 { t.to_string() } else { format!("{t}-{}", ONES[(v % 10) as usize]) }
             }
             100..=999 => {
                 let r = v % 100;
                 let h = format!("{} hundred", ONES[(v / 100) as usize]);
-                if r == 0 {
-                    h
-                } else {
-                    format!("{h} and {}", w(r, false))
-                }
+                if r == 0 { h } else { format!("{h} and {}", w(r, false)) }
             }
             _ => {
-                let scales = [
-                    (1_000_000_000_000i64, "trillion"),
-                    (1_000_000_000, "billion"),
-                    (1_000_000, "million"),
-                    (1000, "thousand"),
-                ];
+                let scales = [(1_000_000_000_000i64, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand")];
                 for (n, name) in scales {
                     if v >= n {
                         let r = v % n;
@@ -633,19 +494,12 @@ fn words(v: i64) -> String {
             }
         }
     }
-    if v < 0 {
-        format!("minus {}", w(-v, true))
-    } else {
-        w(v, true)
-    }
+    if v < 0 { format!("minus {}", w(-v, true)) } else { w(v, true) }
 }
 
 pub fn format_integer_fn<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(v) = a.num(0) else { return Ok(None) };
-    Ok(Some(Val::str(format_integer(
-        v.floor() as i64,
-        a.str(1).unwrap_or("0"),
-    )?)))
+    Ok(Some(Val::str(format_integer(v.floor() as i64, a.str(1).unwrap_or("0"))?)))
 }
 
 pub fn parse_integer_fn<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
@@ -653,16 +507,8 @@ pub fn parse_integer_fn<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let p = a.str(1).unwrap_or("0");
     let v = match p {
         "I" | "i" => parse_roman(&s.to_uppercase()),
-        "A" | "a" => s
-            .to_uppercase()
-            .bytes()
-            .fold(0i64, |acc, c| acc * 26 + (c as i64 - 64)),
-        _ => s
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '-')
-            .collect::<String>()
-            .parse()
-            .unwrap_or(0),
+        "A" | "a" => s.to_uppercase().bytes().fold(0i64, |acc, c| acc * 26 + (c as i64 - 64)),
+        _ => s.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect::<String>().parse().unwrap_or(0),
     };
     Ok(Some(Val::Num(v as f64)))
 }
@@ -681,11 +527,7 @@ fn parse_roman(s: &str) -> i64 {
     let cs: Vec<i64> = s.chars().map(val).collect();
     let mut total = 0;
     for (i, &v) in cs.iter().enumerate() {
-        if cs.get(i + 1).is_some_and(|&n| n > v) {
-            total -= v
-        } else {
-            total += v
-        }
+        if cs.get(i + 1).is_some_and(|&n| n > v) { total -= v } else { total += v }
     }
     total
 }
@@ -694,8 +536,7 @@ fn parse_roman(s: &str) -> i64 {
 /// picture gives them; missing date parts default to the epoch's.
 fn parse_with_picture(ts: &str, picture: &str) -> JResult<Option<f64>> {
     let parts = analyse(picture)?;
-    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut f, mut pm, mut off) =
-        (1970, 1, 1, 0, 0, 0, 0, None, 0i64);
+    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut f, mut pm, mut off) = (1970, 1, 1, 0, 0, 0, 0, None, 0i64);
     let mut rest = ts;
     for (i, part) in parts.iter().enumerate() {
         match part {
@@ -709,12 +550,7 @@ fn parse_with_picture(ts: &str, picture: &str) -> JResult<Option<f64>> {
                     rest = &rest[word.len()..];
                     let lw = word.to_lowercase();
                     match m.component {
-                        'M' => {
-                            mo = MONTHS
-                                .iter()
-                                .position(|n| n.to_lowercase().starts_with(&lw) && !lw.is_empty())
-                                .map_or(1, |i| i as i64 + 1)
-                        }
+                        'M' => mo = MONTHS.iter().position(|n| n.to_lowercase().starts_with(&lw) && !lw.is_empty()).map_or(1, |i| i as i64 + 1),
                         'P' => pm = Some(lw == "pm"),
                         _ => {}
                     }
@@ -727,37 +563,19 @@ fn parse_with_picture(ts: &str, picture: &str) -> JResult<Option<f64>> {
                         continue;
                     }
                     let sign = if r.starts_with('-') { -1 } else { 1 };
-                    let body: String = r
-                        .chars()
-                        .skip(1)
-                        .take_while(|c| c.is_ascii_digit() || *c == ':')
-                        .collect();
+                    let body: String = r.chars().skip(1).take_while(|c| c.is_ascii_digit() || *c == ':').collect();
                     let digits: String = body.chars().filter(|c| c.is_ascii_digit()).collect();
-                    let (hh, mm) = if digits.len() <= 2 {
-                        (digits.parse().unwrap_or(0), 0)
-                    } else {
-                        (
-                            digits[..digits.len() - 2].parse().unwrap_or(0),
-                            digits[digits.len() - 2..].parse().unwrap_or(0),
-                        )
-                    };
+                    let (hh, mm) =
+                        if digits.len() <= 2 { (digits.parse().unwrap_or(0), 0) } else { (digits[..digits.len() - 2].parse().unwrap_or(0), digits[digits.len() - 2..].parse().unwrap_or(0)) };
                     off = sign * (hh * 60 + mm);
                     rest = &r[1 + body.len()..];
                     continue;
                 }
                 // digits run to the next literal, or the picture's width when markers abut
                 let next_is_mark = matches!(parts.get(i + 1), Some(Part::Mark(_)));
-                let width = m
-                    .presentation
-                    .chars()
-                    .filter(|c| c.is_ascii_digit())
-                    .count();
+                let width = m.presentation.chars().filter(|c| c.is_ascii_digit()).count();
                 let take = rest.chars().take_while(|c| c.is_ascii_digit()).count();
-                let take = if next_is_mark && width > 0 {
-                    take.min(width)
-                } else {
-                    take
-                };
+                let take = if next_is_mark && width > 0 { take.min(width) } else { take };
                 if take == 0 {
                     return Ok(None);
                 }
@@ -781,9 +599,7 @@ fn parse_with_picture(ts: &str, picture: &str) -> JResult<Option<f64>> {
         h += 12;
     }
     let days = days_from_civil(y, mo, d);
-    Ok(Some(
-        ((days * 86400 + h * 3600 + mi * 60 + s - off * 60) * 1000 + f) as f64,
-    ))
+    Ok(Some(((days * 86400 + h * 3600 + mi * 60 + s - off * 60) * 1000 + f) as f64))
 }
 
 #[cfg(test)]
@@ -794,19 +610,10 @@ mod tests {
     fn iso_round_trip() {
         let ms = parse_iso("2018-02-01T09:42:13.123Z").unwrap();
         assert_eq!(ms, 1517478133123.0);
-        assert_eq!(
-            format_datetime(ms, None, None).unwrap(),
-            "2018-02-01T09:42:13.123Z"
-        );
-        assert_eq!(
-            format_datetime(ms, None, Some("+0530")).unwrap(),
-            "2018-02-01T15:12:13.123+05:30"
-        );
+        assert_eq!(format_datetime(ms, None, None).unwrap(), "2018-02-01T09:42:13.123Z");
+        assert_eq!(format_datetime(ms, None, Some("+0530")).unwrap(), "2018-02-01T15:12:13.123+05:30");
         assert_eq!(parse_iso("2017-10-30"), Some(1509321600000.0));
-        assert_eq!(
-            parse_iso("2018-02-01T09:42:13+01:00"),
-            Some(1517474533000.0)
-        );
+        assert_eq!(parse_iso("2018-02-01T09:42:13+01:00"), Some(1517474533000.0));
         assert_eq!(parse_iso("2018-13-01"), None);
         assert_eq!(parse_iso("05-12-2016T21:29:29Z"), None);
     }
@@ -814,28 +621,13 @@ mod tests {
     #[test]
     fn pictures() {
         let ms = 1521801216617.0; // 2018-03-23T10:33:36.617Z, a Friday
-        assert_eq!(
-            format_datetime(ms, Some("[D01]/[M01]/[Y0001]"), None).unwrap(),
-            "23/03/2018"
-        );
-        assert_eq!(
-            format_datetime(ms, Some("[FNn], [D1o] [MNn] [Y]"), None).unwrap(),
-            "Friday, 23rd March 2018"
-        );
-        assert_eq!(
-            format_datetime(ms, Some("[h]:[m01] [P]"), None).unwrap(),
-            "10:33 am"
-        );
+        assert_eq!(format_datetime(ms, Some("[D01]/[M01]/[Y0001]"), None).unwrap(), "23/03/2018");
+        assert_eq!(format_datetime(ms, Some("[FNn], [D1o] [MNn] [Y]"), None).unwrap(), "Friday, 23rd March 2018");
+        assert_eq!(format_datetime(ms, Some("[h]:[m01] [P]"), None).unwrap(), "10:33 am");
         assert_eq!(format_datetime(ms, Some("[MNn,3-3]"), None).unwrap(), "Mar");
         assert_eq!(format_integer(1999, "I").unwrap(), "MCMXCIX");
         assert_eq!(format_integer(1234567, "#,##0").unwrap(), "1,234,567");
-        assert_eq!(
-            format_integer(123, "w").unwrap(),
-            "one hundred and twenty-three"
-        );
-        assert_eq!(
-            parse_with_picture("23/03/2018", "[D01]/[M01]/[Y0001]").unwrap(),
-            Some(1521763200000.0)
-        );
+        assert_eq!(format_integer(123, "w").unwrap(), "one hundred and twenty-three");
+        assert_eq!(parse_with_picture("23/03/2018", "[D01]/[M01]/[Y0001]").unwrap(), Some(1521763200000.0));
     }
 }

@@ -26,11 +26,7 @@ pub fn filter<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     };
     let mut out = vec![];
     for (i, item) in arr.items().into_iter().enumerate() {
-        let args = vec![
-            Some(item.clone()),
-            Some(Val::Num(i as f64)),
-            Some(arr.clone()),
-        ];
+        let args = vec![Some(item.clone()), Some(Val::Num(i as f64)), Some(arr.clone())];
         if truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true) {
             out.push(item);
         }
@@ -44,11 +40,7 @@ pub fn single<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     for (i, item) in arr.items().into_iter().enumerate() {
         let hit = match a.get(1) {
             Some(f) => {
-                let args = vec![
-                    Some(item.clone()),
-                    Some(Val::Num(i as f64)),
-                    Some(arr.clone()),
-                ];
+                let args = vec![Some(item.clone()), Some(Val::Num(i as f64)), Some(arr.clone())];
                 truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true)
             }
             None => true,
@@ -83,12 +75,7 @@ pub fn reduce<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         init => (init.cloned(), 0),
     };
     for (i, item) in items.iter().enumerate().skip(start) {
-        let args = vec![
-            acc,
-            Some(item.clone()),
-            Some(Val::Num(i as f64)),
-            Some(seq.clone()),
-        ];
+        let args = vec![acc, Some(item.clone()), Some(Val::Num(i as f64)), Some(seq.clone())];
         acc = ev.call_hof(f, args, a.frame)?;
     }
     Ok(acc)
@@ -100,20 +87,12 @@ pub fn sift<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     };
     let mut out = Obj::new();
     for (k, v) in obj.entries() {
-        let args = vec![
-            Some(v.clone()),
-            Some(Val::str(k.as_str())),
-            Some(obj.clone()),
-        ];
+        let args = vec![Some(v.clone()), Some(Val::str(k.as_str())), Some(obj.clone())];
         if truthy(ev.call_hof(f, args, a.frame)?.as_ref()) == Some(true) {
             out.insert(k, v);
         }
     }
-    Ok(if out.is_empty() {
-        None
-    } else {
-        Some(Val::object(out))
-    })
+    Ok(if out.is_empty() { None } else { Some(Val::object(out)) })
 }
 
 pub fn each<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
@@ -159,10 +138,7 @@ pub fn sort<'a>(ev: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 /// jsonata-js's stable merge sort: `swap(a, b)` true means b goes first.
-fn merge_sort<'a>(
-    items: Vec<Val<'a>>,
-    swap: &mut dyn FnMut(&Val<'a>, &Val<'a>) -> JResult<bool>,
-) -> JResult<Vec<Val<'a>>> {
+fn merge_sort<'a>(items: Vec<Val<'a>>, swap: &mut dyn FnMut(&Val<'a>, &Val<'a>) -> JResult<bool>) -> JResult<Vec<Val<'a>>> {
     if items.len() <= 1 {
         return Ok(items);
     }

@@ -138,17 +138,7 @@ pub fn lookup(name: &str) -> Option<&'static Builtin> {
 /// The parsed signature of a built-in (parsed once per process).
 pub fn signature(b: &Builtin) -> &'static Signature {
     static SIGS: OnceLock<HashMap<&'static str, Signature>> = OnceLock::new();
-    let sigs = SIGS.get_or_init(|| {
-        BUILTINS
-            .iter()
-            .map(|b| {
-                (
-                    b.name,
-                    Signature::parse(b.sig).expect("built-in signatures are valid"),
-                )
-            })
-            .collect()
-    });
+    let sigs = SIGS.get_or_init(|| BUILTINS.iter().map(|b| (b.name, Signature::parse(b.sig).expect("built-in signatures are valid"))).collect());
     &sigs[b.name]
 }
 
@@ -157,11 +147,7 @@ mod tests {
     #[test]
     fn every_builtin_is_known_to_the_compiler() {
         for b in super::BUILTINS {
-            assert!(
-                asl_syntax::jsonata::BUILTINS.contains(&b.name),
-                "{}",
-                b.name
-            );
+            assert!(asl_syntax::jsonata::BUILTINS.contains(&b.name), "{}", b.name);
             super::signature(b);
         }
         assert_eq!(super::BUILTINS.len(), asl_syntax::jsonata::BUILTINS.len());

@@ -37,9 +37,7 @@ fn parse_number(s: &str) -> Option<f64> {
             None => (mant, None),
         };
         let digits = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
-        digits(int)
-            && frac.is_none_or(digits)
-            && exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
+        digits(int) && frac.is_none_or(digits) && exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
     };
     if decimal {
         return s.parse::<f64>().ok().filter(|x| x.is_finite());
@@ -81,10 +79,7 @@ pub fn power<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let e = a.num(1).unwrap_or(f64::NAN);
     let r = x.powf(e);
     if !r.is_finite() {
-        return Err(JError::new("D3061")
-            .value(a.get(0))
-            .value2(a.get(1))
-            .index(1));
+        return Err(JError::new("D3061").value(a.get(0)).value2(a.get(1)).index(1));
     }
     n(r)
 }
@@ -105,11 +100,7 @@ pub fn round(x: f64, precision: i32) -> f64 {
         };
         format!("{m}e{}", e + by).parse().unwrap_or(v)
     };
-    let arg = if precision != 0 {
-        shift(x, precision)
-    } else {
-        x
-    };
+    let arg = if precision != 0 { shift(x, precision) } else { x };
     let mut result = (arg + 0.5).floor();
     if (result - arg).abs() == 0.5 && (result % 2.0).abs() == 1.0 {
         result -= 1.0;
@@ -162,15 +153,7 @@ impl Props {
         move |c| (c as u32) >= self.zero as u32 && (c as u32) < self.zero as u32 + 10
     }
     fn active(&self, c: char) -> bool {
-        self.digits()(c)
-            || [
-                self.decimal,
-                self.exponent,
-                self.grouping,
-                self.digit,
-                self.separator,
-            ]
-            .contains(&c)
+        self.digits()(c) || [self.decimal, self.exponent, self.grouping, self.digit, self.separator].contains(&c)
     }
 }
 
@@ -206,17 +189,11 @@ fn index_of(v: &[char], c: char) -> Option<usize> {
 fn split_parts(p: &Props, sub: &[char]) -> Parts {
     let is_active = |c: char| p.active(c) && c != p.exponent;
     let prefix_len = sub.iter().position(|&c| is_active(c)).unwrap_or(sub.len());
-    let suffix_start = sub
-        .iter()
-        .rposition(|&c| is_active(c))
-        .map_or(sub.len(), |i| i + 1);
+    let suffix_start = sub.iter().rposition(|&c| is_active(c)).map_or(sub.len(), |i| i + 1);
     let prefix = sub[..prefix_len].to_vec();
     let suffix = sub[suffix_start.max(prefix_len)..].to_vec();
     let active = sub[prefix_len..sub.len() - suffix.len()].to_vec();
-    let exp_pos = sub[prefix_len..]
-        .iter()
-        .position(|&c| c == p.exponent)
-        .map(|i| i + prefix_len);
+    let exp_pos = sub[prefix_len..].iter().position(|&c| c == p.exponent).map(|i| i + prefix_len);
     let (mantissa, exponent) = match exp_pos {
         Some(e) if e <= sub.len() - suffix.len() => {
             // jsonata-js slices the active part with the position in the whole sub-picture
@@ -230,16 +207,7 @@ fn split_parts(p: &Props, sub: &[char]) -> Parts {
         None => (mantissa.clone(), suffix.clone()),
         Some(d) => (mantissa[..d].to_vec(), mantissa[d + 1..].to_vec()),
     };
-    Parts {
-        prefix,
-        suffix,
-        active,
-        mantissa,
-        exponent,
-        integer,
-        fraction,
-        picture: sub.to_vec(),
-    }
+    Parts { prefix, suffix, active, mantissa, exponent, integer, fraction, picture: sub.to_vec() }
 }
 
 fn validate(p: &Props, parts: &Parts) -> JResult<()> {
@@ -277,20 +245,19 @@ fn validate(p: &Props, parts: &Parts) -> JResult<()> {
             }
         }
     }
-    if sub
-        .windows(2)
-        .any(|w| w[0] == p.grouping && w[1] == p.grouping)
-    {
+    if sub.windows(2).any(|w| w[0] == p.grouping && w[1] == p.grouping) {
         error = Some("D3089");
     }
     if let Some(o) = index_of(&parts.integer, p.digit)
-        && parts.integer[..o].iter().any(|&c| is_digit(c)) {
-            error = Some("D3090");
-        }
+        && parts.integer[..o].iter().any(|&c| is_digit(c))
+    {
+        error = Some("D3090");
+    }
     if let Some(o) = parts.fraction.iter().rposition(|&c| c == p.digit)
-        && parts.fraction[o..].iter().any(|&c| is_digit(c)) {
-            error = Some("D3091");
-        }
+        && parts.fraction[o..].iter().any(|&c| is_digit(c))
+    {
+        error = Some("D3091");
+    }
     if let Some(e) = &parts.exponent {
         if !e.is_empty() && (count(p.percent) > 0 || count(p.permille) > 0) {
             error = Some("D3092");
@@ -324,12 +291,7 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
             let at = before[g.min(part.len())];
             out.push(if to_left { at } else { total - at });
             // jsonata-js searches the integer part for the next separator
-            pos = parts
-                .integer
-                .iter()
-                .skip(g + 1)
-                .position(|&c| c == p.grouping)
-                .map(|i| i + g + 1);
+            pos = parts.integer.iter().skip(g + 1).position(|&c| c == p.grouping).map(|i| i + g + 1);
         }
         out
     };
@@ -343,22 +305,14 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
             }
             let factor = int_groups.iter().cloned().reduce(gcd).unwrap_or(0);
             let present: std::collections::HashSet<usize> = int_groups.iter().copied().collect();
-            if factor > 0 && (1..=int_groups.len()).all(|i| present.contains(&(i * factor))) {
-                factor
-            } else {
-                0
-            }
+            if factor > 0 && (1..=int_groups.len()).all(|i| present.contains(&(i * factor))) { factor } else { 0 }
         }
     };
     let frac_groups = groups(&parts.fraction, true);
     let mut min_int = parts.integer.iter().filter(|&&c| is_digit(c)).count();
     let scaling = min_int as i32;
     let mut min_frac = parts.fraction.iter().filter(|&&c| is_digit(c)).count();
-    let mut max_frac = parts
-        .fraction
-        .iter()
-        .filter(|&&c| is_digit(c) || c == p.digit)
-        .count();
+    let mut max_frac = parts.fraction.iter().filter(|&&c| is_digit(c) || c == p.digit).count();
     let exp = parts.exponent.is_some();
     if min_int == 0 && max_frac == 0 {
         if exp {
@@ -374,10 +328,7 @@ fn analyse(p: &Props, parts: &Parts) -> Pic {
     if min_int == 0 && min_frac == 0 {
         min_frac = 1;
     }
-    let min_exp = parts
-        .exponent
-        .as_ref()
-        .map_or(0, |e| e.iter().filter(|&&c| is_digit(c)).count());
+    let min_exp = parts.exponent.as_ref().map_or(0, |e| e.iter().filter(|&&c| is_digit(c)).count());
     Pic {
         int_groups,
         regular,
@@ -402,12 +353,7 @@ pub fn format_number<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         return Ok(None);
     };
     let picture = a.str(1).unwrap_or("");
-    let opt = |k: &str, d: &str| -> String {
-        a.get(2)
-            .and_then(|o| o.get(k))
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| d.to_string())
-    };
+    let opt = |k: &str, d: &str| -> String { a.get(2).and_then(|o| o.get(k)).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| d.to_string()) };
     let ch = |k: &str, d: char| opt(k, &d.to_string()).chars().next().unwrap_or(d);
     let p = Props {
         decimal: ch("decimal-separator", '.'),
@@ -424,10 +370,7 @@ pub fn format_number<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
-    let subs: Vec<Vec<char>> = picture
-        .split(p.separator)
-        .map(|s| s.chars().collect())
-        .collect();
+    let subs: Vec<Vec<char>> = picture.split(p.separator).map(|s| s.chars().collect()).collect();
     if subs.len() > 2 {
         return Err(JError::new("D3080"));
     }
@@ -482,15 +425,7 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
         // written after it are the same digits
         let mut s = format!("{:.*}", dp.min(1_100), v.abs());
         s.extend(std::iter::repeat_n('0', dp.saturating_sub(1_100)));
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    char::from_u32(zero as u32 + (c as u32 - 48)).unwrap_or(c)
-                } else {
-                    c
-                }
-            })
-            .collect()
+        s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(zero as u32 + (c as u32 - 48)).unwrap_or(c) } else { c }).collect()
     };
     let mut s = make_string(rounded, pic.max_frac);
     match index_of(&s, '.') {
@@ -519,10 +454,7 @@ fn format_with(p: &Props, value: f64, picture: &str) -> JResult<String> {
     // picture with tens of thousands of them took seconds, so such work is refused
     let separators = if pic.regular > 0 { dec / pic.regular } else { pic.int_groups.len() } + pic.frac_groups.len();
     if separators.saturating_mul(s.len()) > MAX_GROUPING_WORK {
-        return Err(JError::new("U1001").message(format!(
-            "Expression evaluation timeout: the picture string places {separators} grouping separators in {} digits",
-            s.len()
-        )));
+        return Err(JError::new("U1001").message(format!("Expression evaluation timeout: the picture string places {separators} grouping separators in {} digits", s.len())));
     }
     if pic.regular > 0 {
         let groups = if dec >= 1 { (dec - 1) / pic.regular } else { 0 };
@@ -569,17 +501,7 @@ mod tests {
     use super::*;
 
     fn fmt(v: f64, pic: &str) -> String {
-        let p = Props {
-            decimal: '.',
-            grouping: ',',
-            exponent: 'e',
-            minus: "-".into(),
-            percent: '%',
-            permille: '\u{2030}',
-            zero: '0',
-            digit: '#',
-            separator: ';',
-        };
+        let p = Props { decimal: '.', grouping: ',', exponent: 'e', minus: "-".into(), percent: '%', permille: '\u{2030}', zero: '0', digit: '#', separator: ';' };
         format_with(&p, v, pic).unwrap()
     }
 

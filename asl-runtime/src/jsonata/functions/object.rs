@@ -86,10 +86,7 @@ pub fn merge<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 }
 
 pub fn error<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    let msg = a
-        .str(0)
-        .filter(|m| !m.is_empty())
-        .unwrap_or("$error() function evaluated");
+    let msg = a.str(0).filter(|m| !m.is_empty()).unwrap_or("$error() function evaluated");
     Err(JError::new("D3137").message(msg))
 }
 
@@ -97,10 +94,7 @@ pub fn assert<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     if matches!(a.get(0), Some(Val::Bool(true))) {
         return Ok(None);
     }
-    let msg = a
-        .str(1)
-        .filter(|m| !m.is_empty())
-        .unwrap_or("$assert() statement failed");
+    let msg = a.str(1).filter(|m| !m.is_empty()).unwrap_or("$assert() statement failed");
     Err(JError::new("D3141").message(msg))
 }
 

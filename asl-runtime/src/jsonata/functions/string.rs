@@ -53,11 +53,7 @@ pub fn substring<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     // JavaScript's slice: negative positions count from the end, fractions truncate
     let clamp = |p: f64| -> usize {
         let p = if p.is_nan() { 0.0 } else { p.trunc() };
-        let p = if p < 0.0 {
-            (len + p).max(0.0)
-        } else {
-            p.min(len)
-        };
+        let p = if p < 0.0 { (len + p).max(0.0) } else { p.min(len) };
         p as usize
     };
     let (from, to) = match a.num(2) {
@@ -65,11 +61,7 @@ pub fn substring<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
             if length <= 0.0 {
                 return s("");
             }
-            let end = if start >= 0.0 {
-                start + length
-            } else {
-                len + start + length
-            };
+            let end = if start >= 0.0 { start + length } else { len + start + length };
             (clamp(start), clamp(end))
         }
         None => (clamp(start), chars.len()),
@@ -144,11 +136,7 @@ pub fn pad<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
         return Err(JError::new("D1001").value(a.get(1)));
     }
     let padding: String = ch.chars().cycle().take(pad_len as usize).collect();
-    s(if width > 0.0 {
-        format!("{st}{padding}")
-    } else {
-        format!("{padding}{st}")
-    })
+    s(if width > 0.0 { format!("{st}{padding}") } else { format!("{padding}{st}") })
 }
 
 /// The regex of a matcher argument (only regex literals are supported as matchers).
@@ -225,26 +213,20 @@ fn substitute(replacement: &str, m: &Match) -> String {
             }
             _ => {
                 let ngroups = m.groups.len();
-                let max_digits = if ngroups == 0 {
-                    1
-                } else {
-                    (ngroups as f64).log10().floor() as usize + 1
-                };
-                let digits: String = replacement[pos..]
-                    .chars()
-                    .take(max_digits)
-                    .take_while(|c| c.is_ascii_digit())
-                    .collect();
+                let max_digits = if ngroups == 0 { 1 } else { (ngroups as f64).log10().floor() as usize + 1 };
+                let digits: String = replacement[pos..].chars().take(max_digits).take_while(|c| c.is_ascii_digit()).collect();
                 let mut n: Option<usize> = digits.parse().ok();
                 if max_digits > 1 && n.is_some_and(|n| n > ngroups) {
                     n = digits[..digits.len().saturating_sub(1)].parse().ok();
                 }
                 match n {
                     Some(n) => {
-                        if ngroups > 0 && n >= 1
-                            && let Some(Some(g)) = m.groups.get(n - 1) {
-                                out.push_str(g);
-                            }
+                        if ngroups > 0
+                            && n >= 1
+                            && let Some(Some(g)) = m.groups.get(n - 1)
+                        {
+                            out.push_str(g);
+                        }
                         pos += n.to_string().len();
                     }
                     None => out.push('$'),
@@ -327,17 +309,18 @@ pub fn split<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
             parts.truncate(l);
         }
     } else if let Some(re) = matcher(a.get(1))?
-        && limit != Some(0) {
-            let ms = regex::matches(&re, st, limit)?;
-            let mut start = 0;
-            for m in &ms {
-                parts.push(st[start..m.start].to_string());
-                start = m.end;
-            }
-            if limit.is_none_or(|l| ms.len() < l) {
-                parts.push(st[start..].to_string());
-            }
+        && limit != Some(0)
+    {
+        let ms = regex::matches(&re, st, limit)?;
+        let mut start = 0;
+        for m in &ms {
+            parts.push(st[start..m.start].to_string());
+            start = m.end;
         }
+        if limit.is_none_or(|l| ms.len() < l) {
+            parts.push(st[start..].to_string());
+        }
+    }
     Ok(Some(Val::array(parts.into_iter().map(Val::str).collect())))
 }
 
@@ -362,13 +345,8 @@ pub fn base64encode<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
 pub fn base64decode<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
     let Some(st) = a.str(0) else { return Ok(None) };
     // Node ignores characters outside the alphabet and missing padding
-    let clean: String = st
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(clean.as_bytes())
-        .unwrap_or_default();
+    let clean: String = st.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/').collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(clean.as_bytes()).unwrap_or_default();
     s(bytes.iter().map(|&b| b as char).collect::<String>())
 }
 
@@ -422,15 +400,11 @@ fn url<'a>(a: &Args<'a>, name: &str, f: impl Fn(&str) -> Option<String>) -> Res<
 }
 
 pub fn encode_url_component<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    url(&a, "encodeUrlComponent", |x| {
-        Some(encode(x, URI_UNRESERVED))
-    })
+    url(&a, "encodeUrlComponent", |x| Some(encode(x, URI_UNRESERVED)))
 }
 
 pub fn encode_url<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {
-    url(&a, "encodeUrl", |x| {
-        Some(encode(x, &format!("{URI_UNRESERVED}{URI_RESERVED}")))
-    })
+    url(&a, "encodeUrl", |x| Some(encode(x, &format!("{URI_UNRESERVED}{URI_RESERVED}"))))
 }
 
 pub fn decode_url_component<'a>(_: &Ev<'a>, a: Args<'a>) -> Res<'a> {

@@ -13,12 +13,8 @@ pub fn same(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
             x == y || ((x - y).abs() <= 1e-12 * x.abs().max(y.abs()))
         }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
         _ => a == b,
     }
 }
@@ -32,8 +28,7 @@ fn run_case(case: &Value, root: &Path, dir: &Path) -> Result<(), String> {
     };
     let data: Option<Value> = match (&case["dataset"], case.get("data")) {
         (Value::String(d), _) => {
-            let text = std::fs::read_to_string(root.join("datasets").join(format!("{d}.json")))
-                .map_err(|e| e.to_string())?;
+            let text = std::fs::read_to_string(root.join("datasets").join(format!("{d}.json"))).map_err(|e| e.to_string())?;
             Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
         }
         (_, Some(d)) => Some(d.clone()),
@@ -59,9 +54,7 @@ fn run_case(case: &Value, root: &Path, dir: &Path) -> Result<(), String> {
             }
         }
     };
-    let code = case
-        .get("code")
-        .or_else(|| case.get("error").and_then(|e| e.get("code")));
+    let code = case.get("code").or_else(|| case.get("error").and_then(|e| e.get("code")));
     if let Some(code) = code.and_then(|c| c.as_str()) {
         return match outcome {
             Err(c) if c == code => Ok(()),
@@ -89,12 +82,7 @@ fn run_case(case: &Value, root: &Path, dir: &Path) -> Result<(), String> {
 #[test]
 #[ignore]
 fn suite() {
-    std::thread::Builder::new()
-        .stack_size(1 << 30)
-        .spawn(run_suite)
-        .unwrap()
-        .join()
-        .unwrap();
+    std::thread::Builder::new().stack_size(1 << 30).spawn(run_suite).unwrap().join().unwrap();
 }
 
 fn run_suite() {
@@ -129,9 +117,7 @@ fn run_suite() {
             if std::env::var("SUITE_TRACE").is_ok() {
                 eprintln!("{}: {}", f.display(), case["expr"]);
             }
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_case(case, root, dir)
-            }));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(case, root, dir)));
             match r {
                 Ok(Ok(())) => pass += 1,
                 Ok(Err(msg)) => {
