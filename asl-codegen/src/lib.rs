@@ -49,13 +49,11 @@ pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>
 }
 
 /// [`generate`] with the diagnostics unrendered: every problem `asl!` would report (the checks
-/// of [`check`], then the emitter's "not yet supported" ones), sorted by position.
+/// of [`check`], the variables, what aslc does not run yet), sorted by position.
 pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
     let machine = checked(text, names)?;
-    let mut d = diagnostic::Diagnostics::default();
     let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned() };
-    let tokens = emitter.emit(&mut d);
-    if d.is_empty() { Ok(tokens) } else { Err(d.into_sorted()) }
+    Ok(emitter.emit())
 }
 
 /// A workflow checked as `asl!` checks it, then lowered for the runtime to run as it is (a

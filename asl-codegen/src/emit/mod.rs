@@ -84,8 +84,7 @@ impl Ctx<'_> {
 }
 
 impl Emitter<'_> {
-    pub fn emit(&self, d: &mut Diagnostics) -> TokenStream {
-        let _ = d;
+    pub fn emit(&self) -> TokenStream {
         let flat = crate::lower::flatten(self.machine);
         let lowered = crate::lower::lower(self.machine, &self.names.module);
         let mut variants = naming::Unique::default();

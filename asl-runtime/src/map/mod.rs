@@ -219,7 +219,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
             }
             match start_scope(m, from, child_input, child) {
                 Started::Done(r) => finished = Some((i, durable::ended(cx, &key, r))),
-                Started::Running(fut) => running.push(async move { (i, fut.await) }),
+                Started::Running(fut) => running.push(async move { (i, key, fut.await) }),
             }
         }
         let finished = match finished {
@@ -231,10 +231,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
                 }
                 Some(f)
             }
-            None => match running.next().await {
-                Some((i, r)) => Some((i, durable::ended(cx, &durable::child_key(&cx.scope, cx.state_name(), i), r))),
-                None => None,
-            },
+            None => running.next().await.map(|(i, key, r)| (i, durable::ended(cx, &key, r))),
         };
         match finished {
             Some((i, Ok(v))) => {
