@@ -11,6 +11,7 @@
 
 pub mod arn;
 pub mod backend;
+pub mod engine_backend;
 pub mod error;
 pub mod ids;
 pub mod memory;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 pub use asl_mock::mock::MockConfig;
 pub use backend::Backend;
 pub use error::{ApiError, ErrorCode};
+pub use engine_backend::EngineBackend;
 pub use memory::MemoryBackend;
 
 /// Quotas. The defaults are AWS's per account and region where AWS has one; API throttling is off
@@ -65,11 +67,12 @@ impl Default for Limits {
     }
 }
 
-/// Where durable state goes: `sqlite:PATH` or `postgres://…`.
+/// Where durable state goes: `sqlite:PATH`, `postgres://…`, or `memory` (nothing kept after exit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
     Sqlite(PathBuf),
     Postgres(String),
+    Memory,
 }
 
 impl Default for DbUrl {
@@ -88,10 +91,12 @@ impl std::str::FromStr for DbUrl {
                 return Err("sqlite: needs a file path, as in sqlite:asl-server.db".into());
             }
             Ok(DbUrl::Sqlite(PathBuf::from(path)))
+        } else if s == "memory" {
+            Ok(DbUrl::Memory)
         } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             Ok(DbUrl::Postgres(s.to_string()))
         } else {
-            Err(format!("unknown database '{s}': expected sqlite:PATH or postgres://USER@HOST/DB"))
+            Err(format!("unknown database '{s}': expected sqlite:PATH, postgres://USER@HOST/DB or memory"))
         }
     }
 }
@@ -101,6 +106,7 @@ impl std::fmt::Display for DbUrl {
         match self {
             DbUrl::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
             DbUrl::Postgres(u) => f.write_str(u),
+            DbUrl::Memory => f.write_str("memory"),
         }
     }
 }
@@ -239,6 +245,7 @@ mod tests {
         assert_eq!("postgres://u@h/db".parse::<DbUrl>(), Ok(DbUrl::Postgres("postgres://u@h/db".into())));
         assert!("sqlite:".parse::<DbUrl>().is_err());
         assert!("mysql://h".parse::<DbUrl>().is_err());
+        assert_eq!("memory".parse::<DbUrl>(), Ok(DbUrl::Memory));
         assert_eq!(DbUrl::default().to_string(), "sqlite:asl-server.db");
     }
 
