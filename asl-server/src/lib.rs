@@ -3,9 +3,11 @@
 //!
 //! The protocol layer ([`protocol`]) decodes each request into its input shape ([`model`],
 //! generated from the API's model with AWS's member names and constraints), and hands it to a
-//! [`Backend`], one async method per action. [`MemoryBackend`] serves the state machine, version,
-//! alias, activity and tag actions in memory; the execution actions need the execution engine
-//! and answer `NotImplemented` until it is wired in.
+//! [`Backend`], one async method per action. [`EngineBackend`] (what the `asl-server` binary
+//! serves) runs executions on asl-engine and keeps everything in its database (SQLite,
+//! PostgreSQL or memory); [`MemoryBackend`] serves the state machine, version, alias, activity
+//! and tag actions in memory and answers the execution actions `NotImplemented` (it is the
+//! default of [`Server::builder`], which needs no database).
 //!
 //! Requests signed with SigV4 are accepted without checking the signature.
 
@@ -26,8 +28,8 @@ use std::sync::Arc;
 
 pub use asl_mock::mock::MockConfig;
 pub use backend::Backend;
-pub use error::{ApiError, ErrorCode};
 pub use engine_backend::EngineBackend;
+pub use error::{ApiError, ErrorCode};
 pub use memory::MemoryBackend;
 
 /// Quotas. The defaults are AWS's per account and region where AWS has one; API throttling is off

@@ -204,7 +204,9 @@ pub(crate) fn engine_error(e: EngineError) -> ApiError {
 
 pub(crate) fn store_error(e: StoreError) -> ApiError {
     let message = match &e {
-        StoreError::TaskDoesNotExist(_) | StoreError::TaskFinished { .. } => "Task Does Not Exist: the task token names no open task (never issued, already answered, or its execution ended)".to_string(),
+        StoreError::TaskDoesNotExist(_) | StoreError::TaskFinished { .. } => {
+            "Task Does Not Exist: the task token names no open task (never issued, already answered, or its execution ended)".to_string()
+        }
         StoreError::TaskTimedOut(_) => "Task Timed Out: the task's timeout or heartbeat deadline has passed".to_string(),
         StoreError::InvalidArgument(m) => format!("Invalid Token: {m}"),
         other => other.to_string(),
