@@ -54,14 +54,15 @@ async fn err(addr: SocketAddr, action: &str, body: Value) -> String {
 }
 
 async fn wait_for(addr: SocketAddr, arn: &str, status: &str) -> Value {
+    let mut d = Value::Null;
     for _ in 0..200 {
-        let d = ok(addr, "DescribeExecution", json!({"executionArn": arn})).await;
+        d = ok(addr, "DescribeExecution", json!({"executionArn": arn})).await;
         if d["status"] == status {
             return d;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("{arn} never became {status}");
+    panic!("{arn} never became {status}: {d}");
 }
 
 fn memory() -> Arc<dyn Store> {
@@ -206,4 +207,70 @@ async fn on_postgres_when_configured() {
     let schema = format!("asl_server_{}", std::process::id());
     let store = PostgresStore::connect_with(&conn, PostgresOptions { schema: Some(schema), ..Default::default() }).await.unwrap();
     start_describe_history(serve(Arc::new(store), Limits::default()).await).await;
+}
+
+/// A Lambda-compatible endpoint: `Double` doubles `n`, `Boom` raises a function error, any other
+/// function is not found.
+async fn lambda_double() -> String {
+    use axum::extract::Path;
+    async fn invoke(Path(name): Path<String>, body: axum::body::Bytes) -> axum::response::Response {
+        let input: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        // Called by name or by ARN (`arn:aws:lambda:…:function:Double`), as Lambda takes both.
+        let (error, out) = match name.rsplit(':').next().unwrap_or_default() {
+            "Double" => (None, json!({"n": input["n"].as_i64().unwrap_or(0) * 2})),
+            "Boom" => (Some("Unhandled"), json!({"errorType": "ValueError", "errorMessage": "bad input"})),
+            _ => return axum::response::Response::builder().status(404).body(axum::body::Body::from(r#"{"Type":"User","message":"Function not found"}"#)).unwrap(),
+        };
+        let mut r = axum::response::Response::builder().status(200);
+        if let Some(e) = error {
+            r = r.header("X-Amz-Function-Error", e);
+        }
+        r.body(axum::body::Body::from(out.to_string())).unwrap()
+    }
+    let app = axum::Router::new().route("/2015-03-31/functions/{name}/invocations", axum::routing::post(invoke));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn lambda_tasks_call_the_lambda_endpoint() {
+    let endpoint = lambda_double().await;
+    let settings = Settings { lambda_endpoint: Some(endpoint), ..Default::default() };
+    let backend = EngineBackend::with_store(settings, memory(), EngineOptions::default()).await.unwrap();
+    let bound = Server::builder().backend(backend).bind(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = bound.local_addr();
+    tokio::spawn(bound.serve());
+    let def = json!({"StartAt": "ByArn", "States": {
+        "ByArn": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Double", "Next": "ByInvoke"},
+        "ByInvoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Double", "Payload.$": "$"}, "OutputPath": "$.Payload", "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Lambdas", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Lambdas"), "input": "{\"n\":5}"})).await["executionArn"].as_str().unwrap().to_string();
+    let d = wait_for(addr, &a, "SUCCEEDED").await;
+    assert_eq!(serde_json::from_str::<Value>(d["output"].as_str().unwrap()).unwrap(), json!({"n": 20}));
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a})).await;
+    let types: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert!(types.contains(&"LambdaFunctionSucceeded") && types.contains(&"TaskSucceeded"), "{types:?}");
+
+    let def = json!({"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Boom"}, "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Fails", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let b = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Fails")})).await["executionArn"].as_str().unwrap().to_string();
+    let d = wait_for(addr, &b, "FAILED").await;
+    assert_eq!(d["error"], "ValueError");
+    assert!(d["cause"].as_str().unwrap().contains("bad input"), "{d}");
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Missing", "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Missing", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let c = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Missing")})).await["executionArn"].as_str().unwrap().to_string();
+    assert_eq!(wait_for(addr, &c, "FAILED").await["error"], "Lambda.ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn without_a_lambda_endpoint_lambda_tasks_fail_saying_how_to_serve_them() {
+    let addr = serve(memory(), Limits::default()).await;
+    let def = json!({"StartAt": "L", "States": {"L": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "NoLambda", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}NoLambda")})).await["executionArn"].as_str().unwrap().to_string();
+    let d = wait_for(addr, &a, "FAILED").await;
+    assert!(d["cause"].as_str().unwrap().contains("--lambda-endpoint"), "{d}");
 }
