@@ -25,6 +25,10 @@ pub(crate) struct ExecJournal {
     known_tokens: Mutex<HashSet<String>>,
     /// Tokens handed out by activity resources: their row is written by the activity handler.
     activity_tokens: Mutex<HashSet<String>>,
+    /// Scopes whose branches or iterations may have frames in the store: they go when the scope
+    /// enters its next state, retries its Parallel or Map, or ends successfully (not when its
+    /// Parallel or Map ends: a failure that ends the execution keeps them for a redrive).
+    parents: Mutex<HashSet<String>>,
     pub(crate) last_event: AtomicU64,
     /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
     pub(crate) timed_out: std::sync::atomic::AtomicBool,
@@ -60,12 +64,18 @@ impl ExecJournal {
         let mut known = HashSet::new();
         let mut positions = HashMap::new();
         let mut last = 0;
+        let mut parents = HashSet::new();
         if let Some(r) = resumed {
             for (k, p) in &r.positions {
                 if let Some(t) = &p.wait.token {
                     known.insert(t.clone());
                 }
                 positions.insert(k.clone(), p.clone());
+            }
+            for k in r.positions.keys().chain(r.ended.keys()) {
+                if let Some(parent) = parent_of(k) {
+                    parents.insert(parent.to_owned());
+                }
             }
             last = r.last_event;
         }
@@ -76,6 +86,7 @@ impl ExecJournal {
             positions: Mutex::new(positions),
             known_tokens: Mutex::new(known),
             activity_tokens: Mutex::new(HashSet::new()),
+            parents: Mutex::new(parents),
             last_event: AtomicU64::new(last),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
@@ -106,7 +117,20 @@ impl ExecJournal {
         }
     }
 
+    /// Deletes the frames of `scope`'s branches and iterations, if it may have some.
+    fn drop_children(&self, scope: &str) {
+        if self.parents.lock().unwrap().remove(scope) {
+            self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix: format!("{scope}/") });
+        }
+    }
+
     fn put(&self, scope: &str, frame: Value) {
+        if let Some(parent) = parent_of(scope) {
+            let mut parents = self.parents.lock().unwrap();
+            if !parents.contains(parent) {
+                parents.insert(parent.to_owned());
+            }
+        }
         self.push(Write::PutFrame { execution_arn: self.arn.clone(), scope: scope.to_owned(), frame });
     }
 
@@ -125,6 +149,7 @@ impl ExecJournal {
 impl Journal for ExecJournal {
     fn entered(&self, scope: &ScopeKey, position: &Position) {
         self.positions.lock().unwrap().insert(scope.to_string(), position.clone());
+        self.drop_children(scope);
         self.put(scope, position_frame(position));
         self.flush();
     }
@@ -138,6 +163,10 @@ impl Journal for ExecJournal {
             bare.wait.token = None;
             (position_frame(p), position_frame(&bare))
         };
+        if !waiting.attempts.is_empty() {
+            // A retry: a Parallel or Map runs its branches or iterations afresh.
+            self.drop_children(scope);
+        }
         let mut frame = Some(frame);
         if let Some(t) = &waiting.token {
             let new = self.known_tokens.lock().unwrap().insert(t.clone());
@@ -163,16 +192,19 @@ impl Journal for ExecJournal {
     }
 
     fn ended(&self, scope: &ScopeKey, ended: &Ended) {
-        self.positions.lock().unwrap().remove(&**scope);
-        self.put(scope, ended_frame(ended));
+        let at = self.positions.lock().unwrap().remove(&**scope);
+        if matches!(ended, Ended::Succeeded(_)) {
+            self.drop_children(scope);
+        }
+        self.put(scope, ended_frame(ended, at.as_ref()));
         self.flush();
     }
 
     fn children_done(&self, scope: &ScopeKey, state: &str) {
+        // The frames stay until the scope moves on (see `parents`): if this failure ends the
+        // execution, a redrive reruns only the branches or iterations that did not succeed.
         let prefix = format!("{scope}/{state}#");
         self.positions.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
-        self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix });
-        self.flush();
     }
 
     fn sync(&self) -> BoxFuture<'static, Result<(), Failure>> {
@@ -210,4 +242,9 @@ impl Observer for ExecJournal {
 pub(crate) fn is_activity(resource: &str) -> bool {
     let parts: Vec<&str> = resource.splitn(7, ':').collect();
     matches!(parts.as_slice(), ["arn", _, "states", r, a, "activity", n] if !r.is_empty() && !a.is_empty() && !n.is_empty())
+}
+
+/// The scope a branch or iteration key belongs to (`"/P#0/M#3"` → `"/P#0"`, `"/P#0"` → `""`).
+pub(crate) fn parent_of(key: &str) -> Option<&str> {
+    key.rfind('/').map(|i| &key[..i])
 }

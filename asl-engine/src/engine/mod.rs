@@ -8,7 +8,10 @@
 
 mod frames;
 mod journal;
+mod redrive;
 mod tokens;
+
+pub use redrive::{MAX_OPEN_MS, REDRIVABLE_PERIOD_MS, REDRIVE_HISTORY_LIMIT, RedriveStatus, redrive_status};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +39,8 @@ pub enum EngineError {
     /// A workflow definition that does not load.
     InvalidDefinition(String),
     Store(StoreError),
+    /// RedriveExecution refused, with AWS's reason (`ExecutionNotRedrivable`).
+    ExecutionNotRedrivable(String),
 }
 
 impl From<StoreError> for EngineError {
@@ -52,6 +57,7 @@ impl std::fmt::Display for EngineError {
             EngineError::ExecutionDoesNotExist(a) => write!(f, "ExecutionDoesNotExist: {a}"),
             EngineError::InvalidDefinition(m) => write!(f, "InvalidDefinition: {m}"),
             EngineError::Store(e) => write!(f, "{e}"),
+            EngineError::ExecutionNotRedrivable(r) => write!(f, "ExecutionNotRedrivable: {r}"),
         }
     }
 }
@@ -237,10 +243,14 @@ impl Engine {
                     patch.cause = f.cause.clone().map(Some);
                 }
             }
+            let succeeded = patch.status == Some(ExecutionStatus::Succeeded);
             let mut writes = j.take_pending();
             writes.push(Write::UpdateExecution { arn: e.arn.clone(), patch });
             writes.push(Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: String::new() });
-            writes.push(Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: String::new() });
+            // A failed or timed-out execution keeps its frames: a redrive starts from them.
+            if succeeded {
+                writes.push(Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: String::new() });
+            }
             writes.push(Write::Release { arn: e.arn.clone(), owner: j.owner().to_owned() });
             // A lost lease (Conflict) writes nothing: the new owner finishes the execution.
             let _ = j.commit(writes).await;
@@ -304,7 +314,7 @@ impl Engine {
             w.push(event(last));
             w.push(Write::UpdateExecution { arn: arn.to_owned(), patch: patch.clone() });
             w.push(Write::CancelTasks { execution_arn: arn.to_owned(), scope_prefix: String::new() });
-            w.push(Write::DeleteFrames { execution_arn: arn.to_owned(), prefix: String::new() });
+            // The frames stay for a redrive.
             w
         };
         match local {
@@ -379,7 +389,12 @@ impl Engine {
                 };
                 let frames = self.0.store.frames(&e.arn).await?;
                 let last = self.0.store.history(&e.arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
-                let resume = (!frames.is_empty() || last > 0).then(|| frames::resume(frames, e.input.clone(), e.start_date, last));
+                let resume = (!frames.is_empty() || last > 0).then(|| {
+                    let mut r = frames::resume(frames, e.input.clone(), e.start_date, last);
+                    r.redrive_count = e.redrive_count.max(0) as u32;
+                    r.redriven_at = e.redrive_date.map(frames::from_millis);
+                    r
+                });
                 resumed.push(e.arn.clone());
                 self.spawn(machine, e, resume);
             }
