@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use asl_runtime::durable::{Ended, Journal, Position, ScopeKey, Waiting};
 use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::frames::{ended_frame, millis, now, position_frame};
 use super::tokens::Tokens;
@@ -30,6 +30,8 @@ pub(crate) struct ExecJournal {
     /// Parallel or Map ends: a failure that ends the execution keeps them for a redrive).
     parents: Mutex<HashSet<String>>,
     pub(crate) last_event: AtomicU64,
+    /// Notified when a batch is refused because this process no longer holds the execution.
+    pub(crate) lost: Arc<Notify>,
     /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
     pub(crate) timed_out: std::sync::atomic::AtomicBool,
     writer: mpsc::UnboundedSender<Batch>,
@@ -40,8 +42,9 @@ pub(crate) struct ExecJournal {
 impl ExecJournal {
     pub(crate) fn new(arn: String, owner: String, committer: Committer, store: Arc<dyn Store>, tokens: Arc<Tokens>, resumed: Option<&asl_runtime::durable::Resume>) -> Arc<Self> {
         let (writer, mut rx) = mpsc::unbounded_channel::<Batch>();
+        let lost = Arc::new(Notify::new());
         {
-            let (arn, owner) = (arn.clone(), owner.clone());
+            let (arn, owner, lost) = (arn.clone(), owner.clone(), lost.clone());
             tokio::spawn(async move {
                 while let Some((mut writes, done)) = rx.recv().await {
                     if writes.is_empty() {
@@ -56,6 +59,10 @@ impl ExecJournal {
                         tries += 1;
                         tokio::time::sleep(std::time::Duration::from_millis(50 * tries)).await;
                         r = committer.commit(writes.clone()).await;
+                    }
+                    if matches!(r, Err(StoreError::Conflict(_))) {
+                        // Another process stopped the execution or took it over: it ends here.
+                        lost.notify_one();
                     }
                     let _ = done.send(r);
                 }
@@ -87,6 +94,7 @@ impl ExecJournal {
             known_tokens: Mutex::new(known),
             activity_tokens: Mutex::new(HashSet::new()),
             parents: Mutex::new(parents),
+            lost,
             last_event: AtomicU64::new(last),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,

@@ -96,6 +96,19 @@ struct Inner {
     renewer: Mutex<Option<JoinHandle<()>>>,
 }
 
+impl Inner {
+    /// Forgets the execution `journal` runs here (if it still runs here), aborting its task.
+    fn drop_running(&self, arn: &str, journal: &Arc<ExecJournal>) {
+        let mut running = self.running.lock().unwrap();
+        if running.get(arn).is_some_and(|r| Arc::ptr_eq(&r.journal, journal)) {
+            if let Some(r) = running.remove(arn) {
+                r.task.abort();
+            }
+            self.tokens.forget_execution(arn);
+        }
+    }
+}
+
 /// The engine; cheap to clone.
 #[derive(Clone)]
 pub struct Engine(Arc<Inner>);
@@ -140,9 +153,17 @@ impl Engine {
             loop {
                 tokio::time::sleep(every).await;
                 let Some(inner) = weak.upgrade() else { return };
-                let arns: Vec<String> = inner.running.lock().unwrap().keys().cloned().collect();
-                if !arns.is_empty() {
-                    let _ = inner.store.renew(&inner.owner, arns, now(), inner.options.lease_ms).await;
+                let held: Vec<(String, Arc<ExecJournal>)> = inner.running.lock().unwrap().iter().map(|(a, r)| (a.clone(), r.journal.clone())).collect();
+                if held.is_empty() {
+                    continue;
+                }
+                let arns = held.iter().map(|(a, _)| a.clone()).collect();
+                let Ok(kept) = inner.store.renew(&inner.owner, arns, now(), inner.options.lease_ms).await else { continue };
+                let kept: std::collections::HashSet<String> = kept.into_iter().collect();
+                // Lost: stopped by another process (it released the lease) or taken over. They
+                // end here without writing anything more.
+                for (arn, journal) in held.into_iter().filter(|(a, _)| !kept.contains(a)) {
+                    inner.drop_running(&arn, &journal);
                 }
             }
         });
@@ -229,7 +250,17 @@ impl Engine {
         let arn = e.arn.clone();
         let mut running = inner.running.lock().unwrap();
         let task = tokio::spawn(async move {
-            let r = machine.execute(e.input.clone(), options).await;
+            let lost = j.lost.clone();
+            let r = tokio::select! {
+                r = machine.execute(e.input.clone(), options) => r,
+                // A batch was refused: another process stopped the execution or holds it.
+                _ = lost.notified() => {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.drop_running(&e.arn, &j);
+                    }
+                    return;
+                }
+            };
             let mut patch = ExecutionPatch { stop_date: Some(Some(now())), ..Default::default() };
             match r {
                 Ok(v) => {
@@ -329,9 +360,31 @@ impl Engine {
                 r.journal.commit(w).await?;
             }
             None => {
-                // Held by nobody (or by a process that is gone): written directly.
-                let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
-                self.0.store.apply(tail(Vec::new(), last)).await?;
+                // Held by nobody, by a process that is gone, or by another live process: written
+                // directly, behind a check of the holder, whose lease is released, so that its
+                // next batch (or lease renewal) fails and it stops running the execution. A race
+                // with its writes (a new holder, an event id taken) is tried again.
+                let mut tries = 0;
+                loop {
+                    let e = self.describe(arn).await?;
+                    if e.status != ExecutionStatus::Running {
+                        return Ok(e);
+                    }
+                    let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
+                    let mut w = Vec::new();
+                    if let Some(holder) = &e.owner {
+                        w.push(Write::CheckOwner { arn: arn.to_owned(), owner: holder.clone() });
+                    }
+                    w = tail(w, last);
+                    if let Some(holder) = e.owner {
+                        w.push(Write::Release { arn: arn.to_owned(), owner: holder });
+                    }
+                    match self.0.store.apply(w).await {
+                        Ok(()) => break,
+                        Err(StoreError::Conflict(_) | StoreError::AlreadyExists { .. }) if tries < 20 => tries += 1,
+                        Err(err) => return Err(err.into()),
+                    }
+                }
             }
         }
         self.describe(arn).await
