@@ -274,3 +274,41 @@ async fn without_a_lambda_endpoint_lambda_tasks_fail_saying_how_to_serve_them() 
     let d = wait_for(addr, &a, "FAILED").await;
     assert!(d["cause"].as_str().unwrap().contains("--lambda-endpoint"), "{d}");
 }
+
+#[tokio::test]
+async fn a_failed_execution_is_redriven_from_the_state_that_failed() {
+    let addr = serve(memory(), Limits::default()).await;
+    ok(addr, "CreateActivity", json!({"name": "Review"})).await;
+    let def = json!({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Result": "prepared", "ResultPath": "$.step", "Next": "Review"},
+        "Review": {"Type": "Task", "Resource": format!("{ACT}Review"), "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Reviewed", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Reviewed"), "name": "r1", "input": "{\"doc\":1}"})).await["executionArn"].as_str().unwrap().to_string();
+    let running = ok(addr, "DescribeExecution", json!({"executionArn": a})).await;
+    assert_eq!((running["redriveStatus"].as_str(), running["redriveStatusReason"].as_str()), (Some("NOT_REDRIVABLE"), Some("Execution is RUNNING and cannot be redriven")));
+    assert_eq!(err(addr, "RedriveExecution", json!({"executionArn": a})).await, "ExecutionNotRedrivable");
+    let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Review")})).await;
+    ok(addr, "SendTaskFailure", json!({"taskToken": task["taskToken"], "error": "Unavailable"})).await;
+    let failed = wait_for(addr, &a, "FAILED").await;
+    assert_eq!((failed["redriveStatus"].as_str(), failed["redriveCount"].as_i64()), (Some("REDRIVABLE"), Some(0)));
+    let redriven = ok(addr, "RedriveExecution", json!({"executionArn": a})).await;
+    assert!(redriven["redriveDate"].as_f64().unwrap() > 1.7e9, "{redriven}");
+    let d = ok(addr, "DescribeExecution", json!({"executionArn": a})).await;
+    assert_eq!((d["status"].as_str(), d["redriveCount"].as_i64()), (Some("RUNNING"), Some(1)));
+    // The Task that failed runs again, on the input it had (Prepare's output), not from the start.
+    let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Review")})).await;
+    assert_eq!(serde_json::from_str::<Value>(task["input"].as_str().unwrap()).unwrap(), json!({"doc": 1, "step": "prepared"}));
+    ok(addr, "SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{\"ok\":true}"})).await;
+    let done = wait_for(addr, &a, "SUCCEEDED").await;
+    assert_eq!(done["output"], "{\"ok\":true}");
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a})).await;
+    let types: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "ExecutionRedriven").count(), 1, "{types:?}");
+    assert_eq!(types.iter().filter(|t| **t == "PassStateEntered").count(), 1, "Prepare ran once: {types:?}");
+    let redriven = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "ExecutionRedriven").unwrap();
+    assert_eq!(redriven["executionRedrivenEventDetails"], json!({"redriveCount": 1}));
+    let listed = ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Reviewed"), "redriveFilter": "REDRIVEN"})).await;
+    assert_eq!(listed["executions"][0]["name"], "r1");
+    assert_eq!(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Reviewed"), "redriveFilter": "NOT_REDRIVEN"})).await["executions"], json!([]));
+    assert_eq!(err(addr, "RedriveExecution", json!({"executionArn": a})).await, "ExecutionNotRedrivable");
+}

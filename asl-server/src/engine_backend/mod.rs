@@ -299,7 +299,9 @@ impl Backend for EngineBackend {
     }
 
     async fn describe_execution(&self, input: DescribeExecutionInput) -> Result<DescribeExecutionOutput, ApiError> {
-        Ok(convert::describe(&self.execution(&input.execution_arn).await?))
+        let e = self.execution(&input.execution_arn).await?;
+        let redrive = self.engine.redrive_status(&e.arn).await.ok();
+        Ok(convert::describe(&e, redrive))
     }
 
     async fn describe_state_machine_for_execution(&self, input: DescribeStateMachineForExecutionInput) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
@@ -332,7 +334,13 @@ impl Backend for EngineBackend {
         };
         let status = input.status_filter.map(convert::store_status);
         let page = self.engine.list(Some(&machine), status, page_size(input.max_results), input.next_token).await.map_err(engine_error)?;
-        Ok(ListExecutionsOutput { executions: page.items.iter().map(convert::list_item).collect(), next_token: page.next_token })
+        // redriveFilter narrows the page (its size may come out under maxResults; the token still goes on).
+        let wanted = |e: &&asl_engine::store::Execution| match input.redrive_filter {
+            Some(ExecutionRedriveFilter::Redriven) => e.redrive_count > 0,
+            Some(ExecutionRedriveFilter::NotRedriven) => e.redrive_count == 0,
+            None => true,
+        };
+        Ok(ListExecutionsOutput { executions: page.items.iter().filter(wanted).map(convert::list_item).collect(), next_token: page.next_token })
     }
 
     async fn stop_execution(&self, input: StopExecutionInput) -> Result<StopExecutionOutput, ApiError> {
@@ -352,8 +360,9 @@ impl Backend for EngineBackend {
     }
 
     async fn redrive_execution(&self, input: RedriveExecutionInput) -> Result<RedriveExecutionOutput, ApiError> {
-        self.execution(&input.execution_arn).await?;
-        Err(ApiError::not_wired("RedriveExecution", "redrive in the execution engine (Engine::redrive), which is not available yet"))
+        Self::execution_arn(&input.execution_arn)?;
+        let e = self.engine.redrive(&input.execution_arn).await.map_err(engine_error)?;
+        Ok(RedriveExecutionOutput { redrive_date: convert::timestamp(e.redrive_date.unwrap_or(e.start_date)) })
     }
 
     async fn get_activity_task(&self, input: GetActivityTaskInput) -> Result<GetActivityTaskOutput, ApiError> {
