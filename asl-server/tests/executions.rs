@@ -312,3 +312,22 @@ async fn a_failed_execution_is_redriven_from_the_state_that_failed() {
     assert_eq!(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Reviewed"), "redriveFilter": "NOT_REDRIVEN"})).await["executions"], json!([]));
     assert_eq!(err(addr, "RedriveExecution", json!({"executionArn": a})).await, "ExecutionNotRedrivable");
 }
+
+#[tokio::test]
+async fn the_context_object_names_the_machine_the_execution_and_the_role() {
+    let addr = serve(memory(), Limits::default()).await;
+    // Also: a read of a variable no state assigns is accepted, as AWS accepts it (it fails when run).
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"ctx.$": "$$"}, "Next": "B"}, "B": {"Type": "Pass", "Parameters": {"v.$": "$unset"}, "End": true}}});
+    let role = "arn:aws:iam::123456789012:role/service-role/Runner";
+    ok(addr, "CreateStateMachine", json!({"name": "order-flow.v2", "definition": def.to_string(), "roleArn": role})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}order-flow.v2"), "name": "run-1"})).await["executionArn"].as_str().unwrap().to_string();
+    let d = wait_for(addr, &a, "FAILED").await;
+    assert_eq!(d["error"], "States.Runtime", "{d}");
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a})).await;
+    let exited = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "PassStateExited").unwrap();
+    let out: Value = serde_json::from_str(exited["stateExitedEventDetails"]["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["ctx"]["Execution"]["Id"], a);
+    assert_eq!(out["ctx"]["Execution"]["RoleArn"], role);
+    assert_eq!(out["ctx"]["StateMachine"]["Id"], format!("{SM}order-flow.v2"));
+    assert_eq!(out["ctx"]["StateMachine"]["Name"], "order-flow.v2");
+}

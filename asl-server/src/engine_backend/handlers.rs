@@ -36,7 +36,7 @@ pub fn loader_definition_check(definition: &str, kind: crate::model::StateMachin
     if !basic.is_empty() {
         return basic;
     }
-    match asl_runtime::Workflow::from_json(definition) {
+    match super::machines::load(definition, "definition") {
         Ok(_) => Vec::new(),
         Err(asl_runtime::LoadError::Invalid { diagnostics, .. }) => diagnostics
             .into_iter()

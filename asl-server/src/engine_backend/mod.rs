@@ -11,6 +11,7 @@ mod convert;
 mod express;
 mod handlers;
 mod lambda;
+mod machines;
 mod records;
 
 use std::future::Future;
@@ -85,7 +86,8 @@ impl EngineBackend {
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
         let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
         for m in records::load(&store, &memory).await? {
-            if let Err(e) = engine.register_definition(&m.arn, &m.definition, &handlers) {
+            let place = machines::Place { region: settings.region.clone(), account: settings.account.clone(), role_arn: m.role_arn.clone() };
+            if let Err(e) = machines::register(&engine, &m.arn, &m.name, &m.definition, &handlers, place) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
             }
         }
@@ -115,12 +117,12 @@ impl EngineBackend {
                 let writes: Vec<_> = records::machine_write(&name, &before, &after).into_iter().collect();
                 let undo = before.clone();
                 records::commit(self.engine.store(), writes, || drop(self.memory.import_machine(&name, undo))).await?;
-                let definition = |v: &Option<Value>| v.as_ref().map(|v| v["config"]["definition"].clone());
+                let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
                 if let Some(a) = &after
-                    && definition(&before) != definition(&after)
+                    && config(&before) != config(&after)
                 {
                     let row = records::machine_row(&name, a);
-                    if let Err(e) = self.engine.register_definition(&row.arn, &row.definition, &self.handlers) {
+                    if let Err(e) = machines::register(&self.engine, &row.arn, &name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
                         return Err(ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{e}'")));
                     }
                 }
@@ -136,6 +138,10 @@ impl EngineBackend {
             }
             Target::None => action.await,
         }
+    }
+
+    fn place(&self, role_arn: &str) -> machines::Place {
+        machines::Place { region: self.settings.region.clone(), account: self.settings.account.clone(), role_arn: role_arn.to_string() }
     }
 
     fn execution_arn(arn: &str) -> Result<(), ApiError> {
@@ -295,7 +301,7 @@ impl Backend for EngineBackend {
         if m.test_case.is_some() {
             return Err(ApiError::not_wired("StartSyncExecution", "mocked test cases on the execution engine; run them with `asl run --mock`"));
         }
-        Ok(express::run(&m.state_machine_arn, input.name, &m.definition, &m.role_arn, value, &self.handlers, &self.settings.region, &self.settings.account).await)
+        Ok(express::run(&m.state_machine_arn, &m.name, input.name, &m.definition, value, &self.handlers, self.place(&m.role_arn)).await)
     }
 
     async fn describe_execution(&self, input: DescribeExecutionInput) -> Result<DescribeExecutionOutput, ApiError> {
