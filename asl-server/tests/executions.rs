@@ -266,13 +266,19 @@ async fn lambda_tasks_call_the_lambda_endpoint() {
 }
 
 #[tokio::test]
-async fn without_a_lambda_endpoint_lambda_tasks_fail_saying_how_to_serve_them() {
+async fn lambda_tasks_without_an_endpoint_and_http_tasks_fail_saying_why() {
     let addr = serve(memory(), Limits::default()).await;
     let def = json!({"StartAt": "L", "States": {"L": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "End": true}}});
     ok(addr, "CreateStateMachine", json!({"name": "NoLambda", "definition": def.to_string(), "roleArn": ROLE})).await;
     let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}NoLambda")})).await["executionArn"].as_str().unwrap().to_string();
     let d = wait_for(addr, &a, "FAILED").await;
     assert!(d["cause"].as_str().unwrap().contains("--lambda-endpoint"), "{d}");
+    let def =
+        json!({"StartAt": "H", "States": {"H": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {"ApiEndpoint": "https://example.com", "Method": "GET"}, "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "NoHttp", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}NoHttp")})).await["executionArn"].as_str().unwrap().to_string();
+    let cause = wait_for(addr, &a, "FAILED").await["cause"].as_str().unwrap().to_string();
+    assert!(cause.contains("arn:aws:states:::http:invoke") && cause.contains("TLS"), "{cause}");
 }
 
 #[tokio::test]

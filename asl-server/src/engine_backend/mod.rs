@@ -71,9 +71,9 @@ impl EngineBackend {
         let (store, lease_ms): (Arc<dyn Store>, i64) = match &settings.db {
             // One process owns a SQLite file or a memory store: a dead one's executions are
             // taken over soon after a restart. PostgreSQL is shared: AWS-like 30 s leases.
-            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 3_000),
+            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 5_000),
             DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000),
-            DbUrl::Memory => (Arc::new(MemoryStore::new()), 3_000),
+            DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000),
         };
         Self::with_store(settings, store, EngineOptions { lease_ms, ..Default::default() }).await
     }
