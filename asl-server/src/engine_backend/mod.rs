@@ -122,8 +122,10 @@ impl EngineBackend {
                     && config(&before) != config(&after)
                 {
                     let row = records::machine_row(&name, a);
+                    // The definition passed the same loader's check, and every resource has a
+                    // handler (the fallback): this fails only if the loader contradicts itself.
                     if let Err(e) = machines::register(&self.engine, &row.arn, &name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
-                        return Err(ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{e}'")));
+                        return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
                     }
                 }
                 Ok(out)
