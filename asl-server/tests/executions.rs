@@ -180,6 +180,15 @@ async fn open_executions_quota_answers_execution_limit_exceeded() {
     assert_eq!(err(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": "two"})).await, "ExecutionLimitExceeded");
     // Repeating the running one is not a new execution.
     ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": "one"})).await;
+
+    // A large quota is checked on a count at most a second old: starts in a row go through.
+    let addr = serve(memory(), Limits { max_open_executions: 50_000, ..Default::default() }).await;
+    ok(addr, "CreateActivity", json!({"name": "Wait"})).await;
+    ok(addr, "CreateStateMachine", json!({"name": "Held", "definition": def.to_string(), "roleArn": ROLE})).await;
+    for i in 0..5 {
+        ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": format!("n{i}")})).await;
+    }
+    assert_eq!(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Held"), "statusFilter": "RUNNING"})).await["executions"].as_array().unwrap().len(), 5);
 }
 
 #[tokio::test]

@@ -30,6 +30,9 @@ use crate::{Backend, DbUrl, MemoryBackend, Settings};
 use convert::engine_error;
 pub use handlers::loader_definition_check;
 
+/// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
+const EXACT_COUNT: usize = 10_000;
+
 /// How long GetActivityTask waits for a task (AWS's long poll: 60 seconds).
 pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
 
@@ -42,6 +45,8 @@ pub struct EngineBackend {
     changes: tokio::sync::Mutex<()>,
     recovery: JoinHandle<()>,
     activity_poll: Duration,
+    /// When RUNNING executions were last counted, and the count since (large quotas only).
+    open_count: tokio::sync::Mutex<Option<(std::time::Instant, usize)>>,
 }
 
 impl Drop for EngineBackend {
@@ -93,7 +98,7 @@ impl EngineBackend {
         }
         engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
         let recovery = engine.spawn_recovery(every);
-        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL })
+        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
     }
 
     /// How long GetActivityTask waits (tests shorten it).
@@ -159,18 +164,32 @@ impl EngineBackend {
         self.engine.describe(arn).await.map_err(engine_error)
     }
 
-    /// Whether `limit` executions are open already (counted a page at a time, up to the limit).
+    /// Whether `limit` executions are open already. Up to [`EXACT_COUNT`] they are counted at
+    /// each start (a few pages at most); past that, a count at most a second old plus the starts
+    /// since, so that a start does not read a million rows.
     async fn open_executions_reach(&self, limit: usize) -> Result<bool, ApiError> {
+        if limit > EXACT_COUNT {
+            let mut cached = self.open_count.lock().await;
+            let fresh = cached.filter(|(at, _)| at.elapsed() < Duration::from_secs(1));
+            let n = match fresh {
+                Some((_, n)) => n,
+                None => self.count_open(limit).await?,
+            };
+            *cached = Some((fresh.map_or_else(std::time::Instant::now, |(at, _)| at), n + 1));
+            return Ok(n >= limit);
+        }
+        Ok(self.count_open(limit).await? >= limit)
+    }
+
+    /// The RUNNING executions, counted a page at a time up to `limit`.
+    async fn count_open(&self, limit: usize) -> Result<usize, ApiError> {
         let (mut n, mut token) = (0, None);
         loop {
             let page = self.engine.list(None, Some(asl_engine::store::ExecutionStatus::Running), 1000, token).await.map_err(engine_error)?;
             n += page.items.len();
-            if n >= limit {
-                return Ok(true);
-            }
             token = page.next_token;
-            if token.is_none() {
-                return Ok(false);
+            if n >= limit || token.is_none() {
+                return Ok(n);
             }
         }
     }
