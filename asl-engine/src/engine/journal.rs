@@ -11,8 +11,8 @@ use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::frames::{ended_frame, millis, now, position_frame};
-use super::tokens::Tokens;
-use crate::store::{Committer, HistoryEvent, Store, StoreError, Task, Write};
+use super::tokens::{Tokens, task_row};
+use crate::store::{Committer, HistoryEvent, Store, StoreError, Write};
 
 pub(crate) type Batch = (Vec<Write>, oneshot::Sender<Result<(), StoreError>>);
 
@@ -183,7 +183,8 @@ impl Journal for ExecJournal {
             if new && !activity {
                 // A callback token: its row exists before the handler hands it out (sync comes
                 // between).
-                self.push(Write::InsertTask(Task::new(t, &self.arn, scope, None, Value::Null, now())));
+                let ctx = self.tokens.context(t);
+                self.push(Write::InsertTask(task_row(t, &self.arn, scope, None, Value::Null, ctx.as_ref(), now())));
             } else if new {
                 // An activity task's row is written by the activity handler, which has the
                 // input, in one batch with the frame that names the token: until then the frame
