@@ -32,6 +32,9 @@ pub(crate) struct ExecJournal {
     pub(crate) last_event: AtomicU64,
     /// Notified when a batch is refused because this process no longer holds the execution.
     pub(crate) lost: Arc<Notify>,
+    /// The history reached AWS's quota: later events are not recorded, the execution fails.
+    pub(crate) history_full: std::sync::atomic::AtomicBool,
+    pub(crate) full: Arc<Notify>,
     /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
     pub(crate) timed_out: std::sync::atomic::AtomicBool,
     writer: mpsc::UnboundedSender<Batch>,
@@ -95,6 +98,8 @@ impl ExecJournal {
             activity_tokens: Mutex::new(HashSet::new()),
             parents: Mutex::new(parents),
             lost,
+            history_full: std::sync::atomic::AtomicBool::new(false),
+            full: Arc::new(Notify::new()),
             last_event: AtomicU64::new(last),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
@@ -233,6 +238,14 @@ impl Journal for ExecJournal {
 
 impl Observer for ExecJournal {
     fn event(&self, e: &Event) {
+        if super::history::over_limit(e.id, e.kind) || self.history_full.load(Ordering::SeqCst) {
+            // AWS records the 25,000th event only if it is ExecutionSucceeded; otherwise that
+            // event is ExecutionFailed (written by the engine as the execution ends).
+            if !self.history_full.swap(true, Ordering::SeqCst) {
+                self.full.notify_one();
+            }
+            return;
+        }
         self.last_event.fetch_max(e.id, Ordering::SeqCst);
         if e.kind == "ExecutionTimedOut" {
             self.timed_out.store(true, Ordering::SeqCst);

@@ -7,10 +7,12 @@
 //! from its frames.
 
 mod frames;
+mod history;
 mod journal;
 mod redrive;
 mod tokens;
 
+pub use history::HISTORY_LIMIT;
 pub use redrive::{MAX_OPEN_MS, REDRIVABLE_PERIOD_MS, REDRIVE_HISTORY_LIMIT, RedriveStatus, redrive_status};
 
 use std::collections::HashMap;
@@ -250,8 +252,8 @@ impl Engine {
         let arn = e.arn.clone();
         let mut running = inner.running.lock().unwrap();
         let task = tokio::spawn(async move {
-            let lost = j.lost.clone();
-            let r = tokio::select! {
+            let (lost, full) = (j.lost.clone(), j.full.clone());
+            let mut r = tokio::select! {
                 r = machine.execute(e.input.clone(), options) => r,
                 // A batch was refused: another process stopped the execution or holds it.
                 _ = lost.notified() => {
@@ -260,7 +262,14 @@ impl Engine {
                     }
                     return;
                 }
+                // The history quota was reached: the execution ends here (below).
+                _ = full.notified() => Err(history::limit_failure()),
             };
+            let mut last_words = None;
+            if j.history_full.load(Ordering::SeqCst) {
+                r = Err(history::limit_failure());
+                last_words = Some(history::limit_event(&e.arn, now()));
+            }
             let mut patch = ExecutionPatch { stop_date: Some(Some(now())), ..Default::default() };
             match r {
                 Ok(v) => {
@@ -276,6 +285,7 @@ impl Engine {
             }
             let succeeded = patch.status == Some(ExecutionStatus::Succeeded);
             let mut writes = j.take_pending();
+            writes.extend(last_words);
             writes.push(Write::UpdateExecution { arn: e.arn.clone(), patch });
             writes.push(Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: String::new() });
             // A failed or timed-out execution keeps its frames: a redrive starts from them.
