@@ -24,7 +24,7 @@ use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
 use tokio::task::JoinHandle;
 
-use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::ExecJournal;
 use tokens::Tokens;
@@ -74,11 +74,20 @@ pub struct EngineOptions {
     pub lease_ms: i64,
     /// How often a waiting token's row is read for an answer written by another process.
     pub token_poll: Duration,
+    /// How long an ended execution (its row, history, frames and tasks) is kept: AWS keeps
+    /// them 90 days. `None` keeps them for ever.
+    pub retention: Option<Duration>,
+    /// How often ended executions past `retention` are purged (by every engine on the store;
+    /// each purge deletes what it finds, so several engines do not conflict).
+    pub purge_every: Duration,
 }
+
+/// AWS's retention of closed executions: 90 days.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500) }
+        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500), retention: Some(DEFAULT_RETENTION), purge_every: Duration::from_secs(3600) }
     }
 }
 
@@ -96,6 +105,7 @@ struct Inner {
     running: Mutex<HashMap<String, Running>>,
     tokens: Arc<Tokens>,
     renewer: Mutex<Option<JoinHandle<()>>>,
+    purger: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Inner {
@@ -148,6 +158,7 @@ impl Engine {
             machines: RwLock::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
             renewer: Mutex::new(None),
+            purger: Mutex::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
@@ -170,6 +181,19 @@ impl Engine {
             }
         });
         *inner.renewer.lock().unwrap() = Some(renewer);
+        if inner.options.retention.is_some() {
+            let weak = Arc::downgrade(&inner);
+            let every = inner.options.purge_every.max(Duration::from_millis(10));
+            let purger = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    // A failed purge is tried again next time.
+                    let _ = Engine(inner).purge_expired().await;
+                }
+            });
+            *inner.purger.lock().unwrap() = Some(purger);
+        }
         Engine(inner)
     }
 
@@ -479,11 +503,30 @@ impl Engine {
         })
     }
 
+    /// Deletes the executions that ended more than `retention` ago, with their history, frames
+    /// and tasks (run every `purge_every` in the background); what it deleted.
+    pub async fn purge_expired(&self) -> Result<Purged, EngineError> {
+        let Some(keep) = self.0.options.retention else { return Ok(Purged::default()) };
+        let before = now() - keep.as_millis() as i64;
+        let mut total = Purged::default();
+        loop {
+            let p = self.0.store.purge(before, 500).await?;
+            total.executions += p.executions;
+            total.events += p.events;
+            if p.executions < 500 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Simulates a crash: aborts every execution and the lease renewal without writing
     /// anything; the leases expire and another engine takes the executions over.
     pub fn crash(&self) {
         if let Some(r) = self.0.renewer.lock().unwrap().take() {
             r.abort();
+        }
+        if let Some(p) = self.0.purger.lock().unwrap().take() {
+            p.abort();
         }
         for (_, r) in self.0.running.lock().unwrap().drain() {
             r.task.abort();
