@@ -346,3 +346,19 @@ async fn the_context_object_names_the_machine_the_execution_and_the_role() {
     assert_eq!(out["ctx"]["StateMachine"]["Id"], format!("{SM}order-flow.v2"));
     assert_eq!(out["ctx"]["StateMachine"]["Name"], "order-flow.v2");
 }
+
+#[tokio::test]
+async fn an_activity_past_its_timeout_answers_task_timed_out() {
+    let addr = serve(memory(), Limits::default()).await;
+    ok(addr, "CreateActivity", json!({"name": "Slow"})).await;
+    let def = json!({"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": format!("{ACT}Slow"), "TimeoutSeconds": 1, "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Late", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Late")})).await["executionArn"].as_str().unwrap().to_string();
+    let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Slow")})).await;
+    let d = wait_for(addr, &a, "FAILED").await;
+    assert_eq!(d["error"], "States.Timeout");
+    let code = err(addr, "SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{}"})).await;
+    assert_eq!(code, "TaskTimedOut");
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a, "reverseOrder": true})).await;
+    assert_eq!(h["events"][1]["type"], "ActivityTimedOut", "{h}");
+}

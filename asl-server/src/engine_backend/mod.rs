@@ -194,6 +194,22 @@ impl EngineBackend {
         }
     }
 
+    /// AWS's error for a SendTask* that failed. A task cancelled because its execution failed on
+    /// the task's own deadline (the engine may end the execution before it marks the task) is
+    /// AWS's `TaskTimedOut`, as a task marked timed out is.
+    async fn task_error(&self, token: &str, e: asl_engine::EngineError) -> ApiError {
+        use asl_engine::store::{StoreError, TaskStatus};
+        if let asl_engine::EngineError::Store(StoreError::TaskFinished { status: TaskStatus::Cancelled, .. }) = &e
+            && let Ok(Some(t)) = self.engine.store().get_task(token).await
+        {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+            if t.timeout_deadline.into_iter().chain(t.heartbeat_deadline).any(|d| d <= now) {
+                return convert::store_error(StoreError::TaskTimedOut(token.to_string()));
+            }
+        }
+        engine_error(e)
+    }
+
     /// Every event of an execution, oldest first (for the resources of its Task events).
     async fn whole_history(&self, arn: &str) -> Result<Vec<asl_engine::store::HistoryEvent>, ApiError> {
         let (mut all, mut token) = (Vec::new(), None);
@@ -403,17 +419,26 @@ impl Backend for EngineBackend {
 
     async fn send_task_success(&self, input: SendTaskSuccessInput) -> Result<SendTaskSuccessOutput, ApiError> {
         let output: Value = serde_json::from_str(&input.output).map_err(|e| ApiError::new(ErrorCode::InvalidOutput, format!("Invalid Output: the task output is not JSON: {e}")))?;
-        self.engine.send_task_success(&input.task_token, output).await.map_err(engine_error)?;
+        let r = self.engine.send_task_success(&input.task_token, output).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
         Ok(SendTaskSuccessOutput {})
     }
 
     async fn send_task_failure(&self, input: SendTaskFailureInput) -> Result<SendTaskFailureOutput, ApiError> {
-        self.engine.send_task_failure(&input.task_token, input.error, input.cause).await.map_err(engine_error)?;
+        let r = self.engine.send_task_failure(&input.task_token, input.error, input.cause).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
         Ok(SendTaskFailureOutput {})
     }
 
     async fn send_task_heartbeat(&self, input: SendTaskHeartbeatInput) -> Result<SendTaskHeartbeatOutput, ApiError> {
-        self.engine.send_task_heartbeat(&input.task_token).await.map_err(engine_error)?;
+        let r = self.engine.send_task_heartbeat(&input.task_token).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
         Ok(SendTaskHeartbeatOutput {})
     }
 }
