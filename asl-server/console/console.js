@@ -1,0 +1,561 @@
+// The asl-server console. Its data comes from the Step Functions API of the page's own server
+// (POST / with X-Amz-Target, as the SDKs send it); the server adds only the graph of a machine
+// as SVG (/console/graph/ARN) and an execution's history as server-sent events
+// (/console/events/ARN). Views are picked by the URL fragment: #/, #/machine/ARN,
+// #/execution/ARN, #/activities.
+'use strict';
+
+// ---- The API -------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(code, message) { super(`${code}: ${message}`); this.code = code; }
+}
+
+async function api(action, body = {}) {
+  const r = await fetch('/', {
+    method: 'POST',
+    headers: { 'X-Amz-Target': `AWSStepFunctions.${action}`, 'Content-Type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = {};
+  try { json = text ? JSON.parse(text) : {}; } catch (_) { json = { message: text }; }
+  if (!r.ok) throw new ApiError(String(json.__type || r.status).split('#').pop(), json.message || text);
+  return json;
+}
+
+/** Every page of a list action, up to `limit` items. */
+async function apiAll(action, body, key, limit = 1000) {
+  const out = [];
+  let nextToken;
+  do {
+    const page = await api(action, { ...body, ...(nextToken ? { nextToken } : {}) });
+    out.push(...(page[key] || []));
+    nextToken = page.nextToken;
+  } while (nextToken && out.length < limit);
+  return out;
+}
+
+// ---- DOM helpers ---------------------------------------------------------------------------
+
+/** h('a', {href}, child…): an element; strings become text (never HTML). */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+const view = () => document.getElementById('view');
+const enc = encodeURIComponent;
+const fmtTime = (t) => (t === undefined || t === null ? '—' : new Date(typeof t === 'number' ? t * 1000 : t).toLocaleString());
+const toMs = (t) => (typeof t === 'number' ? t * 1000 : Date.parse(t));
+
+function fmtDuration(ms) {
+  if (!(ms >= 0)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function errorBox(e) { return h('p', { class: 'error', role: 'alert' }, String(e.message || e)); }
+
+// Status words and icons: colour is never the only signal.
+const ICONS = { 'not reached': '○', running: '▶', succeeded: '✓', failed: '✗', caught: '⚠', retried: '↻',
+  RUNNING: '▶', SUCCEEDED: '✓', FAILED: '✗', TIMED_OUT: '⏱', ABORTED: '■', PENDING_REDRIVE: '↺' };
+function badge(status) {
+  const cls = String(status).replace(' ', '-');
+  return h('span', { class: `badge ${cls}`, 'data-status': status }, `${ICONS[status] || '•'} ${status}`);
+}
+
+/** JSON pretty-printed with spans for keys, strings, numbers and literals. */
+function jsonView(value, attrs = {}) {
+  const text = typeof value === 'string' ? prettyJson(value) : JSON.stringify(value, null, 2);
+  const pre = h('pre', { class: 'json', ...attrs });
+  const re = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b/g;
+  let last = 0;
+  for (const m of (text || '').matchAll(re)) {
+    pre.append(text.slice(last, m.index));
+    if (m[1]) {
+      pre.append(h('span', { class: m[2] ? 'k' : 's' }, m[1]));
+      if (m[2]) pre.append(m[2]);
+    } else pre.append(h('span', { class: m[3] ? 'n' : 'l' }, m[0]));
+    last = m.index + m[0].length;
+  }
+  pre.append((text || '').slice(last));
+  return pre;
+}
+
+function prettyJson(s) {
+  if (s === undefined || s === null) return '';
+  try { return JSON.stringify(JSON.parse(s), null, 2); } catch (_) { return String(s); }
+}
+
+/** A textarea whose JSON is checked as it is typed; `check()` answers whether it parses. */
+function jsonInput(id, label, initial) {
+  const area = h('textarea', { id, spellcheck: 'false', 'aria-describedby': `${id}-msg` });
+  area.value = initial;
+  const msg = h('div', { id: `${id}-msg`, class: 'hint', 'aria-live': 'polite' });
+  const check = () => {
+    try { JSON.parse(area.value); msg.textContent = 'Valid JSON'; msg.className = 'hint'; area.removeAttribute('aria-invalid'); return true; }
+    catch (e) { msg.textContent = `Not valid JSON: ${e.message}`; msg.className = 'error'; area.setAttribute('aria-invalid', 'true'); return false; }
+  };
+  area.addEventListener('input', () => { check(); area.dispatchEvent(new CustomEvent('checked')); });
+  return { el: h('div', {}, h('label', { for: id }, label), area, msg), area, check };
+}
+
+// ---- Routing -------------------------------------------------------------------------------
+
+let cleanup = [];
+
+async function route() {
+  for (const f of cleanup) { try { f(); } catch (_) { /* the old view is gone anyway */ } }
+  cleanup = [];
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [kind, ...rest] = hash.split('/');
+  const arg = decodeURIComponent(rest.join('/'));
+  const v = view();
+  v.replaceChildren(h('p', {}, 'Loading…'));
+  try {
+    if (kind === 'machine' && arg) await machinePage(v, arg);
+    else if (kind === 'execution' && arg) await executionPage(v, arg);
+    else if (kind === 'activities') await activitiesPage(v);
+    else await machinesPage(v);
+  } catch (e) {
+    v.replaceChildren(h('h1', {}, 'Something went wrong'), errorBox(e));
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('DOMContentLoaded', route);
+
+// ---- State machines ------------------------------------------------------------------------
+
+const EXEC_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+function countsCell(execs) {
+  if (execs instanceof Error) return h('span', { class: 'hint', title: execs.message }, 'unavailable');
+  const by = {};
+  for (const e of execs) by[e.status] = (by[e.status] || 0) + 1;
+  const parts = EXEC_STATUSES.filter((s) => by[s]).map((s) => h('span', {}, badge(s), ` ${by[s]}`));
+  return h('span', { class: 'counts' }, parts.length ? parts : h('span', { class: 'hint' }, 'none'));
+}
+
+async function machinesPage(v) {
+  document.title = 'State machines · asl-server';
+  const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
+  const counts = await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn }, 'executions').catch((e) => e)));
+  const rows = machines.map((m, i) => h('tr', {},
+    h('td', {}, h('a', { href: `#/machine/${enc(m.stateMachineArn)}` }, m.name)),
+    h('td', {}, m.type),
+    h('td', {}, fmtTime(m.creationDate)),
+    h('td', {}, countsCell(counts[i]))));
+  v.replaceChildren(
+    h('h1', {}, 'State machines'),
+    machines.length
+      ? h('table', { id: 'machines' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Created'), h('th', {}, 'Executions by status'))), h('tbody', {}, rows))
+      : h('p', {}, 'No state machines yet: create one with CreateStateMachine (the AWS CLI, an SDK, or asl-server/scripts).'));
+}
+
+async function loadGraph(container, arn) {
+  const r = await fetch(`/console/graph/${enc(arn)}`);
+  const text = await r.text();
+  if (!r.ok) { container.replaceChildren(errorBox(new Error(`graph: ${text}`))); return null; }
+  container.innerHTML = text; // SVG from this server; names in it are escaped.
+  const svg = container.querySelector('svg');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'State graph');
+  return svg;
+}
+
+async function machinePage(v, arn) {
+  const m = await api('DescribeStateMachine', { stateMachineArn: arn });
+  document.title = `${m.name} · asl-server`;
+  const graph = h('div', { class: 'graph', id: 'graph' });
+  const execs = h('div', { id: 'executions' }, h('p', {}, 'Loading…'));
+  const input = jsonInput('exec-input', 'Input (JSON)', '{}');
+  const name = h('input', { type: 'text', id: 'exec-name', placeholder: 'a generated name', 'aria-label': 'Execution name' });
+  const msg = h('div', { 'aria-live': 'assertive' });
+  const start = h('button', { class: 'primary', id: 'start', type: 'submit' }, 'Start execution');
+  input.area.addEventListener('checked', () => { start.disabled = !input.check(); });
+  const form = h('form', { id: 'start-form', class: 'panel' },
+    h('h2', {}, 'Start an execution'), input.el, h('label', { for: 'exec-name' }, 'Name (optional)'), name, h('div', { class: 'row' }, start), msg);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!input.check()) { input.area.focus(); return; }
+    start.disabled = true;
+    try {
+      const body = { stateMachineArn: arn, input: input.area.value };
+      if (name.value.trim()) body.name = name.value.trim();
+      const out = await api('StartExecution', body);
+      location.hash = `#/execution/${enc(out.executionArn)}`;
+    } catch (e) { msg.replaceChildren(errorBox(e)); start.disabled = false; }
+  });
+  v.replaceChildren(
+    h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'State machines'), ' / '),
+    h('h1', {}, m.name),
+    h('dl', { class: 'meta' }, h('dt', {}, 'ARN'), h('dd', {}, h('code', {}, m.stateMachineArn)), h('dt', {}, 'Type'), h('dd', {}, m.type),
+      h('dt', {}, 'Created'), h('dd', {}, fmtTime(m.creationDate)), m.description ? [h('dt', {}, 'Description'), h('dd', {}, m.description)] : null),
+    h('div', { class: 'cols' },
+      h('section', { 'aria-label': 'Graph' }, h('h2', {}, 'Graph'), graph),
+      h('section', {}, form, h('h2', {}, 'Definition'), jsonView(m.definition, { id: 'definition', tabindex: '0' }))),
+    h('h2', {}, 'Executions'), execs);
+  await loadGraph(graph, arn);
+  try {
+    const list = await apiAll('ListExecutions', { stateMachineArn: arn }, 'executions');
+    execs.replaceChildren(list.length
+      ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Stopped'))),
+        h('tbody', {}, list.map((e) => h('tr', {}, h('td', {}, h('a', { href: `#/execution/${enc(e.executionArn)}` }, e.name)),
+          h('td', {}, badge(e.status)), h('td', {}, fmtTime(e.startDate)), h('td', {}, fmtTime(e.stopDate))))))
+      : h('p', {}, 'No executions yet.'));
+  } catch (e) { execs.replaceChildren(errorBox(e)); }
+}
+
+// ---- Activities ----------------------------------------------------------------------------
+
+async function activitiesPage(v) {
+  document.title = 'Activities · asl-server';
+  const list = await apiAll('ListActivities', {}, 'activities');
+  v.replaceChildren(h('h1', {}, 'Activities'),
+    list.length
+      ? h('table', { id: 'activities' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'ARN'), h('th', {}, 'Created'))),
+        h('tbody', {}, list.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, h('code', {}, a.activityArn)), h('td', {}, fmtTime(a.creationDate))))))
+      : h('p', {}, 'No activities yet.'),
+    h('p', { class: 'hint' }, 'A waiting activity task is shown, and can be answered, on the page of the execution that waits for it.'));
+}
+
+// ---- An execution --------------------------------------------------------------------------
+
+/** The details object of a history event (the one `…EventDetails` member). */
+function details(e) {
+  for (const [k, val] of Object.entries(e)) if (k.endsWith('EventDetails')) return val;
+  return {};
+}
+
+/**
+ * What the history says about each state: status (running / succeeded / failed / caught /
+ * retried), input, output, error, cause, its events, and a waiting activity task or callback.
+ */
+class StateTracker {
+  constructor() { this.states = new Map(); this.owner = new Map(); this.lastEntered = null; this.execution = null; }
+
+  state(name) {
+    if (!this.states.has(name)) this.states.set(name, { name, status: 'not reached', events: [], failed: false, retried: false, iterations: {} });
+    return this.states.get(name);
+  }
+
+  add(e) {
+    const d = details(e);
+    const t = e.type;
+    let name;
+    if (t.endsWith('StateEntered')) {
+      name = d.name;
+      const s = this.state(name);
+      Object.assign(s, { status: 'running', input: d.input, output: undefined, failed: false, retried: false, waiting: null, enteredAt: e.timestamp });
+      this.lastEntered = name;
+    } else if (t.endsWith('StateExited')) {
+      name = d.name;
+      const s = this.state(name);
+      s.output = d.output;
+      s.status = s.failed ? 'caught' : s.retried ? 'retried' : 'succeeded';
+      s.waiting = null;
+    } else if (t.startsWith('Execution')) {
+      if (t === 'ExecutionSucceeded') this.execution = { status: 'SUCCEEDED', output: d.output };
+      else if (t !== 'ExecutionStarted' && t !== 'ExecutionRedriven') {
+        this.execution = { status: t, error: d.error, cause: d.cause };
+        for (const s of this.states.values()) {
+          if (s.status !== 'running') continue;
+          s.status = 'failed';
+          s.waiting = null;
+          if (s.error === undefined) { s.error = d.error; s.cause = d.cause; }
+        }
+      }
+    } else {
+      name = this.owner.get(e.previousEventId) ?? this.lastEntered;
+    }
+    if (name === undefined || name === null) return;
+    this.owner.set(e.id, name);
+    const s = this.state(name);
+    s.events.push(e.id);
+    if (t.startsWith('MapIteration')) {
+      const k = t.slice('MapIteration'.length).toLowerCase();
+      s.iterations[k] = (s.iterations[k] || 0) + 1;
+    } else if (/(Failed|TimedOut)$/.test(t) && !t.endsWith('StateExited')) {
+      s.failed = true;
+      s.error = d.error ?? (t.endsWith('TimedOut') ? 'States.Timeout' : undefined);
+      s.cause = d.cause;
+    } else if (/Scheduled$/.test(t)) {
+      if (s.failed) { s.retried = true; s.failed = false; }
+      s.error = undefined; s.cause = undefined;
+      if (t === 'ActivityScheduled') s.waiting = { kind: 'activity', activityArn: d.resource, input: d.input };
+      else if (t === 'TaskScheduled') {
+        const token = findToken(d.parameters);
+        s.waiting = token ? { kind: 'callback', taskToken: token, input: d.parameters } : null;
+      }
+    } else if (t === 'ActivityStarted' && s.waiting) {
+      s.waiting.worker = d.workerName || 'a worker';
+    } else if (/Succeeded$/.test(t) && s.waiting) {
+      s.waiting = null;
+    }
+  }
+}
+
+/** The task token in a callback task's parameters: a member named like `taskToken`. */
+function findToken(parameters) {
+  let found = null;
+  const walk = (v) => {
+    if (found || !v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (/^task_?token$/i.test(k) && typeof x === 'string') { found = x; return; }
+      walk(x);
+    }
+  };
+  try { walk(typeof parameters === 'string' ? JSON.parse(parameters) : parameters); } catch (_) { /* no token */ }
+  return found;
+}
+
+const PAGE_SIZE = 50;
+const STATE_STATUSES = ['not reached', 'running', 'succeeded', 'failed', 'caught', 'retried'];
+
+async function executionPage(v, arn) {
+  let desc = await api('DescribeExecution', { executionArn: arn });
+  document.title = `${desc.name} · asl-server`;
+  const tracker = new StateTracker();
+  const events = [];
+  let page = 0; // the history page shown; -1 follows the last one
+  let followLast = true;
+  let selected = null;
+  let svg = null;
+
+  const header = h('div', { id: 'summary' });
+  const actions = h('div', { class: 'row', id: 'actions' });
+  const graph = h('div', { class: 'graph', id: 'graph' });
+  const waiting = h('div', { id: 'waiting', 'aria-live': 'polite' });
+  const stateBox = h('div', { id: 'state-details', class: 'panel', 'aria-live': 'polite' }, h('p', { class: 'hint' }, 'Select a state in the graph (click, or Tab then Enter) to see its input, output, error and cause.'));
+  const history = h('div', { id: 'history' });
+  const live = h('span', { id: 'live', class: 'hint' });
+  const legend = h('div', { class: 'legend', 'aria-label': 'Legend' }, STATE_STATUSES.map(badge));
+
+  v.replaceChildren(
+    h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'State machines'), ' / ', h('a', { href: `#/machine/${enc(desc.stateMachineArn)}` }, desc.stateMachineArn.split(':').pop()), ' / '),
+    h('h1', {}, desc.name), header, actions, waiting,
+    h('div', { class: 'cols' },
+      h('section', { 'aria-label': 'Graph' }, h('h2', {}, 'Graph ', live), legend, graph),
+      h('section', {}, h('h2', {}, 'State'), stateBox)),
+    h('h2', {}, 'History'), history);
+
+  function renderSummary() {
+    const end = desc.stopDate ? toMs(desc.stopDate) : Date.now();
+    header.replaceChildren(h('dl', { class: 'meta' },
+      h('dt', {}, 'Status'), h('dd', { id: 'status' }, badge(desc.status)),
+      h('dt', {}, 'Started'), h('dd', {}, fmtTime(desc.startDate)),
+      h('dt', {}, 'Duration'), h('dd', { id: 'duration' }, fmtDuration(end - toMs(desc.startDate)), desc.stopDate ? '' : ' (running)'),
+      h('dt', {}, 'ARN'), h('dd', {}, h('code', {}, desc.executionArn)),
+      desc.error ? [h('dt', {}, 'Error'), h('dd', { id: 'exec-error', class: 'error' }, desc.error)] : null,
+      desc.cause ? [h('dt', {}, 'Cause'), h('dd', { id: 'exec-cause' }, desc.cause)] : null),
+    h('details', { open: true }, h('summary', {}, 'Input'), jsonView(desc.input ?? '', { id: 'exec-input' })),
+    desc.output !== undefined ? h('details', { open: true }, h('summary', {}, 'Output'), jsonView(desc.output, { id: 'exec-output' })) : null);
+    const buttons = [];
+    if (desc.status === 'RUNNING') {
+      buttons.push(h('button', { class: 'danger', id: 'stop', onclick: async (ev) => {
+        ev.target.disabled = true;
+        try { await api('StopExecution', { executionArn: arn, error: 'Console.Stopped', cause: 'Stopped from the console' }); await refresh(); }
+        catch (e) { actions.append(errorBox(e)); ev.target.disabled = false; }
+      } }, '■ Stop'));
+    } else if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(desc.status)) {
+      buttons.push(h('button', { id: 'redrive', onclick: async (ev) => {
+        ev.target.disabled = true;
+        try { await api('RedriveExecution', { executionArn: arn }); location.reload(); }
+        catch (e) { actions.append(errorBox(e)); ev.target.disabled = false; }
+      } }, '↺ Redrive'));
+    }
+    actions.replaceChildren(...buttons);
+  }
+
+  async function refresh() { desc = await api('DescribeExecution', { executionArn: arn }); renderSummary(); }
+
+  function paintGraph() {
+    if (!svg) return;
+    for (const r of svg.querySelectorAll('rect[data-state]')) {
+      const g = r.parentNode;
+      const s = tracker.states.get(r.getAttribute('data-state'));
+      const status = s ? s.status : 'not reached';
+      for (const c of [...g.classList]) if (c.startsWith('st-')) g.classList.remove(c);
+      g.classList.add(`st-${status.replace(' ', '-')}`);
+      g.classList.toggle('selected', selected === r.getAttribute('data-state'));
+      g.setAttribute('data-status', status);
+      let icon = g.querySelector('text.st-icon');
+      if (status === 'not reached') { if (icon) icon.remove(); }
+      else {
+        if (!icon) {
+          icon = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+          icon.setAttribute('class', 'st-icon');
+          icon.setAttribute('x', String(+r.getAttribute('x') + 5));
+          icon.setAttribute('y', String(+r.getAttribute('y') + 14));
+          g.append(icon);
+        }
+        icon.textContent = ICONS[status];
+      }
+      r.setAttribute('aria-label', `${r.getAttribute('data-state')}: ${status}`);
+    }
+  }
+
+  function renderState() {
+    if (!selected) return;
+    const s = tracker.states.get(selected) || { name: selected, status: 'not reached', events: [], iterations: {} };
+    const iters = Object.entries(s.iterations || {});
+    stateBox.replaceChildren(
+      h('h3', {}, s.name, ' ', badge(s.status)),
+      iters.length ? h('p', {}, 'Iterations: ', iters.map(([k, n]) => `${n} ${k}`).join(', ')) : null,
+      s.error !== undefined ? h('p', {}, h('strong', {}, 'Error: '), h('span', { class: 'error', id: 'state-error' }, s.error)) : null,
+      s.cause !== undefined ? h('div', {}, h('strong', {}, 'Cause'), jsonView(s.cause, { id: 'state-cause' })) : null,
+      s.input !== undefined ? h('div', {}, h('strong', {}, 'Input'), jsonView(s.input)) : null,
+      s.output !== undefined ? h('div', {}, h('strong', {}, 'Output'), jsonView(s.output)) : null,
+      h('p', { class: 'hint' }, s.events.length ? `Events: ${s.events.join(', ')}` : 'No events yet.'));
+  }
+
+  function select(name) { selected = name; paintGraph(); renderState(); }
+
+  function renderWaiting() {
+    const open = [...tracker.states.values()].filter((s) => s.waiting && s.status === 'running');
+    const shown = new Set([...waiting.children].map((c) => c.dataset.key));
+    const want = new Set(open.map((s) => `${s.name}|${s.waiting.kind}`));
+    for (const c of [...waiting.children]) if (!want.has(c.dataset.key)) c.remove();
+    for (const s of open) {
+      const key = `${s.name}|${s.waiting.kind}`;
+      if (shown.has(key)) continue;
+      waiting.append(waitingPanel(s, key));
+    }
+  }
+
+  function waitingPanel(s, key) {
+    const w = s.waiting;
+    const body = h('div', {});
+    const panel = h('section', { class: 'panel attention', 'data-key': key, id: `waiting-${s.events[0] || 0}`, 'aria-label': `Waiting task of ${s.name}` },
+      h('h2', {}, `${ICONS.running} ${s.name} is waiting for `, w.kind === 'activity' ? 'an activity worker' : 'a callback'), body);
+    if (w.kind === 'activity') {
+      body.append(h('p', {}, 'Activity ', h('code', {}, w.activityArn)));
+      const take = h('button', { class: 'primary', id: 'take-task' }, 'Take the task (as worker "console")');
+      const note = h('div', { class: 'hint', 'aria-live': 'polite' });
+      take.addEventListener('click', async () => {
+        take.disabled = true;
+        note.textContent = 'Asking for a task (GetActivityTask)…';
+        try {
+          const t = await api('GetActivityTask', { activityArn: w.activityArn, workerName: 'console' });
+          if (!t.taskToken) { note.textContent = 'No task was waiting (another worker may have taken it).'; take.disabled = false; return; }
+          note.textContent = '';
+          take.remove();
+          body.append(answerForm(t.taskToken, t.input));
+        } catch (e) { note.replaceChildren(errorBox(e)); take.disabled = false; }
+      });
+      body.append(take, note);
+    } else {
+      body.append(answerForm(w.taskToken, w.input));
+    }
+    return panel;
+  }
+
+  function answerForm(token, input) {
+    const out = jsonInput('task-output', 'Output (JSON)', '{}');
+    const error = h('input', { type: 'text', id: 'task-error', placeholder: 'e.g. Rejected' });
+    const cause = h('input', { type: 'text', id: 'task-cause' });
+    const msg = h('div', { 'aria-live': 'assertive' });
+    const ok = h('button', { class: 'primary', id: 'send-success', type: 'button' }, '✓ Send success');
+    const fail = h('button', { class: 'danger', id: 'send-failure', type: 'button' }, '✗ Send failure');
+    out.area.addEventListener('checked', () => { ok.disabled = !out.check(); });
+    const send = async (action, body) => {
+      ok.disabled = fail.disabled = true;
+      try { await api(action, { taskToken: token, ...body }); msg.replaceChildren(h('p', {}, `${action} sent.`)); }
+      catch (e) { msg.replaceChildren(errorBox(e)); ok.disabled = fail.disabled = false; }
+    };
+    ok.addEventListener('click', () => { if (out.check()) send('SendTaskSuccess', { output: out.area.value }); else out.area.focus(); });
+    fail.addEventListener('click', () => send('SendTaskFailure', { error: error.value || undefined, cause: cause.value || undefined }));
+    return h('div', {},
+      h('details', {}, h('summary', {}, 'Task token'), h('pre', {}, token)),
+      input !== undefined ? h('div', {}, h('strong', {}, 'Task input'), jsonView(input)) : null,
+      out.el, h('div', { class: 'row' }, ok),
+      h('label', { for: 'task-error' }, 'Error'), error, h('label', { for: 'task-cause' }, 'Cause'), cause, h('div', { class: 'row' }, fail), msg);
+  }
+
+  function renderHistory() {
+    const pages = Math.max(1, Math.ceil(events.length / PAGE_SIZE));
+    if (followLast) page = pages - 1;
+    page = Math.min(page, pages - 1);
+    const start0 = events.length ? toMs(events[0].timestamp) : 0;
+    const rows = events.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((e, i, arr) => {
+      const d = details(e);
+      const prev = i > 0 ? arr[i - 1] : events[page * PAGE_SIZE - 1];
+      const brief = d.error ? `${d.error}${d.cause ? `: ${d.cause}` : ''}` : d.name || d.resource || '';
+      return h('tr', { 'data-type': e.type },
+        h('td', {}, e.id), h('td', {}, e.type), h('td', {}, tracker.owner.get(e.id) ?? ''),
+        h('td', {}, fmtTime(e.timestamp)),
+        h('td', { title: 'since the previous event' }, prev ? fmtDuration(toMs(e.timestamp) - toMs(prev.timestamp)) : fmtDuration(toMs(e.timestamp) - start0)),
+        h('td', {}, brief));
+    });
+    const go = (p) => { page = p; followLast = p >= pages - 1; renderHistory(); };
+    history.replaceChildren(
+      h('div', { class: 'pager' },
+        h('button', { type: 'button', disabled: page === 0, onclick: () => go(0), 'aria-label': 'First page' }, '⏮'),
+        h('button', { type: 'button', disabled: page === 0, onclick: () => go(page - 1), 'aria-label': 'Previous page' }, '◀'),
+        h('span', { id: 'history-count' }, `Page ${page + 1} of ${pages} · ${events.length} events`),
+        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1), 'aria-label': 'Next page' }, '▶'),
+        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(pages - 1), 'aria-label': 'Last page' }, '⏭')),
+      h('table', { id: 'history-table' },
+        h('thead', {}, h('tr', {}, ['ID', 'Type', 'State', 'Time', 'Duration', 'Details'].map((c) => h('th', {}, c)))),
+        h('tbody', {}, rows)));
+  }
+
+  // Many events may arrive at once (a big Map): draw once per frame.
+  let drawing = false;
+  function redraw() {
+    if (drawing) return;
+    drawing = true;
+    requestAnimationFrame(() => { drawing = false; paintGraph(); renderHistory(); renderWaiting(); renderState(); });
+  }
+
+  renderSummary();
+  renderHistory();
+  svg = await loadGraph(graph, arn);
+  if (svg) {
+    const pick = (ev) => {
+      const r = ev.target.closest('g')?.querySelector('rect[data-state]');
+      if (r) select(r.getAttribute('data-state'));
+    };
+    svg.addEventListener('click', pick);
+    svg.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(ev); } });
+  }
+
+  // Live: the history as server-sent events until the execution stops.
+  const source = new EventSource(`/console/events/${enc(arn)}`);
+  cleanup.push(() => source.close());
+  const ticker = setInterval(() => { if (!desc.stopDate) renderSummary(); }, 1000);
+  cleanup.push(() => clearInterval(ticker));
+  live.textContent = '(live)';
+  source.addEventListener('history', async (m) => {
+    const batch = JSON.parse(m.data);
+    for (const e of batch) { events.push(e); tracker.add(e); }
+    redraw();
+    if (tracker.execution && desc.status === 'RUNNING') await refresh();
+  });
+  source.addEventListener('end', (m) => {
+    source.close();
+    live.textContent = '';
+    desc = JSON.parse(m.data);
+    renderSummary();
+    redraw();
+  });
+  source.addEventListener('failure', (m) => {
+    source.close();
+    live.textContent = '';
+    const f = JSON.parse(m.data);
+    history.prepend(errorBox(new Error(`History unavailable: ${f.error}: ${f.message}`)));
+  });
+}
