@@ -1,0 +1,147 @@
+//! The web console in a real headless browser (the distribution's Chromium, driven over the
+//! DevTools protocol): the `asl-server` binary serves the page, the test works it as a person
+//! would and checks what it shows. Screenshots go to `$CARGO_TARGET_TMPDIR/console/`.
+//! Under CI (`CI` set) a missing browser fails the test; elsewhere it is skipped with a notice.
+
+#[path = "console/cdp.rs"]
+mod cdp;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use cdp::Browser;
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// The browser, or `None` (after a notice) when it is missing outside CI.
+fn browser_binary() -> Option<PathBuf> {
+    match cdp::find_browser() {
+        Some(b) => Some(b),
+        None if in_ci() => panic!("the console tests need Chromium under CI (apt-get install chromium; .ci/run installs it)"),
+        None => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED console browser tests (CI is not set): no chromium on PATH");
+            None
+        }
+    }
+}
+
+/// The server binary, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let db = artifacts().join(format!("db-{}.sqlite", std::process::id()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-server"))
+            .args(["--port", "0", "--db", &format!("sqlite:{}", db.display())])
+            .env_remove("SFN_MOCK_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start asl-server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("asl-server listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn open(name: &str) -> Option<(Server, Browser)> {
+    let binary = browser_binary()?;
+    let server = Server::start();
+    let profile = artifacts().join(format!("profile-{name}-{}", std::process::id()));
+    let browser = Browser::launch(&binary, &profile, 1400, 1000).unwrap_or_else(|e| panic!("{e}"));
+    Some((server, browser))
+}
+
+const SECONDS: Duration = Duration::from_secs(15);
+
+/// The manual-approval machine of the seed with an activity Task: a person answers it.
+const APPROVAL: &str = r#"{
+  "Comment": "Manual approval: a reviewer answers the activity task.",
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": { "Type": "Pass", "Result": "ready", "ResultPath": "$.prepared", "Next": "Approve" },
+    "Approve": { "Type": "Task", "Resource": "ACTIVITY", "ResultPath": "$.review", "Next": "Approved?" },
+    "Approved?": { "Type": "Choice", "Choices": [ { "Variable": "$.review.approved", "BooleanEquals": true, "Next": "Approved" } ], "Default": "Rejected" },
+    "Approved": { "Type": "Succeed" },
+    "Rejected": { "Type": "Fail", "Error": "Rejected", "Cause": "The reviewer said no." }
+  }
+}"#;
+
+/// Creates the activity and the machine through the page's own API call (POST / from the page).
+fn create_approval_machine(b: &mut Browser) -> String {
+    let script = format!(
+        r#"(async () => {{
+            const call = (a, body) => fetch('/', {{ method: 'POST', headers: {{ 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }}, body: JSON.stringify(body) }}).then(r => r.json());
+            const act = await call('CreateActivity', {{ name: 'approve' }});
+            const def = {def}.replace('ACTIVITY', act.activityArn);
+            const sm = await call('CreateStateMachine', {{ name: 'ManualApproval', definition: def, roleArn: 'arn:aws:iam::123456789012:role/r' }});
+            return sm.stateMachineArn;
+        }})()"#,
+        def = serde_json::to_string(APPROVAL).unwrap()
+    );
+    let arn = b.eval(&script).unwrap_or_else(|e| panic!("{e}"));
+    arn.as_str().unwrap_or_else(|| panic!("CreateStateMachine answered {arn}")).to_string()
+}
+
+#[test]
+fn the_console_lists_machines_and_draws_their_graph() {
+    let Some((server, mut b)) = open("machines") else { return };
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the empty list", "document.querySelector('#view h1').textContent === 'State machines'", SECONDS).unwrap();
+    let arn = create_approval_machine(&mut b);
+    b.eval("location.reload()").unwrap();
+    b.wait_for("the machine in the list", "[...document.querySelectorAll('#machines a')].some(a => a.textContent === 'ManualApproval')", SECONDS).unwrap();
+    let row = b.eval("document.querySelector('#machines tbody tr').innerText").unwrap();
+    assert!(row.as_str().unwrap().contains("STANDARD"), "{row}");
+
+    // Its page: the graph with a box per state (named), the definition highlighted.
+    b.click("#machines a").unwrap();
+    b.wait_for("the graph", "document.querySelectorAll('#graph svg rect[data-state]').length === 5", SECONDS).unwrap();
+    assert_eq!(b.eval("location.hash").unwrap(), serde_json::json!(format!("#/machine/{}", arn.replace(':', "%3A"))));
+    let names = b.eval("[...document.querySelectorAll('#graph rect[data-state]')].map(r => r.getAttribute('data-state')).sort().join(',')").unwrap();
+    assert_eq!(names, "Approve,Approved,Approved?,Prepare,Rejected");
+    let keys = b.eval("[...document.querySelectorAll('#definition span.k')].map(s => s.textContent).slice(0, 3).join(',')").unwrap();
+    assert_eq!(keys, r#""Comment","StartAt","States""#);
+
+    // The start form checks the input before anything is sent.
+    b.type_into("#exec-input", r#"{"approved": "#).unwrap();
+    assert_eq!(b.eval("document.getElementById('start').disabled").unwrap(), true);
+    let msg = b.eval("document.getElementById('exec-input-msg').textContent").unwrap();
+    assert!(msg.as_str().unwrap().starts_with("Not valid JSON"), "{msg}");
+    b.type_into("#exec-input", r#"{"request": 1}"#).unwrap();
+    assert_eq!(b.eval("document.getElementById('start').disabled").unwrap(), false);
+    b.screenshot(&artifacts().join("machine.png")).unwrap();
+
+    // Dark scheme: the page and the graph's paper follow it.
+    b.color_scheme("dark").unwrap();
+    let bg = b.eval("getComputedStyle(document.body).backgroundColor").unwrap();
+    assert_eq!(bg, "rgb(20, 25, 28)");
+    b.screenshot(&artifacts().join("machine-dark.png")).unwrap();
+    b.color_scheme("light").unwrap();
+
+    // The activities list.
+    b.navigate(&format!("{}/#/activities", server.url)).unwrap();
+    b.wait_for("the activity", "document.querySelector('#activities td')?.textContent === 'approve'", SECONDS).unwrap();
+}
