@@ -66,6 +66,12 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** Replaces an element's children, leaving out null and false (replaceChildren would write "null"). */
+function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+  return el;
+}
+
 function errorBox(e) { return h('p', { class: 'error', role: 'alert' }, String(e.message || e)); }
 
 // Status words and icons: colour is never the only signal.
@@ -123,14 +129,14 @@ async function route() {
   const [kind, ...rest] = hash.split('/');
   const arg = decodeURIComponent(rest.join('/'));
   const v = view();
-  v.replaceChildren(h('p', {}, 'Loading…'));
+  fill(v, h('p', {}, 'Loading…'));
   try {
     if (kind === 'machine' && arg) await machinePage(v, arg);
     else if (kind === 'execution' && arg) await executionPage(v, arg);
     else if (kind === 'activities') await activitiesPage(v);
     else await machinesPage(v);
   } catch (e) {
-    v.replaceChildren(h('h1', {}, 'Something went wrong'), errorBox(e));
+    fill(v, h('h1', {}, 'Something went wrong'), errorBox(e));
   }
 }
 
@@ -158,7 +164,7 @@ async function machinesPage(v) {
     h('td', {}, m.type),
     h('td', {}, fmtTime(m.creationDate)),
     h('td', {}, countsCell(counts[i]))));
-  v.replaceChildren(
+  fill(v,
     h('h1', {}, 'State machines'),
     machines.length
       ? h('table', { id: 'machines' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Created'), h('th', {}, 'Executions by status'))), h('tbody', {}, rows))
@@ -168,7 +174,7 @@ async function machinesPage(v) {
 async function loadGraph(container, arn) {
   const r = await fetch(`/console/graph/${enc(arn)}`);
   const text = await r.text();
-  if (!r.ok) { container.replaceChildren(errorBox(new Error(`graph: ${text}`))); return null; }
+  if (!r.ok) { fill(container, errorBox(new Error(`graph: ${text}`))); return null; }
   container.innerHTML = text; // SVG from this server; names in it are escaped.
   const svg = container.querySelector('svg');
   svg.setAttribute('role', 'img');
@@ -197,9 +203,9 @@ async function machinePage(v, arn) {
       if (name.value.trim()) body.name = name.value.trim();
       const out = await api('StartExecution', body);
       location.hash = `#/execution/${enc(out.executionArn)}`;
-    } catch (e) { msg.replaceChildren(errorBox(e)); start.disabled = false; }
+    } catch (e) { fill(msg, errorBox(e)); start.disabled = false; }
   });
-  v.replaceChildren(
+  fill(v,
     h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'State machines'), ' / '),
     h('h1', {}, m.name),
     h('dl', { class: 'meta' }, h('dt', {}, 'ARN'), h('dd', {}, h('code', {}, m.stateMachineArn)), h('dt', {}, 'Type'), h('dd', {}, m.type),
@@ -211,12 +217,12 @@ async function machinePage(v, arn) {
   await loadGraph(graph, arn);
   try {
     const list = await apiAll('ListExecutions', { stateMachineArn: arn }, 'executions');
-    execs.replaceChildren(list.length
+    fill(execs, list.length
       ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Stopped'))),
         h('tbody', {}, list.map((e) => h('tr', {}, h('td', {}, h('a', { href: `#/execution/${enc(e.executionArn)}` }, e.name)),
           h('td', {}, badge(e.status)), h('td', {}, fmtTime(e.startDate)), h('td', {}, fmtTime(e.stopDate))))))
       : h('p', {}, 'No executions yet.'));
-  } catch (e) { execs.replaceChildren(errorBox(e)); }
+  } catch (e) { fill(execs, errorBox(e)); }
 }
 
 // ---- Activities ----------------------------------------------------------------------------
@@ -224,7 +230,7 @@ async function machinePage(v, arn) {
 async function activitiesPage(v) {
   document.title = 'Activities · asl-server';
   const list = await apiAll('ListActivities', {}, 'activities');
-  v.replaceChildren(h('h1', {}, 'Activities'),
+  fill(v, h('h1', {}, 'Activities'),
     list.length
       ? h('table', { id: 'activities' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'ARN'), h('th', {}, 'Created'))),
         h('tbody', {}, list.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, h('code', {}, a.activityArn)), h('td', {}, fmtTime(a.creationDate))))))
@@ -245,7 +251,8 @@ function details(e) {
  * retried), input, output, error, cause, its events, and a waiting activity task or callback.
  */
 class StateTracker {
-  constructor() { this.states = new Map(); this.owner = new Map(); this.lastEntered = null; this.execution = null; }
+  /** `resources`: each Task state's Resource, from the definition (events may not carry it). */
+  constructor(resources = new Map()) { this.resources = resources; this.states = new Map(); this.owner = new Map(); this.lastEntered = null; this.execution = null; }
 
   state(name) {
     if (!this.states.has(name)) this.states.set(name, { name, status: 'not reached', events: [], failed: false, retried: false, iterations: {} });
@@ -295,8 +302,11 @@ class StateTracker {
     } else if (/Scheduled$/.test(t)) {
       if (s.failed) { s.retried = true; s.failed = false; }
       s.error = undefined; s.cause = undefined;
-      if (t === 'ActivityScheduled') s.waiting = { kind: 'activity', activityArn: d.resource, input: d.input };
-      else if (t === 'TaskScheduled') {
+      // AWS records activities as ActivityScheduled; a TaskScheduled of an activity ARN is one too.
+      const resource = d.resource && d.resource.startsWith('arn:') ? d.resource : this.resources.get(name);
+      if (t === 'ActivityScheduled' || (t === 'TaskScheduled' && isActivity(resource))) {
+        s.waiting = { kind: 'activity', activityArn: resource, input: d.input ?? d.parameters };
+      } else if (t === 'TaskScheduled') {
         const token = findToken(d.parameters);
         s.waiting = token ? { kind: 'callback', taskToken: token, input: d.parameters } : null;
       }
@@ -306,6 +316,22 @@ class StateTracker {
       s.waiting = null;
     }
   }
+}
+
+const isActivity = (arn) => /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(arn || '');
+
+/** Each Task state's Resource in a definition (nested branches and Map processors too). */
+function taskResources(definition) {
+  const out = new Map();
+  const walk = (scope) => {
+    for (const [name, st] of Object.entries((scope && scope.States) || {})) {
+      if (st.Type === 'Task' && typeof st.Resource === 'string') out.set(name, st.Resource);
+      for (const b of st.Branches || []) walk(b);
+      walk(st.ItemProcessor || st.Iterator);
+    }
+  };
+  try { walk(JSON.parse(definition)); } catch (_) { /* drawn without resources */ }
+  return out;
 }
 
 /** The task token in a callback task's parameters: a member named like `taskToken`. */
@@ -328,7 +354,8 @@ const STATE_STATUSES = ['not reached', 'running', 'succeeded', 'failed', 'caught
 async function executionPage(v, arn) {
   let desc = await api('DescribeExecution', { executionArn: arn });
   document.title = `${desc.name} · asl-server`;
-  const tracker = new StateTracker();
+  const machine = await api('DescribeStateMachineForExecution', { executionArn: arn }).catch(() => ({}));
+  const tracker = new StateTracker(taskResources(machine.definition));
   const events = [];
   let page = 0; // the history page shown; -1 follows the last one
   let followLast = true;
@@ -344,25 +371,26 @@ async function executionPage(v, arn) {
   const live = h('span', { id: 'live', class: 'hint' });
   const legend = h('div', { class: 'legend', 'aria-label': 'Legend' }, STATE_STATUSES.map(badge));
 
-  v.replaceChildren(
+  fill(v,
     h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'State machines'), ' / ', h('a', { href: `#/machine/${enc(desc.stateMachineArn)}` }, desc.stateMachineArn.split(':').pop()), ' / '),
-    h('h1', {}, desc.name), header, actions, waiting,
+    h('h1', {}, desc.name), header, actions,
     h('div', { class: 'cols' },
       h('section', { 'aria-label': 'Graph' }, h('h2', {}, 'Graph ', live), legend, graph),
-      h('section', {}, h('h2', {}, 'State'), stateBox)),
+      h('section', {}, waiting, h('h2', {}, 'State'), stateBox)),
     h('h2', {}, 'History'), history);
 
   function renderSummary() {
     const end = desc.stopDate ? toMs(desc.stopDate) : Date.now();
-    header.replaceChildren(h('dl', { class: 'meta' },
+    fill(header, h('dl', { class: 'meta' },
       h('dt', {}, 'Status'), h('dd', { id: 'status' }, badge(desc.status)),
       h('dt', {}, 'Started'), h('dd', {}, fmtTime(desc.startDate)),
       h('dt', {}, 'Duration'), h('dd', { id: 'duration' }, fmtDuration(end - toMs(desc.startDate)), desc.stopDate ? '' : ' (running)'),
       h('dt', {}, 'ARN'), h('dd', {}, h('code', {}, desc.executionArn)),
+      machine.stateMachineArn ? [h('dt', {}, 'Machine'), h('dd', {}, h('code', {}, machine.stateMachineArn))] : null,
       desc.error ? [h('dt', {}, 'Error'), h('dd', { id: 'exec-error', class: 'error' }, desc.error)] : null,
       desc.cause ? [h('dt', {}, 'Cause'), h('dd', { id: 'exec-cause' }, desc.cause)] : null),
     h('details', { open: true }, h('summary', {}, 'Input'), jsonView(desc.input ?? '', { id: 'exec-input' })),
-    desc.output !== undefined ? h('details', { open: true }, h('summary', {}, 'Output'), jsonView(desc.output, { id: 'exec-output' })) : null);
+    desc.output != null ? h('details', { open: true }, h('summary', {}, 'Output'), jsonView(desc.output, { id: 'exec-output' })) : null);
     const buttons = [];
     if (desc.status === 'RUNNING') {
       buttons.push(h('button', { class: 'danger', id: 'stop', onclick: async (ev) => {
@@ -377,7 +405,7 @@ async function executionPage(v, arn) {
         catch (e) { actions.append(errorBox(e)); ev.target.disabled = false; }
       } }, '↺ Redrive'));
     }
-    actions.replaceChildren(...buttons);
+    fill(actions, ...buttons);
   }
 
   async function refresh() { desc = await api('DescribeExecution', { executionArn: arn }); renderSummary(); }
@@ -412,7 +440,7 @@ async function executionPage(v, arn) {
     if (!selected) return;
     const s = tracker.states.get(selected) || { name: selected, status: 'not reached', events: [], iterations: {} };
     const iters = Object.entries(s.iterations || {});
-    stateBox.replaceChildren(
+    fill(stateBox, 
       h('h3', {}, s.name, ' ', badge(s.status)),
       iters.length ? h('p', {}, 'Iterations: ', iters.map(([k, n]) => `${n} ${k}`).join(', ')) : null,
       s.error !== undefined ? h('p', {}, h('strong', {}, 'Error: '), h('span', { class: 'error', id: 'state-error' }, s.error)) : null,
@@ -454,7 +482,7 @@ async function executionPage(v, arn) {
           note.textContent = '';
           take.remove();
           body.append(answerForm(t.taskToken, t.input));
-        } catch (e) { note.replaceChildren(errorBox(e)); take.disabled = false; }
+        } catch (e) { fill(note, errorBox(e)); take.disabled = false; }
       });
       body.append(take, note);
     } else {
@@ -473,8 +501,8 @@ async function executionPage(v, arn) {
     out.area.addEventListener('checked', () => { ok.disabled = !out.check(); });
     const send = async (action, body) => {
       ok.disabled = fail.disabled = true;
-      try { await api(action, { taskToken: token, ...body }); msg.replaceChildren(h('p', {}, `${action} sent.`)); }
-      catch (e) { msg.replaceChildren(errorBox(e)); ok.disabled = fail.disabled = false; }
+      try { await api(action, { taskToken: token, ...body }); fill(msg, h('p', {}, `${action} sent.`)); }
+      catch (e) { fill(msg, errorBox(e)); ok.disabled = fail.disabled = false; }
     };
     ok.addEventListener('click', () => { if (out.check()) send('SendTaskSuccess', { output: out.area.value }); else out.area.focus(); });
     fail.addEventListener('click', () => send('SendTaskFailure', { error: error.value || undefined, cause: cause.value || undefined }));
@@ -501,13 +529,13 @@ async function executionPage(v, arn) {
         h('td', {}, brief));
     });
     const go = (p) => { page = p; followLast = p >= pages - 1; renderHistory(); };
-    history.replaceChildren(
+    fill(history,
       h('div', { class: 'pager' },
-        h('button', { type: 'button', disabled: page === 0, onclick: () => go(0), 'aria-label': 'First page' }, '⏮'),
-        h('button', { type: 'button', disabled: page === 0, onclick: () => go(page - 1), 'aria-label': 'Previous page' }, '◀'),
+        h('button', { type: 'button', disabled: page === 0, onclick: () => go(0), 'aria-label': 'First page' }, '«'),
+        h('button', { type: 'button', disabled: page === 0, onclick: () => go(page - 1), 'aria-label': 'Previous page' }, '‹'),
         h('span', { id: 'history-count' }, `Page ${page + 1} of ${pages} · ${events.length} events`),
-        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1), 'aria-label': 'Next page' }, '▶'),
-        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(pages - 1), 'aria-label': 'Last page' }, '⏭')),
+        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1), 'aria-label': 'Next page' }, '›'),
+        h('button', { type: 'button', disabled: page >= pages - 1, onclick: () => go(pages - 1), 'aria-label': 'Last page' }, '»')),
       h('table', { id: 'history-table' },
         h('thead', {}, h('tr', {}, ['ID', 'Type', 'State', 'Time', 'Duration', 'Details'].map((c) => h('th', {}, c)))),
         h('tbody', {}, rows)));

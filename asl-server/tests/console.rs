@@ -37,8 +37,9 @@ struct Server {
 }
 
 impl Server {
-    fn start() -> Server {
-        let db = artifacts().join(format!("db-{}.sqlite", std::process::id()));
+    fn start(name: &str) -> Server {
+        let db = artifacts().join(format!("db-{name}-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&db);
         let mut child = Command::new(env!("CARGO_BIN_EXE_asl-server"))
             .args(["--port", "0", "--db", &format!("sqlite:{}", db.display())])
             .env_remove("SFN_MOCK_CONFIG")
@@ -68,7 +69,7 @@ fn artifacts() -> PathBuf {
 
 fn open(name: &str) -> Option<(Server, Browser)> {
     let binary = browser_binary()?;
-    let server = Server::start();
+    let server = Server::start(name);
     let profile = artifacts().join(format!("profile-{name}-{}", std::process::id()));
     let browser = Browser::launch(&binary, &profile, 1400, 1000).unwrap_or_else(|e| panic!("{e}"));
     Some((server, browser))
@@ -144,4 +145,75 @@ fn the_console_lists_machines_and_draws_their_graph() {
     // The activities list.
     b.navigate(&format!("{}/#/activities", server.url)).unwrap();
     b.wait_for("the activity", "document.querySelector('#activities td')?.textContent === 'approve'", SECONDS).unwrap();
+}
+
+/// The `data-status` of a state's box in the graph.
+fn status_of(b: &mut Browser, state: &str) -> String {
+    let js = format!("document.querySelector('#graph rect[data-state=\"{state}\"]').parentNode.getAttribute('data-status')");
+    b.eval(&js).unwrap().as_str().unwrap_or("none").to_string()
+}
+
+/// From the machine's page: start with an input, land on the execution's page, see the activity
+/// state turn running (live: the page is never reloaded), take the task as the page's worker.
+fn start_and_take_the_task(b: &mut Browser, url: &str, arn: &str, input: &str) {
+    b.navigate(&format!("{url}/#/machine/{}", arn.replace(':', "%3A"))).unwrap();
+    b.wait_for("the start form", "document.querySelectorAll('#graph rect[data-state]').length === 5", SECONDS).unwrap();
+    b.type_into("#exec-input", input).unwrap();
+    b.click("#start").unwrap();
+    b.wait_for("the execution's page", "location.hash.startsWith('#/execution/') && document.querySelector('#status')", SECONDS).unwrap();
+    b.eval("window.sameDocument = true").unwrap();
+    b.wait_for("Approve running", "document.querySelector('#graph rect[data-state=\"Approve\"]').parentNode.getAttribute('data-status') === 'running'", SECONDS).unwrap();
+    assert_eq!(status_of(b, "Prepare"), "succeeded");
+    assert_eq!(status_of(b, "Approved?"), "not reached");
+    // Colour is not the only signal: the box has an icon and its label says the status.
+    assert_eq!(b.eval("document.querySelector('#graph g[data-status=\"running\"] text.st-icon').textContent").unwrap(), "▶");
+    assert_eq!(b.eval("document.querySelector('#graph rect[data-state=\"Approve\"]').getAttribute('aria-label')").unwrap(), "Approve: running");
+    b.wait_for("the waiting task", "document.querySelector('#take-task')", SECONDS).unwrap();
+    b.click("#take-task").unwrap();
+    b.wait_for("the answer form", "document.querySelector('#send-success')", SECONDS).unwrap();
+    let task_input = b.eval("document.querySelector('#waiting').innerText").unwrap();
+    assert!(task_input.as_str().unwrap().contains("laptop"), "the task's input is shown: {task_input}");
+}
+
+#[test]
+fn a_person_answers_the_manual_approval_from_the_page() {
+    let Some((server, mut b)) = open("approval") else { return };
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
+    let arn = create_approval_machine(&mut b);
+
+    start_and_take_the_task(&mut b, &server.url, &arn, r#"{"request": "a laptop"}"#);
+    b.screenshot(&artifacts().join("execution-waiting.png")).unwrap();
+    b.type_into("#task-output", r#"{"approved": true, "by": "the console test"}"#).unwrap();
+    b.click("#send-success").unwrap();
+    b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    b.wait_for("the last states coloured", "document.querySelector('#graph rect[data-state=\"Approved\"]').parentNode.getAttribute('data-status') === 'succeeded'", SECONDS).unwrap();
+    for (state, status) in [("Prepare", "succeeded"), ("Approve", "succeeded"), ("Approved?", "succeeded"), ("Approved", "succeeded"), ("Rejected", "not reached")] {
+        assert_eq!(status_of(&mut b, state), status, "{state}");
+    }
+    assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
+    assert!(b.eval("document.querySelector('#exec-output').textContent").unwrap().as_str().unwrap().contains("the console test"));
+    let rows = b.eval("document.querySelectorAll('#history-table tbody tr').length").unwrap().as_u64().unwrap();
+    assert!(rows >= 10, "{rows} history rows");
+    // The keyboard reaches a state and Enter shows what it did.
+    b.eval("document.querySelector('#graph rect[data-state=\"Approve\"]').focus()").unwrap();
+    b.press("Enter", "Enter", 13).unwrap();
+    b.wait_for("the state's details", "document.querySelector('#state-details h3')?.textContent.startsWith('Approve')", SECONDS).unwrap();
+    assert!(b.eval("document.querySelector('#state-details').innerText").unwrap().as_str().unwrap().contains("the console test"));
+    b.screenshot(&artifacts().join("execution-succeeded.png")).unwrap();
+
+    // A reviewer's failure fails the state and the execution, with the error on both.
+    start_and_take_the_task(&mut b, &server.url, &arn, r#"{"request": "a second laptop"}"#);
+    b.type_into("#task-error", "Rejected.ByReviewer").unwrap();
+    b.type_into("#task-cause", "Over budget").unwrap();
+    b.click("#send-failure").unwrap();
+    b.wait_for("FAILED", "document.querySelector('#status [data-status=\"FAILED\"]')", SECONDS).unwrap();
+    b.wait_for("Approve failed", "document.querySelector('#graph rect[data-state=\"Approve\"]').parentNode.getAttribute('data-status') === 'failed'", SECONDS).unwrap();
+    assert_eq!(b.eval("document.querySelector('#exec-error').textContent").unwrap(), "Rejected.ByReviewer");
+    assert_eq!(status_of(&mut b, "Approved?"), "not reached");
+    b.click("#graph rect[data-state=\"Approve\"]").unwrap();
+    b.wait_for("the state's error", "document.querySelector('#state-error')?.textContent === 'Rejected.ByReviewer'", SECONDS).unwrap();
+    assert!(b.eval("document.querySelector('#state-details').innerText").unwrap().as_str().unwrap().contains("Over budget"));
+    assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
+    b.screenshot(&artifacts().join("execution-failed.png")).unwrap();
 }
