@@ -252,7 +252,7 @@ function details(e) {
  */
 class StateTracker {
   /** `resources`: each Task state's Resource, from the definition (events may not carry it). */
-  constructor(resources = new Map()) { this.resources = resources; this.states = new Map(); this.owner = new Map(); this.lastEntered = null; this.execution = null; }
+  constructor(resources = new Map()) { this.resources = resources; this.states = new Map(); this.owner = new Map(); this.lastEntered = null; this.execution = null; this.open = []; }
 
   state(name) {
     if (!this.states.has(name)) this.states.set(name, { name, status: 'not reached', events: [], failed: false, retried: false, iterations: {} });
@@ -265,6 +265,10 @@ class StateTracker {
     let name;
     if (t.endsWith('StateEntered')) {
       name = d.name;
+      // A failed state whose successor is entered without its own Exited event was caught.
+      const before = this.states.get(this.owner.get(e.previousEventId));
+      if (before && before.name !== name && before.status === 'running' && before.failed) before.status = 'caught';
+      if (t === 'MapStateEntered' || t === 'ParallelStateEntered') this.open.push({ name, kind: t.slice(0, -'StateEntered'.length) });
       const s = this.state(name);
       Object.assign(s, { status: 'running', input: d.input, output: undefined, failed: false, retried: false, waiting: null, enteredAt: e.timestamp });
       this.lastEntered = name;
@@ -272,6 +276,8 @@ class StateTracker {
       name = d.name;
       const s = this.state(name);
       s.output = d.output;
+      const at = this.open.map((o) => o.name).lastIndexOf(name);
+      if (at >= 0) this.open.splice(at, 1);
       s.status = s.failed ? 'caught' : s.retried ? 'retried' : 'succeeded';
       s.waiting = null;
     } else if (t.startsWith('Execution')) {
@@ -285,6 +291,12 @@ class StateTracker {
           if (s.error === undefined) { s.error = d.error; s.cause = d.cause; }
         }
       }
+    } else if (t.startsWith('MapIteration') && d.name) {
+      name = d.name;
+    } else if (/^(Map|Parallel)/.test(t)) {
+      // MapStateStarted, ParallelStateSucceeded, MapRunFailed…: the innermost open state of that kind.
+      const kind = t.startsWith('Map') ? 'Map' : 'Parallel';
+      name = [...this.open].reverse().find((o) => o.kind === kind)?.name ?? this.owner.get(e.previousEventId);
     } else {
       name = this.owner.get(e.previousEventId) ?? this.lastEntered;
     }
@@ -297,6 +309,7 @@ class StateTracker {
       s.iterations[k] = (s.iterations[k] || 0) + 1;
     } else if (/(Failed|TimedOut)$/.test(t) && !t.endsWith('StateExited')) {
       s.failed = true;
+      s.waiting = null;
       s.error = d.error ?? (t.endsWith('TimedOut') ? 'States.Timeout' : undefined);
       s.cause = d.cause;
     } else if (/Scheduled$/.test(t)) {
@@ -305,10 +318,10 @@ class StateTracker {
       // AWS records activities as ActivityScheduled; a TaskScheduled of an activity ARN is one too.
       const resource = d.resource && d.resource.startsWith('arn:') ? d.resource : this.resources.get(name);
       if (t === 'ActivityScheduled' || (t === 'TaskScheduled' && isActivity(resource))) {
-        s.waiting = { kind: 'activity', activityArn: resource, input: d.input ?? d.parameters };
+        s.waiting = { kind: 'activity', id: e.id, activityArn: resource, input: d.input ?? d.parameters };
       } else if (t === 'TaskScheduled') {
         const token = findToken(d.parameters);
-        s.waiting = token ? { kind: 'callback', taskToken: token, input: d.parameters } : null;
+        s.waiting = token ? { kind: 'callback', id: e.id, taskToken: token, input: d.parameters } : null;
       }
     } else if (t === 'ActivityStarted' && s.waiting) {
       s.waiting.worker = d.workerName || 'a worker';
@@ -432,7 +445,25 @@ async function executionPage(v, arn) {
         }
         icon.textContent = ICONS[status];
       }
-      r.setAttribute('aria-label', `${r.getAttribute('data-state')}: ${status}`);
+      const counts = Object.entries((s && s.iterations) || {}).map(([k, n]) => `${n} ${k}`).join(' · ');
+      let note = g.querySelector('text.st-count');
+      if (counts) {
+        if (!note) {
+          note = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+          note.setAttribute('class', 'st-count');
+          note.setAttribute('x', String(+r.getAttribute('x') + +r.getAttribute('width') - 8));
+          note.setAttribute('y', String(+r.getAttribute('y') + 14));
+          note.setAttribute('text-anchor', 'end');
+          g.append(note);
+        }
+        // Compact in the picture (the frame may be narrow); in words in the label.
+        const it = s.iterations;
+        const done = (it.succeeded || 0) + (it.failed || 0) + (it.aborted || 0);
+        const running = Math.max(0, (it.started || 0) - done);
+        note.textContent = [[ICONS.running, running], [ICONS.succeeded, it.succeeded], [ICONS.failed, it.failed], [ICONS.ABORTED, it.aborted]]
+          .filter(([, n]) => n > 0).map(([i, n]) => `${i}${n}`).join(' ');
+      }
+      r.setAttribute('aria-label', `${r.getAttribute('data-state')}: ${status}${counts ? `, iterations ${counts}` : ''}`);
     }
   }
 
@@ -455,10 +486,10 @@ async function executionPage(v, arn) {
   function renderWaiting() {
     const open = [...tracker.states.values()].filter((s) => s.waiting && s.status === 'running');
     const shown = new Set([...waiting.children].map((c) => c.dataset.key));
-    const want = new Set(open.map((s) => `${s.name}|${s.waiting.kind}`));
+    const want = new Set(open.map((s) => `${s.name}|${s.waiting.id}`));
     for (const c of [...waiting.children]) if (!want.has(c.dataset.key)) c.remove();
     for (const s of open) {
-      const key = `${s.name}|${s.waiting.kind}`;
+      const key = `${s.name}|${s.waiting.id}`;
       if (shown.has(key)) continue;
       waiting.append(waitingPanel(s, key));
     }
@@ -467,7 +498,7 @@ async function executionPage(v, arn) {
   function waitingPanel(s, key) {
     const w = s.waiting;
     const body = h('div', {});
-    const panel = h('section', { class: 'panel attention', 'data-key': key, id: `waiting-${s.events[0] || 0}`, 'aria-label': `Waiting task of ${s.name}` },
+    const panel = h('section', { class: 'panel attention', 'data-key': key, 'aria-label': `Waiting task of ${s.name}` },
       h('h2', {}, `${ICONS.running} ${s.name} is waiting for `, w.kind === 'activity' ? 'an activity worker' : 'a callback'), body);
     if (w.kind === 'activity') {
       body.append(h('p', {}, 'Activity ', h('code', {}, w.activityArn)));

@@ -217,3 +217,77 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
     b.screenshot(&artifacts().join("execution-failed.png")).unwrap();
 }
+
+/// Retried, caught and Map iterations, from a real execution answered from the page.
+const STATUSES: &str = r#"{
+  "StartAt": "Flaky",
+  "States": {
+    "Flaky": { "Type": "Task", "Resource": "ACTIVITY", "ResultPath": "$.flaky", "Next": "Risky",
+               "Retry": [ { "ErrorEquals": ["Flaky.Error"], "IntervalSeconds": 1, "MaxAttempts": 2 } ] },
+    "Risky": { "Type": "Task", "Resource": "ACTIVITY", "Next": "Never",
+               "Catch": [ { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handled" } ] },
+    "Never": { "Type": "Pass", "End": true },
+    "Handled": { "Type": "Pass", "Next": "Fan" },
+    "Fan": { "Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.fan", "Next": "Both",
+             "ItemProcessor": { "ProcessorConfig": { "Mode": "INLINE" }, "StartAt": "Each", "States": { "Each": { "Type": "Pass", "End": true } } } },
+    "Both": { "Type": "Parallel", "End": true, "ResultPath": "$.both", "Branches": [
+      { "StartAt": "Left", "States": { "Left": { "Type": "Pass", "End": true } } },
+      { "StartAt": "Right", "States": { "Right": { "Type": "Pass", "End": true } } } ] }
+  }
+}"#;
+
+/// Takes the waiting task of `state` from the page and answers it.
+fn answer(b: &mut Browser, state: &str, failure: Option<&str>) {
+    let running = format!("document.querySelector('#graph rect[data-state=\"{state}\"]').parentNode.getAttribute('data-status') === 'running' && document.querySelector('#take-task')");
+    b.wait_for(&format!("{state} waiting"), &running, SECONDS).unwrap();
+    b.click("#take-task").unwrap();
+    b.wait_for("the answer form", "document.querySelector('#send-success')", SECONDS).unwrap();
+    match failure {
+        Some(error) => {
+            b.type_into("#task-error", error).unwrap();
+            b.click("#send-failure").unwrap();
+        }
+        None => b.click("#send-success").unwrap(),
+    }
+    b.wait_for("the answer sent", "!document.querySelector('#send-success') || document.querySelector('#waiting').innerText.includes('sent.')", SECONDS).unwrap();
+}
+
+#[test]
+fn states_show_retried_caught_and_map_iterations() {
+    let Some((server, mut b)) = open("statuses") else { return };
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
+    let def = serde_json::to_string(STATUSES).unwrap();
+    let arn = b
+        .eval(&format!(
+            r#"(async () => {{
+                const call = (a, body) => fetch('/', {{ method: 'POST', headers: {{ 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }}, body: JSON.stringify(body) }}).then(r => r.json());
+                const act = await call('CreateActivity', {{ name: 'work' }});
+                return (await call('CreateStateMachine', {{ name: 'Statuses', definition: {def}.replaceAll('ACTIVITY', act.activityArn), roleArn: 'arn:aws:iam::123456789012:role/r' }})).stateMachineArn;
+            }})()"#
+        ))
+        .unwrap();
+    let arn = arn.as_str().unwrap_or_else(|| panic!("{arn}"));
+    b.navigate(&format!("{}/#/machine/{}", server.url, arn.replace(':', "%3A"))).unwrap();
+    b.wait_for("the start form", "document.querySelector('#graph rect[data-state=\"Both\"]')", SECONDS).unwrap();
+    b.type_into("#exec-input", r#"{"items": [1, 2, 3]}"#).unwrap();
+    b.click("#start").unwrap();
+    b.wait_for("the execution's page", "location.hash.startsWith('#/execution/') && document.querySelector('#status')", SECONDS).unwrap();
+
+    answer(&mut b, "Flaky", Some("Flaky.Error"));
+    // The retry schedules the task again: a new waiting task, answered this time.
+    answer(&mut b, "Flaky", None);
+    answer(&mut b, "Risky", Some("Risky.Error"));
+    b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    b.wait_for("Both coloured", "document.querySelector('#graph rect[data-state=\"Both\"]').parentNode.getAttribute('data-status') === 'succeeded'", SECONDS).unwrap();
+    for (state, status) in
+        [("Flaky", "retried"), ("Risky", "caught"), ("Never", "not reached"), ("Handled", "succeeded"), ("Fan", "succeeded"), ("Each", "succeeded"), ("Left", "succeeded"), ("Right", "succeeded")]
+    {
+        assert_eq!(status_of(&mut b, state), status, "{state}");
+    }
+    let label = b.eval("document.querySelector('#graph rect[data-state=\"Fan\"]').getAttribute('aria-label')").unwrap();
+    assert_eq!(label, "Fan: succeeded, iterations 3 started · 3 succeeded");
+    b.click("#graph rect[data-state=\"Risky\"]").unwrap();
+    b.wait_for("the caught error", "document.querySelector('#state-error')?.textContent === 'Risky.Error'", SECONDS).unwrap();
+    b.screenshot(&artifacts().join("execution-statuses.png")).unwrap();
+}
