@@ -128,8 +128,9 @@ async function route() {
   const hash = location.hash.replace(/^#\/?/, '');
   const [kind, ...rest] = hash.split('/');
   const arg = decodeURIComponent(rest.join('/'));
-  const v = view();
-  fill(v, h('p', {}, 'Loading…'));
+  // Each view renders into its own element: a slower view left behind writes into a detached one.
+  const v = h('div', { class: 'page' }, h('p', {}, 'Loading…'));
+  fill(view(), v);
   try {
     if (kind === 'machine' && arg) await machinePage(v, arg);
     else if (kind === 'execution' && arg) await executionPage(v, arg);
@@ -229,13 +230,72 @@ async function machinePage(v, arn) {
 
 async function activitiesPage(v) {
   document.title = 'Activities · asl-server';
-  const list = await apiAll('ListActivities', {}, 'activities');
+  // Redrawn every 2 s while shown, only when something changed (so focus stays put).
+  let shown = null;
+  const draw = async () => {
+    const list = await apiAll('ListActivities', {}, 'activities');
+    const open = await openActivityTasks().catch((e) => e);
+    const seen = JSON.stringify([list, open instanceof Error ? open.message : [open.tasks, [...open.workers].map(([k, w]) => [k, [...w]])]]);
+    if (seen !== shown) { shown = seen; drawActivities(v, list, open); }
+  };
+  await draw();
+  const timer = setInterval(() => draw().catch(() => {}), 2000);
+  cleanup.push(() => clearInterval(timer));
+}
+
+function drawActivities(v, list, open) {
+  const tasksCell = (arn) => {
+    if (open instanceof Error) return h('span', { class: 'hint', title: open.message }, 'unavailable');
+    const tasks = open.tasks.filter((t) => t.activityArn === arn);
+    if (!tasks.length) return h('span', { class: 'hint' }, 'none');
+    return h('ul', {}, tasks.map((t) => h('li', {}, h('a', { href: `#/execution/${enc(t.executionArn)}` }, t.executionName), ' · ',
+      t.worker ? `taken by ${t.worker}` : t.started ? 'started (no worker name)' : 'waiting for a worker')));
+  };
+  const workersCell = (arn) => (open instanceof Error ? '' : [...(open.workers.get(arn) || [])].join(', ') || h('span', { class: 'hint' }, 'none seen'));
   fill(v, h('h1', {}, 'Activities'),
     list.length
-      ? h('table', { id: 'activities' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'ARN'), h('th', {}, 'Created'))),
-        h('tbody', {}, list.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, h('code', {}, a.activityArn)), h('td', {}, fmtTime(a.creationDate))))))
+      ? h('table', { id: 'activities' }, h('thead', {}, h('tr', {}, ['Name', 'ARN', 'Created', 'Open tasks', 'Workers seen'].map((c) => h('th', {}, c)))),
+        h('tbody', {}, list.map((a) => h('tr', { 'data-activity': a.activityArn }, h('td', {}, a.name), h('td', {}, h('code', {}, a.activityArn)), h('td', {}, fmtTime(a.creationDate)),
+          h('td', { class: 'open-tasks' }, tasksCell(a.activityArn)), h('td', { class: 'workers' }, workersCell(a.activityArn))))))
       : h('p', {}, 'No activities yet.'),
-    h('p', { class: 'hint' }, 'A waiting activity task is shown, and can be answered, on the page of the execution that waits for it.'));
+    h('p', { class: 'hint' }, 'Open tasks and workers come from the recent history of running executions. A waiting task is answered on the page of its execution.'));
+}
+
+/**
+ * Activity tasks scheduled and not yet answered in running executions (from the last 100
+ * events of each), and the workers seen taking tasks there, by activity ARN.
+ */
+async function openActivityTasks() {
+  const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
+  const running = (await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn, statusFilter: 'RUNNING' }, 'executions', 100).catch(() => [])))).flat();
+  const tasks = [];
+  const workers = new Map();
+  await Promise.all(running.slice(0, 200).map(async (x) => {
+    const page = await api('GetExecutionHistory', { executionArn: x.executionArn, reverseOrder: true, maxResults: 100 });
+    const open = new Map(); // scheduled event id -> task
+    const link = new Map(); // ActivityScheduled/Started event id -> scheduled event id
+    for (const e of (page.events || []).reverse()) {
+      const d = details(e);
+      if (e.type === 'ActivityScheduled') {
+        open.set(e.id, { activityArn: d.resource, executionArn: x.executionArn, executionName: x.name, started: false, worker: null });
+        link.set(e.id, e.id);
+      } else if (e.type === 'ActivityStarted') {
+        const sid = link.get(e.previousEventId);
+        link.set(e.id, sid);
+        const t = open.get(sid);
+        if (t && !d.workerName) t.started = true;
+        if (t && d.workerName) {
+          t.worker = d.workerName;
+          if (!workers.has(t.activityArn)) workers.set(t.activityArn, new Set());
+          workers.get(t.activityArn).add(t.worker);
+        }
+      } else if (/^Activity(Succeeded|Failed|TimedOut)$/.test(e.type)) {
+        open.delete(link.get(e.previousEventId));
+      }
+    }
+    tasks.push(...open.values());
+  }));
+  return { tasks, workers };
 }
 
 // ---- An execution --------------------------------------------------------------------------

@@ -216,6 +216,15 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     assert!(b.eval("document.querySelector('#state-details').innerText").unwrap().as_str().unwrap().contains("Over budget"));
     assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
     b.screenshot(&artifacts().join("execution-failed.png")).unwrap();
+
+    // The activities page lists the open task of a third execution, linked to it. (Which worker
+    // took it is not shown: this server's history has no worker name in ActivityStarted.)
+    let call = "(a, body) => fetch('/', { method: 'POST', headers: { 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) }).then(r => r.json())";
+    b.eval(&format!("({call})('StartExecution', {{ stateMachineArn: '{arn}', name: 'third', input: '{{}}' }})")).unwrap();
+    b.navigate(&format!("{}/#/activities", server.url)).unwrap();
+    b.wait_for("the open task", "document.querySelector('#activities .open-tasks li')?.innerText.startsWith('third · ')", SECONDS).unwrap();
+    b.click("#activities .open-tasks a").unwrap();
+    b.wait_for("its execution", "document.querySelector('#view h1')?.textContent === 'third' && document.querySelector('#take-task')", SECONDS).unwrap();
 }
 
 /// Retried, caught and Map iterations, from a real execution answered from the page.
