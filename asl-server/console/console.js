@@ -100,6 +100,10 @@ function jsonView(value, attrs = {}) {
   return pre;
 }
 
+/** Big payloads start folded. */
+const small = (s) => (s || '').length < 4000;
+const size = (s) => { const n = new Blob([s || '']).size; return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`; };
+
 function prettyJson(s) {
   if (s === undefined || s === null) return '';
   try { return JSON.stringify(JSON.parse(s), null, 2); } catch (_) { return String(s); }
@@ -462,8 +466,8 @@ async function executionPage(v, arn) {
       machine.stateMachineArn ? [h('dt', {}, 'Machine'), h('dd', {}, h('code', {}, machine.stateMachineArn))] : null,
       desc.error ? [h('dt', {}, 'Error'), h('dd', { id: 'exec-error', class: 'error' }, desc.error)] : null,
       desc.cause ? [h('dt', {}, 'Cause'), h('dd', { id: 'exec-cause' }, desc.cause)] : null),
-    h('details', { open: true }, h('summary', {}, 'Input'), jsonView(desc.input ?? '', { id: 'exec-input' })),
-    desc.output != null ? h('details', { open: true }, h('summary', {}, 'Output'), jsonView(desc.output, { id: 'exec-output' })) : null);
+    h('details', { open: small(desc.input) }, h('summary', {}, `Input (${size(desc.input)})`), jsonView(desc.input ?? '', { id: 'exec-input' })),
+    desc.output != null ? h('details', { open: small(desc.output) }, h('summary', {}, `Output (${size(desc.output)})`), jsonView(desc.output, { id: 'exec-output' })) : null);
     const buttons = [];
     if (desc.status === 'RUNNING') {
       buttons.push(h('button', { class: 'danger', id: 'stop', onclick: async (ev) => {

@@ -300,3 +300,52 @@ fn states_show_retried_caught_and_map_iterations() {
     b.wait_for("the caught error", "document.querySelector('#state-error')?.textContent === 'Risky.Error'", SECONDS).unwrap();
     b.screenshot(&artifacts().join("execution-statuses.png")).unwrap();
 }
+
+#[test]
+fn a_big_history_stays_quick() {
+    let Some((server, mut b)) = open("big") else { return };
+    // Long tasks (main thread busy over 50 ms) are recorded from the first script on.
+    b.before_each_page("window.longTasks = []; new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });")
+        .unwrap();
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
+    let items = 2400;
+    let def = r#"{"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"Each","States":{"Each":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let exec = b
+        .eval(&format!(
+            r#"(async () => {{
+                const call = (a, body) => fetch('/', {{ method: 'POST', headers: {{ 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }}, body: JSON.stringify(body) }}).then(r => r.json());
+                const sm = await call('CreateStateMachine', {{ name: 'Big', definition: {def}, roleArn: 'arn:aws:iam::123456789012:role/r' }});
+                const items = Array.from({{ length: {items} }}, (_, i) => i);
+                return (await call('StartExecution', {{ stateMachineArn: sm.stateMachineArn, input: JSON.stringify({{ items }}) }})).executionArn;
+            }})()"#,
+            def = serde_json::to_string(def).unwrap()
+        ))
+        .unwrap();
+    let exec = exec.as_str().unwrap_or_else(|| panic!("{exec}"));
+    let started = std::time::Instant::now();
+    b.navigate(&format!("{}/#/execution/{}", server.url, exec.replace(':', "%3A"))).unwrap();
+    b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", Duration::from_secs(120)).unwrap();
+    // Every event arrived (4 per item and 6 around them), the table shows one page of them.
+    let total = 4 * items + 6;
+    b.wait_for("all events", &format!("document.querySelector('#history-count').textContent.endsWith('· {total} events')"), SECONDS).unwrap();
+    let elapsed = started.elapsed();
+    // The table follows the last page (9606 = 192 pages of 50, and 6).
+    assert_eq!(b.eval("document.querySelectorAll('#history-table tbody tr').length").unwrap(), total as u64 % 50);
+    assert_eq!(b.eval("document.querySelector('#graph rect[data-state=\"Fan\"]').getAttribute('aria-label')").unwrap(), format!("Fan: succeeded, iterations {items} started · {items} succeeded"));
+    b.click("button[aria-label='First page']").unwrap();
+    b.wait_for("the first page", "document.querySelector('#history-table tbody td')?.textContent === '1'", SECONDS).unwrap();
+    assert_eq!(b.eval("document.querySelectorAll('#history-table tbody tr').length").unwrap(), 50);
+    let longest = b.eval("Math.max(0, ...window.longTasks)").unwrap().as_f64().unwrap();
+    let busy = b.eval("window.longTasks.reduce((a, b) => a + b, 0)").unwrap().as_f64().unwrap();
+    {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "console: {total} events shown in {elapsed:?}; longest main-thread task {longest:.0} ms, {busy:.0} ms busy in long tasks");
+    }
+    // Never frozen: no single task holds the page for long.
+    assert!(longest < 1500.0, "the page froze for {longest} ms");
+    // The observer does see a task that holds the page (so the numbers above mean something).
+    b.eval("setTimeout(() => { const t = performance.now(); while (performance.now() - t < 150) {} }, 0), true").unwrap();
+    b.wait_for("the probe's long task", "window.longTasks.some((d) => d >= 150)", SECONDS).unwrap();
+    b.screenshot(&artifacts().join("execution-big.png")).unwrap();
+}

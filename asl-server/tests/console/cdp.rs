@@ -138,7 +138,8 @@ impl Browser {
             }
             if Instant::now() > deadline {
                 let shown = self.eval("document.getElementById('view')?.innerText ?? document.body.innerText").unwrap_or_default();
-                return Err(format!("timed out waiting for {what}; the page shows:\n{}", shown.as_str().unwrap_or_default()));
+                let shown: String = shown.as_str().unwrap_or_default().chars().take(4000).collect();
+                return Err(format!("timed out waiting for {what}; the page shows:\n{shown}"));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -160,6 +161,11 @@ impl Browser {
             self.call("Input.dispatchMouseEvent", json!({ "type": ty, "x": x, "y": y, "button": "left", "clickCount": 1 }))?;
         }
         Ok(())
+    }
+
+    /// Runs `source` in every document before its own scripts.
+    pub fn before_each_page(&mut self, source: &str) -> Result<(), String> {
+        self.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).map(drop)
     }
 
     /// A real key press (keyDown + keyUp) to the focused element.
