@@ -67,15 +67,19 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-fn open(name: &str) -> Option<(Server, Browser)> {
+/// One browser at a time: the tests share the machine with the rest of the suite.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn open(name: &str) -> Option<(std::sync::MutexGuard<'static, ()>, Server, Browser)> {
     let binary = browser_binary()?;
+    let turn = ONE_BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let server = Server::start(name);
     let profile = artifacts().join(format!("profile-{name}-{}", std::process::id()));
     let browser = Browser::launch(&binary, &profile, 1400, 1000).unwrap_or_else(|e| panic!("{e}"));
-    Some((server, browser))
+    Some((turn, server, browser))
 }
 
-const SECONDS: Duration = Duration::from_secs(15);
+const SECONDS: Duration = Duration::from_secs(30);
 
 /// The manual-approval machine of the seed with an activity Task: a person answers it.
 const APPROVAL: &str = r#"{
@@ -108,7 +112,7 @@ fn create_approval_machine(b: &mut Browser) -> String {
 
 #[test]
 fn the_console_lists_machines_and_draws_their_graph() {
-    let Some((server, mut b)) = open("machines") else { return };
+    let Some((_turn, server, mut b)) = open("machines") else { return };
     b.navigate(&format!("{}/", server.url)).unwrap();
     b.wait_for("the empty list", "document.querySelector('#view h1').textContent === 'State machines'", SECONDS).unwrap();
     let arn = create_approval_machine(&mut b);
@@ -177,7 +181,7 @@ fn start_and_take_the_task(b: &mut Browser, url: &str, arn: &str, input: &str) {
 
 #[test]
 fn a_person_answers_the_manual_approval_from_the_page() {
-    let Some((server, mut b)) = open("approval") else { return };
+    let Some((_turn, server, mut b)) = open("approval") else { return };
     b.navigate(&format!("{}/", server.url)).unwrap();
     b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
     let arn = create_approval_machine(&mut b);
@@ -263,7 +267,7 @@ fn answer(b: &mut Browser, state: &str, failure: Option<&str>) {
 
 #[test]
 fn states_show_retried_caught_and_map_iterations() {
-    let Some((server, mut b)) = open("statuses") else { return };
+    let Some((_turn, server, mut b)) = open("statuses") else { return };
     b.navigate(&format!("{}/", server.url)).unwrap();
     b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
     let def = serde_json::to_string(STATUSES).unwrap();
@@ -299,11 +303,14 @@ fn states_show_retried_caught_and_map_iterations() {
     b.click("#graph rect[data-state=\"Risky\"]").unwrap();
     b.wait_for("the caught error", "document.querySelector('#state-error')?.textContent === 'Risky.Error'", SECONDS).unwrap();
     b.screenshot(&artifacts().join("execution-statuses.png")).unwrap();
+    b.color_scheme("dark").unwrap();
+    assert_eq!(b.eval("getComputedStyle(document.querySelector('#graph rect[data-state=\"Risky\"]')).fill").unwrap(), "rgb(74, 52, 20)");
+    b.screenshot(&artifacts().join("execution-statuses-dark.png")).unwrap();
 }
 
 #[test]
 fn a_big_history_stays_quick() {
-    let Some((server, mut b)) = open("big") else { return };
+    let Some((_turn, server, mut b)) = open("big") else { return };
     // Long tasks (main thread busy over 50 ms) are recorded from the first script on.
     b.before_each_page("window.longTasks = []; new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });")
         .unwrap();
