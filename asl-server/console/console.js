@@ -380,11 +380,12 @@ class StateTracker {
       if (s.failed) { s.retried = true; s.failed = false; }
       s.error = undefined; s.cause = undefined;
       // AWS records activities as ActivityScheduled; a TaskScheduled of an activity ARN is one too.
-      const resource = d.resource && d.resource.startsWith('arn:') ? d.resource : this.resources.get(name);
+      const task = this.resources.get(name) || {};
+      const resource = d.resource && d.resource.startsWith('arn:') ? d.resource : task.resource;
       if (t === 'ActivityScheduled' || (t === 'TaskScheduled' && isActivity(resource))) {
         s.waiting = { kind: 'activity', id: e.id, activityArn: resource, input: d.input ?? d.parameters };
       } else if (t === 'TaskScheduled') {
-        const token = findToken(d.parameters);
+        const token = findToken(d.parameters, task.tokenPath);
         s.waiting = token ? { kind: 'callback', id: e.id, taskToken: token, input: d.parameters } : null;
       }
     } else if (t === 'ActivityStarted' && s.waiting) {
@@ -397,12 +398,15 @@ class StateTracker {
 
 const isActivity = (arn) => /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(arn || '');
 
-/** Each Task state's Resource in a definition (nested branches and Map processors too). */
+/**
+ * Each Task state of a definition (nested branches and Map processors too): its Resource, and
+ * where its Parameters (or Arguments) put the task token, as a path of member names.
+ */
 function taskResources(definition) {
   const out = new Map();
   const walk = (scope) => {
     for (const [name, st] of Object.entries((scope && scope.States) || {})) {
-      if (st.Type === 'Task' && typeof st.Resource === 'string') out.set(name, st.Resource);
+      if (st.Type === 'Task' && typeof st.Resource === 'string') out.set(name, { resource: st.Resource, tokenPath: tokenPath(st.Parameters ?? st.Arguments) });
       for (const b of st.Branches || []) walk(b);
       walk(st.ItemProcessor || st.Iterator);
     }
@@ -411,8 +415,25 @@ function taskResources(definition) {
   return out;
 }
 
-/** The task token in a callback task's parameters: a member named like `taskToken`. */
-function findToken(parameters) {
+/** The member path whose value is the task token (`"x.$": "$$.Task.Token"`, or JSONata's). */
+function tokenPath(template, at = []) {
+  if (!template || typeof template !== 'object') return null;
+  for (const [k, v] of Object.entries(template)) {
+    if (typeof v === 'string' && /\$\$\.Task\.Token|\$states\.context\.Task\.Token/.test(v)) return [...at, k.endsWith('.$') ? k.slice(0, -2) : k];
+    const inner = tokenPath(v, [...at, k]);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** The task token in a callback task's parameters: where the definition puts it, else a member named like `taskToken`. */
+function findToken(parameters, path) {
+  let value;
+  try { value = typeof parameters === 'string' ? JSON.parse(parameters) : parameters; } catch (_) { return null; }
+  if (path) {
+    const at = path.reduce((v, k) => (v && typeof v === 'object' ? v[k] : undefined), value);
+    if (typeof at === 'string') return at;
+  }
   let found = null;
   const walk = (v) => {
     if (found || !v || typeof v !== 'object') return;
@@ -421,7 +442,7 @@ function findToken(parameters) {
       walk(x);
     }
   };
-  try { walk(typeof parameters === 'string' ? JSON.parse(parameters) : parameters); } catch (_) { /* no token */ }
+  walk(value);
   return found;
 }
 

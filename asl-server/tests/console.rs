@@ -356,3 +356,32 @@ fn a_big_history_stays_quick() {
     b.wait_for("the probe's long task", "window.longTasks.some((d) => d >= 150)", SECONDS).unwrap();
     b.screenshot(&artifacts().join("execution-big.png")).unwrap();
 }
+
+#[test]
+fn a_callback_task_is_answered_with_its_token_from_the_page() {
+    let Some((_turn, server, mut b)) = open("callback") else { return };
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the page", "document.querySelector('#view h1')", SECONDS).unwrap();
+    // The token goes out in a message body under a name of the author's choosing.
+    let def = r#"{"StartAt":"Notify","States":{"Notify":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/q","MessageBody":{"ticket.$":"$$.Task.Token","request.$":"$"}},"End":true}}}"#;
+    let arn = b
+        .eval(&format!(
+            r#"(async () => {{
+                const call = (a, body) => fetch('/', {{ method: 'POST', headers: {{ 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }}, body: JSON.stringify(body) }}).then(r => r.json());
+                return (await call('CreateStateMachine', {{ name: 'Callback', definition: {def}, roleArn: 'arn:aws:iam::123456789012:role/r' }})).stateMachineArn;
+            }})()"#,
+            def = serde_json::to_string(def).unwrap()
+        ))
+        .unwrap();
+    let arn = arn.as_str().unwrap_or_else(|| panic!("{arn}"));
+    b.navigate(&format!("{}/#/machine/{}", server.url, arn.replace(':', "%3A"))).unwrap();
+    b.wait_for("the start form", "document.querySelector('#graph rect[data-state=\"Notify\"]')", SECONDS).unwrap();
+    b.click("#start").unwrap();
+    b.wait_for("the callback's answer form", "document.querySelector('#waiting h2')?.textContent.includes('a callback') && document.querySelector('#send-success')", SECONDS).unwrap();
+    b.type_into("#task-output", r#"{"delivered": true}"#).unwrap();
+    b.click("#send-success").unwrap();
+    b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    assert_eq!(status_of(&mut b, "Notify"), "succeeded");
+    assert!(b.eval("document.querySelector('#exec-output').textContent").unwrap().as_str().unwrap().contains("delivered"));
+}
