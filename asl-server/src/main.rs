@@ -97,7 +97,7 @@ async fn main() -> ExitCode {
         builder = builder.max_body_bytes(n);
     }
     if let Some(url) = &args.lambda {
-        eprintln!("asl-server: Lambda endpoint {url} (not used yet: Lambda tasks fail with an error naming the resource)");
+        eprintln!("asl-server: Lambda tasks go to {url} (the Lambda Invoke API)");
         builder = builder.lambda_endpoint(url.clone());
     }
     if let Some((path, config)) = mock {

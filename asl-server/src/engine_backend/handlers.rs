@@ -6,16 +6,24 @@
 
 use asl_runtime::{Failure, Handlers, TaskContext, Value};
 
-pub(crate) fn server_handlers() -> Handlers {
-    Handlers::new().on("*.waitForTaskToken", |_input: Value, _ctx: TaskContext| async { Ok(Value::Null) }).fallback(|_input: Value, ctx: TaskContext| async move {
-        Err(Failure::new(
-            "States.Runtime",
-            format!(
-                "asl-server cannot call the Task resource '{}': it serves activities (arn:aws:states:…:activity:…) and .waitForTaskToken callbacks; \
-                 Lambda functions, the HTTP task and other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)",
-                ctx.resource
-            ),
-        ))
+pub(crate) fn server_handlers(lambda_endpoint: Option<&str>) -> Handlers {
+    let mut h = Handlers::new();
+    if let Some(endpoint) = lambda_endpoint {
+        // Before the `.waitForTaskToken` catch-all: lambda:invoke.waitForTaskToken invokes, then waits.
+        h = h
+            .on("arn:aws:lambda:*", super::lambda::function_handler(endpoint.to_string()))
+            .on("arn:aws:states:::lambda:invoke", super::lambda::invoke_handler(endpoint.to_string()))
+            .on("arn:aws:states:::lambda:invoke.waitForTaskToken", super::lambda::invoke_handler(endpoint.to_string()));
+    }
+    h.on("*.waitForTaskToken", |_input: Value, _ctx: TaskContext| async { Ok(Value::Null) }).fallback(|_input: Value, ctx: TaskContext| async move {
+        let lambda = ctx.resource.starts_with("arn:aws:lambda:") || ctx.resource.starts_with("arn:aws:states:::lambda:");
+        let how = if lambda {
+            "start asl-server with --lambda-endpoint URL (a Lambda-compatible endpoint such as `sam local start-lambda`)"
+        } else {
+            "it serves activities (arn:aws:states:…:activity:…), .waitForTaskToken callbacks and, with --lambda-endpoint, Lambda functions; \
+             the HTTP task and other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)"
+        };
+        Err(Failure::new("States.Runtime", format!("asl-server cannot call the Task resource '{}': {how}", ctx.resource)))
     })
 }
 

@@ -10,6 +10,7 @@
 mod convert;
 mod express;
 mod handlers;
+mod lambda;
 mod records;
 
 use std::future::Future;
@@ -82,7 +83,7 @@ impl EngineBackend {
         let every = Duration::from_millis((options.lease_ms / 3).clamp(100, 10_000) as u64);
         let engine = Engine::with_options(store.clone(), owner, options);
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
-        let handlers = handlers::server_handlers();
+        let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
         for m in records::load(&store, &memory).await? {
             if let Err(e) = engine.register_definition(&m.arn, &m.definition, &handlers) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);

@@ -86,8 +86,11 @@ pub(crate) async fn load(store: &Arc<dyn Store>, memory: &MemoryBackend) -> Resu
     loop {
         let Page { items, next_token } = store.list_machines(1000, token).await.map_err(|e| format!("cannot read the state machines: {e}"))?;
         for m in items {
-            memory.import_machine(&m.name, Some(m.attributes.clone()))?;
-            machines.push(m);
+            // A row another program wrote (without the server's record) is left alone.
+            match memory.import_machine(&m.name, Some(m.attributes.clone())) {
+                Ok(()) => machines.push(m),
+                Err(e) => eprintln!("asl-server: skipping {}: {e}", m.arn),
+            }
         }
         token = next_token;
         if token.is_none() {
@@ -98,7 +101,9 @@ pub(crate) async fn load(store: &Arc<dyn Store>, memory: &MemoryBackend) -> Resu
     loop {
         let Page { items, next_token } = store.list_activities(1000, token).await.map_err(|e| format!("cannot read the activities: {e}"))?;
         for a in items {
-            memory.import_activity(&a.name, Some(a.tags))?;
+            if let Err(e) = memory.import_activity(&a.name, Some(a.tags)) {
+                eprintln!("asl-server: skipping {}: {e}", a.arn);
+            }
         }
         token = next_token;
         if token.is_none() {
