@@ -172,3 +172,17 @@ fn history_streams_as_server_sent_events_and_resumes() {
     assert_eq!(msgs[0].0, "failure");
     assert_eq!(serde_json::from_str::<Value>(&msgs[0].2).unwrap()["error"], "ExecutionDoesNotExist");
 }
+
+#[test]
+fn a_long_history_streams_whole_over_growing_pages() {
+    let s = start("long");
+    let def = r#"{"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"Each","States":{"Each":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let sm = call(&s.addr, "CreateStateMachine", json!({"name": "Fan", "definition": def, "roleArn": "arn:aws:iam::123456789012:role/r"}));
+    let items: Vec<u32> = (0..300).collect();
+    let exec = call(&s.addr, "StartExecution", json!({"stateMachineArn": sm["stateMachineArn"], "input": json!({"items": items}).to_string()}));
+    let (_, _, body) = get(&s.addr, &format!("/console/events/{}", path_of(exec["executionArn"].as_str().unwrap())), "");
+    let ids: Vec<i64> = messages(&body).iter().filter(|m| m.0 == "history").flat_map(|m| serde_json::from_str::<Vec<Value>>(&m.2).unwrap()).map(|e| e["id"].as_i64().unwrap()).collect();
+    // 4 events per item and 6 around them, each once and in order.
+    assert_eq!(ids, (1..=4 * 300 + 6).collect::<Vec<i64>>());
+    assert_eq!(messages(&body).last().unwrap().0, "end");
+}

@@ -24,8 +24,10 @@ use crate::protocol::App;
 
 /// How often a running execution is looked at.
 const TICK: Duration = Duration::from_millis(200);
-/// Events per GetExecutionHistory page (AWS's most).
-const PAGE: u64 = 1000;
+/// Events in the first GetExecutionHistory page of a tick: a running execution usually has a
+/// few new events, so a tick reads few; the pages grow fourfold up to AWS's most (1000) when more came.
+const FIRST_PAGE: u64 = 25;
+const MAX_PAGE: u64 = 1000;
 
 pub(crate) async fn handle(State(app): State<Arc<App>>, Path(arn): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap) -> impl IntoResponse {
     let after = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).or_else(|| query.as_deref().and_then(after_param)).unwrap_or(0);
@@ -85,8 +87,9 @@ impl Watch {
     async fn newer_events(&self) -> Result<Vec<Value>, crate::ApiError> {
         let mut newer = Vec::new();
         let mut token: Option<String> = None;
+        let mut page_size = FIRST_PAGE;
         loop {
-            let mut req = json!({ "executionArn": self.arn, "reverseOrder": true, "maxResults": PAGE, "includeExecutionData": true });
+            let mut req = json!({ "executionArn": self.arn, "reverseOrder": true, "maxResults": page_size, "includeExecutionData": true });
             if let Some(t) = &token {
                 req["nextToken"] = Value::String(t.clone());
             }
@@ -101,6 +104,7 @@ impl Watch {
                 }
             }
             token = page["nextToken"].as_str().map(str::to_string);
+            page_size = (page_size * 4).min(MAX_PAGE);
             if reached || token.is_none() {
                 break;
             }
