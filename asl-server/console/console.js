@@ -162,18 +162,39 @@ function countsCell(execs) {
 
 async function machinesPage(v) {
   document.title = 'State machines · asl-server';
-  const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
-  const counts = await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn }, 'executions').catch((e) => e)));
-  const rows = machines.map((m, i) => h('tr', {},
-    h('td', {}, h('a', { href: `#/machine/${enc(m.stateMachineArn)}` }, m.name)),
-    h('td', {}, m.type),
-    h('td', {}, fmtTime(m.creationDate)),
-    h('td', {}, countsCell(counts[i]))));
-  fill(v,
-    h('h1', {}, 'State machines'),
-    machines.length
-      ? h('table', { id: 'machines' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Created'), h('th', {}, 'Executions by status'))), h('tbody', {}, rows))
-      : h('p', {}, 'No state machines yet: create one with CreateStateMachine (the AWS CLI, an SDK, or asl-server/scripts).'));
+  await live(5000, async () => {
+    const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
+    const counts = await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn }, 'executions').catch((e) => e)));
+    return { machines, counts };
+  }, ({ machines, counts }) => {
+    const rows = machines.map((m, i) => h('tr', {},
+      h('td', {}, h('a', { href: `#/machine/${enc(m.stateMachineArn)}` }, m.name)),
+      h('td', {}, m.type),
+      h('td', {}, fmtTime(m.creationDate)),
+      h('td', {}, countsCell(counts[i]))));
+    fill(v,
+      h('h1', {}, 'State machines'),
+      machines.length
+        ? h('table', { id: 'machines' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Created'), h('th', {}, 'Executions by status'))), h('tbody', {}, rows))
+        : h('p', {}, 'No state machines yet: create one with CreateStateMachine (the AWS CLI, an SDK, or asl-server/scripts).'));
+  });
+}
+
+/**
+ * Loads now and every `ms` while the view is shown; draws only when what was loaded changed
+ * (so a redraw never takes the keyboard focus away for nothing).
+ */
+async function live(ms, load, draw) {
+  let shown = null;
+  const plain = (_, x) => (x instanceof Error ? `Error: ${x.message}` : x instanceof Set ? [...x] : x instanceof Map ? [...x] : x);
+  const tick = async () => {
+    const data = await load();
+    const seen = JSON.stringify(data, plain);
+    if (seen !== shown) { shown = seen; draw(data); }
+  };
+  await tick();
+  const timer = setInterval(() => tick().catch(() => {}), ms);
+  cleanup.push(() => clearInterval(timer));
 }
 
 async function loadGraph(container, arn) {
@@ -220,31 +241,22 @@ async function machinePage(v, arn) {
       h('section', {}, form, h('h2', {}, 'Definition'), jsonView(m.definition, { id: 'definition', tabindex: '0' }))),
     h('h2', {}, 'Executions'), execs);
   await loadGraph(graph, arn);
-  try {
-    const list = await apiAll('ListExecutions', { stateMachineArn: arn }, 'executions');
+  await live(2000, () => apiAll('ListExecutions', { stateMachineArn: arn }, 'executions').catch((e) => e), (list) => {
+    if (list instanceof Error) { fill(execs, errorBox(list)); return; }
     fill(execs, list.length
-      ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Stopped'))),
+      ? h('table', { id: 'executions-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Stopped'))),
         h('tbody', {}, list.map((e) => h('tr', {}, h('td', {}, h('a', { href: `#/execution/${enc(e.executionArn)}` }, e.name)),
           h('td', {}, badge(e.status)), h('td', {}, fmtTime(e.startDate)), h('td', {}, fmtTime(e.stopDate))))))
       : h('p', {}, 'No executions yet.'));
-  } catch (e) { fill(execs, errorBox(e)); }
+  });
 }
 
 // ---- Activities ----------------------------------------------------------------------------
 
 async function activitiesPage(v) {
   document.title = 'Activities · asl-server';
-  // Redrawn every 2 s while shown, only when something changed (so focus stays put).
-  let shown = null;
-  const draw = async () => {
-    const list = await apiAll('ListActivities', {}, 'activities');
-    const open = await openActivityTasks().catch((e) => e);
-    const seen = JSON.stringify([list, open instanceof Error ? open.message : [open.tasks, [...open.workers].map(([k, w]) => [k, [...w]])]]);
-    if (seen !== shown) { shown = seen; drawActivities(v, list, open); }
-  };
-  await draw();
-  const timer = setInterval(() => draw().catch(() => {}), 2000);
-  cleanup.push(() => clearInterval(timer));
+  await live(2000, async () => ({ list: await apiAll('ListActivities', {}, 'activities'), open: await openActivityTasks().catch((e) => e) }),
+    ({ list, open }) => drawActivities(v, list, open));
 }
 
 function drawActivities(v, list, open) {

@@ -221,6 +221,10 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
     b.screenshot(&artifacts().join("execution-failed.png")).unwrap();
 
+    // The machine's page lists both executions, with their statuses, without a reload.
+    b.click(".crumbs a[href^='#/machine/']").unwrap();
+    b.wait_for("both executions", "[...document.querySelectorAll('#executions-table [data-status]')].map((e) => e.dataset.status).sort().join() === 'FAILED,SUCCEEDED'", SECONDS).unwrap();
+
     // The activities page lists the open task of a third execution, linked to it. (Which worker
     // took it is not shown: this server's history has no worker name in ActivityStarted.)
     let call = "(a, body) => fetch('/', { method: 'POST', headers: { 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) }).then(r => r.json())";
