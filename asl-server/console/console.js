@@ -470,6 +470,7 @@ async function executionPage(v, arn) {
   let page = 0; // the history page shown; -1 follows the last one
   let followLast = true;
   let selected = null;
+  let marked = null; // the history row a state's event link points at
   let svg = null;
 
   const header = h('div', { id: 'summary' });
@@ -575,10 +576,25 @@ async function executionPage(v, arn) {
       s.cause !== undefined ? h('div', {}, h('strong', {}, 'Cause'), jsonView(s.cause, { id: 'state-cause' })) : null,
       s.input !== undefined ? h('div', {}, h('strong', {}, 'Input'), jsonView(s.input)) : null,
       s.output !== undefined ? h('div', {}, h('strong', {}, 'Output'), jsonView(s.output)) : null,
-      h('p', { class: 'hint' }, s.events.length ? `Events: ${s.events.join(', ')}` : 'No events yet.'));
+      s.events.length
+        ? h('p', { class: 'events' }, 'Events: ', s.events.slice(-50).map((id) => h('button', { type: 'button', class: 'link', onclick: () => showEvent(id) }, String(id))),
+          s.events.length > 50 ? ` (the last 50 of ${s.events.length})` : '')
+        : h('p', { class: 'hint' }, 'No events yet.'));
   }
 
   function select(name) { selected = name; paintGraph(); renderState(); }
+
+  /** Turns the history to the page of an event and marks its row. */
+  function showEvent(id) {
+    const at = events[id - 1]?.id === id ? id - 1 : events.findIndex((e) => e.id === id);
+    if (at < 0) return;
+    page = Math.floor(at / PAGE_SIZE);
+    followLast = false;
+    marked = id;
+    renderHistory();
+    const row = history.querySelector(`tr[data-id="${id}"]`);
+    if (row) { row.scrollIntoView({ block: 'center' }); row.focus(); }
+  }
 
   function renderWaiting() {
     const open = [...tracker.states.values()].filter((s) => s.waiting && s.status === 'running');
@@ -650,7 +666,7 @@ async function executionPage(v, arn) {
       const d = details(e);
       const prev = i > 0 ? arr[i - 1] : events[page * PAGE_SIZE - 1];
       const brief = d.error ? `${d.error}${d.cause ? `: ${d.cause}` : ''}` : d.name || d.resource || '';
-      return h('tr', { 'data-type': e.type },
+      return h('tr', { 'data-type': e.type, 'data-id': e.id, class: e.id === marked ? 'marked' : null, tabindex: e.id === marked ? '-1' : null },
         h('td', {}, e.id), h('td', {}, e.type), h('td', {}, tracker.owner.get(e.id) ?? ''),
         h('td', {}, fmtTime(e.timestamp)),
         h('td', { title: 'since the previous event' }, prev ? fmtDuration(toMs(e.timestamp) - toMs(prev.timestamp)) : fmtDuration(toMs(e.timestamp) - start0)),

@@ -161,7 +161,7 @@ fn status_of(b: &mut Browser, state: &str) -> String {
 /// state turn running (live: the page is never reloaded), take the task as the page's worker.
 fn start_and_take_the_task(b: &mut Browser, url: &str, arn: &str, input: &str) {
     b.navigate(&format!("{url}/#/machine/{}", arn.replace(':', "%3A"))).unwrap();
-    b.wait_for("the start form", "document.querySelectorAll('#graph rect[data-state]').length === 5", SECONDS).unwrap();
+    b.wait_for("the start form", "document.querySelector('#start-form') && document.querySelectorAll('#graph rect[data-state]').length === 5", SECONDS).unwrap();
     b.type_into("#exec-input", input).unwrap();
     b.click("#start").unwrap();
     b.wait_for("the execution's page", "location.hash.startsWith('#/execution/') && document.querySelector('#status')", SECONDS).unwrap();
@@ -204,6 +204,11 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     b.press("Enter", "Enter", 13).unwrap();
     b.wait_for("the state's details", "document.querySelector('#state-details h3')?.textContent.startsWith('Approve')", SECONDS).unwrap();
     assert!(b.eval("document.querySelector('#state-details').innerText").unwrap().as_str().unwrap().contains("the console test"));
+    // Its events link to their rows in the history.
+    let last = b.eval("[...document.querySelectorAll('#state-details .events button')].pop().textContent").unwrap();
+    b.click("#state-details .events button:last-of-type").unwrap();
+    b.wait_for("the marked row", &format!("document.querySelector('#history-table tr.marked')?.dataset.id === {last}"), SECONDS).unwrap();
+    assert_eq!(b.eval("document.querySelector('#history-table tr.marked').dataset.type").unwrap(), "TaskStateExited");
     b.screenshot(&artifacts().join("execution-succeeded.png")).unwrap();
 
     // A reviewer's failure fails the state and the execution, with the error on both.
@@ -286,7 +291,7 @@ fn states_show_retried_caught_and_map_iterations() {
         .unwrap();
     let arn = arn.as_str().unwrap_or_else(|| panic!("{arn}"));
     b.navigate(&format!("{}/#/machine/{}", server.url, arn.replace(':', "%3A"))).unwrap();
-    b.wait_for("the start form", "document.querySelector('#graph rect[data-state=\"Both\"]')", SECONDS).unwrap();
+    b.wait_for("the start form", "document.querySelector('#start-form') && document.querySelector('#graph rect[data-state=\"Both\"]')", SECONDS).unwrap();
     b.type_into("#exec-input", r#"{"items": [1, 2, 3]}"#).unwrap();
     b.click("#start").unwrap();
     b.wait_for("the execution's page", "location.hash.startsWith('#/execution/') && document.querySelector('#status')", SECONDS).unwrap();
@@ -380,7 +385,7 @@ fn a_callback_task_is_answered_with_its_token_from_the_page() {
         .unwrap();
     let arn = arn.as_str().unwrap_or_else(|| panic!("{arn}"));
     b.navigate(&format!("{}/#/machine/{}", server.url, arn.replace(':', "%3A"))).unwrap();
-    b.wait_for("the start form", "document.querySelector('#graph rect[data-state=\"Notify\"]')", SECONDS).unwrap();
+    b.wait_for("the start form", "document.querySelector('#start-form') && document.querySelector('#graph rect[data-state=\"Notify\"]')", SECONDS).unwrap();
     b.click("#start").unwrap();
     b.wait_for("the callback's answer form", "document.querySelector('#waiting h2')?.textContent.includes('a callback') && document.querySelector('#send-success')", SECONDS).unwrap();
     b.type_into("#task-output", r#"{"delivered": true}"#).unwrap();
