@@ -427,6 +427,21 @@ function taskResources(definition) {
   return out;
 }
 
+/** Each Parallel state's branches, as the names of the states in each (nested ones too). */
+function parallelBranches(definition) {
+  const out = new Map();
+  const names = (scope) => Object.entries((scope && scope.States) || {}).flatMap(([n, st]) => [n, ...(st.Branches || []).flatMap(names), ...names(st.ItemProcessor || st.Iterator)]);
+  const walk = (scope) => {
+    for (const [name, st] of Object.entries((scope && scope.States) || {})) {
+      if (st.Type === 'Parallel') out.set(name, (st.Branches || []).map(names));
+      for (const b of st.Branches || []) walk(b);
+      walk(st.ItemProcessor || st.Iterator);
+    }
+  };
+  try { walk(JSON.parse(definition)); } catch (_) { /* no branches known */ }
+  return out;
+}
+
 /** The member path whose value is the task token (`"x.$": "$$.Task.Token"`, or JSONata's). */
 function tokenPath(template, at = []) {
   if (!template || typeof template !== 'object') return null;
@@ -466,6 +481,7 @@ async function executionPage(v, arn) {
   document.title = `${desc.name} · asl-server`;
   const machine = await api('DescribeStateMachineForExecution', { executionArn: arn }).catch(() => ({}));
   const tracker = new StateTracker(taskResources(machine.definition));
+  const branchesOf = parallelBranches(machine.definition);
   const events = [];
   let page = 0; // the history page shown; -1 follows the last one
   let followLast = true;
@@ -543,7 +559,10 @@ async function executionPage(v, arn) {
         }
         icon.textContent = ICONS[status];
       }
-      const counts = Object.entries((s && s.iterations) || {}).map(([k, n]) => `${n} ${k}`).join(' · ');
+      const name = r.getAttribute('data-state');
+      const iterations = Object.entries((s && s.iterations) || {}).map(([k, n]) => `${n} ${k}`).join(' · ');
+      const branches = branchTally(name);
+      const counts = iterations ? `iterations ${iterations}` : branches ? `branches ${Object.entries(branches).map(([k, n]) => `${n} ${k}`).join(' · ')}` : '';
       let note = g.querySelector('text.st-count');
       if (counts) {
         if (!note) {
@@ -555,14 +574,31 @@ async function executionPage(v, arn) {
           g.append(note);
         }
         // Compact in the picture (the frame may be narrow); in words in the label.
-        const it = s.iterations;
-        const done = (it.succeeded || 0) + (it.failed || 0) + (it.aborted || 0);
-        const running = Math.max(0, (it.started || 0) - done);
-        note.textContent = [[ICONS.running, running], [ICONS.succeeded, it.succeeded], [ICONS.failed, it.failed], [ICONS.ABORTED, it.aborted]]
+        let t = branches || {};
+        if (iterations) {
+          const it = s.iterations;
+          const done = (it.succeeded || 0) + (it.failed || 0) + (it.aborted || 0);
+          t = { running: Math.max(0, (it.started || 0) - done), succeeded: it.succeeded, failed: it.failed, aborted: it.aborted };
+        }
+        note.textContent = [[ICONS.running, t.running], [ICONS.succeeded, t.succeeded], [ICONS.failed, t.failed], [ICONS.ABORTED, t.aborted]]
           .filter(([, n]) => n > 0).map(([i, n]) => `${i}${n}`).join(' ');
       }
-      r.setAttribute('aria-label', `${r.getAttribute('data-state')}: ${status}${counts ? `, iterations ${counts}` : ''}`);
+      r.setAttribute('aria-label', `${name}: ${status}${counts ? `, ${counts}` : ''}`);
     }
+  }
+
+  /** A Parallel state's branches by status (from the states in each), or null. */
+  function branchTally(name) {
+    const list = branchesOf.get(name);
+    if (!list) return null;
+    const tally = {};
+    for (const names of list) {
+      const st = names.map((n) => tracker.states.get(n)?.status).filter((x) => x && x !== 'not reached');
+      if (!st.length) continue;
+      const k = st.includes('failed') ? 'failed' : st.includes('running') ? 'running' : 'succeeded';
+      tally[k] = (tally[k] || 0) + 1;
+    }
+    return Object.keys(tally).length ? tally : null;
   }
 
   function renderState() {

@@ -309,6 +309,9 @@ fn states_show_retried_caught_and_map_iterations() {
     }
     let label = b.eval("document.querySelector('#graph rect[data-state=\"Fan\"]').getAttribute('aria-label')").unwrap();
     assert_eq!(label, "Fan: succeeded, iterations 3 started · 3 succeeded");
+    let label = b.eval("document.querySelector('#graph rect[data-state=\"Both\"]').getAttribute('aria-label')").unwrap();
+    assert_eq!(label, "Both: succeeded, branches 2 succeeded");
+    assert_eq!(b.eval("document.querySelector('#graph rect[data-state=\"Both\"]').parentNode.querySelector('text.st-count').textContent").unwrap(), "✓2");
     b.click("#graph rect[data-state=\"Risky\"]").unwrap();
     b.wait_for("the caught error", "document.querySelector('#state-error')?.textContent === 'Risky.Error'", SECONDS).unwrap();
     b.screenshot(&artifacts().join("execution-statuses.png")).unwrap();
