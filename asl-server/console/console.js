@@ -528,7 +528,7 @@ async function executionPage(v, arn) {
     } else if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(desc.status)) {
       buttons.push(h('button', { id: 'redrive', onclick: async (ev) => {
         ev.target.disabled = true;
-        try { await api('RedriveExecution', { executionArn: arn }); location.reload(); }
+        try { await api('RedriveExecution', { executionArn: arn }); await route(); }
         catch (e) { actions.append(errorBox(e)); ev.target.disabled = false; }
       } }, '↺ Redrive'));
     }

@@ -238,6 +238,13 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     b.wait_for("the open task", "document.querySelector('#activities .open-tasks li')?.innerText.startsWith('third · ')", SECONDS).unwrap();
     b.click("#activities .open-tasks a").unwrap();
     b.wait_for("its execution", "document.querySelector('#view h1')?.textContent === 'third' && document.querySelector('#take-task')", SECONDS).unwrap();
+
+    // Stop from the page: the execution is aborted, the waiting task goes away.
+    b.click("#stop").unwrap();
+    b.wait_for("ABORTED", "document.querySelector('#status [data-status=\"ABORTED\"]')", SECONDS).unwrap();
+    b.wait_for("no waiting task", "!document.querySelector('#take-task')", SECONDS).unwrap();
+    assert_eq!(b.eval("document.querySelector('#exec-error').textContent").unwrap(), "Console.Stopped");
+    assert_eq!(status_of(&mut b, "Approve"), "failed");
 }
 
 /// Retried, caught and Map iterations, from a real execution answered from the page.
