@@ -34,6 +34,7 @@ fn browser_binary() -> Option<PathBuf> {
 struct Server {
     child: Child,
     url: String,
+    db: PathBuf,
 }
 
 impl Server {
@@ -50,7 +51,7 @@ impl Server {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line.trim().strip_prefix("asl-server listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
-        Server { child, url }
+        Server { child, url, db }
     }
 }
 
@@ -58,6 +59,9 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.db.display()));
+        }
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Browser {
     next_id: u64,
     /// The page's session (flattened), once attached.
     session: Option<String>,
+    /// The throwaway profile, removed with the browser.
+    profile: PathBuf,
 }
 
 impl Browser {
@@ -72,7 +74,7 @@ impl Browser {
                 buf.clear();
             }
         });
-        let mut b = Browser { child, to, from, next_id: 0, session: None };
+        let mut b = Browser { child, to, from, next_id: 0, session: None, profile: profile.to_path_buf() };
         let targets = b.call("Target.getTargets", json!({}))?;
         let page = targets["targetInfos"].as_array().and_then(|t| t.iter().find(|t| t["type"] == "page")).map(|t| t["targetId"].clone());
         let target = match page {
@@ -191,8 +193,22 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Closed politely, the browser ends its helper processes itself; killed only if it hangs.
+        self.session = None;
+        let _ = self.call("Browser.close", json!({}));
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while self.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The browser's helpers may still be writing there for a moment.
+        for _ in 0..10 {
+            if std::fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
