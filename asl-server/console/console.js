@@ -126,7 +126,7 @@ function jsonInput(id, label, initial) {
 
 let cleanup = [];
 
-async function route() {
+async function route(ev) {
   for (const f of cleanup) { try { f(); } catch (_) { /* the old view is gone anyway */ } }
   cleanup = [];
   const hash = location.hash.replace(/^#\/?/, '');
@@ -135,6 +135,9 @@ async function route() {
   // Each view renders into its own element: a slower view left behind writes into a detached one.
   const v = h('div', { class: 'page' }, h('p', {}, 'Loading…'));
   fill(view(), v);
+  // Following a link moves the focus to the new view, as a page load would (now, before the
+  // view fills, so the focus never jumps under a user who has started on it).
+  if (ev && ev.type === 'hashchange') view().focus();
   try {
     if (kind === 'machine' && arg) await machinePage(v, arg);
     else if (kind === 'execution' && arg) await executionPage(v, arg);
@@ -144,6 +147,9 @@ async function route() {
     fill(v, h('h1', {}, 'Something went wrong'), errorBox(e));
   }
 }
+
+/** Says something to screen readers (a status change, not every redraw). */
+function announce(text) { document.getElementById('announce').textContent = text; }
 
 window.addEventListener('hashchange', route);
 window.addEventListener('DOMContentLoaded', route);
@@ -506,7 +512,9 @@ async function executionPage(v, arn) {
       h('section', {}, waiting, h('h2', {}, 'State'), stateBox)),
     h('h2', {}, 'History'), history);
 
+  let announced = desc.status;
   function renderSummary() {
+    if (desc.status !== announced) { announced = desc.status; announce(`Execution ${desc.name}: ${desc.status}`); }
     const end = desc.stopDate ? toMs(desc.stopDate) : Date.now();
     fill(header, h('dl', { class: 'meta' },
       h('dt', {}, 'Status'), h('dd', { id: 'status' }, badge(desc.status)),

@@ -195,6 +195,8 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     b.type_into("#task-output", r#"{"approved": true, "by": "the console test"}"#).unwrap();
     b.click("#send-success").unwrap();
     b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    // Screen readers hear the change of status.
+    assert!(b.eval("document.getElementById('announce').textContent").unwrap().as_str().unwrap().ends_with(": SUCCEEDED"));
     b.wait_for("the last states coloured", "document.querySelector('#graph rect[data-state=\"Approved\"]').parentNode.getAttribute('data-status') === 'succeeded'", SECONDS).unwrap();
     for (state, status) in [("Prepare", "succeeded"), ("Approve", "succeeded"), ("Approved?", "succeeded"), ("Approved", "succeeded"), ("Rejected", "not reached")] {
         assert_eq!(status_of(&mut b, state), status, "{state}");
