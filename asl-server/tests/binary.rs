@@ -143,7 +143,13 @@ fn an_execution_waiting_on_an_activity_outlives_a_killed_server() {
     let execution = {
         let server = Running::start(&db);
         server.ok("CreateActivity", json!({"name": "approve"}));
-        server.ok("CreateStateMachine", json!({"name": "Orders", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/r"}));
+        server.ok("CreateStateMachine", json!({"name": "Orders", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/r", "publish": true}));
+        server
+            .ok("CreateStateMachineAlias", json!({"name": "live", "routingConfiguration": [{"stateMachineVersionArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders:1", "weight": 100}]}));
+        server.ok("TagResource", json!({"resourceArn": activity, "tags": [{"key": "team", "value": "billing"}]}));
+        server
+            .ok("CreateStateMachine", json!({"name": "Gone", "definition": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}", "roleArn": "arn:aws:iam::123456789012:role/r"}));
+        server.ok("DeleteStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Gone"}));
         let arn = server.ok("StartExecution", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders", "name": "order-7", "input": "{\"order\":7}"}))["executionArn"]
             .as_str()
             .unwrap()
@@ -164,6 +170,10 @@ fn an_execution_waiting_on_an_activity_outlives_a_killed_server() {
     // The machine, the activity and the execution are all still there.
     assert_eq!(server.ok("DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders"}))["name"], "Orders");
     assert_eq!(server.ok("DescribeActivity", json!({"activityArn": activity}))["name"], "approve");
+    assert_eq!(server.ok("ListTagsForResource", json!({"resourceArn": activity}))["tags"], json!([{"key": "team", "value": "billing"}]));
+    assert_eq!(server.ok("DescribeStateMachineAlias", json!({"stateMachineAliasArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders:live"}))["name"], "live");
+    let machines = server.ok("ListStateMachines", json!({}))["stateMachines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(machines, ["Orders"]);
     assert_eq!(server.ok("DescribeExecution", json!({"executionArn": execution}))["status"], "RUNNING");
     let task = server.ok("GetActivityTask", json!({"activityArn": activity, "workerName": "after-restart"}));
     assert_eq!(serde_json::from_str::<serde_json::Value>(task["input"].as_str().unwrap()).unwrap(), json!({"order": 7}));

@@ -180,6 +180,15 @@ async fn open_executions_quota_answers_execution_limit_exceeded() {
     assert_eq!(err(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": "two"})).await, "ExecutionLimitExceeded");
     // Repeating the running one is not a new execution.
     ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": "one"})).await;
+
+    // A large quota is checked on a count at most a second old: starts in a row go through.
+    let addr = serve(memory(), Limits { max_open_executions: 50_000, ..Default::default() }).await;
+    ok(addr, "CreateActivity", json!({"name": "Wait"})).await;
+    ok(addr, "CreateStateMachine", json!({"name": "Held", "definition": def.to_string(), "roleArn": ROLE})).await;
+    for i in 0..5 {
+        ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Held"), "name": format!("n{i}")})).await;
+    }
+    assert_eq!(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Held"), "statusFilter": "RUNNING"})).await["executions"].as_array().unwrap().len(), 5);
 }
 
 #[tokio::test]
@@ -266,11 +275,74 @@ async fn lambda_tasks_call_the_lambda_endpoint() {
 }
 
 #[tokio::test]
-async fn without_a_lambda_endpoint_lambda_tasks_fail_saying_how_to_serve_them() {
+async fn lambda_tasks_without_an_endpoint_and_http_tasks_fail_saying_why() {
     let addr = serve(memory(), Limits::default()).await;
     let def = json!({"StartAt": "L", "States": {"L": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "End": true}}});
     ok(addr, "CreateStateMachine", json!({"name": "NoLambda", "definition": def.to_string(), "roleArn": ROLE})).await;
     let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}NoLambda")})).await["executionArn"].as_str().unwrap().to_string();
     let d = wait_for(addr, &a, "FAILED").await;
     assert!(d["cause"].as_str().unwrap().contains("--lambda-endpoint"), "{d}");
+    let def =
+        json!({"StartAt": "H", "States": {"H": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {"ApiEndpoint": "https://example.com", "Method": "GET"}, "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "NoHttp", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}NoHttp")})).await["executionArn"].as_str().unwrap().to_string();
+    let cause = wait_for(addr, &a, "FAILED").await["cause"].as_str().unwrap().to_string();
+    assert!(cause.contains("arn:aws:states:::http:invoke") && cause.contains("TLS"), "{cause}");
+}
+
+#[tokio::test]
+async fn a_failed_execution_is_redriven_from_the_state_that_failed() {
+    let addr = serve(memory(), Limits::default()).await;
+    ok(addr, "CreateActivity", json!({"name": "Review"})).await;
+    let def = json!({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Result": "prepared", "ResultPath": "$.step", "Next": "Review"},
+        "Review": {"Type": "Task", "Resource": format!("{ACT}Review"), "End": true}}});
+    ok(addr, "CreateStateMachine", json!({"name": "Reviewed", "definition": def.to_string(), "roleArn": ROLE})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Reviewed"), "name": "r1", "input": "{\"doc\":1}"})).await["executionArn"].as_str().unwrap().to_string();
+    let running = ok(addr, "DescribeExecution", json!({"executionArn": a})).await;
+    assert_eq!((running["redriveStatus"].as_str(), running["redriveStatusReason"].as_str()), (Some("NOT_REDRIVABLE"), Some("Execution is RUNNING and cannot be redriven")));
+    assert_eq!(err(addr, "RedriveExecution", json!({"executionArn": a})).await, "ExecutionNotRedrivable");
+    let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Review")})).await;
+    ok(addr, "SendTaskFailure", json!({"taskToken": task["taskToken"], "error": "Unavailable"})).await;
+    let failed = wait_for(addr, &a, "FAILED").await;
+    assert_eq!((failed["redriveStatus"].as_str(), failed["redriveCount"].as_i64()), (Some("REDRIVABLE"), Some(0)));
+    let redriven = ok(addr, "RedriveExecution", json!({"executionArn": a})).await;
+    assert!(redriven["redriveDate"].as_f64().unwrap() > 1.7e9, "{redriven}");
+    let d = ok(addr, "DescribeExecution", json!({"executionArn": a})).await;
+    assert_eq!((d["status"].as_str(), d["redriveCount"].as_i64()), (Some("RUNNING"), Some(1)));
+    // The Task that failed runs again, on the input it had (Prepare's output), not from the start.
+    let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Review")})).await;
+    assert_eq!(serde_json::from_str::<Value>(task["input"].as_str().unwrap()).unwrap(), json!({"doc": 1, "step": "prepared"}));
+    ok(addr, "SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{\"ok\":true}"})).await;
+    let done = wait_for(addr, &a, "SUCCEEDED").await;
+    assert_eq!(done["output"], "{\"ok\":true}");
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a})).await;
+    let types: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "ExecutionRedriven").count(), 1, "{types:?}");
+    assert_eq!(types.iter().filter(|t| **t == "PassStateEntered").count(), 1, "Prepare ran once: {types:?}");
+    let redriven = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "ExecutionRedriven").unwrap();
+    assert_eq!(redriven["executionRedrivenEventDetails"], json!({"redriveCount": 1}));
+    let listed = ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Reviewed"), "redriveFilter": "REDRIVEN"})).await;
+    assert_eq!(listed["executions"][0]["name"], "r1");
+    assert_eq!(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{SM}Reviewed"), "redriveFilter": "NOT_REDRIVEN"})).await["executions"], json!([]));
+    assert_eq!(err(addr, "RedriveExecution", json!({"executionArn": a})).await, "ExecutionNotRedrivable");
+}
+
+#[tokio::test]
+async fn the_context_object_names_the_machine_the_execution_and_the_role() {
+    let addr = serve(memory(), Limits::default()).await;
+    // Also: a read of a variable no state assigns is accepted, as AWS accepts it (it fails when run).
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"ctx.$": "$$"}, "Next": "B"}, "B": {"Type": "Pass", "Parameters": {"v.$": "$unset"}, "End": true}}});
+    let role = "arn:aws:iam::123456789012:role/service-role/Runner";
+    ok(addr, "CreateStateMachine", json!({"name": "order-flow.v2", "definition": def.to_string(), "roleArn": role})).await;
+    let a = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}order-flow.v2"), "name": "run-1"})).await["executionArn"].as_str().unwrap().to_string();
+    let d = wait_for(addr, &a, "FAILED").await;
+    assert_eq!(d["error"], "States.Runtime", "{d}");
+    let h = ok(addr, "GetExecutionHistory", json!({"executionArn": a})).await;
+    let exited = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "PassStateExited").unwrap();
+    let out: Value = serde_json::from_str(exited["stateExitedEventDetails"]["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["ctx"]["Execution"]["Id"], a);
+    assert_eq!(out["ctx"]["Execution"]["RoleArn"], role);
+    assert_eq!(out["ctx"]["StateMachine"]["Id"], format!("{SM}order-flow.v2"));
+    assert_eq!(out["ctx"]["StateMachine"]["Name"], "order-flow.v2");
 }

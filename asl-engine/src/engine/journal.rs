@@ -11,8 +11,8 @@ use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::frames::{ended_frame, millis, now, position_frame};
-use super::tokens::Tokens;
-use crate::store::{Committer, HistoryEvent, Store, StoreError, Task, Write};
+use super::tokens::{Tokens, task_row};
+use crate::store::{Committer, HistoryEvent, Store, StoreError, Write};
 
 pub(crate) type Batch = (Vec<Write>, oneshot::Sender<Result<(), StoreError>>);
 
@@ -32,6 +32,9 @@ pub(crate) struct ExecJournal {
     pub(crate) last_event: AtomicU64,
     /// Notified when a batch is refused because this process no longer holds the execution.
     pub(crate) lost: Arc<Notify>,
+    /// The history reached AWS's quota: later events are not recorded, the execution fails.
+    pub(crate) history_full: std::sync::atomic::AtomicBool,
+    pub(crate) full: Arc<Notify>,
     /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
     pub(crate) timed_out: std::sync::atomic::AtomicBool,
     writer: mpsc::UnboundedSender<Batch>,
@@ -95,6 +98,8 @@ impl ExecJournal {
             activity_tokens: Mutex::new(HashSet::new()),
             parents: Mutex::new(parents),
             lost,
+            history_full: std::sync::atomic::AtomicBool::new(false),
+            full: Arc::new(Notify::new()),
             last_event: AtomicU64::new(last),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
@@ -183,7 +188,8 @@ impl Journal for ExecJournal {
             if new && !activity {
                 // A callback token: its row exists before the handler hands it out (sync comes
                 // between).
-                self.push(Write::InsertTask(Task::new(t, &self.arn, scope, None, Value::Null, now())));
+                let ctx = self.tokens.context(t);
+                self.push(Write::InsertTask(task_row(t, &self.arn, scope, None, Value::Null, ctx.as_ref(), now())));
             } else if new {
                 // An activity task's row is written by the activity handler, which has the
                 // input, in one batch with the frame that names the token: until then the frame
@@ -232,6 +238,14 @@ impl Journal for ExecJournal {
 
 impl Observer for ExecJournal {
     fn event(&self, e: &Event) {
+        if super::history::over_limit(e.id, e.kind) || self.history_full.load(Ordering::SeqCst) {
+            // AWS records the 25,000th event only if it is ExecutionSucceeded; otherwise that
+            // event is ExecutionFailed (written by the engine as the execution ends).
+            if !self.history_full.swap(true, Ordering::SeqCst) {
+                self.full.notify_one();
+            }
+            return;
+        }
         self.last_event.fetch_max(e.id, Ordering::SeqCst);
         if e.kind == "ExecutionTimedOut" {
             self.timed_out.store(true, Ordering::SeqCst);

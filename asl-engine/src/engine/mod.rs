@@ -7,10 +7,12 @@
 //! from its frames.
 
 mod frames;
+mod history;
 mod journal;
 mod redrive;
 mod tokens;
 
+pub use history::HISTORY_LIMIT;
 pub use redrive::{MAX_OPEN_MS, REDRIVABLE_PERIOD_MS, REDRIVE_HISTORY_LIMIT, RedriveStatus, redrive_status};
 
 use std::collections::HashMap;
@@ -22,7 +24,7 @@ use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
 use tokio::task::JoinHandle;
 
-use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::ExecJournal;
 use tokens::Tokens;
@@ -72,11 +74,20 @@ pub struct EngineOptions {
     pub lease_ms: i64,
     /// How often a waiting token's row is read for an answer written by another process.
     pub token_poll: Duration,
+    /// How long an ended execution (its row, history, frames and tasks) is kept: AWS keeps
+    /// them 90 days. `None` keeps them for ever.
+    pub retention: Option<Duration>,
+    /// How often ended executions past `retention` are purged (by every engine on the store;
+    /// each purge deletes what it finds, so several engines do not conflict).
+    pub purge_every: Duration,
 }
+
+/// AWS's retention of closed executions: 90 days.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500) }
+        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500), retention: Some(DEFAULT_RETENTION), purge_every: Duration::from_secs(3600) }
     }
 }
 
@@ -94,6 +105,7 @@ struct Inner {
     running: Mutex<HashMap<String, Running>>,
     tokens: Arc<Tokens>,
     renewer: Mutex<Option<JoinHandle<()>>>,
+    purger: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Inner {
@@ -146,6 +158,7 @@ impl Engine {
             machines: RwLock::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
             renewer: Mutex::new(None),
+            purger: Mutex::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
@@ -168,6 +181,19 @@ impl Engine {
             }
         });
         *inner.renewer.lock().unwrap() = Some(renewer);
+        if inner.options.retention.is_some() {
+            let weak = Arc::downgrade(&inner);
+            let every = inner.options.purge_every.max(Duration::from_millis(10));
+            let purger = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    // A failed purge is tried again next time.
+                    let _ = Engine(inner).purge_expired().await;
+                }
+            });
+            *inner.purger.lock().unwrap() = Some(purger);
+        }
         Engine(inner)
     }
 
@@ -250,8 +276,8 @@ impl Engine {
         let arn = e.arn.clone();
         let mut running = inner.running.lock().unwrap();
         let task = tokio::spawn(async move {
-            let lost = j.lost.clone();
-            let r = tokio::select! {
+            let (lost, full) = (j.lost.clone(), j.full.clone());
+            let mut r = tokio::select! {
                 r = machine.execute(e.input.clone(), options) => r,
                 // A batch was refused: another process stopped the execution or holds it.
                 _ = lost.notified() => {
@@ -260,7 +286,14 @@ impl Engine {
                     }
                     return;
                 }
+                // The history quota was reached: the execution ends here (below).
+                _ = full.notified() => Err(history::limit_failure()),
             };
+            let mut last_words = None;
+            if j.history_full.load(Ordering::SeqCst) {
+                r = Err(history::limit_failure());
+                last_words = Some(history::limit_event(&e.arn, now()));
+            }
             let mut patch = ExecutionPatch { stop_date: Some(Some(now())), ..Default::default() };
             match r {
                 Ok(v) => {
@@ -276,6 +309,7 @@ impl Engine {
             }
             let succeeded = patch.status == Some(ExecutionStatus::Succeeded);
             let mut writes = j.take_pending();
+            writes.extend(last_words);
             writes.push(Write::UpdateExecution { arn: e.arn.clone(), patch });
             writes.push(Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: String::new() });
             // A failed or timed-out execution keeps its frames: a redrive starts from them.
@@ -469,11 +503,30 @@ impl Engine {
         })
     }
 
+    /// Deletes the executions that ended more than `retention` ago, with their history, frames
+    /// and tasks (run every `purge_every` in the background); what it deleted.
+    pub async fn purge_expired(&self) -> Result<Purged, EngineError> {
+        let Some(keep) = self.0.options.retention else { return Ok(Purged::default()) };
+        let before = now() - keep.as_millis() as i64;
+        let mut total = Purged::default();
+        loop {
+            let p = self.0.store.purge(before, 500).await?;
+            total.executions += p.executions;
+            total.events += p.events;
+            if p.executions < 500 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Simulates a crash: aborts every execution and the lease renewal without writing
     /// anything; the leases expire and another engine takes the executions over.
     pub fn crash(&self) {
         if let Some(r) = self.0.renewer.lock().unwrap().take() {
             r.abort();
+        }
+        if let Some(p) = self.0.purger.lock().unwrap().take() {
+            p.abort();
         }
         for (_, r) in self.0.running.lock().unwrap().drain() {
             r.task.abort();

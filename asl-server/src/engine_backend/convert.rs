@@ -36,7 +36,8 @@ pub(crate) fn store_status(s: ExecutionStatus) -> store::ExecutionStatus {
     }
 }
 
-pub(crate) fn describe(e: &store::Execution) -> DescribeExecutionOutput {
+/// DescribeExecution's answer; `redrive` is the engine's `redriveStatus` of it.
+pub(crate) fn describe(e: &store::Execution, redrive: Option<asl_engine::RedriveStatus>) -> DescribeExecutionOutput {
     DescribeExecutionOutput {
         execution_arn: e.arn.clone(),
         state_machine_arn: e.machine_arn.clone(),
@@ -56,8 +57,11 @@ pub(crate) fn describe(e: &store::Execution) -> DescribeExecutionOutput {
         state_machine_alias_arn: None,
         redrive_count: Some(e.redrive_count as i32),
         redrive_date: e.redrive_date.map(timestamp),
-        redrive_status: None,
-        redrive_status_reason: None,
+        redrive_status: redrive.as_ref().map(|r| match r {
+            asl_engine::RedriveStatus::Redrivable => ExecutionRedriveStatus::Redrivable,
+            asl_engine::RedriveStatus::NotRedrivable(_) => ExecutionRedriveStatus::NotRedrivable,
+        }),
+        redrive_status_reason: redrive.as_ref().and_then(|r| r.reason().map(str::to_string)),
     }
 }
 
@@ -197,6 +201,7 @@ pub(crate) fn engine_error(e: EngineError) -> ApiError {
         EngineError::ExecutionDoesNotExist(a) => ApiError::new(ErrorCode::ExecutionDoesNotExist, format!("Execution Does Not Exist: '{a}'")),
         EngineError::InvalidDefinition(m) => ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{m}'")),
         EngineError::Store(e) => store_error(e),
+        EngineError::ExecutionNotRedrivable(reason) => ApiError::new(ErrorCode::ExecutionNotRedrivable, reason),
         #[allow(unreachable_patterns)]
         other => ApiError::new(ErrorCode::InternalFailure, other.to_string()),
     }

@@ -3,19 +3,19 @@
 
 use std::sync::Arc;
 
-use asl_runtime::{Execute, ExecutionOptions, Handlers, History, Value, Workflow};
+use asl_runtime::{Execute, ExecutionOptions, Handlers, History, Value};
 
 use super::convert::timestamp;
 use crate::model::*;
 
-pub(crate) async fn run(machine_arn: &str, name: Option<String>, definition: &str, role_arn: &str, input: Value, handlers: &Handlers, region: &str, account: &str) -> StartSyncExecutionOutput {
+pub(crate) async fn run(machine_arn: &str, machine_name: &str, name: Option<String>, definition: &str, input: Value, handlers: &Handlers, place: super::machines::Place) -> StartSyncExecutionOutput {
     let name = name.unwrap_or_else(crate::ids::new_id);
-    let machine_name = machine_arn.rsplit(':').next().unwrap_or_default();
-    let execution_arn = format!("arn:aws:states:{region}:{account}:express:{machine_name}:{name}:{}", crate::ids::new_id());
+    let execution_arn = format!("arn:aws:states:{}:{}:express:{machine_name}:{name}:{}", place.region, place.account, crate::ids::new_id());
     let start = now_ms();
     let history = Arc::new(History::new());
-    let options = ExecutionOptions { name: Some(name.clone()), region: region.into(), account: account.into(), role_arn: Some(role_arn.into()), observer: Some(history.clone()), ..Default::default() };
-    let result = match Workflow::from_json(definition).and_then(|w| w.machine(handlers, options.clone())) {
+    let mut options = ExecutionOptions { name: Some(name.clone()), observer: Some(history.clone()), ..Default::default() };
+    place.apply(&mut options);
+    let result = match super::machines::load(definition, machine_name).and_then(|w| w.machine(handlers, options.clone())) {
         Ok(m) => m.execute(input.clone(), options).await,
         // Checked when the machine was created: only a changed loader gets here.
         Err(e) => Err(asl_runtime::Failure::new("States.Runtime", e.to_string())),

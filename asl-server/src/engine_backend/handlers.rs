@@ -19,6 +19,9 @@ pub(crate) fn server_handlers(lambda_endpoint: Option<&str>) -> Handlers {
         let lambda = ctx.resource.starts_with("arn:aws:lambda:") || ctx.resource.starts_with("arn:aws:states:::lambda:");
         let how = if lambda {
             "start asl-server with --lambda-endpoint URL (a Lambda-compatible endpoint such as `sam local start-lambda`)"
+        } else if ctx.resource.starts_with("arn:aws:states:::http:invoke") {
+            "the HTTP task calls HTTPS APIs through an EventBridge connection, and asl-server has neither a TLS client nor connections yet \
+             (mock it with a Step Functions Local mock configuration and `asl run --mock`)"
         } else {
             "it serves activities (arn:aws:states:…:activity:…), .waitForTaskToken callbacks and, with --lambda-endpoint, Lambda functions; \
              the HTTP task and other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)"
@@ -36,7 +39,7 @@ pub fn loader_definition_check(definition: &str, kind: crate::model::StateMachin
     if !basic.is_empty() {
         return basic;
     }
-    match asl_runtime::Workflow::from_json(definition) {
+    match super::machines::load(definition, "definition") {
         Ok(_) => Vec::new(),
         Err(asl_runtime::LoadError::Invalid { diagnostics, .. }) => diagnostics
             .into_iter()

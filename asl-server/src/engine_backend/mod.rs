@@ -11,6 +11,7 @@ mod convert;
 mod express;
 mod handlers;
 mod lambda;
+mod machines;
 mod records;
 
 use std::future::Future;
@@ -29,6 +30,9 @@ use crate::{Backend, DbUrl, MemoryBackend, Settings};
 use convert::engine_error;
 pub use handlers::loader_definition_check;
 
+/// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
+const EXACT_COUNT: usize = 10_000;
+
 /// How long GetActivityTask waits for a task (AWS's long poll: 60 seconds).
 pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
 
@@ -41,6 +45,8 @@ pub struct EngineBackend {
     changes: tokio::sync::Mutex<()>,
     recovery: JoinHandle<()>,
     activity_poll: Duration,
+    /// When RUNNING executions were last counted, and the count since (large quotas only).
+    open_count: tokio::sync::Mutex<Option<(std::time::Instant, usize)>>,
 }
 
 impl Drop for EngineBackend {
@@ -70,9 +76,9 @@ impl EngineBackend {
         let (store, lease_ms): (Arc<dyn Store>, i64) = match &settings.db {
             // One process owns a SQLite file or a memory store: a dead one's executions are
             // taken over soon after a restart. PostgreSQL is shared: AWS-like 30 s leases.
-            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 3_000),
+            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 5_000),
             DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000),
-            DbUrl::Memory => (Arc::new(MemoryStore::new()), 3_000),
+            DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000),
         };
         Self::with_store(settings, store, EngineOptions { lease_ms, ..Default::default() }).await
     }
@@ -85,13 +91,14 @@ impl EngineBackend {
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
         let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
         for m in records::load(&store, &memory).await? {
-            if let Err(e) = engine.register_definition(&m.arn, &m.definition, &handlers) {
+            let place = machines::Place { region: settings.region.clone(), account: settings.account.clone(), role_arn: m.role_arn.clone() };
+            if let Err(e) = machines::register(&engine, &m.arn, &m.name, &m.definition, &handlers, place) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
             }
         }
         engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
         let recovery = engine.spawn_recovery(every);
-        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL })
+        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
     }
 
     /// How long GetActivityTask waits (tests shorten it).
@@ -115,13 +122,15 @@ impl EngineBackend {
                 let writes: Vec<_> = records::machine_write(&name, &before, &after).into_iter().collect();
                 let undo = before.clone();
                 records::commit(self.engine.store(), writes, || drop(self.memory.import_machine(&name, undo))).await?;
-                let definition = |v: &Option<Value>| v.as_ref().map(|v| v["config"]["definition"].clone());
+                let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
                 if let Some(a) = &after
-                    && definition(&before) != definition(&after)
+                    && config(&before) != config(&after)
                 {
                     let row = records::machine_row(&name, a);
-                    if let Err(e) = self.engine.register_definition(&row.arn, &row.definition, &self.handlers) {
-                        return Err(ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{e}'")));
+                    // The definition passed the same loader's check, and every resource has a
+                    // handler (the fallback): this fails only if the loader contradicts itself.
+                    if let Err(e) = machines::register(&self.engine, &row.arn, &name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
+                        return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
                     }
                 }
                 Ok(out)
@@ -138,6 +147,10 @@ impl EngineBackend {
         }
     }
 
+    fn place(&self, role_arn: &str) -> machines::Place {
+        machines::Place { region: self.settings.region.clone(), account: self.settings.account.clone(), role_arn: role_arn.to_string() }
+    }
+
     fn execution_arn(arn: &str) -> Result<(), ApiError> {
         match arn::parse(arn)?.resource {
             Resource::Execution { .. } => Ok(()),
@@ -151,18 +164,32 @@ impl EngineBackend {
         self.engine.describe(arn).await.map_err(engine_error)
     }
 
-    /// Whether `limit` executions are open already (counted a page at a time, up to the limit).
+    /// Whether `limit` executions are open already. Up to [`EXACT_COUNT`] they are counted at
+    /// each start (a few pages at most); past that, a count at most a second old plus the starts
+    /// since, so that a start does not read a million rows.
     async fn open_executions_reach(&self, limit: usize) -> Result<bool, ApiError> {
+        if limit > EXACT_COUNT {
+            let mut cached = self.open_count.lock().await;
+            let fresh = cached.filter(|(at, _)| at.elapsed() < Duration::from_secs(1));
+            let n = match fresh {
+                Some((_, n)) => n,
+                None => self.count_open(limit).await?,
+            };
+            *cached = Some((fresh.map_or_else(std::time::Instant::now, |(at, _)| at), n + 1));
+            return Ok(n >= limit);
+        }
+        Ok(self.count_open(limit).await? >= limit)
+    }
+
+    /// The RUNNING executions, counted a page at a time up to `limit`.
+    async fn count_open(&self, limit: usize) -> Result<usize, ApiError> {
         let (mut n, mut token) = (0, None);
         loop {
             let page = self.engine.list(None, Some(asl_engine::store::ExecutionStatus::Running), 1000, token).await.map_err(engine_error)?;
             n += page.items.len();
-            if n >= limit {
-                return Ok(true);
-            }
             token = page.next_token;
-            if token.is_none() {
-                return Ok(false);
+            if n >= limit || token.is_none() {
+                return Ok(n);
             }
         }
     }
@@ -295,11 +322,13 @@ impl Backend for EngineBackend {
         if m.test_case.is_some() {
             return Err(ApiError::not_wired("StartSyncExecution", "mocked test cases on the execution engine; run them with `asl run --mock`"));
         }
-        Ok(express::run(&m.state_machine_arn, input.name, &m.definition, &m.role_arn, value, &self.handlers, &self.settings.region, &self.settings.account).await)
+        Ok(express::run(&m.state_machine_arn, &m.name, input.name, &m.definition, value, &self.handlers, self.place(&m.role_arn)).await)
     }
 
     async fn describe_execution(&self, input: DescribeExecutionInput) -> Result<DescribeExecutionOutput, ApiError> {
-        Ok(convert::describe(&self.execution(&input.execution_arn).await?))
+        let e = self.execution(&input.execution_arn).await?;
+        let redrive = self.engine.redrive_status(&e.arn).await.ok();
+        Ok(convert::describe(&e, redrive))
     }
 
     async fn describe_state_machine_for_execution(&self, input: DescribeStateMachineForExecutionInput) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
@@ -332,7 +361,13 @@ impl Backend for EngineBackend {
         };
         let status = input.status_filter.map(convert::store_status);
         let page = self.engine.list(Some(&machine), status, page_size(input.max_results), input.next_token).await.map_err(engine_error)?;
-        Ok(ListExecutionsOutput { executions: page.items.iter().map(convert::list_item).collect(), next_token: page.next_token })
+        // redriveFilter narrows the page (its size may come out under maxResults; the token still goes on).
+        let wanted = |e: &&asl_engine::store::Execution| match input.redrive_filter {
+            Some(ExecutionRedriveFilter::Redriven) => e.redrive_count > 0,
+            Some(ExecutionRedriveFilter::NotRedriven) => e.redrive_count == 0,
+            None => true,
+        };
+        Ok(ListExecutionsOutput { executions: page.items.iter().filter(wanted).map(convert::list_item).collect(), next_token: page.next_token })
     }
 
     async fn stop_execution(&self, input: StopExecutionInput) -> Result<StopExecutionOutput, ApiError> {
@@ -352,8 +387,9 @@ impl Backend for EngineBackend {
     }
 
     async fn redrive_execution(&self, input: RedriveExecutionInput) -> Result<RedriveExecutionOutput, ApiError> {
-        self.execution(&input.execution_arn).await?;
-        Err(ApiError::not_wired("RedriveExecution", "redrive in the execution engine (Engine::redrive), which is not available yet"))
+        Self::execution_arn(&input.execution_arn)?;
+        let e = self.engine.redrive(&input.execution_arn).await.map_err(engine_error)?;
+        Ok(RedriveExecutionOutput { redrive_date: convert::timestamp(e.redrive_date.unwrap_or(e.start_date)) })
     }
 
     async fn get_activity_task(&self, input: GetActivityTaskInput) -> Result<GetActivityTaskOutput, ApiError> {

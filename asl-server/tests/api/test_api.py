@@ -237,8 +237,10 @@ class Boto3(unittest.TestCase):
         with self.assertRaises(sfn.exceptions.InvalidOutput):
             sfn.send_task_success(taskToken="no-such-token", output="{nope")
         self.assertEqual(sfn.describe_state_machine_for_execution(executionArn=done["executionArn"])["definition"], PASS)
-        resp = self.assertError("NotImplemented", sfn.redrive_execution, executionArn=done["executionArn"])
-        self.assertIn("redrive", resp["Error"]["Message"])
+        with self.assertRaises(sfn.exceptions.ExecutionNotRedrivable) as cm:
+            sfn.redrive_execution(executionArn=done["executionArn"])
+        self.assertIn("SUCCEEDED", cm.exception.response["Error"]["Message"])
+        self.assertEqual(d["redriveStatus"], "NOT_REDRIVABLE")
 
     def test_manual_approval_with_an_activity(self):
         sfn = self.sfn
@@ -264,6 +266,7 @@ class Boto3(unittest.TestCase):
         sfn.send_task_failure(taskToken=task["taskToken"], error="Rejected", cause="over the limit")
         d = self.wait_for(second, "FAILED")
         self.assertEqual((d["error"], d["cause"]), ("Rejected", "over the limit"))
+        self.assertEqual(d["redriveStatus"], "REDRIVABLE")
 
         # History in AWS's shapes, pages and order.
         events = sfn.get_execution_history(executionArn=first)["events"]
