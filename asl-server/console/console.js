@@ -364,7 +364,8 @@ class StateTracker {
       s.waiting = null;
     } else if (t.startsWith('Execution')) {
       if (t === 'ExecutionSucceeded') this.execution = { status: 'SUCCEEDED', output: d.output };
-      else if (t !== 'ExecutionStarted' && t !== 'ExecutionRedriven') {
+      else if (t === 'ExecutionRedriven') this.execution = null; // running again
+      else if (t !== 'ExecutionStarted') {
         this.execution = { status: t, error: d.error, cause: d.cause };
         for (const s of this.states.values()) {
           if (s.status !== 'running') continue;
@@ -396,6 +397,8 @@ class StateTracker {
       s.cause = d.cause;
     } else if (/Scheduled$/.test(t)) {
       if (s.failed) { s.retried = true; s.failed = false; }
+      // A redriven execution reschedules its failed task without entering the state again.
+      if (s.status !== 'running') { s.status = 'running'; s.retried = false; }
       s.error = undefined; s.cause = undefined;
       // AWS records activities as ActivityScheduled; a TaskScheduled of an activity ARN is one too.
       const task = this.resources.get(name) || {};

@@ -232,9 +232,28 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
     b.screenshot(&artifacts().join("execution-failed.png")).unwrap();
 
+    // Redrive from the page: the failed state runs again, waits again, and this time succeeds.
+    b.click("#redrive").unwrap();
+    b.wait_for("RUNNING again", "document.querySelector('#status [data-status=\"RUNNING\"]')", SECONDS).unwrap();
+    b.wait_for(
+        "Approve waiting again",
+        "document.querySelector('#graph rect[data-state=\"Approve\"]').parentNode.getAttribute('data-status') === 'running' && document.querySelector('#take-task')",
+        SECONDS,
+    )
+    .unwrap();
+    b.wait_for("the redrive in the history", "document.querySelector('#history-table tr[data-type=\"ExecutionRedriven\"]')", SECONDS).unwrap();
+    b.click("#take-task").unwrap();
+    b.wait_for("the answer form", "document.querySelector('#send-success')", SECONDS).unwrap();
+    b.type_into("#task-output", r#"{"approved": true}"#).unwrap();
+    b.click("#send-success").unwrap();
+    b.wait_for("SUCCEEDED after the redrive", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    assert_eq!(status_of(&mut b, "Approve"), "succeeded");
+    assert_eq!(status_of(&mut b, "Approved"), "succeeded");
+    assert_eq!(b.eval("window.sameDocument").unwrap(), true, "the page was reloaded");
+
     // The machine's page lists both executions, with their statuses, without a reload.
     b.click(".crumbs a[href^='#/machine/']").unwrap();
-    b.wait_for("both executions", "[...document.querySelectorAll('#executions-table [data-status]')].map((e) => e.dataset.status).sort().join() === 'FAILED,SUCCEEDED'", SECONDS).unwrap();
+    b.wait_for("both executions", "[...document.querySelectorAll('#executions-table [data-status]')].map((e) => e.dataset.status).sort().join() === 'SUCCEEDED,SUCCEEDED'", SECONDS).unwrap();
 
     // The activities page lists the open task of a third execution, linked to it. (Which worker
     // took it is not shown: this server's history has no worker name in ActivityStarted.)
