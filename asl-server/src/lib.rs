@@ -13,6 +13,7 @@
 
 pub mod arn;
 pub mod backend;
+pub mod console;
 pub mod engine_backend;
 pub mod error;
 pub mod ids;
@@ -201,7 +202,9 @@ impl ServerBuilder {
         let app = Arc::new(protocol::App { backend, bucket, max_body_bytes: self.settings.max_body_bytes });
         axum::Router::new()
             // Other methods on `/` and other paths get the same JSON error as an unknown action.
-            .route("/", axum::routing::post(protocol::handle).fallback(protocol::not_found))
+            // GET / is the web console (its assets and extras under /console/).
+            .route("/", axum::routing::post(protocol::handle).get(console::index).fallback(protocol::not_found))
+            .merge(console::routes())
             .fallback(protocol::not_found)
             .with_state(app)
     }
