@@ -243,7 +243,8 @@ impl Engine {
         e.runnable = false;
         e.owner = Some(self.0.owner.clone());
         e.lease_until = Some(t + self.0.options.lease_ms);
-        match self.0.store.apply(vec![Write::InsertExecution(e.clone())]).await {
+        // Through the group-commit writer: starts arriving together share one commit.
+        match self.0.committer.commit(vec![Write::InsertExecution(e.clone())]).await {
             Ok(()) => {}
             Err(StoreError::AlreadyExists { .. }) => {
                 return match self.0.store.find_execution(machine_arn, &name).await? {
