@@ -83,7 +83,7 @@ async fn recovery(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("recover.db");
     let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#;
-    let options = EngineOptions { lease_ms: 1_000, retention: None, ..Default::default() };
+    let options = EngineOptions { lease_ms: 3_000, retention: None, ..Default::default() };
     let t = Instant::now();
     {
         let a = Engine::with_options(Arc::new(SqliteStore::open(&path).unwrap()), "a".into(), options.clone());
@@ -108,7 +108,7 @@ async fn recovery(n: usize) {
         a.crash();
     }
     let started = t.elapsed();
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
     let b = Engine::with_options(Arc::new(SqliteStore::open(&path).unwrap()), "b".into(), options);
     b.register_definition(MACHINE, def, &Handlers::new()).unwrap();
     let t = Instant::now();

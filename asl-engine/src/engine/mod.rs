@@ -470,6 +470,11 @@ impl Engine {
             let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, 100).await?;
             let n = claimed.len();
             for e in claimed {
+                // Ours already (its lease lapsed under load and the claim renewed it): one
+                // copy runs, not two.
+                if self.is_running_here(&e.arn) {
+                    continue;
+                }
                 let Ok(machine) = self.machine(&e.machine_arn) else {
                     // Another process may know this machine.
                     let _ = self.0.store.release(&self.0.owner, &e.arn).await;
