@@ -49,25 +49,60 @@ impl ExecJournal {
         {
             let (arn, owner, lost) = (arn.clone(), owner.clone(), lost.clone());
             tokio::spawn(async move {
-                while let Some((mut writes, done)) = rx.recv().await {
-                    if writes.is_empty() {
-                        let _ = done.send(Ok(()));
-                        continue;
+                // A batch holding a task row is committed alone: the activity handler takes its
+                // AlreadyExists as done, which must not roll back other batches' writes.
+                let alone = |w: &[Write]| w.iter().any(|w| matches!(w, Write::InsertTask(_)));
+                let mut held: Option<Batch> = None;
+                loop {
+                    let (mut writes, done) = match held.take() {
+                        Some(b) => b,
+                        None => match rx.recv().await {
+                            Some(b) => b,
+                            None => return,
+                        },
+                    };
+                    // Everything queued meanwhile goes in the same commit, in order: an
+                    // execution that runs ahead of its writer costs one commit, not one each.
+                    let mut dones = vec![done];
+                    if !alone(&writes) {
+                        while writes.len() < MERGE_MAX {
+                            match rx.try_recv() {
+                                Ok((more, d)) if !alone(&more) => {
+                                    writes.extend(more);
+                                    dones.push(d);
+                                }
+                                Ok(b) => {
+                                    held = Some(b);
+                                    break;
+                                }
+                                Err(_) => break,
+                            }
+                        }
+                        if dones.len() > 1 {
+                            last_frames_only(&mut writes);
+                        }
                     }
-                    writes.insert(0, Write::CheckOwner { arn: arn.clone(), owner: owner.clone() });
-                    let mut r = committer.commit(writes.clone()).await;
-                    // Lock contention and a lost connection are retried (a few times).
-                    let mut tries = 0;
-                    while matches!(&r, Err(e) if e.is_transient()) && tries < 20 {
-                        tries += 1;
-                        tokio::time::sleep(std::time::Duration::from_millis(50 * tries)).await;
-                        r = committer.commit(writes.clone()).await;
+                    let r = if writes.is_empty() {
+                        Ok(())
+                    } else {
+                        writes.insert(0, Write::CheckOwner { arn: arn.clone(), owner: owner.clone() });
+                        let mut r = committer.commit(writes.clone()).await;
+                        // Lock contention and a lost connection are retried (a few times).
+                        let mut tries = 0;
+                        while matches!(&r, Err(e) if e.is_transient()) && tries < 20 {
+                            tries += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(50 * tries)).await;
+                            r = committer.commit(writes.clone()).await;
+                        }
+                        if matches!(r, Err(StoreError::Conflict(_))) {
+                            // Another process stopped the execution or took it over: it ends here.
+                            lost.notify_one();
+                        }
+                        r
+                    };
+                    for d in dones {
+                        let _ = d.send(r.clone());
                     }
-                    if matches!(r, Err(StoreError::Conflict(_))) {
-                        // Another process stopped the execution or took it over: it ends here.
-                        lost.notify_one();
-                    }
-                    let _ = done.send(r);
                 }
             });
         }
@@ -269,4 +304,30 @@ pub(crate) fn is_activity(resource: &str) -> bool {
 /// The scope a branch or iteration key belongs to (`"/P#0/M#3"` → `"/P#0"`, `"/P#0"` → `""`).
 pub(crate) fn parent_of(key: &str) -> Option<&str> {
     key.rfind('/').map(|i| &key[..i])
+}
+
+/// The most writes merged into one commit of an execution's writer.
+const MERGE_MAX: usize = 2000;
+
+/// In merged batches, a scope's frame written twice keeps only its last write (when nothing
+/// deletes frames in between, which could remove the later one's key).
+fn last_frames_only(writes: &mut Vec<Write>) {
+    if writes.iter().any(|w| matches!(w, Write::DeleteFrames { .. })) {
+        return;
+    }
+    let mut seen = HashSet::new();
+    let mut keep: Vec<bool> = writes
+        .iter()
+        .rev()
+        .map(|w| match w {
+            Write::PutFrame { scope, .. } => seen.insert(scope.clone()),
+            _ => true,
+        })
+        .collect();
+    keep.reverse();
+    let mut i = 0;
+    writes.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }

@@ -243,7 +243,8 @@ impl Engine {
         e.runnable = false;
         e.owner = Some(self.0.owner.clone());
         e.lease_until = Some(t + self.0.options.lease_ms);
-        match self.0.store.apply(vec![Write::InsertExecution(e.clone())]).await {
+        // Through the group-commit writer: starts arriving together share one commit.
+        match self.0.committer.commit(vec![Write::InsertExecution(e.clone())]).await {
             Ok(()) => {}
             Err(StoreError::AlreadyExists { .. }) => {
                 return match self.0.store.find_execution(machine_arn, &name).await? {
@@ -469,6 +470,11 @@ impl Engine {
             let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, 100).await?;
             let n = claimed.len();
             for e in claimed {
+                // Ours already (its lease lapsed under load and the claim renewed it): one
+                // copy runs, not two.
+                if self.is_running_here(&e.arn) {
+                    continue;
+                }
                 let Ok(machine) = self.machine(&e.machine_arn) else {
                     // Another process may know this machine.
                     let _ = self.0.store.release(&self.0.owner, &e.arn).await;
