@@ -131,13 +131,17 @@ mod tests {
     fn scan_agrees() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut checked = 0;
+        let mut files = Vec::new();
         for dir in ["tests/flows", "tests/tests/ui/pass", "examples/order", "examples/approval", "examples/fanout", "asl-cli/tests/data"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
-            for e in entries.flatten() {
-                let path = e.path();
-                if path.extension().is_none_or(|x| x != "json") {
-                    continue;
-                }
+            files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")));
+        }
+        // the AWS-recorded corpus
+        if let Ok(cases) = std::fs::read_dir(root.join("tests/conformance/corpus/cases")) {
+            files.extend(cases.flatten().map(|e| e.path().join("definition.json")));
+        }
+        {
+            for path in files {
                 let text = std::fs::read_to_string(&path).unwrap();
                 if let Ok(m) = crate::check(&text) {
                     assert_eq!(Outline::scan(&text), Outline::of(&m), "{}", path.display());
@@ -145,7 +149,7 @@ mod tests {
                 }
             }
         }
-        assert!(checked >= 20, "only {checked} workflows found");
+        assert!(checked >= 500, "only {checked} workflows found");
     }
 
     #[test]
