@@ -357,7 +357,7 @@ fn load_graph(path: &Path, text: &str, color: bool) -> Result<Graph, u8> {
         Ok(m) => Ok(Graph::build(&stem, &m, root.as_ref())),
         Err(diags) => {
             let mut d = asl_codegen::diagnostic::Diagnostics::default();
-            let partial = root.as_ref().and_then(|r| asl_codegen::parse::machine(r, &mut d));
+            let partial = root.as_ref().and_then(|r| asl_codegen::parse::machine(r, text, &mut d));
             match partial {
                 Some(m) => {
                     let n = diags.len();

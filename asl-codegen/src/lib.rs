@@ -32,7 +32,7 @@ pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
             return Err(d.into_sorted());
         }
     };
-    let machine = parse::machine(&root, &mut d);
+    let machine = parse::machine(&root, text, &mut d);
     if let Some(m) = &machine {
         validate::machine(m, &mut d);
     }

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         let source = asl_codegen::json::parse(text).ok();
         let machine = asl_codegen::check(text).ok().or_else(|| {
             let mut d = asl_codegen::diagnostic::Diagnostics::default();
-            source.as_ref().and_then(|root| asl_codegen::parse::machine(root, &mut d))
+            source.as_ref().and_then(|root| asl_codegen::parse::machine(root, text, &mut d))
         });
         if let Some(machine) = machine {
             let g = Graph::build("fuzz", &machine, source.as_ref());

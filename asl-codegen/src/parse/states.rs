@@ -9,8 +9,6 @@ use crate::diagnostic::closest;
 use crate::json::{Json, JsonValue, Member};
 use crate::model::*;
 
-/// AWS's limit on `MaxDelaySeconds`: values must be below it (at most 366 days).
-const MAX_DELAY_LIMIT: u64 = 31_622_401;
 
 impl Parser<'_> {
     /// A number field that may also be given as `<Field>Path` (JSONPath) or as a `{% %}`
@@ -703,14 +701,8 @@ impl Parser<'_> {
             };
             let max_delay_seconds = match r.take("MaxDelaySeconds") {
                 None => None,
-                Some(m) => match self.positive_int(m, &r.ptr("MaxDelaySeconds")) {
-                    Some(v) if v < MAX_DELAY_LIMIT => Some(v),
-                    Some(_) => {
-                        self.d.error(&r.ptr("MaxDelaySeconds"), m.value.span, format!("`MaxDelaySeconds` must be at most {} (366 days), found {}", MAX_DELAY_LIMIT - 1, super::describe(&m.value)));
-                        None
-                    }
-                    None => None,
-                },
+                // at most 31622400 (366 days): checked with the other integers' bounds
+                Some(m) => self.positive_int(m, &r.ptr("MaxDelaySeconds")),
             };
             let jitter = match r.take("JitterStrategy") {
                 None => Some(Jitter::None),
