@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use asl_syntax::{Lit, SyntaxError};
 
-use crate::diagnostic::{Diagnostics, closest};
+use crate::diagnostic::{Diagnostics, closest, shorten};
 use crate::fields;
 use crate::json::{Json, JsonValue, Member, Span};
 use crate::model::*;
@@ -88,7 +88,12 @@ impl Parser<'_> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for m in members {
             if seen.insert(&m.key, ()).is_some() {
-                self.d.error_help(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key), "a JSON object names each field once; remove one of them");
+                self.d.error_help(
+                    &format!("{pointer}/{}", escape_pointer(&m.key)),
+                    m.key_span,
+                    format!("duplicate field `{}`", shorten(&m.key)),
+                    "a JSON object names each field once; remove one of them",
+                );
             }
         }
         Some(Obj { members, span: json.span, pointer: pointer.to_owned(), taken: vec![false; members.len()] })
@@ -101,8 +106,8 @@ impl Parser<'_> {
             }
             let ptr = obj.ptr(&m.key);
             match closest(&m.key, allowed.iter().copied()) {
-                Some(s) => self.d.error_help(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key), format!("did you mean `{s}`?")),
-                None => self.d.error(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key)),
+                Some(s) => self.d.error_help(&ptr, m.key_span, format!("unknown field `{}` in {what}", shorten(&m.key)), format!("did you mean `{s}`?")),
+                None => self.d.error(&ptr, m.key_span, format!("unknown field `{}` in {what}", shorten(&m.key))),
             }
         }
     }
@@ -177,7 +182,7 @@ impl Parser<'_> {
                     Some(s) => format!("did you mean `{s}`? (the names are case-sensitive)"),
                     None => "use `JSONPath` or `JSONata`".to_owned(),
                 };
-                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{other}`"), help);
+                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{}`", shorten(other)), help);
                 return None;
             }
         };
@@ -229,7 +234,7 @@ impl Parser<'_> {
     fn state(&mut self, m: &Member, pointer: &str, parent_ql: QueryLanguage) -> Option<State> {
         let name = &m.key;
         if name.is_empty() || name.chars().count() > MAX_NAME {
-            self.d.error(pointer, m.key_span, format!("state name `{name}` must be 1 to {MAX_NAME} characters long"));
+            self.d.error(pointer, m.key_span, format!("state name `{}` must be 1 to {MAX_NAME} characters long", shorten(name)));
         }
         match self.names.get(name) {
             Some(first) => self.d.error_help(
@@ -255,7 +260,7 @@ impl Parser<'_> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("`Type` is one of {}", type_list()),
             };
-            self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{type_name}`"), help);
+            self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{}`", shorten(&type_name)), help);
             return None;
         };
         // Fields of the other query language, or of other state types, get a precise message.
@@ -416,11 +421,6 @@ fn whole(literal: &str) -> Whole {
     format!("{significant}{zeros}").parse().map_or(Whole::Huge, Whole::Value)
 }
 
-/// A literal quoted in a message, cut when it is long.
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.to_owned() }
-}
-
 fn describe(j: &Json) -> String {
     match &j.value {
         JsonValue::Number(n) => format!("`{n}`"),
@@ -505,7 +505,9 @@ mod tests {
     #[test]
     fn numbers_aws_rejects_are_rejected() {
         let task = |field: &str| format!(r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", {field}, "End": true}}}}}}"#);
-        let map = |field: &str| format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {field}, "End": true, "ItemProcessor": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#);
+        let map = |field: &str| {
+            format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {field}, "End": true, "ItemProcessor": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#)
+        };
         let wait = |seconds: &str| format!(r#"{{"StartAt": "W", "States": {{"W": {{"Type": "Wait", "Seconds": {seconds}, "End": true}}}}}}"#);
         let retry = |attempts: &str| task(&format!(r#""Retry": [{{"ErrorEquals": ["States.ALL"], "MaxAttempts": {attempts}}}]"#));
         assert_eq!(messages(&map(r#""MaxConcurrency": 1e-400"#)), ["`MaxConcurrency` must be a non-negative integer, found `1e-400`, which is not a whole number"]);
@@ -522,8 +524,18 @@ mod tests {
         assert_eq!(messages(&wait("100000000")), ["`Seconds` must be at most 99999999 (AWS's longest Wait), found `100000000`"]);
         assert!(messages(&wait("99999999")).is_empty());
         assert!(messages(&wait("3.0")).is_empty());
-        assert_eq!(messages(&wait(&format!("1{}", "0".repeat(60)))), [format!("`Seconds` must be at most 99999999 (AWS's longest Wait), found `1{}…`", "0".repeat(39))]);
+        assert_eq!(messages(&wait(&format!("1{}", "0".repeat(100)))), [format!("`Seconds` must be at most 99999999 (AWS's longest Wait), found `1{}…`", "0".repeat(63))]);
         assert_eq!(messages(&wait("-1")), ["`Seconds` must be a non-negative integer, found `-1`"]);
+    }
+
+    #[test]
+    fn long_keys_and_names_are_quoted_shortened() {
+        let key = "K".repeat(100_000);
+        let m = messages(&format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Succeed", "{key}": 1}}}}}}"#));
+        assert_eq!(m, [format!("unknown field `{}…` in Succeed state `A`", "K".repeat(64))]);
+        let name = "N".repeat(81);
+        let m = messages(&format!(r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Succeed"}}}}}}"#));
+        assert_eq!(m, [format!("state name `{}…` must be 1 to 80 characters long", "N".repeat(64))]);
     }
 
     #[test]

@@ -16,7 +16,6 @@ use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
-
 struct Args {
     path: LitStr,
     module: Option<Ident>,

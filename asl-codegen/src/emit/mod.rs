@@ -177,14 +177,7 @@ impl Emitter<'_> {
             }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
-        Run {
-            keeps_input,
-            start,
-            context,
-            methods: quote!(#(#state_fns)* #(#group_fns)*),
-            step: quote!(match state { #(#arms)* }),
-            step_now,
-        }
+        Run { keeps_input, start, context, methods: quote!(#(#state_fns)* #(#group_fns)*), step: quote!(match state { #(#arms)* }), step_now }
     }
 
     fn state_fn(&self, cx: &Ctx, s: &StateInfo) -> TokenStream {

@@ -9,7 +9,6 @@ use crate::diagnostic::closest;
 use crate::json::{Json, JsonValue, Member};
 use crate::model::*;
 
-
 impl Parser<'_> {
     /// A number field that may also be given as `<Field>Path` (JSONPath) or as a `{% %}`
     /// expression (JSONata). Reports both forms together as an error.
@@ -57,7 +56,7 @@ impl Parser<'_> {
         let mut ok = true;
         for mm in members.iter().filter(|mm| !role(&mm.key)) {
             ok = false;
-            self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mm.key)), mm.key_span, format!("unknown field `{}` in `Credentials`", mm.key), help);
+            self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mm.key)), mm.key_span, format!("unknown field `{}` in `Credentials`", crate::diagnostic::shorten(&mm.key)), help);
         }
         match members.iter().filter(|mm| role(&mm.key)).count() {
             0 if ok => {
@@ -491,7 +490,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `INLINE` or `DISTRIBUTED`".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{other}`"), help);
+                            self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{}`", crate::diagnostic::shorten(other)), help);
                         }
                         None => {}
                     }
@@ -499,7 +498,9 @@ impl Parser<'_> {
                 match co.take("ExecutionType") {
                     Some(et) => match self.string(et, &co.ptr("ExecutionType")) {
                         Some("STANDARD" | "EXPRESS") | None => {}
-                        Some(other) => self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{other}`"), "use `STANDARD` or `EXPRESS`"),
+                        Some(other) => {
+                            self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{}`", crate::diagnostic::shorten(other)), "use `STANDARD` or `EXPRESS`")
+                        }
                     },
                     None if mode == MapMode::Distributed => {
                         self.d.error_help(
@@ -710,7 +711,7 @@ impl Parser<'_> {
                     Some("FULL") => Some(Jitter::Full),
                     Some("NONE") => Some(Jitter::None),
                     Some(other) => {
-                        self.d.error_help(&r.ptr("JitterStrategy"), m.value.span, format!("unknown jitter strategy `{other}`"), "use `FULL` or `NONE`");
+                        self.d.error_help(&r.ptr("JitterStrategy"), m.value.span, format!("unknown jitter strategy `{}`", crate::diagnostic::shorten(other)), "use `FULL` or `NONE`");
                         None
                     }
                     None => None,
@@ -957,7 +958,7 @@ impl Parser<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use `JSON`, `JSONL` or `CSV`".to_owned(),
                 };
-                self.d.error_help(&iptr, it.value.span, format!("unknown `InputType` `{other}`"), help);
+                self.d.error_help(&iptr, it.value.span, format!("unknown `InputType` `{}`", crate::diagnostic::shorten(other)), help);
                 return None;
             }
         };
@@ -1001,7 +1002,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `FIRST_ROW` (the first row holds the column names) or `GIVEN` (with `CSVHeaders`)".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("CSVHeaderLocation"), l.value.span, format!("unknown `CSVHeaderLocation` `{other}`"), help);
+                            self.d.error_help(&co.ptr("CSVHeaderLocation"), l.value.span, format!("unknown `CSVHeaderLocation` `{}`", crate::diagnostic::shorten(other)), help);
                             None
                         }
                         None => None,
@@ -1047,7 +1048,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `COMMA`, `PIPE`, `SEMICOLON`, `SPACE` or `TAB`".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("CSVDelimiter"), dm.value.span, format!("unknown `CSVDelimiter` `{other}`"), help);
+                            self.d.error_help(&co.ptr("CSVDelimiter"), dm.value.span, format!("unknown `CSVDelimiter` `{}`", crate::diagnostic::shorten(other)), help);
                             None
                         }
                         None => None,
@@ -1091,8 +1092,12 @@ impl Parser<'_> {
                         let fptr = format!("{pptr}/{}", super::escape_pointer(&mm.key));
                         let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
                         match closest(name, allowed.iter().copied()) {
-                            Some(s) => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("did you mean `{s}`?")),
-                            None => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("`{key}` takes {list}")),
+                            Some(s) => {
+                                self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", crate::diagnostic::shorten(&mm.key)), format!("did you mean `{s}`?"))
+                            }
+                            None => {
+                                self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", crate::diagnostic::shorten(&mm.key)), format!("`{key}` takes {list}"))
+                            }
                         }
                     }
                 }
@@ -1225,7 +1230,12 @@ impl Parser<'_> {
                             Some("JSONL") => output_type = OutputType::Jsonl,
                             Some(other) => {
                                 ok = false;
-                                self.d.error_help(&co.ptr("OutputType"), t.value.span, format!("unknown `OutputType` `{other}`"), "use `JSON` (a JSON array) or `JSONL` (JSON Lines)");
+                                self.d.error_help(
+                                    &co.ptr("OutputType"),
+                                    t.value.span,
+                                    format!("unknown `OutputType` `{}`", crate::diagnostic::shorten(other)),
+                                    "use `JSON` (a JSON array) or `JSONL` (JSON Lines)",
+                                );
                             }
                             None => ok = false,
                         }
@@ -1241,7 +1251,7 @@ impl Parser<'_> {
                                     Some(s) => format!("did you mean `{s}`?"),
                                     None => "use `NONE`, `COMPACT` or `FLATTEN`".to_owned(),
                                 };
-                                self.d.error_help(&co.ptr("Transformation"), t.value.span, format!("unknown `Transformation` `{other}`"), help);
+                                self.d.error_help(&co.ptr("Transformation"), t.value.span, format!("unknown `Transformation` `{}`", crate::diagnostic::shorten(other)), help);
                             }
                             None => ok = false,
                         }
