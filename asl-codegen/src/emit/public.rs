@@ -75,6 +75,8 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
         )
     });
     let never = quote!(unreachable!("aslc: this workflow did not compile"));
+    // a skeleton's `step` leaves its arguments unused
+    let allow = if run.is_some() { quote!(clippy::all, unused_imports, dead_code) } else { quote!(clippy::all, unused_imports, unused_variables, dead_code) };
     let (keeps_input, start, context, methods, step, step_now) = match run {
         Some(r) => (r.keeps_input, r.start, r.context, r.methods, r.step, r.step_now),
         None => (None, never.clone(), 0, TokenStream::new(), never, None),
@@ -83,7 +85,7 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub mod #module {
-            #![allow(clippy::all, unused_imports, unused_variables, dead_code)]
+            #![allow(#allow)]
             use ::core::future::Future;
             use #rt as rt;
             use rt::syntax as ast;
@@ -192,4 +194,57 @@ pub fn skeleton(label: &str, text: &str, names: &Names, track_file: Option<&str>
     let ids = outline.idents(names);
     let doc = format!(" The `{}` workflow: `{label}` has errors (reported beside this), so this module has its public items only.", names.module);
     module(&Public { names, outline: &outline, ids: &ids, doc, track_file, timeout: None }, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    /// The public items of a generated module: the `State` enum, the `Tasks` trait, the machine
+    /// struct and the signatures of the machine's `pub` methods, as text.
+    fn public_items(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let file: syn::File = syn::parse2(tokens).expect("generated code parses");
+        let syn::Item::Mod(m) = &file.items[0] else { panic!("a module") };
+        let mut out = Vec::new();
+        for item in &m.content.as_ref().expect("inline module").1 {
+            match item {
+                syn::Item::Enum(_) | syn::Item::Trait(_) | syn::Item::Struct(_) => out.push(item.to_token_stream().to_string()),
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    for it in &i.items {
+                        match it {
+                            syn::ImplItem::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => out.push(f.sig.to_token_stream().to_string()),
+                            syn::ImplItem::Const(c) => out.push(format!("const {}: {}", c.ident, c.ty.to_token_stream())),
+                            _ => {}
+                        }
+                    }
+                }
+                // the trait impls (`StateId`, `Machine`) by their headers
+                syn::Item::Impl(i) => out.push(format!("{} {}", i.trait_.as_ref().unwrap().1.to_token_stream(), i.self_ty.to_token_stream())),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The skeleton of a valid workflow has the real module's public items, item for item.
+    #[test]
+    fn the_skeleton_has_the_real_public_items() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut compared = 0;
+        for dir in ["tests/flows", "examples/order", "examples/approval", "examples/fanout"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                let path = e.path();
+                if path.extension().is_none_or(|x| x != "json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let names = crate::Names::from_path(&path.to_string_lossy());
+                let Ok(real) = crate::generate("flow.json", &text, &names, None) else { continue };
+                let skeleton = super::skeleton("flow.json", &text, &names, None);
+                assert_eq!(public_items(skeleton), public_items(real), "{}", path.display());
+                compared += 1;
+            }
+        }
+        assert!(compared >= 20, "only {compared} workflows compared");
+    }
 }
