@@ -539,6 +539,18 @@ mod tests {
     }
 
     #[test]
+    fn malformed_paths_say_what_was_expected_at_the_caret() {
+        let help = |path: &str| {
+            let r = report(&format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "InputPath": "{path}", "End": true}}}}}}"#));
+            assert_eq!(r.len(), 1, "{r:?}");
+            r[0].1.clone().unwrap_or_default()
+        };
+        assert_eq!(help("$.order["), "after `$.order[` the path expected a bracket step closed by `]`: `[0]`, `[*]`, `[0:2]`, `['name']` or `[?(@.price < 10)]`");
+        assert_eq!(help("$.order."), "after `$.order.` the path expected a field name, e.g. `$.order.id`; a name with blanks or symbols goes in brackets: `['my name']`");
+        assert_eq!(help("$.items[x]"), "an index is a whole number, as in `[0]`; `[*]` takes every element and `[0:2]` a slice");
+    }
+
+    #[test]
     fn a_workflow_must_be_an_object() {
         assert_eq!(messages("[1]"), ["a workflow must be a JSON object, found an array"]);
     }

@@ -768,6 +768,22 @@ impl Parser<'_> {
 /// operator of the same comparison in the family of the value's type), or the quotes to drop.
 fn operand_help(op: Op, v: &Json) -> Option<String> {
     let name = op.name();
+    if let Some(test) = name.strip_prefix("Is") {
+        let holds = match test {
+            "Present" => "the `Variable` path selects a value",
+            "Null" => "the value is null",
+            "Numeric" => "the value is a number",
+            "String" => "the value is a string",
+            "Boolean" => "the value is a boolean",
+            "Timestamp" => "the value is an RFC 3339 timestamp string",
+            _ => return None,
+        };
+        let mut help = format!("`\"{name}\": true` matches when {holds}, `false` when it does not");
+        if let Some(t @ ("true" | "false")) = v.as_str().map(str::trim) {
+            help.push_str(&format!(": write the value without quotes, `\"{name}\": {t}`"));
+        }
+        return Some(help);
+    }
     let (family, comparison) = ["String", "Numeric", "Boolean", "Timestamp"].iter().find_map(|f| name.strip_prefix(f).map(|rest| (*f, rest)))?;
     let sibling = |f: &str| Op::from_name(&format!("{f}{comparison}")).map(|o| o.name());
     let takes = match family {
@@ -1480,6 +1496,14 @@ mod operand_tests {
         assert_eq!(
             help(r#""StringEquals": 200"#),
             [("`StringEquals` takes a string, found a number".to_owned(), Some("`StringEquals` compares strings; to compare numbers, use `\"NumericEquals\": 200`".to_owned()))]
+        );
+        let r = help(r#""IsPresent": "true""#);
+        assert_eq!(
+            r,
+            [(
+                "`IsPresent` takes a boolean, found a string".to_owned(),
+                Some("`\"IsPresent\": true` matches when the `Variable` path selects a value, `false` when it does not: write the value without quotes, `\"IsPresent\": true`".to_owned())
+            )]
         );
         assert_eq!(
             help(r#""NumericLessThan": "5""#)[0].1.as_deref(),
