@@ -28,7 +28,7 @@ pub fn shorten(s: &str) -> String {
 }
 
 /// The most characters of the definition's own text quoted in a message.
-pub const QUOTED_MAX: usize = 64;
+pub const QUOTED_MAX: usize = 100;
 
 /// How many problems `list` reports, counting those a capped report does not show.
 pub fn total(list: &[Diagnostic]) -> usize {

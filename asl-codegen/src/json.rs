@@ -241,7 +241,7 @@ impl Parser<'_> {
             };
             if let Some(first) = first {
                 let (line, col) = LineIndex::new(self.text).line_col(self.text, first.start);
-                let shown = if key.chars().count() > 64 { format!("{}…", key.chars().take(64).collect::<String>()) } else { key.clone() };
+                let shown = crate::diagnostic::shorten(&key);
                 return Err(ParseError {
                     offset: key_start,
                     message: format!("duplicate key `{shown}` in the object at {} (first at line {line}, column {col}); AWS rejects a definition that names a key twice", self.pointer()),

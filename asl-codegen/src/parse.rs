@@ -524,7 +524,7 @@ mod tests {
         assert_eq!(messages(&wait("100000000")), ["`Seconds` must be at most 99999999 (AWS's longest Wait), found `100000000`"]);
         assert!(messages(&wait("99999999")).is_empty());
         assert!(messages(&wait("3.0")).is_empty());
-        assert_eq!(messages(&wait(&format!("1{}", "0".repeat(100)))), [format!("`Seconds` must be at most 99999999 (AWS's longest Wait), found `1{}…`", "0".repeat(63))]);
+        assert_eq!(messages(&wait(&format!("1{}", "0".repeat(200)))), [format!("`Seconds` must be at most 99999999 (AWS's longest Wait), found `1{}…`", "0".repeat(99))]);
         assert_eq!(messages(&wait("-1")), ["`Seconds` must be a non-negative integer, found `-1`"]);
     }
 
@@ -532,10 +532,10 @@ mod tests {
     fn long_keys_and_names_are_quoted_shortened() {
         let key = "K".repeat(100_000);
         let m = messages(&format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Succeed", "{key}": 1}}}}}}"#));
-        assert_eq!(m, [format!("unknown field `{}…` in Succeed state `A`", "K".repeat(64))]);
-        let name = "N".repeat(81);
+        assert_eq!(m, [format!("unknown field `{}…` in Succeed state `A`", "K".repeat(100))]);
+        let name = "N".repeat(200);
         let m = messages(&format!(r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Succeed"}}}}}}"#));
-        assert_eq!(m, [format!("state name `{}…` must be 1 to 80 characters long", "N".repeat(64))]);
+        assert_eq!(m, [format!("state name `{}…` must be 1 to 80 characters long", "N".repeat(100))]);
     }
 
     #[test]
