@@ -1,5 +1,6 @@
 //! A definition through the whole build-time pipeline, as `asl check`, `asl graph` and `asl!`
-//! run it: parse and validate, render diagnostics, emit Rust, draw the graph in every format.
+//! run it: parse and validate, render diagnostics, emit Rust (or the skeleton beside errors),
+//! draw the graph in every format.
 #![no_main]
 
 use asl_codegen::graph::{dot, layout, mermaid, svg, Graph};
@@ -18,6 +19,8 @@ fuzz_target!(|data: &[u8]| {
             }
             Err(diags) => {
                 let _ = SourceFile { name: "fuzz.json", text }.render(&diags);
+                // what `asl!` emits beside them: the module's skeleton, read from any text
+                let _ = asl_codegen::skeleton("fuzz.json", text, &names, None).to_string();
             }
         }
         // drawn as `asl graph` does: from what can be read, even of a broken definition
