@@ -77,11 +77,9 @@ impl Outline {
             if let Some(arn) = st.get("Resource").and_then(Json::as_str) {
                 self.add_task(arn, &m.key);
             }
-            if let Some(branches) = st.get("Branches") {
-                if let crate::json::JsonValue::Array(bs) = &branches.value {
-                    for b in bs {
-                        self.scope(b, seen, depth + 3);
-                    }
+            if let Some(crate::json::JsonValue::Array(branches)) = st.get("Branches").map(|b| &b.value) {
+                for b in branches {
+                    self.scope(b, seen, depth + 3);
                 }
             }
             if let Some(p) = st.get("ItemProcessor").or_else(|| st.get("Iterator")) {
