@@ -28,7 +28,8 @@ pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
     let root = match json::parse(text) {
         Ok(j) => j,
         Err(e) => {
-            d.error("", json::Span { start: e.offset, end: e.offset + 1 }, format!("invalid JSON: {}", e.message));
+            let pointer = if e.pointer == "/" { "" } else { e.pointer.as_str() };
+            d.error(pointer, json::Span { start: e.offset, end: e.offset + 1 }, format!("invalid JSON: {}", e.message));
             return Err(d.into_sorted());
         }
     };
