@@ -97,6 +97,7 @@ all_stores!(
     history_pages_both_ways,
     frames_and_prefix_deletion,
     claims_and_leases,
+    acquire_takes_a_free_or_expired_lease,
     concurrent_claims_never_overlap,
     activity_tasks_go_to_one_worker,
     token_answers_and_errors,
@@ -479,6 +480,29 @@ async fn claims_and_leases(s: Arc<dyn Store>) {
     assert_eq!(arns(s.claim("E", 5_000, 500, 1).await.unwrap()), vec![runnable.arn.clone()]);
     // E's own live lease is not handed out again.
     assert_eq!(arns(s.claim("E", 5_000, 500, 5).await.unwrap()), [later.arn.clone(), due.arn.clone()]);
+}
+
+async fn acquire_takes_a_free_or_expired_lease(s: Arc<dyn Store>) {
+    let mut e = exec("ended", M1, 1);
+    e.status = ExecutionStatus::Failed;
+    e.runnable = false;
+    insert(&s, &e).await;
+    let acquire = |owner: &str, now: Millis| Write::Acquire { arn: e.arn.clone(), owner: owner.into(), now, lease_until: now + 500 };
+    // Nobody holds it: A takes it, with the lease.
+    s.apply(vec![acquire("A", 1_000)]).await.unwrap();
+    let got = s.get_execution(&e.arn).await.unwrap().unwrap();
+    assert_eq!((got.owner.as_deref(), got.lease_until), (Some("A"), Some(1_500)));
+    // B cannot while A's lease lasts, and the rest of B's batch is not written.
+    let err = s.apply(vec![acquire("B", 1_200), frame(&e.arn, "", json!("B"))]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert!(s.frames(&e.arn).await.unwrap().is_empty());
+    // A again is fine; after A's lease ran out B takes it.
+    s.apply(vec![acquire("A", 1_300)]).await.unwrap();
+    s.apply(vec![acquire("B", 1_900)]).await.unwrap();
+    assert_eq!(s.get_execution(&e.arn).await.unwrap().unwrap().owner.as_deref(), Some("B"));
+    // An unknown execution is a conflict too (nothing to take).
+    let none = Write::Acquire { arn: "arn:nope".into(), owner: "A".into(), now: 0, lease_until: 1 };
+    assert!(matches!(s.apply(vec![none]).await, Err(StoreError::Conflict(_))));
 }
 
 async fn concurrent_claims_never_overlap(s: Arc<dyn Store>) {

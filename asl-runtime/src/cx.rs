@@ -307,7 +307,7 @@ impl Cx {
             execution.insert("Name".into(), e.name().into());
             execution.insert("RoleArn".into(), e.role_arn.as_ref().into());
             execution.insert("StartTime".into(), format_timestamp(e.start_time).into());
-            execution.insert("RedriveCount".into(), 0.into());
+            execution.insert("RedriveCount".into(), e.resume.as_ref().map_or(0, |r| r.redrive_count).into());
             root.insert("Execution".into(), Value::Object(execution));
         }
         if parts & ctx::STATE != 0 {

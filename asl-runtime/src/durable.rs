@@ -110,6 +110,11 @@ pub struct Resume {
     /// When the execution first started: its machine-level timeout and
     /// `$$.Execution.StartTime` count from there.
     pub start_time: Option<SystemTime>,
+    /// How many times the execution was redriven (`$$.Execution.RedriveCount`).
+    pub redrive_count: u32,
+    /// When it was last redriven: the machine-level timeout counts from there, as AWS resets it
+    /// on a redrive.
+    pub redriven_at: Option<SystemTime>,
 }
 
 /// Where a branch or iteration resumes, on a restart into its Parallel or Map state.

@@ -177,7 +177,9 @@ async fn run_execution<M: Machine>(m: &M, state: M::State, input: Box<Value>, op
         }
     }
     // A restarted execution's timeout counts from its first start.
-    let ran = cx.exec.clock.now().duration_since(cx.exec.start_time).unwrap_or_default();
+    // A redriven one's counts from the redrive (AWS resets it).
+    let from = opts.resume.as_ref().and_then(|r| r.redriven_at).unwrap_or(cx.exec.start_time);
+    let ran = cx.exec.clock.now().duration_since(from).unwrap_or_default();
     let timeout = opts.timeout.or(timeout_seconds.map(Duration::from_secs)).map(|t| t.saturating_sub(ran));
     // The machine timeout's timer is boxed apart, and only when there is one: the execution's
     // future (what a parked execution holds) carries no timer of its own otherwise.

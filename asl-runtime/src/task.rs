@@ -37,6 +37,10 @@ pub struct TaskContext {
     pub token: Option<Arc<str>>,
     /// Present when the state has a `HeartbeatSeconds`: only then is anyone listening.
     beat: Option<Arc<Notify>>,
+    /// The attempt's `TimeoutSeconds` (a durable engine keeps it as a due time with the token).
+    pub timeout: Option<Duration>,
+    /// The attempt's `HeartbeatSeconds`.
+    pub heartbeat: Option<Duration>,
 }
 
 impl TaskContext {
@@ -87,7 +91,7 @@ where
         Ok(args) => args,
         Err(f) => return catch::handle(catchers, f, input, cx),
     };
-    let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: 0, token: None, beat: None };
+    let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: 0, token: None, beat: None, timeout: None, heartbeat: None };
     let ev = Events::for_resource(spec.resource);
     cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
     cx.event(ev.started, || json!({"resource": spec.resource}));
@@ -161,7 +165,8 @@ where
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = heartbeat.map(|_| Arc::new(Notify::new()));
-            let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone() };
+            let tcx =
+                TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone(), timeout, heartbeat };
             let ev = Events::for_resource(spec.resource);
             cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
             cx.event(ev.started, || json!({"resource": spec.resource}));

@@ -3,14 +3,18 @@
 //!
 //! The protocol layer ([`protocol`]) decodes each request into its input shape ([`model`],
 //! generated from the API's model with AWS's member names and constraints), and hands it to a
-//! [`Backend`], one async method per action. [`MemoryBackend`] serves the state machine, version,
-//! alias, activity and tag actions in memory; the execution actions need the execution engine
-//! and answer `NotImplemented` until it is wired in.
+//! [`Backend`], one async method per action. [`EngineBackend`] (what the `asl-server` binary
+//! serves) runs executions on asl-engine and keeps everything in its database (SQLite,
+//! PostgreSQL or memory); [`MemoryBackend`] serves the state machine, version, alias, activity
+//! and tag actions in memory and answers the execution actions `NotImplemented` (it is the
+//! default of [`Server::builder`], which needs no database).
 //!
 //! Requests signed with SigV4 are accepted without checking the signature.
 
 pub mod arn;
 pub mod backend;
+pub mod console;
+pub mod engine_backend;
 pub mod error;
 pub mod ids;
 pub mod memory;
@@ -25,6 +29,7 @@ use std::sync::Arc;
 
 pub use asl_mock::mock::MockConfig;
 pub use backend::Backend;
+pub use engine_backend::EngineBackend;
 pub use error::{ApiError, ErrorCode};
 pub use memory::MemoryBackend;
 
@@ -65,11 +70,12 @@ impl Default for Limits {
     }
 }
 
-/// Where durable state goes: `sqlite:PATH` or `postgres://…`.
+/// Where durable state goes: `sqlite:PATH`, `postgres://…`, or `memory` (nothing kept after exit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbUrl {
     Sqlite(PathBuf),
     Postgres(String),
+    Memory,
 }
 
 impl Default for DbUrl {
@@ -88,10 +94,12 @@ impl std::str::FromStr for DbUrl {
                 return Err("sqlite: needs a file path, as in sqlite:asl-server.db".into());
             }
             Ok(DbUrl::Sqlite(PathBuf::from(path)))
+        } else if s == "memory" {
+            Ok(DbUrl::Memory)
         } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             Ok(DbUrl::Postgres(s.to_string()))
         } else {
-            Err(format!("unknown database '{s}': expected sqlite:PATH or postgres://USER@HOST/DB"))
+            Err(format!("unknown database '{s}': expected sqlite:PATH, postgres://USER@HOST/DB or memory"))
         }
     }
 }
@@ -101,6 +109,7 @@ impl std::fmt::Display for DbUrl {
         match self {
             DbUrl::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
             DbUrl::Postgres(u) => f.write_str(u),
+            DbUrl::Memory => f.write_str("memory"),
         }
     }
 }
@@ -193,7 +202,9 @@ impl ServerBuilder {
         let app = Arc::new(protocol::App { backend, bucket, max_body_bytes: self.settings.max_body_bytes });
         axum::Router::new()
             // Other methods on `/` and other paths get the same JSON error as an unknown action.
-            .route("/", axum::routing::post(protocol::handle).fallback(protocol::not_found))
+            // GET / is the web console (its assets and extras under /console/).
+            .route("/", axum::routing::post(protocol::handle).get(console::index).fallback(protocol::not_found))
+            .merge(console::routes())
             .fallback(protocol::not_found)
             .with_state(app)
     }
@@ -239,6 +250,7 @@ mod tests {
         assert_eq!("postgres://u@h/db".parse::<DbUrl>(), Ok(DbUrl::Postgres("postgres://u@h/db".into())));
         assert!("sqlite:".parse::<DbUrl>().is_err());
         assert!("mysql://h".parse::<DbUrl>().is_err());
+        assert_eq!("memory".parse::<DbUrl>(), Ok(DbUrl::Memory));
         assert_eq!(DbUrl::default().to_string(), "sqlite:asl-server.db");
     }
 

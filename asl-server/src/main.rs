@@ -1,13 +1,13 @@
-//! `asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://…] [--mock-config FILE]
+//! `asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://…|memory] [--mock-config FILE]
 //!             [--region R] [--account N] [--max-api-calls-per-second N] [--max-state-machines N]
 //!             [--max-activities N] [--max-open-executions N] [--max-body-bytes N] [--lambda-endpoint URL]`
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
-use asl_server::{DbUrl, Limits, MockConfig, Server};
+use asl_server::{DbUrl, EngineBackend, Limits, MockConfig, Server};
 
-const USAGE: &str = "usage: asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://USER@HOST/DB]
+const USAGE: &str = "usage: asl-server [--port 8083] [--host 127.0.0.1] [--db sqlite:PATH|postgres://USER@HOST/DB|memory]
                   [--mock-config FILE] [--region us-east-1] [--account 123456789012]
                   [--max-api-calls-per-second N] [--max-state-machines N] [--max-activities N]
                   [--max-open-executions N] [--max-body-bytes N] [--lambda-endpoint URL]
@@ -97,13 +97,21 @@ async fn main() -> ExitCode {
         builder = builder.max_body_bytes(n);
     }
     if let Some(url) = &args.lambda {
-        eprintln!("asl-server: Lambda endpoint {url} (used once the execution engine is wired in)");
+        eprintln!("asl-server: Lambda tasks go to {url} (the Lambda Invoke API)");
         builder = builder.lambda_endpoint(url.clone());
     }
     if let Some((path, config)) = mock {
         eprintln!("asl-server: mock configuration {} ({} state machines)", path.display(), config.state_machines.len());
         builder = builder.mock_config(config);
     }
+    let backend = match EngineBackend::open(builder.settings().clone()).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("asl-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    builder = builder.backend(backend);
     let bound = match builder.bind(SocketAddr::new(args.host, args.port)).await {
         Ok(b) => b,
         Err(e) => {
@@ -113,7 +121,7 @@ async fn main() -> ExitCode {
     };
     // The one line on stdout: tools (and the tests) read the endpoint from it.
     println!("asl-server listening on http://{}", bound.local_addr());
-    eprintln!("asl-server: database {} (not used yet: the in-memory backend keeps state until exit; executions need the engine)", args.db);
+    eprintln!("asl-server: database {}", args.db);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -21,7 +21,7 @@ pub const MAX_TAGS: usize = 50;
 /// Page size when a List action's `maxResults` is absent or 0 (AWS's default).
 pub const DEFAULT_PAGE: usize = 100;
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Config {
     definition: String,
     role_arn: String,
@@ -30,6 +30,7 @@ struct Config {
     encryption: Option<EncryptionConfiguration>,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Version {
     config: Config,
     revision_id: String,
@@ -37,6 +38,7 @@ struct Version {
     creation_date: Timestamp,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Alias {
     description: Option<String>,
     routing: Vec<RoutingConfigurationListItem>,
@@ -44,6 +46,7 @@ struct Alias {
     update_date: Timestamp,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Machine {
     arn: String,
     kind: StateMachineType,
@@ -57,6 +60,7 @@ struct Machine {
     aliases: BTreeMap<String, Alias>,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Activity {
     arn: String,
     creation_date: Timestamp,
@@ -229,6 +233,52 @@ impl MemoryBackend {
             _ => return Err(wrong_kind(arn, "a state machine or an activity (versions and aliases have no tags)")),
         };
         found.ok_or_else(|| resource_not_found(arn))
+    }
+
+    /// The state machine named `name` (with its versions, aliases and tags) as JSON, for a
+    /// backend that keeps it durably; None if there is none.
+    pub fn export_machine(&self, name: &str) -> Option<serde_json::Value> {
+        self.state().machines.get(name).and_then(|m| serde_json::to_value(m).ok())
+    }
+
+    /// Puts back a state machine [`export_machine`](Self::export_machine) gave (replacing one of
+    /// the same name), or removes it for `None`.
+    pub fn import_machine(&self, name: &str, saved: Option<serde_json::Value>) -> Result<(), String> {
+        let mut st = self.state();
+        match saved {
+            Some(v) => {
+                let m: Machine = serde_json::from_value(v).map_err(|e| format!("stored state machine '{name}' does not read back: {e}"))?;
+                st.machines.insert(name.to_string(), m);
+            }
+            None => {
+                st.machines.remove(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// The activity named `name` as JSON, as [`export_machine`](Self::export_machine).
+    pub fn export_activity(&self, name: &str) -> Option<serde_json::Value> {
+        self.state().activities.get(name).and_then(|a| serde_json::to_value(a).ok())
+    }
+
+    pub fn import_activity(&self, name: &str, saved: Option<serde_json::Value>) -> Result<(), String> {
+        let mut st = self.state();
+        match saved {
+            Some(v) => {
+                let a: Activity = serde_json::from_value(v).map_err(|e| format!("stored activity '{name}' does not read back: {e}"))?;
+                st.activities.insert(name.to_string(), a);
+            }
+            None => {
+                st.activities.remove(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the activity exists (`ActivityDoesNotExist` if not; `InvalidArn` for another kind of ARN).
+    pub fn check_activity(&self, arn: &str) -> Result<(), ApiError> {
+        self.activity_exists(arn)
     }
 
     fn not_wired(action: &str) -> ApiError {

@@ -1,5 +1,6 @@
-//! The `asl-server` binary: its options, the endpoint line it prints, and the mock configuration
-//! it reads (`--mock-config FILE` or `SFN_MOCK_CONFIG`), checked before it listens.
+//! The `asl-server` binary: its options, the endpoint line it prints, the mock configuration
+//! it reads (`--mock-config FILE` or `SFN_MOCK_CONFIG`), checked before it listens, and its
+//! database: state machines, activities and running executions outlive a killed server.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -32,7 +33,7 @@ fn prints_the_endpoint_it_listens_on() {
 #[test]
 fn bad_options_exit_2_with_the_reason() {
     for (args, says) in [
-        (vec!["--db", "mysql://x"], "expected sqlite:PATH or postgres://"),
+        (vec!["--db", "mysql://x"], "expected sqlite:PATH, postgres://USER@HOST/DB or memory"),
         (vec!["--port", "http"], "--port: 'http' is not a port number"),
         (vec!["--frobnicate", "1"], "unknown option --frobnicate"),
         (vec!["--port"], "--port needs a value"),
@@ -63,10 +64,123 @@ fn a_broken_mock_configuration_stops_the_server_naming_the_place() {
 fn a_good_mock_configuration_is_announced() {
     let file = tmp("MockConfigFile.json");
     std::fs::write(&file, r#"{"StateMachines":{"M":{"TestCases":{"T":{"S":"R"}}}},"MockedResponses":{"R":{"0-1":{"Return":{"ok":true}}}}}"#).unwrap();
-    let mut child = Command::new(BIN).args(["--port", "0"]).env("SFN_MOCK_CONFIG", &file).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(BIN).args(["--port", "0", "--db", "memory"]).env("SFN_MOCK_CONFIG", &file).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(line.contains(&format!("mock configuration {} (1 state machines)", file.display())), "{line}");
+}
+
+/// A running server process, killed (SIGKILL) when dropped.
+struct Running {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Running {
+    fn start(db: &std::path::Path) -> Running {
+        let mut child =
+            Command::new(BIN).args(["--port", "0", "--db"]).arg(format!("sqlite:{}", db.display())).env_remove("SFN_MOCK_CONFIG").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.trim().strip_prefix("asl-server listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_string();
+        Running { child, addr }
+    }
+
+    /// One action over a plain HTTP/1.1 connection: (status, JSON body).
+    fn call(&self, action: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        use std::io::{Read, Write};
+        let body = body.to_string();
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: {}\r\nX-Amz-Target: AWSStepFunctions.{action}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        (head[9..12].parse().unwrap(), serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    fn ok(&self, action: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, out) = self.call(action, body);
+        assert_eq!(status, 200, "{action}: {out}");
+        out
+    }
+
+    fn wait_for(&self, arn: &str, status: &str) -> serde_json::Value {
+        for _ in 0..300 {
+            let d = self.ok("DescribeExecution", serde_json::json!({"executionArn": arn}));
+            if d["status"] == status {
+                return d;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("{arn} never became {status}");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_execution_waiting_on_an_activity_outlives_a_killed_server() {
+    use serde_json::json;
+    let db = tmp("restart.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let activity = "arn:aws:states:us-east-1:123456789012:activity:approve";
+    let definition = json!({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Parameters": {"order.$": "$.order"}, "Next": "Approve"},
+        "Approve": {"Type": "Task", "Resource": activity, "ResultPath": "$.approval", "End": true}}});
+    let execution = {
+        let server = Running::start(&db);
+        server.ok("CreateActivity", json!({"name": "approve"}));
+        server.ok("CreateStateMachine", json!({"name": "Orders", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/r", "publish": true}));
+        server
+            .ok("CreateStateMachineAlias", json!({"name": "live", "routingConfiguration": [{"stateMachineVersionArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders:1", "weight": 100}]}));
+        server.ok("TagResource", json!({"resourceArn": activity, "tags": [{"key": "team", "value": "billing"}]}));
+        server
+            .ok("CreateStateMachine", json!({"name": "Gone", "definition": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}", "roleArn": "arn:aws:iam::123456789012:role/r"}));
+        server.ok("DeleteStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Gone"}));
+        let arn = server.ok("StartExecution", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders", "name": "order-7", "input": "{\"order\":7}"}))["executionArn"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // Wait until the activity task is scheduled, then kill the server (SIGKILL: nothing is flushed).
+        let scheduled = || server.ok("GetExecutionHistory", json!({"executionArn": arn}))["events"].as_array().unwrap().iter().any(|e| e["type"] == "ActivityScheduled");
+        for _ in 0..100 {
+            if scheduled() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(scheduled(), "the activity was never scheduled");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        arn
+    };
+    let server = Running::start(&db);
+    // The machine, the activity and the execution are all still there.
+    assert_eq!(server.ok("DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders"}))["name"], "Orders");
+    assert_eq!(server.ok("DescribeActivity", json!({"activityArn": activity}))["name"], "approve");
+    assert_eq!(server.ok("ListTagsForResource", json!({"resourceArn": activity}))["tags"], json!([{"key": "team", "value": "billing"}]));
+    assert_eq!(server.ok("DescribeStateMachineAlias", json!({"stateMachineAliasArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders:live"}))["name"], "live");
+    let machines = server.ok("ListStateMachines", json!({}))["stateMachines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(machines, ["Orders"]);
+    assert_eq!(server.ok("DescribeExecution", json!({"executionArn": execution}))["status"], "RUNNING");
+    let task = server.ok("GetActivityTask", json!({"activityArn": activity, "workerName": "after-restart"}));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(task["input"].as_str().unwrap()).unwrap(), json!({"order": 7}));
+    server.ok("SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{\"approved\":true}"}));
+    let done = server.wait_for(&execution, "SUCCEEDED");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(done["output"].as_str().unwrap()).unwrap(), json!({"order": 7, "approval": {"approved": true}}));
+    // The same token again: the task is over.
+    let (status, err) = server.call("SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{}"}));
+    assert_eq!((status, err["__type"].as_str().unwrap().rsplit('#').next().unwrap()), (400, "TaskDoesNotExist"), "{err}");
 }

@@ -28,6 +28,7 @@ impl Memory {
             last_event: self.last_event.load(Ordering::SeqCst) as u64,
             execution_input,
             start_time: None,
+            ..Default::default()
         }
     }
 }

@@ -36,10 +36,18 @@ pub(crate) fn position_frame(p: &Position) -> Value {
     })
 }
 
-pub(crate) fn ended_frame(e: &Ended) -> Value {
+/// How a scope ended; a failed one keeps the position it failed at (`at`), where a redrive
+/// starts it again.
+pub(crate) fn ended_frame(e: &Ended, at: Option<&Position>) -> Value {
     match e {
         Ended::Succeeded(v) => json!({"ended": "ok", "output": v}),
-        Ended::Failed(f) => json!({"ended": "failed", "error": f.error, "cause": f.cause}),
+        Ended::Failed(f) => {
+            let mut v = json!({"ended": "failed", "error": f.error, "cause": f.cause});
+            if let Some(p) = at {
+                v["at"] = position_frame(p);
+            }
+            v
+        }
     }
 }
 
@@ -49,6 +57,9 @@ enum Frame {
 }
 
 fn parse(v: &Value) -> Option<Frame> {
+    if v.get("restart").is_some() {
+        return None;
+    }
     if let Some(kind) = v.get("ended").and_then(Value::as_str) {
         return Some(Frame::Ended(if kind == "ok" {
             Ended::Succeeded(v.get("output").cloned().unwrap_or(Value::Null))
@@ -86,4 +97,36 @@ pub(crate) fn resume(frames: Vec<(String, Value)>, input: Value, start: Millis, 
         }
     }
     r
+}
+
+/// A redrive's frames, from an ended execution's: the scopes that failed (or were stopped) go
+/// back to the state they were in, with no token and no retry counts (AWS resets them), and
+/// branches and iterations that succeeded keep their outputs. Returns the frames to write back
+/// (all of them, so that a crash after the redrive resumes from the same place).
+pub(crate) fn redrive(frames: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    frames
+        .into_iter()
+        .map(|(scope, v)| {
+            let frame = match parse(&v) {
+                Some(Frame::Ended(Ended::Succeeded(_))) => v,
+                Some(Frame::Ended(Ended::Failed(_))) => match v.get("at").and_then(parse) {
+                    Some(Frame::At(p)) => position_frame(&fresh(p)),
+                    // No position kept: the branch or iteration starts again from its first state.
+                    _ => json!({"restart": true}),
+                },
+                Some(Frame::At(p)) => position_frame(&fresh(p)),
+                None => v,
+            };
+            (scope, frame)
+        })
+        .collect()
+}
+
+/// A position entered again by a redrive: a Task gets a new token and its retriers start
+/// over; a Wait keeps its due time.
+fn fresh(mut p: Position) -> Position {
+    if p.wait.token.is_some() || !p.wait.attempts.is_empty() || p.wait.retry_count > 0 {
+        p.wait = Waiting::default();
+    }
+    p
 }

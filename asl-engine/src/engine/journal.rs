@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use asl_runtime::durable::{Ended, Journal, Position, ScopeKey, Waiting};
 use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::frames::{ended_frame, millis, now, position_frame};
-use super::tokens::Tokens;
-use crate::store::{Committer, HistoryEvent, Store, StoreError, Task, Write};
+use super::tokens::{Tokens, task_row};
+use crate::store::{Committer, HistoryEvent, Store, StoreError, Write};
 
 pub(crate) type Batch = (Vec<Write>, oneshot::Sender<Result<(), StoreError>>);
 
@@ -25,7 +25,16 @@ pub(crate) struct ExecJournal {
     known_tokens: Mutex<HashSet<String>>,
     /// Tokens handed out by activity resources: their row is written by the activity handler.
     activity_tokens: Mutex<HashSet<String>>,
+    /// Scopes whose branches or iterations may have frames in the store: they go when the scope
+    /// enters its next state, retries its Parallel or Map, or ends successfully (not when its
+    /// Parallel or Map ends: a failure that ends the execution keeps them for a redrive).
+    parents: Mutex<HashSet<String>>,
     pub(crate) last_event: AtomicU64,
+    /// Notified when a batch is refused because this process no longer holds the execution.
+    pub(crate) lost: Arc<Notify>,
+    /// The history reached AWS's quota: later events are not recorded, the execution fails.
+    pub(crate) history_full: std::sync::atomic::AtomicBool,
+    pub(crate) full: Arc<Notify>,
     /// An `ExecutionTimedOut` event was seen (the execution ends TIMED_OUT, not FAILED).
     pub(crate) timed_out: std::sync::atomic::AtomicBool,
     writer: mpsc::UnboundedSender<Batch>,
@@ -36,8 +45,9 @@ pub(crate) struct ExecJournal {
 impl ExecJournal {
     pub(crate) fn new(arn: String, owner: String, committer: Committer, store: Arc<dyn Store>, tokens: Arc<Tokens>, resumed: Option<&asl_runtime::durable::Resume>) -> Arc<Self> {
         let (writer, mut rx) = mpsc::unbounded_channel::<Batch>();
+        let lost = Arc::new(Notify::new());
         {
-            let (arn, owner) = (arn.clone(), owner.clone());
+            let (arn, owner, lost) = (arn.clone(), owner.clone(), lost.clone());
             tokio::spawn(async move {
                 while let Some((mut writes, done)) = rx.recv().await {
                     if writes.is_empty() {
@@ -53,6 +63,10 @@ impl ExecJournal {
                         tokio::time::sleep(std::time::Duration::from_millis(50 * tries)).await;
                         r = committer.commit(writes.clone()).await;
                     }
+                    if matches!(r, Err(StoreError::Conflict(_))) {
+                        // Another process stopped the execution or took it over: it ends here.
+                        lost.notify_one();
+                    }
                     let _ = done.send(r);
                 }
             });
@@ -60,12 +74,18 @@ impl ExecJournal {
         let mut known = HashSet::new();
         let mut positions = HashMap::new();
         let mut last = 0;
+        let mut parents = HashSet::new();
         if let Some(r) = resumed {
             for (k, p) in &r.positions {
                 if let Some(t) = &p.wait.token {
                     known.insert(t.clone());
                 }
                 positions.insert(k.clone(), p.clone());
+            }
+            for k in r.positions.keys().chain(r.ended.keys()) {
+                if let Some(parent) = parent_of(k) {
+                    parents.insert(parent.to_owned());
+                }
             }
             last = r.last_event;
         }
@@ -76,6 +96,10 @@ impl ExecJournal {
             positions: Mutex::new(positions),
             known_tokens: Mutex::new(known),
             activity_tokens: Mutex::new(HashSet::new()),
+            parents: Mutex::new(parents),
+            lost,
+            history_full: std::sync::atomic::AtomicBool::new(false),
+            full: Arc::new(Notify::new()),
             last_event: AtomicU64::new(last),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
@@ -106,7 +130,20 @@ impl ExecJournal {
         }
     }
 
+    /// Deletes the frames of `scope`'s branches and iterations, if it may have some.
+    fn drop_children(&self, scope: &str) {
+        if self.parents.lock().unwrap().remove(scope) {
+            self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix: format!("{scope}/") });
+        }
+    }
+
     fn put(&self, scope: &str, frame: Value) {
+        if let Some(parent) = parent_of(scope) {
+            let mut parents = self.parents.lock().unwrap();
+            if !parents.contains(parent) {
+                parents.insert(parent.to_owned());
+            }
+        }
         self.push(Write::PutFrame { execution_arn: self.arn.clone(), scope: scope.to_owned(), frame });
     }
 
@@ -125,6 +162,7 @@ impl ExecJournal {
 impl Journal for ExecJournal {
     fn entered(&self, scope: &ScopeKey, position: &Position) {
         self.positions.lock().unwrap().insert(scope.to_string(), position.clone());
+        self.drop_children(scope);
         self.put(scope, position_frame(position));
         self.flush();
     }
@@ -138,6 +176,10 @@ impl Journal for ExecJournal {
             bare.wait.token = None;
             (position_frame(p), position_frame(&bare))
         };
+        if !waiting.attempts.is_empty() {
+            // A retry: a Parallel or Map runs its branches or iterations afresh.
+            self.drop_children(scope);
+        }
         let mut frame = Some(frame);
         if let Some(t) = &waiting.token {
             let new = self.known_tokens.lock().unwrap().insert(t.clone());
@@ -146,7 +188,8 @@ impl Journal for ExecJournal {
             if new && !activity {
                 // A callback token: its row exists before the handler hands it out (sync comes
                 // between).
-                self.push(Write::InsertTask(Task::new(t, &self.arn, scope, None, Value::Null, now())));
+                let ctx = self.tokens.context(t);
+                self.push(Write::InsertTask(task_row(t, &self.arn, scope, None, Value::Null, ctx.as_ref(), now())));
             } else if new {
                 // An activity task's row is written by the activity handler, which has the
                 // input, in one batch with the frame that names the token: until then the frame
@@ -163,16 +206,19 @@ impl Journal for ExecJournal {
     }
 
     fn ended(&self, scope: &ScopeKey, ended: &Ended) {
-        self.positions.lock().unwrap().remove(&**scope);
-        self.put(scope, ended_frame(ended));
+        let at = self.positions.lock().unwrap().remove(&**scope);
+        if matches!(ended, Ended::Succeeded(_)) {
+            self.drop_children(scope);
+        }
+        self.put(scope, ended_frame(ended, at.as_ref()));
         self.flush();
     }
 
     fn children_done(&self, scope: &ScopeKey, state: &str) {
+        // The frames stay until the scope moves on (see `parents`): if this failure ends the
+        // execution, a redrive reruns only the branches or iterations that did not succeed.
         let prefix = format!("{scope}/{state}#");
         self.positions.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
-        self.push(Write::DeleteFrames { execution_arn: self.arn.clone(), prefix });
-        self.flush();
     }
 
     fn sync(&self) -> BoxFuture<'static, Result<(), Failure>> {
@@ -192,6 +238,14 @@ impl Journal for ExecJournal {
 
 impl Observer for ExecJournal {
     fn event(&self, e: &Event) {
+        if super::history::over_limit(e.id, e.kind) || self.history_full.load(Ordering::SeqCst) {
+            // AWS records the 25,000th event only if it is ExecutionSucceeded; otherwise that
+            // event is ExecutionFailed (written by the engine as the execution ends).
+            if !self.history_full.swap(true, Ordering::SeqCst) {
+                self.full.notify_one();
+            }
+            return;
+        }
         self.last_event.fetch_max(e.id, Ordering::SeqCst);
         if e.kind == "ExecutionTimedOut" {
             self.timed_out.store(true, Ordering::SeqCst);
@@ -210,4 +264,9 @@ impl Observer for ExecJournal {
 pub(crate) fn is_activity(resource: &str) -> bool {
     let parts: Vec<&str> = resource.splitn(7, ':').collect();
     matches!(parts.as_slice(), ["arn", _, "states", r, a, "activity", n] if !r.is_empty() && !a.is_empty() && !n.is_empty())
+}
+
+/// The scope a branch or iteration key belongs to (`"/P#0/M#3"` → `"/P#0"`, `"/P#0"` → `""`).
+pub(crate) fn parent_of(key: &str) -> Option<&str> {
+    key.rfind('/').map(|i| &key[..i])
 }

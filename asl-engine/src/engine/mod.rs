@@ -7,8 +7,13 @@
 //! from its frames.
 
 mod frames;
+mod history;
 mod journal;
+mod redrive;
 mod tokens;
+
+pub use history::HISTORY_LIMIT;
+pub use redrive::{MAX_OPEN_MS, REDRIVABLE_PERIOD_MS, REDRIVE_HISTORY_LIMIT, RedriveStatus, redrive_status};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +24,7 @@ use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
 use tokio::task::JoinHandle;
 
-use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::ExecJournal;
 use tokens::Tokens;
@@ -36,6 +41,8 @@ pub enum EngineError {
     /// A workflow definition that does not load.
     InvalidDefinition(String),
     Store(StoreError),
+    /// RedriveExecution refused, with AWS's reason (`ExecutionNotRedrivable`).
+    ExecutionNotRedrivable(String),
 }
 
 impl From<StoreError> for EngineError {
@@ -52,6 +59,7 @@ impl std::fmt::Display for EngineError {
             EngineError::ExecutionDoesNotExist(a) => write!(f, "ExecutionDoesNotExist: {a}"),
             EngineError::InvalidDefinition(m) => write!(f, "InvalidDefinition: {m}"),
             EngineError::Store(e) => write!(f, "{e}"),
+            EngineError::ExecutionNotRedrivable(r) => write!(f, "ExecutionNotRedrivable: {r}"),
         }
     }
 }
@@ -66,11 +74,20 @@ pub struct EngineOptions {
     pub lease_ms: i64,
     /// How often a waiting token's row is read for an answer written by another process.
     pub token_poll: Duration,
+    /// How long an ended execution (its row, history, frames and tasks) is kept: AWS keeps
+    /// them 90 days. `None` keeps them for ever.
+    pub retention: Option<Duration>,
+    /// How often ended executions past `retention` are purged (by every engine on the store;
+    /// each purge deletes what it finds, so several engines do not conflict).
+    pub purge_every: Duration,
 }
+
+/// AWS's retention of closed executions: 90 days.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500) }
+        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500), retention: Some(DEFAULT_RETENTION), purge_every: Duration::from_secs(3600) }
     }
 }
 
@@ -88,6 +105,20 @@ struct Inner {
     running: Mutex<HashMap<String, Running>>,
     tokens: Arc<Tokens>,
     renewer: Mutex<Option<JoinHandle<()>>>,
+    purger: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Inner {
+    /// Forgets the execution `journal` runs here (if it still runs here), aborting its task.
+    fn drop_running(&self, arn: &str, journal: &Arc<ExecJournal>) {
+        let mut running = self.running.lock().unwrap();
+        if running.get(arn).is_some_and(|r| Arc::ptr_eq(&r.journal, journal)) {
+            if let Some(r) = running.remove(arn) {
+                r.task.abort();
+            }
+            self.tokens.forget_execution(arn);
+        }
+    }
 }
 
 /// The engine; cheap to clone.
@@ -127,6 +158,7 @@ impl Engine {
             machines: RwLock::new(HashMap::new()),
             running: Mutex::new(HashMap::new()),
             renewer: Mutex::new(None),
+            purger: Mutex::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
@@ -134,13 +166,34 @@ impl Engine {
             loop {
                 tokio::time::sleep(every).await;
                 let Some(inner) = weak.upgrade() else { return };
-                let arns: Vec<String> = inner.running.lock().unwrap().keys().cloned().collect();
-                if !arns.is_empty() {
-                    let _ = inner.store.renew(&inner.owner, arns, now(), inner.options.lease_ms).await;
+                let held: Vec<(String, Arc<ExecJournal>)> = inner.running.lock().unwrap().iter().map(|(a, r)| (a.clone(), r.journal.clone())).collect();
+                if held.is_empty() {
+                    continue;
+                }
+                let arns = held.iter().map(|(a, _)| a.clone()).collect();
+                let Ok(kept) = inner.store.renew(&inner.owner, arns, now(), inner.options.lease_ms).await else { continue };
+                let kept: std::collections::HashSet<String> = kept.into_iter().collect();
+                // Lost: stopped by another process (it released the lease) or taken over. They
+                // end here without writing anything more.
+                for (arn, journal) in held.into_iter().filter(|(a, _)| !kept.contains(a)) {
+                    inner.drop_running(&arn, &journal);
                 }
             }
         });
         *inner.renewer.lock().unwrap() = Some(renewer);
+        if inner.options.retention.is_some() {
+            let weak = Arc::downgrade(&inner);
+            let every = inner.options.purge_every.max(Duration::from_millis(10));
+            let purger = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    // A failed purge is tried again next time.
+                    let _ = Engine(inner).purge_expired().await;
+                }
+            });
+            *inner.purger.lock().unwrap() = Some(purger);
+        }
         Engine(inner)
     }
 
@@ -223,7 +276,24 @@ impl Engine {
         let arn = e.arn.clone();
         let mut running = inner.running.lock().unwrap();
         let task = tokio::spawn(async move {
-            let r = machine.execute(e.input.clone(), options).await;
+            let (lost, full) = (j.lost.clone(), j.full.clone());
+            let mut r = tokio::select! {
+                r = machine.execute(e.input.clone(), options) => r,
+                // A batch was refused: another process stopped the execution or holds it.
+                _ = lost.notified() => {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.drop_running(&e.arn, &j);
+                    }
+                    return;
+                }
+                // The history quota was reached: the execution ends here (below).
+                _ = full.notified() => Err(history::limit_failure()),
+            };
+            let mut last_words = None;
+            if j.history_full.load(Ordering::SeqCst) {
+                r = Err(history::limit_failure());
+                last_words = Some(history::limit_event(&e.arn, now()));
+            }
             let mut patch = ExecutionPatch { stop_date: Some(Some(now())), ..Default::default() };
             match r {
                 Ok(v) => {
@@ -237,10 +307,15 @@ impl Engine {
                     patch.cause = f.cause.clone().map(Some);
                 }
             }
+            let succeeded = patch.status == Some(ExecutionStatus::Succeeded);
             let mut writes = j.take_pending();
+            writes.extend(last_words);
             writes.push(Write::UpdateExecution { arn: e.arn.clone(), patch });
             writes.push(Write::CancelTasks { execution_arn: e.arn.clone(), scope_prefix: String::new() });
-            writes.push(Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: String::new() });
+            // A failed or timed-out execution keeps its frames: a redrive starts from them.
+            if succeeded {
+                writes.push(Write::DeleteFrames { execution_arn: e.arn.clone(), prefix: String::new() });
+            }
             writes.push(Write::Release { arn: e.arn.clone(), owner: j.owner().to_owned() });
             // A lost lease (Conflict) writes nothing: the new owner finishes the execution.
             let _ = j.commit(writes).await;
@@ -304,7 +379,7 @@ impl Engine {
             w.push(event(last));
             w.push(Write::UpdateExecution { arn: arn.to_owned(), patch: patch.clone() });
             w.push(Write::CancelTasks { execution_arn: arn.to_owned(), scope_prefix: String::new() });
-            w.push(Write::DeleteFrames { execution_arn: arn.to_owned(), prefix: String::new() });
+            // The frames stay for a redrive.
             w
         };
         match local {
@@ -319,9 +394,31 @@ impl Engine {
                 r.journal.commit(w).await?;
             }
             None => {
-                // Held by nobody (or by a process that is gone): written directly.
-                let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
-                self.0.store.apply(tail(Vec::new(), last)).await?;
+                // Held by nobody, by a process that is gone, or by another live process: written
+                // directly, behind a check of the holder, whose lease is released, so that its
+                // next batch (or lease renewal) fails and it stops running the execution. A race
+                // with its writes (a new holder, an event id taken) is tried again.
+                let mut tries = 0;
+                loop {
+                    let e = self.describe(arn).await?;
+                    if e.status != ExecutionStatus::Running {
+                        return Ok(e);
+                    }
+                    let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
+                    let mut w = Vec::new();
+                    if let Some(holder) = &e.owner {
+                        w.push(Write::CheckOwner { arn: arn.to_owned(), owner: holder.clone() });
+                    }
+                    w = tail(w, last);
+                    if let Some(holder) = e.owner {
+                        w.push(Write::Release { arn: arn.to_owned(), owner: holder });
+                    }
+                    match self.0.store.apply(w).await {
+                        Ok(()) => break,
+                        Err(StoreError::Conflict(_) | StoreError::AlreadyExists { .. }) if tries < 20 => tries += 1,
+                        Err(err) => return Err(err.into()),
+                    }
+                }
             }
         }
         self.describe(arn).await
@@ -379,7 +476,12 @@ impl Engine {
                 };
                 let frames = self.0.store.frames(&e.arn).await?;
                 let last = self.0.store.history(&e.arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
-                let resume = (!frames.is_empty() || last > 0).then(|| frames::resume(frames, e.input.clone(), e.start_date, last));
+                let resume = (!frames.is_empty() || last > 0).then(|| {
+                    let mut r = frames::resume(frames, e.input.clone(), e.start_date, last);
+                    r.redrive_count = e.redrive_count.max(0) as u32;
+                    r.redriven_at = e.redrive_date.map(frames::from_millis);
+                    r
+                });
                 resumed.push(e.arn.clone());
                 self.spawn(machine, e, resume);
             }
@@ -401,11 +503,30 @@ impl Engine {
         })
     }
 
+    /// Deletes the executions that ended more than `retention` ago, with their history, frames
+    /// and tasks (run every `purge_every` in the background); what it deleted.
+    pub async fn purge_expired(&self) -> Result<Purged, EngineError> {
+        let Some(keep) = self.0.options.retention else { return Ok(Purged::default()) };
+        let before = now() - keep.as_millis() as i64;
+        let mut total = Purged::default();
+        loop {
+            let p = self.0.store.purge(before, 500).await?;
+            total.executions += p.executions;
+            total.events += p.events;
+            if p.executions < 500 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Simulates a crash: aborts every execution and the lease renewal without writing
     /// anything; the leases expire and another engine takes the executions over.
     pub fn crash(&self) {
         if let Some(r) = self.0.renewer.lock().unwrap().take() {
             r.abort();
+        }
+        if let Some(p) = self.0.purger.lock().unwrap().take() {
+            p.abort();
         }
         for (_, r) in self.0.running.lock().unwrap().drain() {
             r.task.abort();

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::frames::now;
 use super::journal::Batch;
-use crate::store::{Store, StoreError, Task, TaskOutcome, TaskStatus, Write};
+use crate::store::{Millis, Store, StoreError, Task, TaskOutcome, TaskStatus, Write, deadline_passed};
 
 struct Waiter {
     execution_arn: String,
@@ -31,7 +31,24 @@ pub(crate) struct Tokens {
 }
 
 pub(crate) fn failure_of(t: &Task) -> Failure {
-    Failure { error: t.error.clone().unwrap_or_default(), cause: t.cause.clone() }
+    // A deadline that passed fails the Task as the runtime's own timers do (an empty cause).
+    let cause = if t.status == TaskStatus::TimedOut { Some(t.cause.clone().unwrap_or_default()) } else { t.cause.clone() };
+    Failure { error: t.error.clone().unwrap_or_default(), cause }
+}
+
+/// A task row for `token` with the Task's deadlines as absolute due times (so that they still
+/// fire after a restart): `TimeoutSeconds` from now, and for a callback `HeartbeatSeconds`
+/// from now (an activity's heartbeat deadline is set when a worker takes the task).
+pub(crate) fn task_row(token: &str, execution_arn: &str, scope: &str, activity: Option<&str>, input: Value, ctx: Option<&TaskContext>, now: Millis) -> Task {
+    let mut t = Task::new(token, execution_arn, scope, activity, input, now);
+    if let Some(ctx) = ctx {
+        t.timeout_deadline = ctx.timeout.map(|d| now + d.as_millis() as Millis);
+        t.heartbeat_ms = ctx.heartbeat.map(|d| d.as_millis() as i64);
+        if activity.is_none() {
+            t.heartbeat_deadline = t.heartbeat_ms.map(|h| now + h);
+        }
+    }
+    t
 }
 
 impl Tokens {
@@ -43,6 +60,11 @@ impl Tokens {
         if let Some(w) = self.waiters.lock().unwrap().get_mut(token) {
             w.frame = Some(frame);
         }
+    }
+
+    /// The Task context the waiter of `token` was given (its timeouts).
+    pub(crate) fn context(&self, token: &str) -> Option<TaskContext> {
+        self.waiters.lock().unwrap().get(token).map(|w| w.ctx.clone())
     }
 
     pub(crate) fn set_scope(&self, token: &str, scope: &str) {
@@ -67,16 +89,26 @@ impl Tokens {
         let (token, poll, this) = (token.to_owned(), self.poll, self.clone());
         Box::pin(async move {
             let mut beat = None;
+            let mut next = poll;
             let r = loop {
                 tokio::select! {
                     r = &mut rx => break r.unwrap_or_else(|_| Err(Failure::new("States.Runtime", "the task's waiter was dropped"))),
-                    _ = tokio::time::sleep(poll) => {}
+                    _ = tokio::time::sleep(next) => {}
                 }
                 if let Ok(Some(t)) = store.get_task(&token).await {
                     match t.status {
                         TaskStatus::Succeeded => break Ok(t.output.clone().unwrap_or(Value::Null)),
                         TaskStatus::Failed | TaskStatus::TimedOut | TaskStatus::Cancelled => break Err(failure_of(&t)),
                         TaskStatus::Scheduled | TaskStatus::Started => {
+                            // A deadline kept in the row passed (perhaps while no process ran
+                            // the execution): the row becomes TIMED_OUT and the Task fails.
+                            let at = now();
+                            if let Some(error) = deadline_passed(&t, at) {
+                                let _ = store.expire_tasks(at, 100).await;
+                                break Err(Failure::new(error, ""));
+                            }
+                            let due = [t.timeout_deadline, t.heartbeat_deadline].into_iter().flatten().min();
+                            next = due.map_or(poll, |d| poll.min(Duration::from_millis((d - at).max(1) as u64)));
                             // A heartbeat sent to another process moved the deadline.
                             if t.heartbeat_deadline.is_some() && beat.is_some() && beat != t.heartbeat_deadline {
                                 ctx.heartbeat();
@@ -122,7 +154,7 @@ impl Tokens {
             Box::pin(async move {
                 let token = ctx.token.as_deref().ok_or_else(|| Failure::new("States.Runtime", "an activity task without a token"))?.to_owned();
                 let found = this.waiters.lock().unwrap().get(&token).map(|w| {
-                    let task = Task::new(&token, &w.execution_arn, &w.scope, w.activity.as_deref(), input.clone(), now());
+                    let task = task_row(&token, &w.execution_arn, &w.scope, w.activity.as_deref(), input.clone(), Some(&w.ctx), now());
                     let mut writes = vec![Write::InsertTask(task)];
                     if let Some(frame) = w.frame.clone() {
                         writes.push(Write::PutFrame { execution_arn: w.execution_arn.clone(), scope: w.scope.clone(), frame });

@@ -125,6 +125,18 @@ impl Tables {
                     return Err(StoreError::Conflict(format!("{owner} does not hold execution {arn}")));
                 }
             }
+            Write::Acquire { arn, owner, now, lease_until } => {
+                let Some(mut e) = self.executions.get(&arn).cloned() else {
+                    return Err(StoreError::Conflict(format!("another owner holds execution {arn}")));
+                };
+                let free = e.owner.is_none() || e.owner.as_deref() == Some(&owner) || e.lease_until.is_none_or(|l| l < now);
+                if !free {
+                    return Err(StoreError::Conflict(format!("another owner holds execution {arn}")));
+                }
+                e.owner = Some(owner);
+                e.lease_until = Some(lease_until);
+                set(&mut self.executions, arn, Some(e), undo, Undo::Execution);
+            }
             Write::Release { arn, owner } => {
                 if let Some(e) = self.executions.get(&arn).filter(|e| e.owner.as_deref() == Some(&owner)) {
                     let mut e = e.clone();

@@ -321,6 +321,15 @@ pub enum Write {
         arn: String,
         owner: String,
     },
+    /// Takes the lease for `owner` until `lease_until` when nobody holds the execution, its
+    /// holder's lease ended before `now`, or `owner` holds it already (a redrive of an ended
+    /// execution); [`StoreError::Conflict`] when another owner holds it.
+    Acquire {
+        arn: String,
+        owner: String,
+        now: Millis,
+        lease_until: Millis,
+    },
     /// Give up the lease (the execution parks); nothing happens if `owner` does not hold it.
     Release {
         arn: String,

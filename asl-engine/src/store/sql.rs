@@ -282,6 +282,11 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
         Write::CheckOwner { arn, owner } => {
             vec![Stmt::new("UPDATE executions SET owner = owner WHERE arn = ?1 AND owner = ?2", vec![t(arn), t(owner)], Rows(StoreError::Conflict(format!("{owner} does not hold execution {arn}"))))]
         }
+        Write::Acquire { arn, owner, now, lease_until } => vec![Stmt::new(
+            "UPDATE executions SET owner = ?2, lease_until = ?4 WHERE arn = ?1 AND (owner IS NULL OR owner = ?2 OR lease_until IS NULL OR lease_until < ?3)",
+            vec![t(arn), t(owner), i(*now), i(*lease_until)],
+            Rows(StoreError::Conflict(format!("another owner holds execution {arn}"))),
+        )],
         Write::Release { arn, owner } => vec![Stmt::new("UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = ?1 AND owner = ?2", vec![t(arn), t(owner)], Any)],
         Write::PutFrame { execution_arn, scope, frame } => vec![Stmt::new(
             "INSERT INTO frames (execution_arn, scope, frame) VALUES (?1, ?2, ?3) ON CONFLICT (execution_arn, scope) DO UPDATE SET frame = excluded.frame",

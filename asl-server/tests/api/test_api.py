@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -169,9 +170,6 @@ class Boto3(unittest.TestCase):
         self.assertEqual(sfn.create_activity(name="Approve")["activityArn"], arn)
         self.assertEqual(sfn.describe_activity(activityArn=arn)["name"], "Approve")
         self.assertIn(arn, [a["activityArn"] for a in sfn.list_activities()["activities"]])
-        resp = self.assertError("NotImplemented", sfn.get_activity_task, activityArn=arn)
-        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 501)
-        self.assertIn("execution engine", resp["Error"]["Message"])
         sfn.delete_activity(activityArn=arn)
         self.assertError("ActivityDoesNotExist", sfn.describe_activity, activityArn=arn)
 
@@ -204,24 +202,155 @@ class Boto3(unittest.TestCase):
         v = sfn.validate_state_machine_definition(definition="{")
         self.assertEqual((v["result"], v["diagnostics"][0]["code"]), ("FAIL", "INVALID_JSON_DESCRIPTION"))
 
-    def test_execution_actions_say_the_engine_is_not_wired(self):
+    def wait_for(self, arn, status):
+        for _ in range(200):
+            d = self.sfn.describe_execution(executionArn=arn)
+            if d["status"] == status:
+                return d
+            time.sleep(0.05)
+        self.fail("%s never became %s: %s" % (arn, status, d))
+
+    def test_execution_errors(self):
         sfn = self.sfn
         arn = sfn.create_state_machine(name="Runs", definition=PASS, roleArn=ROLE)["stateMachineArn"]
         with self.assertRaises(sfn.exceptions.InvalidExecutionInput):
             sfn.start_execution(stateMachineArn=arn, input="{not json")
         resp = self.assertError("ValidationException", sfn.start_execution, stateMachineArn=arn, input=json.dumps({"x": "y" * (256 * 1024)}))
         self.assertIn("262144", resp["Error"]["Message"])
-        resp = self.assertError("NotImplemented", sfn.start_execution, stateMachineArn=arn, input="{}")
-        self.assertIn("not wired", resp["Error"]["Message"])
-        self.assertError("NotImplemented", sfn.describe_execution, executionArn=PREFIX + ":execution:Runs:one")
-        self.assertError("NotImplemented", sfn.stop_execution, executionArn=PREFIX + ":execution:Runs:one")
+        with self.assertRaises(sfn.exceptions.InvalidName):
+            sfn.start_execution(stateMachineArn=arn, name="has space")
+        with self.assertRaises(sfn.exceptions.StateMachineDoesNotExist):
+            sfn.start_execution(stateMachineArn=PREFIX + ":stateMachine:Nope")
+        with self.assertRaises(sfn.exceptions.ExecutionDoesNotExist):
+            sfn.describe_execution(executionArn=PREFIX + ":execution:Runs:never")
+        with self.assertRaises(sfn.exceptions.ExecutionDoesNotExist):
+            sfn.get_execution_history(executionArn=PREFIX + ":execution:Runs:never")
+        done = sfn.start_execution(stateMachineArn=arn, name="one", input='{"a":1}')
+        self.assertEqual(done["executionArn"], PREFIX + ":execution:Runs:one")
+        d = self.wait_for(done["executionArn"], "SUCCEEDED")
+        self.assertEqual((json.loads(d["output"]), d["stateMachineArn"], d["name"]), ({"a": 1}, arn, "one"))
+        # A finished execution's name is taken, whatever the input.
+        with self.assertRaises(sfn.exceptions.ExecutionAlreadyExists):
+            sfn.start_execution(stateMachineArn=arn, name="one", input='{"a":1}')
+        with self.assertRaises(sfn.exceptions.TaskDoesNotExist):
+            sfn.send_task_success(taskToken="no-such-token", output="{}")
+        with self.assertRaises(sfn.exceptions.InvalidOutput):
+            sfn.send_task_success(taskToken="no-such-token", output="{nope")
+        self.assertEqual(sfn.describe_state_machine_for_execution(executionArn=done["executionArn"])["definition"], PASS)
+        with self.assertRaises(sfn.exceptions.ExecutionNotRedrivable) as cm:
+            sfn.redrive_execution(executionArn=done["executionArn"])
+        self.assertIn("SUCCEEDED", cm.exception.response["Error"]["Message"])
+        self.assertEqual(d["redriveStatus"], "NOT_REDRIVABLE")
+
+    def test_manual_approval_with_an_activity(self):
+        sfn = self.sfn
+        act = sfn.create_activity(name="ManagerApproval")["activityArn"]
+        definition = json.dumps({"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": act, "TimeoutSeconds": 300, "End": True}}})
+        arn = sfn.create_state_machine(name="Approval", definition=definition, roleArn=ROLE)["stateMachineArn"]
+        first = sfn.start_execution(stateMachineArn=arn, name="req-1", input='{"amount":42}')["executionArn"]
+        # The same name and input while it runs: the same execution.
+        self.assertEqual(sfn.start_execution(stateMachineArn=arn, name="req-1", input='{"amount":42}')["executionArn"], first)
+        with self.assertRaises(sfn.exceptions.ExecutionAlreadyExists):
+            sfn.start_execution(stateMachineArn=arn, name="req-1", input='{"amount":43}')
+        task = sfn.get_activity_task(activityArn=act, workerName="alice")
+        self.assertEqual(json.loads(task["input"]), {"amount": 42})
+        sfn.send_task_heartbeat(taskToken=task["taskToken"])
+        sfn.send_task_success(taskToken=task["taskToken"], output='{"approved":true}')
+        d = self.wait_for(first, "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"]), {"approved": True})
+        with self.assertRaises(sfn.exceptions.TaskDoesNotExist):
+            sfn.send_task_success(taskToken=task["taskToken"], output="{}")
+
+        second = sfn.start_execution(stateMachineArn=arn, name="req-2", input='{"amount":1000000}')["executionArn"]
+        task = sfn.get_activity_task(activityArn=act, workerName="bob")
+        sfn.send_task_failure(taskToken=task["taskToken"], error="Rejected", cause="over the limit")
+        d = self.wait_for(second, "FAILED")
+        self.assertEqual((d["error"], d["cause"]), ("Rejected", "over the limit"))
+        self.assertEqual(d["redriveStatus"], "REDRIVABLE")
+
+        # History in AWS's shapes, pages and order.
+        events = sfn.get_execution_history(executionArn=first)["events"]
+        types = [e["type"] for e in events]
+        self.assertEqual(types, ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"])
+        self.assertEqual([e["id"] for e in events], list(range(1, 8)))
+        self.assertEqual(events[1]["previousEventId"], 1)
+        self.assertEqual(json.loads(events[0]["executionStartedEventDetails"]["input"]), {"amount": 42})
+        self.assertEqual(events[2]["activityScheduledEventDetails"]["resource"], act)
+        self.assertEqual(json.loads(events[4]["activitySucceededEventDetails"]["output"]), {"approved": True})
+        self.assertEqual(events[1]["stateEnteredEventDetails"]["name"], "Approve")
+        page = sfn.get_execution_history(executionArn=first, maxResults=3, reverseOrder=True)
+        self.assertEqual([e["id"] for e in page["events"]], [7, 6, 5])
+        rest = sfn.get_execution_history(executionArn=first, maxResults=3, reverseOrder=True, nextToken=page["nextToken"])
+        self.assertEqual([e["id"] for e in rest["events"]], [4, 3, 2])
+        bare = sfn.get_execution_history(executionArn=first, includeExecutionData=False)["events"]
+        self.assertNotIn("input", bare[0].get("executionStartedEventDetails", {}))
+        failed = sfn.get_execution_history(executionArn=second, reverseOrder=True)["events"]
+        self.assertEqual(failed[0]["executionFailedEventDetails"], {"error": "Rejected", "cause": "over the limit"})
+        self.assertIn("ActivityFailed", [e["type"] for e in failed])
+
+        # Listing: newest first, by status, in pages.
+        third = sfn.start_execution(stateMachineArn=arn, name="req-3")["executionArn"]
+        listed = sfn.list_executions(stateMachineArn=arn)["executions"]
+        self.assertEqual([e["name"] for e in listed], ["req-3", "req-2", "req-1"])
+        self.assertEqual([e["name"] for e in sfn.list_executions(stateMachineArn=arn, statusFilter="FAILED")["executions"]], ["req-2"])
+        p1 = sfn.list_executions(stateMachineArn=arn, maxResults=2)
+        p2 = sfn.list_executions(stateMachineArn=arn, maxResults=2, nextToken=p1["nextToken"])
+        self.assertEqual([e["name"] for e in p1["executions"] + p2["executions"]], ["req-3", "req-2", "req-1"])
+        self.assertNotIn("nextToken", p2)
+        # Stopped while it waits: ABORTED, and its task is gone.
+        task = sfn.get_activity_task(activityArn=act, workerName="carol")
+        sfn.stop_execution(executionArn=third, error="Withdrawn", cause="the customer cancelled")
+        d = sfn.describe_execution(executionArn=third)
+        self.assertEqual((d["status"], d["error"]), ("ABORTED", "Withdrawn"))
+        with self.assertRaises(sfn.exceptions.TaskDoesNotExist):
+            sfn.send_task_success(taskToken=task["taskToken"], output="{}")
+
+    def test_wait_for_task_token_callback(self):
+        sfn = self.sfn
+        definition = json.dumps({"StartAt": "Notify", "States": {"Notify": {
+            "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "End": True}}})
+        arn = sfn.create_state_machine(name="Callback", definition=definition, roleArn=ROLE)["stateMachineArn"]
+        ex = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+        token = None
+        for _ in range(100):
+            scheduled = [e for e in sfn.get_execution_history(executionArn=ex)["events"] if e["type"] == "TaskScheduled"]
+            if scheduled:
+                details = scheduled[0]["taskScheduledEventDetails"]
+                self.assertEqual((details["resourceType"], details["resource"]), ("sqs", "sendMessage.waitForTaskToken"))
+                token = json.loads(details["parameters"])["MessageBody"]["token"]
+                break
+            time.sleep(0.05)
+        self.assertIsNotNone(token)
+        time.sleep(0.2)
+        sfn.send_task_success(taskToken=token, output='{"delivered":true}')
+        self.assertEqual(json.loads(self.wait_for(ex, "SUCCEEDED")["output"]), {"delivered": True})
+
+    def test_open_executions_quota(self):
+        server = Server("--max-open-executions", "1")
+        try:
+            sfn = client(server.endpoint)
+            act = sfn.create_activity(name="Hold")["activityArn"]
+            definition = json.dumps({"StartAt": "H", "States": {"H": {"Type": "Task", "Resource": act, "End": True}}})
+            arn = sfn.create_state_machine(name="Held", definition=definition, roleArn=ROLE)["stateMachineArn"]
+            sfn.start_execution(stateMachineArn=arn, name="a")
+            with self.assertRaises(sfn.exceptions.ExecutionLimitExceeded):
+                sfn.start_execution(stateMachineArn=arn, name="b")
+        finally:
+            server.stop()
 
     def test_sync_actions_need_host_prefix_injection_off(self):
         # botocore sends StartSyncExecution and TestState to "sync-" + host, which does not
         # resolve for 127.0.0.1; with injection off they reach the server.
-        arn = self.sfn.create_state_machine(name="Quick", definition=PASS, roleArn=ROLE, type="EXPRESS")["stateMachineArn"]
+        definition = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": True}}})
+        arn = self.sfn.create_state_machine(name="Quick", definition=definition, roleArn=ROLE, type="EXPRESS")["stateMachineArn"]
         sync = client(self.server.endpoint, inject_host_prefix=False)
-        self.assertError("NotImplemented", sync.start_sync_execution, stateMachineArn=arn, input="{}")
+        out = sync.start_sync_execution(stateMachineArn=arn, input='{"n":21}')
+        self.assertEqual((out["status"], json.loads(out["output"])), ("SUCCEEDED", {"doubled": 42}))
+        self.assertTrue(out["executionArn"].startswith(PREFIX + ":express:Quick:"))
+        with self.assertRaises(sync.exceptions.StateMachineTypeNotSupported):
+            sync.start_sync_execution(stateMachineArn=self.sfn.create_state_machine(name="Slow", definition=PASS, roleArn=ROLE)["stateMachineArn"], input="{}")
         self.assertError("NotImplemented", sync.test_state, definition=json.dumps({"Type": "Pass", "End": True}), roleArn=ROLE, input="{}")
 
     def test_oversized_body(self):
@@ -310,6 +439,23 @@ class AwsCli(unittest.TestCase):
         self.assertEqual(self.ok("list-tags-for-resource", "--resource-arn", act)["tags"], [{"key": "k", "value": "v"}])
         self.ok("delete-activity", "--activity-arn", act)
         self.ok("delete-state-machine", "--state-machine-arn", arn)
+
+    def test_cli_manual_approval(self):
+        act = self.ok("create-activity", "--name", "CliApproval")["activityArn"]
+        definition = json.dumps({"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": act, "End": True}}})
+        arn = self.ok("create-state-machine", "--name", "CliApprovalFlow", "--definition", definition, "--role-arn", ROLE)["stateMachineArn"]
+        ex = self.ok("start-execution", "--state-machine-arn", arn, "--input", '{"amount":42}')["executionArn"]
+        task = self.ok("get-activity-task", "--activity-arn", act, "--worker-name", "cli")
+        self.assertEqual(json.loads(task["input"]), {"amount": 42})
+        self.ok("send-task-success", "--task-token", task["taskToken"], "--task-output", '{"approved":true}')
+        for _ in range(100):
+            d = self.ok("describe-execution", "--execution-arn", ex)
+            if d["status"] != "RUNNING":
+                break
+            time.sleep(0.05)
+        self.assertEqual((d["status"], json.loads(d["output"])), ("SUCCEEDED", {"approved": True}))
+        events = self.ok("get-execution-history", "--execution-arn", ex, "--reverse-order", "--max-items", "1")["events"]
+        self.assertEqual(events[0]["type"], "ExecutionSucceeded")
 
     def test_cli_errors(self):
         r = self.cli("describe-state-machine", "--state-machine-arn", PREFIX + ":stateMachine:Nope")

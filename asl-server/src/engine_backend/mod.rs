@@ -1,0 +1,444 @@
+//! [`EngineBackend`]: the API on asl-engine. Executions run on the engine and live in its store
+//! (SQLite, PostgreSQL or memory), with their history, activity tasks and task tokens; state
+//! machines and activities are saved to the same store ([`records`]), so a server restarted on
+//! the same database sees them all, loads every machine again and resumes the executions that
+//! were running ([`asl_engine::Engine::recover`]).
+//!
+//! The state machine, version, alias, activity and tag actions keep [`MemoryBackend`]'s logic;
+//! each change it makes is written to the store before the call answers.
+
+mod convert;
+mod express;
+mod handlers;
+mod lambda;
+mod machines;
+mod records;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use asl_engine::store::{MemoryStore, PostgresStore, SqliteStore, Store};
+use asl_engine::{Engine, EngineOptions};
+use asl_runtime::{Handlers, Value};
+use tokio::task::JoinHandle;
+
+use crate::arn::{self, Resource};
+use crate::error::{ApiError, ErrorCode};
+use crate::model::*;
+use crate::{Backend, DbUrl, MemoryBackend, Settings};
+use convert::engine_error;
+pub use handlers::loader_definition_check;
+
+/// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
+const EXACT_COUNT: usize = 10_000;
+
+/// How long GetActivityTask waits for a task (AWS's long poll: 60 seconds).
+pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
+
+pub struct EngineBackend {
+    memory: MemoryBackend,
+    engine: Engine,
+    handlers: Handlers,
+    settings: Settings,
+    /// One change of a machine or activity at a time, so that what is saved is what memory holds.
+    changes: tokio::sync::Mutex<()>,
+    recovery: JoinHandle<()>,
+    activity_poll: Duration,
+    /// When RUNNING executions were last counted, and the count since (large quotas only).
+    open_count: tokio::sync::Mutex<Option<(std::time::Instant, usize)>>,
+}
+
+impl Drop for EngineBackend {
+    fn drop(&mut self) {
+        self.recovery.abort();
+    }
+}
+
+/// Which saved record an ARN or name changes.
+enum Target {
+    Machine(String),
+    Activity(String),
+    None,
+}
+
+fn target_of(arn: &str) -> Target {
+    match arn::parse(arn).map(|a| a.resource) {
+        Ok(Resource::StateMachine { name, .. }) => Target::Machine(name),
+        Ok(Resource::Activity { name }) => Target::Activity(name),
+        _ => Target::None,
+    }
+}
+
+impl EngineBackend {
+    /// Opens the database `settings.db` names and starts the engine on it (within tokio).
+    pub async fn open(settings: Settings) -> Result<Self, String> {
+        let (store, lease_ms): (Arc<dyn Store>, i64) = match &settings.db {
+            // One process owns a SQLite file or a memory store: a dead one's executions are
+            // taken over soon after a restart. PostgreSQL is shared: AWS-like 30 s leases.
+            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 5_000),
+            DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000),
+            DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000),
+        };
+        Self::with_store(settings, store, EngineOptions { lease_ms, ..Default::default() }).await
+    }
+
+    /// A backend on a store of the caller's.
+    pub async fn with_store(settings: Settings, store: Arc<dyn Store>, options: EngineOptions) -> Result<Self, String> {
+        let owner = format!("asl-server-{}-{}", std::process::id(), crate::ids::new_id());
+        let every = Duration::from_millis((options.lease_ms / 3).clamp(100, 10_000) as u64);
+        let engine = Engine::with_options(store.clone(), owner, options);
+        let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
+        let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
+        for m in records::load(&store, &memory).await? {
+            let place = machines::Place { region: settings.region.clone(), account: settings.account.clone(), role_arn: m.role_arn.clone() };
+            if let Err(e) = machines::register(&engine, &m.arn, &m.name, &m.definition, &handlers, place) {
+                eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
+            }
+        }
+        engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
+        let recovery = engine.spawn_recovery(every);
+        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
+    }
+
+    /// How long GetActivityTask waits (tests shorten it).
+    pub fn with_activity_poll(mut self, wait: Duration) -> Self {
+        self.activity_poll = wait;
+        self
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs a machine or activity action of the memory backend and saves what it changed.
+    async fn changing<T>(&self, target: Target, action: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+        let _one = self.changes.lock().await;
+        match target {
+            Target::Machine(name) => {
+                let before = self.memory.export_machine(&name);
+                let out = action.await?;
+                let after = self.memory.export_machine(&name);
+                let writes: Vec<_> = records::machine_write(&name, &before, &after).into_iter().collect();
+                let undo = before.clone();
+                records::commit(self.engine.store(), writes, || drop(self.memory.import_machine(&name, undo))).await?;
+                let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
+                if let Some(a) = &after
+                    && config(&before) != config(&after)
+                {
+                    let row = records::machine_row(&name, a);
+                    // The definition passed the same loader's check, and every resource has a
+                    // handler (the fallback): this fails only if the loader contradicts itself.
+                    if let Err(e) = machines::register(&self.engine, &row.arn, &name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
+                        return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
+                    }
+                }
+                Ok(out)
+            }
+            Target::Activity(name) => {
+                let before = self.memory.export_activity(&name);
+                let out = action.await?;
+                let after = self.memory.export_activity(&name);
+                let writes = records::activity_write(&name, &before, &after);
+                records::commit(self.engine.store(), writes, || drop(self.memory.import_activity(&name, before))).await?;
+                Ok(out)
+            }
+            Target::None => action.await,
+        }
+    }
+
+    fn place(&self, role_arn: &str) -> machines::Place {
+        machines::Place { region: self.settings.region.clone(), account: self.settings.account.clone(), role_arn: role_arn.to_string() }
+    }
+
+    fn execution_arn(arn: &str) -> Result<(), ApiError> {
+        match arn::parse(arn)?.resource {
+            Resource::Execution { .. } => Ok(()),
+            Resource::Express { .. } => Err(ApiError::new(ErrorCode::ExecutionDoesNotExist, format!("Execution Does Not Exist: '{arn}' (express executions keep no record)"))),
+            _ => Err(ApiError::new(ErrorCode::InvalidArn, format!("Invalid Arn: 'Resource type not valid in this context: {arn}' (expected an execution)"))),
+        }
+    }
+
+    async fn execution(&self, arn: &str) -> Result<asl_engine::store::Execution, ApiError> {
+        Self::execution_arn(arn)?;
+        self.engine.describe(arn).await.map_err(engine_error)
+    }
+
+    /// Whether `limit` executions are open already. Up to [`EXACT_COUNT`] they are counted at
+    /// each start (a few pages at most); past that, a count at most a second old plus the starts
+    /// since, so that a start does not read a million rows.
+    async fn open_executions_reach(&self, limit: usize) -> Result<bool, ApiError> {
+        if limit > EXACT_COUNT {
+            let mut cached = self.open_count.lock().await;
+            let fresh = cached.filter(|(at, _)| at.elapsed() < Duration::from_secs(1));
+            let n = match fresh {
+                Some((_, n)) => n,
+                None => self.count_open(limit).await?,
+            };
+            *cached = Some((fresh.map_or_else(std::time::Instant::now, |(at, _)| at), n + 1));
+            return Ok(n >= limit);
+        }
+        Ok(self.count_open(limit).await? >= limit)
+    }
+
+    /// The RUNNING executions, counted a page at a time up to `limit`.
+    async fn count_open(&self, limit: usize) -> Result<usize, ApiError> {
+        let (mut n, mut token) = (0, None);
+        loop {
+            let page = self.engine.list(None, Some(asl_engine::store::ExecutionStatus::Running), 1000, token).await.map_err(engine_error)?;
+            n += page.items.len();
+            token = page.next_token;
+            if n >= limit || token.is_none() {
+                return Ok(n);
+            }
+        }
+    }
+
+    /// AWS's error for a SendTask* that failed. A task cancelled because its execution failed on
+    /// the task's own deadline (the engine may end the execution before it marks the task) is
+    /// AWS's `TaskTimedOut`, as a task marked timed out is.
+    async fn task_error(&self, token: &str, e: asl_engine::EngineError) -> ApiError {
+        use asl_engine::store::{StoreError, TaskStatus};
+        if let asl_engine::EngineError::Store(StoreError::TaskFinished { status: TaskStatus::Cancelled, .. }) = &e
+            && let Ok(Some(t)) = self.engine.store().get_task(token).await
+        {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+            if t.timeout_deadline.into_iter().chain(t.heartbeat_deadline).any(|d| d <= now) {
+                return convert::store_error(StoreError::TaskTimedOut(token.to_string()));
+            }
+        }
+        engine_error(e)
+    }
+
+    /// Every event of an execution, oldest first (for the resources of its Task events).
+    async fn whole_history(&self, arn: &str) -> Result<Vec<asl_engine::store::HistoryEvent>, ApiError> {
+        let (mut all, mut token) = (Vec::new(), None);
+        loop {
+            let page = self.engine.history(arn, false, 1000, token).await.map_err(engine_error)?;
+            all.extend(page.items);
+            token = page.next_token;
+            if token.is_none() {
+                return Ok(all);
+            }
+        }
+    }
+
+    fn machine_definition(&self, machine_arn: &str) -> Option<String> {
+        self.memory.resolve_state_machine(machine_arn).ok().map(|m| m.definition)
+    }
+}
+
+fn parse_input(input: Option<&str>) -> Result<Value, ApiError> {
+    serde_json::from_str(input.unwrap_or("{}")).map_err(|e| ApiError::new(ErrorCode::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'")))
+}
+
+fn page_size(max_results: Option<i32>) -> usize {
+    match max_results {
+        None | Some(0) => 100,
+        Some(n) => n.clamp(1, 1000) as usize,
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for EngineBackend {
+    crate::forward_backend_methods!(memory:
+        describe_state_machine, list_state_machines, describe_state_machine_alias, list_state_machine_aliases,
+        list_state_machine_versions, validate_state_machine_definition, describe_activity, list_activities,
+        list_tags_for_resource, describe_map_run, list_map_runs, update_map_run, test_state,
+    );
+
+    async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
+        self.changing(Target::Machine(input.name.clone()), self.memory.create_state_machine(input)).await
+    }
+
+    async fn update_state_machine(&self, input: UpdateStateMachineInput) -> Result<UpdateStateMachineOutput, ApiError> {
+        self.changing(target_of(&input.state_machine_arn), self.memory.update_state_machine(input)).await
+    }
+
+    async fn delete_state_machine(&self, input: DeleteStateMachineInput) -> Result<DeleteStateMachineOutput, ApiError> {
+        // Running executions go on (the engine keeps the machine), as AWS lets them finish.
+        self.changing(target_of(&input.state_machine_arn), self.memory.delete_state_machine(input)).await
+    }
+
+    async fn publish_state_machine_version(&self, input: PublishStateMachineVersionInput) -> Result<PublishStateMachineVersionOutput, ApiError> {
+        self.changing(target_of(&input.state_machine_arn), self.memory.publish_state_machine_version(input)).await
+    }
+
+    async fn delete_state_machine_version(&self, input: DeleteStateMachineVersionInput) -> Result<DeleteStateMachineVersionOutput, ApiError> {
+        self.changing(target_of(&input.state_machine_version_arn), self.memory.delete_state_machine_version(input)).await
+    }
+
+    async fn create_state_machine_alias(&self, input: CreateStateMachineAliasInput) -> Result<CreateStateMachineAliasOutput, ApiError> {
+        let target = input.routing_configuration.first().map_or(Target::None, |r| target_of(&r.state_machine_version_arn));
+        self.changing(target, self.memory.create_state_machine_alias(input)).await
+    }
+
+    async fn update_state_machine_alias(&self, input: UpdateStateMachineAliasInput) -> Result<UpdateStateMachineAliasOutput, ApiError> {
+        self.changing(target_of(&input.state_machine_alias_arn), self.memory.update_state_machine_alias(input)).await
+    }
+
+    async fn delete_state_machine_alias(&self, input: DeleteStateMachineAliasInput) -> Result<DeleteStateMachineAliasOutput, ApiError> {
+        self.changing(target_of(&input.state_machine_alias_arn), self.memory.delete_state_machine_alias(input)).await
+    }
+
+    async fn tag_resource(&self, input: TagResourceInput) -> Result<TagResourceOutput, ApiError> {
+        self.changing(target_of(&input.resource_arn), self.memory.tag_resource(input)).await
+    }
+
+    async fn untag_resource(&self, input: UntagResourceInput) -> Result<UntagResourceOutput, ApiError> {
+        self.changing(target_of(&input.resource_arn), self.memory.untag_resource(input)).await
+    }
+
+    async fn create_activity(&self, input: CreateActivityInput) -> Result<CreateActivityOutput, ApiError> {
+        self.changing(Target::Activity(input.name.clone()), self.memory.create_activity(input)).await
+    }
+
+    async fn delete_activity(&self, input: DeleteActivityInput) -> Result<DeleteActivityOutput, ApiError> {
+        self.changing(target_of(&input.activity_arn), self.memory.delete_activity(input)).await
+    }
+
+    // ---- Executions, on the engine ----
+
+    async fn start_execution(&self, input: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> {
+        if let Some(name) = &input.name {
+            arn::check_name(name)?;
+        }
+        let value = parse_input(input.input.as_deref())?;
+        let m = self.memory.resolve_state_machine(&input.state_machine_arn)?;
+        if let Some(case) = &m.test_case {
+            return Err(ApiError::not_wired("StartExecution", &format!("mocked test cases (#{case}) on the execution engine; run them with `asl run --mock`")));
+        }
+        if m.version_arn.is_some() && self.machine_definition(&m.state_machine_arn).as_deref() != Some(m.definition.as_str()) {
+            let v = m.version_arn.unwrap_or_default();
+            return Err(ApiError::not_wired("StartExecution", &format!("running {v}, whose definition differs from the state machine's current one (executions run the current definition)")));
+        }
+        let limit = self.settings.limits.max_open_executions;
+        // A repeated start of a running execution is not a new one: only new names count.
+        let repeat = match &input.name {
+            Some(n) => self.engine.store().find_execution(&m.state_machine_arn, n).await.map_err(convert::store_error)?.is_some(),
+            None => false,
+        };
+        if !repeat && self.open_executions_reach(limit).await? {
+            return Err(ApiError::new(ErrorCode::ExecutionLimitExceeded, format!("Execution Limit Exceeded: this server runs at most {limit} open executions")));
+        }
+        let arn = self.engine.start(&m.state_machine_arn, input.name, value).await.map_err(engine_error)?;
+        let e = self.engine.describe(&arn).await.map_err(engine_error)?;
+        Ok(StartExecutionOutput { execution_arn: arn, start_date: convert::timestamp(e.start_date) })
+    }
+
+    async fn start_sync_execution(&self, input: StartSyncExecutionInput) -> Result<StartSyncExecutionOutput, ApiError> {
+        if let Some(name) = &input.name {
+            arn::check_name(name)?;
+        }
+        let value = parse_input(input.input.as_deref())?;
+        let m = self.memory.resolve_state_machine(&input.state_machine_arn)?;
+        if m.kind != StateMachineType::Express {
+            return Err(ApiError::new(ErrorCode::StateMachineTypeNotSupported, "StartSyncExecution runs EXPRESS state machines only"));
+        }
+        if m.test_case.is_some() {
+            return Err(ApiError::not_wired("StartSyncExecution", "mocked test cases on the execution engine; run them with `asl run --mock`"));
+        }
+        Ok(express::run(&m.state_machine_arn, &m.name, input.name, &m.definition, value, &self.handlers, self.place(&m.role_arn)).await)
+    }
+
+    async fn describe_execution(&self, input: DescribeExecutionInput) -> Result<DescribeExecutionOutput, ApiError> {
+        let e = self.execution(&input.execution_arn).await?;
+        let redrive = self.engine.redrive_status(&e.arn).await.ok();
+        Ok(convert::describe(&e, redrive))
+    }
+
+    async fn describe_state_machine_for_execution(&self, input: DescribeStateMachineForExecutionInput) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
+        let e = self.execution(&input.execution_arn).await?;
+        let m = self.memory.describe_state_machine(DescribeStateMachineInput { state_machine_arn: e.machine_arn.clone(), included_data: None }).await?;
+        Ok(DescribeStateMachineForExecutionOutput {
+            state_machine_arn: m.state_machine_arn,
+            name: m.name,
+            definition: m.definition,
+            role_arn: m.role_arn,
+            update_date: m.creation_date,
+            logging_configuration: m.logging_configuration,
+            tracing_configuration: m.tracing_configuration,
+            map_run_arn: None,
+            label: None,
+            revision_id: m.revision_id,
+            encryption_configuration: m.encryption_configuration,
+            variable_references: None,
+        })
+    }
+
+    async fn list_executions(&self, input: ListExecutionsInput) -> Result<ListExecutionsOutput, ApiError> {
+        let machine = match (&input.state_machine_arn, &input.map_run_arn) {
+            (Some(arn), None) => self.memory.resolve_state_machine(arn)?.state_machine_arn,
+            (None, Some(_)) => return Err(ApiError::not_wired("ListExecutions", "Distributed Map runs on the execution engine")),
+            _ => {
+                return Err(ApiError::new(ErrorCode::ValidationException, "Exactly one of stateMachineArn and mapRunArn must be given")
+                    .with("reason", ValidationExceptionReason::MissingRequiredParameter.as_str()));
+            }
+        };
+        let status = input.status_filter.map(convert::store_status);
+        let page = self.engine.list(Some(&machine), status, page_size(input.max_results), input.next_token).await.map_err(engine_error)?;
+        // redriveFilter narrows the page (its size may come out under maxResults; the token still goes on).
+        let wanted = |e: &&asl_engine::store::Execution| match input.redrive_filter {
+            Some(ExecutionRedriveFilter::Redriven) => e.redrive_count > 0,
+            Some(ExecutionRedriveFilter::NotRedriven) => e.redrive_count == 0,
+            None => true,
+        };
+        Ok(ListExecutionsOutput { executions: page.items.iter().filter(wanted).map(convert::list_item).collect(), next_token: page.next_token })
+    }
+
+    async fn stop_execution(&self, input: StopExecutionInput) -> Result<StopExecutionOutput, ApiError> {
+        Self::execution_arn(&input.execution_arn)?;
+        let e = self.engine.stop(&input.execution_arn, input.error, input.cause).await.map_err(engine_error)?;
+        Ok(StopExecutionOutput { stop_date: convert::timestamp(e.stop_date.unwrap_or(e.start_date)) })
+    }
+
+    async fn get_execution_history(&self, input: GetExecutionHistoryInput) -> Result<GetExecutionHistoryOutput, ApiError> {
+        self.execution(&input.execution_arn).await?;
+        let page = self.engine.history(&input.execution_arn, input.reverse_order.unwrap_or(false), page_size(input.max_results), input.next_token).await.map_err(engine_error)?;
+        let include = input.include_execution_data.unwrap_or(true);
+        let resources = if page.items.iter().any(|h| convert::is_task_event(&h.event_type)) { convert::task_resources(&self.whole_history(&input.execution_arn).await?) } else { Default::default() };
+        let region = &self.settings.region;
+        let events = page.items.iter().filter_map(|h| convert::history_event(h, resources.get(&h.id).map(String::as_str), region, include)).collect();
+        Ok(GetExecutionHistoryOutput { events, next_token: page.next_token })
+    }
+
+    async fn redrive_execution(&self, input: RedriveExecutionInput) -> Result<RedriveExecutionOutput, ApiError> {
+        Self::execution_arn(&input.execution_arn)?;
+        let e = self.engine.redrive(&input.execution_arn).await.map_err(engine_error)?;
+        Ok(RedriveExecutionOutput { redrive_date: convert::timestamp(e.redrive_date.unwrap_or(e.start_date)) })
+    }
+
+    async fn get_activity_task(&self, input: GetActivityTaskInput) -> Result<GetActivityTaskOutput, ApiError> {
+        self.memory.check_activity(&input.activity_arn)?;
+        let worker = input.worker_name.unwrap_or_default();
+        match self.engine.get_activity_task(&input.activity_arn, &worker, self.activity_poll).await.map_err(engine_error)? {
+            Some(t) => Ok(GetActivityTaskOutput { task_token: Some(t.token), input: Some(t.input.to_string()) }),
+            None => Ok(GetActivityTaskOutput { task_token: None, input: None }),
+        }
+    }
+
+    async fn send_task_success(&self, input: SendTaskSuccessInput) -> Result<SendTaskSuccessOutput, ApiError> {
+        let output: Value = serde_json::from_str(&input.output).map_err(|e| ApiError::new(ErrorCode::InvalidOutput, format!("Invalid Output: the task output is not JSON: {e}")))?;
+        let r = self.engine.send_task_success(&input.task_token, output).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
+        Ok(SendTaskSuccessOutput {})
+    }
+
+    async fn send_task_failure(&self, input: SendTaskFailureInput) -> Result<SendTaskFailureOutput, ApiError> {
+        let r = self.engine.send_task_failure(&input.task_token, input.error, input.cause).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
+        Ok(SendTaskFailureOutput {})
+    }
+
+    async fn send_task_heartbeat(&self, input: SendTaskHeartbeatInput) -> Result<SendTaskHeartbeatOutput, ApiError> {
+        let r = self.engine.send_task_heartbeat(&input.task_token).await;
+        if let Err(e) = r {
+            return Err(self.task_error(&input.task_token, e).await);
+        }
+        Ok(SendTaskHeartbeatOutput {})
+    }
+}
