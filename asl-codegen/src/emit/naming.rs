@@ -182,5 +182,15 @@ mod tests {
         let mut u = Unique::default();
         assert_eq!(u.get("a".into(), "_"), "a");
         assert_eq!(u.get("a".into(), "_"), "a_2");
+        // `self_` → `self_2`, `Self_` → `Self2`: no `__`, no `_` after a cased letter
+        assert_eq!(u.get("self_".into(), "_"), "self_");
+        assert_eq!(u.get("self_".into(), "_"), "self_2");
+        assert_eq!(u.get("Self_".into(), ""), "Self_");
+        assert_eq!(u.get("Self_".into(), ""), "Self2");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("Self"), "self_");
+        // names given to `asl!` as raw identifiers
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("order").to_string(), "order");
     }
 }
