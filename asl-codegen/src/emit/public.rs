@@ -45,7 +45,8 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
     let variant_docs = p.outline.states.iter().map(|(name, ty)| if ty.is_empty() { format!(" State `{name}`.") } else { format!(" {ty} state `{name}`.") });
     let names: Vec<&str> = p.outline.states.iter().map(|(n, _)| n.as_str()).collect();
     let types: Vec<&str> = p.outline.states.iter().map(|(_, t)| t.as_str()).collect();
-    let machine_name = &p.names.module;
+    // a module given as a raw identifier (`module = r#type`) is named without its `r#`
+    let machine_name = p.names.module.strip_prefix("r#").unwrap_or(&p.names.module);
     let timeout = match p.timeout {
         Some(t) => quote!(Some(#t)),
         None => quote!(None),

@@ -2,9 +2,11 @@
 //! `_`, non-ASCII, names that collide once converted, the machine's own method names) and a file
 //! named `self.json`: all compile under escaped names and run; the names stay as written.
 
-use asl_runtime::{json, Failure, StateId, TaskContext, Value};
+use asl_runtime::{json, Failure, Machine, StateId, TaskContext, Value};
 
 asl_runtime::asl!("self.json");
+// a module named by a raw identifier
+asl_runtime::asl!("self.json", module = r#type, machine = Typed);
 
 struct Keywords;
 
@@ -15,6 +17,16 @@ impl self_::Tasks for Keywords {
     }
 
     // `function:Self`, which converts to the same name
+    async fn self_2(&self, _input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(json!("Self"))
+    }
+}
+
+impl r#type::Tasks for Keywords {
+    async fn self_(&self, _input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
+        Ok(json!({ "n": 1 }))
+    }
+
     async fn self_2(&self, _input: Value, _ctx: TaskContext) -> Result<Value, Failure> {
         Ok(json!("Self"))
     }
@@ -54,6 +66,11 @@ async fn main() {
         assert_eq!(state.name(), name);
         assert_eq!(State::from_name(name), Some(state));
     }
+
+    // The raw-identifier module runs the same, named `type`.
+    let typed = r#type::Typed::new(Keywords);
+    assert_eq!(typed.machine_name(), "type");
+    assert_eq!(typed.start(json!({})).await.expect("succeeds"), output);
 
     // Entered at a renamed state.
     let output = flow.start_at(State::Caf, json!({ "self": { "n": 2 } })).await.expect("succeeds");
