@@ -263,6 +263,7 @@ fn credentials_warnings(scope: &asl_codegen::model::Scope, text: &str) -> Vec<Di
                     span,
                     message: format!("state `{}`: `Credentials` is not applied when aslc runs the workflow", st.name),
                     help: Some("aslc cannot assume the role locally: the Tasks method runs with whatever credentials your own code uses".into()),
+                    hidden: 0,
                 });
             }
             visit.extend(st.scopes());
@@ -328,7 +329,8 @@ fn check(files: &[PathBuf], format: CheckFormat, quiet: bool, deny_warnings: boo
                 if !warnings.is_empty() {
                     let _ = write!(err, "\n{}", diagnostics::colorize(&diagnostics::render_warnings(&src, &warnings), color));
                 }
-                let n = errors.len();
+                // the true count: a capped report shows the first errors and counts the rest
+                let n = asl_codegen::diagnostic::total(&errors);
                 let _ = writeln!(err, "\n{}", diagnostics::headline(&format!("`{name}` is not a valid workflow: {n} error{}", if n == 1 { "" } else { "s" }), color));
             }
         }
@@ -357,7 +359,7 @@ fn load_graph(path: &Path, text: &str, color: bool) -> Result<Graph, u8> {
         Ok(m) => Ok(Graph::build(&stem, &m, root.as_ref())),
         Err(diags) => {
             let mut d = asl_codegen::diagnostic::Diagnostics::default();
-            let partial = root.as_ref().and_then(|r| asl_codegen::parse::machine(r, &mut d));
+            let partial = root.as_ref().and_then(|r| asl_codegen::parse::machine(r, text, &mut d));
             match partial {
                 Some(m) => {
                     let n = diags.len();

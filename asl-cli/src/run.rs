@@ -40,7 +40,8 @@ pub fn run(args: Run, color: bool) -> u8 {
         Ok(w) => w,
         Err(LoadError::Invalid { diagnostics: d, rendered }) => {
             eprint!("{}", diagnostics::colorize(&rendered, color));
-            eprintln!("\n{}", diagnostics::headline(&format!("`{name}` is not a valid workflow: {} error{}", d.len(), if d.len() == 1 { "" } else { "s" }), color));
+            let n = asl_codegen::diagnostic::total(&d);
+            eprintln!("\n{}", diagnostics::headline(&format!("`{name}` is not a valid workflow: {n} error{}", if n == 1 { "" } else { "s" }), color));
             return INVALID;
         }
         Err(e) => return fail_usage(&e.to_string(), color),

@@ -235,3 +235,30 @@ fn files_that_are_not_workflows_are_not_quoted_nor_read_whole() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Past the cap on reported diagnostics, the summary still counts every error (`asl check` and
+/// `asl run` alike), and a key of 100,000 characters is quoted shortened.
+#[test]
+fn a_capped_report_counts_every_error() {
+    let dir = std::env::temp_dir().join(format!("asl-cli-capped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let flow = dir.join("many.json");
+    // 250 states, each with one unknown field: 250 errors, 100 of them shown
+    let states: Vec<String> = (0..250).map(|i| format!(r#""S{i}": {{"Type": "Pass", "Bogus{i}": 1, "Next": "S{}"}}"#, i + 1)).chain([r#""S250": {"Type": "Succeed"}"#.to_owned()]).collect();
+    std::fs::write(&flow, format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(",\n"))).unwrap();
+    let long = dir.join("long.json");
+    std::fs::write(&long, format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Succeed", "{}": 1}}}}}}"#, "K".repeat(100_000))).unwrap();
+    for command in ["check", "run"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_asl")).args([command, "--color", "never"]).arg(&flow).output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert_eq!(err.matches("error: unknown field").count(), 100, "{command}");
+        assert!(err.contains("error: and 150 more errors, not shown (the first of them is here)"), "{command}: {err}");
+        assert!(err.ends_with(&format!("error: `{}` is not a valid workflow: 250 errors\n", flow.display())), "{command}: {err}");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_asl")).args(["check", "--color", "never"]).arg(&long).output().unwrap();
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("error: unknown field `{}…` in Succeed state `A`\n", "K".repeat(100))), "{}", &err[..err.len().min(300)]);
+    assert!(err.len() < 2_000, "the key is not repeated: {} bytes", err.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,26 @@ pub struct Diagnostic {
     /// Lowercase, no trailing period, names the offending thing in backticks.
     pub message: String,
     pub help: Option<String>,
+    /// On the last diagnostic of a capped report ([`MAX_REPORTED`]): how many more were found
+    /// and not shown (it stands for them); 0 on all others.
+    pub hidden: usize,
+}
+
+/// Text from the definition quoted in a message (a key, a name, a number's literal): whole
+/// when short, else its first [`QUOTED_MAX`] characters and `…` (a 1 MB key is not repeated).
+pub fn shorten(s: &str) -> String {
+    match s.char_indices().nth(QUOTED_MAX) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+/// The most characters of the definition's own text quoted in a message.
+pub const QUOTED_MAX: usize = 100;
+
+/// How many problems `list` reports, counting those a capped report does not show.
+pub fn total(list: &[Diagnostic]) -> usize {
+    list.iter().map(|d| d.hidden.max(1)).sum()
 }
 
 /// Accumulates diagnostics while a workflow is checked.
@@ -23,11 +43,11 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn error(&mut self, pointer: &str, span: Span, message: impl Into<String>) {
-        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: None });
+        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: None, hidden: 0 });
     }
 
     pub fn error_help(&mut self, pointer: &str, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: Some(help.into()) });
+        self.list.push(Diagnostic { pointer: pointer.to_owned(), span, message: message.into(), help: Some(help.into()), hidden: 0 });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -48,6 +68,7 @@ impl Diagnostics {
                 span: first.span,
                 message: format!("and {more} more errors, not shown (the first of them is here)"),
                 help: Some(format!("only the first {MAX_REPORTED} errors are reported")),
+                hidden: more,
             };
             self.list.truncate(MAX_REPORTED);
             self.list.push(summary);
@@ -105,7 +126,8 @@ impl SourceFile<'_> {
                 out.push('\n');
             }
             let (line, col) = index.line_col(self.text, d.span.start);
-            let pointer = if d.pointer.is_empty() { "/" } else { &d.pointer };
+            // each key of the pointer shortened as messages quote it
+            let pointer = if d.pointer.is_empty() { "/".to_owned() } else { d.pointer.split('/').map(shorten).collect::<Vec<_>>().join("/") };
             let _ = writeln!(out, "error: {}", d.message);
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
@@ -201,7 +223,13 @@ mod tests {
     fn renders_like_rustc() {
         let text = "{\n  \"StartAt\": \"Nope\"\n}";
         let src = SourceFile { name: "flow.json", text };
-        let d = Diagnostic { pointer: "/StartAt".into(), span: Span { start: 15, end: 21 }, message: "`StartAt` names `Nope`, which is not a state".into(), help: Some("did you mean `Nap`?".into()) };
+        let d = Diagnostic {
+            pointer: "/StartAt".into(),
+            span: Span { start: 15, end: 21 },
+            message: "`StartAt` names `Nope`, which is not a state".into(),
+            help: Some("did you mean `Nap`?".into()),
+            hidden: 0,
+        };
         let r = src.render(&[d]);
         assert_eq!(
             r,

@@ -38,6 +38,8 @@ pub struct Member {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub offset: usize,
+    /// The JSON pointer of the value being read when it failed (`/` for the document).
+    pub pointer: String,
     pub message: String,
 }
 
@@ -132,7 +134,11 @@ pub const MAX_DEFINITION_BYTES: usize = 1 << 20;
 /// [`MAX_DEPTH`] deep, no key twice in an object).
 pub fn parse(text: &str) -> Result<Json, ParseError> {
     if text.len() > MAX_DEFINITION_BYTES {
-        return Err(ParseError { offset: MAX_DEFINITION_BYTES, message: format!("the definition is {} bytes, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB)", text.len()) });
+        return Err(ParseError {
+            offset: MAX_DEFINITION_BYTES,
+            pointer: "/".into(),
+            message: format!("the definition is {} bytes, over AWS's limit of {MAX_DEFINITION_BYTES} bytes (1 MB)", text.len()),
+        });
     }
     let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0, path: Vec::new() };
     p.ws();
@@ -168,7 +174,7 @@ enum Step {
 
 impl Parser<'_> {
     fn err(&self, message: impl Into<String>) -> ParseError {
-        ParseError { offset: self.i.min(self.s.len()), message: message.into() }
+        ParseError { offset: self.i.min(self.s.len()), pointer: self.pointer(), message: message.into() }
     }
 
     fn ws(&mut self) {
@@ -241,9 +247,10 @@ impl Parser<'_> {
             };
             if let Some(first) = first {
                 let (line, col) = LineIndex::new(self.text).line_col(self.text, first.start);
-                let shown = if key.chars().count() > 64 { format!("{}…", key.chars().take(64).collect::<String>()) } else { key.clone() };
+                let shown = crate::diagnostic::shorten(&key);
                 return Err(ParseError {
                     offset: key_start,
+                    pointer: format!("{}/{}", self.pointer().trim_end_matches('/'), key.replace('~', "~0").replace('/', "~1")),
                     message: format!("duplicate key `{shown}` in the object at {} (first at line {line}, column {col}); AWS rejects a definition that names a key twice", self.pointer()),
                 });
             }
@@ -410,7 +417,7 @@ impl Parser<'_> {
             return Err(self.err("invalid number"));
         }
         if self.s[int_start] == b'0' && self.i - int_start > 1 {
-            return Err(ParseError { offset: int_start, message: "leading zeros are not allowed in JSON numbers".into() });
+            return Err(ParseError { offset: int_start, pointer: self.pointer(), message: "leading zeros are not allowed in JSON numbers".into() });
         }
         if self.s.get(self.i) == Some(&b'.') {
             self.i += 1;
@@ -428,7 +435,7 @@ impl Parser<'_> {
             }
         }
         let text = &self.text[start..self.i];
-        let n: serde_json::Number = serde_json::from_str(text).map_err(|_| ParseError { offset: start, message: format!("number `{text}` is out of range") })?;
+        let n: serde_json::Number = serde_json::from_str(text).map_err(|_| ParseError { offset: start, pointer: self.pointer(), message: format!("number `{text}` is out of range") })?;
         Ok(JsonValue::Number(n))
     }
 }
@@ -487,6 +494,14 @@ mod tests {
         assert!(parse("\"\\ud800\"").is_err());
         assert_eq!(parse("\"\\ud83d\\ude00\"").unwrap().as_str(), Some("😀"));
         assert!(parse(&"[".repeat(1000)).is_err());
+    }
+
+    #[test]
+    fn errors_name_the_value_being_read() {
+        assert_eq!(parse("{\"a\": {\"b\": 1 \"c\": 2}}").unwrap_err().pointer, "/a");
+        assert_eq!(parse("{\"a\": [1, {\"x/y\": tru}]}").unwrap_err().pointer, "/a/1/x~1y");
+        assert_eq!(parse("{\"a\": 1,\n \"b\": {\"x\": 1, \"x\": 2}}").unwrap_err().pointer, "/b/x");
+        assert_eq!(parse("[1] x").unwrap_err().pointer, "/");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod json;
 pub mod lower;
 pub mod model;
+pub mod outline;
 pub mod parse;
 pub mod validate;
 pub mod variables;
@@ -27,11 +28,12 @@ pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
     let root = match json::parse(text) {
         Ok(j) => j,
         Err(e) => {
-            d.error("", json::Span { start: e.offset, end: e.offset + 1 }, format!("invalid JSON: {}", e.message));
+            let pointer = if e.pointer == "/" { "" } else { e.pointer.as_str() };
+            d.error(pointer, json::Span { start: e.offset, end: e.offset + 1 }, format!("invalid JSON: {}", e.message));
             return Err(d.into_sorted());
         }
     };
-    let machine = parse::machine(&root, &mut d);
+    let machine = parse::machine(&root, text, &mut d);
     if let Some(m) = &machine {
         validate::machine(m, &mut d);
     }
@@ -46,6 +48,13 @@ pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
 /// JSON changes (the macro front end).
 pub fn generate(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, String> {
     compile(label, text, names, track_file).map_err(|d| SourceFile { name: label, text }.render(&d))
+}
+
+/// What `asl!` emits beside the diagnostics of a workflow that does not compile: the module's
+/// public items (see [`emit::skeleton`]), so the user's code meets the names it expects and
+/// rustc reports the workflow's mistakes alone.
+pub fn skeleton(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> proc_macro2::TokenStream {
+    emit::skeleton(label, text, names, track_file)
 }
 
 /// [`generate`] with the diagnostics unrendered: every problem `asl!` would report (the checks

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use asl_syntax::{Lit, SyntaxError};
 
-use crate::diagnostic::{Diagnostics, closest};
+use crate::diagnostic::{Diagnostics, closest, shorten};
 use crate::fields;
 use crate::json::{Json, JsonValue, Member, Span};
 use crate::model::*;
@@ -13,8 +13,10 @@ use crate::model::*;
 /// The longest state name AWS accepts.
 const MAX_NAME: usize = 80;
 
-pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
-    let mut p = Parser { d, names: HashMap::new(), top: QueryLanguage::JsonPath };
+/// `text` is the source `root` was parsed from: number fields are judged by their literal
+/// (`1e-400` is not the integer 0 its `f64` rounds to).
+pub fn machine(root: &Json, text: &str, d: &mut Diagnostics) -> Option<Machine> {
+    let mut p = Parser { d, text, names: HashMap::new(), top: QueryLanguage::JsonPath };
     if root.members().is_none() {
         p.d.error_help("", root.span, format!("a workflow must be a JSON object, found {}", root.type_name()), "the top level is an object with `StartAt` and `States`");
         return None;
@@ -34,6 +36,8 @@ pub fn machine(root: &Json, d: &mut Diagnostics) -> Option<Machine> {
 
 struct Parser<'d> {
     d: &'d mut Diagnostics,
+    /// The source text, for the literals of numbers.
+    text: &'d str,
     /// Every state name seen so far, across all scopes, with the pointer of its first
     /// definition: names are unique machine-wide.
     names: HashMap<String, String>,
@@ -84,7 +88,12 @@ impl Parser<'_> {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for m in members {
             if seen.insert(&m.key, ()).is_some() {
-                self.d.error_help(&format!("{pointer}/{}", escape_pointer(&m.key)), m.key_span, format!("duplicate field `{}`", m.key), "a JSON object names each field once; remove one of them");
+                self.d.error_help(
+                    &format!("{pointer}/{}", escape_pointer(&m.key)),
+                    m.key_span,
+                    format!("duplicate field `{}`", shorten(&m.key)),
+                    "a JSON object names each field once; remove one of them",
+                );
             }
         }
         Some(Obj { members, span: json.span, pointer: pointer.to_owned(), taken: vec![false; members.len()] })
@@ -97,8 +106,8 @@ impl Parser<'_> {
             }
             let ptr = obj.ptr(&m.key);
             match closest(&m.key, allowed.iter().copied()) {
-                Some(s) => self.d.error_help(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key), format!("did you mean `{s}`?")),
-                None => self.d.error(&ptr, m.key_span, format!("unknown field `{}` in {what}", m.key)),
+                Some(s) => self.d.error_help(&ptr, m.key_span, format!("unknown field `{}` in {what}", shorten(&m.key)), format!("did you mean `{s}`?")),
+                None => self.d.error(&ptr, m.key_span, format!("unknown field `{}` in {what}", shorten(&m.key))),
             }
         }
     }
@@ -125,22 +134,27 @@ impl Parser<'_> {
         Some(Located { value: s.to_owned(), span: m.value.span, pointer: ptr })
     }
 
+    /// An integer field: a whole number (by its literal: `3.0` is, `1e-400` and
+    /// `100.000000000000000001` are not, though their `f64`s are) from `min` to the field's
+    /// maximum ([`int_max`]).
     fn int(&mut self, m: &Member, ptr: &str, min: u64, what: &str) -> Option<u64> {
-        let v = match &m.value.value {
-            JsonValue::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9e15).map(|f| f as u64)),
-            _ => None,
+        let literal = self.text.get(m.value.span.start..m.value.span.end).unwrap_or_default();
+        let (max, why) = int_max(&m.key);
+        let problem = match &m.value.value {
+            JsonValue::Number(_) => match whole(literal) {
+                Whole::Value(v) if (min..=max).contains(&v) => return Some(v),
+                Whole::Value(v) if v >= min => format!("`{}` must be at most {max} ({why}), found `{}`", m.key, shorten(literal)),
+                Whole::Huge => format!("`{}` must be at most {max} ({why}), found `{}`", m.key, shorten(literal)),
+                Whole::Fraction => format!("`{}` must be {what}, found `{}`, which is not a whole number", m.key, shorten(literal)),
+                Whole::Value(_) | Whole::Negative => format!("`{}` must be {what}, found `{}`", m.key, shorten(literal)),
+            },
+            _ => format!("`{}` must be {what}, found {}", m.key, describe(&m.value)),
         };
-        match v {
-            Some(v) if v >= min => Some(v),
-            _ => {
-                let msg = format!("`{}` must be {what}, found {}", m.key, describe(&m.value));
-                match m.value.as_str().map(str::trim).filter(|s| s.parse::<u64>().is_ok_and(|n| n >= min)) {
-                    Some(n) => self.d.error_help(ptr, m.value.span, msg, format!("write the number without quotes: `{n}`")),
-                    None => self.d.error(ptr, m.value.span, msg),
-                }
-                None
-            }
+        match m.value.as_str().map(str::trim).filter(|s| s.parse::<u64>().is_ok_and(|n| n >= min && n <= max)) {
+            Some(n) => self.d.error_help(ptr, m.value.span, problem, format!("write the number without quotes: `{n}`")),
+            None => self.d.error(ptr, m.value.span, problem),
         }
+        None
     }
 
     fn positive_int(&mut self, m: &Member, ptr: &str) -> Option<u64> {
@@ -168,7 +182,7 @@ impl Parser<'_> {
                     Some(s) => format!("did you mean `{s}`? (the names are case-sensitive)"),
                     None => "use `JSONPath` or `JSONata`".to_owned(),
                 };
-                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{other}`"), help);
+                self.d.error_help(&ptr, m.value.span, format!("unknown query language `{}`", shorten(other)), help);
                 return None;
             }
         };
@@ -220,7 +234,7 @@ impl Parser<'_> {
     fn state(&mut self, m: &Member, pointer: &str, parent_ql: QueryLanguage) -> Option<State> {
         let name = &m.key;
         if name.is_empty() || name.chars().count() > MAX_NAME {
-            self.d.error(pointer, m.key_span, format!("state name `{name}` must be 1 to {MAX_NAME} characters long"));
+            self.d.error(pointer, m.key_span, format!("state name `{}` must be 1 to {MAX_NAME} characters long", shorten(name)));
         }
         match self.names.get(name) {
             Some(first) => self.d.error_help(
@@ -246,7 +260,7 @@ impl Parser<'_> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("`Type` is one of {}", type_list()),
             };
-            self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{type_name}`"), help);
+            self.d.error_help(&type_ptr, type_member.value.span, format!("unknown state type `{}`", shorten(&type_name)), help);
             return None;
         };
         // Fields of the other query language, or of other state types, get a precise message.
@@ -350,6 +364,63 @@ fn type_list() -> String {
     format!("{} or {last}", rest.join(", "))
 }
 
+/// The largest value of an integer field, and where the bound comes from.
+fn int_max(key: &str) -> (u64, &'static str) {
+    match key {
+        // "a positive, integer value from 0 up to 99999999" (AWS's Wait state docs)
+        "Seconds" => (99_999_999, "AWS's longest Wait"),
+        "MaxDelaySeconds" => (31_622_400, "366 days"),
+        // AWS keeps the other integer fields as 32-bit integers
+        _ => (i32::MAX as u64, "AWS's largest integer for this field"),
+    }
+}
+
+/// What a JSON number literal is as an integer, read exactly from its digits.
+#[derive(Debug, PartialEq)]
+enum Whole {
+    Value(u64),
+    /// Over `u64::MAX`.
+    Huge,
+    Fraction,
+    Negative,
+}
+
+fn whole(literal: &str) -> Whole {
+    let (negative, s) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => {
+            let e = &s[i + 1..];
+            // an exponent past i64 is far past any field's range either way
+            let big = if e.starts_with('-') { i64::MIN / 2 } else { i64::MAX / 2 };
+            (&s[..i], e.trim_start_matches('+').parse::<i64>().unwrap_or(big))
+        }
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0');
+    if significant.trim_end_matches('0').is_empty() {
+        return Whole::Value(0);
+    }
+    // digits of the value before its decimal point
+    let before_point = (int.len() as i64 - (digits.len() - significant.len()) as i64).saturating_add(exp);
+    let significant = significant.trim_end_matches('0');
+    if (significant.len() as i64) > before_point {
+        return Whole::Fraction;
+    }
+    if negative {
+        return Whole::Negative;
+    }
+    if before_point > 20 {
+        return Whole::Huge;
+    }
+    let zeros = "0".repeat((before_point - significant.len() as i64) as usize);
+    format!("{significant}{zeros}").parse().map_or(Whole::Huge, Whole::Value)
+}
+
 fn describe(j: &Json) -> String {
     match &j.value {
         JsonValue::Number(n) => format!("`{n}`"),
@@ -409,6 +480,74 @@ mod tests {
 
     fn messages(text: &str) -> Vec<String> {
         report(text).into_iter().map(|(m, _)| m).collect()
+    }
+
+    #[test]
+    fn integers_are_read_from_their_literals() {
+        use super::{Whole, whole};
+        assert_eq!(whole("3"), Whole::Value(3));
+        assert_eq!(whole("3.0"), Whole::Value(3));
+        assert_eq!(whole("1e2"), Whole::Value(100));
+        assert_eq!(whole("1.5E+1"), Whole::Value(15));
+        assert_eq!(whole("0.00"), Whole::Value(0));
+        assert_eq!(whole("-0"), Whole::Value(0));
+        assert_eq!(whole("18446744073709551615"), Whole::Value(u64::MAX));
+        assert_eq!(whole("18446744073709551616"), Whole::Huge);
+        assert_eq!(whole("1e400"), Whole::Huge);
+        assert_eq!(whole("1e99999999999999999999"), Whole::Huge);
+        assert_eq!(whole("1e-400"), Whole::Fraction);
+        assert_eq!(whole("1e-99999999999999999999"), Whole::Fraction);
+        assert_eq!(whole("100.000000000000000001"), Whole::Fraction);
+        assert_eq!(whole("0.5"), Whole::Fraction);
+        assert_eq!(whole("-3"), Whole::Negative);
+    }
+
+    #[test]
+    fn numbers_aws_rejects_are_rejected() {
+        let task = |field: &str| format!(r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", {field}, "End": true}}}}}}"#);
+        let map = |field: &str| {
+            format!(r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {field}, "End": true, "ItemProcessor": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#)
+        };
+        let wait = |seconds: &str| format!(r#"{{"StartAt": "W", "States": {{"W": {{"Type": "Wait", "Seconds": {seconds}, "End": true}}}}}}"#);
+        let retry = |attempts: &str| task(&format!(r#""Retry": [{{"ErrorEquals": ["States.ALL"], "MaxAttempts": {attempts}}}]"#));
+        assert_eq!(messages(&map(r#""MaxConcurrency": 1e-400"#)), ["`MaxConcurrency` must be a non-negative integer, found `1e-400`, which is not a whole number"]);
+        assert_eq!(messages(&retry("1e-400")), ["`MaxAttempts` must be a non-negative integer, found `1e-400`, which is not a whole number"]);
+        assert_eq!(
+            messages(&task(r#""HeartbeatSeconds": 100.000000000000000001, "TimeoutSeconds": 200"#)),
+            ["`HeartbeatSeconds` must be a positive integer, found `100.000000000000000001`, which is not a whole number"]
+        );
+        assert_eq!(messages(&map(r#""MaxConcurrency": 9999999999999999999"#)), ["`MaxConcurrency` must be at most 2147483647 (AWS's largest integer for this field), found `9999999999999999999`"]);
+        assert_eq!(messages(&map(r#""MaxConcurrency": 2147483648"#)), ["`MaxConcurrency` must be at most 2147483647 (AWS's largest integer for this field), found `2147483648`"]);
+        assert!(messages(&map(r#""MaxConcurrency": 2147483647"#)).is_empty());
+        // a literal Wait beyond AWS's longest is an error, never clamped
+        assert_eq!(messages(&wait("9999999999999999999")), ["`Seconds` must be at most 99999999 (AWS's longest Wait), found `9999999999999999999`"]);
+        assert_eq!(messages(&wait("100000000")), ["`Seconds` must be at most 99999999 (AWS's longest Wait), found `100000000`"]);
+        assert!(messages(&wait("99999999")).is_empty());
+        assert!(messages(&wait("3.0")).is_empty());
+        assert_eq!(messages(&wait(&format!("1{}", "0".repeat(200)))), [format!("`Seconds` must be at most 99999999 (AWS's longest Wait), found `1{}…`", "0".repeat(99))]);
+        assert_eq!(messages(&wait("-1")), ["`Seconds` must be a non-negative integer, found `-1`"]);
+    }
+
+    #[test]
+    fn long_keys_and_names_are_quoted_shortened() {
+        let key = "K".repeat(100_000);
+        let m = messages(&format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Succeed", "{key}": 1}}}}}}"#));
+        assert_eq!(m, [format!("unknown field `{}…` in Succeed state `A`", "K".repeat(100))]);
+        let name = "N".repeat(200);
+        let m = messages(&format!(r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Succeed"}}}}}}"#));
+        assert_eq!(m, [format!("state name `{}…` must be 1 to 80 characters long", "N".repeat(100))]);
+    }
+
+    #[test]
+    fn malformed_paths_say_what_was_expected_at_the_caret() {
+        let help = |path: &str| {
+            let r = report(&format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "InputPath": "{path}", "End": true}}}}}}"#));
+            assert_eq!(r.len(), 1, "{r:?}");
+            r[0].1.clone().unwrap_or_default()
+        };
+        assert_eq!(help("$.order["), "after `$.order[` the path expected a bracket step closed by `]`: `[0]`, `[*]`, `[0:2]`, `['name']` or `[?(@.price < 10)]`");
+        assert_eq!(help("$.order."), "after `$.order.` the path expected a field name, e.g. `$.order.id`; a name with blanks or symbols goes in brackets: `['my name']`");
+        assert_eq!(help("$.items[x]"), "an index is a whole number, as in `[0]`; `[*]` takes every element and `[0:2]` a slice");
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn scope(s: &Scope, outer: &[String], text: &str, root: Option<&Json>, out: &mut
                 None => "assign it with `Assign` in an earlier state (AWS would fail at run time with States.QueryEvaluationError)".to_owned(),
             };
             let (pointer, span) = root.and_then(|r| read_site(r, text, &st.pointer, name)).unwrap_or_else(|| (st.pointer.clone(), st.name_span));
-            out.push(Diagnostic { pointer, span, message, help: Some(help) });
+            out.push(Diagnostic { pointer, span, message, help: Some(help), hidden: 0 });
         }
         let visible: Vec<String> = outer.iter().cloned().chain(assigned.iter().cloned()).collect();
         match &st.kind {

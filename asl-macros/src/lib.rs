@@ -12,7 +12,6 @@
 use std::path::PathBuf;
 
 use proc_macro::TokenStream;
-use proc_macro2::Span;
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
@@ -87,17 +86,12 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
         Ok(tokens) => Ok(tokens),
         Err(rendered) => {
             let err = syn::Error::new(args.path.span(), format!("invalid workflow `{written}`:\n{rendered}")).to_compile_error();
-            let module = Ident::new(&names.module, Span::call_site());
-            let machine = Ident::new(&names.machine, Span::call_site());
-            // A stub with the usual names keeps follow-on errors in the user's code away.
+            // The module's public items as far as the file shows them: the user's code meets
+            // the `State`, `Tasks` and machine it expects, so rustc reports the workflow alone.
+            let skeleton = asl_codegen::skeleton(&written, &text, &names, Some(&track));
             Ok(quote! {
                 #err
-                #[allow(dead_code)]
-                pub mod #module {
-                    pub enum State {}
-                    pub trait Tasks {}
-                    pub struct #machine<T>(T);
-                }
+                #skeleton
             })
         }
     }

@@ -3,7 +3,8 @@
 //! and transitions as `State` values so rustc checks them.
 
 mod choice;
-mod naming;
+pub(crate) mod naming;
+mod public;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -13,7 +14,10 @@ use quote::quote;
 
 use crate::diagnostic::Diagnostics;
 use crate::model::{Kind, Machine, State};
+use crate::outline::Outline;
 pub use naming::{camel, resource_method, snake};
+pub use public::skeleton;
+use public::{Public, Run, module};
 
 /// What to call the generated items and where the runtime is.
 #[derive(Clone, Debug)]
@@ -62,7 +66,6 @@ struct Ctx<'m> {
     by_name: std::collections::HashMap<&'m str, usize>,
     /// resource ARN → trait method name.
     tasks: BTreeMap<String, Ident>,
-    rt: TokenStream,
     k: TokenStream,
 }
 
@@ -87,31 +90,17 @@ impl Emitter<'_> {
     pub fn emit(&self) -> TokenStream {
         let flat = crate::lower::flatten(self.machine);
         let lowered = crate::lower::lower(self.machine, &self.names.module);
-        let mut variants = naming::Unique::default();
-        let mut methods = naming::Unique::default();
-        methods.reserve(&["new", "with_options", "tasks", "start", "start_with", "start_at", "step", "options"]);
+        let outline = Outline::of(self.machine);
+        let ids = outline.idents(self.names);
         let states: Vec<StateInfo> = flat
             .iter()
             .zip(&lowered.states)
-            .map(|(st, spec)| StateInfo {
-                state: st,
-                spec,
-                variant: Ident::new(&variants.get(camel(&st.name), ""), TSpan::call_site()),
-                method: Ident::new(&methods.get(snake(&st.name), "_"), TSpan::call_site()),
-            })
+            .zip(ids.variants.iter().zip(&ids.methods))
+            .map(|((st, spec), (variant, method))| StateInfo { state: st, spec, variant: variant.clone(), method: method.clone() })
             .collect();
-        let tasks = task_methods(self.machine, self.names).into_iter().map(|(arn, m)| (arn, Ident::new(&m, TSpan::call_site()))).collect();
-        let rt = quote!(::asl_runtime::__private);
         let k = quote!(ast);
         let by_name = states.iter().enumerate().map(|(i, s)| (s.state.name.as_str(), i)).collect();
-        let cx = Ctx { states, by_name, tasks, rt, k };
-        self.module(&cx, &flat, lowered.context)
-    }
-
-    fn module(&self, cx: &Ctx, flat: &[&State], context: u8) -> TokenStream {
-        let rt = &cx.rt;
-        let module = Ident::new(&self.names.module, TSpan::call_site());
-        let machine = Ident::new(&self.names.machine, TSpan::call_site());
+        let cx = Ctx { states, by_name, tasks: ids.tasks.clone(), k };
         let label = &self.source_label;
         let mut doc = format!(" The `{}` workflow, compiled from `{label}` by aslc.", self.names.module);
         if let Some(c) = &self.machine.comment {
@@ -120,10 +109,12 @@ impl Emitter<'_> {
         if flat.len() <= DIAGRAM_MAX_STATES {
             doc.push_str(&diagram(self.machine, &self.names.module));
         }
-        let variants: Vec<_> = cx.states.iter().map(|s| &s.variant).collect();
-        let variant_docs: Vec<String> = cx.states.iter().map(|s| format!(" {} state `{}`.", s.state.kind.type_name(), s.state.name)).collect();
-        let names: Vec<&str> = cx.states.iter().map(|s| s.state.name.as_str()).collect();
-        let types: Vec<&str> = cx.states.iter().map(|s| s.state.kind.type_name()).collect();
+        let public = Public { names: self.names, outline: &outline, ids: &ids, doc, track_file: self.track_file.as_deref(), timeout: self.machine.timeout_seconds };
+        module(&public, Some(self.run(&cx, lowered.context)))
+    }
+
+    /// What runs the states: everything of the module but its public items.
+    fn run(&self, cx: &Ctx, context: u8) -> Run {
         // Top-level states that hand on their input unchanged: every top-level state's input
         // was measured against the payload limit (the execution input at start, each output
         // after its state), so theirs need not be measured again. A nested scope's first input
@@ -137,26 +128,6 @@ impl Emitter<'_> {
             }
         });
         let start = cx.state_path(&self.machine.scope.start_at.value);
-        let machine_name = &self.names.module;
-        let timeout = match self.machine.timeout_seconds {
-            Some(t) => quote!(Some(#t)),
-            None => quote!(None),
-        };
-
-        let task_methods = cx.tasks.iter().map(|(arn, m)| {
-            let users: Vec<String> = flat.iter().filter(|s| matches!(&s.kind, Kind::Task(t) if &t.resource.value == arn)).map(|s| format!("`{}`", s.name)).collect();
-            let doc = format!(" Resource `{arn}`, called by {}.", users.join(", "));
-            quote! {
-                #[doc = #doc]
-                fn #m(&self, input: Value, ctx: rt::TaskContext) -> impl Future<Output = Result<Value, rt::Failure>> + Send;
-            }
-        });
-        let unit_tasks = cx.tasks.is_empty().then(|| {
-            quote! {
-                /// This workflow has no Task states: `()` is its task set.
-                impl Tasks for () {}
-            }
-        });
         // `step` awaits every state that waits. rustc's work on one `async fn` grows faster than
         // its number of await points, so past STEP_GROUP of them `step` awaits one `async fn` per
         // group of STEP_GROUP states instead (small machines keep the single layer).
@@ -206,119 +177,7 @@ impl Emitter<'_> {
             }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
-        let track = self.track_file.as_ref().map(|f| {
-            quote!(
-                const _: &[u8] = include_bytes!(#f);
-            )
-        });
-
-        quote! {
-            #[doc = #doc]
-            pub mod #module {
-                #![allow(clippy::all, unused_imports, dead_code)]
-                use ::core::future::Future;
-                use #rt as rt;
-                use rt::syntax as ast;
-                use rt::Value;
-                #track
-
-                /// Every state of the workflow, including those inside Parallel branches and Map
-                /// processors. Transitions are values of this type, so rustc checks them.
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-                pub enum State {
-                    #(#[doc = #variant_docs] #variants,)*
-                }
-
-                impl rt::StateId for State {
-                    fn name(self) -> &'static str {
-                        match self { #(State::#variants => #names,)* }
-                    }
-                    fn type_name(self) -> &'static str {
-                        match self { #(State::#variants => #types,)* }
-                    }
-                    fn from_name(name: &str) -> Option<Self> {
-                        match name { #(#names => Some(State::#variants),)* _ => None }
-                    }
-                    #keeps_input
-                }
-
-                /// The workflow's Task resources: one method per distinct resource. Implement it
-                /// to give the workflow its work; a missing method is a compile error.
-                pub trait Tasks: Send + Sync + 'static {
-                    #(#task_methods)*
-                }
-                #unit_tasks
-
-                /// The state machine. Create it with [`new`](Self::new) and run executions with
-                /// [`start`](Self::start).
-                pub struct #machine<T> {
-                    tasks: T,
-                    options: rt::ExecutionOptions,
-                }
-
-                impl<T: Tasks> #machine<T> {
-                    /// The workflow's top-level `TimeoutSeconds`.
-                    pub const TIMEOUT_SECONDS: Option<u64> = #timeout;
-
-                    pub fn new(tasks: T) -> Self {
-                        #machine { tasks, options: rt::ExecutionOptions::default() }
-                    }
-
-                    /// With execution options (names, ARNs, clock, observer).
-                    pub fn with_options(tasks: T, options: rt::ExecutionOptions) -> Self {
-                        #machine { tasks, options }
-                    }
-
-                    pub fn tasks(&self) -> &T {
-                        &self.tasks
-                    }
-
-                    /// Runs an execution to its end: the output, or the error and cause it failed with.
-                    pub fn start(&self, input: Value) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
-                        rt::execute(self, input, &self.options, Self::TIMEOUT_SECONDS)
-                    }
-
-                    /// Runs an execution with options of its own (its name, observer, clock, …)
-                    /// instead of the machine's.
-                    pub fn start_with(&self, input: Value, options: rt::ExecutionOptions) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
-                        async move { rt::execute(self, input, &options, Self::TIMEOUT_SECONDS).await }
-                    }
-
-                    /// Runs an execution entered at `state` (a top-level state) with `input`.
-                    pub fn start_at(&self, state: State, input: Value) -> impl Future<Output = Result<Value, rt::Failure>> + Send + '_ {
-                        rt::execute_from(self, state, input, &self.options, Self::TIMEOUT_SECONDS)
-                    }
-
-                    #(#state_fns)*
-
-                    #(#group_fns)*
-                }
-
-                impl<T: Tasks> rt::Machine for #machine<T> {
-                    type State = State;
-                    fn start_state(&self) -> State {
-                        #start
-                    }
-                    fn machine_name(&self) -> &str {
-                        #machine_name
-                    }
-                    fn context(&self) -> u8 {
-                        #context
-                    }
-                    fn timeout_seconds(&self) -> Option<u64> {
-                        Self::TIMEOUT_SECONDS
-                    }
-
-                    async fn step(&self, state: State, input: Value, cx: &mut rt::Cx) -> rt::Step<State> {
-                        match state {
-                            #(#arms)*
-                        }
-                    }
-
-                    #step_now
-                }
-            }
-        }
+        Run { keeps_input, start, context, methods: quote!(#(#state_fns)* #(#group_fns)*), step: quote!(match state { #(#arms)* }), step_now }
     }
 
     fn state_fn(&self, cx: &Ctx, s: &StateInfo) -> TokenStream {
@@ -368,22 +227,9 @@ fn diagram(machine: &Machine, name: &str) -> String {
     format!("\n\n <div class=\"aslc-diagram\">{svg}</div>")
 }
 
-/// The `Tasks` trait's methods: each distinct Task resource ARN with its method name, in the
-/// order the trait declares them.
+/// The `Tasks` trait's methods: each distinct Task resource ARN with its method name.
 pub fn task_methods(machine: &Machine, names: &Names) -> BTreeMap<String, String> {
-    let flat = crate::lower::flatten(machine);
-    let mut unique = naming::Unique::default();
-    let mut tasks = BTreeMap::new();
-    for st in flat {
-        if let Kind::Task(t) = &st.kind {
-            let arn = &t.resource.value;
-            if !tasks.contains_key(arn) {
-                let base = names.task_methods.get(arn).cloned().unwrap_or_else(|| resource_method(arn));
-                tasks.insert(arn.clone(), unique.get(base, "_"));
-            }
-        }
-    }
-    tasks
+    Outline::of(machine).idents(names).tasks.into_iter().map(|(arn, m)| (arn, m.to_string())).collect()
 }
 
 /// Fields parsed and validated but not yet executed fail the build rather than being ignored.

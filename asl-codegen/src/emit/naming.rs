@@ -40,7 +40,19 @@ pub fn camel(s: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'S');
     }
+    // the one keyword in camel case (`self` and `Self` both come here); not a raw identifier
+    if out == "Self" {
+        out.push('_');
+    }
     out
+}
+
+/// An identifier for a name made here (never a keyword) or given to `asl!` (`r#type` included).
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
+    }
 }
 
 pub fn snake(s: &str) -> String {
@@ -110,7 +122,8 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
-/// Hands out unique names: a taken name gets `2`, `3`, … appended.
+/// Hands out unique names: a taken name gets `2`, `3`, … appended (after `sep`, or in place of
+/// a trailing `_` escape: `self_` → `self_2`, `Self_` → `Self2`, which rustc's case lints accept).
 #[derive(Default)]
 pub struct Unique {
     taken: HashSet<String>,
@@ -125,7 +138,12 @@ impl Unique {
         if self.taken.insert(base.clone()) {
             return base;
         }
-        (2..).map(|n| format!("{base}{sep}{n}")).find(|c| self.taken.insert(c.clone())).expect("unbounded")
+        let (stem, sep) = match base.strip_suffix('_') {
+            Some(_) if sep.is_empty() => (base.trim_end_matches('_'), ""),
+            Some(_) => (base.as_str(), ""),
+            None => (base.as_str(), sep),
+        };
+        (2..).map(|n| format!("{stem}{sep}{n}")).find(|c| self.taken.insert(c.clone())).expect("unbounded")
     }
 }
 
@@ -164,5 +182,15 @@ mod tests {
         let mut u = Unique::default();
         assert_eq!(u.get("a".into(), "_"), "a");
         assert_eq!(u.get("a".into(), "_"), "a_2");
+        // `self_` → `self_2`, `Self_` → `Self2`: no `__`, no `_` after a cased letter
+        assert_eq!(u.get("self_".into(), "_"), "self_");
+        assert_eq!(u.get("self_".into(), "_"), "self_2");
+        assert_eq!(u.get("Self_".into(), ""), "Self_");
+        assert_eq!(u.get("Self_".into(), ""), "Self2");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("Self"), "self_");
+        // names given to `asl!` as raw identifiers
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("order").to_string(), "order");
     }
 }

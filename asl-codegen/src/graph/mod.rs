@@ -48,7 +48,7 @@ mod tests {
         let text = r#"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[
                 {"Condition":"{% $states.input.n > 10 %}","Next":"A"}],"Default":"A"},"A":{"Type":"Succeed"}}}"#;
         let root = crate::json::parse(text).unwrap();
-        let m = crate::parse::machine(&root, &mut crate::diagnostic::Diagnostics::default()).unwrap();
+        let m = crate::parse::machine(&root, text, &mut crate::diagnostic::Diagnostics::default()).unwrap();
         let g = Graph::build("t", &m, Some(&root));
         assert_eq!(labels(&g), ["$states.input.n > 10", "Default"]);
     }

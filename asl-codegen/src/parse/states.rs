@@ -9,9 +9,6 @@ use crate::diagnostic::closest;
 use crate::json::{Json, JsonValue, Member};
 use crate::model::*;
 
-/// AWS's limit on `MaxDelaySeconds`: values must be below it (at most 366 days).
-const MAX_DELAY_LIMIT: u64 = 31_622_401;
-
 impl Parser<'_> {
     /// A number field that may also be given as `<Field>Path` (JSONPath) or as a `{% %}`
     /// expression (JSONata). Reports both forms together as an error.
@@ -59,7 +56,7 @@ impl Parser<'_> {
         let mut ok = true;
         for mm in members.iter().filter(|mm| !role(&mm.key)) {
             ok = false;
-            self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mm.key)), mm.key_span, format!("unknown field `{}` in `Credentials`", mm.key), help);
+            self.d.error_help(&format!("{ptr}/{}", super::escape_pointer(&mm.key)), mm.key_span, format!("unknown field `{}` in `Credentials`", crate::diagnostic::shorten(&mm.key)), help);
         }
         match members.iter().filter(|mm| role(&mm.key)).count() {
             0 if ok => {
@@ -493,7 +490,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `INLINE` or `DISTRIBUTED`".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{other}`"), help);
+                            self.d.error_help(&co.ptr("Mode"), mm.value.span, format!("unknown Map mode `{}`", crate::diagnostic::shorten(other)), help);
                         }
                         None => {}
                     }
@@ -501,7 +498,9 @@ impl Parser<'_> {
                 match co.take("ExecutionType") {
                     Some(et) => match self.string(et, &co.ptr("ExecutionType")) {
                         Some("STANDARD" | "EXPRESS") | None => {}
-                        Some(other) => self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{other}`"), "use `STANDARD` or `EXPRESS`"),
+                        Some(other) => {
+                            self.d.error_help(&co.ptr("ExecutionType"), et.value.span, format!("unknown execution type `{}`", crate::diagnostic::shorten(other)), "use `STANDARD` or `EXPRESS`")
+                        }
                     },
                     None if mode == MapMode::Distributed => {
                         self.d.error_help(
@@ -703,14 +702,8 @@ impl Parser<'_> {
             };
             let max_delay_seconds = match r.take("MaxDelaySeconds") {
                 None => None,
-                Some(m) => match self.positive_int(m, &r.ptr("MaxDelaySeconds")) {
-                    Some(v) if v < MAX_DELAY_LIMIT => Some(v),
-                    Some(_) => {
-                        self.d.error(&r.ptr("MaxDelaySeconds"), m.value.span, format!("`MaxDelaySeconds` must be at most {} (366 days), found {}", MAX_DELAY_LIMIT - 1, super::describe(&m.value)));
-                        None
-                    }
-                    None => None,
-                },
+                // at most 31622400 (366 days): checked with the other integers' bounds
+                Some(m) => self.positive_int(m, &r.ptr("MaxDelaySeconds")),
             };
             let jitter = match r.take("JitterStrategy") {
                 None => Some(Jitter::None),
@@ -718,7 +711,7 @@ impl Parser<'_> {
                     Some("FULL") => Some(Jitter::Full),
                     Some("NONE") => Some(Jitter::None),
                     Some(other) => {
-                        self.d.error_help(&r.ptr("JitterStrategy"), m.value.span, format!("unknown jitter strategy `{other}`"), "use `FULL` or `NONE`");
+                        self.d.error_help(&r.ptr("JitterStrategy"), m.value.span, format!("unknown jitter strategy `{}`", crate::diagnostic::shorten(other)), "use `FULL` or `NONE`");
                         None
                     }
                     None => None,
@@ -775,6 +768,22 @@ impl Parser<'_> {
 /// operator of the same comparison in the family of the value's type), or the quotes to drop.
 fn operand_help(op: Op, v: &Json) -> Option<String> {
     let name = op.name();
+    if let Some(test) = name.strip_prefix("Is") {
+        let holds = match test {
+            "Present" => "the `Variable` path selects a value",
+            "Null" => "the value is null",
+            "Numeric" => "the value is a number",
+            "String" => "the value is a string",
+            "Boolean" => "the value is a boolean",
+            "Timestamp" => "the value is an RFC 3339 timestamp string",
+            _ => return None,
+        };
+        let mut help = format!("`\"{name}\": true` matches when {holds}, `false` when it does not");
+        if let Some(t @ ("true" | "false")) = v.as_str().map(str::trim) {
+            help.push_str(&format!(": write the value without quotes, `\"{name}\": {t}`"));
+        }
+        return Some(help);
+    }
     let (family, comparison) = ["String", "Numeric", "Boolean", "Timestamp"].iter().find_map(|f| name.strip_prefix(f).map(|rest| (*f, rest)))?;
     let sibling = |f: &str| Op::from_name(&format!("{f}{comparison}")).map(|o| o.name());
     let takes = match family {
@@ -965,7 +974,7 @@ impl Parser<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use `JSON`, `JSONL` or `CSV`".to_owned(),
                 };
-                self.d.error_help(&iptr, it.value.span, format!("unknown `InputType` `{other}`"), help);
+                self.d.error_help(&iptr, it.value.span, format!("unknown `InputType` `{}`", crate::diagnostic::shorten(other)), help);
                 return None;
             }
         };
@@ -1009,7 +1018,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `FIRST_ROW` (the first row holds the column names) or `GIVEN` (with `CSVHeaders`)".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("CSVHeaderLocation"), l.value.span, format!("unknown `CSVHeaderLocation` `{other}`"), help);
+                            self.d.error_help(&co.ptr("CSVHeaderLocation"), l.value.span, format!("unknown `CSVHeaderLocation` `{}`", crate::diagnostic::shorten(other)), help);
                             None
                         }
                         None => None,
@@ -1055,7 +1064,7 @@ impl Parser<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "use `COMMA`, `PIPE`, `SEMICOLON`, `SPACE` or `TAB`".to_owned(),
                             };
-                            self.d.error_help(&co.ptr("CSVDelimiter"), dm.value.span, format!("unknown `CSVDelimiter` `{other}`"), help);
+                            self.d.error_help(&co.ptr("CSVDelimiter"), dm.value.span, format!("unknown `CSVDelimiter` `{}`", crate::diagnostic::shorten(other)), help);
                             None
                         }
                         None => None,
@@ -1099,8 +1108,12 @@ impl Parser<'_> {
                         let fptr = format!("{pptr}/{}", super::escape_pointer(&mm.key));
                         let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
                         match closest(name, allowed.iter().copied()) {
-                            Some(s) => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("did you mean `{s}`?")),
-                            None => self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", mm.key), format!("`{key}` takes {list}")),
+                            Some(s) => {
+                                self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", crate::diagnostic::shorten(&mm.key)), format!("did you mean `{s}`?"))
+                            }
+                            None => {
+                                self.d.error_help(&fptr, mm.key_span, format!("unknown field `{}` in the `{key}` of `{what}`", crate::diagnostic::shorten(&mm.key)), format!("`{key}` takes {list}"))
+                            }
                         }
                     }
                 }
@@ -1233,7 +1246,12 @@ impl Parser<'_> {
                             Some("JSONL") => output_type = OutputType::Jsonl,
                             Some(other) => {
                                 ok = false;
-                                self.d.error_help(&co.ptr("OutputType"), t.value.span, format!("unknown `OutputType` `{other}`"), "use `JSON` (a JSON array) or `JSONL` (JSON Lines)");
+                                self.d.error_help(
+                                    &co.ptr("OutputType"),
+                                    t.value.span,
+                                    format!("unknown `OutputType` `{}`", crate::diagnostic::shorten(other)),
+                                    "use `JSON` (a JSON array) or `JSONL` (JSON Lines)",
+                                );
                             }
                             None => ok = false,
                         }
@@ -1249,7 +1267,7 @@ impl Parser<'_> {
                                     Some(s) => format!("did you mean `{s}`?"),
                                     None => "use `NONE`, `COMPACT` or `FLATTEN`".to_owned(),
                                 };
-                                self.d.error_help(&co.ptr("Transformation"), t.value.span, format!("unknown `Transformation` `{other}`"), help);
+                                self.d.error_help(&co.ptr("Transformation"), t.value.span, format!("unknown `Transformation` `{}`", crate::diagnostic::shorten(other)), help);
                             }
                             None => ok = false,
                         }
@@ -1478,6 +1496,14 @@ mod operand_tests {
         assert_eq!(
             help(r#""StringEquals": 200"#),
             [("`StringEquals` takes a string, found a number".to_owned(), Some("`StringEquals` compares strings; to compare numbers, use `\"NumericEquals\": 200`".to_owned()))]
+        );
+        let r = help(r#""IsPresent": "true""#);
+        assert_eq!(
+            r,
+            [(
+                "`IsPresent` takes a boolean, found a string".to_owned(),
+                Some("`\"IsPresent\": true` matches when the `Variable` path selects a value, `false` when it does not: write the value without quotes, `\"IsPresent\": true`".to_owned())
+            )]
         );
         assert_eq!(
             help(r#""NumericLessThan": "5""#)[0].1.as_deref(),

@@ -39,8 +39,17 @@ fn path_help(s: &str, e: &asl_syntax::SyntaxError) -> Option<String> {
             format!("a path starts at `$` (the input), `$$` (the context object) or `$name` (a variable): did you mean `$.{rest}`?")
         });
     }
+    let done = s.get(..e.offset).unwrap_or(s);
+    if e.message == "expected `]`" {
+        return Some(format!("after `{done}` the path expected a bracket step closed by `]`: `[0]`, `[*]`, `[0:2]`, `['name']` or `[?(@.price < 10)]`"));
+    }
+    if e.message == "expected a name after `.`" {
+        return Some(format!("after `{done}` the path expected a field name, e.g. `{done}id`; a name with blanks or symbols goes in brackets: `['my name']`"));
+    }
+    if e.message.starts_with("invalid array index") {
+        return Some("an index is a whole number, as in `[0]`; `[*]` takes every element and `[0:2]` a slice".to_owned());
+    }
     if e.message.starts_with("unexpected ") {
-        let done = s.get(..e.offset).unwrap_or(s);
         return Some(format!("after `{done}` the path expected its next step: `.name`, `['name']`, `[0]`, `[*]`, `[0:2]`, `..name`, `[?(@.price < 10)]` or the end of the path"));
     }
     None

@@ -41,7 +41,7 @@ pub fn svg(name: &str, definition: &str) -> Result<String, String> {
         Ok(m) => Graph::build(name, &m, root.as_ref()),
         Err(_) => {
             let mut d = asl_codegen::diagnostic::Diagnostics::default();
-            match root.as_ref().and_then(|r| asl_codegen::parse::machine(r, &mut d)) {
+            match root.as_ref().and_then(|r| asl_codegen::parse::machine(r, definition, &mut d)) {
                 Some(m) => Graph::build(name, &m, root.as_ref()),
                 None => return Err(format!("cannot draw {name}: its definition is not a workflow")),
             }

@@ -1,0 +1,3 @@
+asl_runtime::asl!("max-concurrency-too-big.json");
+
+fn main() {}

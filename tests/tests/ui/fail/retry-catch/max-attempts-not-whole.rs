@@ -1,0 +1,3 @@
+asl_runtime::asl!("max-attempts-not-whole.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+asl_runtime::asl!("seconds-beyond-aws-maximum.json");
+
+fn main() {}
