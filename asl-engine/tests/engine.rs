@@ -4,79 +4,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_engine::store::{Activity, ExecutionStatus, PostgresOptions, PostgresStore, SqliteStore, Store, Write};
-use asl_engine::{Engine, EngineError, EngineOptions};
+use asl_engine::store::{Activity, ExecutionStatus, Write};
+use asl_engine::{Engine, EngineError};
 use asl_runtime::{Handlers, TaskContext, Value, json};
 
 const MACHINE: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:M";
 
-/// One database the engines of a test share: an SQLite file, or a PostgreSQL schema of its own
-/// (dropped afterwards) when `ASL_TEST_POSTGRES` is set.
-enum Db {
-    Sqlite(tempfile::TempDir),
-    Postgres { conn: String, schema: String },
-}
-
-impl Db {
-    fn sqlite() -> Self {
-        Db::Sqlite(tempfile::tempdir().unwrap())
-    }
-
-    fn postgres() -> Option<Self> {
-        let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
-            static NOTICE: std::sync::Once = std::sync::Once::new();
-            NOTICE.call_once(|| {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr(), "NOTICE: ASL_TEST_POSTGRES is not set: the PostgreSQL engine tests are skipped");
-            });
-            return None;
-        };
-        Some(Db::Postgres { conn, schema: format!("asl_engine_test_{:016x}", fastrand::u64(..)) })
-    }
-
-    async fn open(&self) -> Arc<dyn Store> {
-        match self {
-            Db::Sqlite(dir) => Arc::new(SqliteStore::open(dir.path().join("asl.db")).unwrap()),
-            Db::Postgres { conn, schema } => Arc::new(
-                PostgresStore::connect_with(conn, PostgresOptions { schema: Some(schema.clone()), ..Default::default() })
-                    .await
-                    .unwrap_or_else(|e| panic!("ASL_TEST_POSTGRES is set but PostgreSQL is unreachable: {e}")),
-            ),
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Db::Postgres { conn, schema } = self {
-            let (conn, schema) = (conn.clone(), schema.clone());
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                rt.block_on(async {
-                    let (client, c) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
-                    tokio::spawn(c);
-                    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
-                })
-            })
-            .join();
-        }
-    }
-}
-
-fn options(lease_ms: i64) -> EngineOptions {
-    EngineOptions { lease_ms, token_poll: Duration::from_millis(50), ..Default::default() }
-}
-
-async fn finished(engine: &Engine, arn: &str) -> asl_engine::store::Execution {
-    for _ in 0..600 {
-        let e = engine.describe(arn).await.unwrap();
-        if e.status != ExecutionStatus::Running {
-            return e;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{arn} did not end");
-}
+mod common;
+use common::{Db, finished, options};
 
 async fn start_describe_list_history(db: Db) {
     let engine = Engine::with_options(db.open().await, "p1".into(), options(5_000));
