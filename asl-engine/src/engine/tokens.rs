@@ -216,9 +216,13 @@ async fn record_start(t: &Task, ctx: &TaskContext) -> bool {
     if t.started_event.is_some() {
         return true;
     }
-    let (Some(at), Some(worker)) = (t.started, &t.worker) else { return !t.status.is_open() };
-    // The token goes to the journal's `start_marker`, not into the history.
-    let details = serde_json::json!({"resource": ctx.resource, "workerName": worker, START_TOKEN: t.token});
+    let Some(at) = t.started else { return !t.status.is_open() };
+    // The token goes to the journal's `start_marker`, not into the history; a worker that gave
+    // no name has none in the event (AWS's `workerName` is optional).
+    let mut details = serde_json::json!({"resource": ctx.resource, START_TOKEN: t.token});
+    if let Some(w) = t.worker.as_deref().filter(|w| !w.is_empty()) {
+        details["workerName"] = w.into();
+    }
     let _ = ctx.record_event("TaskStarted", from_millis(at), details).await;
     true
 }
