@@ -83,7 +83,9 @@ async fn recorded_when_another_process_hands_the_task_out(db: Db) {
     let h = history(&owner, &arn).await;
     gapless(&h);
     assert_eq!(of_type(&h, "TaskStarted").len(), 1);
-    assert!(of_type(&h, "TaskSucceeded")[0].id > s.id);
+    let succeeded = of_type(&h, "TaskSucceeded")[0];
+    assert!(succeeded.id > s.id);
+    assert_eq!(succeeded.previous_id, s.id, "the result follows the start");
 }
 
 async fn recorded_before_the_answer_when_taken_and_answered_here(db: Db) {

@@ -43,6 +43,9 @@ pub struct TaskContext {
     pub heartbeat: Option<Duration>,
     /// The event this attempt's later events follow (its `…Scheduled` event).
     previous_event: u64,
+    /// The id of the event [`record_event`](Self::record_event) recorded last, if it is watched
+    /// (an activity under a journal): the attempt's closing event follows it.
+    recorded: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl TaskContext {
@@ -72,6 +75,9 @@ impl TaskContext {
         let id = e.events.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(o) = &e.observer {
             o.event(&crate::Event { execution: e.id().clone(), id, previous_event_id: self.previous_event, timestamp, kind, details });
+        }
+        if let Some(r) = &self.recorded {
+            r.store(id, std::sync::atomic::Ordering::Relaxed);
         }
         match &e.journal {
             Some(j) => j.sync(),
@@ -111,8 +117,18 @@ where
     };
     let ev = Events::for_resource(spec.resource);
     let scheduled = cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
-    let tcx =
-        TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: 0, token: None, beat: None, timeout: None, heartbeat: None, previous_event: scheduled };
+    let tcx = TaskContext {
+        resource: spec.resource,
+        state_name: cx.state_name(),
+        exec: cx.exec.clone(),
+        retry_count: 0,
+        token: None,
+        beat: None,
+        timeout: None,
+        heartbeat: None,
+        previous_event: scheduled,
+        recorded: None,
+    };
     cx.event(ev.started, || json!({"resource": spec.resource}));
     let r = call(args, tcx).await;
     finish(spec, ev, r, input, catchers, cx)
@@ -192,9 +208,11 @@ where
             };
             // A durable engine records an activity's start when a worker takes the task (AWS's
             // `ActivityStarted`, with the worker's name), through `TaskContext::record_event`.
-            if handed_out.is_none() && !(spec.is_activity() && cx.journal().is_some()) {
+            let started_later = spec.is_activity() && cx.journal().is_some();
+            if handed_out.is_none() && !started_later {
                 cx.event(ev.started, || json!({"resource": spec.resource}));
             }
+            let recorded = started_later.then(|| Arc::new(std::sync::atomic::AtomicU64::new(0)));
             let tcx = TaskContext {
                 resource: spec.resource,
                 state_name: cx.state_name(),
@@ -205,6 +223,7 @@ where
                 timeout,
                 heartbeat,
                 previous_event: scheduled,
+                recorded: recorded.clone(),
             };
             // A durable engine holds the token: the task ends with the answer it gets
             // (SendTaskSuccess / SendTaskFailure), not with the handler's result.
@@ -228,6 +247,10 @@ where
                 }
                 None => checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx),
             };
+            // The engine recorded the activity's start meanwhile: the result follows it.
+            if let Some(id) = recorded.map(|r| r.load(std::sync::atomic::Ordering::Relaxed)).filter(|id| *id > 0) {
+                cx.set_last_event(id);
+            }
             record(ev, spec, &r, cx);
             r
         };
