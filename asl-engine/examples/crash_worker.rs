@@ -23,9 +23,12 @@ const TOKENS: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Tokens"
 const ACTIVITY: &str = "arn:aws:states:us-east-1:111111111111:activity:approve";
 
 /// An activity, then a callback, then a Wait: answered by this process's own worker loop
-/// (which dies with it).
+/// (which dies with it). A worker killed between taking the activity task and answering it
+/// never answers: as on AWS, the task's TimeoutSeconds ends that attempt, and a retry
+/// schedules it again for a live worker.
 const TOKEN_FLOW: &str = r#"{"StartAt":"Approve","States":{
-  "Approve":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:approve","ResultPath":"$.approval","Next":"Call"},
+  "Approve":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:approve","TimeoutSeconds":2,
+             "Retry":[{"ErrorEquals":["States.Timeout"],"IntervalSeconds":1,"MaxAttempts":20}],"ResultPath":"$.approval","Next":"Call"},
   "Call":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"ResultPath":"$.cb","Next":"Nap"},
   "Nap":{"Type":"Wait","Seconds":1,"End":true}}}"#;
 
