@@ -1,16 +1,20 @@
-//! A worker for the crash test (`tests/crash.rs`): it runs executions of a workflow (Parallel
-//! with a Wait, Map, Task) on an SQLite file, starting them if the file has none, resuming the
-//! others (`recover`) until every one has ended, then prints `DONE`. Each Task appends a line
-//! to a log when it completes, so the test counts the tasks that ran twice.
+//! A worker for the crash tests (`tests/crash.rs`, `tests/two_workers.rs`): it runs executions
+//! of a workflow (Parallel with a Wait, Map with a Retry, Task) and of one with an activity, a
+//! callback and a Wait, on an SQLite file or a PostgreSQL schema, starting them if the store has
+//! none, resuming the others (`recover`) until every one has ended, then prints `DONE`. Each
+//! Task appends a line to a log when it completes (`<execution> <task> <attempt> <pid>`), so the
+//! test counts the tasks that ran twice and sees which process ran them.
 //!
-//! `crash_worker <db> <log> [executions]`, or `crash_worker --plain` to print the output of an
-//! uninterrupted in-memory run.
+//! `crash_worker <db> <log> [executions] [prefix] [lease_ms] [desc]`, where `<db>` is a file or
+//! `postgres:<schema>` (connecting to `ASL_TEST_POSTGRES`), `prefix` starts the execution names
+//! and `desc` starts them from the last (so that two workers each start some); or
+//! `crash_worker --plain` to print the output of an uninterrupted in-memory run.
 
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use asl_engine::store::{ExecutionStatus, SqliteStore, Store};
+use asl_engine::store::{ExecutionStatus, PostgresOptions, PostgresStore, SqliteStore, Store};
 use asl_engine::{Engine, EngineOptions};
 use asl_runtime::{ExecutionOptions, Handlers, TaskContext, Value, Workflow, json};
 
@@ -19,9 +23,12 @@ const TOKENS: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Tokens"
 const ACTIVITY: &str = "arn:aws:states:us-east-1:111111111111:activity:approve";
 
 /// An activity, then a callback, then a Wait: answered by this process's own worker loop
-/// (which dies with it).
+/// (which dies with it). A worker killed between taking the activity task and answering it
+/// never answers: as on AWS, the task's TimeoutSeconds ends that attempt, and a retry
+/// schedules it again for a live worker.
 const TOKEN_FLOW: &str = r#"{"StartAt":"Approve","States":{
-  "Approve":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:approve","ResultPath":"$.approval","Next":"Call"},
+  "Approve":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:approve","TimeoutSeconds":2,
+             "Retry":[{"ErrorEquals":["States.Timeout"],"IntervalSeconds":1,"MaxAttempts":20}],"ResultPath":"$.approval","Next":"Call"},
   "Call":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"ResultPath":"$.cb","Next":"Nap"},
   "Nap":{"Type":"Wait","Seconds":1,"End":true}}}"#;
 
@@ -58,7 +65,9 @@ fn handlers(log: Option<std::path::PathBuf>) -> Handlers {
             if let Some(log) = log {
                 let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
                 let key = if name == "M" { format!("{name}{input}") } else { name };
-                writeln!(f, "{} {key}", ctx.execution_name()).unwrap();
+                // One write: lines of two processes appending at once do not interleave.
+                let line = format!("{} {key} {} {}\n", ctx.execution_name(), ctx.retry_count, std::process::id());
+                f.write_all(line.as_bytes()).unwrap();
             }
             Ok(out)
         }
@@ -85,24 +94,34 @@ async fn main() {
     }
     let (db, log) = (&args[0], std::path::PathBuf::from(&args[1]));
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(4);
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db).unwrap());
+    let prefix = args.get(3).cloned().unwrap_or_default();
+    let lease_ms: i64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(400);
+    let descending = args.get(5).is_some_and(|s| s == "desc");
+    let store: Arc<dyn Store> = match db.strip_prefix("postgres:") {
+        Some(schema) => {
+            let conn = std::env::var("ASL_TEST_POSTGRES").expect("ASL_TEST_POSTGRES");
+            Arc::new(PostgresStore::connect_with(&conn, PostgresOptions { schema: Some(schema.into()), ..Default::default() }).await.unwrap())
+        }
+        None => Arc::new(SqliteStore::open(db).unwrap()),
+    };
     let owner = format!("worker-{}", std::process::id());
-    let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms: 400, token_poll: Duration::from_millis(100), ..Default::default() });
+    let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms, token_poll: Duration::from_millis(100), ..Default::default() });
     engine.register_definition(MACHINE, FLOW, &handlers(Some(log))).unwrap();
     let _ = store.apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity { arn: ACTIVITY.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await;
     // The callback's handler sends nothing: the answering loop finds its task row.
     let quiet = Handlers::new().fallback(|_: Value, _: TaskContext| async move { Ok(json!({})) });
     engine.register_definition(TOKENS, TOKEN_FLOW, &quiet).unwrap();
-    for i in 0..n {
+    for k in 0..n {
+        let i = if descending { n - 1 - k } else { k };
         // Idempotent: the same name and input is the same execution (or taken, once it ended).
-        let _ = engine.start(MACHINE, Some(format!("e{i}")), json!({})).await;
-        let _ = engine.start(TOKENS, Some(format!("t{i}")), json!({"n": i})).await;
+        let _ = engine.start(MACHINE, Some(format!("{prefix}e{i}")), json!({})).await;
+        let _ = engine.start(TOKENS, Some(format!("{prefix}t{i}")), json!({"n": i})).await;
     }
     // The activity worker and the callback answerer, in this process (killed with it).
     let answerer = engine.clone();
     tokio::spawn(async move {
         loop {
-            if let Ok(Some(t)) = answerer.get_activity_task(ACTIVITY, "w", Duration::from_millis(100)).await {
+            if let Ok(Some(t)) = answerer.get_activity_task(ACTIVITY, &format!("w-{}", std::process::id()), Duration::from_millis(100)).await {
                 let _ = answerer.send_task_success(&t.token, json!({"approved": t.input})).await;
             }
             let Ok(running) = answerer.list(Some(TOKENS), Some(ExecutionStatus::Running), 100, None).await else { continue };

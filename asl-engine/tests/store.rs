@@ -540,7 +540,9 @@ const ACT: &str = "arn:aws:states:us-east-1:123456789012:activity:approve";
 const ACT2: &str = "arn:aws:states:us-east-1:123456789012:activity:other";
 
 async fn activity_tasks_go_to_one_worker(s: Arc<dyn Store>) {
-    insert(&s, &exec("t", M1, 1)).await;
+    let mut e = exec("t", M1, 1);
+    e.runnable = false;
+    insert(&s, &e).await;
     let n = 40;
     let mut writes: Vec<Write> = (0..n).map(|i| Write::InsertTask(activity_task(&format!("tok{i:03}"), Some(ACT), 100 + i))).collect();
     writes.push(Write::InsertTask(activity_task("elsewhere", Some(ACT2), 1)));
@@ -551,6 +553,11 @@ async fn activity_tasks_go_to_one_worker(s: Arc<dyn Store>) {
     let first = s.claim_activity_task(ACT, "w0", 500).await.unwrap().unwrap();
     assert_eq!((first.token.as_str(), first.status, first.worker.as_deref()), ("tok000", TaskStatus::Started, Some("w0")));
     assert_eq!(first.input, json!({"token": "tok000"}));
+    // Stamped with the claim's time, and its execution runnable: its owner records the start.
+    assert_eq!((first.started, first.started_event), (Some(500), None));
+    assert!(s.get_execution(&e.arn).await.unwrap().unwrap().runnable);
+    s.apply(vec![Write::TaskStartRecorded { token: first.token.clone(), event_id: 7 }]).await.unwrap();
+    assert_eq!(s.get_task(&first.token).await.unwrap().unwrap().started_event, Some(7));
 
     let worker = |name: &'static str| {
         let s = s.clone();

@@ -197,6 +197,17 @@ impl Cx {
         Cx::scoped(Arc::new(exec), scope)
     }
 
+    /// The id of this scope's last event.
+    pub(crate) fn last_event(&self) -> u64 {
+        self.last_event.load(Ordering::Relaxed)
+    }
+
+    /// An event of this scope recorded from outside it (`TaskContext::record_event`): the
+    /// scope's next event follows it.
+    pub(crate) fn set_last_event(&self, id: u64) {
+        self.last_event.store(id, Ordering::Relaxed);
+    }
+
     /// Records an event: numbers it, and builds and hands it to the observer if there is one.
     pub fn event(&self, kind: &'static str, details: impl FnOnce() -> Value) -> u64 {
         self.event_of(|| kind, details)

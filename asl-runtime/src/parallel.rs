@@ -27,7 +27,10 @@ pub async fn run<M: Machine>(spec: &ParallelSpec, catchers: &[Catcher<M::State>]
     let consume = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers);
     let mut input = input;
     let outcome = loop {
-        cx.event("ParallelStateStarted", || Value::Object(Default::default()));
+        // A restart into the state goes on with the attempt it records as started already.
+        if !resuming {
+            cx.event("ParallelStateStarted", || Value::Object(Default::default()));
+        }
         let attempt = async {
             let mut args = if consume { spec.io.arguments_owned(std::mem::take(&mut input), cx)? } else { spec.io.arguments(&input, cx)? };
             let mut outputs = vec![Value::Null; branches.len()];

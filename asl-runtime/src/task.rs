@@ -41,6 +41,11 @@ pub struct TaskContext {
     pub timeout: Option<Duration>,
     /// The attempt's `HeartbeatSeconds`.
     pub heartbeat: Option<Duration>,
+    /// The event this attempt's later events follow (its `…Scheduled` event).
+    previous_event: u64,
+    /// The id of the event [`record_event`](Self::record_event) recorded last, if it is watched
+    /// (an activity under a journal): the attempt's closing event follows it.
+    recorded: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl TaskContext {
@@ -58,6 +63,25 @@ impl TaskContext {
     pub fn heartbeat(&self) {
         if let Some(b) = &self.beat {
             b.notify_one();
+        }
+    }
+
+    /// Records an event of this attempt that happens outside the runtime, numbered after the
+    /// execution's last event and following the attempt's `…Scheduled` event: a durable engine's
+    /// `TaskStarted` of an activity when a worker takes the task (AWS's `ActivityStarted`). The
+    /// future resolves when it is durable (at once without a journal).
+    pub fn record_event(&self, kind: &'static str, timestamp: std::time::SystemTime, details: Value) -> crate::BoxFuture<'static, Result<(), Failure>> {
+        let e = &self.exec;
+        let id = e.events.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(o) = &e.observer {
+            o.event(&crate::Event { execution: e.id().clone(), id, previous_event_id: self.previous_event, timestamp, kind, details });
+        }
+        if let Some(r) = &self.recorded {
+            r.store(id, std::sync::atomic::Ordering::Relaxed);
+        }
+        match &e.journal {
+            Some(j) => j.sync(),
+            None => Box::pin(std::future::ready(Ok(()))),
         }
     }
 }
@@ -91,9 +115,20 @@ where
         Ok(args) => args,
         Err(f) => return catch::handle(catchers, f, input, cx),
     };
-    let tcx = TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: 0, token: None, beat: None, timeout: None, heartbeat: None };
     let ev = Events::for_resource(spec.resource);
-    cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
+    let scheduled = cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
+    let tcx = TaskContext {
+        resource: spec.resource,
+        state_name: cx.state_name(),
+        exec: cx.exec.clone(),
+        retry_count: 0,
+        token: None,
+        beat: None,
+        timeout: None,
+        heartbeat: None,
+        previous_event: scheduled,
+        recorded: None,
+    };
     cx.event(ev.started, || json!({"resource": spec.resource}));
     let r = call(args, tcx).await;
     finish(spec, ev, r, input, catchers, cx)
@@ -165,11 +200,31 @@ where
             let timeout = seconds(&spec.timeout, &input, cx, "TimeoutSecondsPath")?;
             let heartbeat = seconds(&spec.heartbeat, &input, cx, "HeartbeatSecondsPath")?;
             let beat = heartbeat.map(|_| Arc::new(Notify::new()));
-            let tcx =
-                TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone(), timeout, heartbeat };
             let ev = Events::for_resource(spec.resource);
-            cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
-            cx.event(ev.started, || json!({"resource": spec.resource}));
+            // Restarted with the token handed out: its events were recorded with it.
+            let scheduled = match &handed_out {
+                Some(_) => cx.last_event(),
+                None => cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()})),
+            };
+            // A durable engine records an activity's start when a worker takes the task (AWS's
+            // `ActivityStarted`, with the worker's name), through `TaskContext::record_event`.
+            let started_later = spec.is_activity() && cx.journal().is_some();
+            if handed_out.is_none() && !started_later {
+                cx.event(ev.started, || json!({"resource": spec.resource}));
+            }
+            let recorded = started_later.then(|| Arc::new(std::sync::atomic::AtomicU64::new(0)));
+            let tcx = TaskContext {
+                resource: spec.resource,
+                state_name: cx.state_name(),
+                exec: cx.exec.clone(),
+                retry_count: cx.retry_count,
+                token: token.clone(),
+                beat: beat.clone(),
+                timeout,
+                heartbeat,
+                previous_event: scheduled,
+                recorded: recorded.clone(),
+            };
             // A durable engine holds the token: the task ends with the answer it gets
             // (SendTaskSuccess / SendTaskFailure), not with the handler's result.
             let answer = match (cx.journal(), &token) {
@@ -192,6 +247,10 @@ where
                 }
                 None => checked(spec, supervise(call(args, tcx), timeout, heartbeat.zip(beat.as_deref())).await, cx),
             };
+            // The engine recorded the activity's start meanwhile: the result follows it.
+            if let Some(id) = recorded.map(|r| r.load(std::sync::atomic::Ordering::Relaxed)).filter(|id| *id > 0) {
+                cx.set_last_event(id);
+            }
             record(ev, spec, &r, cx);
             r
         };

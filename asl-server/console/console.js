@@ -170,14 +170,15 @@ async function machinesPage(v) {
   document.title = 'State machines · asl-server';
   await live(5000, async () => {
     const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
-    const counts = await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn }, 'executions').catch((e) => e)));
+    // Express executions are not kept (AWS lists none): nothing to count.
+    const counts = await Promise.all(machines.map((m) => (m.type === 'EXPRESS' ? null : apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn }, 'executions').catch((e) => e))));
     return { machines, counts };
   }, ({ machines, counts }) => {
     const rows = machines.map((m, i) => h('tr', {},
       h('td', {}, h('a', { href: `#/machine/${enc(m.stateMachineArn)}` }, m.name)),
       h('td', {}, m.type),
       h('td', {}, fmtTime(m.creationDate)),
-      h('td', {}, countsCell(counts[i]))));
+      h('td', {}, counts[i] === null ? h('span', { class: 'hint' }, 'not kept (express)') : countsCell(counts[i]))));
     fill(v,
       h('h1', {}, 'State machines'),
       machines.length
@@ -214,9 +215,57 @@ async function loadGraph(container, arn) {
   return svg;
 }
 
+/**
+ * An EXPRESS machine: AWS keeps no record of its executions (ListExecutions, DescribeExecution
+ * and GetExecutionHistory do not take them), so the page lists none and runs one with
+ * StartSyncExecution instead, showing its result.
+ */
+async function expressPage(v, m) {
+  const graph = h('div', { class: 'graph', id: 'graph' });
+  const input = jsonInput('sync-input', 'Input (JSON)', '{}');
+  const name = h('input', { type: 'text', id: 'sync-name', placeholder: 'a generated name', 'aria-label': 'Execution name' });
+  const result = h('div', { id: 'sync-result', 'aria-live': 'polite' });
+  const start = h('button', { class: 'primary', id: 'start-sync', type: 'submit' }, 'Start sync execution');
+  input.area.addEventListener('checked', () => { start.disabled = !input.check(); });
+  const form = h('form', { id: 'sync-form', class: 'panel' },
+    h('h2', {}, 'Start a sync execution'), input.el, h('label', { for: 'sync-name' }, 'Name (optional)'), name, h('div', { class: 'row' }, start), result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!input.check()) { input.area.focus(); return; }
+    start.disabled = true;
+    fill(result, h('p', { class: 'hint' }, 'Running (StartSyncExecution)…'));
+    try {
+      const body = { stateMachineArn: m.stateMachineArn, input: input.area.value };
+      if (name.value.trim()) body.name = name.value.trim();
+      const out = await api('StartSyncExecution', body);
+      const took = fmtDuration(toMs(out.stopDate) - toMs(out.startDate));
+      fill(result, h('h3', {}, 'Result'),
+        h('dl', { class: 'meta' }, h('dt', {}, 'Status'), h('dd', { id: 'sync-status' }, badge(out.status)), h('dt', {}, 'Name'), h('dd', {}, out.name || '—'),
+          h('dt', {}, 'Took'), h('dd', {}, took),
+          out.error !== undefined ? [h('dt', {}, 'Error'), h('dd', { id: 'sync-error' }, h('code', {}, out.error))] : null,
+          out.cause !== undefined ? [h('dt', {}, 'Cause'), h('dd', { id: 'sync-cause' }, out.cause)] : null),
+        out.output !== undefined ? [h('h3', {}, 'Output'), jsonView(out.output, { id: 'sync-output' })] : null);
+    } catch (e) { fill(result, errorBox(e)); }
+    start.disabled = false;
+  });
+  fill(v,
+    h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'State machines'), ' / '),
+    h('h1', {}, m.name),
+    h('dl', { class: 'meta' }, h('dt', {}, 'ARN'), h('dd', {}, h('code', {}, m.stateMachineArn)), h('dt', {}, 'Type'), h('dd', {}, m.type),
+      h('dt', {}, 'Created'), h('dd', {}, fmtTime(m.creationDate)), m.description ? [h('dt', {}, 'Description'), h('dd', {}, m.description)] : null),
+    h('div', { class: 'cols' },
+      h('section', { 'aria-label': 'Graph' }, h('h2', {}, 'Graph'), graph),
+      h('section', {}, form, h('h2', {}, 'Definition'), jsonView(m.definition, { id: 'definition', tabindex: '0' }))),
+    h('h2', {}, 'Executions'),
+    h('p', { id: 'express-note' }, 'Executions of an express state machine are not kept: as on AWS, they cannot be listed or described and have no history to show. ',
+      'Run one with the form above (StartSyncExecution) to see its status and output, or error and cause.'));
+  await loadGraph(graph, m.stateMachineArn);
+}
+
 async function machinePage(v, arn) {
   const m = await api('DescribeStateMachine', { stateMachineArn: arn });
   document.title = `${m.name} · asl-server`;
+  if (m.type === 'EXPRESS') { await expressPage(v, m); return; }
   const graph = h('div', { class: 'graph', id: 'graph' });
   const execs = h('div', { id: 'executions' }, h('p', {}, 'Loading…'));
   const input = jsonInput('exec-input', 'Input (JSON)', '{}');
@@ -273,43 +322,62 @@ function drawActivities(v, list, open) {
     return h('ul', {}, tasks.map((t) => h('li', {}, h('a', { href: `#/execution/${enc(t.executionArn)}` }, t.executionName), ' · ',
       t.worker ? `taken by ${t.worker}` : t.started ? 'started (no worker name)' : 'waiting for a worker')));
   };
-  const workersCell = (arn) => (open instanceof Error ? '' : [...(open.workers.get(arn) || [])].join(', ') || h('span', { class: 'hint' }, 'none seen'));
+  // Each worker that took a task of the activity (its workerName), newest first, with the
+  // last time it took one.
+  const workersCell = (arn) => {
+    if (open instanceof Error) return '';
+    const seen = [...(open.workers.get(arn) || new Map())].sort((a, b) => b[1] - a[1]);
+    if (!seen.length) return h('span', { class: 'hint' }, 'none seen');
+    return h('ul', {}, seen.map(([name, at]) => h('li', { 'data-worker': name }, h('code', {}, name), ' · last seen ', fmtTime(at))));
+  };
   fill(v, h('h1', {}, 'Activities'),
     list.length
       ? h('table', { id: 'activities' }, h('thead', {}, h('tr', {}, ['Name', 'ARN', 'Created', 'Open tasks', 'Workers seen'].map((c) => h('th', {}, c)))),
         h('tbody', {}, list.map((a) => h('tr', { 'data-activity': a.activityArn }, h('td', {}, a.name), h('td', {}, h('code', {}, a.activityArn)), h('td', {}, fmtTime(a.creationDate)),
           h('td', { class: 'open-tasks' }, tasksCell(a.activityArn)), h('td', { class: 'workers' }, workersCell(a.activityArn))))))
       : h('p', {}, 'No activities yet.'),
-    h('p', { class: 'hint' }, 'Open tasks and workers come from the recent history of running executions. A waiting task is answered on the page of its execution.'));
+    h('p', { class: 'hint' }, 'Open tasks come from the recent history of running executions, workers seen from the ActivityStarted events (the workerName given to GetActivityTask) of those and of the latest executions of each machine. A waiting task is answered on the page of its execution.'));
 }
 
 /**
- * Activity tasks scheduled and not yet answered in running executions (from the last 100
- * events of each), and the workers seen taking tasks there, by activity ARN.
+ * Activity tasks scheduled and not yet answered in running executions, and the workers seen
+ * taking tasks (name -> last time, by activity ARN) there and in the latest 20 executions of each
+ * machine, from the last 100 events of each. (Express machines list no executions.)
  */
 async function openActivityTasks() {
   const machines = await apiAll('ListStateMachines', {}, 'stateMachines');
-  const running = (await Promise.all(machines.map((m) => apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn, statusFilter: 'RUNNING' }, 'executions', 100).catch(() => [])))).flat();
+  const lists = await Promise.all(machines.map(async (m) => {
+    const running = await apiAll('ListExecutions', { stateMachineArn: m.stateMachineArn, statusFilter: 'RUNNING' }, 'executions', 100).catch(() => []);
+    const latest = await api('ListExecutions', { stateMachineArn: m.stateMachineArn, maxResults: 20 }).then((r) => r.executions || []).catch(() => []);
+    return [...running, ...latest];
+  }));
+  const executions = [...new Map(lists.flat().map((x) => [x.executionArn, x])).values()];
   const tasks = [];
   const workers = new Map();
-  await Promise.all(running.slice(0, 200).map(async (x) => {
-    const page = await api('GetExecutionHistory', { executionArn: x.executionArn, reverseOrder: true, maxResults: 100 });
+  await Promise.all(executions.slice(0, 300).map(async (x) => {
+    const page = await api('GetExecutionHistory', { executionArn: x.executionArn, reverseOrder: true, maxResults: 100 }).catch(() => ({}));
     const open = new Map(); // scheduled event id -> task
     const link = new Map(); // ActivityScheduled/Started event id -> scheduled event id
+    const activityOf = new Map(); // scheduled event id -> activity ARN
     for (const e of (page.events || []).reverse()) {
       const d = details(e);
       if (e.type === 'ActivityScheduled') {
-        open.set(e.id, { activityArn: d.resource, executionArn: x.executionArn, executionName: x.name, started: false, worker: null });
+        activityOf.set(e.id, d.resource);
+        if (x.status === 'RUNNING') open.set(e.id, { activityArn: d.resource, executionArn: x.executionArn, executionName: x.name, started: false, worker: null });
         link.set(e.id, e.id);
       } else if (e.type === 'ActivityStarted') {
         const sid = link.get(e.previousEventId);
         link.set(e.id, sid);
         const t = open.get(sid);
-        if (t && !d.workerName) t.started = true;
-        if (t && d.workerName) {
-          t.worker = d.workerName;
-          if (!workers.has(t.activityArn)) workers.set(t.activityArn, new Set());
-          workers.get(t.activityArn).add(t.worker);
+        if (t) {
+          t.started = true;
+          t.worker = d.workerName || null;
+        }
+        const activity = activityOf.get(sid);
+        if (activity && d.workerName) {
+          if (!workers.has(activity)) workers.set(activity, new Map());
+          const seen = workers.get(activity);
+          seen.set(d.workerName, Math.max(seen.get(d.workerName) || 0, toMs(e.timestamp) / 1000));
         }
       } else if (/^Activity(Succeeded|Failed|TimedOut)$/.test(e.type)) {
         open.delete(link.get(e.previousEventId));

@@ -255,12 +255,17 @@ fn a_person_answers_the_manual_approval_from_the_page() {
     b.click(".crumbs a[href^='#/machine/']").unwrap();
     b.wait_for("both executions", "[...document.querySelectorAll('#executions-table [data-status]')].map((e) => e.dataset.status).sort().join() === 'SUCCEEDED,SUCCEEDED'", SECONDS).unwrap();
 
-    // The activities page lists the open task of a third execution, linked to it. (Which worker
-    // took it is not shown: this server's history has no worker name in ActivityStarted.)
+    // The activities page lists the open task of a third execution, linked to it, and the
+    // workers seen: the page took the first two tasks as `console` (ActivityStarted's
+    // workerName), with when it last took one.
     let call = "(a, body) => fetch('/', { method: 'POST', headers: { 'X-Amz-Target': 'AWSStepFunctions.' + a, 'Content-Type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) }).then(r => r.json())";
     b.eval(&format!("({call})('StartExecution', {{ stateMachineArn: '{arn}', name: 'third', input: '{{}}' }})")).unwrap();
     b.navigate(&format!("{}/#/activities", server.url)).unwrap();
     b.wait_for("the open task", "document.querySelector('#activities .open-tasks li')?.innerText.startsWith('third · ')", SECONDS).unwrap();
+    b.wait_for("the worker seen", "document.querySelector('#activities .workers li[data-worker=\"console\"]')?.innerText.startsWith('console · last seen ')", SECONDS).unwrap();
+    let seen = b.eval("document.querySelector('#activities .workers li[data-worker=\"console\"]').innerText").unwrap();
+    assert!(seen.as_str().unwrap().chars().any(|c| c.is_ascii_digit()), "no time: {seen}");
+    assert!(b.eval("document.querySelector('#activities .open-tasks li').innerText").unwrap().as_str().unwrap().ends_with("waiting for a worker"));
     b.click("#activities .open-tasks a").unwrap();
     b.wait_for("its execution", "document.querySelector('#view h1')?.textContent === 'third' && document.querySelector('#take-task')", SECONDS).unwrap();
 
@@ -428,4 +433,53 @@ fn a_callback_task_is_answered_with_its_token_from_the_page() {
     b.wait_for("SUCCEEDED", "document.querySelector('#status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
     assert_eq!(status_of(&mut b, "Notify"), "succeeded");
     assert!(b.eval("document.querySelector('#exec-output').textContent").unwrap().as_str().unwrap().contains("delivered"));
+}
+
+/// An express machine whose run succeeds or fails with the input's sign.
+const EXPRESS: &str = r#"{
+  "StartAt": "Sign",
+  "States": {
+    "Sign": { "Type": "Choice", "Choices": [ { "Variable": "$.n", "NumericLessThan": 0, "Next": "Negative" } ], "Default": "Double" },
+    "Double": { "Type": "Pass", "Parameters": { "twice.$": "States.MathAdd($.n, $.n)" }, "End": true },
+    "Negative": { "Type": "Fail", "Error": "Negative", "Cause": "n is below zero" }
+  }
+}"#;
+
+#[test]
+fn an_express_machine_runs_sync_executions_from_its_page() {
+    let Some((_turn, server, mut b)) = open("express") else { return };
+    b.navigate(&format!("{}/", server.url)).unwrap();
+    b.wait_for("the empty list", "document.querySelector('#view h1').textContent === 'State machines'", SECONDS).unwrap();
+    let script = format!(
+        r#"fetch('/', {{ method: 'POST', headers: {{ 'X-Amz-Target': 'AWSStepFunctions.CreateStateMachine', 'Content-Type': 'application/x-amz-json-1.0' }},
+            body: JSON.stringify({{ name: 'Quick', type: 'EXPRESS', definition: {def}, roleArn: 'arn:aws:iam::123456789012:role/r' }}) }}).then(r => r.json()).then(r => r.stateMachineArn)"#,
+        def = serde_json::to_string(EXPRESS).unwrap()
+    );
+    let arn = b.eval(&script).unwrap();
+    let arn = arn.as_str().unwrap_or_else(|| panic!("CreateStateMachine answered {arn}")).to_string();
+    b.eval("location.reload()").unwrap();
+    b.wait_for("not kept in the list", "document.querySelector('#machines tbody tr')?.innerText.includes('not kept (express)')", SECONDS).unwrap();
+
+    // Its page says executions are not kept, lists none, and offers a sync run instead of a start.
+    b.navigate(&format!("{}/#/machine/{}", server.url, arn.replace(':', "%3A"))).unwrap();
+    b.wait_for("the note", "document.querySelector('#express-note')?.textContent.includes('not kept')", SECONDS).unwrap();
+    b.wait_for("the graph", "document.querySelectorAll('#graph svg rect[data-state]').length === 3", SECONDS).unwrap();
+    assert_eq!(b.eval("!document.querySelector('#executions-table') && !document.querySelector('#start')").unwrap(), true);
+
+    // A run that succeeds: its status and output.
+    b.type_into("#sync-input", r#"{"n": 21}"#).unwrap();
+    b.click("#start-sync").unwrap();
+    b.wait_for("SUCCEEDED", "document.querySelector('#sync-status [data-status=\"SUCCEEDED\"]')", SECONDS).unwrap();
+    let out: serde_json::Value = serde_json::from_str(b.eval("document.querySelector('#sync-output').textContent").unwrap().as_str().unwrap()).unwrap();
+    assert_eq!(out, serde_json::json!({"twice": 42}));
+    assert_eq!(b.eval("!!document.querySelector('#sync-error')").unwrap(), false);
+    b.screenshot(&artifacts().join("express-succeeded.png")).unwrap();
+
+    // One that fails: its error and cause, no output.
+    b.type_into("#sync-input", r#"{"n": -1}"#).unwrap();
+    b.click("#start-sync").unwrap();
+    b.wait_for("FAILED", "document.querySelector('#sync-status [data-status=\"FAILED\"]')", SECONDS).unwrap();
+    assert_eq!(b.eval("document.querySelector('#sync-error').textContent").unwrap(), "Negative");
+    assert_eq!(b.eval("document.querySelector('#sync-cause').textContent").unwrap(), "n is below zero");
+    assert_eq!(b.eval("!!document.querySelector('#sync-output')").unwrap(), false);
 }

@@ -157,6 +157,8 @@ async fn activities_tokens_and_stop() {
     let types: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["ExecutionFailed", "ActivityFailed", "ActivityStarted", "ActivityScheduled", "TaskStateEntered", "ExecutionStarted"]);
     assert_eq!(h["events"][1]["activityFailedEventDetails"], json!({"error": "No", "cause": "because"}));
+    // Started when the worker took it, with the name it gave GetActivityTask.
+    assert_eq!(h["events"][2]["activityStartedEventDetails"], json!({"workerName": "w1"}));
 
     let b = ok(addr, "StartExecution", json!({"stateMachineArn": format!("{SM}Flow"), "name": "b"})).await["executionArn"].as_str().unwrap().to_string();
     let task = ok(addr, "GetActivityTask", json!({"activityArn": format!("{ACT}Check")})).await;

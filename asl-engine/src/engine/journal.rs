@@ -285,14 +285,18 @@ impl Observer for ExecJournal {
         if e.kind == "ExecutionTimedOut" {
             self.timed_out.store(true, Ordering::SeqCst);
         }
+        let (details, started) = super::tokens::start_marker(e);
         self.push(Write::AppendEvent(HistoryEvent {
             execution_arn: self.arn.clone(),
             id: e.id as i64,
             event_type: e.kind.to_owned(),
             timestamp: millis(e.timestamp),
             previous_id: e.previous_event_id as i64,
-            details: e.details.clone(),
+            details,
         }));
+        if let Some(w) = started {
+            self.push(w);
+        }
     }
 }
 

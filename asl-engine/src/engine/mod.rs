@@ -451,6 +451,8 @@ impl Engine {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(t) = self.0.store.claim_activity_task(activity_arn, worker, now()).await? {
+                // The owner records `ActivityStarted` (see `tokens`): at once if it is here.
+                self.0.tokens.taken(&t.token);
                 return Ok(Some(t));
             }
             if tokio::time::Instant::now() >= deadline {

@@ -1,15 +1,27 @@
 //! Task tokens: executions waiting for SendTaskSuccess / SendTaskFailure (from this process,
 //! woken at once, or from another one, seen by polling the task row), heartbeats passed on to
-//! the running Task, and the built-in handler of activity resources.
+//! the running Task, the built-in handler of activity resources, and the record of an activity
+//! worker taking a task.
+//!
+//! AWS records `ActivityStarted` (with the `workerName` given to GetActivityTask) when a worker
+//! takes the task, not when it is scheduled. The process handing the task out does not own the
+//! execution, and event ids are the owner's sequence (its runtime numbers them, and a batch is
+//! written only behind `CheckOwner`), so the claim writes no event: it stamps the task row
+//! (`worker`, `started`) and marks the execution runnable. The owner's waiter sees the row (at
+//! once when the claim was made in this process, otherwise at its next poll; a parked execution
+//! is claimed and resumed first) and records `TaskStarted` with the worker's name and the claim's
+//! time through `TaskContext::record_event`, numbered after its last event; the same batch sets
+//! the row's `started_event` (`Write::TaskStartRecorded`), so an owner that resumes the
+//! execution after a crash does not record it twice. asl-server shows it as `ActivityStarted`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_runtime::{BoxFuture, Failure, TaskContext, Value};
-use tokio::sync::{mpsc, oneshot};
+use asl_runtime::{BoxFuture, Event, Failure, TaskContext, Value};
+use tokio::sync::{Notify, mpsc, oneshot};
 
-use super::frames::now;
+use super::frames::{from_millis, now};
 use super::journal::Batch;
 use crate::store::{Millis, Store, StoreError, Task, TaskOutcome, TaskStatus, Write, deadline_passed};
 
@@ -22,6 +34,8 @@ struct Waiter {
     ctx: TaskContext,
     tx: Option<oneshot::Sender<Result<Value, Failure>>>,
     writer: mpsc::UnboundedSender<Batch>,
+    /// Poked when a worker of this process takes the activity task.
+    taken: Arc<Notify>,
 }
 
 /// The tokens this process's executions wait for.
@@ -85,17 +99,24 @@ impl Tokens {
         writer: mpsc::UnboundedSender<Batch>,
     ) -> BoxFuture<'static, Result<Value, Failure>> {
         let (tx, mut rx) = oneshot::channel();
-        self.waiters.lock().unwrap().insert(token.to_owned(), Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer });
+        let (is_activity, taken) = (activity.is_some(), Arc::new(Notify::new()));
+        let waiter = Waiter { execution_arn: execution_arn.to_owned(), scope: String::new(), frame: None, activity, ctx: ctx.clone(), tx: Some(tx), writer, taken: taken.clone() };
+        self.waiters.lock().unwrap().insert(token.to_owned(), waiter);
         let (token, poll, this) = (token.to_owned(), self.poll, self.clone());
         Box::pin(async move {
             let mut beat = None;
             let mut next = poll;
+            let mut start_recorded = !is_activity;
             let r = loop {
                 tokio::select! {
                     r = &mut rx => break r.unwrap_or_else(|_| Err(Failure::new("States.Runtime", "the task's waiter was dropped"))),
                     _ = tokio::time::sleep(next) => {}
+                    _ = taken.notified() => {}
                 }
                 if let Ok(Some(t)) = store.get_task(&token).await {
+                    if !start_recorded {
+                        start_recorded = record_start(&t, &ctx).await;
+                    }
                     match t.status {
                         TaskStatus::Succeeded => break Ok(t.output.clone().unwrap_or(Value::Null)),
                         TaskStatus::Failed | TaskStatus::TimedOut | TaskStatus::Cancelled => break Err(failure_of(&t)),
@@ -118,9 +139,21 @@ impl Tokens {
                     }
                 }
             };
+            // Answered (here at once, or seen in the row) before the start was seen: it goes
+            // first in the history.
+            if !start_recorded && let Ok(Some(t)) = store.get_task(&token).await {
+                record_start(&t, &ctx).await;
+            }
             this.waiters.lock().unwrap().remove(&token);
             r
         })
+    }
+
+    /// A worker of this process took the activity task `token`: its waiter records the start now.
+    pub(crate) fn taken(&self, token: &str) {
+        if let Some(w) = self.waiters.lock().unwrap().get(token) {
+            w.taken.notify_one();
+        }
     }
 
     /// Wakes the local waiter of an answered token, if any.
@@ -174,6 +207,38 @@ impl Tokens {
             }) as BoxFuture<'static, Result<Value, Failure>>
         }
     }
+}
+
+/// Records that a worker took the activity task `t` (a `TaskStarted` event with its name, at the
+/// claim's time), unless that is recorded already; whether it is recorded (or has nothing to
+/// record: never taken and already answered).
+async fn record_start(t: &Task, ctx: &TaskContext) -> bool {
+    if t.started_event.is_some() {
+        return true;
+    }
+    let Some(at) = t.started else { return !t.status.is_open() };
+    // The token goes to the journal's `start_marker`, not into the history; a worker that gave
+    // no name has none in the event (AWS's `workerName` is optional).
+    let mut details = serde_json::json!({"resource": ctx.resource, START_TOKEN: t.token});
+    if let Some(w) = t.worker.as_deref().filter(|w| !w.is_empty()) {
+        details["workerName"] = w.into();
+    }
+    let _ = ctx.record_event("TaskStarted", from_millis(at), details).await;
+    true
+}
+
+const START_TOKEN: &str = "__startedToken";
+
+/// The history details of event `e`, and for the `TaskStarted` an activity's waiter records,
+/// the write that marks its task row recorded (in the same batch, so that it is written once).
+pub(crate) fn start_marker(e: &Event) -> (Value, Option<Write>) {
+    let mut details = e.details.clone();
+    if e.kind != "TaskStarted" {
+        return (details, None);
+    }
+    let token = details.as_object_mut().and_then(|d| d.remove(START_TOKEN));
+    let marker = token.and_then(|t| t.as_str().map(|token| Write::TaskStartRecorded { token: token.to_owned(), event_id: e.id as i64 }));
+    (details, marker)
 }
 
 /// Outcome of a send-task-* call.

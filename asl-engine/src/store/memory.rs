@@ -171,6 +171,12 @@ impl Tables {
                 }
                 set(&mut self.tasks, t.token.clone(), Some(t), undo, Undo::Task);
             }
+            Write::TaskStartRecorded { token, event_id } => {
+                if let Some(mut t) = self.tasks.get(&token).cloned() {
+                    t.started_event = Some(event_id);
+                    set(&mut self.tasks, token, Some(t), undo, Undo::Task);
+                }
+            }
             Write::CancelTasks { execution_arn, scope_prefix } => {
                 let hit: Vec<Task> = self.tasks.values().filter(|t| t.execution_arn == execution_arn && t.scope.starts_with(&scope_prefix) && t.status.is_open()).cloned().collect();
                 for mut t in hit {
@@ -384,10 +390,15 @@ impl Store for MemoryStore {
         let task = t.tasks.get_mut(&token).expect("token just found");
         task.status = TaskStatus::Started;
         task.worker = Some(worker.to_string());
+        task.started = Some(now);
         if let Some(hb) = task.heartbeat_ms {
             task.heartbeat_deadline = Some(now + hb);
         }
-        ready(Ok(Some(task.clone())))
+        let task = task.clone();
+        if let Some(e) = t.executions.get_mut(&task.execution_arn) {
+            e.runnable = true;
+        }
+        ready(Ok(Some(task)))
     }
 
     fn answer_task(&self, token: &str, outcome: TaskOutcome, now: Millis) -> StoreFuture<'_, Task> {

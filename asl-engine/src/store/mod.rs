@@ -266,6 +266,11 @@ pub struct Task {
     pub heartbeat_deadline: Option<Millis>,
     pub timeout_deadline: Option<Millis>,
     pub created: Millis,
+    /// When an activity worker took it (GetActivityTask).
+    pub started: Option<Millis>,
+    /// The history event recording that start (`TaskStarted`, AWS's `ActivityStarted`), once
+    /// the execution's owner has written it.
+    pub started_event: Option<i64>,
 }
 
 impl Task {
@@ -286,6 +291,8 @@ impl Task {
             heartbeat_deadline: None,
             timeout_deadline: None,
             created,
+            started: None,
+            started_event: None,
         }
     }
 }
@@ -350,6 +357,12 @@ pub enum Write {
     AppendEvent(HistoryEvent),
     /// [`StoreError::AlreadyExists`] if the token is taken.
     InsertTask(Task),
+    /// The execution's owner recorded the start of an activity task (taken by a worker) as
+    /// history event `event_id`: written in the event's batch, so it is recorded once.
+    TaskStartRecorded {
+        token: String,
+        event_id: i64,
+    },
     /// Open tasks of the execution whose scope starts with `scope_prefix` become CANCELLED (an
     /// execution stopped, a branch abandoned): their tokens then answer `TaskDoesNotExist`.
     CancelTasks {
@@ -523,8 +536,10 @@ pub trait Store: Send + Sync {
     fn get_task(&self, token: &str) -> StoreFuture<'_, Option<Task>>;
     /// The tasks of an execution, oldest first.
     fn tasks(&self, execution_arn: &str) -> StoreFuture<'_, Vec<Task>>;
-    /// The oldest SCHEDULED task of the activity, now STARTED by `worker` (each task goes to one
-    /// worker); its heartbeat deadline moves to `now + heartbeat_ms`.
+    /// The oldest SCHEDULED task of the activity, now STARTED by `worker` at `now` (each task goes
+    /// to one worker); its heartbeat deadline moves to `now + heartbeat_ms`, and its execution is
+    /// marked runnable: its owner (or, when it is parked, whoever claims it) records the start in
+    /// the history (AWS's `ActivityStarted` with the worker's name).
     fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>>;
     /// Records the answer and marks the execution runnable (if a live process holds it, that
     /// process sees the flag on its next read; a parked one is claimed); the task as it now is.

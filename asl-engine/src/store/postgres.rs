@@ -528,7 +528,17 @@ impl Store for PostgresStore {
 
     fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>> {
         let p = [text(activity_arn), text(worker), int(now)];
-        Box::pin(async move { Ok(self.conn().await?.query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task).await?.pop()) })
+        Box::pin(async move {
+            let mut c = self.conn().await?;
+            c.in_transaction(async |c: &mut Conn| {
+                let task = c.query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task).await?.pop();
+                if let Some(t) = &task {
+                    c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)]).await?;
+                }
+                Ok(task)
+            })
+            .await
+        })
     }
 
     fn answer_task(&self, token: &str, outcome: TaskOutcome, now: Millis) -> StoreFuture<'_, Task> {

@@ -7,7 +7,8 @@ use super::*;
 
 /// The schema, one entry per version; applied in order by each store's `migrate`, recorded in
 /// `schema_version`. Never edit a released entry: append a new one.
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE state_machines (
     arn TEXT {C} PRIMARY KEY,
     name TEXT NOT NULL,
@@ -87,7 +88,14 @@ CREATE INDEX tasks_by_execution ON tasks (execution_arn);
 CREATE INDEX tasks_scheduled ON tasks (activity_arn, created, token) WHERE status = 'SCHEDULED';
 CREATE INDEX tasks_timeout ON tasks (timeout_deadline) WHERE status IN ('SCHEDULED', 'STARTED');
 CREATE INDEX tasks_heartbeat ON tasks (heartbeat_deadline) WHERE status IN ('SCHEDULED', 'STARTED');
-"#];
+"#,
+    r#"
+-- When an activity worker took the task, and the history event that records it (AWS's
+-- ActivityStarted, written by the execution's owner).
+ALTER TABLE tasks ADD COLUMN started BIGINT;
+ALTER TABLE tasks ADD COLUMN started_event BIGINT;
+"#,
+];
 
 pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
 
@@ -209,6 +217,8 @@ pub(crate) fn task_params(x: &Task) -> Vec<Val> {
         oi(x.heartbeat_deadline),
         oi(x.timeout_deadline),
         i(x.created),
+        oi(x.started),
+        oi(x.started_event),
     ]
 }
 
@@ -300,10 +310,11 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
             Unique(StoreError::AlreadyExists { what: "history event", key: format!("{} #{}", ev.execution_arn, ev.id) }),
         )],
         Write::InsertTask(x) => vec![Stmt::new(
-            "INSERT INTO tasks (token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO tasks (token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             task_params(x),
             Unique(StoreError::AlreadyExists { what: "task", key: x.token.clone() }),
         )],
+        Write::TaskStartRecorded { token, event_id } => vec![Stmt::new("UPDATE tasks SET started_event = ?2 WHERE token = ?1", vec![t(token), i(*event_id)], Any)],
         Write::CancelTasks { execution_arn, scope_prefix } => vec![Stmt::new(
             "UPDATE tasks SET status = 'CANCELLED' WHERE execution_arn = ?1 AND substr(scope, 1, length(?2)) = ?2 AND status IN ('SCHEDULED', 'STARTED')",
             vec![t(execution_arn), t(scope_prefix)],
@@ -324,11 +335,9 @@ pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, 
 pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
-pub(crate) const GET_TASK: &str =
-    "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1";
-pub(crate) const GET_TASK_FOR_UPDATE: &str =
-    "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE token = ?1 {UPDATE}";
-pub(crate) const EXECUTION_TASKS: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created FROM tasks WHERE execution_arn = ?1 ORDER BY created, token";
+pub(crate) const GET_TASK: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event FROM tasks WHERE token = ?1";
+pub(crate) const GET_TASK_FOR_UPDATE: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event FROM tasks WHERE token = ?1 {UPDATE}";
+pub(crate) const EXECUTION_TASKS: &str = "SELECT token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event FROM tasks WHERE execution_arn = ?1 ORDER BY created, token";
 
 /// The list query for a filter, and its parameters; `LIMIT` is `size + 1` to see if there is more.
 pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Millis, String)>, size: usize) -> (String, Vec<Val>) {
@@ -375,10 +384,10 @@ RETURNING arn, machine_arn, name, status, input, output, error, cause, start_dat
 pub(crate) const RENEW: &str = "UPDATE executions SET lease_until = ?3 WHERE arn = ?2 AND owner = ?1";
 
 /// ?1 activity, ?2 worker, ?3 now.
-pub(crate) const CLAIM_ACTIVITY_TASK: &str = "UPDATE tasks SET status = 'STARTED', worker = ?2,
+pub(crate) const CLAIM_ACTIVITY_TASK: &str = "UPDATE tasks SET status = 'STARTED', worker = ?2, started = ?3,
     heartbeat_deadline = CASE WHEN heartbeat_ms IS NULL THEN heartbeat_deadline ELSE ?3 + heartbeat_ms END
 WHERE token = (SELECT token FROM tasks WHERE activity_arn = ?1 AND status = 'SCHEDULED' ORDER BY created, token LIMIT 1 {LOCK})
-RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created";
+RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event";
 
 /// ?1 now, ?2 limit. Shaped like [`CLAIM`], for the same reasons.
 pub(crate) const EXPIRE_TASKS: &str = "UPDATE tasks SET status = 'TIMED_OUT',
@@ -388,7 +397,7 @@ WHERE token IN (SELECT token FROM tasks WHERE token IN (
             UNION ALL SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND heartbeat_deadline IS NOT NULL AND heartbeat_deadline <= ?1)
         AND status IN ('SCHEDULED', 'STARTED') AND (timeout_deadline <= ?1 OR heartbeat_deadline <= ?1)
     ORDER BY created, token LIMIT ?2 {LOCK})
-RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created";
+RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event";
 
 pub(crate) const MARK_RUNNABLE: &str = "UPDATE executions SET runnable = TRUE WHERE arn = ?1";
 
@@ -512,6 +521,8 @@ pub(crate) fn task(r: &dyn Row) -> Result<Task, StoreError> {
         heartbeat_deadline: r.int(11)?,
         timeout_deadline: r.int(12)?,
         created: r.req_int(13)?,
+        started: r.int(14)?,
+        started_event: r.int(15)?,
     })
 }
 

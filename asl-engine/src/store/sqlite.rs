@@ -353,7 +353,13 @@ impl Store for SqliteStore {
 
     fn claim_activity_task(&self, activity_arn: &str, worker: &str, now: Millis) -> StoreFuture<'_, Option<Task>> {
         let p = [text(activity_arn), text(worker), int(now)];
-        self.transaction(move |tx| Ok(query(tx, sql::CLAIM_ACTIVITY_TASK, &p, sql::task)?.pop()))
+        self.transaction(move |tx| {
+            let task = query(tx, sql::CLAIM_ACTIVITY_TASK, &p, sql::task)?.pop();
+            if let Some(t) = &task {
+                execute(tx, sql::MARK_RUNNABLE, &[text(&t.execution_arn)])?;
+            }
+            Ok(task)
+        })
     }
 
     fn answer_task(&self, token: &str, outcome: TaskOutcome, now: Millis) -> StoreFuture<'_, Task> {

@@ -163,9 +163,12 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
         None => Vec::new(),
     };
     let recording = run.is_some();
-    cx.event("MapStateStarted", || json!({"length": n}));
+    // A restart into the state goes on with the run it records as started already.
+    if resume.is_none() {
+        cx.event("MapStateStarted", || json!({"length": n}));
+    }
     let (tolerated_count, tolerated_percentage) = tolerance(spec, &effective, cx)?;
-    if spec.distributed {
+    if spec.distributed && resume.is_none() {
         cx.event("MapRunStarted", || Value::Object(Default::default()));
     }
     let mut failures = 0usize;
@@ -196,13 +199,11 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
             let (from, child_input, resumed) = match durable::resume_child(resume, &key, m) {
                 // Ended before the restart: its outcome, without running it again.
                 Some(durable::Child::Ended(e)) => {
-                    finished = Some((
-                        i,
-                        match e {
-                            Ended::Succeeded(v) => Ok(v),
-                            Ended::Failed(f) => Err(f),
-                        },
-                    ));
+                    let r = match e {
+                        Ended::Succeeded(v) => Ok(v),
+                        Ended::Failed(f) => Err(f),
+                    };
+                    finished = Some((i, r, None));
                     continue;
                 }
                 Some(durable::Child::At(state, p)) => (state, p.input.clone(), Some(p)),
@@ -218,7 +219,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
                 child.resume_at(p);
             }
             match start_scope(m, from, child_input, child) {
-                Started::Done(r) => finished = Some((i, durable::ended(cx, &key, r))),
+                Started::Done(r) => finished = Some((i, r, Some(key))),
                 Started::Running(fut) => running.push(async move { (i, key, fut.await) }),
             }
         }
@@ -231,13 +232,28 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
                 }
                 Some(f)
             }
-            None => running.next().await.map(|(i, key, r)| (i, durable::ended(cx, &key, r))),
+            None => running.next().await.map(|(i, key, r)| (i, r, Some(key))),
         };
+        // The iteration's event goes with the record of its end (one checkpoint); one that ended
+        // before a restart was recorded with its event, so neither is written again.
+        let tolerating = spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some();
+        let finished = finished.map(|(i, r, key)| match key {
+            Some(key) => {
+                match &r {
+                    Ok(_) if !spec.distributed => {
+                        cx.event("MapIterationSucceeded", || json!({"index": i}));
+                    }
+                    Err(_) if !tolerating => {
+                        cx.event("MapIterationFailed", || json!({"index": i}));
+                    }
+                    _ => {}
+                }
+                (i, durable::ended(cx, &key, r))
+            }
+            None => (i, r),
+        });
         match finished {
             Some((i, Ok(v))) => {
-                if !spec.distributed {
-                    cx.event("MapIterationSucceeded", || json!({"index": i}));
-                }
                 if recording {
                     children[i].stop = Some(cx.clock().now());
                     children[i].outcome = writer::Outcome::Succeeded(v);
@@ -245,7 +261,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
                     outputs[i] = v;
                 }
             }
-            Some((i, Err(f))) if spec.distributed || tolerated_count.is_some() || tolerated_percentage.is_some() => {
+            Some((i, Err(f))) if tolerating => {
                 failures += batch_sizes.get(i).copied().unwrap_or(1);
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
                 let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / item_count as f64 > p);
@@ -274,10 +290,7 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
                     return Err(Failure::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded"));
                 }
             }
-            Some((i, Err(f))) => {
-                cx.event("MapIterationFailed", || json!({"index": i}));
-                return Err(f);
-            }
+            Some((_, Err(f))) => return Err(f),
             None => break,
         }
     }
