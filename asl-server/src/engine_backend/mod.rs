@@ -10,6 +10,7 @@
 mod convert;
 mod express;
 mod handlers;
+mod http_task;
 mod lambda;
 mod machines;
 mod records;
