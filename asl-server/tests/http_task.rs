@@ -86,6 +86,15 @@ async fn http_task_makes_the_call() {
     assert_eq!(seen["type"], "application/json; charset=UTF-8");
     assert_eq!(serde_json::from_str::<Value>(seen["body"].as_str().unwrap()).unwrap(), json!({"n": 5}));
 
+    // TRACE shows the request made and the response.
+    let out = test(addr, json!({"definition": state.to_string(), "input": r#"{"n":5}"#, "inspectionLevel": "TRACE"})).await;
+    let d = &out["inspectionData"];
+    assert_eq!(d["request"]["method"], "POST", "{out}");
+    assert_eq!(d["request"]["url"], format!("http://{echo}/orders?ids%5B0%5D=1&ids%5B1%5D=2&q=a%20b"));
+    assert_eq!(d["request"]["body"], r#"{"n":5}"#);
+    assert_eq!((d["response"]["statusCode"].as_str(), d["response"]["statusMessage"].as_str()), (Some("200"), Some("OK")), "{out}");
+    assert_eq!(parsed(&d["response"]["body"])["path"], "/orders");
+
     // URL-encoded body with repeated array keys.
     let form = json!({"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": true, "Parameters": {
         "ApiEndpoint": format!("http://{echo}/form"), "Method": "PUT", "RequestBody": {"a": [1, 2]},

@@ -175,3 +175,33 @@ pub(crate) async fn invoke(args: &Value) -> Result<Value, Failure> {
 pub(crate) fn handler() -> impl Fn(Value, TaskContext) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync + 'static {
     |args: Value, _ctx: TaskContext| Box::pin(async move { invoke(&args).await })
 }
+
+/// TestState's TRACE view of the request the arguments make.
+pub(crate) fn trace_request(args: &Value) -> Option<crate::model::InspectionDataRequest> {
+    let r = request(args).ok()?;
+    let headers: Map<String, Value> = r.headers.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    Some(crate::model::InspectionDataRequest {
+        protocol: Some("http".into()),
+        method: Some(r.method),
+        url: Some(format!("http://{}{}", r.authority, r.path)),
+        headers: Some(Value::Object(headers).to_string()),
+        body: Some(r.body),
+    })
+}
+
+/// TestState's TRACE view of a response, from the task's result (or its failure's cause).
+pub(crate) fn trace_response(result: &Value) -> Option<crate::model::InspectionDataResponse> {
+    let code = result.get("StatusCode")?.as_u64()?;
+    let body = match result.get("ResponseBody") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    Some(crate::model::InspectionDataResponse {
+        protocol: Some("http".into()),
+        status_code: Some(code.to_string()),
+        status_message: result.get("StatusText").and_then(Value::as_str).map(str::to_string),
+        headers: result.get("Headers").map(Value::to_string),
+        body: Some(body),
+    })
+}

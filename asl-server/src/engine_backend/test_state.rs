@@ -160,6 +160,16 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
     if !matches!(level, InspectionLevel::Info) {
         let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place).await;
         data.variables = vars_after.filter(|v| v.as_object().is_some_and(|m| !m.is_empty())).map(|v| v.to_string());
+        let http = state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::http:invoke"));
+        if matches!(level, InspectionLevel::Trace) && http && input.mock.is_none() {
+            // The call as made: the arguments as scheduled, the response as the result (or,
+            // for a failed call, the failure's cause) carries it.
+            let args = events.iter().find(|e| e.kind.ends_with("Scheduled")).and_then(|e| e.details["parameters"].as_str()).and_then(|p| serde_json::from_str::<Value>(p).ok());
+            data.request = args.as_ref().and_then(super::http_task::trace_request);
+            let answered = events.iter().find(|e| e.kind.ends_with("Succeeded") && e.kind != "ExecutionSucceeded").and_then(|e| e.details["output"].as_str().map(str::to_string));
+            let failed = events.iter().find(|e| e.kind.ends_with("Failed") && e.kind != "ExecutionFailed").and_then(|e| e.details["cause"].as_str().map(str::to_string));
+            data.response = answered.or(failed).and_then(|t| serde_json::from_str::<Value>(&t).ok()).as_ref().and_then(super::http_task::trace_response);
+        }
         if details.catch_index.is_some() || details.retry_index.is_some() {
             data.error_details = Some(details);
         }
