@@ -88,7 +88,9 @@ fn request(args: &Value) -> Result<Request, Failure> {
     let uri: hyper::Uri = endpoint.parse().map_err(|e| runtime(format!("the HTTP Task's ApiEndpoint '{endpoint}' is not a URL: {e}")))?;
     match uri.scheme_str() {
         Some("http") => {}
-        Some("https") => return Err(runtime(format!("asl-server calls plain http:// endpoints only (it has no TLS client), not '{endpoint}'"))),
+        Some("https") => {
+            return Err(runtime(format!("asl-server's HTTP Task (arn:aws:states:::http:invoke) calls plain http:// endpoints only: it has no TLS client, so not '{endpoint}'")));
+        }
         _ => return Err(runtime(format!("the HTTP Task's ApiEndpoint '{endpoint}' is not an http:// URL"))),
     }
     let host = uri.host().unwrap_or_default().to_string();

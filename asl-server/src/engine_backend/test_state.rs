@@ -99,6 +99,10 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
     let mut assigned: Vec<String> = variables.keys().cloned().collect();
     collect_assigned(&state, &mut assigned);
     let targets = route_to_recorders(&mut state)?;
+    if targets.contains(&name) {
+        // Its recorder would take its place in the small machine.
+        return Err(ApiError::not_wired("TestState", "a state whose Next (or a rule's or a Catch's) is the state itself"));
+    }
     let mut states = Map::new();
     states.insert(name.clone(), state.clone());
     for t in &targets {
