@@ -152,3 +152,21 @@ async fn variables_jsonata_and_state_name() {
     assert_eq!(status, 400, "{e}");
     assert!(e["__type"].as_str().unwrap().ends_with("InvalidDefinition"), "{e}");
 }
+
+#[tokio::test]
+async fn jsonata_task_with_mock_shows_arguments_and_result() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"Payload": "{% $states.input.id & '-x' %}"}, "Output": "{% $states.result.Payload.n + 1 %}", "Next": "Done"});
+    let out = test(addr, json!({"definition": state.to_string(), "input": r#"{"id":"a"}"#, "mock": {"result": r#"{"Payload":{"n":41}}"#}, "inspectionLevel": "DEBUG"})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("SUCCEEDED"), Some("Done")), "{out}");
+    assert_eq!(parsed(&out["output"]), json!(42));
+    assert_eq!(parsed(&out["inspectionData"]["afterArguments"]), json!({"Payload": "a-x"}));
+    assert_eq!(parsed(&out["inspectionData"]["result"]), json!({"Payload": {"n": 41}}));
+    // A mock on a state that is not a Task, and an activity without a mock, are refused.
+    let (status, _) = call(addr, json!({"definition": r#"{"Type":"Pass","End":true}"#, "mock": {"result": "1"}})).await;
+    assert_eq!(status, 400);
+    let activity = json!({"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:a", "End": true});
+    let (status, e) = call(addr, json!({"definition": activity.to_string()})).await;
+    assert_eq!(status, 400, "{e}");
+}
