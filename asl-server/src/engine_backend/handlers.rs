@@ -1,6 +1,7 @@
 //! What the server's Task states call: activities are the engine's own (registered by
 //! `Engine::register_definition`); `.waitForTaskToken` integrations hand their token out through
 //! the execution's history (the `TaskScheduled` event's parameters) and wait for SendTask*;
+//! the HTTP Task makes its call ([`super::http_task`]);
 //! every other resource fails the task with an error naming it, since this server has no AWS
 //! service behind it.
 
@@ -15,16 +16,16 @@ pub(crate) fn server_handlers(lambda_endpoint: Option<&str>) -> Handlers {
             .on("arn:aws:states:::lambda:invoke", super::lambda::invoke_handler(endpoint.to_string()))
             .on("arn:aws:states:::lambda:invoke.waitForTaskToken", super::lambda::invoke_handler(endpoint.to_string()));
     }
+    h = h.on("arn:aws:states:::http:invoke", super::http_task::handler());
     h.on("*.waitForTaskToken", |_input: Value, _ctx: TaskContext| async { Ok(Value::Null) }).fallback(|_input: Value, ctx: TaskContext| async move {
         let lambda = ctx.resource.starts_with("arn:aws:lambda:") || ctx.resource.starts_with("arn:aws:states:::lambda:");
         let how = if lambda {
             "start asl-server with --lambda-endpoint URL (a Lambda-compatible endpoint such as `sam local start-lambda`)"
         } else if ctx.resource.starts_with("arn:aws:states:::http:invoke") {
-            "the HTTP task calls HTTPS APIs through an EventBridge connection, and asl-server has neither a TLS client nor connections yet \
-             (mock it with a Step Functions Local mock configuration and `asl run --mock`)"
+            "it runs the HTTP task's plain request-response form (arn:aws:states:::http:invoke) only"
         } else {
             "it serves activities (arn:aws:states:…:activity:…), .waitForTaskToken callbacks and, with --lambda-endpoint, Lambda functions; \
-             the HTTP task and other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)"
+             other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)"
         };
         Err(Failure::new("States.Runtime", format!("asl-server cannot call the Task resource '{}': {how}", ctx.resource)))
     })

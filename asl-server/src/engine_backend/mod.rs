@@ -10,9 +10,11 @@
 mod convert;
 mod express;
 mod handlers;
+mod http_task;
 mod lambda;
 mod machines;
 mod records;
+mod test_state;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -244,7 +246,7 @@ impl Backend for EngineBackend {
     crate::forward_backend_methods!(memory:
         describe_state_machine, list_state_machines, describe_state_machine_alias, list_state_machine_aliases,
         list_state_machine_versions, validate_state_machine_definition, describe_activity, list_activities,
-        list_tags_for_resource, describe_map_run, list_map_runs, update_map_run, test_state,
+        list_tags_for_resource, describe_map_run, list_map_runs, update_map_run,
     );
 
     async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
@@ -295,6 +297,11 @@ impl Backend for EngineBackend {
 
     async fn delete_activity(&self, input: DeleteActivityInput) -> Result<DeleteActivityOutput, ApiError> {
         self.changing(target_of(&input.activity_arn), self.memory.delete_activity(input)).await
+    }
+
+    async fn test_state(&self, input: TestStateInput) -> Result<TestStateOutput, ApiError> {
+        let place = self.place(input.role_arn.as_deref().unwrap_or("arn:aws:iam::123456789012:role/TestState"));
+        test_state::run(input, &self.handlers, place).await
     }
 
     // ---- Executions, on the engine ----

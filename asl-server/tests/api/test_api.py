@@ -351,7 +351,35 @@ class Boto3(unittest.TestCase):
         self.assertTrue(out["executionArn"].startswith(PREFIX + ":express:Quick:"))
         with self.assertRaises(sync.exceptions.StateMachineTypeNotSupported):
             sync.start_sync_execution(stateMachineArn=self.sfn.create_state_machine(name="Slow", definition=PASS, roleArn=ROLE)["stateMachineArn"], input="{}")
-        self.assertError("NotImplemented", sync.test_state, definition=json.dumps({"Type": "Pass", "End": True}), roleArn=ROLE, input="{}")
+        out = sync.test_state(definition=json.dumps({"Type": "Pass", "End": True}), roleArn=ROLE, input="{}")
+        self.assertEqual(out["status"], "SUCCEEDED")
+
+    def test_test_state(self):
+        sfn = client(self.server.endpoint, inject_host_prefix=False)
+        task = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+            "ResultSelector": {"body.$": "$.Payload"},
+            "ResultPath": "$.result",
+            "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "MaxAttempts": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+            "Next": "Done",
+        }
+        out = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input='{"id":1}', inspectionLevel="DEBUG", mock={"result": '{"Payload":"ok"}'})
+        self.assertEqual((out["status"], out["nextState"]), ("SUCCEEDED", "Done"))
+        self.assertEqual(json.loads(out["output"]), {"id": 1, "result": {"body": "ok"}})
+        self.assertEqual(json.loads(out["inspectionData"]["afterParameters"]), {"FunctionName": "f", "Payload": {"id": 1}})
+        self.assertEqual(json.loads(out["inspectionData"]["afterResultSelector"]), {"body": "ok"})
+        throttled = {"errorOutput": {"error": "Lambda.TooManyRequestsException", "cause": "slow down"}}
+        out = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", mock=throttled)
+        self.assertEqual((out["status"], out["error"]), ("RETRIABLE", "Lambda.TooManyRequestsException"))
+        out = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", mock=throttled, stateConfiguration={"retrierRetryCount": 2})
+        self.assertEqual((out["status"], out["nextState"]), ("CAUGHT_ERROR", "Recover"))
+        machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "A"}], "Default": "C"}, "C": {"Type": "Succeed"}}}
+        out = sfn.test_state(definition=json.dumps(machine), roleArn=ROLE, input='{"n":2}', stateName="B")
+        self.assertEqual(out["nextState"], "C")
+        self.assertError("InvalidDefinition", sfn.test_state, definition="{", roleArn=ROLE)
 
     def test_oversized_body(self):
         # 5 MiB of definition is over the server's 4 MiB request limit (and AWS's 1 MiB definition limit).

@@ -1,0 +1,405 @@
+//! TestState: one state run on a given input through the real runtime, as AWS's API defines it.
+//!
+//! The state is not re-implemented: it is placed in a small machine that the run-time loader
+//! loads and the runtime executes, like any execution. Around it:
+//! - before it, when `variables` are given, a Pass state assigning them;
+//! - after it, each state it can go to (`Next`, `Default`, a Choice rule's or a Catch's `Next`,
+//!   or, for an `End` state, a stand-in) is a JSONata Pass state that records the output and
+//!   the variables, so that the next state and the variables after the state come out of the run;
+//! - its `Retry` is taken off: AWS's TestState does not retry; a failure a retrier would retry is
+//!   `RETRIABLE` (with the retrier's index and back-off), as AWS answers.
+//!
+//! DEBUG's data after each processing step comes from the run's own history (a Task's arguments
+//! as scheduled, its result as it succeeded) and from one-state Pass machines that apply the
+//! state's InputPath, Parameters, ResultSelector and ResultPath, through the same runtime.
+
+use std::sync::Arc;
+
+use asl_runtime::{ExecutionOptions, Failure, Handlers, History, TaskContext, Value};
+use serde_json::{Map, json};
+
+use super::machines::{Place, load};
+use crate::error::{ApiError, ErrorCode};
+use crate::model::*;
+
+/// The name of the state under test when the definition is a single state (AWS does not say
+/// what `$$.State.Name` reads then; an assumption).
+const TESTED: &str = "TestState";
+/// The stand-in after an `End` state.
+const END: &str = "__TestStateEnd";
+const VARIABLES: &str = "__TestStateVariables";
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidDefinition, message)
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::ValidationException, message)
+}
+
+fn json_member(text: &str, member: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|e| validation(format!("{member} is not valid JSON: {e}")))
+}
+
+pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place) -> Result<TestStateOutput, ApiError> {
+    if input.context.is_some() {
+        return Err(ApiError::not_wired("TestState", "a given `context` (the context object is the runtime's own)"));
+    }
+    if let Some(c) = &input.state_configuration
+        && (c.error_caused_by_state.is_some() || c.map_iteration_failure_count.is_some() || c.map_item_reader_data.is_some())
+    {
+        return Err(ApiError::not_wired("TestState", "stateConfiguration other than retrierRetryCount"));
+    }
+    let state_input: Value = match &input.input {
+        Some(i) => serde_json::from_str(i).map_err(|e| ApiError::new(ErrorCode::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'")))?,
+        None => json!({}),
+    };
+    let variables: Map<String, Value> = match &input.variables {
+        Some(v) => match json_member(v, "variables")? {
+            Value::Object(m) => m,
+            _ => return Err(validation("variables must be a JSON object")),
+        },
+        None => Map::new(),
+    };
+    let definition: Value = serde_json::from_str(&input.definition).map_err(|e| invalid(format!("Invalid State Machine Definition: 'the definition is not JSON: {e}'")))?;
+    let (name, mut state, jsonata) = pick_state(&definition, input.state_name.as_deref())?;
+    let kind = state.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let retriers = state.as_object_mut().and_then(|s| s.remove("Retry")).unwrap_or(Value::Null);
+    let retry_count = input.state_configuration.as_ref().and_then(|c| c.retrier_retry_count).unwrap_or(0).max(0) as u32;
+
+    let handlers = match &input.mock {
+        Some(mock) => {
+            if kind != "Task" {
+                return Err(validation(format!("a mock answers Task states only, and the state is a {kind} state")));
+            }
+            mock_handlers(mock)?
+        }
+        None => {
+            if kind == "Task" {
+                let resource = state.get("Resource").and_then(Value::as_str).unwrap_or_default();
+                // AWS's TestState refuses these without a mock: nothing would answer within the call.
+                if resource.contains(":activity:") || resource.ends_with(".waitForTaskToken") || resource.ends_with(".sync") || resource.ends_with(".sync:2") {
+                    return Err(validation(format!("TestState does not support the resource '{resource}' (activities, .sync and .waitForTaskToken) without a mock")));
+                }
+            }
+            handlers.clone()
+        }
+    };
+    if kind == "Wait" {
+        // Assumption: TestState answers at once instead of waiting (the wait is the one thing
+        // a test of the state's data flow does not need).
+        if let Some(s) = state.as_object_mut() {
+            for f in ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"] {
+                s.remove(f);
+            }
+            s.insert("Seconds".into(), json!(0));
+        }
+    }
+
+    let mut assigned: Vec<String> = variables.keys().cloned().collect();
+    collect_assigned(&state, &mut assigned);
+    let targets = route_to_recorders(&mut state)?;
+    if targets.contains(&name) {
+        // Its recorder would take its place in the small machine.
+        return Err(ApiError::not_wired("TestState", "a state whose Next (or a rule's or a Catch's) is the state itself"));
+    }
+    let mut states = Map::new();
+    states.insert(name.clone(), state.clone());
+    for t in &targets {
+        states.insert(t.clone(), recorder(&assigned));
+    }
+    let start = if variables.is_empty() {
+        name.clone()
+    } else {
+        states.insert(VARIABLES.into(), json!({"Type": "Pass", "QueryLanguage": "JSONPath", "Assign": Value::Object(variables.clone()), "Next": name}));
+        VARIABLES.to_string()
+    };
+    let machine = json!({"StartAt": start, "States": states});
+    let history = Arc::new(History::new());
+    let result = execute(&machine, state_input.clone(), &handlers, &place, Some(history.clone())).await?;
+    let events = history.events();
+
+    let mut out = TestStateOutput { output: None, error: None, cause: None, inspection_data: None, next_state: None, status: None };
+    let mut details = InspectionErrorDetails { catch_index: None, retry_index: None, retry_backoff_interval_seconds: None };
+    let mut vars_after = None;
+    match result {
+        Ok(recorded) => {
+            let entered = events.iter().rev().find(|e| e.kind.ends_with("StateEntered") && e.details["name"].as_str().is_some_and(|n| targets.iter().any(|t| t == n)));
+            let next = entered.and_then(|e| e.details["name"].as_str()).map(str::to_string);
+            out.output = Some(recorded["output"].to_string());
+            vars_after = Some(recorded["variables"].clone());
+            out.next_state = next.filter(|n| n != END);
+            // A failure recorded in the run that ended well was caught by a Catch.
+            match events.iter().rev().find(|e| is_failure(e.kind) && e.details.get("error").is_some()) {
+                Some(f) => {
+                    let error = f.details["error"].as_str().unwrap_or_default().to_string();
+                    out.cause = f.details.get("cause").and_then(Value::as_str).map(str::to_string);
+                    if let Some((i, backoff)) = retry_of(&retriers, &error, retry_count) {
+                        (details.retry_index, details.retry_backoff_interval_seconds) = (Some(i), Some(backoff));
+                        out.status = Some(TestExecutionStatus::Retriable);
+                        out.output = None;
+                        out.next_state = None;
+                    } else {
+                        details.catch_index = catch_of(&state, &error);
+                        out.status = Some(TestExecutionStatus::CaughtError);
+                    }
+                    out.error = Some(error);
+                }
+                None => out.status = Some(TestExecutionStatus::Succeeded),
+            }
+        }
+        Err(f) => {
+            if let Some((i, backoff)) = retry_of(&retriers, &f.error, retry_count) {
+                (details.retry_index, details.retry_backoff_interval_seconds) = (Some(i), Some(backoff));
+                out.status = Some(TestExecutionStatus::Retriable);
+            } else {
+                out.status = Some(TestExecutionStatus::Failed);
+            }
+            out.error = Some(f.error);
+            out.cause = f.cause;
+        }
+    }
+
+    let level = input.inspection_level.unwrap_or(InspectionLevel::Info);
+    if !matches!(level, InspectionLevel::Info) {
+        let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place).await;
+        data.variables = vars_after.filter(|v| v.as_object().is_some_and(|m| !m.is_empty())).map(|v| v.to_string());
+        let http = state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::http:invoke"));
+        if matches!(level, InspectionLevel::Trace) && http && input.mock.is_none() {
+            // The call as made: the arguments as scheduled, the response as the result (or,
+            // for a failed call, the failure's cause) carries it.
+            let args = events.iter().find(|e| e.kind.ends_with("Scheduled")).and_then(|e| e.details["parameters"].as_str()).and_then(|p| serde_json::from_str::<Value>(p).ok());
+            data.request = args.as_ref().and_then(super::http_task::trace_request);
+            let answered = events.iter().find(|e| e.kind.ends_with("Succeeded") && e.kind != "ExecutionSucceeded").and_then(|e| e.details["output"].as_str().map(str::to_string));
+            let failed = events.iter().find(|e| e.kind.ends_with("Failed") && e.kind != "ExecutionFailed").and_then(|e| e.details["cause"].as_str().map(str::to_string));
+            data.response = answered.or(failed).and_then(|t| serde_json::from_str::<Value>(&t).ok()).as_ref().and_then(super::http_task::trace_response);
+        }
+        if details.catch_index.is_some() || details.retry_index.is_some() {
+            data.error_details = Some(details);
+        }
+        out.inspection_data = Some(data);
+    }
+    Ok(out)
+}
+
+/// The state to test: the definition itself, or with `stateName` the state of that name in a
+/// machine definition. Also whether it is JSONata (the state's or the machine's QueryLanguage).
+fn pick_state(definition: &Value, state_name: Option<&str>) -> Result<(String, Value, bool), ApiError> {
+    let Some(d) = definition.as_object() else { return Err(invalid("Invalid State Machine Definition: 'the definition is not a JSON object'")) };
+    let (name, mut state, top) = match state_name {
+        Some(n) => {
+            let Some(states) = d.get("States").and_then(Value::as_object) else {
+                return Err(invalid("Invalid State Machine Definition: 'stateName is given, so the definition must be a state machine with States'"));
+            };
+            let Some(s) = states.get(n) else { return Err(validation(format!("State '{n}' is not in the definition's States"))) };
+            (n.to_string(), s.clone(), d.get("QueryLanguage").cloned())
+        }
+        None if d.contains_key("States") => return Err(validation("The definition is a state machine: name the state to test with stateName")),
+        None => (TESTED.to_string(), definition.clone(), None),
+    };
+    let Some(s) = state.as_object_mut() else { return Err(invalid("Invalid State Machine Definition: 'the state is not a JSON object'")) };
+    if !s.get("Type").is_some_and(Value::is_string) {
+        return Err(invalid("Invalid State Machine Definition: 'the state has no Type'"));
+    }
+    if !s.contains_key("QueryLanguage")
+        && let Some(q) = top
+    {
+        s.insert("QueryLanguage".into(), q);
+    }
+    let jsonata = s.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    Ok((name, state, jsonata))
+}
+
+/// Points every transition of the state at a recorder and answers the recorders' names.
+fn route_to_recorders(state: &mut Value) -> Result<Vec<String>, ApiError> {
+    let mut targets = Vec::new();
+    let s = state.as_object_mut().expect("checked by pick_state");
+    let kind = s.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
+    if s.remove("End") == Some(json!(true)) {
+        s.insert("Next".into(), json!(END));
+    }
+    let mut add = |v: Option<&Value>| {
+        if let Some(n) = v.and_then(Value::as_str)
+            && !targets.iter().any(|t| t == n)
+        {
+            targets.push(n.to_string());
+        }
+    };
+    add(s.get("Next"));
+    add(s.get("Default"));
+    for list in ["Choices", "Catch"] {
+        for rule in s.get(list).and_then(Value::as_array).into_iter().flatten() {
+            add(rule.get("Next"));
+        }
+    }
+    if targets.is_empty() && !matches!(kind.as_str(), "Succeed" | "Fail" | "Choice") {
+        return Err(invalid("Invalid State Machine Definition: 'the state has neither Next nor End'"));
+    }
+    Ok(targets)
+}
+
+/// A terminal state recording its input (the tested state's output) and the variables.
+fn recorder(variables: &[String]) -> Value {
+    // JSONata leaves out an object member whose value is undefined: a variable no one set is absent.
+    let members: Vec<String> = variables.iter().map(|v| format!("{}: ${v}", json!(v))).collect();
+    json!({"Type": "Pass", "QueryLanguage": "JSONata", "Output": format!("{{% {{'output': $states.input, 'variables': {{{}}}}} %}}", members.join(", ")), "End": true})
+}
+
+/// The names the state's `Assign`s (its own, its Choice rules', its Catches') may set.
+fn collect_assigned(state: &Value, out: &mut Vec<String>) {
+    let mut add = |a: Option<&Value>| {
+        for k in a.and_then(Value::as_object).into_iter().flat_map(|m| m.keys()) {
+            let k = k.strip_suffix(".$").unwrap_or(k).to_string();
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    };
+    add(state.get("Assign"));
+    for list in ["Choices", "Catch"] {
+        for rule in state.get(list).and_then(Value::as_array).into_iter().flatten() {
+            add(rule.get("Assign"));
+        }
+    }
+}
+
+fn mock_handlers(mock: &MockInput) -> Result<Handlers, ApiError> {
+    match (&mock.result, &mock.error_output) {
+        (Some(r), None) => {
+            let result = json_member(r, "mock.result")?;
+            Ok(Handlers::new().fallback(move |_: Value, _: TaskContext| {
+                let r = result.clone();
+                async move { Ok(r) }
+            }))
+        }
+        (None, Some(e)) => {
+            let f = Failure { error: e.error.clone().unwrap_or_default(), cause: e.cause.clone() };
+            Ok(Handlers::new().fallback(move |_: Value, _: TaskContext| {
+                let f = f.clone();
+                async move { Err(f) }
+            }))
+        }
+        _ => Err(validation("mock must have exactly one of result and errorOutput")),
+    }
+}
+
+async fn execute(machine: &Value, input: Value, handlers: &Handlers, place: &Place, history: Option<Arc<History>>) -> Result<Result<Value, Failure>, ApiError> {
+    let text = machine.to_string();
+    let wf = load(&text, "TestState").map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
+    let mut options = ExecutionOptions { name: Some(crate::ids::new_id()), observer: history.map(|h| h as Arc<dyn asl_runtime::Observer>), ..Default::default() };
+    place.apply(&mut options);
+    let m = wf.machine(handlers, options.clone()).map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
+    Ok(asl_runtime::Execute::execute(&m, input, options).await)
+}
+
+fn is_failure(kind: &str) -> bool {
+    kind != "ExecutionFailed" && (kind.ends_with("Failed") || kind.ends_with("TimedOut"))
+}
+
+/// Whether an `ErrorEquals` list matches `error`, by AWS's rules: `States.ALL` matches any error
+/// but `States.Runtime` and `States.DataLimitExceeded`; `States.TaskFailed` any but those and
+/// `States.Timeout`.
+fn matches(errors: &Value, error: &str) -> bool {
+    errors.as_array().into_iter().flatten().filter_map(Value::as_str).any(|e| match e {
+        "States.ALL" => !matches!(error, "States.Runtime" | "States.DataLimitExceeded"),
+        "States.TaskFailed" => !matches!(error, "States.Runtime" | "States.DataLimitExceeded" | "States.Timeout"),
+        e => e == error,
+    })
+}
+
+/// The retrier that would retry `error` on attempt `count` + 1, and its back-off in seconds.
+fn retry_of(retriers: &Value, error: &str, count: u32) -> Option<(i32, i32)> {
+    let (i, r) = retriers.as_array()?.iter().enumerate().find(|(_, r)| matches(&r["ErrorEquals"], error))?;
+    let max = r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
+    if u64::from(count) >= max {
+        return None;
+    }
+    let interval = r.get("IntervalSeconds").and_then(Value::as_f64).unwrap_or(1.0);
+    let rate = r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0);
+    let mut delay = interval * rate.powi(count as i32);
+    if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
+        delay = delay.min(cap);
+    }
+    Some((i as i32, delay.round() as i32))
+}
+
+fn catch_of(state: &Value, error: &str) -> Option<i32> {
+    state.get("Catch")?.as_array()?.iter().position(|c| matches(&c["ErrorEquals"], error)).map(|i| i as i32)
+}
+
+/// DEBUG's data after each step of the state's data flow.
+#[allow(clippy::too_many_arguments)]
+async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events: &[asl_runtime::Event], name: &str, handlers: &Handlers, place: &Place) -> InspectionData {
+    let mut d = InspectionData {
+        input: Some(input.to_string()),
+        after_arguments: None,
+        after_input_path: None,
+        after_parameters: None,
+        result: None,
+        after_result_selector: None,
+        after_result_path: None,
+        request: None,
+        response: None,
+        variables: None,
+        error_details: None,
+        after_items_path: None,
+        after_item_selector: None,
+        after_item_batcher: None,
+        after_items_pointer: None,
+        tolerated_failure_count: None,
+        tolerated_failure_percentage: None,
+        max_concurrency: None,
+    };
+    // What the Task was called with and what it answered, as the run recorded them.
+    let scheduled = events.iter().find(|e| e.kind.ends_with("Scheduled")).and_then(|e| e.details["parameters"].as_str()).map(str::to_string);
+    let succeeded = events.iter().find(|e| e.kind.ends_with("Succeeded") && e.kind != "ExecutionSucceeded").and_then(|e| e.details["output"].as_str()).map(str::to_string);
+    if jsonata {
+        d.after_arguments = scheduled;
+        d.result = succeeded;
+        return d;
+    }
+    let field = |f: &str| state.get(f).cloned();
+    let pass = |extra: Value| {
+        let mut s = json!({"Type": "Pass", "QueryLanguage": "JSONPath", "End": true});
+        if let (Some(s), Some(e)) = (s.as_object_mut(), extra.as_object()) {
+            s.extend(e.clone());
+        }
+        json!({"StartAt": name, "States": {name: s}})
+    };
+    let step = |extra: Value, on: Value| {
+        let m = pass(extra);
+        async move {
+            match execute(&m, on, handlers, place, None).await {
+                Ok(Ok(v)) => Some(v),
+                _ => None,
+            }
+        }
+    };
+    let with = |pairs: &[(&str, Option<Value>)]| Value::Object(pairs.iter().filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))).collect());
+    let after_input = step(with(&[("InputPath", field("InputPath"))]), input.clone()).await;
+    d.after_input_path = after_input.as_ref().map(Value::to_string);
+    if !matches!(kind, "Task" | "Pass" | "Map" | "Parallel") {
+        return d;
+    }
+    let params = step(with(&[("InputPath", field("InputPath")), ("Parameters", field("Parameters"))]), input.clone()).await;
+    d.after_parameters = match kind {
+        "Task" => scheduled.or(params.as_ref().map(Value::to_string)),
+        _ => params.as_ref().map(Value::to_string),
+    };
+    let result = match kind {
+        "Task" => succeeded.and_then(|s| serde_json::from_str::<Value>(&s).ok()),
+        "Pass" => field("Result").or(params),
+        _ => None,
+    };
+    let Some(result) = result else { return d };
+    d.result = Some(result.to_string());
+    let selected = match field("ResultSelector") {
+        Some(sel) => step(json!({"Parameters": sel}), result).await,
+        None => Some(result),
+    };
+    d.after_result_selector = selected.as_ref().map(Value::to_string);
+    if let Some(sel) = selected {
+        d.after_result_path = step(with(&[("Result", Some(sel)), ("ResultPath", field("ResultPath"))]), input.clone()).await.map(|v| v.to_string());
+    }
+    d
+}

@@ -1,0 +1,172 @@
+//! TestState on the engine backend: one state run through the runtime, with AWS's statuses
+//! (SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR), next state, variables and inspection data.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use asl_engine::EngineOptions;
+use asl_engine::store::MemoryStore;
+use asl_server::{EngineBackend, Server, Settings};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn serve() -> SocketAddr {
+    let backend = EngineBackend::with_store(Settings::default(), Arc::new(MemoryStore::new()), EngineOptions::default()).await.unwrap();
+    let bound = Server::builder().backend(backend).bind(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = bound.local_addr();
+    tokio::spawn(bound.serve());
+    addr
+}
+
+async fn call(addr: SocketAddr, body: Value) -> (u16, Value) {
+    let body = body.to_string();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Amz-Target: AWSStepFunctions.TestState\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let (headers, body) = out.split_once("\r\n\r\n").unwrap();
+    (headers[9..12].parse().unwrap(), serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+async fn test(addr: SocketAddr, body: Value) -> Value {
+    let (status, out) = call(addr, body).await;
+    assert_eq!(status, 200, "{out}");
+    out
+}
+
+fn parsed(v: &Value) -> Value {
+    serde_json::from_str(v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))).unwrap()
+}
+
+#[tokio::test]
+async fn pass_with_debug_shows_each_step() {
+    let addr = serve().await;
+    let state = json!({"Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r", "Next": "After"});
+    let out = test(addr, json!({"definition": state.to_string(), "input": r#"{"a":{"b":7}}"#, "inspectionLevel": "DEBUG"})).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(out["nextState"], "After");
+    let d = &out["inspectionData"];
+    assert_eq!(parsed(&d["input"]), json!({"a": {"b": 7}}));
+    assert_eq!(parsed(&d["afterInputPath"]), json!({"b": 7}));
+    assert_eq!(parsed(&d["afterParameters"]), json!({"x": 7}));
+    assert_eq!(parsed(&out["output"]), json!({"a": {"b": 7}, "r": {"x": 7}}));
+}
+
+#[tokio::test]
+async fn task_with_mock_result_and_info_level() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"p.$": "$.v"}, "ResultSelector": {"got.$": "$.Payload"}, "ResultPath": "$.out", "End": true});
+    let body = json!({"definition": state.to_string(), "input": r#"{"v":1}"#, "mock": {"result": r#"{"Payload":"hi"}"#}});
+    let out = test(addr, body.clone()).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["output"]), json!({"v": 1, "out": {"got": "hi"}}));
+    assert!(out.get("nextState").is_none(), "an End state has no next state: {out}");
+    assert!(out.get("inspectionData").is_none(), "INFO has no inspection data");
+
+    let mut debug = body;
+    debug["inspectionLevel"] = json!("DEBUG");
+    let d = test(addr, debug).await["inspectionData"].clone();
+    assert_eq!(parsed(&d["afterParameters"]), json!({"p": 1}));
+    assert_eq!(parsed(&d["result"]), json!({"Payload": "hi"}));
+    assert_eq!(parsed(&d["afterResultSelector"]), json!({"got": "hi"}));
+    assert_eq!(parsed(&d["afterResultPath"]), json!({"v": 1, "out": {"got": "hi"}}));
+}
+
+#[tokio::test]
+async fn retry_then_catch() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Retry": [{"ErrorEquals": ["Other"]}, {"ErrorEquals": ["Boom"], "MaxAttempts": 2, "IntervalSeconds": 3, "BackoffRate": 2}],
+        "Catch": [{"ErrorEquals": ["Nope"], "Next": "X"}, {"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Handler"}]});
+    let mock = json!({"errorOutput": {"error": "Boom", "cause": "it broke"}});
+    let body = |count: i32| json!({"definition": state.to_string(), "input": r#"{"k":1}"#, "mock": mock, "inspectionLevel": "DEBUG", "stateConfiguration": {"retrierRetryCount": count}});
+    let out = test(addr, body(1)).await;
+    assert_eq!(out["status"], "RETRIABLE", "{out}");
+    assert_eq!(out["error"], "Boom");
+    assert_eq!(out["inspectionData"]["errorDetails"], json!({"retryIndex": 1, "retryBackoffIntervalSeconds": 6}));
+    // Retries used up: the Catch takes it.
+    let out = test(addr, body(2)).await;
+    assert_eq!(out["status"], "CAUGHT_ERROR", "{out}");
+    assert_eq!(out["nextState"], "Handler");
+    assert_eq!(out["error"], "Boom");
+    assert_eq!(out["cause"], "it broke");
+    assert_eq!(parsed(&out["output"]), json!({"k": 1, "err": {"Error": "Boom", "Cause": "it broke"}}));
+    assert_eq!(out["inspectionData"]["errorDetails"], json!({"catchIndex": 1}));
+}
+
+#[tokio::test]
+async fn fail_choice_wait_and_uncaught() {
+    let addr = serve().await;
+    let out = test(addr, json!({"definition": r#"{"Type":"Fail","Error":"E","Cause":"C"}"#})).await;
+    assert_eq!((out["status"].as_str(), out["error"].as_str(), out["cause"].as_str()), (Some("FAILED"), Some("E"), Some("C")), "{out}");
+
+    let choice = json!({"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 5, "Next": "Big"}], "Default": "Small"});
+    let out = test(addr, json!({"definition": choice.to_string(), "input": r#"{"n":9}"#})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("SUCCEEDED"), Some("Big")), "{out}");
+    let out = test(addr, json!({"definition": choice.to_string(), "input": r#"{"n":1}"#})).await;
+    assert_eq!(out["nextState"], "Small");
+
+    let wait = json!({"Type": "Wait", "Seconds": 3600, "OutputPath": "$.a", "Next": "Then"});
+    let started = std::time::Instant::now();
+    let out = test(addr, json!({"definition": wait.to_string(), "input": r#"{"a":[1]}"#})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("SUCCEEDED"), Some("Then")), "{out}");
+    assert_eq!(parsed(&out["output"]), json!([1]));
+    assert!(started.elapsed().as_secs() < 60, "TestState does not wait");
+
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    let out = test(addr, json!({"definition": task.to_string(), "mock": {"errorOutput": {"error": "Bad"}}})).await;
+    assert_eq!((out["status"].as_str(), out["error"].as_str()), (Some("FAILED"), Some("Bad")), "{out}");
+    // Without a mock, the server's own handlers answer (here: no Lambda endpoint configured).
+    let out = test(addr, json!({"definition": task.to_string()})).await;
+    assert_eq!(out["status"], "FAILED", "{out}");
+    assert!(out["cause"].as_str().unwrap().contains("--lambda-endpoint"), "{out}");
+}
+
+#[tokio::test]
+async fn variables_jsonata_and_state_name() {
+    let addr = serve().await;
+    let machine = json!({"QueryLanguage": "JSONata", "StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Next": "Second"},
+        "Second": {"Type": "Pass", "Assign": {"total": "{% $base + $states.input.n %}"}, "Output": "{% {'doubled': $states.input.n * 2} %}", "Next": "Third"},
+        "Third": {"Type": "Succeed"}}});
+    let out = test(addr, json!({"definition": machine.to_string(), "stateName": "Second", "input": r#"{"n":4}"#, "variables": r#"{"base":10}"#, "inspectionLevel": "DEBUG"})).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(out["nextState"], "Third");
+    assert_eq!(parsed(&out["output"]), json!({"doubled": 8}));
+    assert_eq!(parsed(&out["inspectionData"]["variables"]), json!({"base": 10, "total": 14}));
+
+    let (status, e) = call(addr, json!({"definition": machine.to_string(), "stateName": "Missing"})).await;
+    assert_eq!(status, 400);
+    assert!(e["__type"].as_str().unwrap().ends_with("ValidationException"), "{e}");
+    let (status, e) = call(addr, json!({"definition": machine.to_string()})).await;
+    assert_eq!(status, 400, "a machine without stateName: {e}");
+    let (status, e) = call(addr, json!({"definition": "{not json"})).await;
+    assert_eq!(status, 400);
+    assert!(e["__type"].as_str().unwrap().ends_with("InvalidDefinition"), "{e}");
+    let (status, e) = call(addr, json!({"definition": r#"{"Type":"Pass","Next":"A","ResultPath":7}"#})).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["__type"].as_str().unwrap().ends_with("InvalidDefinition"), "{e}");
+}
+
+#[tokio::test]
+async fn jsonata_task_with_mock_shows_arguments_and_result() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"Payload": "{% $states.input.id & '-x' %}"}, "Output": "{% $states.result.Payload.n + 1 %}", "Next": "Done"});
+    let out = test(addr, json!({"definition": state.to_string(), "input": r#"{"id":"a"}"#, "mock": {"result": r#"{"Payload":{"n":41}}"#}, "inspectionLevel": "DEBUG"})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("SUCCEEDED"), Some("Done")), "{out}");
+    assert_eq!(parsed(&out["output"]), json!(42));
+    assert_eq!(parsed(&out["inspectionData"]["afterArguments"]), json!({"Payload": "a-x"}));
+    assert_eq!(parsed(&out["inspectionData"]["result"]), json!({"Payload": {"n": 41}}));
+    // A mock on a state that is not a Task, and an activity without a mock, are refused.
+    let (status, _) = call(addr, json!({"definition": r#"{"Type":"Pass","End":true}"#, "mock": {"result": "1"}})).await;
+    assert_eq!(status, 400);
+    let activity = json!({"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:a", "End": true});
+    let (status, e) = call(addr, json!({"definition": activity.to_string()})).await;
+    assert_eq!(status, 400, "{e}");
+}
