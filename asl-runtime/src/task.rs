@@ -143,6 +143,7 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let mut retry = RetryState::new(&spec.retry);
+    retry.parks = true;
     // A retry makes the arguments again, and the timeouts' paths read the input.
     let consume =
         spec.retry.is_empty() && matches!(spec.timeout, None | Some(Dynamic::Lit(_))) && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_))) && catch::input_unread_after(&spec.io, catchers);
@@ -150,6 +151,9 @@ where
     // A restart into this state: the attempts made, the backoff under way, the token out.
     let mut handed_out = None;
     if let Some(w) = cx.resumed_wait.take() {
+        if w.token.is_some() || w.due.is_some() {
+            cx.follow_last_recorded();
+        }
         retry.resume(&w, cx).await;
         handed_out = w.token;
     }
@@ -168,8 +172,11 @@ where
             let tcx =
                 TaskContext { resource: spec.resource, state_name: cx.state_name(), exec: cx.exec.clone(), retry_count: cx.retry_count, token: token.clone(), beat: beat.clone(), timeout, heartbeat };
             let ev = Events::for_resource(spec.resource);
-            cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
-            cx.event(ev.started, || json!({"resource": spec.resource}));
+            // A token handed out before a restart (or a park) was scheduled and started then.
+            if handed_out.is_none() {
+                cx.event(ev.scheduled, || json!({"resource": spec.resource, "parameters": args.to_string()}));
+                cx.event(ev.started, || json!({"resource": spec.resource}));
+            }
             // A durable engine holds the token: the task ends with the answer it gets
             // (SendTaskSuccess / SendTaskFailure), not with the handler's result.
             let answer = match (cx.journal(), &token) {
@@ -185,6 +192,10 @@ where
                             j.waiting(&cx.scope, &Waiting { due: None, token: Some(t), attempts, retry_count: cx.retry_count });
                             j.sync().await?;
                             call(args, tcx).await?;
+                        }
+                        // Only the answer moves the execution on: a durable engine may park it.
+                        if cx.scope.is_empty() {
+                            j.parked(None);
                         }
                         answer.await
                     };
