@@ -87,7 +87,17 @@ async fn main() {
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(4);
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db).unwrap());
     let owner = format!("worker-{}", std::process::id());
-    let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms: 400, token_poll: Duration::from_millis(100), ..Default::default() });
+    let engine = Engine::with_options(
+        store.clone(),
+        owner,
+        EngineOptions {
+            lease_ms: 400,
+            token_poll: Duration::from_millis(100),
+            // The top-level 1 s Wait and tokens unanswered for 200 ms park: kills hit parked executions too.
+            park_threshold: Some(Duration::from_millis(200)),
+            ..Default::default()
+        },
+    );
     engine.register_definition(MACHINE, FLOW, &handlers(Some(log))).unwrap();
     let _ = store.apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity { arn: ACTIVITY.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await;
     // The callback's handler sends nothing: the answering loop finds its task row.
