@@ -105,7 +105,17 @@ async fn main() {
         None => Arc::new(SqliteStore::open(db).unwrap()),
     };
     let owner = format!("worker-{}", std::process::id());
-    let engine = Engine::with_options(store.clone(), owner, EngineOptions { lease_ms, token_poll: Duration::from_millis(100), ..Default::default() });
+    let engine = Engine::with_options(
+        store.clone(),
+        owner,
+        EngineOptions {
+            lease_ms,
+            token_poll: Duration::from_millis(100),
+            // The top-level 1 s Wait and tokens unanswered for 200 ms park: kills hit parked executions too.
+            park_threshold: Some(Duration::from_millis(200)),
+            ..Default::default()
+        },
+    );
     engine.register_definition(MACHINE, FLOW, &handlers(Some(log))).unwrap();
     let _ = store.apply(vec![asl_engine::store::Write::InsertActivity(asl_engine::store::Activity { arn: ACTIVITY.into(), name: "approve".into(), created: 0, tags: json!({}) })]).await;
     // The callback's handler sends nothing: the answering loop finds its task row.
@@ -129,6 +139,11 @@ async fn main() {
                 for t in answerer.store().tasks(&e.arn).await.unwrap_or_default() {
                     if t.activity_arn.is_none() && t.status.is_open() {
                         let _ = answerer.send_task_success(&t.token, json!("called back")).await;
+                    } else if t.status == asl_engine::store::TaskStatus::Started {
+                        // Taken by the worker of a process killed before it answered: nobody
+                        // else will (the task has no deadline). The same answer; if this
+                        // process's worker answers first, this one is refused.
+                        let _ = answerer.send_task_success(&t.token, json!({"approved": t.input})).await;
                     }
                 }
             }

@@ -24,7 +24,8 @@ fn aws_keeps_closed_executions_ninety_days() {
 }
 
 async fn ended_executions_are_purged_after_the_retention(db: Db) {
-    let options = EngineOptions { lease_ms: 5_000, token_poll: Duration::from_millis(50), retention: Some(Duration::from_millis(1_500)), purge_every: Duration::from_millis(200) };
+    let options =
+        EngineOptions { lease_ms: 5_000, token_poll: Duration::from_millis(50), retention: Some(Duration::from_millis(1_500)), purge_every: Duration::from_millis(200), ..Default::default() };
     let engine = Engine::with_options(db.open().await, "p1".into(), options);
     // T passes its input on; Ask (the callback) fails when asked to, else waits for its token.
     let handlers = Handlers::new().fallback(|input: Value, ctx: TaskContext| async move {

@@ -68,8 +68,8 @@ async fn stopped_elsewhere_while_it_runs(db: Db) {
 }
 
 async fn stopped_elsewhere_while_it_waits(db: Db) {
-    // Renewal every 300 ms.
-    let a = Engine::with_options(db.open().await, "A".into(), options(900));
+    // Renewal every 300 ms; kept in memory (not parked: `tests/parking.rs` stops parked ones).
+    let a = Engine::with_options(db.open().await, "A".into(), asl_engine::EngineOptions { park_threshold: None, ..options(900) });
     let b = Engine::with_options(db.open().await, "B".into(), options(900));
     let calls = Arc::new(AtomicUsize::new(0));
     a.register_definition(MACHINE, WAITING, &counting(&calls)).unwrap();

@@ -156,6 +156,14 @@ impl Cx {
         self.exec.journal.as_ref()
     }
 
+    /// In a top-level scope resumed inside a waiting Task: its next event follows the last one
+    /// recorded (a token's `TaskStarted`, a retry's `TaskFailed`), as in a run never stopped.
+    pub(crate) fn follow_last_recorded(&self) {
+        if let (true, Some(r)) = (self.scope.is_empty(), &self.exec.resume) {
+            self.last_event.fetch_max(r.last_event, Ordering::Relaxed);
+        }
+    }
+
     /// Records what the current state waits for (a due time, a token, retry counts).
     pub(crate) fn note_waiting(&self, w: &Waiting) {
         if let Some(j) = &self.exec.journal {

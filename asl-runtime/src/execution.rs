@@ -141,11 +141,18 @@ pub fn execute<'a, M: Machine>(m: &'a M, input: Value, opts: &'a ExecutionOption
 pub trait Execute: Send + Sync {
     /// Runs one execution with `options` (see [`execute`]).
     fn execute(&self, input: Value, options: ExecutionOptions) -> BoxFuture<'_, Result<Value, Failure>>;
+    /// The machine's own `TimeoutSeconds` (a durable engine wakes a parked execution by then).
+    fn execution_timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 impl<M: Machine> Execute for M {
     fn execute(&self, input: Value, options: ExecutionOptions) -> BoxFuture<'_, Result<Value, Failure>> {
         Box::pin(async move { execute(self, input, &options, self.timeout_seconds()).await })
+    }
+    fn execution_timeout(&self) -> Option<Duration> {
+        self.timeout_seconds().map(Duration::from_secs)
     }
 }
 

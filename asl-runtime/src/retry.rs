@@ -24,11 +24,14 @@ pub fn matches<E: AsRef<str>>(errors: &[E], f: &Failure) -> bool {
 /// Retry bookkeeping for one state: attempts made per retrier.
 pub struct RetryState {
     pub(crate) attempts: Vec<u64>,
+    /// A top-level backoff tells the journal the execution is parked (a Task's: its restart
+    /// restores the attempts and the due time; a Parallel's or Map's does not yet).
+    pub(crate) parks: bool,
 }
 
 impl RetryState {
     pub fn new(retriers: &[Retrier]) -> Self {
-        RetryState { attempts: vec![0; retriers.len()] }
+        RetryState { attempts: vec![0; retriers.len()], parks: false }
     }
 
     /// The delay before the next attempt, or `None` when the failure is not retried (no
@@ -53,10 +56,17 @@ impl RetryState {
         if cx.journal().is_some() {
             let due = cx.clock().now() + d;
             cx.note_waiting(&Waiting { due: Some(due), token: None, attempts: self.attempts.clone(), retry_count: cx.retry_count + 1 });
+            self.park(due, cx);
         }
         cx.clock().sleep(d).await;
         cx.retry_count += 1;
         None
+    }
+
+    fn park(&self, due: std::time::SystemTime, cx: &Cx) {
+        if let (true, Some(j), true) = (self.parks, cx.journal(), cx.scope.is_empty()) {
+            j.parked(Some(due));
+        }
     }
 
     /// On a restart into the state: the attempts made before it, and the rest of the wait
@@ -67,6 +77,7 @@ impl RetryState {
         }
         cx.retry_count = w.retry_count;
         if let Some(due) = w.due {
+            self.park(due, cx);
             cx.clock().sleep(due.duration_since(cx.clock().now()).unwrap_or_default()).await;
         }
     }

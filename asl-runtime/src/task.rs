@@ -178,6 +178,7 @@ where
     Fut: Future<Output = Result<Value, Failure>>,
 {
     let mut retry = RetryState::new(&spec.retry);
+    retry.parks = true;
     // A retry makes the arguments again, and the timeouts' paths read the input.
     let consume =
         spec.retry.is_empty() && matches!(spec.timeout, None | Some(Dynamic::Lit(_))) && matches!(spec.heartbeat, None | Some(Dynamic::Lit(_))) && catch::input_unread_after(&spec.io, catchers);
@@ -185,6 +186,9 @@ where
     // A restart into this state: the attempts made, the backoff under way, the token out.
     let mut handed_out = None;
     if let Some(w) = cx.resumed_wait.take() {
+        if w.token.is_some() || w.due.is_some() {
+            cx.follow_last_recorded();
+        }
         retry.resume(&w, cx).await;
         handed_out = w.token;
     }
@@ -240,6 +244,10 @@ where
                             j.waiting(&cx.scope, &Waiting { due: None, token: Some(t), attempts, retry_count: cx.retry_count });
                             j.sync().await?;
                             call(args, tcx).await?;
+                        }
+                        // Only the answer moves the execution on: a durable engine may park it.
+                        if cx.scope.is_empty() {
+                            j.parked(None);
                         }
                         answer.await
                     };

@@ -6,15 +6,35 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::time::{Duration, SystemTime};
+
 use asl_runtime::durable::{Ended, Journal, Position, ScopeKey, Waiting};
 use asl_runtime::{BoxFuture, Event, Failure, Observer, TaskContext, Value};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::frames::{ended_frame, millis, now, position_frame};
 use super::tokens::{Tokens, task_row};
-use crate::store::{Committer, HistoryEvent, Store, StoreError, Write};
+use crate::store::{Committer, HistoryEvent, Millis, Store, StoreError, Write};
 
 pub(crate) type Batch = (Vec<Write>, oneshot::Sender<Result<(), StoreError>>);
+
+/// When an execution leaves memory (see [`Journal::parked`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ParkRule {
+    /// A wait due sooner than this stays in memory; a token unanswered this long parks.
+    pub(crate) threshold: Duration,
+    /// The execution's `TimeoutSeconds` deadline: a parked execution wakes by then.
+    pub(crate) deadline: Option<Millis>,
+}
+
+/// A park the execution asked for: its wake time, the token it waits for, and when the engine
+/// takes it out of memory.
+#[derive(Debug)]
+pub(crate) struct Park {
+    pub(crate) wake_at: Option<Millis>,
+    pub(crate) token: Option<String>,
+    at: tokio::time::Instant,
+}
 
 pub(crate) struct ExecJournal {
     pub(crate) arn: String,
@@ -40,10 +60,22 @@ pub(crate) struct ExecJournal {
     writer: mpsc::UnboundedSender<Batch>,
     tokens: Arc<Tokens>,
     store: Arc<dyn Store>,
+    rule: Option<ParkRule>,
+    /// Set by `parked`, cleared by any progress of the execution (an event, a position).
+    park: Mutex<Option<Park>>,
+    park_set: Notify,
 }
 
 impl ExecJournal {
-    pub(crate) fn new(arn: String, owner: String, committer: Committer, store: Arc<dyn Store>, tokens: Arc<Tokens>, resumed: Option<&asl_runtime::durable::Resume>) -> Arc<Self> {
+    pub(crate) fn new(
+        arn: String,
+        owner: String,
+        committer: Committer,
+        store: Arc<dyn Store>,
+        tokens: Arc<Tokens>,
+        resumed: Option<&asl_runtime::durable::Resume>,
+        rule: Option<ParkRule>,
+    ) -> Arc<Self> {
         let (writer, mut rx) = mpsc::unbounded_channel::<Batch>();
         let lost = Arc::new(Notify::new());
         {
@@ -140,7 +172,37 @@ impl ExecJournal {
             writer,
             tokens,
             store,
+            rule,
+            park: Mutex::new(None),
+            park_set: Notify::new(),
         })
+    }
+
+    /// Resolves when the execution should leave memory: it asked to park (a long wait at once,
+    /// a token after `threshold`) and has not moved since.
+    pub(crate) async fn park_due(&self) -> Park {
+        loop {
+            let at = self.park.lock().unwrap().as_ref().map(|p| p.at);
+            match at {
+                None => self.park_set.notified().await,
+                Some(at) if at > tokio::time::Instant::now() => tokio::time::sleep_until(at).await,
+                Some(_) => {
+                    let p = self.park.lock().unwrap().take();
+                    // A deadline that passes while the token waited its threshold fires here.
+                    if let Some(p) = p.filter(|p| p.wake_at.is_none_or(|w| w > now())) {
+                        return p;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The execution moved on: a park asked for before no longer holds.
+    fn unpark(&self) {
+        let mut p = self.park.lock().unwrap();
+        if p.is_some() {
+            *p = None;
+        }
     }
 
     pub(crate) fn owner(&self) -> &str {
@@ -196,6 +258,7 @@ impl ExecJournal {
 
 impl Journal for ExecJournal {
     fn entered(&self, scope: &ScopeKey, position: &Position) {
+        self.unpark();
         self.positions.lock().unwrap().insert(scope.to_string(), position.clone());
         self.drop_children(scope);
         self.put(scope, position_frame(position));
@@ -203,6 +266,7 @@ impl Journal for ExecJournal {
     }
 
     fn waiting(&self, scope: &ScopeKey, waiting: &Waiting) {
+        self.unpark();
         let (frame, tokenless) = {
             let mut ps = self.positions.lock().unwrap();
             let Some(p) = ps.get_mut(&**scope) else { return };
@@ -241,6 +305,7 @@ impl Journal for ExecJournal {
     }
 
     fn ended(&self, scope: &ScopeKey, ended: &Ended) {
+        self.unpark();
         let at = self.positions.lock().unwrap().remove(&**scope);
         if matches!(ended, Ended::Succeeded(_)) {
             self.drop_children(scope);
@@ -269,10 +334,33 @@ impl Journal for ExecJournal {
         }
         Some(self.tokens.wait(token, &self.arn, activity.then(|| ctx.resource.to_owned()), ctx.clone(), self.store.clone(), self.writer.clone()))
     }
+
+    fn parked(&self, until: Option<SystemTime>) {
+        let Some(rule) = self.rule else { return };
+        let t = now();
+        let due = until.map(millis);
+        let wake_at = match (due, rule.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // Due soon: it stays in memory, where its own timer fires on time.
+        if wake_at.is_some_and(|w| w - t < rule.threshold.as_millis() as Millis) {
+            return;
+        }
+        // A token: an answer often comes soon, so the execution parks only after `threshold`
+        // without one; the answer makes the parked row runnable (no wake time of its own).
+        let (token, at) = match due {
+            Some(_) => (None, tokio::time::Instant::now()),
+            None => (self.positions.lock().unwrap().get("").and_then(|p| p.wait.token.clone()), tokio::time::Instant::now() + rule.threshold),
+        };
+        *self.park.lock().unwrap() = Some(Park { wake_at, token, at });
+        self.park_set.notify_one();
+    }
 }
 
 impl Observer for ExecJournal {
     fn event(&self, e: &Event) {
+        self.unpark();
         if super::history::over_limit(e.id, e.kind) || self.history_full.load(Ordering::SeqCst) {
             // AWS records the 25,000th event only if it is ExecutionSucceeded; otherwise that
             // event is ExecutionFailed (written by the engine as the execution ends).

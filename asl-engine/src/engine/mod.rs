@@ -22,11 +22,12 @@ use std::time::Duration;
 
 use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Checkpoint, Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
-use journal::ExecJournal;
+use journal::{ExecJournal, ParkRule};
 use tokens::Tokens;
 
 /// Why an engine call failed.
@@ -80,6 +81,14 @@ pub struct EngineOptions {
     /// How often ended executions past `retention` are purged (by every engine on the store;
     /// each purge deletes what it finds, so several engines do not conflict).
     pub purge_every: Duration,
+    /// Parking: a top-level wait (a Wait, a Task's retry backoff) due at least this far ahead,
+    /// or a task token unanswered for this long, leaves memory: the execution is made durable,
+    /// its lease released, its future dropped, and it is resumed from its frames when due,
+    /// answered, or stopped. `None` keeps every execution in memory until it ends.
+    pub park_threshold: Option<Duration>,
+    /// How often the store is polled for parked executions that are due or were answered in
+    /// another process (an answer sent to this engine wakes its execution at once).
+    pub claim_poll: Duration,
 }
 
 /// AWS's retention of closed executions: 90 days.
@@ -87,7 +96,14 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { lease_ms: 30_000, token_poll: Duration::from_millis(500), retention: Some(DEFAULT_RETENTION), purge_every: Duration::from_secs(3600) }
+        EngineOptions {
+            lease_ms: 30_000,
+            token_poll: Duration::from_millis(500),
+            retention: Some(DEFAULT_RETENTION),
+            purge_every: Duration::from_secs(3600),
+            park_threshold: Some(Duration::from_secs(1)),
+            claim_poll: Duration::from_millis(200),
+        }
     }
 }
 
@@ -106,6 +122,9 @@ struct Inner {
     tokens: Arc<Tokens>,
     renewer: Mutex<Option<JoinHandle<()>>>,
     purger: Mutex<Option<JoinHandle<()>>>,
+    /// Polls for parked executions to wake (every `claim_poll`, or at once when notified).
+    waker: Mutex<Option<JoinHandle<()>>>,
+    wake: Notify,
 }
 
 impl Inner {
@@ -119,11 +138,33 @@ impl Inner {
             self.tokens.forget_execution(arn);
         }
     }
+
+    /// Takes a parked execution out of memory: everything recorded is committed with the park
+    /// (wake time, lease released) behind the owner check. It is forgotten here first: until the
+    /// release commits no one else can claim it, so a new copy never meets this one.
+    async fn park(&self, arn: &str, journal: &Arc<ExecJournal>, p: journal::Park) {
+        {
+            let mut running = self.running.lock().unwrap();
+            if !running.get(arn).is_some_and(|r| Arc::ptr_eq(&r.journal, journal)) {
+                return;
+            }
+            running.remove(arn);
+            self.tokens.forget_execution(arn);
+        }
+        let mut writes = journal.take_pending();
+        writes.push(Write::Park { arn: arn.to_owned(), owner: self.owner.clone(), wake_at: p.wake_at, token: p.token });
+        // Refused (stopped or taken over meanwhile): nothing to do. Failed otherwise: the lease
+        // is still ours and lapses; recovery resumes it then.
+        let _ = journal.commit(writes).await;
+    }
 }
 
 /// The engine; cheap to clone.
 #[derive(Clone)]
 pub struct Engine(Arc<Inner>);
+
+/// How many executions one claim takes (recovery, waking parked ones).
+const CLAIM_BATCH: usize = 1000;
 
 static NAMES: AtomicU64 = AtomicU64::new(0);
 
@@ -159,6 +200,8 @@ impl Engine {
             running: Mutex::new(HashMap::new()),
             renewer: Mutex::new(None),
             purger: Mutex::new(None),
+            waker: Mutex::new(None),
+            wake: Notify::new(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
@@ -181,6 +224,20 @@ impl Engine {
             }
         });
         *inner.renewer.lock().unwrap() = Some(renewer);
+        let weak = Arc::downgrade(&inner);
+        let every = inner.options.claim_poll.max(Duration::from_millis(1));
+        let waker = tokio::spawn(async move {
+            loop {
+                {
+                    let Some(inner) = weak.upgrade() else { return };
+                    let _ = tokio::time::timeout(every, inner.wake.notified()).await;
+                }
+                let Some(inner) = weak.upgrade() else { return };
+                // A failed poll is tried again at the next.
+                let _ = Engine(inner).wake_parked().await;
+            }
+        });
+        *inner.waker.lock().unwrap() = Some(waker);
         if inner.options.retention.is_some() {
             let weak = Arc::downgrade(&inner);
             let every = inner.options.purge_every.max(Duration::from_millis(10));
@@ -264,7 +321,10 @@ impl Engine {
 
     fn spawn(&self, machine: Arc<dyn Execute>, e: Execution, resume: Option<Resume>) {
         let inner = &self.0;
-        let journal = ExecJournal::new(e.arn.clone(), inner.owner.clone(), inner.committer.clone(), inner.store.clone(), inner.tokens.clone(), resume.as_ref());
+        // The machine's timeout counts from the start, or from the last redrive.
+        let from = resume.as_ref().and_then(|r| r.redriven_at).map_or(e.start_date, frames::millis);
+        let rule = inner.options.park_threshold.map(|threshold| ParkRule { threshold, deadline: machine.execution_timeout().map(|t| from + t.as_millis() as i64) });
+        let journal = ExecJournal::new(e.arn.clone(), inner.owner.clone(), inner.committer.clone(), inner.store.clone(), inner.tokens.clone(), resume.as_ref(), rule);
         let options = ExecutionOptions {
             name: Some(e.name.clone()),
             journal: Some(journal.clone() as Arc<dyn Journal>),
@@ -278,17 +338,37 @@ impl Engine {
         let mut running = inner.running.lock().unwrap();
         let task = tokio::spawn(async move {
             let (lost, full) = (j.lost.clone(), j.full.clone());
-            let mut r = tokio::select! {
-                r = machine.execute(e.input.clone(), options) => r,
+            enum Next {
+                Ended(Result<Value, asl_runtime::Failure>),
+                Lost,
+                Park(journal::Park),
+            }
+            let next = tokio::select! {
+                // The execution first: one that moved on since it asked to park is not parked.
+                biased;
+                r = machine.execute(e.input.clone(), options) => Next::Ended(r),
                 // A batch was refused: another process stopped the execution or holds it.
-                _ = lost.notified() => {
+                _ = lost.notified() => Next::Lost,
+                // The history quota was reached: the execution ends here (below).
+                _ = full.notified() => Next::Ended(Err(history::limit_failure())),
+                // Only a due time or an answer moves it on: it leaves memory (its future is
+                // dropped with this select).
+                p = j.park_due() => Next::Park(p),
+            };
+            let mut r = match next {
+                Next::Ended(r) => r,
+                Next::Lost => {
                     if let Some(inner) = weak.upgrade() {
                         inner.drop_running(&e.arn, &j);
                     }
                     return;
                 }
-                // The history quota was reached: the execution ends here (below).
-                _ = full.notified() => Err(history::limit_failure()),
+                Next::Park(p) => {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.park(&e.arn, &j, p).await;
+                    }
+                    return;
+                }
             };
             let mut last_words = None;
             if j.history_full.load(Ordering::SeqCst) {
@@ -344,9 +424,14 @@ impl Engine {
         Ok(self.0.store.history(arn, reverse, max, token).await?)
     }
 
-    /// Whether this engine is running `arn` now.
+    /// Whether this engine is running `arn` now (a parked execution is not running anywhere).
     pub fn is_running_here(&self, arn: &str) -> bool {
         self.0.running.lock().unwrap().contains_key(arn)
+    }
+
+    /// How many executions this engine holds in memory now (parked ones are not counted).
+    pub fn running_here(&self) -> usize {
+        self.0.running.lock().unwrap().len()
     }
 
     /// StopExecution: aborts the execution's task, appends `ExecutionAborted`, status ABORTED,
@@ -429,6 +514,8 @@ impl Engine {
     pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
         let t = self.0.store.answer_task(token, tokens::outcome_success(output), now()).await?;
         self.0.tokens.deliver(&t);
+        // Parked here or elsewhere, the execution is runnable now: claim it at once.
+        self.0.wake.notify_one();
         Ok(())
     }
 
@@ -436,6 +523,7 @@ impl Engine {
     pub async fn send_task_failure(&self, token: &str, error: Option<String>, cause: Option<String>) -> Result<(), EngineError> {
         let t = self.0.store.answer_task(token, TaskOutcome::Failure { error, cause }, now()).await?;
         self.0.tokens.deliver(&t);
+        self.0.wake.notify_one();
         Ok(())
     }
 
@@ -469,34 +557,72 @@ impl Engine {
         let _ = self.0.store.expire_tasks(now(), 1000).await;
         let mut resumed = Vec::new();
         loop {
-            let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, 100).await?;
+            let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
             let n = claimed.len();
-            for e in claimed {
-                // Ours already (its lease lapsed under load and the claim renewed it): one
-                // copy runs, not two.
-                if self.is_running_here(&e.arn) {
-                    continue;
-                }
-                let Ok(machine) = self.machine(&e.machine_arn) else {
-                    // Another process may know this machine.
-                    let _ = self.0.store.release(&self.0.owner, &e.arn).await;
-                    continue;
-                };
-                let frames = self.0.store.frames(&e.arn).await?;
-                let last = self.0.store.history(&e.arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
-                let resume = (!frames.is_empty() || last > 0).then(|| {
-                    let mut r = frames::resume(frames, e.input.clone(), e.start_date, last);
-                    r.redrive_count = e.redrive_count.max(0) as u32;
-                    r.redriven_at = e.redrive_date.map(frames::from_millis);
-                    r
-                });
-                resumed.push(e.arn.clone());
-                self.spawn(machine, e, resume);
-            }
-            if n < 100 {
+            resumed.extend(self.resume_claimed(claimed, false).await?);
+            if n < CLAIM_BATCH {
                 return Ok(resumed);
             }
         }
+    }
+
+    /// Resumes the parked executions that are due or answered (their tasks' deadlines expired
+    /// first); run every `claim_poll` and when an answer arrives here. Returns how many.
+    async fn wake_parked(&self) -> Result<usize, EngineError> {
+        let _ = self.0.store.expire_tasks(now(), 1000).await;
+        let mut woken = 0;
+        loop {
+            let claimed = self.0.store.claim_woken(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
+            let n = claimed.len();
+            woken += self.resume_claimed(claimed, true).await?.len();
+            if n < CLAIM_BATCH {
+                return Ok(woken);
+            }
+        }
+    }
+
+    /// Runs executions just claimed, from their checkpoints (read for the whole batch at once).
+    /// `woken`: claimed by `claim_woken`, which cleared their wake flags.
+    async fn resume_claimed(&self, claimed: Vec<Execution>, woken: bool) -> Result<Vec<String>, EngineError> {
+        let mut todo = Vec::with_capacity(claimed.len());
+        for e in claimed {
+            // Ours already (its lease lapsed under load and the claim renewed it): one copy
+            // runs, not two.
+            if self.is_running_here(&e.arn) {
+                continue;
+            }
+            match self.machine(&e.machine_arn) {
+                Ok(m) => todo.push((e, m)),
+                Err(_) => {
+                    // Another process may know this machine. A woken one is left runnable for
+                    // it (its wake time was cleared by the claim).
+                    let mut w = vec![Write::CheckOwner { arn: e.arn.clone(), owner: self.0.owner.clone() }];
+                    if woken {
+                        w.push(Write::UpdateExecution { arn: e.arn.clone(), patch: ExecutionPatch { runnable: Some(true), ..Default::default() } });
+                    }
+                    w.push(Write::Release { arn: e.arn.clone(), owner: self.0.owner.clone() });
+                    let _ = self.0.store.apply(w).await;
+                }
+            }
+        }
+        if todo.is_empty() {
+            return Ok(Vec::new());
+        }
+        let arns = todo.iter().map(|(e, _)| e.arn.clone()).collect();
+        let mut points: HashMap<String, Checkpoint> = self.0.store.checkpoints(arns).await?.into_iter().map(|c| (c.execution_arn.clone(), c)).collect();
+        let mut resumed = Vec::with_capacity(todo.len());
+        for (e, machine) in todo {
+            let (framed, last) = points.remove(&e.arn).map_or((Vec::new(), 0), |c| (c.frames, c.last_event.max(0) as u64));
+            let resume = (!framed.is_empty() || last > 0).then(|| {
+                let mut r = frames::resume(framed, e.input.clone(), e.start_date, last);
+                r.redrive_count = e.redrive_count.max(0) as u32;
+                r.redriven_at = e.redrive_date.map(frames::from_millis);
+                r
+            });
+            resumed.push(e.arn.clone());
+            self.spawn(machine, e, resume);
+        }
+        Ok(resumed)
     }
 
     /// Runs [`recover`](Self::recover) every `every` in the background.
@@ -535,6 +661,9 @@ impl Engine {
         }
         if let Some(p) = self.0.purger.lock().unwrap().take() {
             p.abort();
+        }
+        if let Some(w) = self.0.waker.lock().unwrap().take() {
+            w.abort();
         }
         for (_, r) in self.0.running.lock().unwrap().drain() {
             r.task.abort();

@@ -145,6 +145,16 @@ impl Tables {
                     set(&mut self.executions, arn, Some(e), undo, Undo::Execution);
                 }
             }
+            Write::Park { arn, owner, wake_at, token } => {
+                if let Some(e) = self.executions.get(&arn).filter(|e| e.owner.as_deref() == Some(&owner)) {
+                    let mut e = e.clone();
+                    e.owner = None;
+                    e.lease_until = None;
+                    e.wake_at = wake_at;
+                    e.runnable = token.and_then(|t| self.tasks.get(&t)).is_some_and(|t| !t.status.is_open());
+                    set(&mut self.executions, arn, Some(e), undo, Undo::Execution);
+                }
+            }
             Write::PutFrame { execution_arn, scope, frame } => set(&mut self.frames, (execution_arn, scope), Some(frame), undo, Undo::Frame),
             Write::DeleteFrames { execution_arn, prefix } => {
                 let keys: Vec<_> = self
@@ -339,6 +349,23 @@ impl Store for MemoryStore {
     fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
         let mut t = self.lock();
         let mut picked: Vec<Execution> = t.executions.values().filter(|e| claimable(e, now)).cloned().collect();
+        picked.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
+        picked.truncate(limit);
+        let out = picked
+            .into_iter()
+            .map(|mut e| {
+                e.owner = Some(owner.to_string());
+                e.lease_until = Some(now + lease_ms);
+                t.set_execution(e.clone());
+                e
+            })
+            .collect();
+        ready(Ok(out))
+    }
+
+    fn claim_woken(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
+        let mut t = self.lock();
+        let mut picked: Vec<Execution> = t.executions.values().filter(|e| e.owner.is_none() && claimable(e, now)).cloned().collect();
         picked.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
         picked.truncate(limit);
         let out = picked

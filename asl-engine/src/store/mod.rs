@@ -342,6 +342,16 @@ pub enum Write {
         arn: String,
         owner: String,
     },
+    /// Parks an execution `owner` holds: gives up the lease and sets `wake_at`; `runnable`
+    /// becomes whether the task of `token` (the one it waits for, if any) is already answered or
+    /// expired, read inside the transaction, so that an answer committed just before is not
+    /// lost. Nothing happens if `owner` does not hold it.
+    Park {
+        arn: String,
+        owner: String,
+        wake_at: Option<Millis>,
+        token: Option<String>,
+    },
     /// Insert or replace the frame of one scope.
     PutFrame {
         execution_arn: String,
@@ -369,6 +379,14 @@ pub enum Write {
         execution_arn: String,
         scope_prefix: String,
     },
+}
+
+/// What an execution resumes from: its frames and its last history event id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    pub execution_arn: String,
+    pub frames: Vec<(String, Value)>,
+    pub last_event: i64,
 }
 
 /// A page of results and the token for the next one (None at the end).
@@ -517,6 +535,23 @@ pub trait Store: Send + Sync {
     /// (whatever their state: the new owner resumes them from their frames). Executions under a
     /// live lease, `owner`'s own included, are not returned: the holder already has them.
     fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
+    /// Like [`claim`](Self::claim), but only executions nobody holds that are runnable or due:
+    /// parked executions woken by an answer, an expired task or their `wake_at` (an expired lease
+    /// is left to [`claim`](Self::claim), which the engine's recovery runs).
+    fn claim_woken(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
+    /// The frames and the last history event id (0 if none) of each execution of `arns`, to
+    /// resume a batch of executions in a few queries.
+    fn checkpoints(&self, arns: Vec<String>) -> StoreFuture<'_, Vec<Checkpoint>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(arns.len());
+            for arn in arns {
+                let frames = self.frames(&arn).await?;
+                let last_event = self.history(&arn, true, 1, None).await?.items.first().map_or(0, |h| h.id);
+                out.push(Checkpoint { execution_arn: arn, frames, last_event });
+            }
+            Ok(out)
+        })
+    }
     /// Extends `owner`'s leases on `arns` to `now + lease_ms`; returns the arns it still held.
     fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>>;
     /// Gives up the lease; false if `owner` did not hold it.

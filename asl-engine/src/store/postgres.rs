@@ -499,16 +499,39 @@ impl Store for PostgresStore {
         })
     }
 
+    fn claim_woken(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
+        let p = [text(owner), int(now), int(now + lease_ms), int(limit as i64)];
+        Box::pin(async move {
+            let mut v = self.conn().await?.query(sql::CLAIM_WOKEN, &p, sql::execution).await?;
+            v.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
+            Ok(v)
+        })
+    }
+
+    fn checkpoints(&self, arns: Vec<String>) -> StoreFuture<'_, Vec<Checkpoint>> {
+        Box::pin(async move {
+            let mut c = self.conn().await?;
+            let (mut frames, mut last) = (Vec::new(), Vec::new());
+            for chunk in arns.chunks(sql::IN_LIST) {
+                let p = sql::arn_params(chunk);
+                frames.extend(c.query(sql::frames_of_sql(), &p, sql::arn_frame).await?);
+                last.extend(c.query(sql::last_events_sql(), &p, sql::arn_id).await?);
+            }
+            Ok(sql::checkpoints(arns, frames, last))
+        })
+    }
+
     fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>> {
         let owner = owner.to_string();
         Box::pin(async move {
             let mut c = self.conn().await?;
             c.in_transaction(async |c: &mut Conn| {
+                // A statement per chunk of arns, not per arn.
                 let mut kept = Vec::new();
-                for arn in arns {
-                    if c.execute(sql::RENEW, &[text(&owner), text(&arn), int(now + lease_ms)]).await? == 1 {
-                        kept.push(arn);
-                    }
+                for chunk in arns.chunks(sql::IN_LIST) {
+                    let mut p = vec![text(&owner), int(now + lease_ms)];
+                    p.extend(sql::arn_params(chunk));
+                    kept.extend(c.query(sql::renew_sql(), &p, |r| r.req_text(0)).await?);
                 }
                 Ok(kept)
             })

@@ -298,6 +298,7 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
             Rows(StoreError::Conflict(format!("another owner holds execution {arn}"))),
         )],
         Write::Release { arn, owner } => vec![Stmt::new("UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = ?1 AND owner = ?2", vec![t(arn), t(owner)], Any)],
+        Write::Park { arn, owner, wake_at, token } => vec![Stmt::new(PARK, vec![t(arn), t(owner), oi(*wake_at), ot(token)], Any)],
         Write::PutFrame { execution_arn, scope, frame } => vec![Stmt::new(
             "INSERT INTO frames (execution_arn, scope, frame) VALUES (?1, ?2, ?3) ON CONFLICT (execution_arn, scope) DO UPDATE SET frame = excluded.frame",
             vec![t(execution_arn), t(scope), j(frame)],
@@ -380,8 +381,83 @@ pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = 
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
 
-/// ?1 owner, ?2 arn, ?3 lease until.
-pub(crate) const RENEW: &str = "UPDATE executions SET lease_until = ?3 WHERE arn = ?2 AND owner = ?1";
+/// ?1 arn, ?2 owner, ?3 wake at, ?4 the token waited for. In PostgreSQL the batch's
+/// `CheckOwner` has locked the row, so an answer's `MARK_RUNNABLE` comes after this statement,
+/// or its task row is seen here (each statement reads what was committed when it began).
+const PARK: &str = "UPDATE executions SET owner = NULL, lease_until = NULL, wake_at = ?3,
+    runnable = EXISTS (SELECT 1 FROM tasks WHERE token = ?4 AND status NOT IN ('SCHEDULED', 'STARTED'))
+WHERE arn = ?1 AND owner = ?2";
+
+/// ?1 owner, ?2 now, ?3 lease until, ?4 limit: [`CLAIM`] without the expired leases. The
+/// claimed rows leave the runnable and due indexes (`runnable`, `wake_at` cleared: a parked
+/// execution sets them again), so those stay as small as the number of parked rows due.
+pub(crate) const CLAIM_WOKEN: &str = "UPDATE executions SET owner = ?1, lease_until = ?3, runnable = FALSE, wake_at = NULL WHERE arn IN (
+    SELECT arn FROM executions WHERE arn IN (
+            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
+            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL)
+        AND status = 'RUNNING' AND owner IS NULL AND (runnable OR wake_at <= ?2)
+    ORDER BY start_date, arn LIMIT ?4 {LOCK})
+RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+
+/// How many arns a statement with an `IN` list takes: lists are padded to this length (with
+/// their first arn again), so that one prepared statement serves every batch.
+pub(crate) const IN_LIST: usize = 500;
+
+/// `?from, ?from+1, …` for [`IN_LIST`] parameters.
+fn in_list(from: usize) -> String {
+    (from..from + IN_LIST).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Up to [`IN_LIST`] arns as parameters, padded with the first.
+pub(crate) fn arn_params(arns: &[String]) -> Vec<Val> {
+    let mut p: Vec<Val> = arns.iter().map(|a| t(a)).collect();
+    while p.len() < IN_LIST {
+        p.push(p.first().cloned().unwrap_or(Val::Text(None)));
+    }
+    p
+}
+
+/// ?1 owner, ?2 lease until, then [`IN_LIST`] arns: one statement renews a chunk of leases.
+pub(crate) fn renew_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("UPDATE executions SET lease_until = ?2 WHERE owner = ?1 AND arn IN ({}) RETURNING arn", in_list(3)))
+}
+
+/// [`IN_LIST`] arns: their frames.
+pub(crate) fn frames_of_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT execution_arn, scope, frame FROM frames WHERE execution_arn IN ({}) ORDER BY execution_arn, scope", in_list(1)))
+}
+
+/// [`IN_LIST`] arns: the last history event id of each that has one.
+pub(crate) fn last_events_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT execution_arn, MAX(id) FROM history_events WHERE execution_arn IN ({}) GROUP BY execution_arn", in_list(1)))
+}
+
+/// Assembles [`Checkpoint`]s from the rows of [`frames_of_sql`] and [`last_events_sql`].
+pub(crate) fn checkpoints(arns: Vec<String>, frames: Vec<(String, String, Value)>, last: Vec<(String, i64)>) -> Vec<Checkpoint> {
+    let mut by_arn: std::collections::HashMap<String, Checkpoint> = arns.into_iter().map(|a| (a.clone(), Checkpoint { execution_arn: a, frames: Vec::new(), last_event: 0 })).collect();
+    for (arn, scope, frame) in frames {
+        if let Some(c) = by_arn.get_mut(&arn) {
+            c.frames.push((scope, frame));
+        }
+    }
+    for (arn, id) in last {
+        if let Some(c) = by_arn.get_mut(&arn) {
+            c.last_event = id;
+        }
+    }
+    by_arn.into_values().collect()
+}
+
+pub(crate) fn arn_frame(r: &dyn Row) -> Result<(String, String, Value), StoreError> {
+    Ok((r.req_text(0)?, r.req_text(1)?, r.json(2)?))
+}
+
+pub(crate) fn arn_id(r: &dyn Row) -> Result<(String, i64), StoreError> {
+    Ok((r.req_text(0)?, r.req_int(1)?))
+}
 
 /// ?1 activity, ?2 worker, ?3 now.
 pub(crate) const CLAIM_ACTIVITY_TASK: &str = "UPDATE tasks SET status = 'STARTED', worker = ?2, started = ?3,

@@ -328,14 +328,37 @@ impl Store for SqliteStore {
         })
     }
 
+    fn claim_woken(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
+        let p = [text(owner), int(now), int(now + lease_ms), int(limit as i64)];
+        self.transaction(move |tx| {
+            let mut v = query(tx, sql::CLAIM_WOKEN, &p, sql::execution)?;
+            v.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
+            Ok(v)
+        })
+    }
+
+    fn checkpoints(&self, arns: Vec<String>) -> StoreFuture<'_, Vec<Checkpoint>> {
+        self.read(move |c| {
+            let (mut frames, mut last) = (Vec::new(), Vec::new());
+            for chunk in arns.chunks(sql::IN_LIST) {
+                let p = sql::arn_params(chunk);
+                frames.extend(query(c, sql::frames_of_sql(), &p, sql::arn_frame)?);
+                last.extend(query(c, sql::last_events_sql(), &p, sql::arn_id)?);
+            }
+            Ok(sql::checkpoints(arns, frames, last))
+        })
+    }
+
     fn renew(&self, owner: &str, arns: Vec<String>, now: Millis, lease_ms: i64) -> StoreFuture<'_, Vec<String>> {
         let owner = owner.to_string();
         self.transaction(move |tx| {
+            // A statement per chunk of arns, not per arn: a process holding 100,000 executions
+            // renews them in a fraction of a second.
             let mut kept = Vec::new();
-            for arn in arns {
-                if execute(tx, sql::RENEW, &[text(&owner), text(&arn), int(now + lease_ms)])? == 1 {
-                    kept.push(arn);
-                }
+            for chunk in arns.chunks(sql::IN_LIST) {
+                let mut p = vec![text(&owner), int(now + lease_ms)];
+                p.extend(sql::arn_params(chunk));
+                kept.extend(query(tx, sql::renew_sql(), &p, |r| r.req_text(0))?);
             }
             Ok(kept)
         })

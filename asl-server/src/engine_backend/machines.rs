@@ -44,6 +44,9 @@ impl Execute for Placed {
         self.place.apply(&mut options);
         self.machine.execute(input, options)
     }
+    fn execution_timeout(&self) -> Option<std::time::Duration> {
+        self.machine.execution_timeout()
+    }
 }
 
 /// Loads `definition` and registers it with the engine under `machine_arn`; activity resources
