@@ -7,7 +7,8 @@ use super::*;
 
 /// The schema, one entry per version; applied in order by each store's `migrate`, recorded in
 /// `schema_version`. Never edit a released entry: append a new one.
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE state_machines (
     arn TEXT {C} PRIMARY KEY,
     name TEXT NOT NULL,
@@ -87,7 +88,11 @@ CREATE INDEX tasks_by_execution ON tasks (execution_arn);
 CREATE INDEX tasks_scheduled ON tasks (activity_arn, created, token) WHERE status = 'SCHEDULED';
 CREATE INDEX tasks_timeout ON tasks (timeout_deadline) WHERE status IN ('SCHEDULED', 'STARTED');
 CREATE INDEX tasks_heartbeat ON tasks (heartbeat_deadline) WHERE status IN ('SCHEDULED', 'STARTED');
-"#];
+"#,
+    // 2: the machine an execution runs when not its state machine's registered one (a version,
+    // an earlier revision): see `Execution::runs`.
+    "ALTER TABLE executions ADD COLUMN runs TEXT;",
+];
 
 pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
 
@@ -111,7 +116,7 @@ fn to_postgres(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-pub(crate) const EXECUTION_COLS: &str = "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+pub(crate) const EXECUTION_COLS: &str = "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// A parameter of either database.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,6 +195,7 @@ pub(crate) fn execution_params(e: &Execution) -> Vec<Val> {
         Val::Bool(e.runnable),
         ot(&e.owner),
         oi(e.lease_until),
+        ot(&e.runs),
     ]
 }
 
@@ -234,7 +240,7 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
         )],
         Write::DeleteActivity(arn) => vec![Stmt::new("DELETE FROM activities WHERE arn = ?1", vec![t(arn)], Any)],
         Write::InsertExecution(e) => vec![Stmt::new(
-            "INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             execution_params(e),
             Unique(StoreError::AlreadyExists { what: "execution", key: e.arn.clone() }),
         )],
@@ -318,9 +324,8 @@ pub(crate) const GET_MACHINE: &str = "SELECT arn, name, type, definition, role_a
 pub(crate) const LIST_MACHINES: &str = "SELECT arn, name, type, definition, role_arn, created, revision_id, status, tags, attributes FROM state_machines WHERE arn > ?1 ORDER BY arn LIMIT ?2";
 pub(crate) const GET_ACTIVITY: &str = "SELECT arn, name, created, tags FROM activities WHERE arn = ?1";
 pub(crate) const LIST_ACTIVITIES: &str = "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
-pub(crate) const GET_EXECUTION: &str =
-    "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE arn = ?1";
-pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE machine_arn = ?1 AND name = ?2";
+pub(crate) const GET_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE arn = ?1";
+pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE machine_arn = ?1 AND name = ?2";
 pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
@@ -369,7 +374,7 @@ pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = 
         AND status = 'RUNNING'
         AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
-RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// ?1 owner, ?2 arn, ?3 lease until.
 pub(crate) const RENEW: &str = "UPDATE executions SET lease_until = ?3 WHERE arn = ?2 AND owner = ?1";
@@ -489,6 +494,7 @@ pub(crate) fn execution(r: &dyn Row) -> Result<Execution, StoreError> {
         runnable: r.boolean(13)?,
         owner: r.text(14)?,
         lease_until: r.int(15)?,
+        runs: r.text(16)?,
     })
 }
 

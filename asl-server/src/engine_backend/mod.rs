@@ -13,6 +13,7 @@ mod handlers;
 mod lambda;
 mod machines;
 mod records;
+mod revisions;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::model::*;
 use crate::{Backend, DbUrl, MemoryBackend, Settings};
 use convert::engine_error;
 pub use handlers::loader_definition_check;
+use revisions::RunKey;
 
 /// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
 const EXACT_COUNT: usize = 10_000;
@@ -38,11 +40,14 @@ pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
 
 pub struct EngineBackend {
     memory: MemoryBackend,
+    /// Revisions no longer current nor a version that running executions still run.
+    retired: revisions::Retired,
     engine: Engine,
     handlers: Handlers,
     settings: Settings,
-    /// One change of a machine or activity at a time, so that what is saved is what memory holds.
-    changes: tokio::sync::Mutex<()>,
+    /// One change of a machine or activity at a time, so that what is saved is what memory
+    /// holds; starts share it, so that a change sees the executions started before it.
+    changes: tokio::sync::RwLock<()>,
     recovery: JoinHandle<()>,
     activity_poll: Duration,
     /// When RUNNING executions were last counted, and the count since (large quotas only).
@@ -90,7 +95,16 @@ impl EngineBackend {
         let engine = Engine::with_options(store.clone(), owner, options);
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
         let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
-        for m in records::load(&store, &memory).await? {
+        let retired = revisions::Retired::default();
+        let loaded = records::load(&store, &memory).await?;
+        for m in &loaded {
+            let r = revisions::retired_of(&m.attributes);
+            if !r.is_empty() {
+                retired.lock().unwrap_or_else(|p| p.into_inner()).insert(m.name.clone(), r);
+            }
+        }
+        engine.set_resolver(revisions::resolver(memory.clone(), retired.clone(), &engine, handlers.clone(), settings.region.clone(), settings.account.clone()));
+        for m in loaded {
             let place = machines::Place { region: settings.region.clone(), account: settings.account.clone(), role_arn: m.role_arn.clone() };
             if let Err(e) = machines::register(&engine, &m.arn, &m.name, &m.definition, &handlers, place) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
@@ -98,7 +112,7 @@ impl EngineBackend {
         }
         engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
         let recovery = engine.spawn_recovery(every);
-        Ok(EngineBackend { memory, engine, handlers, settings, changes: tokio::sync::Mutex::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
+        Ok(EngineBackend { memory, retired, engine, handlers, settings, changes: tokio::sync::RwLock::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
     }
 
     /// How long GetActivityTask waits (tests shorten it).
@@ -113,15 +127,31 @@ impl EngineBackend {
 
     /// Runs a machine or activity action of the memory backend and saves what it changed.
     async fn changing<T>(&self, target: Target, action: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
-        let _one = self.changes.lock().await;
+        let _one = self.changes.write().await;
         match target {
             Target::Machine(name) => {
                 let before = self.memory.export_machine(&name);
                 let out = action.await?;
                 let after = self.memory.export_machine(&name);
-                let writes: Vec<_> = records::machine_write(&name, &before, &after).into_iter().collect();
+                let was_retired = self.retired.lock().unwrap_or_else(|p| p.into_inner()).get(&name).cloned().unwrap_or_default();
+                let retired = match self.to_retire(&before, &after, &was_retired).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = self.memory.import_machine(&name, before);
+                        return Err(e);
+                    }
+                };
+                let (saved_before, saved_after) = (revisions::with_retired(&before, &was_retired), revisions::with_retired(&after, &retired));
+                let writes: Vec<_> = records::machine_write(&name, &saved_before, &saved_after).into_iter().collect();
                 let undo = before.clone();
                 records::commit(self.engine.store(), writes, || drop(self.memory.import_machine(&name, undo))).await?;
+                let mut all = self.retired.lock().unwrap_or_else(|p| p.into_inner());
+                if retired.is_empty() {
+                    all.remove(&name);
+                } else {
+                    all.insert(name.clone(), retired);
+                }
+                drop(all);
                 let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
                 if let Some(a) = &after
                     && config(&before) != config(&after)
@@ -145,6 +175,21 @@ impl EngineBackend {
             }
             Target::None => action.await,
         }
+    }
+
+    /// The revisions of a machine that a change leaves neither current nor a version and that
+    /// running executions still run (with those retired before that still are).
+    async fn to_retire(&self, before: &Option<Value>, after: &Option<Value>, was: &std::collections::BTreeMap<String, Value>) -> Result<std::collections::BTreeMap<String, Value>, ApiError> {
+        // A deleted machine's record goes; its running executions go on in this process.
+        let Some(after) = after else { return Ok(Default::default()) };
+        let live = revisions::live_revisions(after);
+        let mut candidates = was.clone();
+        if let Some(b) = before {
+            candidates.extend(revisions::live_revisions(b));
+        }
+        candidates.retain(|rev, _| !live.contains_key(rev));
+        let arn = after["arn"].as_str().unwrap_or_default();
+        revisions::still_running(&self.engine, arn, &candidates).await.map_err(engine_error)
     }
 
     fn place(&self, role_arn: &str) -> machines::Place {
@@ -221,10 +266,6 @@ impl EngineBackend {
                 return Ok(all);
             }
         }
-    }
-
-    fn machine_definition(&self, machine_arn: &str) -> Option<String> {
-        self.memory.resolve_state_machine(machine_arn).ok().map(|m| m.definition)
     }
 }
 
@@ -304,14 +345,13 @@ impl Backend for EngineBackend {
             arn::check_name(name)?;
         }
         let value = parse_input(input.input.as_deref())?;
+        let _started = self.changes.read().await;
         let m = self.memory.resolve_state_machine(&input.state_machine_arn)?;
         if let Some(case) = &m.test_case {
             return Err(ApiError::not_wired("StartExecution", &format!("mocked test cases (#{case}) on the execution engine; run them with `asl run --mock`")));
         }
-        if m.version_arn.is_some() && self.machine_definition(&m.state_machine_arn).as_deref() != Some(m.definition.as_str()) {
-            let v = m.version_arn.unwrap_or_default();
-            return Err(ApiError::not_wired("StartExecution", &format!("running {v}, whose definition differs from the state machine's current one (executions run the current definition)")));
-        }
+        // What it runs is pinned now: this revision (or version) until it ends, as on AWS.
+        let runs = RunKey { machine_arn: m.state_machine_arn.clone(), revision: m.revision_id, version_arn: m.version_arn, alias_arn: m.alias_arn }.encode();
         let limit = self.settings.limits.max_open_executions;
         // A repeated start of a running execution is not a new one: only new names count.
         let repeat = match &input.name {
@@ -321,7 +361,7 @@ impl Backend for EngineBackend {
         if !repeat && self.open_executions_reach(limit).await? {
             return Err(ApiError::new(ErrorCode::ExecutionLimitExceeded, format!("Execution Limit Exceeded: this server runs at most {limit} open executions")));
         }
-        let arn = self.engine.start(&m.state_machine_arn, input.name, value).await.map_err(engine_error)?;
+        let arn = self.engine.start_with(&m.state_machine_arn, Some(runs), input.name, value).await.map_err(engine_error)?;
         let e = self.engine.describe(&arn).await.map_err(engine_error)?;
         Ok(StartExecutionOutput { execution_arn: arn, start_date: convert::timestamp(e.start_date) })
     }
@@ -349,20 +389,50 @@ impl Backend for EngineBackend {
 
     async fn describe_state_machine_for_execution(&self, input: DescribeStateMachineForExecutionInput) -> Result<DescribeStateMachineForExecutionOutput, ApiError> {
         let e = self.execution(&input.execution_arn).await?;
-        let m = self.memory.describe_state_machine(DescribeStateMachineInput { state_machine_arn: e.machine_arn.clone(), included_data: None }).await?;
-        Ok(DescribeStateMachineForExecutionOutput {
-            state_machine_arn: m.state_machine_arn,
-            name: m.name,
-            definition: m.definition,
-            role_arn: m.role_arn,
-            update_date: m.creation_date,
-            logging_configuration: m.logging_configuration,
-            tracing_configuration: m.tracing_configuration,
-            map_run_arn: None,
-            label: None,
-            revision_id: m.revision_id,
-            encryption_configuration: m.encryption_configuration,
-            variable_references: None,
+        // The revision it runs (an execution started before revisions were recorded runs the current one).
+        let pinned = e.runs.as_deref().and_then(RunKey::decode).and_then(|k| revisions::config_of(&self.memory, &self.retired, &k).map(|(_, c)| (k.revision, c)));
+        let m = match self.memory.describe_state_machine(DescribeStateMachineInput { state_machine_arn: e.machine_arn.clone(), included_data: None }).await {
+            Ok(m) => Some(m),
+            Err(err) if pinned.is_none() => return Err(err),
+            Err(_) => None,
+        };
+        let name = match arn::parse(&e.machine_arn).map(|a| a.resource) {
+            Ok(Resource::StateMachine { name, .. }) => name,
+            _ => String::new(),
+        };
+        fn member<T: serde::de::DeserializeOwned>(c: &Value, k: &str) -> Option<T> {
+            serde_json::from_value(c[k].clone()).ok()
+        }
+        Ok(match (pinned, m) {
+            (Some((revision, c)), m) => DescribeStateMachineForExecutionOutput {
+                state_machine_arn: e.machine_arn.clone(),
+                name,
+                definition: c["definition"].as_str().unwrap_or_default().to_string(),
+                role_arn: c["role_arn"].as_str().unwrap_or_default().to_string(),
+                update_date: m.as_ref().map_or_else(|| convert::timestamp(e.start_date), |m| m.creation_date),
+                logging_configuration: member(&c, "logging"),
+                tracing_configuration: member(&c, "tracing"),
+                map_run_arn: None,
+                label: None,
+                revision_id: Some(revision),
+                encryption_configuration: member(&c, "encryption"),
+                variable_references: None,
+            },
+            (None, Some(m)) => DescribeStateMachineForExecutionOutput {
+                state_machine_arn: m.state_machine_arn,
+                name: m.name,
+                definition: m.definition,
+                role_arn: m.role_arn,
+                update_date: m.creation_date,
+                logging_configuration: m.logging_configuration,
+                tracing_configuration: m.tracing_configuration,
+                map_run_arn: None,
+                label: None,
+                revision_id: m.revision_id,
+                encryption_configuration: m.encryption_configuration,
+                variable_references: None,
+            },
+            (None, None) => unreachable!("answered above"),
         })
     }
 
