@@ -60,6 +60,19 @@ impl Drop for EngineBackend {
     }
 }
 
+/// Why a change was not saved.
+enum Conflict {
+    /// Another process inserted the same record first.
+    Taken,
+    Api(ApiError),
+}
+
+impl From<ApiError> for Conflict {
+    fn from(e: ApiError) -> Self {
+        Conflict::Api(e)
+    }
+}
+
 /// Which saved record an ARN or name changes.
 enum Target {
     Machine(String),
@@ -125,56 +138,136 @@ impl EngineBackend {
         &self.engine
     }
 
-    /// Runs a machine or activity action of the memory backend and saves what it changed.
-    async fn changing<T>(&self, target: Target, action: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+    /// Runs a machine or activity action of the memory backend and saves what it changed. The
+    /// record is first read again from the store, which other processes may share: a change
+    /// answers as AWS would given what they did (the same CreateStateMachine twice is
+    /// idempotent, a different one `StateMachineAlreadyExists`). Two processes inserting the
+    /// same name at once: the loser reads the winner's record and runs the action again.
+    async fn changing<T, F: Future<Output = Result<T, ApiError>>>(&self, target: Target, action: impl Fn() -> F) -> Result<T, ApiError> {
         let _one = self.changes.write().await;
-        match target {
-            Target::Machine(name) => {
-                let before = self.memory.export_machine(&name);
-                let out = action.await?;
-                let after = self.memory.export_machine(&name);
-                let was_retired = self.retired.lock().unwrap_or_else(|p| p.into_inner()).get(&name).cloned().unwrap_or_default();
-                let retired = match self.to_retire(&before, &after, &was_retired).await {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let _ = self.memory.import_machine(&name, before);
-                        return Err(e);
-                    }
-                };
-                let (saved_before, saved_after) = (revisions::with_retired(&before, &was_retired), revisions::with_retired(&after, &retired));
-                let writes: Vec<_> = records::machine_write(&name, &saved_before, &saved_after).into_iter().collect();
-                let undo = before.clone();
-                records::commit(self.engine.store(), writes, || drop(self.memory.import_machine(&name, undo))).await?;
-                let mut all = self.retired.lock().unwrap_or_else(|p| p.into_inner());
-                if retired.is_empty() {
-                    all.remove(&name);
-                } else {
-                    all.insert(name.clone(), retired);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let r = match &target {
+                Target::Machine(name) => {
+                    self.sync_machine(name).await?;
+                    self.change_machine(name, action()).await
                 }
-                drop(all);
-                let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
-                if let Some(a) = &after
-                    && config(&before) != config(&after)
-                {
-                    let row = records::machine_row(&name, a);
-                    // The definition passed the same loader's check, and every resource has a
-                    // handler (the fallback): this fails only if the loader contradicts itself.
-                    if let Err(e) = machines::register(&self.engine, &row.arn, &name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
-                        return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
-                    }
+                Target::Activity(name) => {
+                    self.sync_activity(name).await?;
+                    let before = self.memory.export_activity(name);
+                    let out = action().await?;
+                    let after = self.memory.export_activity(name);
+                    let writes = records::activity_write(name, &before, &after);
+                    self.save(writes, || drop(self.memory.import_activity(name, before))).await.map(|()| out)
                 }
-                Ok(out)
+                Target::None => return action().await,
+            };
+            match r {
+                Err(Conflict::Taken) if tries < 3 => continue,
+                Err(Conflict::Taken) => return Err(ApiError::new(ErrorCode::InternalFailure, "the change was not saved: another process kept changing the same record")),
+                Err(Conflict::Api(e)) => return Err(e),
+                Ok(out) => return Ok(out),
             }
-            Target::Activity(name) => {
-                let before = self.memory.export_activity(&name);
-                let out = action.await?;
-                let after = self.memory.export_activity(&name);
-                let writes = records::activity_write(&name, &before, &after);
-                records::commit(self.engine.store(), writes, || drop(self.memory.import_activity(&name, before))).await?;
-                Ok(out)
-            }
-            Target::None => action.await,
         }
+    }
+
+    /// Commits a change; on failure puts `undo` back.
+    async fn save(&self, writes: Vec<asl_engine::store::Write>, undo: impl FnOnce()) -> Result<(), Conflict> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        match self.engine.store().apply(writes).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                undo();
+                match e {
+                    asl_engine::store::StoreError::AlreadyExists { .. } => Err(Conflict::Taken),
+                    e => Err(Conflict::Api(ApiError::new(ErrorCode::InternalFailure, format!("the change was not saved: {e}")))),
+                }
+            }
+        }
+    }
+
+    async fn change_machine<T>(&self, name: &str, action: impl Future<Output = Result<T, ApiError>>) -> Result<T, Conflict> {
+        let before = self.memory.export_machine(name);
+        let out = action.await?;
+        let after = self.memory.export_machine(name);
+        let was_retired = self.retired.lock().unwrap_or_else(|p| p.into_inner()).get(name).cloned().unwrap_or_default();
+        let retired = match self.to_retire(&before, &after, &was_retired).await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = self.memory.import_machine(name, before);
+                return Err(e.into());
+            }
+        };
+        let (saved_before, saved_after) = (revisions::with_retired(&before, &was_retired), revisions::with_retired(&after, &retired));
+        let writes: Vec<_> = records::machine_write(name, &saved_before, &saved_after).into_iter().collect();
+        let undo = before.clone();
+        self.save(writes, || drop(self.memory.import_machine(name, undo))).await?;
+        self.set_retired(name, retired);
+        self.register_current(name, &before, &after)?;
+        Ok(out)
+    }
+
+    fn set_retired(&self, name: &str, retired: std::collections::BTreeMap<String, Value>) {
+        let mut all = self.retired.lock().unwrap_or_else(|p| p.into_inner());
+        if retired.is_empty() {
+            all.remove(name);
+        } else {
+            all.insert(name.to_string(), retired);
+        }
+    }
+
+    /// Registers a machine's current definition under its ARN (what executions that recorded no
+    /// revision run) when it changed.
+    fn register_current(&self, name: &str, before: &Option<Value>, after: &Option<Value>) -> Result<(), ApiError> {
+        let config = |v: &Option<Value>| v.as_ref().map(|v| (v["config"]["definition"].clone(), v["config"]["role_arn"].clone()));
+        if let Some(a) = after
+            && config(before) != config(after)
+        {
+            let row = records::machine_row(name, a);
+            // The definition passed the same loader's check, and every resource has a
+            // handler (the fallback): this fails only if the loader contradicts itself.
+            if let Err(e) = machines::register(&self.engine, &row.arn, name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
+                return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn arn_of(&self, kind: &str, name: &str) -> String {
+        format!("arn:aws:states:{}:{}:{kind}:{name}", self.settings.region, self.settings.account)
+    }
+
+    /// Makes memory hold what the store holds of a machine (another process may have changed it).
+    async fn sync_machine(&self, name: &str) -> Result<(), ApiError> {
+        let row = self.engine.store().get_machine(&self.arn_of("stateMachine", name)).await.map_err(convert::store_error)?;
+        let ours = self.memory.export_machine(name);
+        let was_retired = self.retired.lock().unwrap_or_else(|p| p.into_inner()).get(name).cloned().unwrap_or_default();
+        let stored = row.as_ref().map(|r| r.attributes.clone());
+        if stored == revisions::with_retired(&ours, &was_retired) {
+            return Ok(());
+        }
+        let theirs = stored.map(|mut v| {
+            let retired = revisions::retired_of(&v);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("retired");
+            }
+            (v, retired)
+        });
+        self.memory.import_machine(name, theirs.as_ref().map(|(v, _)| v.clone())).map_err(|e| ApiError::new(ErrorCode::InternalFailure, e))?;
+        self.set_retired(name, theirs.as_ref().map(|(_, r)| r.clone()).unwrap_or_default());
+        self.register_current(name, &ours, &theirs.map(|(v, _)| v))
+    }
+
+    async fn sync_activity(&self, name: &str) -> Result<(), ApiError> {
+        let row = self.engine.store().get_activity(&self.arn_of("activity", name)).await.map_err(convert::store_error)?;
+        let stored = row.map(|a| a.tags);
+        if stored != self.memory.export_activity(name) {
+            self.memory.import_activity(name, stored).map_err(|e| ApiError::new(ErrorCode::InternalFailure, e))?;
+        }
+        Ok(())
     }
 
     /// The revisions of a machine that a change leaves neither current nor a version and that
@@ -289,53 +382,53 @@ impl Backend for EngineBackend {
     );
 
     async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
-        self.changing(Target::Machine(input.name.clone()), self.memory.create_state_machine(input)).await
+        self.changing(Target::Machine(input.name.clone()), || self.memory.create_state_machine(input.clone())).await
     }
 
     async fn update_state_machine(&self, input: UpdateStateMachineInput) -> Result<UpdateStateMachineOutput, ApiError> {
-        self.changing(target_of(&input.state_machine_arn), self.memory.update_state_machine(input)).await
+        self.changing(target_of(&input.state_machine_arn), || self.memory.update_state_machine(input.clone())).await
     }
 
     async fn delete_state_machine(&self, input: DeleteStateMachineInput) -> Result<DeleteStateMachineOutput, ApiError> {
         // Running executions go on (the engine keeps the machine), as AWS lets them finish.
-        self.changing(target_of(&input.state_machine_arn), self.memory.delete_state_machine(input)).await
+        self.changing(target_of(&input.state_machine_arn), || self.memory.delete_state_machine(input.clone())).await
     }
 
     async fn publish_state_machine_version(&self, input: PublishStateMachineVersionInput) -> Result<PublishStateMachineVersionOutput, ApiError> {
-        self.changing(target_of(&input.state_machine_arn), self.memory.publish_state_machine_version(input)).await
+        self.changing(target_of(&input.state_machine_arn), || self.memory.publish_state_machine_version(input.clone())).await
     }
 
     async fn delete_state_machine_version(&self, input: DeleteStateMachineVersionInput) -> Result<DeleteStateMachineVersionOutput, ApiError> {
-        self.changing(target_of(&input.state_machine_version_arn), self.memory.delete_state_machine_version(input)).await
+        self.changing(target_of(&input.state_machine_version_arn), || self.memory.delete_state_machine_version(input.clone())).await
     }
 
     async fn create_state_machine_alias(&self, input: CreateStateMachineAliasInput) -> Result<CreateStateMachineAliasOutput, ApiError> {
         let target = input.routing_configuration.first().map_or(Target::None, |r| target_of(&r.state_machine_version_arn));
-        self.changing(target, self.memory.create_state_machine_alias(input)).await
+        self.changing(target, || self.memory.create_state_machine_alias(input.clone())).await
     }
 
     async fn update_state_machine_alias(&self, input: UpdateStateMachineAliasInput) -> Result<UpdateStateMachineAliasOutput, ApiError> {
-        self.changing(target_of(&input.state_machine_alias_arn), self.memory.update_state_machine_alias(input)).await
+        self.changing(target_of(&input.state_machine_alias_arn), || self.memory.update_state_machine_alias(input.clone())).await
     }
 
     async fn delete_state_machine_alias(&self, input: DeleteStateMachineAliasInput) -> Result<DeleteStateMachineAliasOutput, ApiError> {
-        self.changing(target_of(&input.state_machine_alias_arn), self.memory.delete_state_machine_alias(input)).await
+        self.changing(target_of(&input.state_machine_alias_arn), || self.memory.delete_state_machine_alias(input.clone())).await
     }
 
     async fn tag_resource(&self, input: TagResourceInput) -> Result<TagResourceOutput, ApiError> {
-        self.changing(target_of(&input.resource_arn), self.memory.tag_resource(input)).await
+        self.changing(target_of(&input.resource_arn), || self.memory.tag_resource(input.clone())).await
     }
 
     async fn untag_resource(&self, input: UntagResourceInput) -> Result<UntagResourceOutput, ApiError> {
-        self.changing(target_of(&input.resource_arn), self.memory.untag_resource(input)).await
+        self.changing(target_of(&input.resource_arn), || self.memory.untag_resource(input.clone())).await
     }
 
     async fn create_activity(&self, input: CreateActivityInput) -> Result<CreateActivityOutput, ApiError> {
-        self.changing(Target::Activity(input.name.clone()), self.memory.create_activity(input)).await
+        self.changing(Target::Activity(input.name.clone()), || self.memory.create_activity(input.clone())).await
     }
 
     async fn delete_activity(&self, input: DeleteActivityInput) -> Result<DeleteActivityOutput, ApiError> {
-        self.changing(target_of(&input.activity_arn), self.memory.delete_activity(input)).await
+        self.changing(target_of(&input.activity_arn), || self.memory.delete_activity(input.clone())).await
     }
 
     // ---- Executions, on the engine ----
@@ -346,7 +439,17 @@ impl Backend for EngineBackend {
         }
         let value = parse_input(input.input.as_deref())?;
         let _started = self.changes.read().await;
-        let m = self.memory.resolve_state_machine(&input.state_machine_arn)?;
+        let m = match self.memory.resolve_state_machine(&input.state_machine_arn) {
+            // Another process sharing the store may have made it.
+            Err(e) if e.code == ErrorCode::StateMachineDoesNotExist => match target_of(&input.state_machine_arn) {
+                Target::Machine(name) => {
+                    self.sync_machine(&name).await?;
+                    self.memory.resolve_state_machine(&input.state_machine_arn)?
+                }
+                _ => return Err(e),
+            },
+            r => r?,
+        };
         if let Some(case) = &m.test_case {
             return Err(ApiError::not_wired("StartExecution", &format!("mocked test cases (#{case}) on the execution engine; run them with `asl run --mock`")));
         }
