@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use asl_engine::Engine;
-use asl_runtime::{BoxFuture, Execute, ExecutionOptions, Failure, Handlers, LoadError, LoadOptions, LoadedMachine, Value, Workflow};
+use asl_runtime::{BoxFuture, Execute, ExecutionOptions, Failure, Handlers, LoadError, LoadOptions, Value, Workflow};
 
 /// How the server loads definitions: AWS accepts a read of a variable no state assigns (it
 /// fails when run), so the loader does too.
@@ -34,9 +34,9 @@ impl Place {
     }
 }
 
-struct Placed {
-    machine: LoadedMachine,
-    place: Place,
+pub(crate) struct Placed {
+    pub machine: Arc<dyn Execute>,
+    pub place: Place,
 }
 
 impl Execute for Placed {
@@ -58,5 +58,5 @@ pub(crate) fn register(engine: &Engine, machine_arn: &str, name: &str, definitio
 pub(crate) fn placed(definition: &str, name: &str, handlers: &Handlers, place: Place) -> Result<Arc<dyn Execute>, String> {
     let wf = load(definition, name).map_err(|e| e.to_string())?;
     let machine = wf.machine(handlers, ExecutionOptions::default()).map_err(|e| e.to_string())?;
-    Ok(Arc::new(Placed { machine, place }))
+    Ok(Arc::new(Placed { machine: Arc::new(machine), place }))
 }

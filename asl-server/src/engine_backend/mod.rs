@@ -10,6 +10,7 @@
 mod convert;
 mod express;
 mod handlers;
+mod hosted;
 mod lambda;
 mod machines;
 mod records;
@@ -30,6 +31,7 @@ use crate::model::*;
 use crate::{Backend, DbUrl, MemoryBackend, Settings};
 use convert::engine_error;
 pub use handlers::loader_definition_check;
+pub use hosted::{Compiled, Hosted};
 use revisions::RunKey;
 
 /// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
@@ -44,6 +46,8 @@ pub struct EngineBackend {
     retired: revisions::Retired,
     engine: Engine,
     handlers: Handlers,
+    /// The host's compiled machines, by ARN.
+    compiled: hosted::CompiledByArn,
     settings: Settings,
     /// One change of a machine or activity at a time, so that what is saved is what memory
     /// holds; starts share it, so that a change sees the executions started before it.
@@ -91,6 +95,11 @@ fn target_of(arn: &str) -> Target {
 impl EngineBackend {
     /// Opens the database `settings.db` names and starts the engine on it (within tokio).
     pub async fn open(settings: Settings) -> Result<Self, String> {
+        Self::open_hosting(settings, Hosted::default()).await
+    }
+
+    /// [`open`](Self::open), serving a host's compiled machines and task handlers too.
+    pub async fn open_hosting(settings: Settings, hosted: Hosted) -> Result<Self, String> {
         let (store, lease_ms): (Arc<dyn Store>, i64) = match &settings.db {
             // One process owns a SQLite file or a memory store: a dead one's executions are
             // taken over soon after a restart. PostgreSQL is shared: AWS-like 30 s leases.
@@ -98,16 +107,26 @@ impl EngineBackend {
             DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000),
             DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000),
         };
-        Self::with_store(settings, store, EngineOptions { lease_ms, ..Default::default() }).await
+        Self::with_store_hosting(settings, store, EngineOptions { lease_ms, ..Default::default() }, hosted).await
     }
 
     /// A backend on a store of the caller's.
     pub async fn with_store(settings: Settings, store: Arc<dyn Store>, options: EngineOptions) -> Result<Self, String> {
+        Self::with_store_hosting(settings, store, options, Hosted::default()).await
+    }
+
+    /// [`with_store`](Self::with_store), serving a host's compiled machines and task handlers too.
+    pub async fn with_store_hosting(settings: Settings, store: Arc<dyn Store>, options: EngineOptions, hosted: Hosted) -> Result<Self, String> {
         let owner = format!("asl-server-{}-{}", std::process::id(), crate::ids::new_id());
         let every = Duration::from_millis((options.lease_ms / 3).clamp(100, 10_000) as u64);
         let engine = Engine::with_options(store.clone(), owner, options);
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
-        let handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
+        let mut handlers = handlers::server_handlers(settings.lambda_endpoint.as_deref());
+        for (arn, h) in hosted.handlers {
+            handlers.insert(arn, h);
+        }
+        let prefix = format!("arn:aws:states:{}:{}:stateMachine:", settings.region, settings.account);
+        let compiled: hosted::CompiledByArn = Arc::new(hosted.machines.iter().map(|c| (format!("{prefix}{}", c.name), c.clone())).collect());
         let retired = revisions::Retired::default();
         let loaded = records::load(&store, &memory).await?;
         for m in &loaded {
@@ -116,16 +135,67 @@ impl EngineBackend {
                 retired.lock().unwrap_or_else(|p| p.into_inner()).insert(m.name.clone(), r);
             }
         }
-        engine.set_resolver(revisions::resolver(memory.clone(), retired.clone(), &engine, handlers.clone(), settings.region.clone(), settings.account.clone()));
+        engine.set_resolver(revisions::resolver(memory.clone(), retired.clone(), compiled.clone(), &engine, handlers.clone(), settings.region.clone(), settings.account.clone()));
+        let mut backend = EngineBackend {
+            memory,
+            retired,
+            engine,
+            handlers,
+            compiled,
+            settings,
+            changes: tokio::sync::RwLock::new(()),
+            recovery: tokio::spawn(async {}),
+            activity_poll: ACTIVITY_POLL,
+            open_count: tokio::sync::Mutex::new(None),
+        };
         for m in loaded {
-            let place = machines::Place { region: settings.region.clone(), account: settings.account.clone(), role_arn: m.role_arn.clone() };
-            if let Err(e) = machines::register(&engine, &m.arn, &m.name, &m.definition, &handlers, place) {
+            if let Err(e) = backend.register_machine(&m.arn, &m.name, &m.definition, &m.role_arn) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
             }
         }
-        engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
-        let recovery = engine.spawn_recovery(every);
-        Ok(EngineBackend { memory, retired, engine, handlers, settings, changes: tokio::sync::RwLock::new(()), recovery, activity_poll: ACTIVITY_POLL, open_count: tokio::sync::Mutex::new(None) })
+        for c in hosted.machines {
+            backend.host(c).await?;
+        }
+        backend.engine.recover().await.map_err(|e| format!("cannot resume the running executions: {e}"))?;
+        backend.recovery = backend.engine.spawn_recovery(every);
+        Ok(backend)
+    }
+
+    /// Saves a compiled machine as a state machine: created, or updated when its definition
+    /// changed since the record was made (a new revision; running executions keep theirs).
+    async fn host(&self, c: Compiled) -> Result<(), String> {
+        let fail = |e: ApiError| format!("compiled state machine '{}': {}", c.name, e.message);
+        let arn = self.arn_of("stateMachine", &c.name);
+        match self.memory.export_machine(&c.name) {
+            None => {
+                // Assumed: a compiled machine's role is the account's `asl-server` role (it is
+                // not assumed; only `$$.Execution.RoleArn` shows it).
+                let role_arn = format!("arn:aws:iam::{}:role/asl-server", self.settings.account);
+                let input = CreateStateMachineInput { name: c.name.clone(), definition: c.definition.clone(), role_arn, ..Default::default() };
+                self.changing(Target::Machine(c.name.clone()), || self.memory.create_state_machine(input.clone())).await.map_err(fail)?;
+            }
+            Some(saved) if saved["config"]["definition"].as_str() != Some(c.definition.as_str()) => {
+                let input = UpdateStateMachineInput { state_machine_arn: arn.clone(), definition: Some(c.definition.clone()), ..Default::default() };
+                self.changing(Target::Machine(c.name.clone()), || self.memory.update_state_machine(input.clone())).await.map_err(fail)?;
+            }
+            Some(saved) => {
+                let role = saved["config"]["role_arn"].as_str().unwrap_or_default().to_string();
+                self.register_machine(&arn, &c.name, &c.definition, &role)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers what runs a machine's current definition under its ARN: the host's compiled
+    /// machine when it is that definition, else the definition loaded.
+    fn register_machine(&self, arn: &str, name: &str, definition: &str, role_arn: &str) -> Result<(), String> {
+        match hosted::compiled_for(&self.compiled, arn, definition) {
+            Some(machine) => {
+                self.engine.register(arn, Arc::new(machines::Placed { machine, place: self.place(role_arn) }));
+                Ok(())
+            }
+            None => machines::register(&self.engine, arn, name, definition, &self.handlers, self.place(role_arn)),
+        }
     }
 
     /// How long GetActivityTask waits (tests shorten it).
@@ -229,7 +299,7 @@ impl EngineBackend {
             let row = records::machine_row(name, a);
             // The definition passed the same loader's check, and every resource has a
             // handler (the fallback): this fails only if the loader contradicts itself.
-            if let Err(e) = machines::register(&self.engine, &row.arn, name, &row.definition, &self.handlers, self.place(&row.role_arn)) {
+            if let Err(e) = self.register_machine(&row.arn, name, &row.definition, &row.role_arn) {
                 return Err(ApiError::new(ErrorCode::InternalFailure, format!("the state machine was saved but does not load for execution: {e}")));
             }
         }

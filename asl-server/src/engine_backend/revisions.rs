@@ -18,6 +18,7 @@ use asl_engine::Engine;
 use asl_runtime::{Execute, Handlers};
 use serde_json::Value;
 
+use super::hosted::{CompiledByArn, compiled_for};
 use super::machines::{self, Place};
 use crate::MemoryBackend;
 use crate::arn::{self, Resource};
@@ -120,10 +121,12 @@ pub(crate) fn config_of(memory: &MemoryBackend, retired: &Retired, key: &RunKey)
     Some((name, c))
 }
 
-/// The engine's resolver: loads the revision a key names.
+/// The engine's resolver: loads the revision a key names (the host's compiled machine when it
+/// is that machine's definition).
 pub(crate) fn resolver(
     memory: MemoryBackend,
     retired: Retired,
+    compiled: CompiledByArn,
     engine: &Engine,
     handlers: Handlers,
     region: String,
@@ -134,7 +137,11 @@ pub(crate) fn resolver(
         let key = RunKey::decode(s)?;
         let (name, config) = config_of(&memory, &retired, &key)?;
         let place = Place { region: region.clone(), account: account.clone(), role_arn: config["role_arn"].as_str().unwrap_or_default().to_string() };
-        match machines::placed(config["definition"].as_str().unwrap_or_default(), &name, &handlers, place) {
+        let definition = config["definition"].as_str().unwrap_or_default();
+        if let Some(machine) = compiled_for(&compiled, &key.machine_arn, definition) {
+            return Some(Arc::new(machines::Placed { machine, place }));
+        }
+        match machines::placed(definition, &name, &handlers, place) {
             Ok(m) => Some(m),
             Err(e) => {
                 eprintln!("asl-server: revision {} of {} does not load, its executions cannot run: {e}", key.revision, key.machine_arn);
