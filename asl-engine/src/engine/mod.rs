@@ -24,7 +24,7 @@ use asl_runtime::durable::{Journal, Resume};
 use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow};
 use tokio::task::JoinHandle;
 
-use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Millis, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::ExecJournal;
 use tokens::Tokens;
@@ -242,22 +242,29 @@ impl Engine {
     /// StartExecution: a new RUNNING execution, run here; the same name with the same input
     /// returns the running execution, otherwise `ExecutionAlreadyExists`.
     pub async fn start(&self, machine_arn: &str, name: Option<String>, input: Value) -> Result<String, EngineError> {
-        self.start_with(machine_arn, None, name, input).await
+        Ok(self.start_with(machine_arn, None, name, input).await?.0)
     }
 
     /// [`start`](Self::start) on the machine registered (or resolved) as `runs` rather than as
     /// `machine_arn`: a version, or the revision of the definition current now. The execution
     /// belongs to `machine_arn` (its ARN, listings, names) and runs `runs`, also when resumed.
-    pub async fn start_with(&self, machine_arn: &str, runs: Option<String>, name: Option<String>, input: Value) -> Result<String, EngineError> {
+    /// Answers its ARN and start date.
+    pub async fn start_with(&self, machine_arn: &str, runs: Option<String>, name: Option<String>, input: Value) -> Result<(String, Millis), EngineError> {
         let machine = self.machine(runs.as_deref().unwrap_or(machine_arn))?;
-        let name = name.unwrap_or_else(fresh_name);
-        let arn = execution_arn(machine_arn, &name);
-        let same = |e: &Execution| -> Result<String, EngineError> {
-            if e.input == input && e.status == ExecutionStatus::Running { Ok(e.arn.clone()) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
+        let same = |e: &Execution| -> Result<(String, Millis), EngineError> {
+            if e.input == input && e.status == ExecutionStatus::Running { Ok((e.arn.clone(), e.start_date)) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
         };
-        if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
-            return same(&e);
-        }
+        // A name of ours is new: no need to look for it first.
+        let name = match name {
+            Some(name) => {
+                if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
+                    return same(&e);
+                }
+                name
+            }
+            None => fresh_name(),
+        };
+        let arn = execution_arn(machine_arn, &name);
         let t = now();
         let mut e = Execution::new(&arn, machine_arn, &name, input.clone(), t);
         e.runnable = false;
@@ -276,7 +283,7 @@ impl Engine {
             Err(err) => return Err(err.into()),
         }
         self.spawn(machine, e, None);
-        Ok(arn)
+        Ok((arn, t))
     }
 
     fn machine(&self, key: &str) -> Result<Arc<dyn Execute>, EngineError> {

@@ -534,9 +534,8 @@ impl Backend for EngineBackend {
         if !repeat && self.open_executions_reach(limit).await? {
             return Err(ApiError::new(ErrorCode::ExecutionLimitExceeded, format!("Execution Limit Exceeded: this server runs at most {limit} open executions")));
         }
-        let arn = self.engine.start_with(&m.state_machine_arn, Some(runs), input.name, value).await.map_err(engine_error)?;
-        let e = self.engine.describe(&arn).await.map_err(engine_error)?;
-        Ok(StartExecutionOutput { execution_arn: arn, start_date: convert::timestamp(e.start_date) })
+        let (arn, start_date) = self.engine.start_with(&m.state_machine_arn, Some(runs), input.name, value).await.map_err(engine_error)?;
+        Ok(StartExecutionOutput { execution_arn: arn, start_date: convert::timestamp(start_date) })
     }
 
     async fn start_sync_execution(&self, input: StartSyncExecutionInput) -> Result<StartSyncExecutionOutput, ApiError> {
