@@ -102,6 +102,12 @@ async fn versions_aliases_and_updates_run_the_definition_they_started_on() {
     let listed = ok(addr, "ListExecutions", json!({"stateMachineArn": m})).await;
     let on_v1_item = listed["executions"].as_array().unwrap().iter().find(|e| e["name"] == "on-v1").unwrap().clone();
     assert_eq!(on_v1_item["stateMachineVersionArn"], format!("{m}:1"));
+    // A version or alias ARN lists what was started through it.
+    let names = |v: Value| v["executions"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let mut through_v1 = names(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{m}:1")})).await);
+    through_v1.sort();
+    assert_eq!(through_v1, ["on-alias", "on-v1"]);
+    assert_eq!(names(ok(addr, "ListExecutions", json!({"stateMachineArn": format!("{m}:old")})).await), ["on-alias"]);
     for (arn, says) in [(&on_v1, "v1"), (&on_alias, "v1"), (&on_v2, "v2"), (&current, "v3"), (&later, "v4")] {
         let sm = ok(addr, "DescribeStateMachineForExecution", json!({"executionArn": arn})).await;
         assert_eq!(sm["definition"].as_str(), Some(definition(says).as_str()), "{arn}");

@@ -620,10 +620,24 @@ impl Backend for EngineBackend {
         let status = input.status_filter.map(convert::store_status);
         let page = self.engine.list(Some(&machine), status, page_size(input.max_results), input.next_token).await.map_err(engine_error)?;
         // redriveFilter narrows the page (its size may come out under maxResults; the token still goes on).
-        let wanted = |e: &&asl_engine::store::Execution| match input.redrive_filter {
-            Some(ExecutionRedriveFilter::Redriven) => e.redrive_count > 0,
-            Some(ExecutionRedriveFilter::NotRedriven) => e.redrive_count == 0,
+        // A version or alias ARN lists the executions started through it (AWS), narrowing the page too.
+        let through = match input.state_machine_arn.as_deref().map(arn::parse) {
+            Some(Ok(arn::Arn { resource: Resource::StateMachine { qualifier: Some(q), .. }, .. })) => {
+                Some((matches!(q, arn::Qualifier::Alias(_)), input.state_machine_arn.clone().unwrap_or_default()))
+            }
+            _ => None,
+        };
+        let started_through = |e: &asl_engine::store::Execution| match &through {
             None => true,
+            Some((alias, arn)) => e.runs.as_deref().and_then(RunKey::decode).is_some_and(|k| if *alias { k.alias_arn.as_ref() == Some(arn) } else { k.version_arn.as_ref() == Some(arn) }),
+        };
+        let wanted = |e: &&asl_engine::store::Execution| {
+            started_through(e)
+                && match input.redrive_filter {
+                    Some(ExecutionRedriveFilter::Redriven) => e.redrive_count > 0,
+                    Some(ExecutionRedriveFilter::NotRedriven) => e.redrive_count == 0,
+                    None => true,
+                }
         };
         Ok(ListExecutionsOutput { executions: page.items.iter().filter(wanted).map(convert::list_item).collect(), next_token: page.next_token })
     }
