@@ -49,6 +49,8 @@ async fn sqlite_data_survives_reopen() {
     // Reopening did not apply the migrations again (one row per migration).
     assert_eq!(count(), migrated);
     let c = rusqlite::Connection::open(&path).unwrap();
+    let (rows, latest): (i64, i64) = c.query_row("SELECT COUNT(*), MAX(version) FROM schema_version", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(rows, latest, "each migration recorded once");
     let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }

@@ -139,18 +139,20 @@ impl Default for Settings {
     }
 }
 
-/// The server: `Server::builder().limits(…).serve(addr)`.
+/// The server: `Server::builder().limits(…).serve(addr)`; a host program adds its compiled
+/// machines and task handlers with `.machine(…)` and `.handler(…)`.
 pub struct Server;
 
 impl Server {
     pub fn builder() -> ServerBuilder {
-        ServerBuilder { settings: Settings::default(), backend: None }
+        ServerBuilder { settings: Settings::default(), backend: None, hosted: engine_backend::Hosted::default() }
     }
 }
 
 pub struct ServerBuilder {
     settings: Settings,
     backend: Option<Arc<dyn Backend>>,
+    hosted: engine_backend::Hosted,
 }
 
 impl ServerBuilder {
@@ -187,12 +189,35 @@ impl ServerBuilder {
         self.backend = Some(Arc::new(backend));
         self
     }
+    /// Serves a compiled (`asl!`) state machine as the state machine `name`, its
+    /// `definition` the JSON it was compiled from (`include_str!` of the same file): it appears
+    /// in ListStateMachines and DescribeStateMachine, and StartExecution runs the compiled code
+    /// durably on the execution engine, in the database of [`db`](Self::db). A server with
+    /// machines or handlers serves an [`EngineBackend`] (opened by [`bind`](Self::bind) or
+    /// [`serve`](Self::serve)). Compiled task methods are the machine's own; an activity
+    /// resource in a compiled machine is not routed to the engine's activities.
+    pub fn machine(mut self, name: impl Into<String>, definition: impl Into<String>, machine: impl asl_runtime::Execute + 'static) -> Self {
+        self.hosted.machines.push(engine_backend::Compiled { name: name.into(), definition: definition.into(), machine: Arc::new(machine) });
+        self
+    }
+
+    /// Serves the Task resource `resource` (an ARN, or a pattern with `*`) with a Rust function,
+    /// for the definitions created over the API (loaded at run time).
+    pub fn handler(mut self, resource: impl Into<String>, handler: impl asl_runtime::Handler) -> Self {
+        self.hosted.handlers.push((resource.into(), Arc::new(handler)));
+        self
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
-    /// The axum router serving the API (to mount in a larger app, or to serve by hand).
+    /// The axum router serving the API (to mount in a larger app, or to serve by hand). Compiled
+    /// machines and handlers need the database opened first: use [`into_router`](Self::into_router).
     pub fn router(self) -> axum::Router {
+        if !self.hosted.machines.is_empty() || !self.hosted.handlers.is_empty() {
+            eprintln!("asl-server: ServerBuilder::router() ignores .machine(…) and .handler(…); use into_router().await");
+        }
         let limits = &self.settings.limits;
         let bucket = limits.api_calls_per_second.map(|rate| protocol::Bucket::new(rate, limits.api_burst.unwrap_or(rate.max(1.0))));
         let backend = match self.backend {
@@ -209,10 +234,21 @@ impl ServerBuilder {
             .with_state(app)
     }
 
+    /// [`router`](Self::router), opening the database for the compiled machines and handlers
+    /// when there are any (an [`EngineBackend`] on [`db`](Self::db)).
+    pub async fn into_router(mut self) -> std::io::Result<axum::Router> {
+        let hosted = std::mem::take(&mut self.hosted);
+        if self.backend.is_none() && (!hosted.machines.is_empty() || !hosted.handlers.is_empty()) {
+            let backend = EngineBackend::open_hosting(self.settings.clone(), hosted).await.map_err(std::io::Error::other)?;
+            self.backend = Some(Arc::new(backend));
+        }
+        Ok(self.router())
+    }
+
     /// Binds `addr` (port 0 picks a free port) without serving yet.
     pub async fn bind(self, addr: SocketAddr) -> std::io::Result<Bound> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
-        Ok(Bound { addr: listener.local_addr()?, listener, router: self.router() })
+        Ok(Bound { addr: listener.local_addr()?, listener, router: self.into_router().await? })
     }
 
     pub async fn serve(self, addr: SocketAddr) -> std::io::Result<()> {

@@ -83,6 +83,8 @@ pub struct ResolvedMachine {
     pub kind: StateMachineType,
     pub definition: String,
     pub role_arn: String,
+    /// The revision of the definition and role above (a version's is the revision it published).
+    pub revision_id: String,
     /// Set when the ARN named a version, or an alias that routed to one.
     pub version_arn: Option<String>,
     pub alias_arn: Option<String>,
@@ -90,15 +92,17 @@ pub struct ResolvedMachine {
     pub test_case: Option<String>,
 }
 
+/// Clones share one state (a host keeps a handle on what it serves).
+#[derive(Clone)]
 pub struct MemoryBackend {
     settings: Settings,
     check: DefinitionCheck,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
 }
 
 impl MemoryBackend {
     pub fn new(settings: Settings) -> Self {
-        MemoryBackend { settings, check: Arc::new(basic_definition_check), state: Mutex::default() }
+        MemoryBackend { settings, check: Arc::new(basic_definition_check), state: Arc::default() }
     }
 
     /// Replaces the definition check (see [`DefinitionCheck`]).
@@ -149,6 +153,7 @@ impl MemoryBackend {
             kind: m.kind,
             definition: m.config.definition.clone(),
             role_arn: m.config.role_arn.clone(),
+            revision_id: m.revision_id.clone(),
             version_arn: None,
             alias_arn: None,
             test_case,
@@ -165,6 +170,7 @@ impl MemoryBackend {
         let v = m.versions.get(&version).ok_or_else(|| resource_not_found(&format!("{}:{version}", m.arn)))?;
         out.definition = v.config.definition.clone();
         out.role_arn = v.config.role_arn.clone();
+        out.revision_id = v.revision_id.clone();
         out.version_arn = Some(format!("{}:{version}", m.arn));
         Ok(out)
     }

@@ -184,3 +184,86 @@ fn an_execution_waiting_on_an_activity_outlives_a_killed_server() {
     let (status, err) = server.call("SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{}"}));
     assert_eq!((status, err["__type"].as_str().unwrap().rsplit('#').next().unwrap()), (400, "TaskDoesNotExist"), "{err}");
 }
+
+#[test]
+fn resumed_executions_run_the_definition_they_started_on() {
+    use serde_json::json;
+    let db = tmp("pinned.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let gate = "arn:aws:states:us-east-1:123456789012:activity:gate";
+    let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:Pinned";
+    let definition = |says: &str| {
+        json!({"StartAt": "Wait", "States": {
+            "Wait": {"Type": "Task", "Resource": gate, "ResultPath": null, "Next": "Say"},
+            "Say": {"Type": "Pass", "Result": says, "End": true}}})
+        .to_string()
+    };
+    let (current, on_version) = {
+        let server = Running::start(&db);
+        server.ok("CreateActivity", json!({"name": "gate"}));
+        server.ok("CreateStateMachine", json!({"name": "Pinned", "definition": definition("first"), "roleArn": "arn:aws:iam::123456789012:role/r", "publish": true}));
+        let current = server.ok("StartExecution", json!({"stateMachineArn": machine, "name": "current"}))["executionArn"].as_str().unwrap().to_string();
+        server.ok("UpdateStateMachine", json!({"stateMachineArn": machine, "definition": definition("second")}));
+        let on_version = server.ok("StartExecution", json!({"stateMachineArn": format!("{machine}:1"), "name": "on-version"}))["executionArn"].as_str().unwrap().to_string();
+        server.ok("UpdateStateMachine", json!({"stateMachineArn": machine, "definition": definition("third")}));
+        let scheduled = |arn: &str| server.ok("GetExecutionHistory", json!({"executionArn": arn}))["events"].as_array().unwrap().iter().any(|e| e["type"] == "ActivityScheduled");
+        for _ in 0..100 {
+            if scheduled(&current) && scheduled(&on_version) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        (current, on_version)
+    };
+    let server = Running::start(&db);
+    let d = server.ok("DescribeExecution", json!({"executionArn": on_version}));
+    assert_eq!(d["stateMachineVersionArn"], format!("{machine}:1"));
+    assert_eq!(server.ok("DescribeStateMachineForExecution", json!({"executionArn": current}))["definition"].as_str(), Some(definition("first").as_str()));
+    for _ in 0..2 {
+        let task = server.ok("GetActivityTask", json!({"activityArn": gate}));
+        server.ok("SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{}"}));
+    }
+    for arn in [&current, &on_version] {
+        let done = server.wait_for(arn, "SUCCEEDED");
+        assert_eq!(done["output"], "\"first\"", "{arn}");
+    }
+    let later = server.ok("StartExecution", json!({"stateMachineArn": machine, "name": "later"}))["executionArn"].as_str().unwrap().to_string();
+    let task = server.ok("GetActivityTask", json!({"activityArn": gate}));
+    server.ok("SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{}"}));
+    assert_eq!(server.wait_for(&later, "SUCCEEDED")["output"], "\"third\"");
+}
+
+#[test]
+fn two_servers_on_one_database_create_the_same_machine_as_aws() {
+    use serde_json::json;
+    let db = tmp("shared.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let (a, b) = (Running::start(&db), Running::start(&db));
+    let pass = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
+    let create = |s: &Running, name: &str, definition: &str| s.call("CreateStateMachine", json!({"name": name, "definition": definition, "roleArn": "arn:aws:iam::123456789012:role/r"}));
+    // One after the other: the same request is idempotent, a different one is refused.
+    let first = a.ok("CreateStateMachine", json!({"name": "Shared", "definition": pass, "roleArn": "arn:aws:iam::123456789012:role/r"}));
+    let (status, again) = create(&b, "Shared", pass);
+    assert_eq!((status, &again["stateMachineArn"]), (200, &first["stateMachineArn"]), "{again}");
+    assert_eq!(again["creationDate"], first["creationDate"]);
+    let (status, other) = create(&b, "Shared", r#"{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}"#);
+    assert_eq!((status, other["__type"].as_str().unwrap().rsplit('#').next().unwrap()), (400, "StateMachineAlreadyExists"), "{other}");
+    // At the same time, many times over: every answer is the one ARN.
+    for round in 0..10 {
+        let name = format!("Race{round}");
+        let (x, y) = std::thread::scope(|s| {
+            let x = s.spawn(|| create(&a, &name, pass));
+            let y = s.spawn(|| create(&b, &name, pass));
+            (x.join().unwrap(), y.join().unwrap())
+        });
+        assert_eq!((x.0, y.0), (200, 200), "{x:?} {y:?}");
+        assert_eq!(x.1["stateMachineArn"], y.1["stateMachineArn"]);
+    }
+    // A machine the other server made runs here.
+    let arn = b.ok("StartExecution", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Race3", "input": "{\"n\":1}"}))["executionArn"].as_str().unwrap().to_string();
+    assert_eq!(b.wait_for(&arn, "SUCCEEDED")["output"], "{\"n\":1}");
+    // Activities too.
+    let act = a.ok("CreateActivity", json!({"name": "shared"}));
+    assert_eq!(b.ok("CreateActivity", json!({"name": "shared"}))["activityArn"], act["activityArn"]);
+}

@@ -25,10 +25,13 @@ use asl_runtime::{Execute, ExecutionOptions, Handlers, Observer, Value, Workflow
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use crate::store::{Checkpoint, Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
+use crate::store::{Checkpoint, Committer, Execution, ExecutionFilter, ExecutionPatch, ExecutionStatus, HistoryEvent, Millis, Page, Purged, Store, StoreError, Task, TaskOutcome, Write};
 use frames::now;
 use journal::{ExecJournal, ParkRule};
 use tokens::Tokens;
+
+/// Finds a machine by a key nobody registered.
+type Resolver = Arc<dyn Fn(&str) -> Option<Arc<dyn Execute>> + Send + Sync>;
 
 /// Why an engine call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +121,8 @@ struct Inner {
     owner: String,
     options: EngineOptions,
     machines: RwLock<HashMap<String, Arc<dyn Execute>>>,
+    /// Finds the machines not registered (see [`Engine::set_resolver`]).
+    resolver: RwLock<Option<Resolver>>,
     running: Mutex<HashMap<String, Running>>,
     tokens: Arc<Tokens>,
     renewer: Mutex<Option<JoinHandle<()>>>,
@@ -197,6 +202,7 @@ impl Engine {
             tokens: Arc::new(Tokens::new(options.token_poll)),
             options,
             machines: RwLock::new(HashMap::new()),
+            resolver: RwLock::new(None),
             running: Mutex::new(HashMap::new()),
             renewer: Mutex::new(None),
             purger: Mutex::new(None),
@@ -268,6 +274,13 @@ impl Engine {
         self.0.machines.write().unwrap().insert(machine_arn.to_owned(), machine);
     }
 
+    /// Sets what finds a machine by a key nobody registered (the answer is registered under that
+    /// key): a host that starts executions on keys of its own ([`start_with`](Self::start_with))
+    /// loads their machines when an execution needs one, also when it resumes after a restart.
+    pub fn set_resolver(&self, resolver: impl Fn(&str) -> Option<Arc<dyn Execute>> + Send + Sync + 'static) {
+        *self.0.resolver.write().unwrap() = Some(Arc::new(resolver));
+    }
+
     /// Loads `definition` and registers it with `handlers` (activity resources get the engine's
     /// built-in handler).
     pub fn register_definition(&self, machine_arn: &str, definition: &str, handlers: &Handlers) -> Result<(), EngineError> {
@@ -286,20 +299,35 @@ impl Engine {
     /// StartExecution: a new RUNNING execution, run here; the same name with the same input
     /// returns the running execution, otherwise `ExecutionAlreadyExists`.
     pub async fn start(&self, machine_arn: &str, name: Option<String>, input: Value) -> Result<String, EngineError> {
-        let machine = self.machine(machine_arn)?;
-        let name = name.unwrap_or_else(fresh_name);
-        let arn = execution_arn(machine_arn, &name);
-        let same = |e: &Execution| -> Result<String, EngineError> {
-            if e.input == input && e.status == ExecutionStatus::Running { Ok(e.arn.clone()) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
+        Ok(self.start_with(machine_arn, None, name, input).await?.0)
+    }
+
+    /// [`start`](Self::start) on the machine registered (or resolved) as `runs` rather than as
+    /// `machine_arn`: a version, or the revision of the definition current now. The execution
+    /// belongs to `machine_arn` (its ARN, listings, names) and runs `runs`, also when resumed.
+    /// Answers its ARN and start date.
+    pub async fn start_with(&self, machine_arn: &str, runs: Option<String>, name: Option<String>, input: Value) -> Result<(String, Millis), EngineError> {
+        let machine = self.machine(runs.as_deref().unwrap_or(machine_arn))?;
+        let same = |e: &Execution| -> Result<(String, Millis), EngineError> {
+            if e.input == input && e.status == ExecutionStatus::Running { Ok((e.arn.clone(), e.start_date)) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
         };
-        if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
-            return same(&e);
-        }
+        // A name of ours is new: no need to look for it first.
+        let name = match name {
+            Some(name) => {
+                if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
+                    return same(&e);
+                }
+                name
+            }
+            None => fresh_name(),
+        };
+        let arn = execution_arn(machine_arn, &name);
         let t = now();
         let mut e = Execution::new(&arn, machine_arn, &name, input.clone(), t);
         e.runnable = false;
         e.owner = Some(self.0.owner.clone());
         e.lease_until = Some(t + self.0.options.lease_ms);
+        e.runs = runs;
         // Through the group-commit writer: starts arriving together share one commit.
         match self.0.committer.commit(vec![Write::InsertExecution(e.clone())]).await {
             Ok(()) => {}
@@ -312,11 +340,22 @@ impl Engine {
             Err(err) => return Err(err.into()),
         }
         self.spawn(machine, e, None);
-        Ok(arn)
+        Ok((arn, t))
     }
 
-    fn machine(&self, machine_arn: &str) -> Result<Arc<dyn Execute>, EngineError> {
-        self.0.machines.read().unwrap().get(machine_arn).cloned().ok_or_else(|| EngineError::UnknownMachine(machine_arn.to_owned()))
+    fn machine(&self, key: &str) -> Result<Arc<dyn Execute>, EngineError> {
+        if let Some(m) = self.0.machines.read().unwrap().get(key) {
+            return Ok(m.clone());
+        }
+        let resolver = self.0.resolver.read().unwrap().clone();
+        let m = resolver.and_then(|r| r(key)).ok_or_else(|| EngineError::UnknownMachine(key.to_owned()))?;
+        self.0.machines.write().unwrap().insert(key.to_owned(), m.clone());
+        Ok(m)
+    }
+
+    /// The machine an execution runs.
+    fn machine_of(&self, e: &Execution) -> Result<Arc<dyn Execute>, EngineError> {
+        self.machine(e.runs.as_deref().unwrap_or(&e.machine_arn))
     }
 
     fn spawn(&self, machine: Arc<dyn Execute>, e: Execution, resume: Option<Resume>) {
@@ -591,7 +630,7 @@ impl Engine {
             if self.is_running_here(&e.arn) {
                 continue;
             }
-            match self.machine(&e.machine_arn) {
+            match self.machine_of(&e) {
                 Ok(m) => todo.push((e, m)),
                 Err(_) => {
                     // Another process may know this machine. A woken one is left runnable for

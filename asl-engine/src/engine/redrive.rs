@@ -95,7 +95,7 @@ impl Engine {
     /// [`redrive_status`] says no; the machine must be registered with this engine.
     pub async fn redrive(&self, arn: &str) -> Result<Execution, EngineError> {
         let e = self.describe(arn).await?;
-        let machine = self.machine(&e.machine_arn)?;
+        let machine = self.machine_of(&e)?;
         if let RedriveStatus::NotRedrivable(reason) = self.redrive_status_of(&e).await? {
             return Err(EngineError::ExecutionNotRedrivable(reason));
         }

@@ -168,6 +168,9 @@ pub struct Execution {
     /// The process running it, while its lease lasts.
     pub owner: Option<String>,
     pub lease_until: Option<Millis>,
+    /// The key of the registered machine that runs it, when it is not `machine_arn` (a version,
+    /// or the revision of the definition it started on: see [`Engine::start_with`](crate::Engine::start_with)).
+    pub runs: Option<String>,
 }
 
 impl Execution {
@@ -190,6 +193,7 @@ impl Execution {
             runnable: true,
             owner: None,
             lease_until: None,
+            runs: None,
         }
     }
 }

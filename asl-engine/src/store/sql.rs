@@ -95,6 +95,9 @@ CREATE INDEX tasks_heartbeat ON tasks (heartbeat_deadline) WHERE status IN ('SCH
 ALTER TABLE tasks ADD COLUMN started BIGINT;
 ALTER TABLE tasks ADD COLUMN started_event BIGINT;
 "#,
+    // 3: the machine an execution runs when not its state machine's registered one (a version,
+    // an earlier revision): see `Execution::runs`.
+    "ALTER TABLE executions ADD COLUMN runs TEXT;",
 ];
 
 pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
@@ -119,7 +122,7 @@ fn to_postgres(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-pub(crate) const EXECUTION_COLS: &str = "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+pub(crate) const EXECUTION_COLS: &str = "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// A parameter of either database.
 #[derive(Clone, Debug, PartialEq)]
@@ -198,6 +201,7 @@ pub(crate) fn execution_params(e: &Execution) -> Vec<Val> {
         Val::Bool(e.runnable),
         ot(&e.owner),
         oi(e.lease_until),
+        ot(&e.runs),
     ]
 }
 
@@ -244,7 +248,7 @@ pub(crate) fn write_sql(w: &Write) -> Vec<Stmt> {
         )],
         Write::DeleteActivity(arn) => vec![Stmt::new("DELETE FROM activities WHERE arn = ?1", vec![t(arn)], Any)],
         Write::InsertExecution(e) => vec![Stmt::new(
-            "INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             execution_params(e),
             Unique(StoreError::AlreadyExists { what: "execution", key: e.arn.clone() }),
         )],
@@ -330,9 +334,8 @@ pub(crate) const GET_MACHINE: &str = "SELECT arn, name, type, definition, role_a
 pub(crate) const LIST_MACHINES: &str = "SELECT arn, name, type, definition, role_arn, created, revision_id, status, tags, attributes FROM state_machines WHERE arn > ?1 ORDER BY arn LIMIT ?2";
 pub(crate) const GET_ACTIVITY: &str = "SELECT arn, name, created, tags FROM activities WHERE arn = ?1";
 pub(crate) const LIST_ACTIVITIES: &str = "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
-pub(crate) const GET_EXECUTION: &str =
-    "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE arn = ?1";
-pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until FROM executions WHERE machine_arn = ?1 AND name = ?2";
+pub(crate) const GET_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE arn = ?1";
+pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE machine_arn = ?1 AND name = ?2";
 pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
@@ -379,7 +382,7 @@ pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = 
         AND status = 'RUNNING'
         AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
-RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// ?1 arn, ?2 owner, ?3 wake at, ?4 the token waited for. In PostgreSQL the batch's
 /// `CheckOwner` has locked the row, so an answer's `MARK_RUNNABLE` comes after this statement,
@@ -397,7 +400,7 @@ pub(crate) const CLAIM_WOKEN: &str = "UPDATE executions SET owner = ?1, lease_un
             UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL)
         AND status = 'RUNNING' AND owner IS NULL AND (runnable OR wake_at <= ?2)
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
-RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until";
+RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// How many arns a statement with an `IN` list takes: lists are padded to this length (with
 /// their first arn again), so that one prepared statement serves every batch.
@@ -574,6 +577,7 @@ pub(crate) fn execution(r: &dyn Row) -> Result<Execution, StoreError> {
         runnable: r.boolean(13)?,
         owner: r.text(14)?,
         lease_until: r.int(15)?,
+        runs: r.text(16)?,
     })
 }
 

@@ -37,6 +37,10 @@ pub(crate) fn store_status(s: ExecutionStatus) -> store::ExecutionStatus {
 }
 
 /// DescribeExecution's answer; `redrive` is the engine's `redriveStatus` of it.
+fn run_key(e: &store::Execution) -> Option<super::RunKey> {
+    e.runs.as_deref().and_then(super::RunKey::decode)
+}
+
 pub(crate) fn describe(e: &store::Execution, redrive: Option<asl_engine::RedriveStatus>) -> DescribeExecutionOutput {
     DescribeExecutionOutput {
         execution_arn: e.arn.clone(),
@@ -53,8 +57,8 @@ pub(crate) fn describe(e: &store::Execution, redrive: Option<asl_engine::Redrive
         map_run_arn: None,
         error: e.error.clone(),
         cause: e.cause.clone(),
-        state_machine_version_arn: None,
-        state_machine_alias_arn: None,
+        state_machine_version_arn: run_key(e).and_then(|k| k.version_arn),
+        state_machine_alias_arn: run_key(e).and_then(|k| k.alias_arn),
         redrive_count: Some(e.redrive_count as i32),
         redrive_date: e.redrive_date.map(timestamp),
         redrive_status: redrive.as_ref().map(|r| match r {
@@ -75,8 +79,8 @@ pub(crate) fn list_item(e: &store::Execution) -> ExecutionListItem {
         stop_date: e.stop_date.map(timestamp),
         map_run_arn: None,
         item_count: None,
-        state_machine_version_arn: None,
-        state_machine_alias_arn: None,
+        state_machine_version_arn: run_key(e).and_then(|k| k.version_arn),
+        state_machine_alias_arn: run_key(e).and_then(|k| k.alias_arn),
         redrive_count: Some(e.redrive_count as i32),
         redrive_date: e.redrive_date.map(timestamp),
     }

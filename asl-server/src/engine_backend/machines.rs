@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use asl_engine::Engine;
-use asl_runtime::{BoxFuture, Execute, ExecutionOptions, Failure, Handlers, LoadError, LoadOptions, LoadedMachine, Value, Workflow};
+use asl_runtime::{BoxFuture, Execute, ExecutionOptions, Failure, Handlers, LoadError, LoadOptions, Value, Workflow};
 
 /// How the server loads definitions: AWS accepts a read of a variable no state assigns (it
 /// fails when run), so the loader does too.
@@ -34,9 +34,9 @@ impl Place {
     }
 }
 
-struct Placed {
-    machine: LoadedMachine,
-    place: Place,
+pub(crate) struct Placed {
+    pub machine: Arc<dyn Execute>,
+    pub place: Place,
 }
 
 impl Execute for Placed {
@@ -52,9 +52,14 @@ impl Execute for Placed {
 /// Loads `definition` and registers it with the engine under `machine_arn`; activity resources
 /// go to the engine's activity handler, the rest to `handlers`.
 pub(crate) fn register(engine: &Engine, machine_arn: &str, name: &str, definition: &str, handlers: &Handlers, place: Place) -> Result<(), String> {
-    let wf = load(definition, name).map_err(|e| e.to_string())?;
     let handlers = handlers.clone().on("arn:aws:states:*:*:activity:*", engine.activity_handler());
-    let machine = wf.machine(&handlers, ExecutionOptions::default()).map_err(|e| e.to_string())?;
-    engine.register(machine_arn, Arc::new(Placed { machine, place }));
+    engine.register(machine_arn, placed(definition, name, &handlers, place)?);
     Ok(())
+}
+
+/// Loads `definition` as the machine an execution runs (`handlers` must route activities).
+pub(crate) fn placed(definition: &str, name: &str, handlers: &Handlers, place: Place) -> Result<Arc<dyn Execute>, String> {
+    let wf = load(definition, name).map_err(|e| e.to_string())?;
+    let machine = wf.machine(handlers, ExecutionOptions::default()).map_err(|e| e.to_string())?;
+    Ok(Arc::new(Placed { machine: Arc::new(machine), place }))
 }

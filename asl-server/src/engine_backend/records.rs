@@ -11,7 +11,6 @@ use asl_engine::store::{Activity, MachineType, Page, StateMachine, Store, Write}
 use serde_json::Value;
 
 use crate::MemoryBackend;
-use crate::error::{ApiError, ErrorCode};
 
 fn ms(v: &Value) -> i64 {
     (v.as_f64().unwrap_or(0.0) * 1000.0).round() as i64
@@ -61,21 +60,6 @@ pub(crate) fn activity_write(name: &str, before: &Option<Value>, after: &Option<
         // An activity's record changes only by tagging: replaced, in one batch.
         (Some(b), Some(a)) => vec![Write::DeleteActivity(text(b, &["arn"])), Write::InsertActivity(activity_row(name, a))],
         (None, None) => Vec::new(),
-    }
-}
-
-/// Commits `writes` (a machine's or activity's change); on failure puts `undo` back and answers
-/// AWS's `InternalFailure` naming the database error.
-pub(crate) async fn commit(store: &Arc<dyn Store>, writes: Vec<Write>, undo: impl FnOnce()) -> Result<(), ApiError> {
-    if writes.is_empty() {
-        return Ok(());
-    }
-    match store.apply(writes).await {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            undo();
-            Err(ApiError::new(ErrorCode::InternalFailure, format!("the change was not saved: {e}")))
-        }
     }
 }
 

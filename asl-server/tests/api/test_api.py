@@ -327,6 +327,51 @@ class Boto3(unittest.TestCase):
         sfn.send_task_success(taskToken=token, output='{"delivered":true}')
         self.assertEqual(json.loads(self.wait_for(ex, "SUCCEEDED")["output"]), {"delivered": True})
 
+    def test_quotas_from_the_command_line(self):
+        server = Server("--max-state-machines", "1", "--max-activities", "1", "--max-api-calls-per-second", "3")
+        try:
+            sfn = client(server.endpoint)
+            sfn.create_state_machine(name="One", definition=PASS, roleArn=ROLE)
+            self.assertError("StateMachineLimitExceeded", sfn.create_state_machine, name="Two", definition=PASS, roleArn=ROLE)
+            time.sleep(1.5)
+            sfn.create_activity(name="One")
+            self.assertError("ActivityLimitExceeded", sfn.create_activity, name="Two")
+            # 3 calls a second, 3 at once: calls in a row soon get AWS's throttling error.
+            time.sleep(1.5)
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                for _ in range(500):
+                    sfn.list_activities()
+            self.assertEqual(cm.exception.response["Error"]["Code"], "ThrottlingException")
+            self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+            time.sleep(1.5)
+            self.assertEqual(len(sfn.list_activities()["activities"]), 1)
+        finally:
+            server.stop()
+
+    def test_executions_run_the_definition_they_started_on(self):
+        sfn = self.sfn
+        act = sfn.create_activity(name="PinGate")["activityArn"]
+
+        def says(word):
+            return json.dumps({"StartAt": "Wait", "States": {
+                "Wait": {"Type": "Task", "Resource": act, "ResultPath": None, "Next": "Say"},
+                "Say": {"Type": "Pass", "Result": word, "End": True}}})
+
+        arn = sfn.create_state_machine(name="Pinned", definition=says("v1"), roleArn=ROLE, publish=True)["stateMachineArn"]
+        sfn.create_state_machine_alias(name="stable", routingConfiguration=[{"stateMachineVersionArn": arn + ":1", "weight": 100}])
+        sfn.update_state_machine(stateMachineArn=arn, definition=says("v2"))
+        current = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+        stable = sfn.start_execution(stateMachineArn=arn + ":stable")["executionArn"]
+        sfn.update_state_machine(stateMachineArn=arn, definition=says("v3"))
+        d = sfn.describe_execution(executionArn=stable)
+        self.assertEqual((d["stateMachineVersionArn"], d["stateMachineAliasArn"]), (arn + ":1", arn + ":stable"))
+        self.assertEqual(sfn.describe_state_machine_for_execution(executionArn=current)["definition"], says("v2"))
+        for _ in range(2):
+            task = sfn.get_activity_task(activityArn=act)
+            sfn.send_task_success(taskToken=task["taskToken"], output="{}")
+        self.assertEqual(json.loads(self.wait_for(current, "SUCCEEDED")["output"]), "v2")
+        self.assertEqual(json.loads(self.wait_for(stable, "SUCCEEDED")["output"]), "v1")
+
     def test_open_executions_quota(self):
         server = Server("--max-open-executions", "1")
         try:
