@@ -21,12 +21,13 @@ struct Args {
     module: Option<Ident>,
     machine: Option<Ident>,
     tasks: Vec<(LitStr, Ident)>,
+    form: Option<Ident>,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
-        let mut args = Args { path, module: None, machine: None, tasks: Vec::new() };
+        let mut args = Args { path, module: None, machine: None, tasks: Vec::new(), form: None };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -42,6 +43,14 @@ impl Parse for Args {
                     input.parse::<Token![=]>()?;
                     args.machine = Some(input.parse()?);
                 }
+                "form" => {
+                    input.parse::<Token![=]>()?;
+                    let form: Ident = input.parse()?;
+                    if !matches!(form.to_string().as_str(), "methods" | "table") {
+                        return Err(syn::Error::new(form.span(), "expected `form = methods` or `form = table`"));
+                    }
+                    args.form = Some(form);
+                }
                 "task" => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -50,7 +59,7 @@ impl Parse for Args {
                     args.tasks.push((arn, input.parse()?));
                 }
                 other => {
-                    return Err(syn::Error::new(key.span(), format!("unknown `asl!` option `{other}`; expected `module = name`, `machine = Name` or `task(\"arn\") = method`")));
+                    return Err(syn::Error::new(key.span(), format!("unknown `asl!` option `{other}`; expected `module = name`, `machine = Name`, `form = table` or `task(\"arn\") = method`")));
                 }
             }
         }
@@ -77,6 +86,9 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
     }
     if let Some(m) = &args.machine {
         names.machine = m.to_string();
+    }
+    if let Some(f) = &args.form {
+        names.form = if f == "table" { asl_codegen::Form::Table } else { asl_codegen::Form::Methods };
     }
     for (arn, method) in &args.tasks {
         names.task_methods.insert(arn.value(), method.to_string());
