@@ -21,7 +21,9 @@ fn main() {
         let text = std::fs::read_to_string(&path).unwrap().replace("\"module:", "\"arn:aws:lambda:us-east-1:123456789012:function:");
         let input = std::fs::read_to_string(dir.join(name).join("input.json")).unwrap_or_else(|_| "{}".into());
         let module = format!("w_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false, form: asl_codegen::Form::Auto };
+        // One method per state, as the README's figures were measured: pass_chain's 1000 states
+        // would otherwise make it a table (`TABLE_MIN_STATES`).
+        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false, form: asl_codegen::Form::Methods };
         let machine = match asl_codegen::check(&text) {
             Ok(m) => m,
             Err(_) => {
