@@ -43,7 +43,7 @@ fn words(s: &str) -> Vec<String> {
 fn spellable(s: &str) -> String {
     use unicode_script::{Script, UnicodeScript};
     use unicode_security::GeneralSecurityProfile;
-    let allowed = |c: char| c.is_ascii_alphanumeric() || (c.is_alphanumeric() && c.identifier_allowed());
+    let allowed = |c: char| c.is_ascii_alphanumeric() || (c.is_alphanumeric() && unicode_ident::is_xid_continue(c) && c.identifier_allowed());
     // the scripts other than Latin (and Common/Inherited) this name writes a non-confusable with
     let mut trusted: Vec<Script> = Vec::new();
     for c in s.chars().filter(|&c| !c.is_ascii() && allowed(c)) {
@@ -75,7 +75,7 @@ fn spellable(s: &str) -> String {
 fn cased(c: char, upper: bool) -> String {
     use unicode_security::GeneralSecurityProfile;
     let to: String = if upper { c.to_uppercase().collect() } else { c.to_lowercase().collect() };
-    if to.chars().all(|t| t.is_ascii_alphanumeric() || (t.is_alphanumeric() && t.identifier_allowed())) { to } else { c.to_string() }
+    if to.chars().all(|t| t.is_ascii_alphanumeric() || (t.is_alphanumeric() && unicode_ident::is_xid_continue(t) && t.identifier_allowed())) { to } else { c.to_string() }
 }
 
 pub fn camel(s: &str) -> String {
@@ -87,7 +87,8 @@ pub fn camel(s: &str) -> String {
             first + cs.as_str()
         })
         .collect();
-    if !out.starts_with(|c: char| c.is_alphabetic()) {
+    // an identifier starts with a letter (XID_Start: a combining mark such as Thaana's `ެ` does not)
+    if !out.starts_with(unicode_ident::is_xid_start) {
         out.insert(0, 'S');
     }
     // the one keyword in camel case (`self` and `Self` both come here); not a raw identifier
@@ -107,7 +108,8 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
 
 pub fn snake(s: &str) -> String {
     let mut out = words(s).iter().map(|w| w.chars().map(|c| cased(c, false)).collect::<String>()).collect::<Vec<_>>().join("_");
-    if !out.starts_with(|c: char| c.is_alphabetic()) {
+    // an identifier starts with a letter (XID_Start: a combining mark such as Thaana's `ެ` does not)
+    if !out.starts_with(unicode_ident::is_xid_start) {
         out.insert_str(0, "s_");
     }
     if is_keyword(&out) {
@@ -284,6 +286,9 @@ mod tests {
         assert_eq!(camel("Сase привет"), "СaseПривет");
         // a leading non-ASCII digit cannot start an identifier
         assert_eq!(camel("٣x"), "S٣x");
+        // nor can a combining mark (found by the fuzzer: U+07AC, alphabetic but not XID_Start)
+        assert_eq!(camel("\u{7ac}tate1"), "S\u{7ac}tate1");
+        assert_eq!(snake("\u{7ac}tate1"), "s_\u{7ac}tate1");
         // names that look alike (`confusable_idents`) are numbered
         let mut u = Unique::default();
         assert_eq!(u.get("Сбор".into(), ""), "Сбор");
