@@ -6,6 +6,9 @@
 //! asl_runtime::asl!("flows/order.json", module = orders, machine = OrderFlow,
 //!                   task("arn:aws:lambda:us-east-1:111111111111:function:CheckStock") = check);
 //! ```
+//! `form = table` (or `methods`) chooses how the states are emitted, instead of their number
+//! (`asl_codegen::TABLE_MIN_STATES`).
+//!
 //! The path is relative to the crate root (`CARGO_MANIFEST_DIR`); when no file is there, it is
 //! looked up next to the source file that calls the macro.
 
