@@ -89,6 +89,8 @@ impl<S: Copy + Send + Sync + 'static> Table<S> {
         Table::new(workflow, states, resources)
     }
 
+    /// The table of a lowered `workflow` (without the `loader` feature nothing makes one).
+    #[cfg_attr(not(feature = "loader"), allow(dead_code))]
     fn new(workflow: spec::Workflow, states: &[S], resources: &[&str]) -> Table<S> {
         assert_eq!(workflow.states.len(), states.len(), "aslc: the lowered states are the State enum's");
         let id = |i: u32| states[i as usize];
