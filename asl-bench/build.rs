@@ -21,7 +21,9 @@ fn main() {
         let text = std::fs::read_to_string(&path).unwrap().replace("\"module:", "\"arn:aws:lambda:us-east-1:123456789012:function:");
         let input = std::fs::read_to_string(dir.join(name).join("input.json")).unwrap_or_else(|_| "{}".into());
         let module = format!("w_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false };
+        // One method per state, as the README's figures were measured: pass_chain's 1000 states
+        // would otherwise make it a table (`TABLE_MIN_STATES`).
+        let names_ = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false, form: asl_codegen::Form::Methods };
         let machine = match asl_codegen::check(&text) {
             Ok(m) => m,
             Err(_) => {
@@ -54,7 +56,7 @@ fn main() {
     registry.push_str("];\n");
     // `--park`: one Wait, then a Pass (the execution's input is its output).
     const PARK: &str = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"Done"},"Done":{"Type":"Pass","End":true}}}"#;
-    let park = asl_codegen::Names { module: "park_flow".into(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false };
+    let park = asl_codegen::Names { module: "park_flow".into(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: false, form: asl_codegen::Form::Auto };
     code.push_str(&asl_codegen::generate("park", PARK, &park, None).expect("the park workflow compiles").to_string());
     code.push_str(&registry);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("workloads.rs");

@@ -20,7 +20,7 @@ pub mod walk;
 
 pub use build::{BuildError, Builder};
 pub use diagnostic::{Diagnostic, SourceFile};
-pub use emit::Names;
+pub use emit::{Form, Names, TABLE_MIN_STATES};
 
 /// Parses and checks a workflow. All problems are reported at once.
 pub fn check(text: &str) -> Result<model::Machine, Vec<Diagnostic>> {
@@ -61,7 +61,7 @@ pub fn skeleton(label: &str, text: &str, names: &Names, track_file: Option<&str>
 /// of [`check`], the variables, what aslc does not run yet), sorted by position.
 pub fn compile(label: &str, text: &str, names: &Names, track_file: Option<&str>) -> Result<proc_macro2::TokenStream, Vec<Diagnostic>> {
     let machine = checked(text, names)?;
-    let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned() };
+    let emitter = emit::Emitter { machine: &machine, names, track_file: track_file.map(str::to_owned), source_label: label.to_owned(), text };
     Ok(emitter.emit())
 }
 

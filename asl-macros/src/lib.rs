@@ -6,6 +6,9 @@
 //! asl_runtime::asl!("flows/order.json", module = orders, machine = OrderFlow,
 //!                   task("arn:aws:lambda:us-east-1:111111111111:function:CheckStock") = check);
 //! ```
+//! `form = table` (or `methods`) chooses how the states are emitted, instead of their number
+//! (`asl_codegen::TABLE_MIN_STATES`).
+//!
 //! The path is relative to the crate root (`CARGO_MANIFEST_DIR`); when no file is there, it is
 //! looked up next to the source file that calls the macro.
 
@@ -21,12 +24,13 @@ struct Args {
     module: Option<Ident>,
     machine: Option<Ident>,
     tasks: Vec<(LitStr, Ident)>,
+    form: Option<Ident>,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
-        let mut args = Args { path, module: None, machine: None, tasks: Vec::new() };
+        let mut args = Args { path, module: None, machine: None, tasks: Vec::new(), form: None };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -42,6 +46,14 @@ impl Parse for Args {
                     input.parse::<Token![=]>()?;
                     args.machine = Some(input.parse()?);
                 }
+                "form" => {
+                    input.parse::<Token![=]>()?;
+                    let form: Ident = input.parse()?;
+                    if !matches!(form.to_string().as_str(), "methods" | "table") {
+                        return Err(syn::Error::new(form.span(), "expected `form = methods` or `form = table`"));
+                    }
+                    args.form = Some(form);
+                }
                 "task" => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -50,7 +62,7 @@ impl Parse for Args {
                     args.tasks.push((arn, input.parse()?));
                 }
                 other => {
-                    return Err(syn::Error::new(key.span(), format!("unknown `asl!` option `{other}`; expected `module = name`, `machine = Name` or `task(\"arn\") = method`")));
+                    return Err(syn::Error::new(key.span(), format!("unknown `asl!` option `{other}`; expected `module = name`, `machine = Name`, `form = table` or `task(\"arn\") = method`")));
                 }
             }
         }
@@ -77,6 +89,9 @@ fn expand(args: Args) -> syn::Result<proc_macro2::TokenStream> {
     }
     if let Some(m) = &args.machine {
         names.machine = m.to_string();
+    }
+    if let Some(f) = &args.form {
+        names.form = if f == "table" { asl_codegen::Form::Table } else { asl_codegen::Form::Methods };
     }
     for (arn, method) in &args.tasks {
         names.task_methods.insert(arn.value(), method.to_string());

@@ -45,6 +45,7 @@ mod path;
 mod payload;
 mod retry;
 mod succeed;
+mod table;
 mod task;
 mod template;
 mod vars;
@@ -95,7 +96,7 @@ pub mod __private {
             }
         )*};
     }
-    modules!(catch, choice, fail, intrinsics, jsonata, limits, map, parallel, pass, path, payload, succeed, task, template, wait);
+    modules!(catch, choice, fail, intrinsics, jsonata, limits, map, parallel, pass, path, payload, succeed, table, task, template, wait);
 }
 
 /// The ASL syntax trees and lowered specs (`asl-syntax`), for reading timestamps and paths the

@@ -2,8 +2,8 @@
 //! against a fixed input.
 #![no_main]
 
-use asl_runtime::vars::Vars;
-use asl_runtime::Env;
+use asl_runtime::__private::Vars;
+use asl_runtime::__private::Env;
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         let vars = Vars::new();
         let env = Env::of(&input, &vars);
         if let Ok(call) = asl_syntax::intrinsic::parse_call(text) {
-            let _ = asl_runtime::intrinsics::call(&call, &env);
+            let _ = asl_runtime::__private::intrinsics::call(&call, &env);
         }
     });
 });

@@ -1,8 +1,8 @@
 //! JSONata expressions: parsed, then evaluated against a fixed input with variables.
 #![no_main]
 
-use asl_runtime::vars::Vars;
-use asl_runtime::Env;
+use asl_runtime::__private::Vars;
+use asl_runtime::__private::Env;
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 
@@ -17,6 +17,6 @@ fuzz_target!(|data: &[u8]| {
         vars.set("x", json!([3, 1, 2]));
         vars.set("y", json!({"name": "y", "list": ["p", "q"]}));
         let env = Env::of(&input, &vars);
-        let _ = asl_runtime::jsonata::eval(&expr, &env);
+        let _ = asl_runtime::__private::jsonata::eval(&expr, &env);
     });
 });

@@ -2,8 +2,8 @@
 //! selected against a fixed input and the context object.
 #![no_main]
 
-use asl_runtime::vars::Vars;
-use asl_runtime::Env;
+use asl_runtime::__private::Vars;
+use asl_runtime::__private::Env;
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 
@@ -16,11 +16,11 @@ fuzz_target!(|data: &[u8]| {
         let vars = Vars::new();
         let env = Env::of(&input, &vars);
         if let Ok(path) = asl_syntax::path::parse_path(text) {
-            let _ = asl_runtime::path::select(&path, &env);
-            let _ = asl_runtime::path::input_path(&path, &env);
+            let _ = asl_runtime::__private::path::select(&path, &env);
+            let _ = asl_runtime::__private::path::input_path(&path, &env);
         }
         if let Ok(path) = asl_syntax::path::parse_reference_path(text) {
-            let _ = asl_runtime::path::insert(input.clone(), &path, json!({"new": 1}));
+            let _ = asl_runtime::__private::path::insert(input.clone(), &path, json!({"new": 1}));
         }
     });
 });

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ASL_CONFORMANCE_DIR");
+    println!("cargo:rerun-if-env-changed=ASL_CONFORMANCE_FORM");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let workspace = manifest.join("../..");
     let dir = match std::env::var_os("ASL_CONFORMANCE_DIR") {
@@ -64,7 +65,14 @@ fn compile(case: &Path, name: &str, n: usize, out: &Path) -> Result<String, Stri
     let text = std::fs::read_to_string(case.join("definition.json")).map_err(|e| format!("not compiled: cannot read {label}: {e}"))?;
     let module = format!("case_{n:04}");
     // AWS accepted every recorded definition, including reads of never-assigned variables.
-    let names = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: true };
+    // `ASL_CONFORMANCE_FORM=table` compiles every case as a table (as machines past
+    // `TABLE_MIN_STATES` states are), `methods` as one method per state.
+    let form = match std::env::var("ASL_CONFORMANCE_FORM").as_deref() {
+        Ok("table") => asl_codegen::Form::Table,
+        Ok("methods") => asl_codegen::Form::Methods,
+        _ => asl_codegen::Form::Auto,
+    };
+    let names = asl_codegen::Names { module: module.clone(), machine: "Flow".into(), task_methods: Default::default(), lenient_variables: true, form };
     let tokens = asl_codegen::generate(&label, &text, &names, None).map_err(|rendered| format!("compile error:\n{rendered}"))?;
     let machine = asl_codegen::check(&text).map_err(|_| "checked by generate".to_owned())?;
     let file = out.join(format!("{module}.rs"));

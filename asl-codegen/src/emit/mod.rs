@@ -6,6 +6,7 @@ mod choice;
 pub(crate) mod naming;
 mod public;
 mod spec;
+mod table;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use crate::outline::Outline;
 pub use naming::{camel, resource_method, snake};
 pub use public::skeleton;
 use public::{Public, Run, module};
+pub use table::TABLE_MIN_STATES;
 
 /// What to call the generated items and where the runtime is.
 #[derive(Clone, Debug)]
@@ -31,6 +33,19 @@ pub struct Names {
     /// Accept reads of variables no state assigns, and assignments to outer variables from a
     /// nested scope, as AWS does (failing at run time instead of at build time).
     pub lenient_variables: bool,
+    /// How the states are emitted.
+    pub form: Form,
+}
+
+/// How a machine's states are emitted: one method per state (Choice rules as straight-line
+/// Rust), or one `static` table of lowered states run by the runtime (see `table`). Both run
+/// the same runtime functions; `Auto` takes the table from [`TABLE_MIN_STATES`] states on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Form {
+    #[default]
+    Auto,
+    Methods,
+    Table,
 }
 
 impl Names {
@@ -39,7 +54,7 @@ impl Names {
         let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let stem = file.strip_suffix(".json").unwrap_or(file);
         let stem = stem.strip_suffix(".asl").unwrap_or(stem);
-        Names { module: snake(stem), machine: camel(stem), task_methods: BTreeMap::new(), lenient_variables: false }
+        Names { module: snake(stem), machine: camel(stem), task_methods: BTreeMap::new(), lenient_variables: false, form: Form::Auto }
     }
 }
 
@@ -50,6 +65,8 @@ pub struct Emitter<'m> {
     pub track_file: Option<String>,
     /// Source file label for docs (`flows/order.json`).
     pub source_label: String,
+    /// The definition's text (held by a machine run from its lowered states, see `table`).
+    pub text: &'m str,
 }
 
 struct StateInfo<'m> {
@@ -110,7 +127,17 @@ impl Emitter<'_> {
             doc.push_str(&diagram(self.machine, &self.names.module));
         }
         let public = Public { names: self.names, outline: &outline, ids: &ids, doc, track_file: self.track_file.as_deref(), timeout: self.machine.timeout_seconds };
-        module(&public, Some(self.run(&cx, lowered.context)))
+        let table = match self.names.form {
+            Form::Auto => flat.len() >= TABLE_MIN_STATES,
+            Form::Methods => false,
+            Form::Table => true,
+        };
+        let run = if table {
+            table::run(&cx, &naming::ident(&self.names.machine), self.text, &self.names.module, self.names.lenient_variables, cx.state_path(&self.machine.scope.start_at.value), lowered.context)
+        } else {
+            self.run(&cx, lowered.context)
+        };
+        module(&public, Some(run))
     }
 
     /// What runs the states: everything of the module but its public items.
@@ -177,7 +204,7 @@ impl Emitter<'_> {
             }
         });
         let state_fns = cx.states.iter().map(|s| self.state_fn(cx, s));
-        Run { keeps_input, start, context, methods: quote!(#(#state_fns)* #(#group_fns)*), step: quote!(match state { #(#arms)* }), step_now }
+        Run { keeps_input, start, context, methods: quote!(#(#state_fns)* #(#group_fns)*), step: quote!(match state { #(#arms)* }), step_now, table: None }
     }
 
     fn state_fn(&self, cx: &Ctx, s: &StateInfo) -> TokenStream {

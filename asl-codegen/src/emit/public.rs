@@ -32,6 +32,8 @@ pub(super) struct Run {
     /// `step`'s body.
     pub step: TokenStream,
     pub step_now: Option<TokenStream>,
+    /// A table machine's `StateId` methods and its module-level items (see `table`).
+    pub table: Option<(TokenStream, TokenStream)>,
 }
 
 /// The module a workflow compiles to; with `run` None, its skeleton: the same public items,
@@ -78,9 +80,30 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
     let never = quote!(unreachable!("aslc: this workflow did not compile"));
     // a skeleton's `step` leaves its arguments unused
     let allow = if run.is_some() { quote!(clippy::all, unused_imports, dead_code) } else { quote!(clippy::all, unused_imports, unused_variables, dead_code) };
-    let (keeps_input, start, context, methods, step, step_now) = match run {
-        Some(r) => (r.keeps_input, r.start, r.context, r.methods, r.step, r.step_now),
-        None => (None, never.clone(), 0, TokenStream::new(), never, None),
+    let (keeps_input, start, context, methods, step, step_now, table) = match run {
+        Some(r) => (r.keeps_input, r.start, r.context, r.methods, r.step, r.step_now, r.table),
+        None => (None, never.clone(), 0, TokenStream::new(), never, None, None),
+    };
+    // A table machine's `Debug` reads the names from a table (derived, it is a `match` of one
+    // arm per state: 800 MB of rustc's memory at 5,000 states).
+    let debug = if table.is_some() { TokenStream::new() } else { quote!(Debug,) };
+    let (state_id, table_items) = match table {
+        Some((state_id, items)) => (state_id, items),
+        None => (
+            quote! {
+                fn name(self) -> &'static str {
+                    match self { #(State::#variants => #names,)* }
+                }
+                fn type_name(self) -> &'static str {
+                    match self { #(State::#variants => #types,)* }
+                }
+                fn from_name(name: &str) -> Option<Self> {
+                    match name { #(#names => Some(State::#variants),)* _ => None }
+                }
+                #keeps_input
+            },
+            TokenStream::new(),
+        ),
     };
 
     quote! {
@@ -95,22 +118,13 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
 
             /// Every state of the workflow, including those inside Parallel branches and Map
             /// processors. Transitions are values of this type, so rustc checks them.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[derive(Clone, Copy, #debug PartialEq, Eq, Hash)]
             pub enum State {
                 #(#[doc = #variant_docs] #variants,)*
             }
 
             impl rt::StateId for State {
-                fn name(self) -> &'static str {
-                    match self { #(State::#variants => #names,)* }
-                }
-                fn type_name(self) -> &'static str {
-                    match self { #(State::#variants => #types,)* }
-                }
-                fn from_name(name: &str) -> Option<Self> {
-                    match name { #(#names => Some(State::#variants),)* _ => None }
-                }
-                #keeps_input
+                #state_id
             }
 
             /// The workflow's Task resources: one method per distinct resource. Implement it
@@ -184,6 +198,7 @@ pub(super) fn module(p: &Public, run: Option<Run>) -> TokenStream {
 
                 #step_now
             }
+            #table_items
         }
     }
 }

@@ -173,8 +173,8 @@ mod tests {
         let ids = o.idents(&Names::from_path("x.json"));
         let variants: Vec<String> = ids.variants.iter().map(ToString::to_string).collect();
         let methods: Vec<String> = ids.methods.iter().map(ToString::to_string).collect();
-        assert_eq!(variants, ["Self_", "Self2", "Crate", "Super", "Type", "RX", "S", "Ber", "Ber2", "S2", "S3", "New", "AB", "AB2", "AB3", "Start"]);
-        assert_eq!(methods, ["self_", "self_2", "crate_", "super_", "type_", "r_x", "s_", "ber", "ber_2", "s_2", "s_3", "new_2", "a_b", "a_b_2", "a_b_3", "start_2"]);
+        assert_eq!(variants, ["Self_", "Self2", "Crate", "Super", "Type", "RX", "S", "Über", "Über2", "日本", "中国", "New", "AB", "AB2", "AB3", "Start"]);
+        assert_eq!(methods, ["self_", "self_2", "crate_", "super_", "type_", "r_x", "s_", "über", "über_2", "日本", "中国", "new_2", "a_b", "a_b_2", "a_b_3", "start_2"]);
         for s in variants.iter().chain(&methods) {
             assert!(syn::parse_str::<syn::Ident>(s).is_ok(), "{s} is not an identifier");
         }

@@ -1,5 +1,5 @@
 //! State names and Task resources Rust cannot spell as identifiers (`Self`, `self`, keywords,
-//! `_`, non-ASCII, names that collide once converted, the machine's own method names) and a file
+//! `_`, letters outside ASCII (kept), names that collide once converted, the machine's own method names) and a file
 //! named `self.json`: all compile under escaped names and run; the names stay as written.
 
 use asl_runtime::{json, Failure, Machine, StateId, TaskContext, Value};
@@ -48,10 +48,10 @@ async fn main() {
         (State::Type, "type"),
         (State::Async, "async"),
         (State::S, "_"),
-        (State::Caf, "Café"),
+        (State::Café, "Café"),
         (State::Cafe, "Cafe"),
-        (State::S2, "日本"),
-        (State::S3, "中国"),
+        (State::日本, "日本"),
+        (State::中国, "中国"),
         (State::AB, "a b"),
         (State::AB2, "a-b"),
         (State::AB3, "A_B"),
@@ -73,6 +73,6 @@ async fn main() {
     assert_eq!(typed.start(json!({})).await.expect("succeeds"), output);
 
     // Entered at a renamed state.
-    let output = flow.start_at(State::Caf, json!({ "self": { "n": 2 } })).await.expect("succeeds");
+    let output = flow.start_at(State::Café, json!({ "self": { "n": 2 } })).await.expect("succeeds");
     assert_eq!(output, json!({ "self": { "n": 2 } }));
 }
