@@ -1,47 +1,16 @@
 //! The HTTP Task (`arn:aws:states:::http:invoke`) against a local axum server: the request as the
 //! arguments describe it, AWS's result shape, `States.Http.StatusCode.NNN` failures.
 
+#[path = "support/test_state_calls.rs"]
+mod calls;
+#[path = "support/wire.rs"]
+#[allow(dead_code)]
+mod wire;
+
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use asl_engine::EngineOptions;
-use asl_engine::store::MemoryStore;
-use asl_server::{EngineBackend, Server, Settings};
+use calls::{parsed, serve, test};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-async fn serve() -> SocketAddr {
-    let backend = EngineBackend::with_store(Settings::default(), Arc::new(MemoryStore::new()), EngineOptions::default()).await.unwrap();
-    let bound = Server::builder().backend(backend).bind(([127, 0, 0, 1], 0).into()).await.unwrap();
-    let addr = bound.local_addr();
-    tokio::spawn(bound.serve());
-    addr
-}
-
-async fn call(addr: SocketAddr, body: Value) -> (u16, Value) {
-    let body = body.to_string();
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Amz-Target: AWSStepFunctions.TestState\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).await.unwrap();
-    s.write_all(body.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let (headers, body) = out.split_once("\r\n\r\n").unwrap();
-    (headers[9..12].parse().unwrap(), serde_json::from_str(body).unwrap_or(Value::Null))
-}
-
-async fn test(addr: SocketAddr, body: Value) -> Value {
-    let (status, out) = call(addr, body).await;
-    assert_eq!(status, 200, "{out}");
-    out
-}
-
-fn parsed(v: &Value) -> Value {
-    serde_json::from_str(v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))).unwrap()
-}
 
 /// Answers with what it received, as JSON; `/missing` answers 404.
 async fn echo_server() -> SocketAddr {
