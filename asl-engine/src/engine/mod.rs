@@ -551,7 +551,22 @@ impl Engine {
 
     /// SendTaskSuccess.
     pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
-        let t = self.0.store.answer_task(token, tokens::outcome_success(output), now()).await?;
+        self.answer_task(token, tokens::outcome_success(output)).await
+    }
+
+    /// Records an answer and wakes the execution. A deadlock with the owner's batch (which
+    /// locks the execution row before the task row) rolled everything back: tried again.
+    async fn answer_task(&self, token: &str, outcome: TaskOutcome) -> Result<(), EngineError> {
+        let mut tries = 0;
+        let t = loop {
+            match self.0.store.answer_task(token, outcome.clone(), now()).await {
+                Err(StoreError::Busy(_)) if tries < 5 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(10 * tries)).await;
+                }
+                r => break r?,
+            }
+        };
         self.0.tokens.deliver(&t);
         // Parked here or elsewhere, the execution is runnable now: claim it at once.
         self.0.wake.notify_one();
@@ -560,10 +575,7 @@ impl Engine {
 
     /// SendTaskFailure.
     pub async fn send_task_failure(&self, token: &str, error: Option<String>, cause: Option<String>) -> Result<(), EngineError> {
-        let t = self.0.store.answer_task(token, TaskOutcome::Failure { error, cause }, now()).await?;
-        self.0.tokens.deliver(&t);
-        self.0.wake.notify_one();
-        Ok(())
+        self.answer_task(token, TaskOutcome::Failure { error, cause }).await
     }
 
     /// SendTaskHeartbeat.
