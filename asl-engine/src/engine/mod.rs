@@ -554,8 +554,9 @@ impl Engine {
         self.answer_task(token, tokens::outcome_success(output)).await
     }
 
-    /// Records an answer and wakes the execution. A deadlock with the owner's batch (which
-    /// locks the execution row before the task row) rolled everything back: tried again.
+    /// Records an answer and wakes the execution. The store locks the execution's row before
+    /// the task's, as the owner's batches do, so the two no longer deadlock; a `Busy` (lock
+    /// contention, or a deadlock with something else) rolled everything back: tried again.
     async fn answer_task(&self, token: &str, outcome: TaskOutcome) -> Result<(), EngineError> {
         let mut tries = 0;
         let t = loop {

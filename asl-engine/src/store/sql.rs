@@ -511,8 +511,9 @@ pub(crate) fn answered(mut task: Task, outcome: Option<TaskOutcome>, now: Millis
     Ok(task)
 }
 
-/// ?1 before, ?2 limit.
-pub(crate) const PURGE_PICK: &str = "SELECT arn FROM executions WHERE stop_date < ?1 AND status NOT IN ('RUNNING', 'PENDING_REDRIVE') ORDER BY stop_date, arn LIMIT ?2";
+/// ?1 before, ?2 limit. The executions are locked before their tasks are deleted (the lock
+/// order of every path that changes both; concurrent purges skip each other's).
+pub(crate) const PURGE_PICK: &str = "SELECT arn FROM executions WHERE stop_date < ?1 AND status NOT IN ('RUNNING', 'PENDING_REDRIVE') ORDER BY stop_date, arn LIMIT ?2 {LOCK}";
 pub(crate) const PURGE_EVENTS: &str = "DELETE FROM history_events WHERE execution_arn = ?1";
 pub(crate) const PURGE_FRAMES: &str = "DELETE FROM frames WHERE execution_arn = ?1";
 pub(crate) const PURGE_TASKS: &str = "DELETE FROM tasks WHERE execution_arn = ?1";
