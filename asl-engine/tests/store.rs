@@ -105,6 +105,7 @@ all_stores!(
     retention,
     committer_groups_callers,
     owner_batches_and_answers_never_deadlock,
+    own_lapsed_leases_come_last,
 );
 
 fn machine(arn: &str) -> StateMachine {
@@ -803,4 +804,28 @@ async fn owner_batches_and_answers_never_deadlock(s: Arc<dyn Store>) {
             assert!(s.tasks(arn).await.unwrap().iter().all(|t| !t.status.is_open()), "round {round}: {arn}");
         }
     }
+}
+
+/// A claimer's own lapsed leases (it runs those executions; its renewal is late under load) do
+/// not crowd out a dead owner's: left out for a lease, then taken after every other owner's.
+async fn own_lapsed_leases_come_last(s: Arc<dyn Store>) {
+    let held = |name: &str, start: Millis, owner: &str| {
+        let mut e = exec(name, M1, start);
+        e.runnable = false;
+        e.owner = Some(owner.into());
+        e.lease_until = Some(1_500);
+        e
+    };
+    let (x1, x2) = (held("x1", 1, "A"), held("x2", 2, "A"));
+    let (y1, y2, y3) = (held("y1", 3, "Z"), held("y2", 4, "Z"), held("y3", 5, "Z"));
+    for e in [&x1, &x2, &y1, &y2, &y3] {
+        insert(&s, e).await;
+    }
+    let arns = |v: Vec<Execution>| v.into_iter().map(|e| e.arn).collect::<Vec<_>>();
+    // 100 ms after the leases ran out: A's own are left out, though older.
+    assert_eq!(arns(s.claim("A", 1_600, 500, 1).await.unwrap()), [y1.arn.clone()]);
+    // A whole lease later A's own are claimable again, but after the dead owner's.
+    assert_eq!(arns(s.claim("A", 2_100, 500, 1).await.unwrap()), [y2.arn.clone()]);
+    // Another claimer takes every lapsed lease, A's included, oldest first.
+    assert_eq!(arns(s.claim("B", 2_100, 500, 10).await.unwrap()), [x1.arn.clone(), x2.arn.clone(), y1.arn.clone(), y3.arn.clone()]);
 }

@@ -538,6 +538,10 @@ pub trait Store: Send + Sync {
     /// those nobody holds that are runnable or due, and those whose owner's lease has expired
     /// (whatever their state: the new owner resumes them from their frames). Executions under a
     /// live lease, `owner`'s own included, are not returned: the holder already has them.
+    /// `owner`'s own lapsed leases are left out until they lapsed a whole `lease_ms` ago (it runs
+    /// them, and its renewal is only late under load; a new process that reuses a dead one's name
+    /// takes that one's executions then), and come after every other owner's: a claim under load
+    /// takes a dead process's executions first, not the claimer's own again.
     fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
     /// Like [`claim`](Self::claim), but only executions nobody holds that are runnable or due:
     /// parked executions woken by an answer, an expired task or their `wake_at` (an expired lease
