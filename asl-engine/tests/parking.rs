@@ -202,6 +202,43 @@ async fn a_parked_execution_is_stopped(db: Db) {
     assert_eq!(a.stop(&arn, None, None).await.unwrap().status, ExecutionStatus::Aborted);
 }
 
+/// A parked execution due on an engine that does not know its machine is left for one that
+/// does, due again after `unknown_machine_backoff`, not claimed at every poll.
+async fn an_unknown_machine_backs_off(db: Db) {
+    let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},"P":{"Type":"Pass","Result":"woke","End":true}}}"#;
+    let a = Engine::with_options(db.open().await, "a".into(), parking(Duration::from_millis(50)));
+    a.register_definition(MACHINE, def, &Handlers::new()).unwrap();
+    let arn = a.start(MACHINE, None, json!({})).await.unwrap();
+    let due = parked(&a, &arn).await.wake_at.expect("parked until the Wait's end");
+    a.crash();
+    let backoff = Duration::from_millis(1_500);
+    let options = EngineOptions { unknown_machine_backoff: backoff, ..parking(Duration::from_millis(50)) };
+    let stranger = Engine::with_options(db.open().await, "stranger".into(), options.clone());
+    // Once due, the stranger claims it, knows no such machine, and pushes its wake time on.
+    let mut row = stranger.describe(&arn).await.unwrap();
+    for _ in 0..200 {
+        if row.wake_at.is_some_and(|w| w > due) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        row = stranger.describe(&arn).await.unwrap();
+    }
+    let later = row.wake_at.filter(|w| *w > due).unwrap_or_else(|| panic!("not backed off: {row:?}"));
+    assert!(later - due >= backoff.as_millis() as i64 - 100, "due {due}, again at {later}");
+    assert_eq!((row.owner.as_deref(), row.runnable, row.status), (None, false, ExecutionStatus::Running));
+    // Ten polls later it was not claimed again (a claim would have moved the wake time).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = stranger.describe(&arn).await.unwrap();
+    assert_eq!((again.wake_at, again.owner, again.runnable), (Some(later), None, false));
+    // An engine that knows the machine runs it when it is due again.
+    let b = Engine::with_options(db.open().await, "b".into(), options);
+    b.register_definition(MACHINE, def, &Handlers::new()).unwrap();
+    let e = finished(&b, &arn).await;
+    assert_eq!((e.status, e.output), (ExecutionStatus::Succeeded, Some(json!("woke"))));
+    assert!(e.stop_date.unwrap() >= later, "ended at {:?}, before it was due again ({later})", e.stop_date);
+    stranger.crash();
+}
+
 macro_rules! suites {
     ($($name:ident),*) => {
         mod sqlite {
@@ -228,4 +265,4 @@ macro_rules! suites {
     };
 }
 
-suites!(a_long_wait_parks_and_wakes_when_due, a_token_parks_and_another_engine_answers, the_execution_timeout_fires_while_parked, a_parked_execution_is_stopped);
+suites!(a_long_wait_parks_and_wakes_when_due, a_token_parks_and_another_engine_answers, the_execution_timeout_fires_while_parked, a_parked_execution_is_stopped, an_unknown_machine_backs_off);
