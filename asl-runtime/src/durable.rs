@@ -58,6 +58,9 @@ pub struct Waiting {
     pub attempts: Vec<u64>,
     /// `$$.State.RetryCount`.
     pub retry_count: u32,
+    /// A retry's backoff: the scope's last event id when it began (0 if not known), so that the
+    /// next attempt's first event follows it after a restart, as in a run never stopped.
+    pub last_event: u64,
 }
 
 /// How a nested scope ended.
