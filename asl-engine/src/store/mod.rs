@@ -43,7 +43,9 @@
 //! an owner writes starts with [`Write::CheckOwner`], so a process whose lease was taken over
 //! cannot write over the new owner's work: its batch fails with [`StoreError::Conflict`].
 //! Activity tasks are claimed the same way ([`Store::claim_activity_task`]): each task goes to one
-//! worker.
+//! worker. A transaction that changes an execution and its tasks locks the execution's row
+//! first (an owner's batch, an answer, the expiry of deadlines, a purge), so that on PostgreSQL
+//! no two of them deadlock.
 //!
 //! # Schema and errors
 //!
