@@ -51,7 +51,8 @@ for t in "${targets[@]}"; do
         tail -40 "$log"
     fi
     runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
-    echo "$t: $result, ${runs:-?} executions in $(( $(date +%s) - start ))s, corpus $(ls "corpus/$t" | wc -l)"
+    rss="$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
+    echo "$t: $result, ${runs:-?} executions in $(( $(date +%s) - start ))s, peak RSS ${rss:-?} MB, corpus $(ls "corpus/$t" | wc -l)"
     rm -f "$log"
 done
 exit $status

@@ -27,7 +27,7 @@ pub fn lower(m: &Machine, name: &str) -> Workflow {
             kind: kind(st, &at),
         })
         .collect();
-    let context = flat.iter().fold(0, |bits, st| bits | machine_reads(st));
+    let context = flat.iter().fold(0, |bits, st| bits | reads_context(st));
     Workflow { name: name.to_owned(), comment: m.comment.clone(), timeout_seconds: m.timeout_seconds, start: at(&m.scope.start_at), states, context }
 }
 
@@ -144,15 +144,6 @@ fn context_part(text: &str) -> u8 {
         Some("Task") => ctx::TASK,
         Some("Map") => ctx::MAP,
         _ => ctx::ALL,
-    }
-}
-
-/// The state's share of the machine-wide context bits. A distributed Map's reader, batcher and
-/// writer templates see the whole context object.
-fn machine_reads(st: &State) -> u8 {
-    match &st.kind {
-        Kind::Map(m) if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() => ctx::ALL,
-        _ => reads_context(st),
     }
 }
 

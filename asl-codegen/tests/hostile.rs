@@ -67,6 +67,14 @@ fn deep_jsonata_in_a_definition_is_an_error_with_its_place() {
             assert_eq!(diags[0].pointer, "/States/P/Output", "{op}");
             assert!(diags[0].message.contains("deeper than 100 levels"), "{op}: {}", diags[0].message);
         }
+        // chains of postfix steps (predicates, sorts) and of conditionals
+        let chains = ["a".to_string() + &"[0]".repeat(5_000), "a".to_string() + &"^(x)".repeat(5_000), vec!["a"; 5_000].join(" ? a : "), "$f".to_string() + &"()".repeat(5_000)];
+        for expr in chains {
+            let text = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": format!("{{% {expr} %}}"), "End": true}}}).to_string();
+            let diags = asl_codegen::check(&text).unwrap_err();
+            assert_eq!(diags[0].pointer, "/States/P/Output", "{}", &expr[..12]);
+            assert!(diags[0].message.contains("deeper than 100 levels"), "{}: {}", &expr[..12], diags[0].message);
+        }
     });
 }
 

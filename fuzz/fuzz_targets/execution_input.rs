@@ -1,5 +1,6 @@
 //! Execution inputs: any JSON text as the input of compiled workflows (JSONPath and JSONata,
-//! Choice rules, Pass templates, variables, intrinsics), run to their end.
+//! Choice rules, Pass templates, variables, intrinsics, a distributed Map's batches and result
+//! writing), run to their end.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,7 @@ asl_runtime::asl!("../tests/flows/choice.json");
 asl_runtime::asl!("../tests/flows/pass.json");
 asl_runtime::asl!("../tests/flows/assign.json");
 asl_runtime::asl!("../tests/flows/choice_nomatch.json");
+asl_runtime::asl!("flows/map_batches.json");
 
 fuzz_target!(|data: &[u8]| {
     common::on_worker_stack(|| {
@@ -20,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = choice::Choice::new(()).start(input.clone()).await;
             let _ = pass::Pass::new(()).start(input.clone()).await;
             let _ = assign::Assign::new(()).start(input.clone()).await;
-            let _ = choice_nomatch::ChoiceNomatch::new(()).start(input).await;
+            let _ = choice_nomatch::ChoiceNomatch::new(()).start(input.clone()).await;
+            let _ = map_batches::MapBatches::new(()).start(input).await;
         });
     });
 });

@@ -1,5 +1,8 @@
 //! `ItemBatcher`: groups the (selected) items into batches `{"BatchInput": …, "Items": […]}`,
 //! each the input of one child execution, by count and by serialized size.
+//!
+//! The batches are planned first (only where each one starts) and built one at a time as their
+//! children start: the Map holds the batches in flight, not a copy of every item.
 
 use serde_json::{Map, Value};
 
@@ -11,11 +14,42 @@ use asl_syntax::spec::Dynamic;
 /// AWS's ceiling on a batch (a child execution's input).
 pub const MAX_BATCH_BYTES: u64 = 262_144;
 
-pub(crate) fn run(b: &BatcherSpec, spec: &MapSpec, items: Vec<Value>, input: &Value, effective: &Value, cx: &Cx) -> Result<Vec<Value>, Failure> {
+/// Where each batch starts in the items, and the `BatchInput` they all carry.
+pub(crate) struct Plan {
+    /// Batch `k` holds the items `bounds[k]..bounds[k + 1]`; empty when there are no items.
+    bounds: Vec<usize>,
+    batch_input: Option<Value>,
+}
+
+impl Plan {
+    /// The number of batches (children).
+    pub fn len(&self) -> usize {
+        self.bounds.len().saturating_sub(1)
+    }
+
+    /// The number of items in batch `k`.
+    pub fn size(&self, k: usize) -> usize {
+        match (self.bounds.get(k), self.bounds.get(k + 1)) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        }
+    }
+
+    /// Batch `k`, its items made by `select` (given each item's index).
+    pub fn batch(&self, k: usize, select: impl FnMut(usize) -> Result<Value, Failure>) -> Result<Value, Failure> {
+        let (a, b) = (self.bounds.get(k).copied().unwrap_or(0), self.bounds.get(k + 1).copied().unwrap_or(0));
+        let items = (a..b.max(a)).map(select).collect::<Result<Vec<_>, _>>()?;
+        Ok(make(self.batch_input.as_ref(), items))
+    }
+}
+
+/// Plans the batches of `count` items; `size_of(i)` is item `i`'s selected JSON length (asked
+/// only with a `MaxInputBytesPerBatch`).
+pub(crate) fn plan(b: &BatcherSpec, spec: &MapSpec, count: usize, size_of: impl FnMut(usize) -> Result<usize, Failure>, input: &Value, effective: &Value, cx: &Cx) -> Result<Plan, Failure> {
     let limit = |c: &Option<Dynamic<u64>>, field: &str| -> Result<Option<u64>, Failure> {
         match c {
             None => Ok(None),
-            Some(c) => match eval_count(c, input, effective, cx, field)? {
+            Some(c) => match eval_count(spec, c, input, effective, cx, field)? {
                 n if n <= 0 => Err(Failure::runtime(format!("{field} must be a positive integer, but was {n}"))),
                 n => Ok(Some(n as u64)),
             },
@@ -30,53 +64,63 @@ pub(crate) fn run(b: &BatcherSpec, spec: &MapSpec, items: Vec<Value>, input: &Va
         Some(t) => Some(eval_field(spec, t, input, effective, cx, "ItemBatcher.BatchInput")?),
         None => None,
     };
-    batches(items, max_items, max_bytes, batch_input.as_ref())
+    let bounds = bounds(count, max_items, max_bytes, batch_input.as_ref(), size_of)?;
+    Ok(Plan { bounds, batch_input })
 }
 
-/// Groups `items` in order: a batch closes when it holds `max_items`, or when one more item
-/// would make its serialized JSON (with `BatchInput`) longer than `max_bytes`. An item that
-/// does not fit in a batch on its own fails the state.
+/// Groups `items` in order (see [`bounds`]).
 pub fn batches(items: Vec<Value>, max_items: Option<u64>, max_bytes: Option<u64>, batch_input: Option<&Value>) -> Result<Vec<Value>, Failure> {
+    let bounds = bounds(items.len(), max_items, max_bytes, batch_input, |i| Ok(json_len(&items[i])))?;
+    let mut rest = items.into_iter();
+    Ok(bounds.windows(2).map(|w| make(batch_input, rest.by_ref().take(w[1] - w[0]).collect())).collect())
+}
+
+/// Where the batches of `count` items start (and, last, `count`): a batch closes when it holds
+/// `max_items`, or when one more item would make its serialized JSON (with `BatchInput`) longer
+/// than `max_bytes`. An item that does not fit in a batch on its own fails the state.
+pub fn bounds(count: usize, max_items: Option<u64>, max_bytes: Option<u64>, batch_input: Option<&Value>, mut size_of: impl FnMut(usize) -> Result<usize, Failure>) -> Result<Vec<usize>, Failure> {
     let max_items = max_items.map_or(usize::MAX, |n| n as usize);
     // `{"BatchInput":<v>,"Items":[]}` without items, then each item and its comma.
     let empty = match batch_input {
         Some(v) => r#"{"BatchInput":,"Items":[]}"#.len() + json_len(v),
         None => r#"{"Items":[]}"#.len(),
     };
-    let make = |items: Vec<Value>| {
-        let mut m = Map::with_capacity(2);
-        if let Some(v) = batch_input {
-            m.insert("BatchInput".into(), v.clone());
-        }
-        m.insert("Items".into(), Value::Array(items));
-        Value::Object(m)
-    };
-    let mut out = Vec::new();
-    let mut current: Vec<Value> = Vec::new();
+    let mut bounds = Vec::new();
+    let mut in_batch = 0usize;
     let mut size = empty;
-    for (i, item) in items.into_iter().enumerate() {
-        let len = if max_bytes.is_some() { json_len(&item) } else { 0 };
+    for i in 0..count {
+        let len = if max_bytes.is_some() { size_of(i)? } else { 0 };
         if let Some(limit) = max_bytes {
             if (empty + len) as u64 > limit {
                 return Err(Failure::runtime(format!("The item at index {i} is {len} bytes of JSON: a batch holding only it would exceed MaxInputBytesPerBatch ({limit} bytes)")));
             }
         }
-        let grown = size + len + usize::from(!current.is_empty());
+        let grown = size + len + usize::from(in_batch > 0);
         let too_big = max_bytes.is_some_and(|limit| grown as u64 > limit);
-        if !current.is_empty() && (current.len() >= max_items || too_big) {
-            out.push(make(std::mem::take(&mut current)));
+        if in_batch == 0 || in_batch >= max_items || too_big {
+            bounds.push(i);
+            in_batch = 0;
             size = empty;
         }
-        size += len + usize::from(!current.is_empty());
-        current.push(item);
+        size += len + usize::from(in_batch > 0);
+        in_batch += 1;
     }
-    if !current.is_empty() {
-        out.push(make(current));
+    if count > 0 {
+        bounds.push(count);
     }
-    Ok(out)
+    Ok(bounds)
 }
 
-fn json_len(v: &Value) -> usize {
+fn make(batch_input: Option<&Value>, items: Vec<Value>) -> Value {
+    let mut m = Map::with_capacity(2);
+    if let Some(v) = batch_input {
+        m.insert("BatchInput".into(), v.clone());
+    }
+    m.insert("Items".into(), Value::Array(items));
+    Value::Object(m)
+}
+
+pub(crate) fn json_len(v: &Value) -> usize {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

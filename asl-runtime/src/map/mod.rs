@@ -7,6 +7,7 @@
 
 pub mod batcher;
 pub mod reader;
+pub mod spool;
 pub mod writer;
 
 use std::borrow::Cow;
@@ -151,24 +152,26 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
             }
         }
     };
-    // With an ItemBatcher every item is selected up front, then grouped: the children's inputs.
-    let mut batched = match &spec.batcher {
+    // With an ItemBatcher the batches are planned up front (where each starts; selecting the
+    // items only to measure them against MaxInputBytesPerBatch) and each is built as its
+    // child starts.
+    let plan = match &spec.batcher {
         Some(b) => {
-            let selected = items.iter().enumerate().map(|(i, item)| select(spec, cx, &effective, i, item)).collect::<Result<Vec<_>, _>>()?;
-            Some(batcher::run(b, spec, selected, input, &effective, cx)?)
+            let size_of = |j: usize| match &spec.io.parameters {
+                None => Ok(batcher::json_len(&items[j])),
+                Some(_) => select(spec, cx, &effective, j, &items[j]).map(|v| batcher::json_len(&v)),
+            };
+            Some(batcher::plan(b, spec, items.len(), size_of, input, &effective, cx)?)
         }
         None => None,
     };
     let item_count = taken.as_ref().map_or(items.len(), Vec::len);
-    let n = batched.as_ref().map_or(item_count, Vec::len);
-    // Failures are counted in items: a failed batch fails all of its items.
-    let batch_sizes: Vec<usize> = batched.as_ref().map_or_else(Vec::new, |b| b.iter().map(|x| x["Items"].as_array().map_or(1, Vec::len)).collect());
-    // With a ResultWriter each child's record is kept for the result files.
+    let n = plan.as_ref().map_or(item_count, batcher::Plan::len);
+    // With a ResultWriter each child's result is made as it ends (see `writer::Results`); the
+    // children running keep their name, input and start for their record.
     let run = spec.writer.as_ref().map(|_| writer::MapRun::new(&cx.exec.state_machine_id, spec.label.as_deref().unwrap_or(cx.state_name()), crate::ids::uuid_v4()));
-    let mut children: Vec<writer::Child> = match run {
-        Some(_) => (0..n).map(|_| writer::Child { name: String::new(), input: Value::Null, start: None, stop: None, outcome: writer::Outcome::Pending }).collect(),
-        None => Vec::new(),
-    };
+    let mut results = spec.writer.as_ref().map(|w| writer::Results::new(w, n));
+    let mut open: std::collections::HashMap<usize, writer::Child> = std::collections::HashMap::new();
     let recording = run.is_some();
     // A restart into the state goes on with the run it records as started already.
     if resume.is_none() {
@@ -191,16 +194,13 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
         while finished.is_none() && running.len() < limit && next < n {
             let i = next;
             next += 1;
-            let child_input = match (&mut batched, &mut taken) {
-                (Some(b), _) => std::mem::take(&mut b[i]),
+            let child_input = match (&plan, &mut taken) {
+                (Some(p), _) => p.batch(i, |j| select(spec, cx, &effective, j, &items[j]))?,
                 (None, Some(t)) => std::mem::take(&mut t[i]),
                 (None, None) => select(spec, cx, &effective, i, &items[i])?,
             };
             if recording {
-                let c = &mut children[i];
-                c.name = crate::ids::uuid_v4();
-                c.input = child_input.clone();
-                c.start = Some(cx.clock().now());
+                open.insert(i, writer::Child { name: crate::ids::uuid_v4(), input: child_input.clone(), start: Some(cx.clock().now()), stop: None, outcome: writer::Outcome::Pending });
             }
             let key = durable::child_key(&cx.scope, cx.state_name(), i);
             let (from, child_input, resumed) = match durable::resume_child(resume, &key, m) {
@@ -261,38 +261,46 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
         });
         match finished {
             Some((i, Ok(v))) => {
-                if recording {
-                    children[i].stop = Some(cx.clock().now());
-                    children[i].outcome = writer::Outcome::Succeeded(v);
+                if let (Some(res), Some(run)) = (&mut results, &run) {
+                    let mut c = open.remove(&i).unwrap_or_else(|| writer::Child::pending(Value::Null));
+                    c.stop = Some(cx.clock().now());
+                    c.outcome = writer::Outcome::Succeeded(v);
+                    res.add(i, c, run);
                 } else {
                     outputs[i] = v;
                 }
             }
             Some((i, Err(f))) if tolerating => {
-                failures += batch_sizes.get(i).copied().unwrap_or(1);
+                failures += plan.as_ref().map_or(1, |p| p.size(i));
                 let over_count = tolerated_count.is_none_or(|t| failures as u64 > t);
                 let over_percentage = tolerated_percentage.is_none_or(|p| failures as f64 * 100.0 / item_count as f64 > p);
-                if recording {
-                    children[i].stop = Some(cx.clock().now());
-                    children[i].outcome = writer::Outcome::Failed(f.clone());
+                if let (Some(res), Some(run)) = (&mut results, &run) {
+                    let mut c = open.remove(&i).unwrap_or_else(|| writer::Child::pending(Value::Null));
+                    c.stop = Some(cx.clock().now());
+                    c.outcome = writer::Outcome::Failed(f.clone());
+                    res.add(i, c, run);
                 } else {
                     outputs[i] = f.to_error_output();
                 }
                 if over_count && over_percentage {
                     cx.event("MapRunFailed", || Value::Object(Default::default()));
-                    if let (Some(w), Some(run)) = (&spec.writer, &run) {
-                        // The results so far are exported too; the children not yet started
-                        // are PENDING with their unselected item (or batch) as input.
-                        for (j, c) in children.iter_mut().enumerate().skip(next) {
-                            c.input = match &batched {
-                                Some(b) => b[j].clone(),
+                    if let (Some(w), Some(run), Some(mut res)) = (&spec.writer, &run, results.take().filter(writer::Results::to_files)) {
+                        // The results so far are exported too: the children still running and
+                        // those not started are PENDING, the latter with their unselected
+                        // item (or batch) as input.
+                        let mut running: Vec<(usize, writer::Child)> = open.drain().collect();
+                        running.sort_by_key(|(j, _)| *j);
+                        for (j, c) in running {
+                            res.add(j, writer::Child::pending(c.input), run);
+                        }
+                        for j in next..n {
+                            let input = match &plan {
+                                Some(p) => p.batch(j, |k| select(spec, cx, &effective, k, &items[k]))?,
                                 None => items[j].clone(),
                             };
+                            res.add(j, writer::Child::pending(input), run);
                         }
-                        for c in children.iter_mut().filter(|c| matches!(c.outcome, writer::Outcome::Pending)) {
-                            c.start = None;
-                        }
-                        writer::finish(w, spec, &children, run, input, &effective, cx)?;
+                        writer::finish(w, spec, res, run, input, &effective, cx)?;
                     }
                     return Err(Failure::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded"));
                 }
@@ -304,8 +312,8 @@ async fn iterate<M: Machine>(spec: &MapSpec, start: M::State, input: &mut Value,
     if spec.distributed {
         cx.event("MapRunSucceeded", || Value::Object(Default::default()));
     }
-    match (&spec.writer, &run) {
-        (Some(w), Some(run)) => writer::finish(w, spec, &children, run, input, &effective, cx),
+    match (&spec.writer, &run, results) {
+        (Some(w), Some(run), Some(res)) => writer::finish(w, spec, res, run, input, &effective, cx),
         _ => Ok(Value::Array(outputs)),
     }
 }
@@ -330,9 +338,10 @@ fn select(spec: &MapSpec, cx: &Cx, effective: &Value, i: usize, item: &Value) ->
 }
 
 /// Evaluates a reader's, batcher's or writer's template with the state's input (JSONPath: the
-/// effective input; JSONata: `$states.input`) and the whole context object.
+/// effective input; JSONata: `$states.input`) and the parts of the context object the state
+/// reads (its expressions, these templates among them: `spec.io.context`).
 pub(crate) fn eval_field(spec: &MapSpec, t: &Template, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<Value, Failure> {
-    let ctx = cx.context_object_with(ctx::ALL, None);
+    let ctx = cx.context_object_with(spec.io.context, None);
     if spec.io.jsonata {
         let mut env = cx.env(input);
         env.context = &ctx;
@@ -345,12 +354,12 @@ pub(crate) fn eval_field(spec: &MapSpec, t: &Template, input: &Value, effective:
 }
 
 /// The value of a [`Count`] field; `field` names it in causes (`MaxItems` → `MaxItemsPath`).
-pub(crate) fn eval_count(c: &Dynamic<u64>, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<i64, Failure> {
+pub(crate) fn eval_count(spec: &MapSpec, c: &Dynamic<u64>, input: &Value, effective: &Value, cx: &Cx, field: &str) -> Result<i64, Failure> {
     match c {
         Dynamic::Lit(n) => Ok(*n as i64),
         Dynamic::Path(p) => path::integer_path(p, &cx.env(effective), &format!("{field}Path")),
         Dynamic::Query(q) => {
-            let ctx = cx.context_object_with(ctx::ALL, None);
+            let ctx = cx.context_object_with(spec.io.context, None);
             let mut env = cx.env(input);
             env.context = &ctx;
             let v = template::query_typed(q, &env, field, "integer", |v| v.is_i64())?;

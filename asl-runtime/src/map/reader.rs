@@ -61,7 +61,7 @@ pub(crate) fn read(r: &ReaderSpec, spec: &MapSpec, input: &Value, effective: &Va
     let params = eval_field(spec, &r.parameters, input, effective, cx, "ItemReader.Parameters")?;
     let max = match &r.max_items {
         None => None,
-        Some(c) => match eval_count(c, input, effective, cx, "MaxItems")? {
+        Some(c) => match eval_count(spec, c, input, effective, cx, "MaxItems")? {
             n if n <= 0 => None,
             n => Some(n as usize),
         },

@@ -3,6 +3,9 @@
 //! `FAILED_0.json`, `PENDING_0.json`), and the Map's result becomes
 //! `{"MapRunArn": …, "ResultWriterDetails": {"Bucket": …, "Key": …/manifest.json}}`. With only a
 //! `WriterConfig`, the transformed results stay in the state's output.
+//!
+//! Each child's result is made as it ends ([`Results`]): into the output, or (with S3) into a
+//! [`Spool`] on disk, so the Map holds a record only for the children running.
 
 use std::path::Path as FsPath;
 use std::time::SystemTime;
@@ -10,6 +13,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value, json};
 
 use super::reader::{bucket_dir, object_path, s3_root};
+use super::spool::{STATUSES, Spool};
 use super::{MapSpec, eval_field};
 use super::{OutputType, Transformation, WriterSpec};
 use crate::clock::format_timestamp;
@@ -55,6 +59,13 @@ pub struct MapRun {
     pub execution_prefix: String,
 }
 
+impl Child {
+    /// A child not run (to the end): PENDING with this input.
+    pub fn pending(input: Value) -> Child {
+        Child { name: String::new(), input, start: None, stop: None, outcome: Outcome::Pending }
+    }
+}
+
 impl MapRun {
     /// `label` is the Map's `Label`, else the state's name.
     pub fn new(state_machine_arn: &str, label: &str, id: String) -> MapRun {
@@ -68,10 +79,14 @@ impl MapRun {
 }
 
 fn status(c: &Child) -> &'static str {
+    STATUSES[status_index(c)]
+}
+
+fn status_index(c: &Child) -> usize {
     match c.outcome {
-        Outcome::Succeeded(_) => "SUCCEEDED",
-        Outcome::Failed(_) => "FAILED",
-        Outcome::Pending => "PENDING",
+        Outcome::Failed(_) => 0,
+        Outcome::Pending => 1,
+        Outcome::Succeeded(_) => 2,
     }
 }
 
@@ -131,12 +146,76 @@ pub fn transform<'c>(children: impl IntoIterator<Item = &'c Child>, t: Transform
     out
 }
 
-/// The Map's result once its children ran (or, with `finished == false`, once it failed).
-pub(crate) fn finish(w: &WriterSpec, spec: &MapSpec, children: &[Child], run: &MapRun, input: &Value, effective: &Value, cx: &Cx) -> Result<Value, Failure> {
-    let Some(t) = &w.parameters else {
-        return Ok(Value::Array(transform(children, w.transformation.unwrap_or(Transformation::Compact), run)));
+/// One ended child's result after `t`: its output (`COMPACT`, `FLATTEN`; an array output is
+/// spread by the caller under `FLATTEN`) or its record. A record is an object, never an array.
+fn result(c: Child, t: Transformation, run: &MapRun) -> Value {
+    match c.outcome {
+        Outcome::Succeeded(v) if t != Transformation::None => v,
+        _ => record(&c, run),
+    }
+}
+
+/// Where a Map with a ResultWriter puts its children's results as they end.
+pub(crate) enum Results {
+    /// Only a `WriterConfig`: the transformed results, by child, become the state's output.
+    Output { slots: Vec<Value>, t: Transformation },
+    /// `Parameters`: spooled by status in the order the children end, then written to S3.
+    Files { spool: Spool, t: Transformation },
+}
+
+impl Results {
+    /// For a Map Run of `n` children.
+    pub fn new(w: &WriterSpec, n: usize) -> Results {
+        match w.parameters {
+            None => Results::Output { slots: vec![Value::Null; n], t: w.transformation.unwrap_or(Transformation::Compact) },
+            Some(_) => Results::Files { spool: Spool::default(), t: w.transformation.unwrap_or(Transformation::None) },
+        }
+    }
+
+    /// Whether the results go to S3 (so a failed Map Run still writes them).
+    pub fn to_files(&self) -> bool {
+        matches!(self, Results::Files { .. })
+    }
+
+    /// Child `i` ended (or, PENDING, never will).
+    pub fn add(&mut self, i: usize, c: Child, run: &MapRun) {
+        match self {
+            Results::Output { slots, t } => {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = result(c, *t, run);
+                }
+            }
+            Results::Files { spool, t } => {
+                let st = status_index(&c);
+                match result(c, *t, run) {
+                    Value::Array(items) if *t == Transformation::Flatten => items.iter().for_each(|v| spool.push(st, v)),
+                    v => spool.push(st, &v),
+                }
+            }
+        }
+    }
+}
+
+/// The Map's result once its children ran (or, with files, once it failed).
+pub(crate) fn finish(w: &WriterSpec, spec: &MapSpec, results: Results, run: &MapRun, input: &Value, effective: &Value, cx: &Cx) -> Result<Value, Failure> {
+    let mut spool = match results {
+        Results::Output { slots, t } => {
+            if t != Transformation::Flatten {
+                return Ok(Value::Array(slots));
+            }
+            let mut out = Vec::with_capacity(slots.len());
+            for v in slots {
+                match v {
+                    Value::Array(items) => out.extend(items),
+                    v => out.push(v),
+                }
+            }
+            return Ok(Value::Array(out));
+        }
+        Results::Files { spool, .. } => spool,
     };
-    let params = eval_field(spec, t, input, effective, cx, "ResultWriter.Parameters")?;
+    let Some(p) = &w.parameters else { return Err(Failure::new(names::RESULT_WRITER_FAILED, "no ResultWriter Parameters")) };
+    let params = eval_field(spec, p, input, effective, cx, "ResultWriter.Parameters")?;
     let text = |name: &str| match params.get(name) {
         Some(Value::String(s)) => Ok(s.as_str()),
         None | Some(Value::Null) if name == "Prefix" => Ok(""),
@@ -144,11 +223,21 @@ pub(crate) fn finish(w: &WriterSpec, spec: &MapSpec, children: &[Child], run: &M
         Some(v) => Err(Failure::new(names::RESULT_WRITER_FAILED, format!("The ResultWriter parameter '{name}' must be a string, but was: {v}"))),
     };
     let (bucket, prefix) = (text("Bucket")?, text("Prefix")?);
-    write(&s3_root(cx), bucket, prefix, run, children, w.transformation.unwrap_or(Transformation::None), w.output_type).map_err(|e| Failure::new(names::RESULT_WRITER_FAILED, e))
+    write_spooled(&s3_root(cx), bucket, prefix, run, &mut spool, w.output_type).map_err(|e| Failure::new(names::RESULT_WRITER_FAILED, e))
 }
 
-/// Writes the result files and the manifest; returns AWS's `ResultWriterDetails` object.
+/// Writes the results of `children` (in order) and the manifest; returns AWS's
+/// `ResultWriterDetails` object.
 pub fn write(root: &FsPath, bucket: &str, prefix: &str, run: &MapRun, children: &[Child], t: Transformation, output_type: OutputType) -> Result<Value, String> {
+    let mut spool = Spool::default();
+    for c in children {
+        let st = status_index(c);
+        transform([c], t, run).iter().for_each(|v| spool.push(st, v));
+    }
+    write_spooled(root, bucket, prefix, run, &mut spool, output_type)
+}
+
+fn write_spooled(root: &FsPath, bucket: &str, prefix: &str, run: &MapRun, spool: &mut Spool, output_type: OutputType) -> Result<Value, String> {
     let dir = bucket_dir(root, bucket)?;
     if !dir.is_dir() {
         return Err(format!("Cannot write the results to s3://{bucket}: the bucket does not exist (no directory {})", dir.display()));
@@ -159,40 +248,33 @@ pub fn write(root: &FsPath, bucket: &str, prefix: &str, run: &MapRun, children: 
         OutputType::Json => "json",
         OutputType::Jsonl => "jsonl",
     };
-    let put = |key: &str, bytes: &[u8]| -> Result<(), String> {
+    let create = |key: &str| -> Result<(std::path::PathBuf, std::fs::File), String> {
         let path = object_path(&dir, key)?;
         let fail = |e: std::io::Error| format!("Cannot write s3://{bucket}/{key} (local file {}): {e}", path.display());
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(fail)?;
         }
-        std::fs::write(&path, bytes).map_err(fail)
+        let file = std::fs::File::create(&path).map_err(fail)?;
+        Ok((path, file))
     };
     let mut files = Map::new();
-    for st in ["FAILED", "PENDING", "SUCCEEDED"] {
-        let of_status: Vec<&Child> = children.iter().filter(|c| status(c) == st).collect();
+    for (st, name) in STATUSES.iter().enumerate() {
         let mut entries = Vec::new();
-        if !of_status.is_empty() {
-            let results = transform(of_status, t, run);
-            let bytes = match output_type {
-                OutputType::Json => serde_json::to_vec(&results).expect("JSON values serialize"),
-                OutputType::Jsonl => results
-                    .iter()
-                    .flat_map(|r| {
-                        let mut line = serde_json::to_vec(r).expect("JSON values serialize");
-                        line.push(b'\n');
-                        line
-                    })
-                    .collect(),
-            };
-            let key = format!("{base}/{st}_0.{ext}");
-            put(&key, &bytes)?;
-            entries.push(json!({"Key": key, "Size": bytes.len()}));
+        if spool.entries(st) > 0 {
+            let key = format!("{base}/{name}_0.{ext}");
+            let (path, file) = create(&key)?;
+            let mut out = std::io::BufWriter::new(file);
+            let size = spool.copy(st, output_type, &mut out)?;
+            std::io::Write::flush(&mut out).map_err(|e| format!("Cannot write s3://{bucket}/{key} (local file {}): {e}", path.display()))?;
+            entries.push(json!({"Key": key, "Size": size}));
         }
-        files.insert(st.into(), Value::Array(entries));
+        files.insert((*name).into(), Value::Array(entries));
     }
     let manifest = json!({"DestinationBucket": bucket, "MapRunArn": run.arn, "ResultFiles": files});
     let key = format!("{base}/manifest.json");
-    put(&key, &serde_json::to_vec(&manifest).expect("JSON values serialize"))?;
+    let (path, mut file) = create(&key)?;
+    std::io::Write::write_all(&mut file, &serde_json::to_vec(&manifest).expect("JSON values serialize"))
+        .map_err(|e| format!("Cannot write s3://{bucket}/{key} (local file {}): {e}", path.display()))?;
     Ok(json!({"MapRunArn": run.arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}))
 }
 
