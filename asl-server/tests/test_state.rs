@@ -137,3 +137,33 @@ async fn jsonata_task_with_mock_shows_arguments_and_result() {
     let (status, e) = call(addr, json!({"definition": activity.to_string()})).await;
     assert_eq!(status, 400, "{e}");
 }
+
+/// `context` (with a mock, as AWS requires) replaces the context object's fields it gives, in
+/// the arguments and in DEBUG's data; the other fields stay the runtime's.
+#[tokio::test]
+async fn a_given_context_object_is_what_the_state_reads() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Parameters": {"exec.$": "$$.Execution.Name", "token.$": "$$.Task.Token", "item.$": "$$.Map.Item.Index", "state.$": "$$.State.Name"}});
+    let context = json!({"Execution": {"Name": "given-run"}, "Task": {"Token": "tok-1"}, "Map": {"Item": {"Index": 4, "Value": "x"}}});
+    let body = json!({"definition": state.to_string(), "input": "{}", "inspectionLevel": "DEBUG", "mock": {"result": "{}"}, "context": context.to_string()});
+    let out = test(addr, body.clone()).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["inspectionData"]["afterParameters"]), json!({"exec": "given-run", "token": "tok-1", "item": 4, "state": "TestState"}));
+
+    // JSONata reads it as $states.context.
+    let jsonata = json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Arguments": {"exec": "{% $states.context.Execution.Name %}"}, "Output": "{% $states.context.Execution %}"});
+    let out = test(addr, json!({"definition": jsonata.to_string(), "mock": {"result": "{}"}, "context": context.to_string()})).await;
+    assert_eq!(parsed(&out["output"])["Name"], "given-run", "{out}");
+    assert!(parsed(&out["output"])["Id"].as_str().is_some_and(|id| id.contains(":execution:")), "{out}");
+
+    // Without a mock, or not an object: AWS's ValidationException.
+    let mut no_mock = body.clone();
+    no_mock.as_object_mut().unwrap().remove("mock");
+    let (status, out) = call(addr, no_mock).await;
+    assert_eq!((status, out["__type"].as_str().unwrap().rsplit('#').next().unwrap()), (400, "ValidationException"), "{out}");
+    let mut not_object = body;
+    not_object["context"] = json!("[1]");
+    assert_eq!(call(addr, not_object).await.0, 400);
+}

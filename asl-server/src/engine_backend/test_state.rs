@@ -42,9 +42,15 @@ fn json_member(text: &str, member: &str) -> Result<Value, ApiError> {
 }
 
 pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place) -> Result<TestStateOutput, ApiError> {
-    if input.context.is_some() {
-        return Err(ApiError::not_wired("TestState", "a given `context` (the context object is the runtime's own)"));
-    }
+    // AWS: "This field may only be specified if a mock is specified in the same request."
+    let given = match (&input.context, &input.mock) {
+        (None, _) => None,
+        (Some(_), None) => return Err(validation("context may only be specified if a mock is specified in the same request")),
+        (Some(c), Some(_)) => match json_member(c, "context")? {
+            v @ Value::Object(_) => Some(Arc::new(v)),
+            _ => return Err(validation("context must be a JSON object (a Context object: Execution, State, StateMachine, Task, Map)")),
+        },
+    };
     if let Some(c) = &input.state_configuration
         && (c.error_caused_by_state.is_some() || c.map_iteration_failure_count.is_some() || c.map_item_reader_data.is_some())
     {
@@ -116,7 +122,7 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
     };
     let machine = json!({"StartAt": start, "States": states});
     let history = Arc::new(History::new());
-    let result = execute(&machine, state_input.clone(), &handlers, &place, Some(history.clone())).await?;
+    let result = execute(&machine, state_input.clone(), &handlers, &place, given.as_ref(), Some(history.clone())).await?;
     let events = history.events();
 
     let mut out = TestStateOutput { output: None, error: None, cause: None, inspection_data: None, next_state: None, status: None };
@@ -162,7 +168,7 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
 
     let level = input.inspection_level.unwrap_or(InspectionLevel::Info);
     if !matches!(level, InspectionLevel::Info) {
-        let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place).await;
+        let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place, given.as_ref()).await;
         data.variables = vars_after.filter(|v| v.as_object().is_some_and(|m| !m.is_empty())).map(|v| v.to_string());
         let http = state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::http:invoke"));
         if matches!(level, InspectionLevel::Trace) && http && input.mock.is_none() {
@@ -283,10 +289,11 @@ fn mock_handlers(mock: &MockInput) -> Result<Handlers, ApiError> {
     }
 }
 
-async fn execute(machine: &Value, input: Value, handlers: &Handlers, place: &Place, history: Option<Arc<History>>) -> Result<Result<Value, Failure>, ApiError> {
+/// Runs `machine`; `given` is the request's `context` (its fields replace the runtime's in `$$`).
+async fn execute(machine: &Value, input: Value, handlers: &Handlers, place: &Place, given: Option<&Arc<Value>>, history: Option<Arc<History>>) -> Result<Result<Value, Failure>, ApiError> {
     let text = machine.to_string();
     let wf = load(&text, "TestState").map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
-    let mut options = ExecutionOptions { name: Some(crate::ids::new_id()), observer: history.map(|h| h as Arc<dyn asl_runtime::Observer>), ..Default::default() };
+    let mut options = ExecutionOptions { name: Some(crate::ids::new_id()), observer: history.map(|h| h as Arc<dyn asl_runtime::Observer>), context: given.cloned(), ..Default::default() };
     place.apply(&mut options);
     let m = wf.machine(handlers, options.clone()).map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
     Ok(asl_runtime::Execute::execute(&m, input, options).await)
@@ -329,7 +336,7 @@ fn catch_of(state: &Value, error: &str) -> Option<i32> {
 
 /// DEBUG's data after each step of the state's data flow.
 #[allow(clippy::too_many_arguments)]
-async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events: &[asl_runtime::Event], name: &str, handlers: &Handlers, place: &Place) -> InspectionData {
+async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events: &[asl_runtime::Event], name: &str, handlers: &Handlers, place: &Place, given: Option<&Arc<Value>>) -> InspectionData {
     let mut d = InspectionData {
         input: Some(input.to_string()),
         after_arguments: None,
@@ -369,7 +376,7 @@ async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events
     let step = |extra: Value, on: Value| {
         let m = pass(extra);
         async move {
-            match execute(&m, on, handlers, place, None).await {
+            match execute(&m, on, handlers, place, given, None).await {
                 Ok(Ok(v)) => Some(v),
                 _ => None,
             }
