@@ -18,6 +18,7 @@ mod mocked;
 mod records;
 mod revisions;
 mod test_state;
+mod test_state_map;
 
 use std::future::Future;
 use std::sync::Arc;

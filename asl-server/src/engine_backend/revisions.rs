@@ -137,6 +137,7 @@ pub(crate) fn config_of(memory: &MemoryBackend, retired: &Retired, key: &RunKey)
 
 /// The engine's resolver: loads the revision a key names (the host's compiled machine when it
 /// is that machine's definition).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn resolver(
     memory: MemoryBackend,
     retired: Retired,
