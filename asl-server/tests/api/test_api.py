@@ -425,6 +425,16 @@ class Boto3(unittest.TestCase):
         out = sfn.test_state(definition=json.dumps(machine), roleArn=ROLE, input='{"n":2}', stateName="B")
         self.assertEqual(out["nextState"], "C")
         self.assertError("InvalidDefinition", sfn.test_state, definition="{", roleArn=ROLE)
+        # context (with a mock) is the context object the state reads.
+        named = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"run.$": "$$.Execution.Name"}, "End": True}
+        out = sfn.test_state(definition=json.dumps(named), input="{}", inspectionLevel="DEBUG", mock={"result": "{}"}, context='{"Execution":{"Name":"given"}}')
+        self.assertEqual(json.loads(out["inspectionData"]["afterParameters"]), {"run": "given"})
+        self.assertError("ValidationException", sfn.test_state, definition=json.dumps(named), input="{}", context="{}")
+        # A mocked Map whose failed iterations pass its tolerance.
+        mapped = {"Type": "Map", "ItemsPath": "$.xs", "ToleratedFailureCount": 1, "End": True,
+                  "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}
+        out = sfn.test_state(definition=json.dumps(mapped), input='{"xs":[1,2]}', mock={"result": "[1,2]"}, stateConfiguration={"mapIterationFailureCount": 2})
+        self.assertEqual((out["status"], out["error"]), ("FAILED", "States.ExceedToleratedFailureThreshold"))
 
     def test_oversized_body(self):
         # 5 MiB of definition is over the server's 4 MiB request limit (and AWS's 1 MiB definition limit).
