@@ -3,6 +3,12 @@
 //! through StartExecution on `<stateMachineArn>#<TestCase>`, a test case execution outlives a
 //! killed server without losing count of its mocked invocations, StartSyncExecution runs test
 //! cases too, and mocked `.waitForTaskToken` and activity states behave as in Step Functions Local.
+//! With `ASL_TEST_POSTGRES` (required under `CI=1`), a second server on the same PostgreSQL
+//! schema takes a test case execution over from a crashed one.
+
+#[path = "support/wire.rs"]
+#[allow(dead_code)]
+mod wire;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -264,4 +270,68 @@ fn mocked_callbacks_activities_and_missing_entries() {
     let d = server.finished(&e, Duration::from_secs(10));
     assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.Runtime")), "{d}");
     assert!(d["cause"].as_str().unwrap().contains("no entry for invocation 1 of state 'Call'"), "{d}");
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Two servers on one PostgreSQL schema: the first crashes (its engine stops, writing
+/// nothing) during RetryPath's first backoff; the second takes the execution over once the
+/// lease lapses, runs it under the test case its run key records, and numbers the remaining
+/// invocations from the shared history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_server_on_postgres_takes_a_test_case_execution_over() {
+    use asl_engine::EngineOptions;
+    use asl_engine::store::{PostgresOptions, PostgresStore};
+    use asl_server::{EngineBackend, MockConfig, Server, Settings};
+    use std::sync::Arc;
+
+    let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
+        assert!(!in_ci(), "CI=1: ASL_TEST_POSTGRES must be set for the PostgreSQL mock test");
+        eprintln!("ASL_TEST_POSTGRES not set: skipping");
+        return;
+    };
+    let schema = format!("asl_mock_{}", std::process::id());
+    let mock = Arc::new(MockConfig::load(&data("MockConfigFile.json")).unwrap());
+    let server = |store: PostgresStore| {
+        let settings = Settings { mock_config: Some(mock.clone()), ..Default::default() };
+        async move {
+            let backend = EngineBackend::with_store(settings, Arc::new(store), EngineOptions { lease_ms: 1_000, ..Default::default() }).await.unwrap();
+            let engine = backend.engine().clone();
+            let bound = Server::builder().backend(backend).bind(([127, 0, 0, 1], 0).into()).await.unwrap();
+            let addr = bound.local_addr();
+            tokio::spawn(bound.serve());
+            (addr, engine)
+        }
+    };
+    let store = || PostgresStore::connect_with(&conn, PostgresOptions { schema: Some(schema.clone()), ..Default::default() });
+    let (first, engine) = server(store().await.unwrap()).await;
+    let mut c = wire::Conn::open(first).await;
+    c.ok("CreateStateMachine", &json!({"name": "LambdaSQSIntegration", "definition": definition(), "roleArn": ROLE}).to_string()).await;
+    let exec = c.ok("StartExecution", &json!({"stateMachineArn": format!("{MACHINE}#RetryPath"), "name": "taken-over"}).to_string()).await["executionArn"].as_str().unwrap().to_string();
+    async fn history(c: &mut wire::Conn, exec: &str) -> Vec<Value> {
+        let body = json!({"executionArn": exec, "maxResults": 1000}).to_string();
+        c.ok("GetExecutionHistory", &body).await["events"].as_array().unwrap().clone()
+    }
+    let until = Instant::now() + Duration::from_secs(10);
+    while failed_errors(&history(&mut c, &exec).await).is_empty() {
+        assert!(Instant::now() < until, "the first attempt never failed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    engine.crash();
+
+    let (second, _engine) = server(store().await.unwrap()).await;
+    let mut c = wire::Conn::open(second).await;
+    let until = Instant::now() + Duration::from_secs(60);
+    let d = loop {
+        let d = c.ok("DescribeExecution", &json!({"executionArn": exec}).to_string()).await;
+        if d["status"] != "RUNNING" || Instant::now() > until {
+            break d;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(d["status"], "SUCCEEDED", "{d}");
+    let h = history(&mut c, &exec).await;
+    assert_eq!(failed_errors(&h), ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException"], "{:?}", types(&h));
 }
