@@ -5,9 +5,12 @@
 //! restarted server, or another one on the same database, runs it under the same test case.
 //! Its Task states go through [`asl_mock::handler::Mocked`], with a [`Durable`] ledger: the
 //! invocations of each state are numbered from what the execution's history records (each
-//! attempt that ended: `TaskSucceeded`, `TaskFailed`, `TaskTimedOut`), read the first time
-//! one of its mocked states runs in this process, then counted in memory. An attempt in flight
-//! when a server stopped has recorded no end: it runs again under the same number.
+//! attempt that ended: `TaskSucceeded`, `TaskFailed`, `TaskTimedOut`) and from the numbers
+//! this process handed out whose end is not recorded yet (attempts in flight): the larger.
+//! The history is read once in full when one of the execution's mocked states first runs in
+//! this process, then only its new events at each call; so a restarted server, or one that
+//! takes the execution over from another, goes on from where the history is, and an attempt
+//! in flight when a server stopped (no end recorded) runs again under the same number.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,13 +22,62 @@ use asl_runtime::{BoxFuture, Failure, Handlers, TaskContext, Value};
 
 use crate::MockConfig;
 
-/// Each state's invocation count, per execution (filled from its history on first use).
-type Counts = Arc<tokio::sync::Mutex<Option<HashMap<String, u64>>>>;
+/// What the ledger knows of one execution.
+#[derive(Default)]
+struct Seen {
+    /// The last history event read.
+    last_id: i64,
+    /// The state each event read belongs to (later events point back to earlier ones).
+    state_of: HashMap<i64, String>,
+    /// Attempts of each state whose end the history records.
+    ended: HashMap<String, u64>,
+    /// The next number this process hands out for each state.
+    issued: HashMap<String, u64>,
+}
+
+impl Seen {
+    /// Reads the events recorded since the last call: the history, newest first, down to the
+    /// last event read.
+    async fn catch_up(&mut self, engine: &Engine, arn: &str) -> Result<(), asl_engine::EngineError> {
+        let (mut new, mut token) = (Vec::new(), None);
+        'pages: loop {
+            let page = engine.history(arn, true, 100, token).await?;
+            for e in page.items {
+                if e.id <= self.last_id {
+                    break 'pages;
+                }
+                new.push(e);
+            }
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        for e in new.into_iter().rev() {
+            let state = if e.event_type.ends_with("StateEntered") { e.details["name"].as_str().map(str::to_string) } else { self.state_of.get(&e.previous_id).cloned() };
+            self.last_id = self.last_id.max(e.id);
+            let Some(state) = state else { continue };
+            if matches!(e.event_type.as_str(), "TaskSucceeded" | "TaskFailed" | "TaskTimedOut") {
+                *self.ended.entry(state.clone()).or_insert(0) += 1;
+            }
+            self.state_of.insert(e.id, state);
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, state: &str) -> u64 {
+        let n = self.ended.get(state).copied().unwrap_or(0).max(self.issued.get(state).copied().unwrap_or(0));
+        self.issued.insert(state.to_string(), n + 1);
+        n
+    }
+}
+
+type Shared = Arc<tokio::sync::Mutex<Seen>>;
 
 /// The ledger of test-case executions on the engine: shared by all of them.
 pub(crate) struct Durable {
     engine: WeakEngine,
-    runs: Mutex<HashMap<String, Counts>>,
+    runs: Mutex<HashMap<String, Shared>>,
     /// How many executions were kept after the last pruning (prune again at twice as many).
     kept: AtomicUsize,
 }
@@ -35,16 +87,14 @@ impl Durable {
         Arc::new(Durable { engine: engine.downgrade(), runs: Mutex::new(HashMap::new()), kept: AtomicUsize::new(0) })
     }
 
-    fn counts(&self, arn: &str, engine: Option<&Engine>) -> Counts {
+    fn seen(&self, arn: &str, engine: &Engine) -> Shared {
         let mut runs = self.runs.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = runs.get(arn) {
             return c.clone();
         }
-        // Executions that left this process (ended, parked, taken over) are read again from
-        // their history if they come back.
-        if let Some(engine) = engine
-            && runs.len() >= 2 * self.kept.load(Ordering::Relaxed).max(64)
-        {
+        // Executions no longer here (ended, parked, taken over) are read in full again if they
+        // come back.
+        if runs.len() >= 2 * self.kept.load(Ordering::Relaxed).max(64) {
             runs.retain(|a, _| engine.is_running_here(a));
             self.kept.store(runs.len(), Ordering::Relaxed);
         }
@@ -59,17 +109,13 @@ fn gone() -> Failure {
 impl Ledger for Durable {
     fn next(&self, ctx: &TaskContext) -> BoxFuture<'static, Result<u64, Failure>> {
         let engine = self.engine.upgrade();
-        let counts = self.counts(ctx.execution_id(), engine.as_ref());
+        let seen = engine.as_ref().map(|e| self.seen(ctx.execution_id(), e));
         let (arn, state) = (ctx.execution_id().to_string(), ctx.state_name.to_string());
         Box::pin(async move {
-            let mut counts = counts.lock().await;
-            if counts.is_none() {
-                let engine = engine.ok_or_else(gone)?;
-                *counts = Some(recorded_attempts(&engine, &arn).await.map_err(|e| Failure::runtime(format!("cannot read the execution's history to number the mocked invocations: {e}")))?);
-            }
-            let c = counts.get_or_insert_default().entry(state).or_insert(0);
-            *c += 1;
-            Ok(*c - 1)
+            let (Some(engine), Some(seen)) = (engine, seen) else { return Err(gone()) };
+            let mut seen = seen.lock().await;
+            seen.catch_up(&engine, &arn).await.map_err(|e| Failure::runtime(format!("cannot read the execution's history to number the mocked invocations: {e}")))?;
+            Ok(seen.take(&state))
         })
     }
 
@@ -85,28 +131,6 @@ impl Ledger for Durable {
     }
 }
 
-/// How many attempts of each state ended, by the execution's history: a Task event belongs to
-/// the state whose `…StateEntered` event its chain of previous events leads back to.
-async fn recorded_attempts(engine: &Engine, arn: &str) -> Result<HashMap<String, u64>, asl_engine::EngineError> {
-    let (mut state_of, mut counts) = (HashMap::<i64, String>::new(), HashMap::<String, u64>::new());
-    let mut token = None;
-    loop {
-        let page = engine.history(arn, false, 1000, token).await?;
-        for e in &page.items {
-            let state = if e.event_type.ends_with("StateEntered") { e.details["name"].as_str().map(str::to_string) } else { state_of.get(&e.previous_id).cloned() };
-            let Some(state) = state else { continue };
-            if matches!(e.event_type.as_str(), "TaskSucceeded" | "TaskFailed" | "TaskTimedOut") {
-                *counts.entry(state.clone()).or_insert(0) += 1;
-            }
-            state_of.insert(e.id, state);
-        }
-        token = page.next_token;
-        if token.is_none() {
-            return Ok(counts);
-        }
-    }
-}
-
 /// What serves a durable execution of `machine`'s test case `case`: `None` when the server's
 /// mock configuration has no such test case (any more).
 pub(crate) fn durable_handlers(mock: Option<&Arc<MockConfig>>, machine: &str, case: &str, inner: Handlers, ledger: Arc<Durable>) -> Option<Handlers> {
@@ -116,4 +140,23 @@ pub(crate) fn durable_handlers(mock: Option<&Arc<MockConfig>>, machine: &str, ca
 /// What serves one StartSyncExecution of a test case (its whole run in memory).
 pub(crate) fn sync_handlers(mock: Option<&Arc<MockConfig>>, machine: &str, case: &str, inner: Handlers) -> Option<Handlers> {
     Mocked::new(mock?.clone(), machine, case, inner, Arc::new(Counted::default())).map(Mocked::handlers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_history_or_the_attempts_in_flight_whichever_is_further() {
+        let mut seen = Seen::default();
+        // Attempts in flight here, their ends not recorded yet.
+        assert_eq!((seen.take("S"), seen.take("S"), seen.take("T")), (0, 1, 0));
+        // The history caught up with them.
+        seen.ended.insert("S".into(), 2);
+        assert_eq!(seen.take("S"), 2);
+        // The execution ran elsewhere meanwhile: five attempts of S ended there.
+        seen.ended.insert("S".into(), 8);
+        assert_eq!(seen.take("S"), 8);
+        assert_eq!(seen.take("T"), 1);
+    }
 }
