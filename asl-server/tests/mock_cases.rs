@@ -42,6 +42,11 @@ struct Running {
 
 impl Running {
     fn start(db: &Path, mock: &Path) -> Running {
+        Self::start_logging(db, mock, Stdio::null())
+    }
+
+    /// [`start`](Self::start) with the server's stderr going to `log`.
+    fn start_logging(db: &Path, mock: &Path, log: impl Into<Stdio>) -> Running {
         let mut child = Command::new(BIN)
             .args(["--port", "0", "--db"])
             .arg(format!("sqlite:{}", db.display()))
@@ -49,7 +54,7 @@ impl Running {
             .arg(mock)
             .env_remove("SFN_MOCK_CONFIG")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -206,6 +211,40 @@ fn a_test_case_execution_outlives_a_killed_server() {
     assert_eq!(d["status"], "SUCCEEDED", "{d}");
     let h = server.history(&exec);
     assert_eq!(failed_errors(&h), ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException"], "{:?}", types(&h));
+}
+
+/// A server whose mock configuration lost the test case cannot resume its executions: they
+/// stay RUNNING (the server says why, once), and run on when the test case is back.
+#[test]
+fn an_execution_waits_for_its_test_case_to_come_back() {
+    let db = tmp("lost.sqlite");
+    let exec = {
+        let server = Running::start(&db, &data("MockConfigFile.json"));
+        server.create("LambdaSQSIntegration", &definition(), "STANDARD");
+        let out = server.ok("StartExecution", json!({"stateMachineArn": format!("{MACHINE}#RetryPath"), "name": "orphan"}));
+        let exec = out["executionArn"].as_str().unwrap().to_string();
+        let until = Instant::now() + Duration::from_secs(10);
+        while failed_errors(&server.history(&exec)).is_empty() {
+            assert!(Instant::now() < until, "the first attempt never failed");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        exec
+    };
+    let other = tmp("other-cases.json");
+    std::fs::write(&other, r#"{"StateMachines":{"LambdaSQSIntegration":{"TestCases":{"HappyPath":{"LambdaState":"R"}}}},"MockedResponses":{"R":{"0":{"Return":1}}}}"#).unwrap();
+    let log = tmp("lost.log");
+    {
+        let server = Running::start_logging(&db, &other, std::fs::File::create(&log).unwrap());
+        // Past the dead server's lease (5 s on SQLite) and a few recovery rounds.
+        std::thread::sleep(Duration::from_secs(9));
+        assert_eq!(server.ok("DescribeExecution", json!({"executionArn": exec}))["status"], "RUNNING");
+    }
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(said.matches("has no test case 'RetryPath'").count(), 1, "{said}");
+    let server = Running::start(&db, &data("MockConfigFile.json"));
+    let d = server.finished(&exec, Duration::from_secs(60));
+    assert_eq!(d["status"], "SUCCEEDED", "{d}");
+    assert_eq!(failed_errors(&server.history(&exec)), ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException"]);
 }
 
 /// StartSyncExecution runs a test case of an EXPRESS machine in memory.

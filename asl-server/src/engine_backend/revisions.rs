@@ -150,6 +150,13 @@ pub(crate) fn resolver(
 ) -> impl Fn(&str) -> Option<Arc<dyn Execute>> + Send + Sync + 'static {
     let handlers = handlers.on("arn:aws:states:*:*:activity:*", engine.activity_handler());
     let ledger = mocked::Durable::new(engine);
+    // Recovery asks again at each round for what does not load: said once per key.
+    let said: Mutex<HashSet<String>> = Mutex::default();
+    let say = move |key: &str, message: String| {
+        if said.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string()) {
+            eprintln!("asl-server: {message}");
+        }
+    };
     move |s| {
         let key = RunKey::decode(s)?;
         let (name, config) = config_of(&memory, &retired, &key)?;
@@ -166,7 +173,7 @@ pub(crate) fn resolver(
             Some(case) => match mocked::durable_handlers(mock.as_ref(), &name, case, handlers.clone(), ledger.clone()) {
                 Some(h) => h,
                 None => {
-                    eprintln!("asl-server: the mock configuration has no test case '{case}' for {} any more, its executions cannot run", key.machine_arn);
+                    say(s, format!("the mock configuration has no test case '{case}' for {} any more, its executions cannot run", key.machine_arn));
                     return None;
                 }
             },
@@ -174,7 +181,7 @@ pub(crate) fn resolver(
         match machines::placed(definition, &name, &handlers, place) {
             Ok(m) => Some(m),
             Err(e) => {
-                eprintln!("asl-server: revision {} of {} does not load, its executions cannot run: {e}", key.revision, key.machine_arn);
+                say(s, format!("revision {} of {} does not load, its executions cannot run: {e}", key.revision, key.machine_arn));
                 None
             }
         }
