@@ -140,6 +140,36 @@ async fn recorded_once_across_owners(db: Db) {
     assert_eq!(of_type(&h, "TaskScheduled").len(), 1, "{h:#?}");
 }
 
+/// Events written between the claim and the owner's record of it (a sibling branch moving on)
+/// come before it in the history: its timestamp is no earlier than theirs, so the history's
+/// timestamps never decrease in id order, as AWS's.
+async fn timestamps_follow_the_ids(db: Db) {
+    setup(&db).await;
+    let def = format!(
+        r#"{{"StartAt":"Both","States":{{"Both":{{"Type":"Parallel","End":true,"Branches":[
+          {{"StartAt":"Approve","States":{{"Approve":{{"Type":"Task","Resource":"{ACTIVITY}","End":true}}}}}},
+          {{"StartAt":"Nap","States":{{"Nap":{{"Type":"Wait","Seconds":1,"Next":"Note"}},"Note":{{"Type":"Pass","End":true}}}}}}]}}}}}}"#
+    );
+    // The owner reads the task row every 2 s: the branch with the Wait moves on in between.
+    let slow = asl_engine::EngineOptions { token_poll: Duration::from_secs(2), park_threshold: None, ..options(5_000) };
+    let owner = Engine::with_options(db.open().await, "owner".into(), slow);
+    owner.register_definition(MACHINE, &def, &Handlers::new()).unwrap();
+    let arn = owner.start(MACHINE, None, json!({})).await.unwrap();
+    let server = Engine::with_options(db.open().await, "server".into(), options(5_000));
+    let task = server.get_activity_task(ACTIVITY, "w", Duration::from_secs(5)).await.unwrap().expect("a task");
+    let h = started(&owner, &arn).await;
+    let s = of_type(&h, "TaskStarted")[0];
+    let exited = of_type(&h, "WaitStateExited")[0];
+    assert!(exited.id < s.id && exited.timestamp > task.started.unwrap(), "the Wait ended after the claim, recorded before the start: {h:#?}");
+    server.send_task_success(&task.token, json!("ok")).await.unwrap();
+    assert_eq!(finished(&owner, &arn).await.status, ExecutionStatus::Succeeded);
+    let h = history(&owner, &arn).await;
+    gapless(&h);
+    for w in h.windows(2) {
+        assert!(w[0].timestamp <= w[1].timestamp, "#{} {} at {} before #{} {} at {}", w[0].id, w[0].event_type, w[0].timestamp, w[1].id, w[1].event_type, w[1].timestamp);
+    }
+}
+
 mod sqlite {
     use super::*;
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,6 +183,10 @@ mod sqlite {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn recorded_once_across_owners() {
         super::recorded_once_across_owners(Db::sqlite()).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn timestamps_follow_the_ids() {
+        super::timestamps_follow_the_ids(Db::sqlite()).await
     }
 }
 
@@ -172,5 +206,10 @@ mod postgres {
     async fn recorded_once_across_owners() {
         let Some(db) = Db::postgres() else { return };
         super::recorded_once_across_owners(db).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn timestamps_follow_the_ids() {
+        let Some(db) = Db::postgres() else { return };
+        super::timestamps_follow_the_ids(db).await
     }
 }

@@ -202,6 +202,105 @@ async fn a_parked_execution_is_stopped(db: Db) {
     assert_eq!(a.stop(&arn, None, None).await.unwrap().status, ExecutionStatus::Aborted);
 }
 
+/// A Parallel retried after a branch failed: its 2 s backoff parks like a Task's.
+const PARALLEL_RETRY: &str = r#"{"StartAt":"Both","States":{
+  "Both":{"Type":"Parallel","Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":2,"MaxAttempts":2}],"Next":"After","Branches":[
+    {"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:flaky","End":true}}},
+    {"StartAt":"Fixed","States":{"Fixed":{"Type":"Pass","Result":"b","End":true}}}]},
+  "After":{"Type":"Pass","End":true}}}"#;
+
+/// A Map (one item at a time) retried after an iteration failed.
+const MAP_RETRY: &str = r#"{"StartAt":"Each","States":{
+  "Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,"Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":2,"MaxAttempts":2}],"End":true,
+    "ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:flaky","End":true}}}}}}"#;
+
+/// A handler failing its first call with `Flaky`, echoing its input after; counts its calls.
+fn flaky(calls: &Arc<Mutex<u32>>) -> Handlers {
+    let calls = calls.clone();
+    Handlers::new().fallback(move |input: Value, _: TaskContext| {
+        let calls = calls.clone();
+        async move {
+            let n = {
+                let mut c = calls.lock().unwrap();
+                *c += 1;
+                *c
+            };
+            if n == 1 { Err(asl_runtime::Failure::new("Flaky", "the first call fails")) } else { Ok(json!({"echo": input})) }
+        }
+    })
+}
+
+/// A Parallel's and a Map's retry backoff park like a Task's: the execution leaves memory until
+/// the next attempt is due, which then runs afresh (the failed attempt's children are not
+/// resumed) with the attempts counted so far; output and history are an in-memory run's.
+async fn a_parallel_or_map_retry_backoff_parks(db: Db) {
+    for (def, input) in [(PARALLEL_RETRY, json!({"n": 1})), (MAP_RETRY, json!({"items": [1, 2]}))] {
+        let calls = Arc::new(Mutex::new(0));
+        let engine = Engine::with_options(db.open().await, "a".into(), parking(Duration::from_millis(50)));
+        engine.register_definition(MACHINE, def, &flaky(&calls)).unwrap();
+        let t = Instant::now();
+        let arn = engine.start(MACHINE, None, input.clone()).await.unwrap();
+        let row = parked(&engine, &arn).await;
+        assert_eq!(engine.running_here(), 0, "parked in the backoff");
+        let due = row.wake_at.expect("the next attempt's time");
+        assert!((due - row.start_date - 2000).abs() < 1000, "wake_at {due} is the backoff's end (started {})", row.start_date);
+        assert_eq!(*calls.lock().unwrap(), 1);
+        let e = finished(&engine, &arn).await;
+        assert!(t.elapsed() >= Duration::from_secs(2), "retried early: {:?}", t.elapsed());
+        assert_eq!(e.status, ExecutionStatus::Succeeded, "{e:?}");
+        let in_memory = {
+            let db = Db::sqlite();
+            let mem_calls = Arc::new(Mutex::new(0));
+            let m = Engine::with_options(db.open().await, "mem".into(), in_memory());
+            m.register_definition(MACHINE, def, &flaky(&mem_calls)).unwrap();
+            let arn = m.start(MACHINE, None, input).await.unwrap();
+            let e = finished(&m, &arn).await;
+            assert_eq!(*calls.lock().unwrap(), *mem_calls.lock().unwrap(), "as many calls as in memory");
+            (e.output, history(&m, &arn).await)
+        };
+        assert_eq!(e.output, in_memory.0);
+        assert_eq!(history(&engine, &arn).await, in_memory.1, "parking shows in the history");
+        engine.crash();
+    }
+}
+
+/// A parked execution due on an engine that does not know its machine is left for one that
+/// does, due again after `unknown_machine_backoff`, not claimed at every poll.
+async fn an_unknown_machine_backs_off(db: Db) {
+    let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},"P":{"Type":"Pass","Result":"woke","End":true}}}"#;
+    let a = Engine::with_options(db.open().await, "a".into(), parking(Duration::from_millis(50)));
+    a.register_definition(MACHINE, def, &Handlers::new()).unwrap();
+    let arn = a.start(MACHINE, None, json!({})).await.unwrap();
+    let due = parked(&a, &arn).await.wake_at.expect("parked until the Wait's end");
+    a.crash();
+    let backoff = Duration::from_millis(1_500);
+    let options = EngineOptions { unknown_machine_backoff: backoff, ..parking(Duration::from_millis(50)) };
+    let stranger = Engine::with_options(db.open().await, "stranger".into(), options.clone());
+    // Once due, the stranger claims it, knows no such machine, and pushes its wake time on.
+    let mut row = stranger.describe(&arn).await.unwrap();
+    for _ in 0..200 {
+        if row.wake_at.is_some_and(|w| w > due) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        row = stranger.describe(&arn).await.unwrap();
+    }
+    let later = row.wake_at.filter(|w| *w > due).unwrap_or_else(|| panic!("not backed off: {row:?}"));
+    assert!(later - due >= backoff.as_millis() as i64 - 100, "due {due}, again at {later}");
+    assert_eq!((row.owner.as_deref(), row.runnable, row.status), (None, false, ExecutionStatus::Running));
+    // Ten polls later it was not claimed again (a claim would have moved the wake time).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = stranger.describe(&arn).await.unwrap();
+    assert_eq!((again.wake_at, again.owner, again.runnable), (Some(later), None, false));
+    // An engine that knows the machine runs it when it is due again.
+    let b = Engine::with_options(db.open().await, "b".into(), options);
+    b.register_definition(MACHINE, def, &Handlers::new()).unwrap();
+    let e = finished(&b, &arn).await;
+    assert_eq!((e.status, e.output), (ExecutionStatus::Succeeded, Some(json!("woke"))));
+    assert!(e.stop_date.unwrap() >= later, "ended at {:?}, before it was due again ({later})", e.stop_date);
+    stranger.crash();
+}
+
 macro_rules! suites {
     ($($name:ident),*) => {
         mod sqlite {
@@ -228,4 +327,11 @@ macro_rules! suites {
     };
 }
 
-suites!(a_long_wait_parks_and_wakes_when_due, a_token_parks_and_another_engine_answers, the_execution_timeout_fires_while_parked, a_parked_execution_is_stopped);
+suites!(
+    a_long_wait_parks_and_wakes_when_due,
+    a_token_parks_and_another_engine_answers,
+    the_execution_timeout_fires_while_parked,
+    a_parked_execution_is_stopped,
+    an_unknown_machine_backs_off,
+    a_parallel_or_map_retry_backoff_parks
+);

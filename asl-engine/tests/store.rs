@@ -48,6 +48,8 @@ mod fixture {
 
     pub async fn postgres() -> Option<Fixture> {
         let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
+            // Under CI they must run (the lock-order and two-process tests are PostgreSQL's).
+            assert!(!std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"), "CI is set but ASL_TEST_POSTGRES is not: the PostgreSQL tests must run");
             // Straight to stderr, past the test harness's capture, once per run.
             static NOTICE: std::sync::Once = std::sync::Once::new();
             NOTICE.call_once(|| {
@@ -104,6 +106,8 @@ all_stores!(
     expired_tasks,
     retention,
     committer_groups_callers,
+    owner_batches_and_answers_never_deadlock,
+    own_lapsed_leases_come_last,
 );
 
 fn machine(arn: &str) -> StateMachine {
@@ -726,4 +730,104 @@ async fn committer_round(s: &Arc<dyn Store>, c: Committer, name: &str) {
     assert_eq!(failed, 1);
     assert_eq!(s.frames(&e.arn).await.unwrap().len(), 199);
     assert_eq!(s.history(&e.arn, false, 1000, None).await.unwrap().items.len(), 199);
+}
+
+/// The execution's owner writes batches that lock the execution (`CheckOwner`) and then touch
+/// its tasks (`TaskStartRecorded`, `CancelTasks`), while SendTaskSuccess, GetActivityTask and
+/// the expiry of deadlines touch the same tasks and executions from other connections. On
+/// PostgreSQL every path locks an execution before its tasks, so none deadlocks: a deadlock
+/// (40P01) would surface here as `StoreError::Busy` from one side.
+async fn owner_batches_and_answers_never_deadlock(s: Arc<dyn Store>) {
+    const ROUNDS: usize = 25;
+    const K: usize = 8;
+    let act = |i: usize| format!("arn:aws:states:us-east-1:123456789012:activity:hammer{i}");
+    for round in 0..ROUNDS {
+        let mut setup = Vec::new();
+        let mut arns = Vec::new();
+        for i in 0..K {
+            let mut e = exec(&format!("h{round}-{i}"), M1, 1);
+            e.runnable = false;
+            e.owner = Some("o".into());
+            e.lease_until = Some(i64::MAX / 2);
+            setup.push(Write::InsertExecution(e.clone()));
+            let task = |kind: &str, activity: Option<&str>| Task::new(&format!("{kind}-{round}-{i}"), &e.arn, "", activity, json!({}), 1);
+            setup.push(Write::InsertTask(task("cb", None)));
+            setup.push(Write::InsertTask(task("act", Some(&act(i)))));
+            let mut due = task("due", None);
+            due.timeout_deadline = Some(10);
+            setup.push(Write::InsertTask(due));
+            arns.push(e.arn);
+        }
+        s.apply(setup).await.unwrap();
+        let go = Arc::new(tokio::sync::Barrier::new(3 * K + 1));
+        let mut calls = Vec::new();
+        for (i, arn) in arns.iter().enumerate() {
+            let (s1, s2, s3, go1, go2, go3, arn) = (s.clone(), s.clone(), s.clone(), go.clone(), go.clone(), go.clone(), arn.clone());
+            let owner = tokio::spawn(async move {
+                go1.wait().await;
+                for id in 1..=3 {
+                    let mut w = vec![Write::CheckOwner { arn: arn.clone(), owner: "o".into() }, Write::AppendEvent(event(&arn, id))];
+                    for kind in ["cb", "act", "due"] {
+                        w.push(Write::TaskStartRecorded { token: format!("{kind}-{round}-{i}"), event_id: id });
+                    }
+                    if id == 3 {
+                        w.push(Write::CancelTasks { execution_arn: arn.clone(), scope_prefix: String::new() });
+                    }
+                    s1.apply(w).await.map_err(|e| format!("owner's batch: {e}"))?;
+                }
+                Ok::<(), String>(())
+            });
+            let answer = tokio::spawn(async move {
+                go2.wait().await;
+                match s2.answer_task(&format!("cb-{round}-{i}"), TaskOutcome::Success(json!(i)), 5).await {
+                    Ok(_) | Err(StoreError::TaskFinished { .. }) => Ok(()),
+                    Err(e) => Err(format!("answer: {e}")),
+                }
+            });
+            let worker = tokio::spawn(async move {
+                go3.wait().await;
+                s3.claim_activity_task(&act(i), "w", 5).await.map(drop).map_err(|e| format!("GetActivityTask: {e}"))
+            });
+            calls.extend([owner, answer, worker]);
+        }
+        let expiry = {
+            let s = s.clone();
+            tokio::spawn(async move {
+                go.wait().await;
+                s.expire_tasks(20, 1000).await.map(drop).map_err(|e| format!("expiry: {e}"))
+            })
+        };
+        calls.push(expiry);
+        for c in calls {
+            c.await.unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+        }
+        // Each answer and expiry left its execution runnable, and every task ended.
+        for arn in &arns {
+            assert!(s.tasks(arn).await.unwrap().iter().all(|t| !t.status.is_open()), "round {round}: {arn}");
+        }
+    }
+}
+
+/// A claimer's own lapsed leases (it runs those executions; its renewal is late under load) do
+/// not crowd out a dead owner's: left out for a lease, then taken after every other owner's.
+async fn own_lapsed_leases_come_last(s: Arc<dyn Store>) {
+    let held = |name: &str, start: Millis, owner: &str| {
+        let mut e = exec(name, M1, start);
+        e.runnable = false;
+        e.owner = Some(owner.into());
+        e.lease_until = Some(1_500);
+        e
+    };
+    let (x1, x2) = (held("x1", 1, "A"), held("x2", 2, "A"));
+    let (y1, y2, y3) = (held("y1", 3, "Z"), held("y2", 4, "Z"), held("y3", 5, "Z"));
+    for e in [&x1, &x2, &y1, &y2, &y3] {
+        insert(&s, e).await;
+    }
+    let arns = |v: Vec<Execution>| v.into_iter().map(|e| e.arn).collect::<Vec<_>>();
+    // 100 ms after the leases ran out: A's own are left out, though older.
+    assert_eq!(arns(s.claim("A", 1_600, 500, 1).await.unwrap()), std::slice::from_ref(&y1.arn));
+    // A whole lease later A's own are claimable again, but after the dead owner's.
+    assert_eq!(arns(s.claim("A", 2_100, 500, 1).await.unwrap()), std::slice::from_ref(&y2.arn));
+    // Another claimer takes every lapsed lease, A's included, oldest first.
+    assert_eq!(arns(s.claim("B", 2_100, 500, 10).await.unwrap()), [x1.arn.clone(), x2.arn.clone(), y1.arn.clone(), y3.arn.clone()]);
 }

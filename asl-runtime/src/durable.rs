@@ -58,6 +58,9 @@ pub struct Waiting {
     pub attempts: Vec<u64>,
     /// `$$.State.RetryCount`.
     pub retry_count: u32,
+    /// A retry's backoff: the scope's last event id when it began (0 if not known), so that the
+    /// next attempt's first event follows it after a restart, as in a run never stopped.
+    pub last_event: u64,
 }
 
 /// How a nested scope ended.
@@ -74,7 +77,10 @@ pub enum Ended {
 pub trait Journal: Send + Sync {
     /// `scope` entered a state (its position replaces the scope's last one).
     fn entered(&self, scope: &ScopeKey, position: &Position);
-    /// The state `scope` is in waits for `waiting` (a due time, a token, retry counts).
+    /// The state `scope` is in waits for `waiting` (a due time, a token, retry counts). With
+    /// attempts (a retry's backoff, or the attempt after it begins), the records of the state's
+    /// branches or iterations so far are obsolete: a Parallel or Map resumed after this must not
+    /// be handed them (the retry runs them afresh).
     fn waiting(&self, scope: &ScopeKey, waiting: &Waiting);
     /// A branch or iteration ended. Kept until its Parallel or Map ends, so a restart does not
     /// run it again.

@@ -19,9 +19,13 @@ pub use asl_syntax::spec::ParallelSpec;
 /// Runs a Parallel state: `branch` starts each branch at its first state.
 pub async fn run<M: Machine>(spec: &ParallelSpec, catchers: &[Catcher<M::State>], branches: &[M::State], input: Value, cx: &mut Cx, m: &M) -> Result<Flow<M::State>, Failure> {
     let mut retry = RetryState::new(&spec.retry);
+    retry.parks = true;
     // On a restart into this state, the branches go on from where they were (once: a retry
-    // starts them afresh).
-    let mut resuming = cx.resumed_wait.take().is_some();
+    // starts them afresh), or, restarted in a retry's backoff, the rest of it is waited out.
+    let mut resuming = match cx.resumed_wait.take() {
+        Some(w) => resume_retry(&mut retry, &w, cx).await,
+        None => false,
+    };
     // Without a retry (which makes the arguments again) and with nothing reading the input
     // afterwards, the input moves into the arguments; the last branch takes them, the others a copy.
     let consume = spec.retry.is_empty() && catch::input_unread_after(&spec.io, catchers);
@@ -29,6 +33,7 @@ pub async fn run<M: Machine>(spec: &ParallelSpec, catchers: &[Catcher<M::State>]
     let outcome = loop {
         // A restart into the state goes on with the attempt it records as started already.
         if !resuming {
+            retry.attempt_begins(cx);
             cx.event("ParallelStateStarted", || Value::Object(Default::default()));
         }
         let attempt = async {
@@ -86,4 +91,20 @@ pub async fn run<M: Machine>(spec: &ParallelSpec, catchers: &[Catcher<M::State>]
         Ok(result) => spec.io.output(input, result, cx).map(Flow::Done),
         Err(f) => catch::handle(catchers, f, input, cx),
     }
+}
+
+/// A Parallel or Map restarted: with its attempts so far; in a retry's backoff (a due time), the
+/// rest of it is waited out (the execution may park) and the next attempt's first event follows
+/// the scope's last one, then the attempt starts afresh (false); otherwise the attempt under
+/// way goes on with its branches or iterations (true).
+pub(crate) async fn resume_retry(retry: &mut RetryState, w: &crate::durable::Waiting, cx: &mut Cx) -> bool {
+    if w.due.is_none() {
+        retry.restore(w, cx);
+        return true;
+    }
+    retry.resume(w, cx).await;
+    if w.last_event > 0 {
+        cx.set_last_event(w.last_event);
+    }
+    false
 }

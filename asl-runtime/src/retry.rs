@@ -24,8 +24,8 @@ pub fn matches<E: AsRef<str>>(errors: &[E], f: &Failure) -> bool {
 /// Retry bookkeeping for one state: attempts made per retrier.
 pub struct RetryState {
     pub(crate) attempts: Vec<u64>,
-    /// A top-level backoff tells the journal the execution is parked (a Task's: its restart
-    /// restores the attempts and the due time; a Parallel's or Map's does not yet).
+    /// A top-level backoff tells the journal the execution is parked (a restart restores the
+    /// attempts and the due time: a Task's, a Parallel's and a Map's).
     pub(crate) parks: bool,
 }
 
@@ -55,7 +55,7 @@ impl RetryState {
         let Some(d) = self.next_delay(retriers, &f) else { return Some(f) };
         if cx.journal().is_some() {
             let due = cx.clock().now() + d;
-            cx.note_waiting(&Waiting { due: Some(due), token: None, attempts: self.attempts.clone(), retry_count: cx.retry_count + 1 });
+            cx.note_waiting(&Waiting { due: Some(due), token: None, attempts: self.attempts.clone(), retry_count: cx.retry_count + 1, last_event: cx.last_event() });
             self.park(due, cx);
         }
         cx.clock().sleep(d).await;
@@ -69,13 +69,27 @@ impl RetryState {
         }
     }
 
-    /// On a restart into the state: the attempts made before it, and the rest of the wait
-    /// before the next attempt.
-    pub(crate) async fn resume(&mut self, w: &Waiting, cx: &mut Cx) {
+    /// On a restart into the state: the attempts made before it (and `$$.State.RetryCount`).
+    pub(crate) fn restore(&mut self, w: &Waiting, cx: &mut Cx) {
         if w.attempts.len() == self.attempts.len() {
             self.attempts.clone_from(&w.attempts);
         }
         cx.retry_count = w.retry_count;
+    }
+
+    /// A Parallel's or Map's attempt after a backoff begins: recorded (the attempts, no due
+    /// time), so that a restart from now on goes on with its branches or iterations instead of
+    /// waiting out the backoff again.
+    pub(crate) fn attempt_begins(&self, cx: &Cx) {
+        if self.attempts.iter().any(|&n| n > 0) {
+            cx.note_waiting(&Waiting { attempts: self.attempts.clone(), retry_count: cx.retry_count, ..Default::default() });
+        }
+    }
+
+    /// On a restart into the state: the attempts made before it, and the rest of the wait
+    /// before the next attempt.
+    pub(crate) async fn resume(&mut self, w: &Waiting, cx: &mut Cx) {
+        self.restore(w, cx);
         if let Some(due) = w.due {
             self.park(due, cx);
             cx.clock().sleep(due.duration_since(cx.clock().now()).unwrap_or_default()).await;

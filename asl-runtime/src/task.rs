@@ -241,7 +241,7 @@ where
                         // Not handed out yet: recorded and durable before anyone outside sees it.
                         if handed_out.is_none() {
                             let t = token.as_deref().unwrap_or_default().to_owned();
-                            j.waiting(&cx.scope, &Waiting { due: None, token: Some(t), attempts, retry_count: cx.retry_count });
+                            j.waiting(&cx.scope, &Waiting { due: None, token: Some(t), attempts, retry_count: cx.retry_count, last_event: 0 });
                             j.sync().await?;
                             call(args, tcx).await?;
                         }

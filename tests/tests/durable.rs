@@ -41,6 +41,12 @@ impl Journal for Memory {
         if let Some(p) = self.positions.lock().unwrap().get_mut(&**scope) {
             p.wait = waiting.clone();
         }
+        // A retry: the branches' and iterations' records so far are obsolete.
+        if !waiting.attempts.is_empty() {
+            let prefix = format!("{scope}/");
+            self.positions.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
+            self.ended.lock().unwrap().retain(|k, _| !k.starts_with(&prefix));
+        }
     }
     fn ended(&self, scope: &ScopeKey, ended: &Ended) {
         self.positions.lock().unwrap().remove(&**scope);
@@ -194,4 +200,71 @@ async fn a_task_token_handed_out_before_a_crash_is_waited_for_after_it() {
     tx.send(Ok(json!({"approved": true}))).unwrap();
     assert_eq!(second.await.unwrap().unwrap(), json!({"approved": true}));
     assert_eq!(sent.lock().unwrap().len(), 1);
+}
+
+/// A Parallel retried once: its branch's first call fails at once, later ones after 10 s.
+const RETRIED: &str = r#"{"StartAt":"Fan","States":{"Fan":{"Type":"Parallel",
+  "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":5,"MaxAttempts":1}],"End":true,
+  "Branches":[{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:F","End":true}}}]}}}"#;
+
+/// The same retry on a Map of one item.
+const RETRIED_MAP: &str = r#"{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items",
+  "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":5,"MaxAttempts":1}],"End":true,
+  "ItemProcessor":{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:F","End":true}}}}}}"#;
+
+async fn run_retried(def: &str, journal: &Arc<Memory>, resume: Option<Resume>, calls: &Arc<AtomicUsize>) -> Result<Value, Failure> {
+    let c = calls.clone();
+    let handlers = Handlers::new().fallback(move |_: Value, _: TaskContext| {
+        let c = c.clone();
+        async move {
+            if c.fetch_add(1, Ordering::SeqCst) > 0 {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+            Err::<Value, _>(Failure::new("Flaky", "again"))
+        }
+    });
+    let options = ExecutionOptions {
+        clock: Some(clock()),
+        observer: Some(journal.clone() as Arc<dyn Observer>),
+        journal: Some(journal.clone() as Arc<dyn Journal>),
+        resume: resume.map(Arc::new),
+        ..Default::default()
+    };
+    Workflow::from_json(def).unwrap().machine(&handlers, options).unwrap().start(json!({"items": [1]})).await
+}
+
+/// Dropped in a Parallel's or Map's retry backoff, it waits out the rest of it; dropped in the
+/// attempt after it, it goes on with the attempts counted: `MaxAttempts` 1 is one retry, not
+/// one more after each restart.
+#[tokio::test(start_paused = true)]
+async fn a_parallel_resumes_its_retries() {
+    resumes_its_retries(RETRIED).await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_map_resumes_its_retries() {
+    resumes_its_retries(RETRIED_MAP).await
+}
+
+async fn resumes_its_retries(def: &'static str) {
+    // Uninterrupted: fails at once, retried at 5 s, fails again at 15 s: two calls.
+    // Dropped at 2 s (in the backoff): the retry still starts at 5 s. Dropped at 8 s (in the
+    // retry): the call in flight runs again (at least once) and its failure is the last.
+    for (crash_after, calls_expected, ends_at) in [(2, 2, 15), (8, 3, 18)] {
+        let journal = Arc::new(Memory::default());
+        let calls = Arc::new(AtomicUsize::new(0));
+        let started = tokio::time::Instant::now();
+        let first = {
+            let (j, c) = (journal.clone(), calls.clone());
+            tokio::spawn(async move { run_retried(def, &j, None, &c).await })
+        };
+        tokio::time::sleep(Duration::from_secs(crash_after)).await;
+        first.abort();
+        let _ = first.await;
+        let resume = journal.resume(json!({"items": [1]}));
+        let err = run_retried(def, &journal, Some(resume), &calls).await.unwrap_err();
+        assert_eq!(err.error, "Flaky");
+        assert_eq!(calls.load(Ordering::SeqCst), calls_expected, "dropped at {crash_after} s");
+        assert_eq!(started.elapsed().as_secs(), ends_at, "dropped at {crash_after} s");
+    }
 }

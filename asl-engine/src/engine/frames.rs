@@ -32,6 +32,7 @@ pub(crate) fn position_frame(p: &Position) -> Value {
             "token": p.wait.token,
             "attempts": p.wait.attempts,
             "retry_count": p.wait.retry_count,
+            "last_event": p.wait.last_event,
         }
     })
 }
@@ -78,6 +79,7 @@ fn parse(v: &Value) -> Option<Frame> {
             token: w.get("token").and_then(Value::as_str).map(str::to_owned),
             attempts: w.get("attempts").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default(),
             retry_count: w.get("retry_count").and_then(Value::as_u64).unwrap_or(0) as u32,
+            last_event: w.get("last_event").and_then(Value::as_u64).unwrap_or(0),
         },
     }))
 }

@@ -50,6 +50,9 @@ pub(crate) struct ExecJournal {
     /// Parallel or Map ends: a failure that ends the execution keeps them for a redrive).
     parents: Mutex<HashSet<String>>,
     pub(crate) last_event: AtomicU64,
+    /// The latest timestamp of the events recorded here: a late-recorded activity start is
+    /// stamped no earlier.
+    last_timestamp: std::sync::atomic::AtomicI64,
     /// Notified when a batch is refused because this process no longer holds the execution.
     pub(crate) lost: Arc<Notify>,
     /// The history reached AWS's quota: later events are not recorded, the execution fails.
@@ -168,6 +171,7 @@ impl ExecJournal {
             history_full: std::sync::atomic::AtomicBool::new(false),
             full: Arc::new(Notify::new()),
             last_event: AtomicU64::new(last),
+            last_timestamp: std::sync::atomic::AtomicI64::new(0),
             timed_out: std::sync::atomic::AtomicBool::new(false),
             writer,
             tokens,
@@ -374,14 +378,13 @@ impl Observer for ExecJournal {
             self.timed_out.store(true, Ordering::SeqCst);
         }
         let (details, started) = super::tokens::start_marker(e);
-        self.push(Write::AppendEvent(HistoryEvent {
-            execution_arn: self.arn.clone(),
-            id: e.id as i64,
-            event_type: e.kind.to_owned(),
-            timestamp: millis(e.timestamp),
-            previous_id: e.previous_event_id as i64,
-            details,
-        }));
+        let mut timestamp = millis(e.timestamp);
+        let latest = self.last_timestamp.fetch_max(timestamp, Ordering::SeqCst);
+        if started.is_some() {
+            // An activity's start, stamped with the claim's time but numbered now.
+            timestamp = timestamp.max(latest);
+        }
+        self.push(Write::AppendEvent(HistoryEvent { execution_arn: self.arn.clone(), id: e.id as i64, event_type: e.kind.to_owned(), timestamp, previous_id: e.previous_event_id as i64, details }));
         if let Some(w) = started {
             self.push(w);
         }

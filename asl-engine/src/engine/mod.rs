@@ -92,6 +92,10 @@ pub struct EngineOptions {
     /// How often the store is polled for parked executions that are due or were answered in
     /// another process (an answer sent to this engine wakes its execution at once).
     pub claim_poll: Duration,
+    /// A claimed execution whose machine this engine does not know (nor its resolver) is left
+    /// for an engine that does: released, and claimable again this long after (not at every
+    /// poll of every engine).
+    pub unknown_machine_backoff: Duration,
 }
 
 /// AWS's retention of closed executions: 90 days.
@@ -106,6 +110,7 @@ impl Default for EngineOptions {
             purge_every: Duration::from_secs(3600),
             park_threshold: Some(Duration::from_secs(1)),
             claim_poll: Duration::from_millis(200),
+            unknown_machine_backoff: Duration::from_secs(10),
         }
     }
 }
@@ -571,8 +576,9 @@ impl Engine {
         self.answer_task(token, tokens::outcome_success(output)).await
     }
 
-    /// Records an answer and wakes the execution. A deadlock with the owner's batch (which
-    /// locks the execution row before the task row) rolled everything back: tried again.
+    /// Records an answer and wakes the execution. The store locks the execution's row before
+    /// the task's, as the owner's batches do, so the two no longer deadlock; a `Busy` (lock
+    /// contention, or a deadlock with something else) rolled everything back: tried again.
     async fn answer_task(&self, token: &str, outcome: TaskOutcome) -> Result<(), EngineError> {
         let mut tries = 0;
         let t = loop {
@@ -627,7 +633,7 @@ impl Engine {
         loop {
             let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
             let n = claimed.len();
-            resumed.extend(self.resume_claimed(claimed, false).await?);
+            resumed.extend(self.resume_claimed(claimed).await?);
             if n < CLAIM_BATCH {
                 return Ok(resumed);
             }
@@ -642,7 +648,7 @@ impl Engine {
         loop {
             let claimed = self.0.store.claim_woken(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
             let n = claimed.len();
-            woken += self.resume_claimed(claimed, true).await?.len();
+            woken += self.resume_claimed(claimed).await?.len();
             if n < CLAIM_BATCH {
                 return Ok(woken);
             }
@@ -650,8 +656,7 @@ impl Engine {
     }
 
     /// Runs executions just claimed, from their checkpoints (read for the whole batch at once).
-    /// `woken`: claimed by `claim_woken`, which cleared their wake flags.
-    async fn resume_claimed(&self, claimed: Vec<Execution>, woken: bool) -> Result<Vec<String>, EngineError> {
+    async fn resume_claimed(&self, claimed: Vec<Execution>) -> Result<Vec<String>, EngineError> {
         let mut todo = Vec::with_capacity(claimed.len());
         for e in claimed {
             // Ours already (its lease lapsed under load and the claim renewed it): one copy
@@ -662,13 +667,17 @@ impl Engine {
             match self.machine_of(&e) {
                 Ok(m) => todo.push((e, m)),
                 Err(_) => {
-                    // Another process may know this machine. A woken one is left runnable for
-                    // it (its wake time was cleared by the claim).
-                    let mut w = vec![Write::CheckOwner { arn: e.arn.clone(), owner: self.0.owner.clone() }];
-                    if woken {
-                        w.push(Write::UpdateExecution { arn: e.arn.clone(), patch: ExecutionPatch { runnable: Some(true), ..Default::default() } });
-                    }
-                    w.push(Write::Release { arn: e.arn.clone(), owner: self.0.owner.clone() });
+                    // Another process may know this machine: released, due again after the
+                    // backoff (claimable by any engine then; a runnable flag would have every
+                    // engine claim it at every poll). Nothing is lost: an answer or an expired
+                    // deadline is in its task row, read when it resumes.
+                    let wake_at = now() + self.0.options.unknown_machine_backoff.as_millis() as Millis;
+                    let patch = ExecutionPatch { runnable: Some(false), wake_at: Some(Some(wake_at)), ..Default::default() };
+                    let w = vec![
+                        Write::CheckOwner { arn: e.arn.clone(), owner: self.0.owner.clone() },
+                        Write::UpdateExecution { arn: e.arn.clone(), patch },
+                        Write::Release { arn: e.arn.clone(), owner: self.0.owner.clone() },
+                    ];
                     let _ = self.0.store.apply(w).await;
                 }
             }

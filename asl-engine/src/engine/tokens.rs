@@ -115,7 +115,7 @@ impl Tokens {
                 }
                 if let Ok(Some(t)) = store.get_task(&token).await {
                     if !start_recorded {
-                        start_recorded = record_start(&t, &ctx).await;
+                        start_recorded = record_start(&t, &ctx, &*store).await;
                     }
                     match t.status {
                         TaskStatus::Succeeded => break Ok(t.output.clone().unwrap_or(Value::Null)),
@@ -142,7 +142,7 @@ impl Tokens {
             // Answered (here at once, or seen in the row) before the start was seen: it goes
             // first in the history.
             if !start_recorded && let Ok(Some(t)) = store.get_task(&token).await {
-                record_start(&t, &ctx).await;
+                record_start(&t, &ctx, &*store).await;
             }
             this.waiters.lock().unwrap().remove(&token);
             r
@@ -211,12 +211,20 @@ impl Tokens {
 
 /// Records that a worker took the activity task `t` (a `TaskStarted` event with its name, at the
 /// claim's time), unless that is recorded already; whether it is recorded (or has nothing to
-/// record: never taken and already answered).
-async fn record_start(t: &Task, ctx: &TaskContext) -> bool {
+/// record: never taken and already answered). The event takes the next id, so its timestamp is
+/// no earlier than the last event's (written since the claim, perhaps by an owner before a
+/// restart): AWS's timestamps follow the ids (the journal does the same for events of its own
+/// not yet committed).
+async fn record_start(t: &Task, ctx: &TaskContext, store: &dyn Store) -> bool {
     if t.started_event.is_some() {
         return true;
     }
-    let Some(at) = t.started else { return !t.status.is_open() };
+    let Some(claimed) = t.started else { return !t.status.is_open() };
+    let last = match store.history(&t.execution_arn, true, 1, None).await {
+        Ok(page) => page.items.first().map_or(0, |e| e.timestamp),
+        Err(_) => 0,
+    };
+    let at = claimed.max(last);
     // The token goes to the journal's `start_marker`, not into the history; a worker that gave
     // no name has none in the event (AWS's `workerName` is optional).
     let mut details = serde_json::json!({"resource": ctx.resource, START_TOKEN: t.token});

@@ -348,9 +348,12 @@ impl Store for MemoryStore {
 
     fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>> {
         let mut t = self.lock();
-        let mut picked: Vec<Execution> = t.executions.values().filter(|e| claimable(e, now)).cloned().collect();
-        picked.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
+        let mine = |e: &Execution| e.owner.as_deref() == Some(owner);
+        // The claimer's own lapsed leases: only those lapsed for a whole lease, and last.
+        let mut picked: Vec<Execution> = t.executions.values().filter(|e| claimable(e, now) && !(mine(e) && e.lease_until.is_some_and(|l| l > now - lease_ms))).cloned().collect();
+        picked.sort_by(|a, b| (mine(a), a.start_date, &a.arn).cmp(&(mine(b), b.start_date, &b.arn)));
         picked.truncate(limit);
+        picked.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
         let out = picked
             .into_iter()
             .map(|mut e| {

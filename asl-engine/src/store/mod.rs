@@ -43,7 +43,9 @@
 //! an owner writes starts with [`Write::CheckOwner`], so a process whose lease was taken over
 //! cannot write over the new owner's work: its batch fails with [`StoreError::Conflict`].
 //! Activity tasks are claimed the same way ([`Store::claim_activity_task`]): each task goes to one
-//! worker.
+//! worker. A transaction that changes an execution and its tasks locks the execution's row
+//! first (an owner's batch, an answer, the expiry of deadlines, a purge), so that on PostgreSQL
+//! no two of them deadlock.
 //!
 //! # Schema and errors
 //!
@@ -538,6 +540,10 @@ pub trait Store: Send + Sync {
     /// those nobody holds that are runnable or due, and those whose owner's lease has expired
     /// (whatever their state: the new owner resumes them from their frames). Executions under a
     /// live lease, `owner`'s own included, are not returned: the holder already has them.
+    /// `owner`'s own lapsed leases are left out until they lapsed a whole `lease_ms` ago (it runs
+    /// them, and its renewal is only late under load; a new process that reuses a dead one's name
+    /// takes that one's executions then), and come after every other owner's: a claim under load
+    /// takes a dead process's executions first, not the claimer's own again.
     fn claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: usize) -> StoreFuture<'_, Vec<Execution>>;
     /// Like [`claim`](Self::claim), but only executions nobody holds that are runnable or due:
     /// parked executions woken by an answer, an expired task or their `wake_at` (an expired lease

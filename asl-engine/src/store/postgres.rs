@@ -553,14 +553,16 @@ impl Store for PostgresStore {
         let p = [text(activity_arn), text(worker), int(now)];
         Box::pin(async move {
             let mut c = self.conn().await?;
-            c.in_transaction(async |c: &mut Conn| {
-                let task = c.query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task).await?.pop();
-                if let Some(t) = &task {
-                    c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)]).await?;
-                }
-                Ok(task)
-            })
-            .await
+            // The task is taken in a statement of its own (it locks only the task row), and
+            // the execution marked runnable after it committed: holding the task while waiting
+            // for the execution would invert the lock order (see `LOCK_EXECUTION_OF_TASK`).
+            // Should the mark fail, the start is still recorded: at the answer, or when the
+            // owner next reads the row.
+            let task = c.query(sql::CLAIM_ACTIVITY_TASK, &p, sql::task).await?.pop();
+            if let Some(t) = &task {
+                let _ = c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)]).await;
+            }
+            Ok(task)
         })
     }
 
@@ -578,7 +580,16 @@ impl Store for PostgresStore {
         Box::pin(async move {
             let mut c = self.conn().await?;
             c.in_transaction(async |c: &mut Conn| {
-                let mut v = c.query(sql::EXPIRE_TASKS, &[int(now), int(limit as i64)], sql::task).await?;
+                // The due tasks and their executions are locked together, skipping any held
+                // (the next poll takes them): nothing here waits with a task row held.
+                let pick = c.prepare(EXPIRE_PICK).await?;
+                let tokens: Vec<String> = c.client.query(&pick, &[&now, &(limit as i64)]).await.map_err(pg_err)?.iter().map(|r| r.get(0)).collect();
+                if tokens.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let expire = c.prepare(EXPIRE_PICKED).await?;
+                let rows = c.client.query(&expire, &[&now, &tokens]).await.map_err(pg_err)?;
+                let mut v = rows.iter().map(|r| sql::task(r)).collect::<Result<Vec<_>, _>>()?;
                 for t in &v {
                     c.execute(sql::MARK_RUNNABLE, &[text(&t.execution_arn)]).await?;
                 }
@@ -590,9 +601,34 @@ impl Store for PostgresStore {
     }
 }
 
-/// An answer (`Some`) or a heartbeat (`None`): the task row is locked while it is judged.
+/// The lock order of every transaction that changes both an execution and its tasks: the
+/// execution's row first. An owner's batch locks the execution (`CheckOwner`) before it records
+/// a task's start or cancels its tasks; an answer that locked the task first and then marked
+/// the execution runnable deadlocked with it (40P01).
+const LOCK_EXECUTION_OF_TASK: &str = "SELECT arn FROM executions WHERE arn = (SELECT execution_arn FROM tasks WHERE token = ?1) {UPDATE}";
+
+/// ?1 now, ?2 limit: the tasks whose deadline passed, locked with their executions (both or
+/// neither: `SKIP LOCKED` never waits), oldest first.
+const EXPIRE_PICK: &str = "SELECT t.token FROM tasks t JOIN executions e ON e.arn = t.execution_arn
+WHERE t.token IN (
+        SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND timeout_deadline IS NOT NULL AND timeout_deadline <= ?1
+        UNION ALL SELECT token FROM tasks WHERE status IN ('SCHEDULED', 'STARTED') AND heartbeat_deadline IS NOT NULL AND heartbeat_deadline <= ?1)
+    AND t.status IN ('SCHEDULED', 'STARTED') AND (t.timeout_deadline <= ?1 OR t.heartbeat_deadline <= ?1)
+ORDER BY t.created, t.token LIMIT ?2 FOR UPDATE OF e, t SKIP LOCKED";
+
+/// ?1 now, ?2 the tokens `EXPIRE_PICK` locked.
+const EXPIRE_PICKED: &str = "UPDATE tasks SET status = 'TIMED_OUT',
+    error = CASE WHEN timeout_deadline <= ?1 THEN 'States.Timeout' ELSE 'States.HeartbeatTimeout' END
+WHERE token = ANY(?2::text[])
+RETURNING token, execution_arn, scope, activity_arn, input, status, output, error, cause, worker, heartbeat_ms, heartbeat_deadline, timeout_deadline, created, started, started_event";
+
+/// An answer (`Some`) or a heartbeat (`None`): the task row is locked while it is judged, after
+/// its execution's row for an answer (which marks the execution runnable).
 async fn answer(c: &mut Conn, token: &str, outcome: Option<TaskOutcome>, now: Millis) -> Result<Task, StoreError> {
     c.in_transaction(async |c: &mut Conn| {
+        if outcome.is_some() {
+            c.query(LOCK_EXECUTION_OF_TASK, &[text(token)], |_| Ok(())).await?;
+        }
         let task = c.query(sql::GET_TASK_FOR_UPDATE, &[text(token)], sql::task).await?.pop().ok_or_else(|| StoreError::TaskDoesNotExist(token.to_string()))?;
         let is_answer = outcome.is_some();
         let task = sql::answered(task, outcome, now)?;

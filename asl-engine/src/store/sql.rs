@@ -367,7 +367,9 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
     (sql, params)
 }
 
-/// ?1 owner, ?2 now, ?3 lease until, ?4 limit. The condition is the memory store's `claimable`.
+/// ?1 owner, ?2 now, ?3 lease until, ?4 limit. The condition is the memory store's `claimable`:
+/// the claimer's own rows whose lease lapsed less than a lease ago are left out (it is running
+/// them and its renewer is late: see [`Store::claim`]), and the rest of its own come last.
 /// The inner UNION ALL finds candidates through the three partial indexes (one per reason to
 /// run), so a poll costs the same with a million parked executions as with none (an OR over the
 /// three, or a plain UNION, lets SQLite choose a plan that scans the whole table; `IN` removes
@@ -380,8 +382,8 @@ pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = 
             UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
             UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
         AND status = 'RUNNING'
-        AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
-    ORDER BY start_date, arn LIMIT ?4 {LOCK})
+        AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2 AND (owner <> ?1 OR lease_until <= 2 * ?2 - ?3)))
+    ORDER BY CASE WHEN owner = ?1 THEN 1 ELSE 0 END, start_date, arn LIMIT ?4 {LOCK})
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
 
 /// ?1 arn, ?2 owner, ?3 wake at, ?4 the token waited for. In PostgreSQL the batch's
@@ -511,8 +513,9 @@ pub(crate) fn answered(mut task: Task, outcome: Option<TaskOutcome>, now: Millis
     Ok(task)
 }
 
-/// ?1 before, ?2 limit.
-pub(crate) const PURGE_PICK: &str = "SELECT arn FROM executions WHERE stop_date < ?1 AND status NOT IN ('RUNNING', 'PENDING_REDRIVE') ORDER BY stop_date, arn LIMIT ?2";
+/// ?1 before, ?2 limit. The executions are locked before their tasks are deleted (the lock
+/// order of every path that changes both; concurrent purges skip each other's).
+pub(crate) const PURGE_PICK: &str = "SELECT arn FROM executions WHERE stop_date < ?1 AND status NOT IN ('RUNNING', 'PENDING_REDRIVE') ORDER BY stop_date, arn LIMIT ?2 {LOCK}";
 pub(crate) const PURGE_EVENTS: &str = "DELETE FROM history_events WHERE execution_arn = ?1";
 pub(crate) const PURGE_FRAMES: &str = "DELETE FROM frames WHERE execution_arn = ?1";
 pub(crate) const PURGE_TASKS: &str = "DELETE FROM tasks WHERE execution_arn = ?1";

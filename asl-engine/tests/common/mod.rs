@@ -22,6 +22,8 @@ impl Db {
 
     pub fn postgres() -> Option<Self> {
         let Ok(conn) = std::env::var("ASL_TEST_POSTGRES") else {
+            // Under CI they must run (the lock-order and two-process tests are PostgreSQL's).
+            assert!(!std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"), "CI is set but ASL_TEST_POSTGRES is not: the PostgreSQL tests must run");
             static NOTICE: std::sync::Once = std::sync::Once::new();
             NOTICE.call_once(|| {
                 use std::io::Write;

@@ -35,9 +35,13 @@ pub use asl_syntax::spec::{BatcherSpec, Format, Items, MapSpec, OutputType, Read
 /// Runs a Map state: `iteration` starts the processor on each item.
 pub async fn run<M: Machine>(spec: &MapSpec, catchers: &[Catcher<M::State>], start: M::State, input: Value, cx: &mut Cx, m: &M) -> Result<Flow<M::State>, Failure> {
     let mut retry = RetryState::new(&spec.retry);
+    retry.parks = true;
     // On a restart into this state, the iterations go on from where they were (once: a retry
-    // starts them afresh).
-    let mut resuming = cx.resumed_wait.take().is_some();
+    // starts them afresh), or, restarted in a retry's backoff, the rest of it is waited out.
+    let mut resuming = match cx.resumed_wait.take() {
+        Some(w) => crate::parallel::resume_retry(&mut retry, &w, cx).await,
+        None => false,
+    };
     // Without an ItemSelector each iteration's input is its item: when nothing reads the
     // state's input afterwards (and no retry runs the Map again), the items move out of it
     // instead of being copied.
@@ -45,6 +49,9 @@ pub async fn run<M: Machine>(spec: &MapSpec, catchers: &[Catcher<M::State>], sta
     let mut input = input;
     let outcome = loop {
         let resume = if std::mem::take(&mut resuming) { cx.exec.resume.clone() } else { None };
+        if resume.is_none() {
+            retry.attempt_begins(cx);
+        }
         match iterate(spec, start, &mut input, take_items, cx, m, resume.as_deref()).await {
             Ok(v) => {
                 cx.event("MapStateSucceeded", || Value::Object(Default::default()));
