@@ -217,15 +217,21 @@ async fn mocked_parallel_and_map_states_with_their_configuration() {
     assert_eq!(parsed(&out["inspectionData"]["afterItemsPath"]).as_array().map(Vec::len), Some(4));
     assert_eq!(test(addr, body(3)).await["status"], "FAILED");
 
-    // Refused: a mock on a Pass state, Map fields on a Task, a CSV reader (not read yet).
+    // A CSV reader's data, read as the Map would read it.
+    let mut csv = distributed.clone();
+    csv["ItemReader"]["ReaderConfig"] = json!({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"});
+    let out = test(addr, json!({"definition": csv.to_string(), "mock": {"result": "[]"}, "inspectionLevel": "DEBUG", "stateConfiguration": {"mapItemReaderData": "id\n1\n2\n"}})).await;
+    assert_eq!(parsed(&out["inspectionData"]["afterItemsPath"]), json!([{"id": "1"}, {"id": "2"}]), "{out}");
+
+    // Refused: a mock on a Pass state, Map fields on a Task, an S3 listing's data (not read yet).
     let code = |out: &serde_json::Value| out["__type"].as_str().unwrap().rsplit('#').next().unwrap().to_string();
     let (status, out) = call(addr, json!({"definition": r#"{"Type":"Pass","End":true}"#, "mock": {"result": "{}"}})).await;
     assert_eq!((status, code(&out)), (400, "ValidationException".into()), "{out}");
     let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
     let (status, out) = call(addr, json!({"definition": task.to_string(), "mock": {"result": "{}"}, "stateConfiguration": {"mapIterationFailureCount": 1}})).await;
     assert_eq!((status, code(&out)), (400, "ValidationException".into()), "{out}");
-    let mut csv = distributed.clone();
-    csv["ItemReader"]["ReaderConfig"]["InputType"] = json!("CSV");
-    let (status, out) = call(addr, json!({"definition": csv.to_string(), "mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "a,b"}})).await;
+    let mut listing = distributed.clone();
+    listing["ItemReader"] = json!({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}});
+    let (status, out) = call(addr, json!({"definition": listing.to_string(), "mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[]"}})).await;
     assert_eq!((status, code(&out)), (501, "NotImplemented".into()), "{out}");
 }

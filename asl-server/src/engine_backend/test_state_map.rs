@@ -8,9 +8,10 @@
 //! - `mapIterationFailureCount` (Map only): that many iterations failed; beyond the state's
 //!   ToleratedFailureCount / ToleratedFailurePercentage (none given: no failure tolerated) the
 //!   state fails with `States.ExceedToleratedFailureThreshold` instead of answering the mock.
-//! - `mapItemReaderData` (a Map with an ItemReader): the items as read from their source, JSON
-//!   (an array) or JSONL; the item count for ToleratedFailurePercentage, and DEBUG's
-//!   afterItemsPath. CSV and S3 listings answer `NotImplemented`.
+//! - `mapItemReaderData` (a Map with an ItemReader): the items' source text, read as the
+//!   ItemReader's ReaderConfig says (JSON, JSONL, CSV, by the runtime's readers); the item count
+//!   for ToleratedFailurePercentage, and DEBUG's afterItemsPath. S3 listings (no InputType)
+//!   answer `NotImplemented`.
 //! - `errorCausedByState` (with `mock.errorOutput`, Map or Parallel): must name a state inside
 //!   the state's branches or item processor; it names where the mocked error came from, and
 //!   the answer is the same whichever it names (an assumption: AWS's reference says no more).
@@ -72,21 +73,35 @@ pub(crate) fn check(input: &TestStateInput, kind: &str, state: &Value) -> Result
     Ok(run)
 }
 
-/// The items of `data` as the reader's InputType reads them (JSON and JSONL).
+/// The items of `data` as the reader reads them (its ReaderConfig: InputType, ItemsPointer,
+/// CSV headers and delimiter, a literal MaxItems), with the runtime's own parsers.
 fn read_items(reader: &Value, data: &str) -> Result<Vec<Value>, ApiError> {
-    let kind = reader.pointer("/ReaderConfig/InputType").and_then(Value::as_str).unwrap_or("");
-    let bad = |e: serde_json::Error| validation(format!("stateConfiguration.mapItemReaderData is not valid {kind}: {e}"));
-    match kind {
-        "JSON" => match serde_json::from_str::<Value>(data).map_err(bad)? {
-            Value::Array(items) => Ok(items),
-            _ => Err(validation("stateConfiguration.mapItemReaderData: a JSON ItemReader reads an array")),
-        },
-        "JSONL" => data.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).map_err(bad)).collect(),
-        other => {
-            let what = if other.is_empty() { "an ItemReader without ReaderConfig.InputType (an S3 listing)".to_string() } else { format!("InputType {other}") };
-            Err(ApiError::not_wired("TestState", &format!("stateConfiguration.mapItemReaderData for {what}; JSON and JSONL are read")))
+    use asl_runtime::items::{parse_csv, parse_json, parse_jsonl};
+    let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
+    let text = |f: &str| config.get(f).and_then(Value::as_str);
+    let max = config.get("MaxItems").and_then(Value::as_u64).filter(|n| *n > 0).map(|n| n as usize);
+    let kind = text("InputType").unwrap_or("");
+    let items = match kind {
+        "JSON" => parse_json(data, text("ItemsPointer"), max),
+        "JSONL" => parse_jsonl(data, max),
+        "CSV" => {
+            let delimiter = match text("CSVDelimiter").unwrap_or("COMMA") {
+                "COMMA" => b',',
+                "PIPE" => b'|',
+                "SEMICOLON" => b';',
+                "SPACE" => b' ',
+                "TAB" => b'\t',
+                other => return Err(validation(format!("unknown CSVDelimiter '{other}'"))),
+            };
+            let headers: Option<Vec<&str>> = match text("CSVHeaderLocation") {
+                Some("GIVEN") => Some(config.get("CSVHeaders").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()),
+                _ => None,
+            };
+            parse_csv(data, delimiter, headers.as_deref(), max)
         }
-    }
+        _ => return Err(ApiError::not_wired("TestState", "stateConfiguration.mapItemReaderData for an ItemReader without ReaderConfig.InputType (an S3 listing); JSON, JSONL and CSV are read")),
+    };
+    items.map_err(|e| validation(format!("stateConfiguration.mapItemReaderData: {e}")))
 }
 
 /// The names of every state inside a Map's item processor or a Parallel's branches, nested
@@ -199,8 +214,14 @@ mod tests {
         let json_reader = json!({"ReaderConfig": {"InputType": "JSON"}});
         assert_eq!(read_items(&json_reader, "[1,2]").unwrap(), [json!(1), json!(2)]);
         assert!(read_items(&json_reader, "{}").is_err());
+        let pointed = json!({"ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/rows", "MaxItems": 1}});
+        assert_eq!(read_items(&pointed, r#"{"rows":[1,2]}"#).unwrap(), [json!(1)]);
         let jsonl = json!({"ReaderConfig": {"InputType": "JSONL"}});
         assert_eq!(read_items(&jsonl, "{\"a\":1}\n\n{\"a\":2}\n").unwrap().len(), 2);
-        assert!(read_items(&json!({"ReaderConfig": {"InputType": "CSV"}}), "a,b").is_err());
+        let csv = json!({"ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}});
+        assert_eq!(read_items(&csv, "id,name\n1,a\n2,b\n").unwrap(), [json!({"id": "1", "name": "a"}), json!({"id": "2", "name": "b"})]);
+        let given = json!({"ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["x"], "CSVDelimiter": "PIPE"}});
+        assert_eq!(read_items(&given, "1\n2\n").unwrap(), [json!({"x": "1"}), json!({"x": "2"})]);
+        assert!(read_items(&json!({}), "[]").is_err());
     }
 }
