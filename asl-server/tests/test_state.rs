@@ -223,7 +223,12 @@ async fn mocked_parallel_and_map_states_with_their_configuration() {
     let out = test(addr, json!({"definition": csv.to_string(), "mock": {"result": "[]"}, "inspectionLevel": "DEBUG", "stateConfiguration": {"mapItemReaderData": "id\n1\n2\n"}})).await;
     assert_eq!(parsed(&out["inspectionData"]["afterItemsPath"]), json!([{"id": "1"}, {"id": "2"}]), "{out}");
 
-    // Refused: a mock on a Pass state, Map fields on a Task, an S3 listing's data (not read yet).
+    // Refused: a Map or Parallel without a mock (as AWS), a mock on a Pass state, Map fields on
+    // a Task, an S3 listing's data (not read yet).
+    for unmocked in [&parallel, &map] {
+        let (status, out) = call(addr, json!({"definition": unmocked.to_string(), "input": r#"{"v":1,"xs":[]}"#})).await;
+        assert_eq!(status, 400, "{out}");
+    }
     let code = |out: &serde_json::Value| out["__type"].as_str().unwrap().rsplit('#').next().unwrap().to_string();
     let (status, out) = call(addr, json!({"definition": r#"{"Type":"Pass","End":true}"#, "mock": {"result": "{}"}})).await;
     assert_eq!((status, code(&out)), (400, "ValidationException".into()), "{out}");

@@ -90,6 +90,10 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
             mock_handlers(mock, exceeded)?
         }
         None => {
+            // AWS: "TestState only supports ... Parallel, or Map states" when a mock is specified.
+            if matches!(kind.as_str(), "Map" | "Parallel") {
+                return Err(validation(format!("TestState supports a {kind} state only when a mock is specified")));
+            }
             if kind == "Task" {
                 let resource = state.get("Resource").and_then(Value::as_str).unwrap_or_default();
                 // AWS's TestState refuses these without a mock: nothing would answer within the call.
