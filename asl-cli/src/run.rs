@@ -71,16 +71,20 @@ pub fn run(args: Run, color: bool) -> u8 {
             Ok(c) => c,
             Err(e) => return fail_usage(&e.to_string(), color),
         };
-        // One run per process: the configuration lives as long as it.
-        let config: &'static asl_mock::mock::MockConfig = Box::leak(Box::new(config));
-        let Some(run) = asl_mock::mock::MockRun::new(config, &machine_name, case) else {
+        // States the test case does not mock use their --task command.
+        let commands = handlers.fallback(|_input: Value, ctx: TaskContext| async move {
+            Err(Failure::runtime(format!("state `{}` is not mocked by the test case and no --task serves `{}`", ctx.state_name, ctx.resource)))
+        });
+        let config = Arc::new(config);
+        let ledger = Arc::new(asl_mock::handler::Counted::default());
+        let Some(mocked) = asl_mock::handler::Mocked::new(config.clone(), &machine_name, case, commands, ledger) else {
             let cases: Vec<&String> = config.state_machines.get(&machine_name).map(|c| c.keys().collect()).unwrap_or_default();
             return fail_usage(
                 &format!("`{}` has no test case `{case}` for the state machine `{machine_name}` (its test cases: {cases:?}; name the machine with --machine-name)", file.display()),
                 color,
             );
         };
-        handlers = Handlers::new().fallback(Mocked { run: Arc::new(run), commands: handlers });
+        handlers = mocked.handlers();
     }
     let progress = Arc::new(Progress::new(args.history));
     let options = ExecutionOptions { observer: Some(progress.clone() as Arc<dyn Observer>), ..Default::default() };
@@ -144,30 +148,6 @@ fn fail_usage(msg: &str, color: bool) -> u8 {
 
 fn seconds(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
-}
-
-/// Task states answered from a mock configuration's test case; states it does not mock go to
-/// their commands.
-struct Mocked {
-    run: Arc<asl_mock::mock::MockRun<'static>>,
-    commands: Handlers,
-}
-
-impl asl_runtime::Handler for Mocked {
-    fn call(&self, input: Value, ctx: TaskContext) -> asl_runtime::BoxFuture<'static, Result<Value, Failure>> {
-        let answer = match self.run.invoke(ctx.state_name) {
-            asl_mock::mock::Lookup::Mocked(asl_mock::mock::MockResult::Return(v)) => Ok(v.clone()),
-            asl_mock::mock::Lookup::Mocked(asl_mock::mock::MockResult::Throw { error, cause }) => Err(Failure::new(error.clone(), cause.clone())),
-            asl_mock::mock::Lookup::NoEntry { response, invocation } => {
-                Err(Failure::new("States.Runtime", format!("the mocked response `{response}` has no entry for invocation {invocation} of state `{}`", ctx.state_name)))
-            }
-            asl_mock::mock::Lookup::NotMocked => match self.commands.find(ctx.resource) {
-                Some(h) => return h.call(input, ctx),
-                None => Err(Failure::new("States.Runtime", format!("state `{}` is not mocked by the test case and no --task serves `{}`", ctx.state_name, ctx.resource))),
-            },
-        };
-        Box::pin(async move { answer })
-    }
 }
 
 /// A shell command serving a Task resource.

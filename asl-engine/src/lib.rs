@@ -3,4 +3,4 @@
 pub mod engine;
 pub mod store;
 
-pub use engine::{Engine, EngineError, EngineOptions, RedriveStatus};
+pub use engine::{Engine, EngineError, EngineOptions, RedriveStatus, WeakEngine};

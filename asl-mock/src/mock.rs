@@ -10,7 +10,8 @@
 //! Invocations of a mocked state are numbered from 0 (retries count); a key is one number or an
 //! inclusive range `"N-M"`. A state of the test case with no entry for its invocation number
 //! fails the execution; a state not in the test case is not mocked (it makes its real call).
-//! Executions pick a test case with `StartExecution` on `<stateMachineArn>#<TestCase>`.
+//! Executions pick a test case with `StartExecution` on `<stateMachineArn>#<TestCase>`;
+//! [`crate::handler`] runs one.
 //! The file is named by the [`ENV_VAR`] environment variable, else [`DEFAULT_FILE`] in the
 //! working directory is used when it exists.
 
@@ -224,36 +225,6 @@ impl MockConfig {
     }
 }
 
-/// One execution under a test case: counts each state's invocations (retries and Map iterations
-/// included, as Step Functions Local counts them) and answers each invocation's mock. Shared
-/// by the branches of an execution: `invoke` takes `&self`.
-#[derive(Debug)]
-pub struct MockRun<'a> {
-    config: &'a MockConfig,
-    machine: String,
-    case: String,
-    counts: std::sync::Mutex<BTreeMap<String, u64>>,
-}
-
-impl<'a> MockRun<'a> {
-    /// `None` when the configuration has no such test case for the machine.
-    pub fn new(config: &'a MockConfig, machine: &str, case: &str) -> Option<Self> {
-        config.test_case(machine, case)?;
-        Some(MockRun { config, machine: machine.into(), case: case.into(), counts: Default::default() })
-    }
-
-    /// What the next invocation of `state` answers.
-    pub fn invoke(&self, state: &str) -> Lookup<'a> {
-        let n = {
-            let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-            let c = counts.entry(state.to_string()).or_insert(0);
-            *c += 1;
-            *c - 1
-        };
-        self.config.lookup(&self.machine, &self.case, state, n).expect("the test case exists: checked in new()")
-    }
-}
-
 fn parse_response(v: &Value, at: &str) -> Result<MockedResponse, MockError> {
     let m = object(v, at)?;
     if m.is_empty() {
@@ -358,10 +329,10 @@ mod tests {
     #[test]
     fn a_run_counts_invocations_per_state() {
         let c = MockConfig::parse(DOC_EXAMPLE).unwrap();
-        assert!(MockRun::new(&c, "LambdaSQSIntegration", "Nope").is_none());
-        let run = MockRun::new(&c, "LambdaSQSIntegration", "RetryPath").unwrap();
+        let counts = crate::handler::Counted::default();
+        let mut invoke = |state: &str| c.lookup("LambdaSQSIntegration", "RetryPath", state, counts.take("exec-1", state)).unwrap();
         let errors: Vec<String> = (0..4)
-            .map(|_| match run.invoke("LambdaState") {
+            .map(|_| match invoke("LambdaState") {
                 Lookup::Mocked(MockResult::Throw { error, .. }) => error.clone(),
                 Lookup::Mocked(MockResult::Return(_)) => "ok".into(),
                 other => panic!("{other:?}"),
@@ -369,8 +340,10 @@ mod tests {
             .collect();
         assert_eq!(errors, ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException", "ok"]);
         // SQSState has its own count.
-        assert!(matches!(run.invoke("SQSState"), Lookup::Mocked(MockResult::Return(_))));
-        assert!(matches!(run.invoke("SQSState"), Lookup::NoEntry { invocation: 1, .. }));
+        assert!(matches!(invoke("SQSState"), Lookup::Mocked(MockResult::Return(_))));
+        assert!(matches!(invoke("SQSState"), Lookup::NoEntry { invocation: 1, .. }));
+        // And another execution its own.
+        assert_eq!(counts.take("exec-2", "SQSState"), 0);
     }
 
     fn error_of(v: Value) -> String {

@@ -52,6 +52,8 @@ pub struct ExecutionInfo {
     pub journal: Option<Arc<dyn Journal>>,
     /// Where a restarted execution resumes from.
     pub resume: Option<Arc<Resume>>,
+    /// Context object fields given by the caller ([`crate::ExecutionOptions::context`]).
+    pub given_context: Option<Arc<Value>>,
 }
 
 impl ExecutionInfo {
@@ -201,6 +203,7 @@ impl Cx {
             max_payload_bytes: e.max_payload_bytes,
             journal: e.journal.clone(),
             resume: e.resume.clone(),
+            given_context: e.given_context.clone(),
         };
         Cx::scoped(Arc::new(exec), scope)
     }
@@ -358,7 +361,23 @@ impl Cx {
             map.insert("Item".into(), Value::Object(item));
             root.insert("Map".into(), Value::Object(map));
         }
+        if let Some(Value::Object(given)) = e.given_context.as_deref() {
+            overlay(&mut root, given);
+        }
         Value::Object(root)
+    }
+}
+
+/// The given context object's fields over the runtime's: objects merge field by field, any
+/// other value replaces.
+fn overlay(root: &mut Map<String, Value>, given: &Map<String, Value>) {
+    for (k, v) in given {
+        match (root.get_mut(k), v) {
+            (Some(Value::Object(mine)), Value::Object(theirs)) => overlay(mine, theirs),
+            _ => {
+                root.insert(k.clone(), v.clone());
+            }
+        }
     }
 }
 

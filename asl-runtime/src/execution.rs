@@ -44,6 +44,9 @@ pub struct ExecutionOptions {
     pub journal: Option<Arc<dyn Journal>>,
     /// Where a restarted execution resumes from (its recorded positions).
     pub resume: Option<Arc<Resume>>,
+    /// Fields of the context object given by the caller (TestState's `context`): each part
+    /// (`Execution`, `State`, …) given replaces the runtime's fields of the same name.
+    pub context: Option<Arc<Value>>,
 }
 
 impl Default for ExecutionOptions {
@@ -60,6 +63,7 @@ impl Default for ExecutionOptions {
             max_payload_bytes: Some(crate::limits::MAX_PAYLOAD_BYTES),
             journal: None,
             resume: None,
+            context: None,
         }
     }
 }
@@ -97,6 +101,7 @@ impl ExecutionOptions {
             events: AtomicU64::new(self.resume.as_ref().map_or(0, |r| r.last_event)),
             journal: self.journal.clone(),
             resume: self.resume.clone(),
+            given_context: self.context.clone(),
         }
     }
 

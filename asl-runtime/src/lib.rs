@@ -66,6 +66,12 @@ pub use task::TaskContext;
 #[cfg(test)]
 pub(crate) use vars::Vars;
 
+/// How a Distributed Map's ItemReader reads items from an object's text (JSON, JSON Lines,
+/// CSV): for tools that are given that text, such as TestState's `mapItemReaderData`.
+pub mod items {
+    pub use crate::map::reader::{parse_csv, parse_json, parse_jsonl};
+}
+
 /// Used by generated code (and the benches) only; not a stable API.
 #[doc(hidden)]
 #[allow(missing_docs)]

@@ -989,7 +989,7 @@ fn check_execution_input(input: &str) -> Result<(), ApiError> {
 }
 
 /// A `#TestCase` suffix needs a mock configuration that has that test case for the machine.
-fn check_test_case(settings: &Settings, m: &ResolvedMachine) -> Result<(), ApiError> {
+pub(crate) fn check_test_case(settings: &Settings, m: &ResolvedMachine) -> Result<(), ApiError> {
     let Some(case) = &m.test_case else { return Ok(()) };
     let Some(mock) = &settings.mock_config else {
         return Err(ApiError::new(ErrorCode::ValidationException, format!("Test case '{case}' asked for, but this server has no mock configuration (--mock-config FILE or SFN_MOCK_CONFIG)")));

@@ -137,3 +137,106 @@ async fn jsonata_task_with_mock_shows_arguments_and_result() {
     let (status, e) = call(addr, json!({"definition": activity.to_string()})).await;
     assert_eq!(status, 400, "{e}");
 }
+
+/// `context` (with a mock, as AWS requires) replaces the context object's fields it gives, in
+/// the arguments and in DEBUG's data; the other fields stay the runtime's.
+#[tokio::test]
+async fn a_given_context_object_is_what_the_state_reads() {
+    let addr = serve().await;
+    let state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Parameters": {"exec.$": "$$.Execution.Name", "token.$": "$$.Task.Token", "item.$": "$$.Map.Item.Index", "state.$": "$$.State.Name"}});
+    let context = json!({"Execution": {"Name": "given-run"}, "Task": {"Token": "tok-1"}, "Map": {"Item": {"Index": 4, "Value": "x"}}});
+    let body = json!({"definition": state.to_string(), "input": "{}", "inspectionLevel": "DEBUG", "mock": {"result": "{}"}, "context": context.to_string()});
+    let out = test(addr, body.clone()).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["inspectionData"]["afterParameters"]), json!({"exec": "given-run", "token": "tok-1", "item": 4, "state": "TestState"}));
+
+    // JSONata reads it as $states.context.
+    let jsonata = json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Arguments": {"exec": "{% $states.context.Execution.Name %}"}, "Output": "{% $states.context.Execution %}"});
+    let out = test(addr, json!({"definition": jsonata.to_string(), "mock": {"result": "{}"}, "context": context.to_string()})).await;
+    assert_eq!(parsed(&out["output"])["Name"], "given-run", "{out}");
+    assert!(parsed(&out["output"])["Id"].as_str().is_some_and(|id| id.contains(":execution:")), "{out}");
+
+    // Without a mock, or not an object: AWS's ValidationException.
+    let mut no_mock = body.clone();
+    no_mock.as_object_mut().unwrap().remove("mock");
+    let (status, out) = call(addr, no_mock).await;
+    assert_eq!((status, out["__type"].as_str().unwrap().rsplit('#').next().unwrap()), (400, "ValidationException"), "{out}");
+    let mut not_object = body;
+    not_object["context"] = json!("[1]");
+    assert_eq!(call(addr, not_object).await.0, 400);
+}
+
+/// Mocked Parallel and Map states: the mock answers the whole state, its data flow applies;
+/// mapIterationFailureCount against the Map's tolerance, mapItemReaderData as its items,
+/// errorCausedByState checked against its inner states.
+#[tokio::test]
+async fn mocked_parallel_and_map_states_with_their_configuration() {
+    let addr = serve().await;
+    let parallel = json!({"Type": "Parallel", "Parameters": {"v.$": "$.v"}, "ResultSelector": {"first.$": "$[0]"}, "ResultPath": "$.r", "Next": "After",
+        "Branches": [{"StartAt": "Inner", "States": {"Inner": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}],
+        "Catch": [{"ErrorEquals": ["Boom"], "Next": "Handler"}]});
+    let out = test(addr, json!({"definition": parallel.to_string(), "input": r#"{"v":1}"#, "mock": {"result": "[\"a\",\"b\"]"}, "inspectionLevel": "DEBUG"})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("SUCCEEDED"), Some("After")), "{out}");
+    assert_eq!(parsed(&out["output"]), json!({"v": 1, "r": {"first": "a"}}));
+    assert_eq!(parsed(&out["inspectionData"]["afterParameters"]), json!({"v": 1}));
+    // A mocked error, from a state inside.
+    let error = json!({"errorOutput": {"error": "Boom", "cause": "inner failed"}});
+    let out = test(addr, json!({"definition": parallel.to_string(), "input": r#"{"v":1}"#, "mock": error, "stateConfiguration": {"errorCausedByState": "Inner"}})).await;
+    assert_eq!((out["status"].as_str(), out["nextState"].as_str()), (Some("CAUGHT_ERROR"), Some("Handler")), "{out}");
+    let (status, out) = call(addr, json!({"definition": parallel.to_string(), "mock": error, "stateConfiguration": {"errorCausedByState": "Nowhere"}})).await;
+    assert_eq!(status, 400, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("'Nowhere' is not a state"), "{out}");
+
+    let map = json!({"Type": "Map", "ItemsPath": "$.xs", "ToleratedFailureCount": 1, "MaxConcurrency": 2, "End": true,
+        "ItemProcessor": {"StartAt": "Each", "States": {"Each": {"Type": "Pass", "End": true}}},
+        "Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "ResultPath": "$.err", "Next": "TooMany"}]});
+    let body = |failures: i32| {
+        json!({"definition": map.to_string(), "input": r#"{"xs":[1,2,3]}"#, "mock": {"result": "[1,2,3]"}, "inspectionLevel": "DEBUG",
+        "stateConfiguration": {"mapIterationFailureCount": failures}})
+    };
+    let out = test(addr, body(1)).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["output"]), json!([1, 2, 3]));
+    let d = &out["inspectionData"];
+    assert_eq!((parsed(&d["afterItemsPath"]), d["toleratedFailureCount"].as_i64(), d["maxConcurrency"].as_i64()), (json!([1, 2, 3]), Some(1), Some(2)));
+    let out = test(addr, body(2)).await;
+    assert_eq!((out["status"].as_str(), out["error"].as_str(), out["nextState"].as_str()), (Some("CAUGHT_ERROR"), Some("States.ExceedToleratedFailureThreshold"), Some("TooMany")), "{out}");
+
+    // A percentage counts the items; a distributed Map's come from mapItemReaderData.
+    let distributed = json!({"Type": "Map", "ToleratedFailurePercentage": 50, "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Each", "States": {"Each": {"Type": "Pass", "End": true}}}});
+    let body = |failures: i32| {
+        json!({"definition": distributed.to_string(), "mock": {"result": "[]"}, "inspectionLevel": "DEBUG",
+        "stateConfiguration": {"mapIterationFailureCount": failures, "mapItemReaderData": "[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4}]"}})
+    };
+    let out = test(addr, body(2)).await;
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(parsed(&out["inspectionData"]["afterItemsPath"]).as_array().map(Vec::len), Some(4));
+    assert_eq!(test(addr, body(3)).await["status"], "FAILED");
+
+    // A CSV reader's data, read as the Map would read it.
+    let mut csv = distributed.clone();
+    csv["ItemReader"]["ReaderConfig"] = json!({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"});
+    let out = test(addr, json!({"definition": csv.to_string(), "mock": {"result": "[]"}, "inspectionLevel": "DEBUG", "stateConfiguration": {"mapItemReaderData": "id\n1\n2\n"}})).await;
+    assert_eq!(parsed(&out["inspectionData"]["afterItemsPath"]), json!([{"id": "1"}, {"id": "2"}]), "{out}");
+
+    // Refused: a Map or Parallel without a mock (as AWS), a mock on a Pass state, Map fields on
+    // a Task, an S3 listing's data (not read yet).
+    for unmocked in [&parallel, &map] {
+        let (status, out) = call(addr, json!({"definition": unmocked.to_string(), "input": r#"{"v":1,"xs":[]}"#})).await;
+        assert_eq!(status, 400, "{out}");
+    }
+    let code = |out: &serde_json::Value| out["__type"].as_str().unwrap().rsplit('#').next().unwrap().to_string();
+    let (status, out) = call(addr, json!({"definition": r#"{"Type":"Pass","End":true}"#, "mock": {"result": "{}"}})).await;
+    assert_eq!((status, code(&out)), (400, "ValidationException".into()), "{out}");
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    let (status, out) = call(addr, json!({"definition": task.to_string(), "mock": {"result": "{}"}, "stateConfiguration": {"mapIterationFailureCount": 1}})).await;
+    assert_eq!((status, code(&out)), (400, "ValidationException".into()), "{out}");
+    let mut listing = distributed.clone();
+    listing["ItemReader"] = json!({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}});
+    let (status, out) = call(addr, json!({"definition": listing.to_string(), "mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[]"}})).await;
+    assert_eq!((status, code(&out)), (501, "NotImplemented".into()), "{out}");
+}

@@ -173,6 +173,18 @@ impl Inner {
 #[derive(Clone)]
 pub struct Engine(Arc<Inner>);
 
+/// An [`Engine`] handle that does not keep it alive: for task handlers the engine itself
+/// holds (through its machines), which would otherwise never let it go.
+#[derive(Clone)]
+pub struct WeakEngine(Weak<Inner>);
+
+impl WeakEngine {
+    /// The engine, while it exists.
+    pub fn upgrade(&self) -> Option<Engine> {
+        self.0.upgrade().map(Engine)
+    }
+}
+
 /// How many executions one claim takes (recovery, waking parked ones).
 const CLAIM_BATCH: usize = 1000;
 
@@ -263,6 +275,11 @@ impl Engine {
             *inner.purger.lock().unwrap() = Some(purger);
         }
         Engine(inner)
+    }
+
+    /// A handle that does not keep the engine alive.
+    pub fn downgrade(&self) -> WeakEngine {
+        WeakEngine(Arc::downgrade(&self.0))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

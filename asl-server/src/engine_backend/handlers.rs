@@ -25,7 +25,7 @@ pub(crate) fn server_handlers(lambda_endpoint: Option<&str>) -> Handlers {
             "it runs the HTTP task's plain request-response form (arn:aws:states:::http:invoke) only"
         } else {
             "it serves activities (arn:aws:states:…:activity:…), .waitForTaskToken callbacks and, with --lambda-endpoint, Lambda functions; \
-             other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration and `asl run --mock`)"
+             other AWS services are not wired in yet (mock them with a Step Functions Local mock configuration, --mock-config FILE, and StartExecution on <stateMachineArn>#<TestCase>)"
         };
         Err(Failure::new("States.Runtime", format!("asl-server cannot call the Task resource '{}': {how}", ctx.resource)))
     })

@@ -14,9 +14,11 @@ mod hosted;
 mod http_task;
 mod lambda;
 mod machines;
+mod mocked;
 mod records;
 mod revisions;
 mod test_state;
+mod test_state_map;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -137,7 +139,16 @@ impl EngineBackend {
                 retired.lock().unwrap_or_else(|p| p.into_inner()).insert(m.name.clone(), r);
             }
         }
-        engine.set_resolver(revisions::resolver(memory.clone(), retired.clone(), compiled.clone(), &engine, handlers.clone(), settings.region.clone(), settings.account.clone()));
+        engine.set_resolver(revisions::resolver(
+            memory.clone(),
+            retired.clone(),
+            compiled.clone(),
+            &engine,
+            handlers.clone(),
+            settings.mock_config.clone(),
+            settings.region.clone(),
+            settings.account.clone(),
+        ));
         let mut backend = EngineBackend {
             memory,
             retired,
@@ -527,11 +538,10 @@ impl Backend for EngineBackend {
             },
             r => r?,
         };
-        if let Some(case) = &m.test_case {
-            return Err(ApiError::not_wired("StartExecution", &format!("mocked test cases (#{case}) on the execution engine; run them with `asl run --mock`")));
-        }
-        // What it runs is pinned now: this revision (or version) until it ends, as on AWS.
-        let runs = RunKey { machine_arn: m.state_machine_arn.clone(), revision: m.revision_id, version_arn: m.version_arn, alias_arn: m.alias_arn }.encode();
+        crate::memory::check_test_case(&self.settings, &m)?;
+        // What it runs is pinned now: this revision (or version) until it ends, as on AWS, and
+        // the test case (its ARN is the machine's, without `#TestCase`, as Step Functions Local's).
+        let runs = RunKey { machine_arn: m.state_machine_arn.clone(), revision: m.revision_id, version_arn: m.version_arn, alias_arn: m.alias_arn, test_case: m.test_case }.encode();
         let limit = self.settings.limits.max_open_executions;
         // A repeated start of a running execution is not a new one: only new names count.
         let repeat = match &input.name {
@@ -554,10 +564,15 @@ impl Backend for EngineBackend {
         if m.kind != StateMachineType::Express {
             return Err(ApiError::new(ErrorCode::StateMachineTypeNotSupported, "StartSyncExecution runs EXPRESS state machines only"));
         }
-        if m.test_case.is_some() {
-            return Err(ApiError::not_wired("StartSyncExecution", "mocked test cases on the execution engine; run them with `asl run --mock`"));
-        }
-        Ok(express::run(&m.state_machine_arn, &m.name, input.name, &m.definition, value, &self.handlers, self.place(&m.role_arn)).await)
+        crate::memory::check_test_case(&self.settings, &m)?;
+        let handlers = match &m.test_case {
+            Some(case) => match mocked::sync_handlers(self.settings.mock_config.as_ref(), &m.name, case, self.handlers.clone()) {
+                Some(h) => h,
+                None => return Err(ApiError::new(ErrorCode::InternalFailure, "the test case was checked but is not in the mock configuration")),
+            },
+            None => self.handlers.clone(),
+        };
+        Ok(express::run(&m.state_machine_arn, &m.name, input.name, &m.definition, value, &handlers, self.place(&m.role_arn)).await)
     }
 
     async fn describe_execution(&self, input: DescribeExecutionInput) -> Result<DescribeExecutionOutput, ApiError> {

@@ -4,7 +4,8 @@
 //!
 //! Each execution records the engine key of what it runs ([`RunKey`], the engine's
 //! `Execution::runs`): `MACHINE_ARN@REVISION`, then `|VERSION_ARN` and `|ALIAS_ARN` when it was
-//! started through them (DescribeExecution gives those back). The engine asks the [`resolver`]
+//! started through them (DescribeExecution gives those back), then `#TEST_CASE` when it runs a
+//! mock configuration's test case ([`super::mocked`]). The engine asks the [`resolver`]
 //! for a key it has not seen (the first start on a revision, or a resumption after a restart),
 //! which loads that revision's definition from the machine's record: its current configuration,
 //! a version's, or a retired one. A revision that stops being current or a version while
@@ -20,7 +21,9 @@ use serde_json::Value;
 
 use super::hosted::{CompiledByArn, compiled_for};
 use super::machines::{self, Place};
+use super::mocked;
 use crate::MemoryBackend;
+use crate::MockConfig;
 use crate::arn::{self, Resource};
 
 /// What an execution runs, as recorded in the engine's `runs` column.
@@ -30,6 +33,8 @@ pub(crate) struct RunKey {
     pub revision: String,
     pub version_arn: Option<String>,
     pub alias_arn: Option<String>,
+    /// The mock configuration's test case it runs (`<stateMachineArn>#<TestCase>`).
+    pub test_case: Option<String>,
 }
 
 impl RunKey {
@@ -43,15 +48,24 @@ impl RunKey {
                 s.push_str(a);
             }
         }
+        if let Some(c) = &self.test_case {
+            s.push('#');
+            s.push_str(c);
+        }
         s
     }
 
     /// `None` for an execution that recorded no key (started before keys existed: it runs the
     /// machine's current definition) or a key this server did not write.
     pub(crate) fn decode(s: &str) -> Option<RunKey> {
+        // ARNs hold no '#': the first one starts the test case, whatever it holds.
+        let (s, test_case) = match s.split_once('#') {
+            Some((s, c)) => (s, Some(c.to_string())),
+            None => (s, None),
+        };
         let mut parts = s.split('|');
         let (machine_arn, revision) = parts.next()?.rsplit_once('@')?;
-        Some(RunKey { machine_arn: machine_arn.into(), revision: revision.into(), version_arn: parts.next().map(str::to_string), alias_arn: parts.next().map(str::to_string) })
+        Some(RunKey { machine_arn: machine_arn.into(), revision: revision.into(), version_arn: parts.next().map(str::to_string), alias_arn: parts.next().map(str::to_string), test_case })
     }
 }
 
@@ -123,28 +137,51 @@ pub(crate) fn config_of(memory: &MemoryBackend, retired: &Retired, key: &RunKey)
 
 /// The engine's resolver: loads the revision a key names (the host's compiled machine when it
 /// is that machine's definition).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn resolver(
     memory: MemoryBackend,
     retired: Retired,
     compiled: CompiledByArn,
     engine: &Engine,
     handlers: Handlers,
+    mock: Option<Arc<MockConfig>>,
     region: String,
     account: String,
 ) -> impl Fn(&str) -> Option<Arc<dyn Execute>> + Send + Sync + 'static {
     let handlers = handlers.on("arn:aws:states:*:*:activity:*", engine.activity_handler());
+    let ledger = mocked::Durable::new(engine);
+    // Recovery asks again at each round for what does not load: said once per key.
+    let said: Mutex<HashSet<String>> = Mutex::default();
+    let say = move |key: &str, message: String| {
+        if said.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string()) {
+            eprintln!("asl-server: {message}");
+        }
+    };
     move |s| {
         let key = RunKey::decode(s)?;
         let (name, config) = config_of(&memory, &retired, &key)?;
         let place = Place { region: region.clone(), account: account.clone(), role_arn: config["role_arn"].as_str().unwrap_or_default().to_string() };
         let definition = config["definition"].as_str().unwrap_or_default();
-        if let Some(machine) = compiled_for(&compiled, &key.machine_arn, definition) {
-            return Some(Arc::new(machines::Placed { machine, place }));
-        }
+        // A test case runs the definition loaded with its mocks (a compiled machine has its own handlers).
+        let handlers = match &key.test_case {
+            None => {
+                if let Some(machine) = compiled_for(&compiled, &key.machine_arn, definition) {
+                    return Some(Arc::new(machines::Placed { machine, place }));
+                }
+                handlers.clone()
+            }
+            Some(case) => match mocked::durable_handlers(mock.as_ref(), &name, case, handlers.clone(), ledger.clone()) {
+                Some(h) => h,
+                None => {
+                    say(s, format!("the mock configuration has no test case '{case}' for {} any more, its executions cannot run", key.machine_arn));
+                    return None;
+                }
+            },
+        };
         match machines::placed(definition, &name, &handlers, place) {
             Ok(m) => Some(m),
             Err(e) => {
-                eprintln!("asl-server: revision {} of {} does not load, its executions cannot run: {e}", key.revision, key.machine_arn);
+                say(s, format!("revision {} of {} does not load, its executions cannot run: {e}", key.revision, key.machine_arn));
                 None
             }
         }
@@ -159,9 +196,11 @@ mod tests {
     fn keys_read_back() {
         let m = "arn:aws:states:us-east-1:123456789012:stateMachine:M";
         for k in [
-            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: None, alias_arn: None },
-            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: Some(format!("{m}:3")), alias_arn: None },
-            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: Some(format!("{m}:3")), alias_arn: Some(format!("{m}:prod")) },
+            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: None, alias_arn: None, test_case: None },
+            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: Some(format!("{m}:3")), alias_arn: None, test_case: None },
+            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: Some(format!("{m}:3")), alias_arn: Some(format!("{m}:prod")), test_case: None },
+            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: None, alias_arn: None, test_case: Some("Happy Path #2|x@y".into()) },
+            RunKey { machine_arn: m.into(), revision: "r1".into(), version_arn: Some(format!("{m}:3")), alias_arn: Some(format!("{m}:prod")), test_case: Some("RetryPath".into()) },
         ] {
             assert_eq!(RunKey::decode(&k.encode()), Some(k));
         }

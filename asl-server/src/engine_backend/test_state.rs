@@ -19,6 +19,7 @@ use asl_runtime::{ExecutionOptions, Failure, Handlers, History, TaskContext, Val
 use serde_json::{Map, json};
 
 use super::machines::{Place, load};
+use super::test_state_map;
 use crate::error::{ApiError, ErrorCode};
 use crate::model::*;
 
@@ -42,14 +43,15 @@ fn json_member(text: &str, member: &str) -> Result<Value, ApiError> {
 }
 
 pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place) -> Result<TestStateOutput, ApiError> {
-    if input.context.is_some() {
-        return Err(ApiError::not_wired("TestState", "a given `context` (the context object is the runtime's own)"));
-    }
-    if let Some(c) = &input.state_configuration
-        && (c.error_caused_by_state.is_some() || c.map_iteration_failure_count.is_some() || c.map_item_reader_data.is_some())
-    {
-        return Err(ApiError::not_wired("TestState", "stateConfiguration other than retrierRetryCount"));
-    }
+    // AWS: "This field may only be specified if a mock is specified in the same request."
+    let given = match (&input.context, &input.mock) {
+        (None, _) => None,
+        (Some(_), None) => return Err(validation("context may only be specified if a mock is specified in the same request")),
+        (Some(c), Some(_)) => match json_member(c, "context")? {
+            v @ Value::Object(_) => Some(Arc::new(v)),
+            _ => return Err(validation("context must be a JSON object (a Context object: Execution, State, StateMachine, Task, Map)")),
+        },
+    };
     let state_input: Value = match &input.input {
         Some(i) => serde_json::from_str(i).map_err(|e| ApiError::new(ErrorCode::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'")))?,
         None => json!({}),
@@ -67,14 +69,31 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
     let retriers = state.as_object_mut().and_then(|s| s.remove("Retry")).unwrap_or(Value::Null);
     let retry_count = input.state_configuration.as_ref().and_then(|c| c.retrier_retry_count).unwrap_or(0).max(0) as u32;
 
+    let map_run = test_state_map::check(&input, &kind, &state)?;
+    // A mocked Map's items (DEBUG's afterItemsPath, the count ToleratedFailurePercentage needs).
+    let items = match (&input.mock, kind.as_str()) {
+        (Some(_), "Map") => match map_run.reader_items.clone() {
+            Some(read) => Some(Value::Array(read)),
+            None => map_items(&state, jsonata, &state_input, handlers, &place, given.as_ref()).await,
+        },
+        _ => None,
+    };
     let handlers = match &input.mock {
         Some(mock) => {
-            if kind != "Task" {
-                return Err(validation(format!("a mock answers Task states only, and the state is a {kind} state")));
+            if !matches!(kind.as_str(), "Task" | "Map" | "Parallel") {
+                return Err(validation(format!("A mock can only be specified for Task, Map, or Parallel states, and the state is a {kind} state")));
             }
-            mock_handlers(mock)?
+            let exceeded = match map_run.failures {
+                Some(n) => test_state_map::tolerance_failure(&state, n, items.as_ref().and_then(Value::as_array).map(Vec::len))?,
+                None => None,
+            };
+            mock_handlers(mock, exceeded)?
         }
         None => {
+            // AWS: "TestState only supports ... Parallel, or Map states" when a mock is specified.
+            if matches!(kind.as_str(), "Map" | "Parallel") {
+                return Err(validation(format!("TestState supports a {kind} state only when a mock is specified")));
+            }
             if kind == "Task" {
                 let resource = state.get("Resource").and_then(Value::as_str).unwrap_or_default();
                 // AWS's TestState refuses these without a mock: nothing would answer within the call.
@@ -84,6 +103,15 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
             }
             handlers.clone()
         }
+    };
+    // A mocked Map or Parallel runs as a Task around the mock (its branches or iterations do not).
+    let original = state.clone();
+    let kind = match (&input.mock, kind.as_str()) {
+        (Some(_), "Map" | "Parallel") => {
+            state = test_state_map::stand_in(&state, &kind);
+            "Task".to_string()
+        }
+        _ => kind,
     };
     if kind == "Wait" {
         // Assumption: TestState answers at once instead of waiting (the wait is the one thing
@@ -116,7 +144,7 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
     };
     let machine = json!({"StartAt": start, "States": states});
     let history = Arc::new(History::new());
-    let result = execute(&machine, state_input.clone(), &handlers, &place, Some(history.clone())).await?;
+    let result = execute(&machine, state_input.clone(), &handlers, &place, given.as_ref(), Some(history.clone())).await?;
     let events = history.events();
 
     let mut out = TestStateOutput { output: None, error: None, cause: None, inspection_data: None, next_state: None, status: None };
@@ -162,7 +190,10 @@ pub(crate) async fn run(input: TestStateInput, handlers: &Handlers, place: Place
 
     let level = input.inspection_level.unwrap_or(InspectionLevel::Info);
     if !matches!(level, InspectionLevel::Info) {
-        let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place).await;
+        let mut data = inspect(&kind, jsonata, &state, &state_input, &events, &name, &handlers, &place, given.as_ref()).await;
+        if original.get("Type").and_then(Value::as_str) == Some("Map") {
+            test_state_map::inspect_map(&mut data, &original, items.as_ref());
+        }
         data.variables = vars_after.filter(|v| v.as_object().is_some_and(|m| !m.is_empty())).map(|v| v.to_string());
         let http = state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::http:invoke"));
         if matches!(level, InspectionLevel::Trace) && http && input.mock.is_none() {
@@ -263,30 +294,57 @@ fn collect_assigned(state: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn mock_handlers(mock: &MockInput) -> Result<Handlers, ApiError> {
+/// What answers the state under test: the mock, or `exceeded` (a mocked Map whose failed
+/// iterations pass its tolerance).
+fn mock_handlers(mock: &MockInput, exceeded: Option<Failure>) -> Result<Handlers, ApiError> {
+    let failing = |f: Failure| {
+        Handlers::new().fallback(move |_: Value, _: TaskContext| {
+            let f = f.clone();
+            async move { Err(f) }
+        })
+    };
     match (&mock.result, &mock.error_output) {
         (Some(r), None) => {
             let result = json_member(r, "mock.result")?;
+            if let Some(f) = exceeded {
+                return Ok(failing(f));
+            }
             Ok(Handlers::new().fallback(move |_: Value, _: TaskContext| {
                 let r = result.clone();
                 async move { Ok(r) }
             }))
         }
-        (None, Some(e)) => {
-            let f = Failure { error: e.error.clone().unwrap_or_default(), cause: e.cause.clone() };
-            Ok(Handlers::new().fallback(move |_: Value, _: TaskContext| {
-                let f = f.clone();
-                async move { Err(f) }
-            }))
-        }
+        (None, Some(e)) => Ok(failing(Failure { error: e.error.clone().unwrap_or_default(), cause: e.cause.clone() })),
         _ => Err(validation("mock must have exactly one of result and errorOutput")),
     }
 }
 
-async fn execute(machine: &Value, input: Value, handlers: &Handlers, place: &Place, history: Option<Arc<History>>) -> Result<Result<Value, Failure>, ApiError> {
+/// A Map's items as its ItemsPath (JSONPath, after InputPath) or Items (JSONata) selects them
+/// from the input; `None` when they are not an array (or read variables TestState does not set
+/// here).
+async fn map_items(state: &Value, jsonata: bool, input: &Value, handlers: &Handlers, place: &Place, given: Option<&Arc<Value>>) -> Option<Value> {
+    let machine = if jsonata {
+        let items = state.get("Items").cloned().unwrap_or(json!("{% $states.input %}"));
+        json!({"StartAt": "Items", "States": {"Items": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": items, "End": true}}})
+    } else {
+        let mut first = json!({"Type": "Pass", "Next": "Items"});
+        if let Some(p) = state.get("InputPath") {
+            first["InputPath"] = p.clone();
+        }
+        let items = json!({"Type": "Pass", "InputPath": state.get("ItemsPath").cloned().unwrap_or(json!("$")), "End": true});
+        json!({"StartAt": "Input", "States": {"Input": first, "Items": items}})
+    };
+    match execute(&machine, input.clone(), handlers, place, given, None).await {
+        Ok(Ok(v)) if v.is_array() => Some(v),
+        _ => None,
+    }
+}
+
+/// Runs `machine`; `given` is the request's `context` (its fields replace the runtime's in `$$`).
+async fn execute(machine: &Value, input: Value, handlers: &Handlers, place: &Place, given: Option<&Arc<Value>>, history: Option<Arc<History>>) -> Result<Result<Value, Failure>, ApiError> {
     let text = machine.to_string();
     let wf = load(&text, "TestState").map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
-    let mut options = ExecutionOptions { name: Some(crate::ids::new_id()), observer: history.map(|h| h as Arc<dyn asl_runtime::Observer>), ..Default::default() };
+    let mut options = ExecutionOptions { name: Some(crate::ids::new_id()), observer: history.map(|h| h as Arc<dyn asl_runtime::Observer>), context: given.cloned(), ..Default::default() };
     place.apply(&mut options);
     let m = wf.machine(handlers, options.clone()).map_err(|e| invalid(format!("Invalid State Machine Definition: '{e}'")))?;
     Ok(asl_runtime::Execute::execute(&m, input, options).await)
@@ -329,7 +387,7 @@ fn catch_of(state: &Value, error: &str) -> Option<i32> {
 
 /// DEBUG's data after each step of the state's data flow.
 #[allow(clippy::too_many_arguments)]
-async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events: &[asl_runtime::Event], name: &str, handlers: &Handlers, place: &Place) -> InspectionData {
+async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events: &[asl_runtime::Event], name: &str, handlers: &Handlers, place: &Place, given: Option<&Arc<Value>>) -> InspectionData {
     let mut d = InspectionData {
         input: Some(input.to_string()),
         after_arguments: None,
@@ -369,7 +427,7 @@ async fn inspect(kind: &str, jsonata: bool, state: &Value, input: &Value, events
     let step = |extra: Value, on: Value| {
         let m = pass(extra);
         async move {
-            match execute(&m, on, handlers, place, None).await {
+            match execute(&m, on, handlers, place, given, None).await {
                 Ok(Ok(v)) => Some(v),
                 _ => None,
             }

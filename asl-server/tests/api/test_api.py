@@ -425,6 +425,16 @@ class Boto3(unittest.TestCase):
         out = sfn.test_state(definition=json.dumps(machine), roleArn=ROLE, input='{"n":2}', stateName="B")
         self.assertEqual(out["nextState"], "C")
         self.assertError("InvalidDefinition", sfn.test_state, definition="{", roleArn=ROLE)
+        # context (with a mock) is the context object the state reads.
+        named = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"run.$": "$$.Execution.Name"}, "End": True}
+        out = sfn.test_state(definition=json.dumps(named), input="{}", inspectionLevel="DEBUG", mock={"result": "{}"}, context='{"Execution":{"Name":"given"}}')
+        self.assertEqual(json.loads(out["inspectionData"]["afterParameters"]), {"run": "given"})
+        self.assertError("ValidationException", sfn.test_state, definition=json.dumps(named), input="{}", context="{}")
+        # A mocked Map whose failed iterations pass its tolerance.
+        mapped = {"Type": "Map", "ItemsPath": "$.xs", "ToleratedFailureCount": 1, "End": True,
+                  "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}
+        out = sfn.test_state(definition=json.dumps(mapped), input='{"xs":[1,2]}', mock={"result": "[1,2]"}, stateConfiguration={"mapIterationFailureCount": 2})
+        self.assertEqual((out["status"], out["error"]), ("FAILED", "States.ExceedToleratedFailureThreshold"))
 
     def test_oversized_body(self):
         # 5 MiB of definition is over the server's 4 MiB request limit (and AWS's 1 MiB definition limit).
@@ -432,6 +442,86 @@ class Boto3(unittest.TestCase):
             self.sfn.validate_state_machine_definition(definition="x" * (5 << 20))
         self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 413)
         self.assertEqual(cm.exception.response["Error"]["Code"], "RequestEntityTooLargeException")
+
+
+MOCK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mock")
+
+
+class StepFunctionsLocalMocks(unittest.TestCase):
+    """AWS's documented mock configuration file, unchanged (tests/mock/), as its guide runs it:
+    create LambdaSQSIntegration, start-execution on `<arn>#<TestCase>`, read the history."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--mock-config", os.path.join(MOCK_DIR, "MockConfigFile.json"))
+        cls.sfn = client(cls.server.endpoint)
+        with open(os.path.join(MOCK_DIR, "LambdaSQSIntegration.asl.json")) as f:
+            cls.arn = cls.sfn.create_state_machine(
+                name="LambdaSQSIntegration", definition=f.read(),
+                roleArn="arn:aws:iam::123456789012:role/service-role/LambdaSQSIntegration",
+            )["stateMachineArn"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def finished(self, arn, seconds):
+        for _ in range(int(seconds * 20)):
+            d = self.sfn.describe_execution(executionArn=arn)
+            if d["status"] != "RUNNING":
+                return d
+            time.sleep(0.05)
+        self.fail("%s still running after %s s" % (arn, seconds))
+
+    def history(self, arn):
+        return self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+
+    def test_the_documented_test_cases(self):
+        # The guide's own command, through the AWS CLI.
+        env = dict(os.environ, **CREDENTIALS)
+        aws = os.path.join(os.path.dirname(sys.executable), "aws")
+        r = subprocess.run(
+            [aws, "stepfunctions", "start-execution", "--endpoint", self.server.endpoint, "--output", "json",
+             "--name", "executionWithHappyPathMockedServices", "--state-machine", self.arn + "#HappyPath"],
+            capture_output=True, text=True, env=env, timeout=60,
+        )
+        self.assertEqual(r.returncode, 0, r.stderr)
+        happy = json.loads(r.stdout)["executionArn"]
+        self.assertEqual(happy, PREFIX + ":execution:LambdaSQSIntegration:executionWithHappyPathMockedServices")
+        start = lambda case: self.sfn.start_execution(stateMachineArn=self.arn + "#" + case, name=case, input='{"data": "test input"}')["executionArn"]
+        retry, hybrid = start("RetryPath"), start("HybridPath")
+
+        sqs = {"MD5OfMessageBody": "3bcb6e8e-7h85-4375-b0bc-1a59812c6e51", "MessageId": "3bcb6e8e-8b51-4375-b0bc-1a59812c6e51"}
+        d = self.finished(happy, 10)
+        self.assertEqual((d["status"], json.loads(d["output"]), d["stateMachineArn"]), ("SUCCEEDED", sqs, self.arn))
+        events = self.history(happy)
+        self.assertEqual([e["type"] for e in events], [
+            "ExecutionStarted",
+            "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
+            "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
+            "ExecutionSucceeded",
+        ])
+        self.assertEqual([e["stateExitedEventDetails"]["name"] for e in events if e["type"] == "TaskStateExited"], ["LambdaState", "SQSState"])
+
+        # HybridPath: SQSState is not mocked and makes its real call, which this server cannot make.
+        d = self.finished(hybrid, 10)
+        self.assertEqual((d["status"], d["error"]), ("FAILED", "States.Runtime"))
+        self.assertIn("arn:aws:states:::sqs:sendMessage", d["cause"])
+
+        # RetryPath: a ResourceNotReady, two timeouts, then success, after 2 + 4 + 8 s of backoff.
+        d = self.finished(retry, 30)
+        self.assertEqual((d["status"], json.loads(d["output"])), ("SUCCEEDED", sqs))
+        events = self.history(retry)
+        self.assertEqual(
+            [e["taskFailedEventDetails"]["error"] for e in events if e["type"] == "TaskFailed"],
+            ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException"],
+        )
+        self.assertEqual(sum(e["type"] == "TaskSucceeded" for e in events), 2)
+
+    def test_an_unknown_test_case_is_refused(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.sfn.start_execution(stateMachineArn=self.arn + "#NoSuchCase")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
 
 
 class RawHttp(unittest.TestCase):
