@@ -98,6 +98,10 @@ ALTER TABLE tasks ADD COLUMN started_event BIGINT;
     // 3: the machine an execution runs when not its state machine's registered one (a version,
     // an earlier revision): see `Execution::runs`.
     "ALTER TABLE executions ADD COLUMN runs TEXT;",
+    // 4: the open (RUNNING) executions, by machine and start: the open-executions quota counts
+    // them (`COUNT_OPEN`) and ListExecutions with a RUNNING filter reads them newest first,
+    // without reading the ended ones.
+    "CREATE INDEX executions_open ON executions (machine_arn, start_date, arn) WHERE status = 'RUNNING';",
 ];
 
 pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
@@ -336,6 +340,8 @@ pub(crate) const GET_ACTIVITY: &str = "SELECT arn, name, created, tags FROM acti
 pub(crate) const LIST_ACTIVITIES: &str = "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
 pub(crate) const GET_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE arn = ?1";
 pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE machine_arn = ?1 AND name = ?2";
+/// The open-executions quota's count, from the partial index `executions_open`.
+pub(crate) const COUNT_OPEN: &str = "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'";
 pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
@@ -351,9 +357,15 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
         params.push(t(m));
         conds.push(format!("machine_arn = ?{}", params.len()));
     }
-    if let Some(s) = filter.status {
-        params.push(t(s.as_str()));
-        conds.push(format!("status = ?{}", params.len()));
+    match filter.status {
+        // Written out, not a parameter: the planner uses the partial index `executions_open`
+        // only for a condition it can see.
+        Some(ExecutionStatus::Running) => conds.push("status = 'RUNNING'".to_string()),
+        Some(s) => {
+            params.push(t(s.as_str()));
+            conds.push(format!("status = ?{}", params.len()));
+        }
+        None => {}
     }
     if let Some((start, arn)) = after {
         params.push(i(start));
@@ -656,6 +668,21 @@ mod tests {
         }
         let p = plan(&c, CLAIM_ACTIVITY_TASK, &[t("a"), t("w"), i(1)]);
         assert!(p.contains("tasks_scheduled"), "{p}");
+    }
+
+    /// A start's reads and the quota's count go through indexes: their cost does not grow with
+    /// the number of executions stored.
+    #[test]
+    fn starts_and_counts_use_indexes() {
+        let c = schema();
+        let p = plan(&c, FIND_EXECUTION, &[t("m"), t("n")]);
+        assert!(p.contains("USING INDEX sqlite_autoindex_executions_2"), "{p}");
+        let p = plan(&c, COUNT_OPEN, &[]);
+        assert!(p.contains("executions_open"), "{p}");
+        let filter = ExecutionFilter { machine_arn: Some("m".into()), status: Some(ExecutionStatus::Running) };
+        let (q, params) = list_executions_sql(&filter, None, 10);
+        let p = plan(&c, &q, &params);
+        assert!(p.contains("executions_open") && !p.contains("TEMP B-TREE"), "{p}");
     }
 
     #[test]
