@@ -619,7 +619,9 @@ impl Engine {
         let _ = self.0.store.expire_tasks(now(), 1000).await;
         let mut resumed = Vec::new();
         loop {
-            let Some(room) = self.room() else { return Ok(resumed) };
+            // The backlog of starts is claimed here too: starts first (see `admission`).
+            let batch = self.0.admission.starts_first(CLAIM_BATCH).await;
+            let Some(room) = self.0.admission.room(|| self.running_here(), self.0.options.max_running, batch) else { return Ok(resumed) };
             let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, room).await?;
             let n = claimed.len();
             resumed.extend(self.resume_claimed(claimed, false).await?);
@@ -647,11 +649,6 @@ impl Engine {
                 return Ok(woken);
             }
         }
-    }
-
-    /// How many executions a claim may take now (see `admission`).
-    fn room(&self) -> Option<usize> {
-        self.0.admission.room(|| self.running_here(), self.0.options.max_running, CLAIM_BATCH)
     }
 
     /// Runs executions just claimed, from their checkpoints (read for the whole batch at once).
