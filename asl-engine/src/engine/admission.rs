@@ -5,12 +5,11 @@
 //! batches: a claim is a transaction of its own, so one is made when a quarter of the room (at
 //! most a claim batch) is free, not each time one execution ends.
 //!
-//! Starts come first: during a burst of starts (at least `BURST_STARTS` being committed at once,
-//! now or in the last `START_GAP_MS`: by Little's law, many starts or slow commits; the few of a
-//! steady load do not count), a claim waits for a pause, but at most `START_DEFER`, and then
-//! takes at most `BURST_BATCH`: executions go on at that pace at least (400/s) while the burst
-//! is answered at the speed of its inserts, and the backlog runs after (its size is bounded by
-//! the open-executions quota).
+//! Starts come first: during a burst of starts (`BURST_STARTS` begun within one window of
+//! `START_GAP_MS`, 800/s, or as many being committed at once: a load below that does not count),
+//! a claim waits for a pause, but at most `START_DEFER`, and then takes at most `BURST_BATCH`:
+//! executions go on at that pace at least (1,000/s) while the burst is answered at the speed of
+//! its inserts, and the backlog runs after (its size is bounded by the open-executions quota).
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -18,21 +17,24 @@ use std::time::Duration;
 use super::frames::now;
 use crate::store::Millis;
 
-/// This many starts committed at once make a burst (a few, as a steady load has, do not).
+/// This many starts in one window (or committed at once) make a burst.
 const BURST_STARTS: usize = 16;
-/// A burst this recent is still on (between two rounds of commits).
+/// The window starts are counted in; a burst this recent is still on.
 const START_GAP_MS: Millis = 20;
 /// The longest a claim waits for a burst of starts to pause.
 const START_DEFER: Duration = Duration::from_millis(250);
 /// The most a claim takes while a burst of starts goes on.
-pub(crate) const BURST_BATCH: usize = 100;
+pub(crate) const BURST_BATCH: usize = 250;
 
 #[derive(Default)]
 pub(crate) struct Admission {
     /// A claim stopped at `max_running`: an execution that leaves memory wakes the claimer.
     backlog: AtomicBool,
-    /// When `BURST_STARTS` starts were last being committed at once.
+    /// When a burst was last seen.
     last_burst: AtomicI64,
+    /// The current window of starts: when it began, and how many began in it.
+    window: AtomicI64,
+    in_window: AtomicUsize,
     /// Starts being committed now.
     starting: AtomicUsize,
     /// When task deadlines were last expired (at most once per claim poll).
@@ -42,8 +44,17 @@ pub(crate) struct Admission {
 impl Admission {
     /// A start is being recorded until the guard is dropped.
     pub(crate) fn starting(&self) -> Starting<'_> {
-        if self.starting.fetch_add(1, Ordering::SeqCst) + 1 >= BURST_STARTS {
-            self.last_burst.store(now(), Ordering::Relaxed);
+        let t = now();
+        let w = self.window.load(Ordering::Relaxed);
+        // A new window: the count starts again (racing starts may be miscounted by a few).
+        let in_window = if t - w >= START_GAP_MS && self.window.compare_exchange(w, t, Ordering::SeqCst, Ordering::Relaxed).is_ok() {
+            self.in_window.store(1, Ordering::Relaxed);
+            1
+        } else {
+            self.in_window.fetch_add(1, Ordering::Relaxed) + 1
+        };
+        if self.starting.fetch_add(1, Ordering::SeqCst) + 1 >= BURST_STARTS || in_window >= BURST_STARTS {
+            self.last_burst.store(t, Ordering::Relaxed);
         }
         Starting(self)
     }
@@ -125,6 +136,12 @@ mod tests {
         let a = Admission::default();
         let few: Vec<_> = (0..BURST_STARTS - 1).map(|_| a.starting()).collect();
         assert_eq!(a.starts_first(1000).await, 1000, "a steady trickle does not hold claims");
+        // Fewer than BURST_STARTS a window, one at a time: no burst either.
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(START_GAP_MS as u64 + 1)).await;
+            drop(a.starting());
+            assert_eq!(a.starts_first(1000).await, 1000);
+        }
         let t = std::time::Instant::now();
         let many: Vec<_> = (0..BURST_STARTS).map(|_| a.starting()).collect();
         // The burst goes on (starts keep coming): after START_DEFER, a small batch.

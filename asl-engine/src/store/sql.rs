@@ -383,14 +383,16 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
 /// The inner UNION ALL finds candidates through the three partial indexes (one per reason to
 /// run), so a poll costs the same with a million parked executions as with none (an OR over the
 /// three, or a plain UNION, lets SQLite choose a plan that scans the whole table; `IN` removes
-/// the duplicates). The middle SELECT re-states the condition so that
+/// the duplicates). Each reason gives its ?4 oldest candidates (the runnable ones read in
+/// their index's order, so a backlog of a million started executions costs a claim ?4 rows, not
+/// the backlog; the due and expired ones are sorted, as few as are due now). The middle SELECT re-states the condition so that
 /// PostgreSQL re-checks it on each row after locking it, orders, limits and locks; SKIP LOCKED
 /// makes a concurrent claimer pass over rows being claimed instead of waiting for them.
 pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = ?3 WHERE arn IN (
     SELECT arn FROM executions WHERE arn IN (
-            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
+            SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS r
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS d
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2 ORDER BY start_date, arn LIMIT ?4) AS l)
         AND status = 'RUNNING'
         AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2))
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
@@ -408,8 +410,8 @@ WHERE arn = ?1 AND owner = ?2";
 /// execution sets them again), so those stay as small as the number of parked rows due.
 pub(crate) const CLAIM_WOKEN: &str = "UPDATE executions SET owner = ?1, lease_until = ?3, runnable = FALSE, wake_at = NULL WHERE arn IN (
     SELECT arn FROM executions WHERE arn IN (
-            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL)
+            SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS r
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS d)
         AND status = 'RUNNING' AND owner IS NULL AND (runnable OR wake_at <= ?2)
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
@@ -662,6 +664,12 @@ mod tests {
             assert!(p.contains(index), "{index} unused:\n{p}");
         }
         assert!(!p.lines().any(|l| l.starts_with("SCAN executions") && !l.contains("executions_runnable")), "{p}");
+        // Each reason reads its index in order, up to the limit: no sort of all its rows.
+        let p = plan(&c, CLAIM_WOKEN, &[t("o"), i(1), i(2), i(3)]);
+        for index in ["executions_runnable", "executions_due"] {
+            assert!(p.contains(index), "{index} unused:\n{p}");
+        }
+        assert!(p.contains("SCAN executions USING INDEX executions_runnable") && !p.contains("TEMP B-TREE FOR ORDER BY\nSCAN r"), "{p}");
         let p = plan(&c, EXPIRE_TASKS, &[i(1), i(2)]);
         for index in ["tasks_timeout", "tasks_heartbeat"] {
             assert!(p.contains(index), "{index} unused:\n{p}");
