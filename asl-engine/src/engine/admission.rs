@@ -37,6 +37,8 @@ pub(crate) struct Admission {
     in_window: AtomicUsize,
     /// Starts being committed now.
     starting: AtomicUsize,
+    /// Starts that will run at once here, not yet running.
+    about_to_run: AtomicUsize,
     /// When task deadlines were last expired (at most once per claim poll).
     last_expiry: AtomicI64,
 }
@@ -70,6 +72,19 @@ impl Admission {
             tokio::time::sleep(Duration::from_millis(START_GAP_MS as u64)).await;
         }
         batch
+    }
+
+    /// Whether a start made now runs at once in this engine (no burst, room for it): then it
+    /// is inserted held by this engine, as the claim would have done.
+    /// Taken (counted with `running` until [`spawned`](Self::spawned)), so that starts made
+    /// together do not pass `max` between this and their spawn.
+    pub(crate) fn runs_at_once(&self, running: usize, max: usize) -> bool {
+        !self.burst() && self.about_to_run.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (running + n < max).then_some(n + 1)).is_ok()
+    }
+
+    /// A start that [`runs_at_once`](Self::runs_at_once) is running (or failed).
+    pub(crate) fn spawned(&self) {
+        self.about_to_run.fetch_sub(1, Ordering::SeqCst);
     }
 
     fn burst(&self) -> bool {

@@ -46,7 +46,7 @@ impl Engine {
     /// Answers its ARN and start date. With `max_open_executions`, a new execution beyond it is
     /// `ExecutionLimitExceeded` (a repeated start of a running one is not new).
     pub async fn start_with(&self, machine_arn: &str, runs: Option<String>, name: Option<String>, input: Value) -> Result<(String, Millis), EngineError> {
-        self.machine(runs.as_deref().unwrap_or(machine_arn))?;
+        let machine = self.machine(runs.as_deref().unwrap_or(machine_arn))?;
         let same = |e: &Execution| -> Result<(String, Millis), EngineError> {
             if e.input == input && e.status == ExecutionStatus::Running { Ok((e.arn.clone(), e.start_date)) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
         };
@@ -71,14 +71,25 @@ impl Engine {
         let t = now();
         let mut e = Execution::new(&arn, machine_arn, &name, input.clone(), t);
         e.runs = runs;
-        let writes = vec![Write::InsertExecution(e), Write::AppendEvent(started_event(&arn, &input, t))];
+        // Outside a burst, with room here, this engine runs it at once: the row is inserted
+        // held by it (no claim to make, no other engine takes it meanwhile).
+        let starting = self.0.admission.starting();
+        let here = self.0.admission.runs_at_once(self.running_here(), self.0.options.max_running);
+        if here {
+            e.runnable = false;
+            e.owner = Some(self.0.owner.clone());
+            e.lease_until = Some(t + self.0.options.lease_ms);
+        }
+        let writes = vec![Write::InsertExecution(e.clone()), Write::AppendEvent(started_event(&arn, &input, t))];
         // Through the group-commit writer: starts arriving together share one commit. Claims
         // wait while starts are being committed (see `admission`).
-        let starting = self.0.admission.starting();
         let r = self.0.committer.commit(writes).await;
         drop(starting);
         if r.is_err() && limit.is_some() {
             self.0.open.closed();
+        }
+        if r.is_err() && here {
+            self.0.admission.spawned();
         }
         match r {
             Ok(()) => {}
@@ -93,8 +104,14 @@ impl Engine {
         if limit.is_none() {
             self.0.open.opened();
         }
-        // Claimed here when there is room (and the starts pause).
-        self.0.wake.notify_one();
+        if here {
+            // Its `ExecutionStarted` is recorded: the runtime goes on from it.
+            self.spawn(machine, e, Some(super::frames::resume(Vec::new(), input, t, 1)));
+            self.0.admission.spawned();
+        } else {
+            // Claimed here when there is room (and the starts pause), or by another engine.
+            self.0.wake.notify_one();
+        }
         Ok((arn, t))
     }
 }
