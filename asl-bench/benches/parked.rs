@@ -5,8 +5,9 @@
 //! engine's default parking (a wait due ≥ 1 s ahead parks at once, a token after 1 s without an
 //! answer). At 10,000, 100,000 and 1,000,000 waiting (once every one has left memory) it
 //! reports the process's resident memory (`VmRSS` of /proc/self/status), the database's size on
-//! disk and the start rate; the memory per waiting execution is the growth between two
-//! checkpoints divided by the executions added. RSS is read after `malloc_trim(0)` (glibc keeps
+//! disk, the start rate (a start records the execution, the engine runs it later) and the rate
+//! at which they were all run and parked (from the first start to the last park); the memory
+//! per waiting execution is the growth between two checkpoints divided by the executions added. RSS is read after `malloc_trim(0)` (glibc keeps
 //! freed memory otherwise); "tokio tasks" counts the runtime's live tasks (the engine's own
 //! few: none per parked execution).
 
@@ -58,8 +59,9 @@ fn main() {
         engine.register_definition(MACHINE, DEF, &quiet).unwrap();
         let base = rss();
         println!("parked executions on SQLite: RSS at start {:.1} MB", mb(base));
-        println!("{:>10} {:>10} {:>12} {:>14} {:>12} {:>12} {:>12}", "waiting", "RSS MB", "RSS growth", "B/execution", "DB MB", "starts/s", "tokio tasks");
+        println!("{:>10} {:>10} {:>12} {:>14} {:>12} {:>12} {:>12} {:>12}", "waiting", "RSS MB", "RSS growth", "B/execution", "DB MB", "starts/s", "parked/s", "tokio tasks");
         let mut started = 0usize;
+        let mut newest = Vec::new();
         let mut last = (0usize, base);
         for checkpoint in [10_000usize, 100_000, 1_000_000].into_iter().filter(|&c| c < n).chain([n]) {
             let t = Instant::now();
@@ -73,17 +75,26 @@ fn main() {
                         tokio::spawn(async move { engine.start(MACHINE, None, json!({"kind": kind, "n": i})).await.unwrap() })
                     })
                     .collect();
+                newest.clear();
                 for s in starts {
-                    s.await.unwrap();
+                    newest.push(s.await.unwrap());
                 }
                 started += chunk;
             }
             let rate = (checkpoint - from) as f64 / t.elapsed().as_secs_f64();
-            // Every one parked: none left in memory (tokens park 1 s after they are handed out).
+            // A start records the execution; the engine claims and runs it later (oldest first):
+            // every one has run once the newest are claimed (not runnable any more).
             let settle = Instant::now();
-            while engine.running_here() > 0 && settle.elapsed() < Duration::from_secs(120) {
+            for arn in &newest {
+                while engine.describe(arn).await.unwrap().runnable && settle.elapsed() < Duration::from_secs(1800) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            // Every one parked: none left in memory (tokens park 1 s after they are handed out).
+            while engine.running_here() > 0 && settle.elapsed() < Duration::from_secs(1800) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
+            let ran = (checkpoint - from) as f64 / t.elapsed().as_secs_f64();
             tokio::time::sleep(Duration::from_millis(500)).await;
             let in_memory = engine.running_here();
             // SAFETY: a plain glibc call with no pointers.
@@ -92,7 +103,7 @@ fn main() {
             let tasks = tokio::runtime::Handle::current().metrics().num_alive_tasks();
             let per = (now as f64 - last.1 as f64) / (checkpoint - last.0) as f64;
             println!(
-                "{checkpoint:>10} {:>10.1} {:>+11.1}M {per:>14.1} {:>12.1} {rate:>12.0} {tasks:>12}{}",
+                "{checkpoint:>10} {:>10.1} {:>+11.1}M {per:>14.1} {:>12.1} {rate:>12.0} {ran:>12.0} {tasks:>12}{}",
                 mb(now),
                 mb(now.saturating_sub(last.1)),
                 mb(db_size(&path)),

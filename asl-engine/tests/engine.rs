@@ -56,6 +56,13 @@ async fn the_same_name_and_input_while_running_is_the_same_execution(db: Db) {
     let b = engine.start(MACHINE, Some("n".into()), json!({"a": 1})).await.unwrap();
     assert_eq!(a, b);
     assert!(matches!(engine.start(MACHINE, Some("n".into()), json!({"a": 2})).await, Err(EngineError::ExecutionAlreadyExists(_))));
+    // Running (a start is run a moment later: `tests/start.rs` stops one before it runs).
+    for _ in 0..200 {
+        if !engine.store().frames(&a).await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     // Stop: ABORTED, ExecutionAborted last in the history, the task gone.
     let e = engine.stop(&a, Some("Why".into()), Some("because".into())).await.unwrap();
     assert_eq!(e.status, ExecutionStatus::Aborted);

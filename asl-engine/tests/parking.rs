@@ -57,11 +57,12 @@ async fn nth_token(sent: &Arc<Mutex<Vec<String>>>, n: usize) -> String {
     panic!("token {n} was not handed out");
 }
 
-/// Waits until `arn` is parked: not in `engine`'s memory, no owner, still RUNNING.
+/// Waits until `arn` is parked: not in `engine`'s memory, no owner, still RUNNING, and not
+/// runnable (a start not yet claimed is all of the rest).
 async fn parked(engine: &Engine, arn: &str) -> Execution {
     for _ in 0..300 {
         let e = engine.describe(arn).await.unwrap();
-        if !engine.is_running_here(arn) && e.owner.is_none() && e.status == ExecutionStatus::Running {
+        if !engine.is_running_here(arn) && e.owner.is_none() && e.status == ExecutionStatus::Running && !e.runnable {
             return e;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

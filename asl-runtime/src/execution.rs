@@ -184,6 +184,10 @@ async fn run_execution<M: Machine>(m: &M, state: M::State, input: Box<Value>, op
     let resumed = opts.resume.as_ref().and_then(|r| r.positions.get(""));
     match resumed {
         Some(p) => cx.resume_at(p),
+        // Events recorded but no position: started (a durable engine records `ExecutionStarted`
+        // when it starts the execution, and runs it later) or stopped before its first state.
+        // It runs from its first state; `ExecutionStarted` is not recorded again.
+        None if opts.resume.as_ref().is_some_and(|r| r.last_event > 0) => cx.follow_last_recorded(),
         None => {
             cx.event("ExecutionStarted", || json!({"input": input.to_string()}));
         }

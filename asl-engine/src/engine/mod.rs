@@ -6,17 +6,20 @@
 //! crash [`recover`](Engine::recover)s every RUNNING execution whose lease expired, resuming it
 //! from its frames.
 
+mod admission;
 mod frames;
 mod history;
 mod journal;
+mod open;
 mod redrive;
+mod start;
 mod tokens;
 
 pub use history::HISTORY_LIMIT;
 pub use redrive::{MAX_OPEN_MS, REDRIVABLE_PERIOD_MS, REDRIVE_HISTORY_LIMIT, RedriveStatus, redrive_status};
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -47,6 +50,8 @@ pub enum EngineError {
     Store(StoreError),
     /// RedriveExecution refused, with AWS's reason (`ExecutionNotRedrivable`).
     ExecutionNotRedrivable(String),
+    /// A new execution would pass `max_open_executions` (AWS's `ExecutionLimitExceeded`).
+    ExecutionLimitExceeded(usize),
 }
 
 impl From<StoreError> for EngineError {
@@ -64,6 +69,7 @@ impl std::fmt::Display for EngineError {
             EngineError::InvalidDefinition(m) => write!(f, "InvalidDefinition: {m}"),
             EngineError::Store(e) => write!(f, "{e}"),
             EngineError::ExecutionNotRedrivable(r) => write!(f, "ExecutionNotRedrivable: {r}"),
+            EngineError::ExecutionLimitExceeded(n) => write!(f, "ExecutionLimitExceeded: at most {n} open executions"),
         }
     }
 }
@@ -96,7 +102,19 @@ pub struct EngineOptions {
     /// for an engine that does: released, and claimable again this long after (not at every
     /// poll of every engine).
     pub unknown_machine_backoff: Duration,
+    /// The most executions this engine holds in memory at once: started (and woken) executions
+    /// beyond it wait in the store, runnable, until one ends here or another engine claims them.
+    pub max_running: usize,
+    /// The open-executions quota: a start of a new execution while this many are RUNNING is
+    /// refused ([`EngineError::ExecutionLimitExceeded`]). `None`: no quota.
+    pub max_open_executions: Option<usize>,
+    /// How often the quota's count is read again from the store (for stores shared with other
+    /// processes; `None`: counted once, then kept here).
+    pub open_recount: Option<Duration>,
 }
+
+/// The default of [`EngineOptions::max_running`].
+pub const DEFAULT_MAX_RUNNING: usize = 2000;
 
 /// AWS's retention of closed executions: 90 days.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
@@ -111,6 +129,9 @@ impl Default for EngineOptions {
             park_threshold: Some(Duration::from_secs(1)),
             claim_poll: Duration::from_millis(200),
             unknown_machine_backoff: Duration::from_secs(10),
+            max_running: DEFAULT_MAX_RUNNING,
+            max_open_executions: None,
+            open_recount: None,
         }
     }
 }
@@ -135,6 +156,11 @@ struct Inner {
     /// Polls for parked executions to wake (every `claim_poll`, or at once when notified).
     waker: Mutex<Option<JoinHandle<()>>>,
     wake: Notify,
+    /// When and how much the claims take (see `admission`).
+    admission: admission::Admission,
+    /// The open-executions count (see `open`).
+    open: open::OpenCount,
+    recounter: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Inner {
@@ -146,6 +172,13 @@ impl Inner {
                 r.task.abort();
             }
             self.tokens.forget_execution(arn);
+        }
+    }
+
+    /// An execution left memory here: if a claim stopped at `max_running`, claim again.
+    fn room_made(&self) {
+        if self.admission.room_made() {
+            self.wake.notify_one();
         }
     }
 
@@ -188,15 +221,6 @@ impl WeakEngine {
 /// How many executions one claim takes (recovery, waking parked ones).
 const CLAIM_BATCH: usize = 1000;
 
-static NAMES: AtomicU64 = AtomicU64::new(0);
-
-fn fresh_name() -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
-    let n = NAMES.fetch_add(1, Ordering::Relaxed);
-    let h = (t as u64) ^ (std::process::id() as u64).rotate_left(32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", (h >> 32) as u32, (h >> 16) as u16, (n & 0xfff) as u16, (t & 0xfff) as u16, (h ^ (t as u64 >> 12)) & 0xffff_ffff_ffff)
-}
-
 /// `arn:aws:states:R:A:execution:<machine>:<name>` from the machine's ARN.
 pub fn execution_arn(machine_arn: &str, name: &str) -> String {
     match machine_arn.split_once(":stateMachine:") {
@@ -225,6 +249,9 @@ impl Engine {
             purger: Mutex::new(None),
             waker: Mutex::new(None),
             wake: Notify::new(),
+            admission: admission::Admission::default(),
+            open: open::OpenCount::default(),
+            recounter: Mutex::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let every = Duration::from_millis((inner.options.lease_ms / 3).max(10) as u64);
@@ -261,6 +288,18 @@ impl Engine {
             }
         });
         *inner.waker.lock().unwrap() = Some(waker);
+        if let (Some(_), Some(every)) = (inner.options.max_open_executions, inner.options.open_recount) {
+            let weak = Arc::downgrade(&inner);
+            let recounter = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    // A failed count is tried again next time.
+                    let _ = inner.open.recount(&inner.store).await;
+                }
+            });
+            *inner.recounter.lock().unwrap() = Some(recounter);
+        }
         if inner.options.retention.is_some() {
             let weak = Arc::downgrade(&inner);
             let every = inner.options.purge_every.max(Duration::from_millis(10));
@@ -316,53 +355,6 @@ impl Engine {
     /// The handler for activity resources: it schedules the task for `get_activity_task`.
     pub fn activity_handler(&self) -> impl asl_runtime::Handler {
         self.0.tokens.activity_handler()
-    }
-
-    /// StartExecution: a new RUNNING execution, run here; the same name with the same input
-    /// returns the running execution, otherwise `ExecutionAlreadyExists`.
-    pub async fn start(&self, machine_arn: &str, name: Option<String>, input: Value) -> Result<String, EngineError> {
-        Ok(self.start_with(machine_arn, None, name, input).await?.0)
-    }
-
-    /// [`start`](Self::start) on the machine registered (or resolved) as `runs` rather than as
-    /// `machine_arn`: a version, or the revision of the definition current now. The execution
-    /// belongs to `machine_arn` (its ARN, listings, names) and runs `runs`, also when resumed.
-    /// Answers its ARN and start date.
-    pub async fn start_with(&self, machine_arn: &str, runs: Option<String>, name: Option<String>, input: Value) -> Result<(String, Millis), EngineError> {
-        let machine = self.machine(runs.as_deref().unwrap_or(machine_arn))?;
-        let same = |e: &Execution| -> Result<(String, Millis), EngineError> {
-            if e.input == input && e.status == ExecutionStatus::Running { Ok((e.arn.clone(), e.start_date)) } else { Err(EngineError::ExecutionAlreadyExists(e.arn.clone())) }
-        };
-        // A name of ours is new: no need to look for it first.
-        let name = match name {
-            Some(name) => {
-                if let Some(e) = self.0.store.find_execution(machine_arn, &name).await? {
-                    return same(&e);
-                }
-                name
-            }
-            None => fresh_name(),
-        };
-        let arn = execution_arn(machine_arn, &name);
-        let t = now();
-        let mut e = Execution::new(&arn, machine_arn, &name, input.clone(), t);
-        e.runnable = false;
-        e.owner = Some(self.0.owner.clone());
-        e.lease_until = Some(t + self.0.options.lease_ms);
-        e.runs = runs;
-        // Through the group-commit writer: starts arriving together share one commit.
-        match self.0.committer.commit(vec![Write::InsertExecution(e.clone())]).await {
-            Ok(()) => {}
-            Err(StoreError::AlreadyExists { .. }) => {
-                return match self.0.store.find_execution(machine_arn, &name).await? {
-                    Some(e) => same(&e),
-                    None => Err(EngineError::ExecutionAlreadyExists(arn)),
-                };
-            }
-            Err(err) => return Err(err.into()),
-        }
-        self.spawn(machine, e, None);
-        Ok((arn, t))
     }
 
     fn machine(&self, key: &str) -> Result<Arc<dyn Execute>, EngineError> {
@@ -421,12 +413,14 @@ impl Engine {
                 Next::Lost => {
                     if let Some(inner) = weak.upgrade() {
                         inner.drop_running(&e.arn, &j);
+                        inner.room_made();
                     }
                     return;
                 }
                 Next::Park(p) => {
                     if let Some(inner) = weak.upgrade() {
                         inner.park(&e.arn, &j, p).await;
+                        inner.room_made();
                     }
                     return;
                 }
@@ -460,10 +454,14 @@ impl Engine {
             }
             writes.push(Write::Release { arn: e.arn.clone(), owner: j.owner().to_owned() });
             // A lost lease (Conflict) writes nothing: the new owner finishes the execution.
-            let _ = j.commit(writes).await;
+            let ended = j.commit(writes).await.is_ok();
             if let Some(inner) = weak.upgrade() {
                 inner.running.lock().unwrap().remove(&e.arn);
                 inner.tokens.forget_execution(&e.arn);
+                if ended {
+                    inner.open.closed();
+                }
+                inner.room_made();
             }
         });
         running.insert(arn, Running { task, journal });
@@ -488,6 +486,12 @@ impl Engine {
     /// Whether this engine is running `arn` now (a parked execution is not running anywhere).
     pub fn is_running_here(&self, arn: &str) -> bool {
         self.0.running.lock().unwrap().contains_key(arn)
+    }
+
+    /// The open (RUNNING) executions as this engine counts them for `max_open_executions`
+    /// (counted in the store at the first start under a quota, then kept; see `open`).
+    pub fn open_executions(&self) -> u64 {
+        self.0.open.get()
     }
 
     /// How many executions this engine holds in memory now (parked ones are not counted).
@@ -539,6 +543,8 @@ impl Engine {
                 let mut w = tail(pending, last);
                 w.push(Write::Release { arn: arn.to_owned(), owner: self.0.owner.clone() });
                 r.journal.commit(w).await?;
+                self.0.open.closed();
+                self.0.room_made();
             }
             None => {
                 // Held by nobody, by a process that is gone, or by another live process: written
@@ -553,15 +559,20 @@ impl Engine {
                     }
                     let last = self.0.store.history(arn, true, 1, None).await?.items.first().map_or(0, |h| h.id as u64);
                     let mut w = Vec::new();
-                    if let Some(holder) = &e.owner {
-                        w.push(Write::CheckOwner { arn: arn.to_owned(), owner: holder.clone() });
+                    // Held by nobody (parked, or started and not yet claimed): taken for the
+                    // stop, so that a claim made meanwhile makes it try again as the holder's.
+                    let holder = e.owner.clone().unwrap_or_else(|| self.0.owner.clone());
+                    match &e.owner {
+                        Some(h) => w.push(Write::CheckOwner { arn: arn.to_owned(), owner: h.clone() }),
+                        None => w.push(Write::Acquire { arn: arn.to_owned(), owner: holder.clone(), now: t, lease_until: t + self.0.options.lease_ms }),
                     }
                     w = tail(w, last);
-                    if let Some(holder) = e.owner {
-                        w.push(Write::Release { arn: arn.to_owned(), owner: holder });
-                    }
+                    w.push(Write::Release { arn: arn.to_owned(), owner: holder });
                     match self.0.store.apply(w).await {
-                        Ok(()) => break,
+                        Ok(()) => {
+                            self.0.open.closed();
+                            break;
+                        }
                         Err(StoreError::Conflict(_) | StoreError::AlreadyExists { .. }) if tries < 20 => tries += 1,
                         Err(err) => return Err(err.into()),
                     }
@@ -631,10 +642,13 @@ impl Engine {
         let _ = self.0.store.expire_tasks(now(), 1000).await;
         let mut resumed = Vec::new();
         loop {
-            let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
+            // The backlog of starts is claimed here too: starts first (see `admission`).
+            let batch = self.0.admission.starts_first(CLAIM_BATCH).await;
+            let Some(room) = self.0.admission.room(|| self.running_here(), self.0.options.max_running, batch) else { return Ok(resumed) };
+            let claimed = self.0.store.claim(&self.0.owner, now(), self.0.options.lease_ms, room).await?;
             let n = claimed.len();
             resumed.extend(self.resume_claimed(claimed).await?);
-            if n < CLAIM_BATCH {
+            if n < room {
                 return Ok(resumed);
             }
         }
@@ -643,13 +657,18 @@ impl Engine {
     /// Resumes the parked executions that are due or answered (their tasks' deadlines expired
     /// first); run every `claim_poll` and when an answer arrives here. Returns how many.
     async fn wake_parked(&self) -> Result<usize, EngineError> {
-        let _ = self.0.store.expire_tasks(now(), 1000).await;
+        // Each start wakes this: deadlines are looked at once per poll, not at each.
+        if self.0.admission.expiry_due(self.0.options.claim_poll) {
+            let _ = self.0.store.expire_tasks(now(), 1000).await;
+        }
         let mut woken = 0;
         loop {
-            let claimed = self.0.store.claim_woken(&self.0.owner, now(), self.0.options.lease_ms, CLAIM_BATCH).await?;
+            let batch = self.0.admission.starts_first(CLAIM_BATCH).await;
+            let Some(room) = self.0.admission.room(|| self.running_here(), self.0.options.max_running, batch) else { return Ok(woken) };
+            let claimed = self.0.store.claim_woken(&self.0.owner, now(), self.0.options.lease_ms, room).await?;
             let n = claimed.len();
             woken += self.resume_claimed(claimed).await?.len();
-            if n < CLAIM_BATCH {
+            if n < room {
                 return Ok(woken);
             }
         }
@@ -690,6 +709,8 @@ impl Engine {
         let mut resumed = Vec::with_capacity(todo.len());
         for (e, machine) in todo {
             let (framed, last) = points.remove(&e.arn).map_or((Vec::new(), 0), |c| (c.frames, c.last_event.max(0) as u64));
+            // A started one that never ran has no frames and its start's `ExecutionStarted`: it
+            // runs from its first state (the runtime records no second `ExecutionStarted`).
             let resume = (!framed.is_empty() || last > 0).then(|| {
                 let mut r = frames::resume(framed, e.input.clone(), e.start_date, last);
                 r.redrive_count = e.redrive_count.max(0) as u32;

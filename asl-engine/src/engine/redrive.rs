@@ -139,6 +139,7 @@ impl Engine {
         resume.redrive_count = count as u32;
         resume.redriven_at = Some(from_millis(t));
         let e = self.describe(arn).await?;
+        self.0.open.opened();
         self.spawn(machine, e.clone(), Some(resume));
         Ok(e)
     }

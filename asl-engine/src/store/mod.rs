@@ -525,6 +525,22 @@ pub trait Store: Send + Sync {
     fn find_execution(&self, machine_arn: &str, name: &str) -> StoreFuture<'_, Option<Execution>>;
     /// Newest first (start date, then arn, descending).
     fn list_executions(&self, filter: ExecutionFilter, max_results: usize, next_token: Option<String>) -> StoreFuture<'_, Page<Execution>>;
+    /// How many executions are RUNNING (the open-executions quota's count). The database stores
+    /// count them in the `executions_open` index; this default pages through the list.
+    fn count_open(&self) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            let (mut n, mut token) = (0, None);
+            loop {
+                let filter = ExecutionFilter { machine_arn: None, status: Some(ExecutionStatus::Running) };
+                let page = self.list_executions(filter, MAX_PAGE, token).await?;
+                n += page.items.len() as u64;
+                token = page.next_token;
+                if token.is_none() {
+                    return Ok(n);
+                }
+            }
+        })
+    }
 
     /// All frames of an execution, by scope key, in one query.
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>>;

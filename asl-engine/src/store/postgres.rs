@@ -453,6 +453,10 @@ impl Store for PostgresStore {
         })
     }
 
+    fn count_open(&self) -> StoreFuture<'_, u64> {
+        Box::pin(async move { Ok(self.conn().await?.query(sql::COUNT_OPEN, &[], |r| r.req_int(0)).await?.pop().unwrap_or(0).max(0) as u64) })
+    }
+
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>> {
         let p = [text(execution_arn)];
         Box::pin(async move { self.conn().await?.query(sql::FRAMES, &p, sql::frame).await })

@@ -98,6 +98,10 @@ ALTER TABLE tasks ADD COLUMN started_event BIGINT;
     // 3: the machine an execution runs when not its state machine's registered one (a version,
     // an earlier revision): see `Execution::runs`.
     "ALTER TABLE executions ADD COLUMN runs TEXT;",
+    // 4: the open (RUNNING) executions, by machine and start: the open-executions quota counts
+    // them (`COUNT_OPEN`) and ListExecutions with a RUNNING filter reads them newest first,
+    // without reading the ended ones.
+    "CREATE INDEX executions_open ON executions (machine_arn, start_date, arn) WHERE status = 'RUNNING';",
 ];
 
 pub(crate) const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
@@ -336,6 +340,8 @@ pub(crate) const GET_ACTIVITY: &str = "SELECT arn, name, created, tags FROM acti
 pub(crate) const LIST_ACTIVITIES: &str = "SELECT arn, name, created, tags FROM activities WHERE arn > ?1 ORDER BY arn LIMIT ?2";
 pub(crate) const GET_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE arn = ?1";
 pub(crate) const FIND_EXECUTION: &str = "SELECT arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs FROM executions WHERE machine_arn = ?1 AND name = ?2";
+/// The open-executions quota's count, from the partial index `executions_open`.
+pub(crate) const COUNT_OPEN: &str = "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'";
 pub(crate) const FRAMES: &str = "SELECT scope, frame FROM frames WHERE execution_arn = ?1 ORDER BY scope";
 pub(crate) const HISTORY_FORWARD: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 pub(crate) const HISTORY_REVERSE: &str = "SELECT execution_arn, id, type, timestamp, previous_id, details FROM history_events WHERE execution_arn = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
@@ -351,9 +357,15 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
         params.push(t(m));
         conds.push(format!("machine_arn = ?{}", params.len()));
     }
-    if let Some(s) = filter.status {
-        params.push(t(s.as_str()));
-        conds.push(format!("status = ?{}", params.len()));
+    match filter.status {
+        // Written out, not a parameter: the planner uses the partial index `executions_open`
+        // only for a condition it can see.
+        Some(ExecutionStatus::Running) => conds.push("status = 'RUNNING'".to_string()),
+        Some(s) => {
+            params.push(t(s.as_str()));
+            conds.push(format!("status = ?{}", params.len()));
+        }
+        None => {}
     }
     if let Some((start, arn)) = after {
         params.push(i(start));
@@ -373,14 +385,17 @@ pub(crate) fn list_executions_sql(filter: &ExecutionFilter, after: Option<(Milli
 /// The inner UNION ALL finds candidates through the three partial indexes (one per reason to
 /// run), so a poll costs the same with a million parked executions as with none (an OR over the
 /// three, or a plain UNION, lets SQLite choose a plan that scans the whole table; `IN` removes
-/// the duplicates). The middle SELECT re-states the condition so that
+/// the duplicates). Each reason gives its ?4 oldest candidates (the runnable ones read in
+/// their index's order, so a backlog of a million started executions costs a claim ?4 rows, not
+/// the backlog; the due and expired ones are sorted, as few as are due now; the expired ones
+/// with the same rule as the outer condition, or the claimer's own would fill the limit). The middle SELECT re-states the condition so that
 /// PostgreSQL re-checks it on each row after locking it, orders, limits and locks; SKIP LOCKED
 /// makes a concurrent claimer pass over rows being claimed instead of waiting for them.
 pub(crate) const CLAIM: &str = "UPDATE executions SET owner = ?1, lease_until = ?3 WHERE arn IN (
     SELECT arn FROM executions WHERE arn IN (
-            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2)
+            SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS r
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS d
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND owner IS NOT NULL AND lease_until <= ?2 AND (owner <> ?1 OR lease_until <= 2 * ?2 - ?3) ORDER BY CASE WHEN owner = ?1 THEN 1 ELSE 0 END, start_date, arn LIMIT ?4) AS l)
         AND status = 'RUNNING'
         AND ((owner IS NULL AND (runnable OR wake_at <= ?2)) OR (owner IS NOT NULL AND lease_until <= ?2 AND (owner <> ?1 OR lease_until <= 2 * ?2 - ?3)))
     ORDER BY CASE WHEN owner = ?1 THEN 1 ELSE 0 END, start_date, arn LIMIT ?4 {LOCK})
@@ -398,8 +413,8 @@ WHERE arn = ?1 AND owner = ?2";
 /// execution sets them again), so those stay as small as the number of parked rows due.
 pub(crate) const CLAIM_WOKEN: &str = "UPDATE executions SET owner = ?1, lease_until = ?3, runnable = FALSE, wake_at = NULL WHERE arn IN (
     SELECT arn FROM executions WHERE arn IN (
-            SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL
-            UNION ALL SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL)
+            SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND runnable AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS r
+            UNION ALL SELECT arn FROM (SELECT arn FROM executions WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?2 AND owner IS NULL ORDER BY start_date, arn LIMIT ?4) AS d)
         AND status = 'RUNNING' AND owner IS NULL AND (runnable OR wake_at <= ?2)
     ORDER BY start_date, arn LIMIT ?4 {LOCK})
 RETURNING arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, wake_at, runnable, owner, lease_until, runs";
@@ -653,12 +668,33 @@ mod tests {
             assert!(p.contains(index), "{index} unused:\n{p}");
         }
         assert!(!p.lines().any(|l| l.starts_with("SCAN executions") && !l.contains("executions_runnable")), "{p}");
+        // Each reason reads its index in order, up to the limit: no sort of all its rows.
+        let p = plan(&c, CLAIM_WOKEN, &[t("o"), i(1), i(2), i(3)]);
+        for index in ["executions_runnable", "executions_due"] {
+            assert!(p.contains(index), "{index} unused:\n{p}");
+        }
+        assert!(p.contains("SCAN executions USING INDEX executions_runnable") && !p.contains("TEMP B-TREE FOR ORDER BY\nSCAN r"), "{p}");
         let p = plan(&c, EXPIRE_TASKS, &[i(1), i(2)]);
         for index in ["tasks_timeout", "tasks_heartbeat"] {
             assert!(p.contains(index), "{index} unused:\n{p}");
         }
         let p = plan(&c, CLAIM_ACTIVITY_TASK, &[t("a"), t("w"), i(1)]);
         assert!(p.contains("tasks_scheduled"), "{p}");
+    }
+
+    /// A start's reads and the quota's count go through indexes: their cost does not grow with
+    /// the number of executions stored.
+    #[test]
+    fn starts_and_counts_use_indexes() {
+        let c = schema();
+        let p = plan(&c, FIND_EXECUTION, &[t("m"), t("n")]);
+        assert!(p.contains("USING INDEX sqlite_autoindex_executions_2"), "{p}");
+        let p = plan(&c, COUNT_OPEN, &[]);
+        assert!(p.contains("executions_open"), "{p}");
+        let filter = ExecutionFilter { machine_arn: Some("m".into()), status: Some(ExecutionStatus::Running) };
+        let (q, params) = list_executions_sql(&filter, None, 10);
+        let p = plan(&c, &q, &params);
+        assert!(p.contains("executions_open") && !p.contains("TEMP B-TREE"), "{p}");
     }
 
     #[test]

@@ -288,6 +288,10 @@ impl Store for SqliteStore {
         })
     }
 
+    fn count_open(&self) -> StoreFuture<'_, u64> {
+        self.read(|c| Ok(query(c, sql::COUNT_OPEN, &[], |r| r.req_int(0))?.pop().unwrap_or(0).max(0) as u64))
+    }
+
     fn frames(&self, execution_arn: &str) -> StoreFuture<'_, Vec<(String, Value)>> {
         let arn = execution_arn.to_string();
         self.read(move |c| query(c, sql::FRAMES, &[text(&arn)], sql::frame))

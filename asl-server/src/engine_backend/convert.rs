@@ -206,6 +206,7 @@ pub(crate) fn engine_error(e: EngineError) -> ApiError {
         EngineError::InvalidDefinition(m) => ApiError::new(ErrorCode::InvalidDefinition, format!("Invalid State Machine Definition: '{m}'")),
         EngineError::Store(e) => store_error(e),
         EngineError::ExecutionNotRedrivable(reason) => ApiError::new(ErrorCode::ExecutionNotRedrivable, reason),
+        EngineError::ExecutionLimitExceeded(limit) => ApiError::new(ErrorCode::ExecutionLimitExceeded, format!("Execution Limit Exceeded: this server runs at most {limit} open executions")),
         #[allow(unreachable_patterns)]
         other => ApiError::new(ErrorCode::InternalFailure, other.to_string()),
     }

@@ -38,8 +38,9 @@ pub use handlers::loader_definition_check;
 pub use hosted::{Compiled, Hosted};
 use revisions::RunKey;
 
-/// Open-execution quotas up to this are checked exactly at each start (see `open_executions_reach`).
-const EXACT_COUNT: usize = 10_000;
+/// How often a server on PostgreSQL counts the open executions again (other processes start and
+/// end them too): the open-executions quota is exact to within what they did in this time.
+const OPEN_RECOUNT: Duration = Duration::from_secs(2);
 
 /// How long GetActivityTask waits for a task (AWS's long poll: 60 seconds).
 pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
@@ -58,8 +59,6 @@ pub struct EngineBackend {
     changes: tokio::sync::RwLock<()>,
     recovery: JoinHandle<()>,
     activity_poll: Duration,
-    /// When RUNNING executions were last counted, and the count since (large quotas only).
-    open_count: tokio::sync::Mutex<Option<(std::time::Instant, usize)>>,
 }
 
 impl Drop for EngineBackend {
@@ -104,14 +103,16 @@ impl EngineBackend {
 
     /// [`open`](Self::open), serving a host's compiled machines and task handlers too.
     pub async fn open_hosting(settings: Settings, hosted: Hosted) -> Result<Self, String> {
-        let (store, lease_ms): (Arc<dyn Store>, i64) = match &settings.db {
+        let (store, lease_ms, open_recount): (Arc<dyn Store>, i64, _) = match &settings.db {
             // One process owns a SQLite file or a memory store: a dead one's executions are
-            // taken over soon after a restart. PostgreSQL is shared: AWS-like 30 s leases.
-            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 5_000),
-            DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000),
-            DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000),
+            // taken over soon after a restart, and the open executions are counted once. PostgreSQL
+            // is shared: AWS-like 30 s leases, and the open executions (started and ended by
+            // every process) counted again every few seconds.
+            DbUrl::Sqlite(path) => (Arc::new(SqliteStore::open(path).map_err(|e| format!("cannot open the database {}: {e}", path.display()))?), 5_000, None),
+            DbUrl::Postgres(url) => (Arc::new(PostgresStore::connect(url).await.map_err(|e| format!("cannot connect to {url}: {e}"))?), 30_000, Some(OPEN_RECOUNT)),
+            DbUrl::Memory => (Arc::new(MemoryStore::new()), 5_000, None),
         };
-        Self::with_store_hosting(settings, store, EngineOptions { lease_ms, ..Default::default() }, hosted).await
+        Self::with_store_hosting(settings, store, EngineOptions { lease_ms, open_recount, ..Default::default() }, hosted).await
     }
 
     /// A backend on a store of the caller's.
@@ -122,6 +123,8 @@ impl EngineBackend {
     /// [`with_store`](Self::with_store), serving a host's compiled machines and task handlers too.
     pub async fn with_store_hosting(settings: Settings, store: Arc<dyn Store>, options: EngineOptions, hosted: Hosted) -> Result<Self, String> {
         let owner = format!("asl-server-{}-{}", std::process::id(), crate::ids::new_id());
+        // The open-executions quota is the engine's: a counter checked at each start.
+        let options = EngineOptions { max_open_executions: Some(settings.limits.max_open_executions), ..options };
         let every = Duration::from_millis((options.lease_ms / 3).clamp(100, 10_000) as u64);
         let engine = Engine::with_options(store.clone(), owner, options);
         let memory = MemoryBackend::new(settings.clone()).with_definition_check(Arc::new(loader_definition_check));
@@ -149,18 +152,8 @@ impl EngineBackend {
             settings.region.clone(),
             settings.account.clone(),
         ));
-        let mut backend = EngineBackend {
-            memory,
-            retired,
-            engine,
-            handlers,
-            compiled,
-            settings,
-            changes: tokio::sync::RwLock::new(()),
-            recovery: tokio::spawn(async {}),
-            activity_poll: ACTIVITY_POLL,
-            open_count: tokio::sync::Mutex::new(None),
-        };
+        let mut backend =
+            EngineBackend { memory, retired, engine, handlers, compiled, settings, changes: tokio::sync::RwLock::new(()), recovery: tokio::spawn(async {}), activity_poll: ACTIVITY_POLL };
         for m in loaded {
             if let Err(e) = backend.register_machine(&m.arn, &m.name, &m.definition, &m.role_arn) {
                 eprintln!("asl-server: state machine {} does not load any more, its executions cannot run: {e}", m.arn);
@@ -385,36 +378,6 @@ impl EngineBackend {
         self.engine.describe(arn).await.map_err(engine_error)
     }
 
-    /// Whether `limit` executions are open already. Up to [`EXACT_COUNT`] they are counted at
-    /// each start (a few pages at most); past that, a count at most a second old plus the starts
-    /// since, so that a start does not read a million rows.
-    async fn open_executions_reach(&self, limit: usize) -> Result<bool, ApiError> {
-        if limit > EXACT_COUNT {
-            let mut cached = self.open_count.lock().await;
-            let fresh = cached.filter(|(at, _)| at.elapsed() < Duration::from_secs(1));
-            let n = match fresh {
-                Some((_, n)) => n,
-                None => self.count_open(limit).await?,
-            };
-            *cached = Some((fresh.map_or_else(std::time::Instant::now, |(at, _)| at), n + 1));
-            return Ok(n >= limit);
-        }
-        Ok(self.count_open(limit).await? >= limit)
-    }
-
-    /// The RUNNING executions, counted a page at a time up to `limit`.
-    async fn count_open(&self, limit: usize) -> Result<usize, ApiError> {
-        let (mut n, mut token) = (0, None);
-        loop {
-            let page = self.engine.list(None, Some(asl_engine::store::ExecutionStatus::Running), 1000, token).await.map_err(engine_error)?;
-            n += page.items.len();
-            token = page.next_token;
-            if n >= limit || token.is_none() {
-                return Ok(n);
-            }
-        }
-    }
-
     /// AWS's error for a SendTask* that failed. A task cancelled because its execution failed on
     /// the task's own deadline (the engine may end the execution before it marks the task) is
     /// AWS's `TaskTimedOut`, as a task marked timed out is.
@@ -542,15 +505,8 @@ impl Backend for EngineBackend {
         // What it runs is pinned now: this revision (or version) until it ends, as on AWS, and
         // the test case (its ARN is the machine's, without `#TestCase`, as Step Functions Local's).
         let runs = RunKey { machine_arn: m.state_machine_arn.clone(), revision: m.revision_id, version_arn: m.version_arn, alias_arn: m.alias_arn, test_case: m.test_case }.encode();
-        let limit = self.settings.limits.max_open_executions;
-        // A repeated start of a running execution is not a new one: only new names count.
-        let repeat = match &input.name {
-            Some(n) => self.engine.store().find_execution(&m.state_machine_arn, n).await.map_err(convert::store_error)?.is_some(),
-            None => false,
-        };
-        if !repeat && self.open_executions_reach(limit).await? {
-            return Err(ApiError::new(ErrorCode::ExecutionLimitExceeded, format!("Execution Limit Exceeded: this server runs at most {limit} open executions")));
-        }
+        // The engine checks the open-executions quota (a repeated start of a running execution
+        // is not a new one).
         let (arn, start_date) = self.engine.start_with(&m.state_machine_arn, Some(runs), input.name, value).await.map_err(engine_error)?;
         Ok(StartExecutionOutput { execution_arn: arn, start_date: convert::timestamp(start_date) })
     }
