@@ -83,8 +83,9 @@ async fn recovery(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("recover.db");
     let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#;
-    // Kept in memory (not parked), so that they are running when the engine crashes.
-    let options = EngineOptions { lease_ms: 3_000, retention: None, park_threshold: None, ..Default::default() };
+    // Kept in memory (not parked), so that they are running when the engine crashes; all of
+    // them at once (admission would otherwise hold all but `max_running` in the backlog).
+    let options = EngineOptions { lease_ms: 3_000, retention: None, park_threshold: None, max_running: n, ..Default::default() };
     let t = Instant::now();
     {
         let a = Engine::with_options(Arc::new(SqliteStore::open(&path).unwrap()), "a".into(), options.clone());
