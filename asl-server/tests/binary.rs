@@ -260,10 +260,17 @@ fn two_servers_on_one_database_create_the_same_machine_as_aws() {
         assert_eq!((x.0, y.0), (200, 200), "{x:?} {y:?}");
         assert_eq!(x.1["stateMachineArn"], y.1["stateMachineArn"]);
     }
-    // A machine the other server made runs here.
+    // A machine the other server made is described here, and runs here.
+    let described = b.ok("DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Race3"}));
+    assert_eq!(described["definition"], pass, "{described}");
+    a.ok("UpdateStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Race4", "definition": r#"{"StartAt":"U","States":{"U":{"Type":"Pass","End":true}}}"#}));
+    let updated = b.ok("DescribeStateMachine", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Race4"}));
+    assert!(updated["definition"].as_str().unwrap().contains("\"U\""), "{updated}");
     let arn = b.ok("StartExecution", json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Race3", "input": "{\"n\":1}"}))["executionArn"].as_str().unwrap().to_string();
     assert_eq!(b.wait_for(&arn, "SUCCEEDED")["output"], "{\"n\":1}");
     // Activities too.
     let act = a.ok("CreateActivity", json!({"name": "shared"}));
     assert_eq!(b.ok("CreateActivity", json!({"name": "shared"}))["activityArn"], act["activityArn"]);
+    let other = a.ok("CreateActivity", json!({"name": "made-on-a"}));
+    assert_eq!(b.ok("DescribeActivity", json!({"activityArn": other["activityArn"]}))["name"], "made-on-a");
 }

@@ -422,10 +422,28 @@ fn page_size(max_results: Option<i32>) -> usize {
 #[async_trait::async_trait]
 impl Backend for EngineBackend {
     crate::forward_backend_methods!(memory:
-        describe_state_machine, list_state_machines, describe_state_machine_alias, list_state_machine_aliases,
-        list_state_machine_versions, validate_state_machine_definition, describe_activity, list_activities,
+        list_state_machines, describe_state_machine_alias, list_state_machine_aliases,
+        list_state_machine_versions, validate_state_machine_definition, list_activities,
         list_tags_for_resource, describe_map_run, list_map_runs, update_map_run,
     );
+
+    // A describe reads the record from the database first: another server sharing it may have
+    // made, changed or deleted the machine (or activity) since this one last looked.
+    async fn describe_state_machine(&self, input: DescribeStateMachineInput) -> Result<DescribeStateMachineOutput, ApiError> {
+        if let Target::Machine(name) = target_of(&input.state_machine_arn) {
+            let _reading = self.changes.read().await;
+            self.sync_machine(&name).await?;
+        }
+        self.memory.describe_state_machine(input).await
+    }
+
+    async fn describe_activity(&self, input: DescribeActivityInput) -> Result<DescribeActivityOutput, ApiError> {
+        if let Target::Activity(name) = target_of(&input.activity_arn) {
+            let _reading = self.changes.read().await;
+            self.sync_activity(&name).await?;
+        }
+        self.memory.describe_activity(input).await
+    }
 
     async fn create_state_machine(&self, input: CreateStateMachineInput) -> Result<CreateStateMachineOutput, ApiError> {
         self.changing(Target::Machine(input.name.clone()), || self.memory.create_state_machine(input.clone())).await
